@@ -1,0 +1,113 @@
+//! Builds the browser UI (`ui/`, Vite) and hands its `dist/` to the crate for
+//! embedding, and bakes a build id (version + git hash, or a timestamp).
+//!
+//! Reruns only when UI sources, `index.html`, the Vite config or the lockfile
+//! change: never on `ui/dist`, which this script writes itself.
+
+use std::{
+    env, fs,
+    path::{Path, PathBuf},
+    process::Command,
+    time::{SystemTime, UNIX_EPOCH},
+};
+
+fn main() {
+    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let ui = root.join("ui");
+    for watched in [
+        "ui/src",
+        "ui/public",
+        "ui/index.html",
+        "ui/vite.config.ts",
+        "ui/tsconfig.json",
+        "ui/package.json",
+        "ui/package-lock.json",
+    ] {
+        println!("cargo:rerun-if-changed={watched}");
+    }
+    println!("cargo:rerun-if-env-changed=FRONTDESK_SKIP_UI");
+
+    println!("cargo:rustc-env=FRONTDESK_BUILD_ID={}", build_id(&root));
+
+    let dist = if env::var("FRONTDESK_SKIP_UI").is_ok_and(|v| v == "1") {
+        placeholder_dist()
+    } else {
+        build_ui(&ui);
+        ui.join("dist")
+    };
+    println!("cargo:rustc-env=FRONTDESK_UI_DIST={}", dist.display());
+}
+
+/// `0.1.0+<git short hash>` when built from a git checkout, else `0.1.0+t<unix time>`.
+fn build_id(root: &Path) -> String {
+    let version = env::var("CARGO_PKG_VERSION").unwrap_or_default();
+    let git_dir = root.join(".git");
+    if git_dir.exists() {
+        println!("cargo:rerun-if-changed=.git/HEAD");
+        if let Ok(head) = fs::read_to_string(git_dir.join("HEAD"))
+            && let Some(reference) = head.trim().strip_prefix("ref: ")
+        {
+            println!("cargo:rerun-if-changed=.git/{reference}");
+        }
+        let hash = Command::new("git")
+            .args(["rev-parse", "--short=12", "HEAD"])
+            .current_dir(root)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+        if let Some(hash) = hash.filter(|h| !h.is_empty()) {
+            return format!("{version}+{hash}");
+        }
+    }
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    format!("{version}+t{now}")
+}
+
+fn build_ui(ui: &Path) {
+    let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
+    if Command::new(npm).arg("--version").output().is_err() {
+        panic!(
+            "\n\nfrontdesk embeds its browser UI, which is built with Node.js and npm, but `npm` was not found.\n\
+             Install Node.js 20+ with npm (Debian: `apt-get install nodejs npm`), or set FRONTDESK_SKIP_UI=1 \
+             to embed a placeholder page for Rust-only work.\n"
+        );
+    }
+    let lock = ui.join("package-lock.json");
+    let installed = ui.join("node_modules/.package-lock.json");
+    if !installed.exists() || modified(&installed) < modified(&lock) {
+        run(Command::new(npm).args(["ci", "--no-audit", "--no-fund"]).current_dir(ui), "npm ci");
+    }
+    run(Command::new(npm).args(["run", "build"]).current_dir(ui), "npm run build");
+    if !ui.join("dist/index.html").exists() {
+        panic!("the UI build finished but ui/dist/index.html is missing");
+    }
+}
+
+fn modified(path: &Path) -> SystemTime {
+    fs::metadata(path).and_then(|m| m.modified()).unwrap_or(UNIX_EPOCH)
+}
+
+fn run(cmd: &mut Command, what: &str) {
+    let status = cmd.status().unwrap_or_else(|e| panic!("could not start `{what}`: {e}"));
+    if !status.success() {
+        panic!("`{what}` in ui/ failed ({status}); see its output above");
+    }
+}
+
+/// A one-page stand-in so Rust-only iteration does not need Node.
+fn placeholder_dist() -> PathBuf {
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("ui-placeholder");
+    fs::create_dir_all(out.join("assets")).expect("create placeholder dir");
+    fs::write(
+        out.join("index.html"),
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"frontdesk-build\" content=\"__FRONTDESK_BUILD__\"><title>frontdesk</title>\
+         <link rel=\"stylesheet\" href=\"/assets/placeholder-0000.css\"></head>\
+         <body><p>frontdesk was built with FRONTDESK_SKIP_UI=1: the UI is not embedded.</p></body></html>",
+    )
+    .expect("write placeholder index");
+    fs::write(out.join("assets/placeholder-0000.css"), "body{font-family:sans-serif}")
+        .expect("write placeholder asset");
+    out
+}

@@ -1,0 +1,237 @@
+-- frontdesk schema: the single source of truth for the database.
+--
+-- Applied by versioned migrations: each block below starts with a line
+-- `-- version: N` and runs once, in order, inside one transaction, after which
+-- `PRAGMA user_version` is N. Never edit a block that has shipped; append a new one.
+--
+-- Timestamps are TEXT in one fixed UTC format, `YYYY-MM-DDTHH:MM:SS.sssZ`, so
+-- they sort and compare as strings and render as RFC 3339 without conversion.
+
+-- version: 1
+
+-- A business (tenant). Business #1 is created on first start.
+CREATE TABLE tenants (
+    id                INTEGER PRIMARY KEY,
+    name              TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+    phone_e164        TEXT    UNIQUE CHECK (phone_e164 IS NULL OR phone_e164 GLOB '+[1-9]*'),
+    whatsapp_e164     TEXT    UNIQUE CHECK (whatsapp_e164 IS NULL OR whatsapp_e164 GLOB '+[1-9]*'),
+    whatsapp_instance TEXT    UNIQUE,
+    timezone          TEXT    NOT NULL DEFAULT 'Asia/Jerusalem',
+    ai_auto_reply     INTEGER NOT NULL DEFAULT 1 CHECK (ai_auto_reply IN (0, 1)),
+    default_region    TEXT    NOT NULL DEFAULT 'IL' CHECK (length(default_region) = 2),
+    settings          TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(settings)),
+    created_at        TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at        TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+
+-- Every user has a home tenant; a system_admin's home is where their own leads go.
+CREATE TABLE users (
+    id                  INTEGER PRIMARY KEY,
+    tenant_id           INTEGER NOT NULL REFERENCES tenants(id),
+    email               TEXT    NOT NULL UNIQUE COLLATE NOCASE CHECK (email LIKE '%_@_%'),
+    name                TEXT    NOT NULL DEFAULT '',
+    role                TEXT    NOT NULL CHECK (role IN ('system_admin', 'owner', 'agent')),
+    password_hash       TEXT    NOT NULL,
+    disabled            INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    password_changed_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    created_at          TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at          TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX users_tenant ON users (tenant_id);
+
+-- Server-side sessions (tower-sessions store). user_id mirrors the signed-in
+-- user so "end this user's sessions" is one indexed DELETE.
+CREATE TABLE sessions (
+    id         TEXT    PRIMARY KEY,
+    user_id    INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    data       TEXT    NOT NULL CHECK (json_valid(data)),
+    expires_at INTEGER NOT NULL -- unix seconds
+) WITHOUT ROWID;
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_expires ON sessions (expires_at);
+
+-- The two prompts of a business; one row per tenant.
+CREATE TABLE prompts (
+    tenant_id       INTEGER PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
+    calls_prompt    TEXT    NOT NULL DEFAULT '',
+    whatsapp_prompt TEXT    NOT NULL DEFAULT '',
+    updated_at      TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_by      INTEGER REFERENCES users(id) ON DELETE SET NULL
+);
+
+-- Every prompt save, kept forever (who, when, what).
+CREATE TABLE prompt_revisions (
+    id              INTEGER PRIMARY KEY,
+    tenant_id       INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    calls_prompt    TEXT    NOT NULL,
+    whatsapp_prompt TEXT    NOT NULL,
+    author_user_id  INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    impersonating   INTEGER NOT NULL DEFAULT 0 CHECK (impersonating IN (0, 1)),
+    created_at      TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX prompt_revisions_tenant ON prompt_revisions (tenant_id, id DESC);
+
+-- A person who called, wrote or was entered by staff. One per (tenant, phone)
+-- and one per (tenant, WhatsApp user id).
+CREATE TABLE leads (
+    id               INTEGER PRIMARY KEY,
+    tenant_id        INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    first_name       TEXT    NOT NULL DEFAULT '',
+    last_name        TEXT    NOT NULL DEFAULT '',
+    phone_e164       TEXT    CHECK (phone_e164 IS NULL OR phone_e164 GLOB '+[1-9]*'),
+    whatsapp_id      TEXT,
+    email            TEXT,
+    source           TEXT    NOT NULL CHECK (source IN ('manual', 'form', 'call', 'whatsapp', 'other')),
+    status           TEXT    NOT NULL DEFAULT 'new'
+                     CHECK (status IN ('new', 'contacted', 'qualified', 'won', 'lost', 'archived')),
+    notes            TEXT    NOT NULL DEFAULT '',
+    created_by       INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at       TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at       TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    last_activity_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    CHECK (phone_e164 IS NOT NULL OR whatsapp_id IS NOT NULL)
+);
+CREATE UNIQUE INDEX leads_tenant_phone ON leads (tenant_id, phone_e164) WHERE phone_e164 IS NOT NULL;
+CREATE UNIQUE INDEX leads_tenant_whatsapp ON leads (tenant_id, whatsapp_id) WHERE whatsapp_id IS NOT NULL;
+CREATE INDEX leads_tenant_activity ON leads (tenant_id, last_activity_at DESC, id DESC);
+CREATE INDEX leads_tenant_status_activity ON leads (tenant_id, status, last_activity_at DESC, id DESC);
+CREATE INDEX leads_activity ON leads (last_activity_at DESC, id DESC);
+
+-- Substring search over name, phone and email without a full scan.
+CREATE VIRTUAL TABLE leads_fts USING fts5 (
+    text, content = '', contentless_delete = 1, tokenize = 'trigram'
+);
+CREATE TRIGGER leads_fts_ai AFTER INSERT ON leads BEGIN
+    INSERT INTO leads_fts (rowid, text) VALUES (new.id,
+        new.first_name || ' ' || new.last_name || ' ' || coalesce(new.phone_e164, '') || ' '
+        || coalesce(new.whatsapp_id, '') || ' ' || coalesce(new.email, ''));
+END;
+CREATE TRIGGER leads_fts_ad AFTER DELETE ON leads BEGIN
+    DELETE FROM leads_fts WHERE rowid = old.id;
+END;
+CREATE TRIGGER leads_fts_au AFTER UPDATE OF first_name, last_name, phone_e164, whatsapp_id, email ON leads BEGIN
+    DELETE FROM leads_fts WHERE rowid = old.id;
+    INSERT INTO leads_fts (rowid, text) VALUES (new.id,
+        new.first_name || ' ' || new.last_name || ' ' || coalesce(new.phone_e164, '') || ' '
+        || coalesce(new.whatsapp_id, '') || ' ' || coalesce(new.email, ''));
+END;
+
+-- The timeline of a lead. actor_user_id is always the real person (an
+-- impersonating admin is recorded as themselves, with impersonating = 1).
+CREATE TABLE lead_activities (
+    id            INTEGER PRIMARY KEY,
+    tenant_id     INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    lead_id       INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    kind          TEXT    NOT NULL CHECK (kind IN ('created', 'status_change', 'note', 'message_in',
+                      'message_out', 'call', 'reminder_set', 'reminder_fired', 'ai_reply', 'ai_error', 'updated')),
+    body          TEXT    NOT NULL DEFAULT '',
+    data          TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(data)),
+    actor_user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    impersonating INTEGER NOT NULL DEFAULT 0 CHECK (impersonating IN (0, 1)),
+    created_at    TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX lead_activities_lead ON lead_activities (lead_id, id DESC);
+
+-- "Call me back" reminders. The scheduler claims due rows atomically.
+CREATE TABLE lead_reminders (
+    id               INTEGER PRIMARY KEY,
+    tenant_id        INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    lead_id          INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    assignee_user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_by       INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    due_at           TEXT    NOT NULL,
+    note             TEXT    NOT NULL DEFAULT '',
+    status           TEXT    NOT NULL DEFAULT 'pending'
+                     CHECK (status IN ('pending', 'claimed', 'fired', 'failed', 'cancelled')),
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at  TEXT    NOT NULL,
+    claimed_at       TEXT,
+    fired_at         TEXT,
+    last_error       TEXT,
+    created_at       TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at       TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX lead_reminders_due ON lead_reminders (next_attempt_at) WHERE status IN ('pending', 'claimed');
+CREATE INDEX lead_reminders_lead ON lead_reminders (lead_id, due_at);
+CREATE INDEX lead_reminders_assignee ON lead_reminders (assignee_user_id, status, due_at);
+
+-- Voice calls. stream_token is the one-time token handed to Twilio in TwiML.
+CREATE TABLE calls (
+    id             INTEGER PRIMARY KEY,
+    tenant_id      INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    lead_id        INTEGER REFERENCES leads(id) ON DELETE SET NULL,
+    call_sid       TEXT    UNIQUE,
+    stream_token   TEXT    UNIQUE,
+    token_used_at  TEXT,
+    from_e164      TEXT,
+    to_e164        TEXT,
+    direction      TEXT    NOT NULL DEFAULT 'inbound' CHECK (direction IN ('inbound', 'outbound')),
+    status         TEXT    NOT NULL DEFAULT 'ringing'
+                   CHECK (status IN ('ringing', 'in_progress', 'completed', 'missed', 'failed', 'busy', 'no_answer', 'canceled')),
+    duration_s     INTEGER,
+    transcript     TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(transcript)),
+    started_at     TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    ended_at       TEXT
+);
+CREATE INDEX calls_tenant ON calls (tenant_id, started_at DESC);
+CREATE INDEX calls_lead ON calls (lead_id);
+
+-- WhatsApp messages in and out.
+CREATE TABLE messages (
+    id                  INTEGER PRIMARY KEY,
+    tenant_id           INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    lead_id             INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    direction           TEXT    NOT NULL CHECK (direction IN ('in', 'out')),
+    channel             TEXT    NOT NULL DEFAULT 'whatsapp' CHECK (channel IN ('whatsapp', 'sms')),
+    provider            TEXT    NOT NULL CHECK (provider IN ('twilio', 'baileys')),
+    provider_message_id TEXT,
+    body                TEXT    NOT NULL DEFAULT '',
+    media               TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(media)),
+    status              TEXT    NOT NULL DEFAULT 'received',
+    author_user_id      INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    is_ai               INTEGER NOT NULL DEFAULT 0 CHECK (is_ai IN (0, 1)),
+    created_at          TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE UNIQUE INDEX messages_provider_id ON messages (provider, provider_message_id)
+    WHERE provider_message_id IS NOT NULL;
+CREATE INDEX messages_lead ON messages (lead_id, id DESC);
+
+-- In-app notifications (the bell).
+CREATE TABLE notifications (
+    id          INTEGER PRIMARY KEY,
+    tenant_id   INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind        TEXT    NOT NULL,
+    title       TEXT    NOT NULL DEFAULT '',
+    body        TEXT    NOT NULL DEFAULT '',
+    lead_id     INTEGER REFERENCES leads(id) ON DELETE CASCADE,
+    reminder_id INTEGER REFERENCES lead_reminders(id) ON DELETE CASCADE,
+    read_at     TEXT,
+    created_at  TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX notifications_user ON notifications (user_id, id DESC);
+CREATE UNIQUE INDEX notifications_reminder ON notifications (reminder_id, user_id) WHERE reminder_id IS NOT NULL;
+
+-- Who did what, including every impersonation and every write made during one.
+CREATE TABLE audit_log (
+    id            INTEGER PRIMARY KEY,
+    tenant_id     INTEGER REFERENCES tenants(id) ON DELETE SET NULL,
+    actor_user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    action        TEXT    NOT NULL,
+    target        TEXT    NOT NULL DEFAULT '',
+    details       TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(details)),
+    ip            TEXT,
+    impersonating INTEGER NOT NULL DEFAULT 0 CHECK (impersonating IN (0, 1)),
+    created_at    TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX audit_tenant ON audit_log (tenant_id, id DESC);
+CREATE INDEX audit_action ON audit_log (action, id DESC);
+
+-- Webhook deliveries already ingested (provider retries are answered, not re-applied).
+CREATE TABLE processed_webhooks (
+    provider    TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    tenant_id   INTEGER REFERENCES tenants(id) ON DELETE CASCADE,
+    created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (provider, external_id)
+) WITHOUT ROWID;

@@ -1,0 +1,234 @@
+//! The app factory: builds the state and the router with every layer in one
+//! readable order, and runs the server with graceful shutdown.
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use axum::{
+    Router,
+    body::Body,
+    extract::{DefaultBodyLimit, Request, State},
+    http::{HeaderName, HeaderValue, StatusCode, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+};
+use tower::ServiceBuilder;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+use tower_sessions::{Expiry, Session, SessionManagerLayer, cookie::SameSite};
+
+use crate::{
+    assets,
+    config::{Config, Mode, Refusal},
+    db::Db,
+    error::ApiError,
+    http::{self, csrf, session::TypedSession},
+    password::Passwords,
+    state::AppState,
+    store::{self, sessions::SqliteSessionStore},
+};
+
+pub fn build_state(db: Db, config: Config) -> AppState {
+    AppState {
+        db,
+        config: Arc::new(config),
+        passwords: Passwords::new(),
+        throttle: Arc::default(),
+        index_html: assets::index_html().into(),
+    }
+}
+
+/// The whole application. Layers run outermost first, in the order listed
+/// in the `ServiceBuilder` below; the CSRF layer sits inside the session layer
+/// because it checks the token bound to the session.
+pub fn build_router(state: AppState) -> Router {
+    let config = state.config.clone();
+    let sessions = SessionManagerLayer::new(SqliteSessionStore::new(state.db.clone()))
+        .with_name(config.session_cookie_name())
+        .with_path("/")
+        .with_http_only(true)
+        .with_secure(config.secure_cookies)
+        .with_same_site(match config.settings.mode {
+            Mode::Deploy => SameSite::Lax,
+            Mode::Preview => SameSite::None,
+        })
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::try_from(config.session_idle)
+                .unwrap_or(tower_sessions::cookie::time::Duration::hours(8)),
+        ));
+
+    let mut router = Router::new()
+        .merge(http::health::router())
+        .merge(http::auth::router())
+        .merge(http::admin::router())
+        .merge(http::business::router())
+        .merge(http::prompts::router())
+        .fallback(assets::fallback)
+        .layer(middleware::from_fn_with_state(state.clone(), audit_impersonated_writes))
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::layer))
+        .layer(sessions)
+        .layer(DefaultBodyLimit::max(config.settings.body_limit_kb * 1024))
+        .layer(middleware::from_fn(json_errors));
+    for (name, value) in [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+    ] {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
+    }
+    if config.secure_cookies {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ));
+    }
+    let request_id = HeaderName::from_static("x-request-id");
+    router
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+                }))
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(CatchPanicLayer::custom(|_| ApiError::internal("handler panicked").into_response()))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(config.settings.request_timeout_secs.max(1)),
+                )),
+        )
+        .with_state(state)
+}
+
+/// Makes sure every error answer under `/api`, `/webhook` and `/ws` is the
+/// JSON shape of section 5, even when a layer (timeout, body limit, method
+/// routing) produced it.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let api = ["/api", "/webhook/", "/ws/", "/healthz", "/readyz", "/livez", "/version"]
+        .iter()
+        .any(|p| req.uri().path().starts_with(p));
+    let res = next.run(req).await;
+    let status = res.status();
+    if !api || !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let ct = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if ct.starts_with("application/json") || ct.starts_with("text/xml") || ct.starts_with("application/xml") {
+        return res;
+    }
+    let (code, message, hint) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method_not_allowed", "This method is not allowed on this path.", "Check the method in the API list.")
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ("payload_too_large", "The request body is too large.", "Send a smaller body.")
+        }
+        StatusCode::REQUEST_TIMEOUT => ("timeout", "The request took too long.", "Try again."),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "This endpoint accepts only JSON bodies.",
+            "Send Content-Type: application/json.",
+        ),
+        s if s.is_server_error() => ("internal_error", "Something went wrong on our side.", "Try again in a moment."),
+        _ => ("invalid_request", "The request could not be handled.", "Check the method, path and body."),
+    };
+    let mut out = ApiError::new(status, code, message, hint).into_response();
+    for (k, v) in res.headers() {
+        if k == header::ALLOW || k == header::SET_COOKIE || k == header::RETRY_AFTER {
+            out.headers_mut().append(k, v.clone());
+        }
+    }
+    out
+}
+
+/// Writes an audit row for every successful write made while impersonating,
+/// naming the real admin (section 6). Impersonate/exit audit themselves.
+async fn audit_impersonated_writes(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let write = csrf::is_write(req.method());
+    let session = req.extensions().get::<Session>().cloned();
+    let (method, path) = (req.method().clone(), req.uri().path().to_owned());
+    let ip = http::extract::client_ip_of(&req);
+    let res = next.run(req).await;
+    if !write
+        || !res.status().is_success()
+        || path.starts_with("/api/admin/impersonate")
+        || path.ends_with("/impersonate")
+    {
+        return res;
+    }
+    let Some(session) = session else { return res };
+    let Ok(s) = TypedSession(session).state().await else { return res };
+    if let (Some(user_id), Some(imp)) = (s.user_id, s.impersonation) {
+        let entry = store::audit::Entry {
+            tenant_id: Some(imp.tenant_id),
+            actor_user_id: Some(user_id),
+            action: "impersonated.write",
+            target: format!("{method} {path}"),
+            details: serde_json::Value::Null,
+            ip,
+            impersonating: true,
+        };
+        if let Err(e) = state.db.write(move |tx| store::audit::record(tx, entry)).await {
+            tracing::error!(error = %e, "could not audit an impersonated write");
+        }
+    }
+    res
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// Opens the data file, bootstraps, listens, and serves until a signal.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let db = Db::open(&config.settings.data).map_err(|e| Refusal(e.to_string()))?;
+    if let Some(note) = crate::bootstrap::first_start(&db, &config.settings)? {
+        println!("{note}");
+    }
+    let listener = tokio::net::TcpListener::bind(config.settings.bind).await.map_err(|e| {
+        Refusal(format!("cannot listen on {}: {e}. Set FRONTDESK_BIND to a free address.", config.settings.bind))
+    })?;
+    let addr = listener.local_addr()?;
+    let state = build_state(db.clone(), config);
+    state.passwords.warm_up();
+    let cleanup = SqliteSessionStore::new(db.clone()).spawn_cleanup(Duration::from_secs(600));
+    println!(
+        "frontdesk {} listening on http://{addr} (public URL {})",
+        crate::BUILD_ID,
+        state.config.settings.public_url
+    );
+    tracing::info!(%addr, "listening");
+    let app = build_router(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    cleanup.abort();
+    db.checkpoint().map_err(|e| anyhow::anyhow!("WAL checkpoint at shutdown failed: {e}"))?;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! The embedded UI (`ui/dist`, built by build.rs): real files for
+//! `/assets/*` with immutable caching, `index.html` (no-store, carrying the
+//! build id) for every client route, JSON 404 for unknown API paths.
+
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{HeaderValue, Method, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use include_dir::{Dir, include_dir};
+
+use crate::{error::ApiError, state::AppState};
+
+static UI: Dir<'static> = include_dir!("$FRONTDESK_UI_DIST");
+
+/// Paths that never fall back to the SPA.
+const API_PREFIXES: &[&str] = &["/api/", "/webhook/", "/ws/"];
+
+/// `index.html` with its build-id placeholder filled in.
+pub fn index_html() -> String {
+    UI.get_file("index.html")
+        .and_then(|f| f.contents_utf8())
+        .unwrap_or("<!doctype html><title>frontdesk</title><p>UI missing from this build.</p>")
+        .replace("__FRONTDESK_BUILD__", crate::BUILD_ID)
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("json" | "map") => "application/json",
+        Some("webmanifest") => "application/manifest+json",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        Some("woff2") => "font/woff2",
+        Some("woff") => "font/woff",
+        Some("txt") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The router's fallback: everything no route matched.
+pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
+    let path = req.uri().path();
+    if path == "/api" || API_PREFIXES.iter().any(|p| path.starts_with(p)) {
+        return ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("No such endpoint: {} {}", req.method(), path),
+            "See the API list in DESIGN.md section 7.",
+        )
+        .into_response();
+    }
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("{} is not allowed on {}", req.method(), path),
+            "Pages of the UI are fetched with GET.",
+        )
+        .into_response();
+    }
+    let rel = path.trim_start_matches('/');
+    if !rel.is_empty()
+        && rel != "index.html"
+        && let Some(file) = UI.get_file(rel)
+    {
+        let cache =
+            if rel.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "public, max-age=3600" };
+        return (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(content_type(rel))),
+                (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+            ],
+            Body::from(file.contents()),
+        )
+            .into_response();
+    }
+    if rel.starts_with("assets/") {
+        return (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-store")], "not found").into_response();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        state.index_html.clone(),
+    )
+        .into_response()
+}

@@ -1,0 +1,103 @@
+//! The non-server commands: `user create|reset-password` and `backup`.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::{
+    config::{RoleArg, Settings, UserCommand},
+    db::Db,
+    domain::Role,
+    password::{check_policy, hash_blocking},
+    store,
+    util::random_token,
+};
+
+fn open(settings: &Settings) -> anyhow::Result<Db> {
+    Ok(Db::open(&settings.data)?)
+}
+
+pub fn user(settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {
+    let db = open(settings)?;
+    match cmd {
+        UserCommand::Create { email, name, role, tenant_id, password } => {
+            let (password, generated) = choose_password(password)?;
+            let hash = hash_blocking(&password)?;
+            let role = match role {
+                RoleArg::SystemAdmin => Role::SystemAdmin,
+                RoleArg::Owner => Role::Owner,
+                RoleArg::Agent => Role::Agent,
+            };
+            let id = db.write_blocking(|tx| {
+                if store::tenants::get(tx, tenant_id)?.is_none() {
+                    return Err(crate::error::ApiError::not_found("Business"));
+                }
+                let id = store::users::insert(
+                    tx,
+                    &store::users::NewUser { tenant_id, email: &email, name: &name, role, password_hash: &hash },
+                )?;
+                store::audit::record(
+                    tx,
+                    store::audit::Entry {
+                        tenant_id: Some(tenant_id),
+                        action: "user.created",
+                        target: email.clone(),
+                        details: json!({"role": role.as_str(), "via": "cli"}),
+                        ..Default::default()
+                    },
+                )?;
+                Ok(id)
+            })?;
+            println!("created user #{id} {email} ({}) in business #{tenant_id}", role.as_str());
+            if generated {
+                println!("password: {password}");
+            }
+        }
+        UserCommand::ResetPassword { email, password } => {
+            let (password, generated) = choose_password(password)?;
+            let hash = hash_blocking(&password)?;
+            let ended = db.write_blocking(|tx| {
+                let id = store::users::find_id_by_email(tx, &email)?
+                    .ok_or_else(|| crate::error::ApiError::not_found("User"))?;
+                store::users::set_password(tx, id, &hash)?;
+                let ended = store::sessions::delete_for_user(tx, id, None)?;
+                store::audit::record(
+                    tx,
+                    store::audit::Entry {
+                        actor_user_id: None,
+                        action: "user.password_reset",
+                        target: format!("user:{id}"),
+                        details: json!({"via": "cli"}),
+                        ..Default::default()
+                    },
+                )?;
+                Ok(ended)
+            })?;
+            println!("password of {email} reset; {ended} session(s) ended");
+            if generated {
+                println!("password: {password}");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn choose_password(given: Option<String>) -> anyhow::Result<(String, bool)> {
+    match given {
+        Some(p) => {
+            check_policy("password", &p)?;
+            Ok((p, false))
+        }
+        None => Ok((random_token(15), true)),
+    }
+}
+
+pub fn backup(settings: &Settings, dest: &Path) -> anyhow::Result<()> {
+    if dest.exists() {
+        anyhow::bail!("{} already exists; choose a new path so no file is overwritten", dest.display());
+    }
+    let db = open(settings)?;
+    db.backup_to(dest)?;
+    println!("backup written to {}", dest.display());
+    Ok(())
+}

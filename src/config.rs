@@ -1,0 +1,231 @@
+//! Configuration: every setting is an environment variable and a `--flag`
+//! (DESIGN.md section 2), parsed and validated once at start-up.
+//! Secrets are never printed: `Config` has a hand-written `Debug`.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use reqwest::Url;
+
+/// The command line: a subcommand (default `serve`) plus the shared settings.
+#[derive(Parser, Debug)]
+#[command(
+    name = "frontdesk",
+    version = crate::BUILD_ID,
+    about = "Self-hosted CRM and AI front desk: one binary, one SQLite file.",
+    long_about = "Self-hosted CRM and AI front desk: one binary, one SQLite file.\n\n\
+        Every option can also be given as the environment variable shown beside it."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Manage users from the command line.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write a consistent copy of the database to PATH (safe while the server runs).
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        path: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user. Prints a generated password unless --password is given.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        #[arg(long, value_enum, default_value = "owner")]
+        role: RoleArg,
+        /// Home business id (default: business #1).
+        #[arg(long, default_value_t = 1)]
+        tenant_id: i64,
+        #[arg(long, env = "FRONTDESK_NEW_USER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Set a new password (generated and printed unless --password is given) and end the user's sessions.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "FRONTDESK_NEW_USER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum RoleArg {
+    SystemAdmin,
+    Owner,
+    Agent,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// SameSite=Lax cookies.
+    Deploy,
+    /// SameSite=None cookies (needs an https public URL).
+    Preview,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Settings shared by every subcommand.
+#[derive(Args, Clone)]
+pub struct Settings {
+    /// Listen address (port 0 picks a free port; the real one is printed).
+    #[arg(long, env = "FRONTDESK_BIND", default_value = "127.0.0.1:8080", global = true)]
+    pub bind: SocketAddr,
+    /// The one data file (created on first start).
+    #[arg(long, env = "FRONTDESK_DATA", default_value = "./frontdesk.db", global = true)]
+    pub data: PathBuf,
+    /// External URL: its scheme decides the cookies' Secure flag; Twilio signatures are computed over it.
+    #[arg(long, env = "FRONTDESK_PUBLIC_URL", default_value = "http://localhost:8080", global = true)]
+    pub public_url: Url,
+    /// deploy (SameSite=Lax) or preview (SameSite=None, https only). Nothing else differs.
+    #[arg(long, env = "FRONTDESK_MODE", value_enum, default_value = "deploy", global = true)]
+    pub mode: Mode,
+    /// First start only: email of the platform admin.
+    #[arg(long, env = "FRONTDESK_ADMIN_EMAIL", global = true)]
+    pub admin_email: Option<String>,
+    /// First start only: password of the platform admin (else a random one is printed once).
+    #[arg(long, env = "FRONTDESK_ADMIN_PASSWORD", hide_env_values = true, global = true)]
+    pub admin_password: Option<String>,
+    /// First start only: name of business #1.
+    #[arg(long, env = "FRONTDESK_BUSINESS_NAME", default_value = "My Business", global = true)]
+    pub business_name: String,
+    /// Twilio account SID (REST API).
+    #[arg(long, env = "FRONTDESK_TWILIO_ACCOUNT_SID", global = true)]
+    pub twilio_account_sid: Option<String>,
+    /// Twilio auth token (REST API and webhook signatures).
+    #[arg(long, env = "FRONTDESK_TWILIO_AUTH_TOKEN", hide_env_values = true, global = true)]
+    pub twilio_auth_token: Option<String>,
+    /// Twilio REST base URL (overridable for tests).
+    #[arg(long, env = "FRONTDESK_TWILIO_API_BASE", default_value = "https://api.twilio.com", global = true)]
+    pub twilio_api_base: Url,
+    /// Base URL of the Baileys bridge (an Evolution API server).
+    #[arg(long, env = "FRONTDESK_BAILEYS_URL", global = true)]
+    pub baileys_url: Option<Url>,
+    /// The bridge's apikey: sent on every call to it, expected on every webhook from it.
+    #[arg(long, env = "FRONTDESK_BAILEYS_SECRET", hide_env_values = true, global = true)]
+    pub baileys_secret: Option<String>,
+    /// Any OpenAI-compatible API.
+    #[arg(long, env = "FRONTDESK_OPENAI_BASE_URL", default_value = "https://api.openai.com/v1", global = true)]
+    pub openai_base_url: Url,
+    /// Without it, AI replies and the voice agent are off.
+    #[arg(long, env = "FRONTDESK_OPENAI_API_KEY", hide_env_values = true, global = true)]
+    pub openai_api_key: Option<String>,
+    /// Chat model for WhatsApp replies.
+    #[arg(long, env = "FRONTDESK_OPENAI_CHAT_MODEL", default_value = "gpt-4.1-mini", global = true)]
+    pub openai_chat_model: String,
+    /// Realtime WebSocket URL for the voice agent.
+    #[arg(
+        long,
+        env = "FRONTDESK_OPENAI_REALTIME_URL",
+        default_value = "wss://api.openai.com/v1/realtime?model=gpt-realtime",
+        global = true
+    )]
+    pub openai_realtime_url: Url,
+    /// Optional: due reminders are also POSTed here (JSON).
+    #[arg(long, env = "FRONTDESK_REMINDER_WEBHOOK_URL", global = true)]
+    pub reminder_webhook_url: Option<Url>,
+    /// Signs reminder POSTs: X-Frontdesk-Signature: sha256=<hex HMAC-SHA256 of the body>.
+    #[arg(long, env = "FRONTDESK_REMINDER_WEBHOOK_SECRET", hide_env_values = true, global = true)]
+    pub reminder_webhook_secret: Option<String>,
+    /// Log format: text for people, json for machines. RUST_LOG sets the level.
+    #[arg(long, env = "FRONTDESK_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    pub log_format: LogFormat,
+    /// Session idle timeout in seconds (default 8 hours).
+    #[arg(long, env = "FRONTDESK_SESSION_IDLE_SECS", default_value_t = 8 * 3600, global = true)]
+    pub session_idle_secs: u64,
+    /// Session absolute timeout in seconds (default 7 days).
+    #[arg(long, env = "FRONTDESK_SESSION_MAX_SECS", default_value_t = 7 * 24 * 3600, global = true)]
+    pub session_max_secs: u64,
+    /// Impersonation ends by itself after this many seconds (default 2 hours).
+    #[arg(long, env = "FRONTDESK_IMPERSONATION_SECS", default_value_t = 2 * 3600, global = true)]
+    pub impersonation_secs: u64,
+    /// Largest accepted request body, in KiB.
+    #[arg(long, env = "FRONTDESK_BODY_LIMIT_KB", default_value_t = 1024, global = true)]
+    pub body_limit_kb: usize,
+    /// Requests running longer than this many seconds are cut off (408).
+    #[arg(long, env = "FRONTDESK_REQUEST_TIMEOUT_SECS", default_value_t = 30, global = true)]
+    pub request_timeout_secs: u64,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let set = |v: &Option<String>| if v.is_some() { "<set>" } else { "<unset>" };
+        f.debug_struct("Settings")
+            .field("bind", &self.bind)
+            .field("data", &self.data)
+            .field("public_url", &self.public_url.as_str())
+            .field("mode", &self.mode)
+            .field("twilio_auth_token", &set(&self.twilio_auth_token))
+            .field("baileys_secret", &set(&self.baileys_secret))
+            .field("openai_api_key", &set(&self.openai_api_key))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Validated, derived configuration the server runs with.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub settings: Settings,
+    /// Cookies carry `Secure` (and the session cookie the `__Host-` prefix).
+    pub secure_cookies: bool,
+    /// `scheme://host[:port]` of the public URL, for Origin checks.
+    pub public_origin: String,
+    pub session_idle: Duration,
+    pub session_max: Duration,
+    pub impersonation_limit: Duration,
+}
+
+/// A start-up refusal: printed as-is, and the process exits non-zero.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Refusal(pub String);
+
+impl Config {
+    pub fn from_settings(settings: Settings) -> Result<Self, Refusal> {
+        let scheme = settings.public_url.scheme();
+        if scheme != "http" && scheme != "https" {
+            return Err(Refusal(format!("FRONTDESK_PUBLIC_URL must be an http(s) URL, got `{}`", settings.public_url)));
+        }
+        let secure_cookies = scheme == "https";
+        if settings.mode == Mode::Preview && !secure_cookies {
+            return Err(Refusal(format!(
+                "refusing to start: FRONTDESK_MODE=preview sends SameSite=None cookies, which browsers only \
+                 accept with Secure, and Secure cookies need https. FRONTDESK_PUBLIC_URL is `{}`. \
+                 Set FRONTDESK_PUBLIC_URL to the https address people use, or use FRONTDESK_MODE=deploy.",
+                settings.public_url
+            )));
+        }
+        let public_origin = settings.public_url.origin().ascii_serialization();
+        Ok(Config {
+            secure_cookies,
+            public_origin,
+            session_idle: Duration::from_secs(settings.session_idle_secs.max(1)),
+            session_max: Duration::from_secs(settings.session_max_secs.max(1)),
+            impersonation_limit: Duration::from_secs(settings.impersonation_secs.max(1)),
+            settings,
+        })
+    }
+
+    /// The session cookie's name: `__Host-` prefixed whenever it is Secure.
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.secure_cookies { "__Host-frontdesk_session" } else { "frontdesk_session" }
+    }
+}

@@ -1,0 +1,225 @@
+//! The database: an r2d2 pool of SQLite connections with PRAGMAs set on
+//! acquire, migrations from `schema.sql`, and helpers that run SQLite work on
+//! the blocking pool (never on the async threads).
+//!
+//! Writers are serialised by an in-process mutex before `BEGIN IMMEDIATE`:
+//! SQLite allows one writer anyway, and queueing on a mutex is far cheaper than
+//! SQLite's sleep-and-retry busy handler under load. `busy_timeout` still
+//! covers other processes (e.g. `frontdesk backup`, a second server).
+
+use std::{
+    path::Path,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::error::ApiError;
+
+/// The schema, split into versioned blocks by `-- version: N` lines.
+pub const SCHEMA_SQL: &str = include_str!("../schema.sql");
+
+pub type Pool = r2d2::Pool<SqliteConnectionManager>;
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    write_lock: Arc<Mutex<()>>,
+}
+
+/// The blocks of `schema.sql`, as (version, sql), in order.
+pub fn migrations() -> Vec<(u32, &'static str)> {
+    let mut out: Vec<(u32, &'static str)> = Vec::new();
+    let mut offset = 0;
+    let mut current: Option<(u32, usize)> = None;
+    for line in SCHEMA_SQL.split_inclusive('\n') {
+        if let Some(v) = line.strip_prefix("-- version: ") {
+            if let Some((version, start)) = current.take() {
+                out.push((version, &SCHEMA_SQL[start..offset]));
+            }
+            let version = v.trim().parse().expect("schema.sql: a `-- version: N` line needs a number");
+            current = Some((version, offset + line.len()));
+        }
+        offset += line.len();
+    }
+    if let Some((version, start)) = current {
+        out.push((version, &SCHEMA_SQL[start..]));
+    }
+    out
+}
+
+/// The schema version this build writes and expects.
+pub fn latest_version() -> u32 {
+    migrations().last().map(|(v, _)| *v).unwrap_or(0)
+}
+
+/// Why the database could not be opened; printed to the operator as-is.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(
+        "cannot open the data file {path}: {source}. Check that its folder exists and is writable by this user, \
+         or point FRONTDESK_DATA (--data) somewhere writable."
+    )]
+    Unwritable { path: String, source: rusqlite::Error },
+    #[error(
+        "the data file {path} has schema version {found}, newer than this build of frontdesk knows ({known}). \
+         It was written by a newer frontdesk: run that version, or restore a backup made for this one."
+    )]
+    NewerSchema { path: String, found: u32, known: u32 },
+    #[error("database error while opening {path}: {source}")]
+    Sqlite { path: String, source: rusqlite::Error },
+    #[error("database pool error: {0}")]
+    Pool(#[from] r2d2::Error),
+}
+
+fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
+    // busy_timeout first: switching to WAL on a fresh file can itself meet a lock.
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+impl Db {
+    /// Opens (creating if needed) the data file, migrates it, and builds the pool.
+    pub fn open(path: &Path) -> Result<Db, OpenError> {
+        let shown = path.display().to_string();
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|source| OpenError::Unwritable { path: shown.clone(), source })?;
+        // Opening is lazy; make SQLite touch the file so an unwritable path fails here.
+        init_connection(&mut conn).map_err(|source| OpenError::Unwritable { path: shown.clone(), source })?;
+        migrate(&mut conn, &shown)?;
+        drop(conn);
+
+        let manager = SqliteConnectionManager::file(path).with_init(init_connection);
+        let pool = r2d2::Pool::builder()
+            .max_size(8)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)?;
+        Ok(Db { pool, write_lock: Arc::new(Mutex::new(())) })
+    }
+
+    /// Runs read-only work on a pooled connection, off the async threads.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = pool.get().map_err(ApiError::internal)?;
+            f(&conn)
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+
+    /// Runs `f` inside one `BEGIN IMMEDIATE` transaction, committed when it returns Ok.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction) -> Result<T, ApiError> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || db.write_blocking(f)).await.map_err(ApiError::internal)?
+    }
+
+    /// The blocking form of [`Db::write`], for code already off the async threads.
+    pub fn write_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&Transaction) -> Result<T, ApiError>,
+    {
+        let mut conn = self.pool.get().map_err(ApiError::internal)?;
+        // A poisoned lock only means another writer panicked; the database is still consistent.
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// A pooled connection for blocking callers (CLI commands, start-up).
+    pub fn conn(&self) -> Result<r2d2::PooledConnection<SqliteConnectionManager>, ApiError> {
+        self.pool.get().map_err(ApiError::internal)
+    }
+
+    /// `/readyz`: the database answers and its schema is the one this build expects.
+    pub async fn is_ready(&self) -> bool {
+        self.read(|c| Ok(c.pragma_query_value(None, "user_version", |r| r.get::<_, u32>(0))?))
+            .await
+            .map(|v| v == latest_version())
+            .unwrap_or(false)
+    }
+
+    /// Folds the WAL back into the main file (at shutdown).
+    pub fn checkpoint(&self) -> Result<(), ApiError> {
+        let conn = self.conn()?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Copies the database to `dest` with SQLite's online backup API, in one
+    /// step so the copy is a single consistent snapshot even while others write.
+    pub fn backup_to(&self, dest: &Path) -> Result<(), ApiError> {
+        let src = self.conn()?;
+        let mut dst = Connection::open(dest)?;
+        {
+            let backup = rusqlite::backup::Backup::new(&src, &mut dst)?;
+            backup.step(-1)?;
+        }
+        // The copy inherits WAL mode; make it a self-contained single file.
+        dst.pragma_update(None, "journal_mode", "DELETE")?;
+        Ok(())
+    }
+}
+
+fn migrate(conn: &mut Connection, path: &str) -> Result<(), OpenError> {
+    let sqlite = |source| OpenError::Sqlite { path: path.to_string(), source };
+    let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(sqlite)?;
+    let known = latest_version();
+    if current > known {
+        return Err(OpenError::NewerSchema { path: path.to_string(), found: current, known });
+    }
+    for (version, sql) in migrations().into_iter().filter(|(v, _)| *v > current) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sqlite)?;
+        tx.execute_batch(sql).map_err(sqlite)?;
+        tx.pragma_update(None, "user_version", version).map_err(sqlite)?;
+        tx.commit().map_err(sqlite)?;
+        tracing::info!(version, "applied schema migration");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_blocks_are_numbered_in_order_from_one() {
+        let versions: Vec<u32> = migrations().iter().map(|(v, _)| *v).collect();
+        assert!(!versions.is_empty());
+        assert_eq!(versions, (1..=versions.len() as u32).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn schema_applies_to_a_fresh_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.db")).unwrap();
+        let conn = db.conn().unwrap();
+        let v: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(v, latest_version());
+        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+    }
+}

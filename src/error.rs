@@ -1,0 +1,179 @@
+//! The one error type of the HTTP API: every non-2xx answer is
+//! `{"error": code, "message": ..., "hint": ...}` (DESIGN.md section 5).
+//! 4xx carry words for people; 5xx are opaque to the client and logged.
+
+use axum::{
+    Json,
+    extract::rejection::{JsonRejection, PathRejection, QueryRejection},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde_json::{Map, Value};
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub hint: String,
+    /// Extra fields merged into the body (e.g. `field`, `lead_id`).
+    pub extra: Map<String, Value>,
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        ApiError { status, code, message: message.into(), hint: hint.into(), extra: Map::new(), retry_after: None }
+    }
+
+    /// Adds a field to the JSON body.
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.extra.insert(key.to_string(), value.into());
+        self
+    }
+
+    /// 400 naming the offending field.
+    pub fn invalid(field: &str, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_input", message, hint).with("field", field)
+    }
+
+    pub fn bad_request(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_input", message, hint)
+    }
+
+    pub fn not_authenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "not_authenticated",
+            "You are not signed in, or your session has ended.",
+            "POST /api/auth/login with {email, password}, keep the session cookie, and send it with credentials included.",
+        )
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            message,
+            "Ask an owner of this business or the platform admin for access.",
+        )
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what} not found."),
+            "Check the id; it may have been deleted or belong to another business.",
+        )
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message, hint)
+    }
+
+    pub fn too_many(retry_after: u64) -> Self {
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_requests",
+            "Too many attempts.",
+            format!("Wait {retry_after} seconds and try again."),
+        );
+        e.retry_after = Some(retry_after.max(1));
+        e
+    }
+
+    /// Any unexpected failure: logged in full, answered opaquely.
+    pub fn internal(err: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %err, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "Something went wrong on our side.",
+            "Try again in a moment; if it keeps happening, the server log has the details under this request's id.",
+        )
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = Map::new();
+        body.insert("error".into(), self.code.into());
+        body.insert("message".into(), self.message.into());
+        body.insert("hint".into(), self.hint.into());
+        body.extend(self.extra);
+        let mut res = (self.status, Json(Value::Object(body))).into_response();
+        if let Some(secs) = self.retry_after
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        res
+    }
+}
+
+/// SQLite errors are internal unless the caller maps a constraint first
+/// (see [`constraint`]); their text never reaches the client.
+impl From<rusqlite::Error> for ApiError {
+    fn from(err: rusqlite::Error) -> Self {
+        ApiError::internal(format!("sqlite: {err}"))
+    }
+}
+
+/// The name of the violated UNIQUE/CHECK constraint, if `err` is one, e.g.
+/// `leads.tenant_id, leads.phone_e164` or `index leads_tenant_phone`.
+pub fn constraint(err: &rusqlite::Error) -> Option<String> {
+    match err {
+        rusqlite::Error::SqliteFailure(e, Some(msg)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
+            Some(msg.clone())
+        }
+        _ => None,
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rej: JsonRejection) -> Self {
+        match rej {
+            JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "This endpoint accepts only JSON bodies.",
+                "Send the body as JSON with the header Content-Type: application/json.",
+            ),
+            JsonRejection::JsonDataError(e) => {
+                ApiError::bad_request(e.body_text(), "Check the field names and types against the API documentation.")
+            }
+            JsonRejection::JsonSyntaxError(e) => ApiError::bad_request(e.body_text(), "The body is not valid JSON."),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "The request body is too large.",
+                "Send a smaller body.",
+            ),
+            other => ApiError::bad_request(other.body_text(), "Send a JSON body."),
+        }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rej: PathRejection) -> Self {
+        ApiError::bad_request(rej.body_text(), "Ids in the path are positive integers.")
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rej: QueryRejection) -> Self {
+        ApiError::bad_request(rej.body_text(), "Check the query string parameters.")
+    }
+}
+
+/// Shorthand used by handlers.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,277 @@
+//! `/api/admin/*`: businesses, impersonation and the whole audit log.
+//! Every handler takes `AdminAuth`, so only the platform admin gets in.
+
+use axum::{
+    Json, Router,
+    extract::State,
+    http::StatusCode,
+    routing::{get, post},
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{
+    auth::me_body,
+    extract::{AdminAuth, ApiJson, ApiPath, ApiQuery, Auth},
+    session::Impersonation,
+};
+use crate::{
+    domain::{PhoneE164, Role, time::unix_now},
+    error::{ApiError, ApiResult},
+    password::check_policy,
+    state::AppState,
+    store::{
+        self, Page, PageRequest,
+        tenants::{Tenant, TenantFields},
+    },
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/admin/businesses", get(list).post(create))
+        .route("/api/admin/businesses/{id}", get(get_one).patch(patch))
+        .route("/api/admin/businesses/{id}/impersonate", post(impersonate))
+        .route("/api/admin/impersonate/exit", post(exit))
+        .route("/api/admin/audit", get(audit))
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    page: Option<i64>,
+    page_size: Option<i64>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    AdminAuth(_): AdminAuth,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Page<Tenant>>> {
+    let page = PageRequest::new(q.page, q.page_size, 50);
+    Ok(Json(state.db.read(move |c| store::tenants::list(c, page)).await?))
+}
+
+/// Business fields as sent by clients; absent = unchanged, null = cleared.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessBody {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub phone_e164: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub whatsapp_e164: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub whatsapp_instance: Option<Option<String>>,
+    pub timezone: Option<String>,
+    pub ai_auto_reply: Option<bool>,
+    pub owner: Option<OwnerBody>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerBody {
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+    pub password: String,
+}
+
+/// Distinguishes a missing field (None) from an explicit null (Some(None)).
+fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Ok(Some(Option::deserialize(d)?))
+}
+
+fn parse_phone(field: &str, v: &Option<Option<String>>) -> Result<Option<Option<String>>, ApiError> {
+    match v {
+        None => Ok(None),
+        Some(None) => Ok(Some(None)),
+        Some(Some(s)) if s.trim().is_empty() => Ok(Some(None)),
+        Some(Some(s)) => PhoneE164::parse(s, "IL")
+            .map(|p| Some(Some(p.into_string())))
+            .map_err(|e| ApiError::invalid(field, format!("`{field}`: {e}."), "Use E.164, e.g. +972521234567.")),
+    }
+}
+
+pub fn check_name(name: &str) -> Result<String, ApiError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ApiError::invalid("name", "The business name must be 1 to 200 characters.", "Type a name."));
+    }
+    Ok(name.to_string())
+}
+
+/// IANA zone names look like `Asia/Jerusalem` or `UTC`.
+pub fn check_timezone(tz: &str) -> Result<String, ApiError> {
+    let ok = !tz.is_empty()
+        && tz.len() <= 64
+        && tz
+            .split('/')
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || "_+-".contains(c)))
+        && tz.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+    if !ok {
+        return Err(ApiError::invalid(
+            "timezone",
+            format!("`{tz}` is not a time zone name."),
+            "Use an IANA name such as Asia/Jerusalem or UTC.",
+        ));
+    }
+    Ok(tz.to_string())
+}
+
+impl BusinessBody {
+    pub fn fields(&self) -> Result<TenantFields, ApiError> {
+        Ok(TenantFields {
+            name: self.name.as_deref().map(check_name).transpose()?,
+            phone_e164: parse_phone("phone_e164", &self.phone_e164)?,
+            whatsapp_e164: parse_phone("whatsapp_e164", &self.whatsapp_e164)?,
+            whatsapp_instance: self
+                .whatsapp_instance
+                .clone()
+                .map(|o| o.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())),
+            timezone: self.timezone.as_deref().map(check_timezone).transpose()?,
+            ai_auto_reply: self.ai_auto_reply,
+        })
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    AdminAuth(auth): AdminAuth,
+    ApiJson(body): ApiJson<BusinessBody>,
+) -> ApiResult<(StatusCode, Json<Tenant>)> {
+    let name = check_name(body.name.as_deref().unwrap_or(""))?;
+    let fields = body.fields()?;
+    let owner = match &body.owner {
+        Some(o) => {
+            check_policy("owner.password", &o.password)?;
+            let hash = state.passwords.hash(o.password.clone()).await?;
+            Some((o.email.clone(), o.name.clone(), hash))
+        }
+        None => None,
+    };
+    let actor = auth.clone();
+    let tenant = state
+        .db
+        .write(move |tx| {
+            let id = store::tenants::insert(tx, &name, &fields)?;
+            if let Some((email, name, hash)) = &owner {
+                store::users::insert(
+                    tx,
+                    &store::users::NewUser { tenant_id: id, email, name, role: Role::Owner, password_hash: hash },
+                )
+                .map_err(|e| prefix_field(e, "owner."))?;
+            }
+            let mut entry = actor.audit("business.created", format!("tenant:{id}"), json!({"name": name}));
+            entry.tenant_id = Some(id);
+            store::audit::record(tx, entry)?;
+            store::tenants::get(tx, id)?.ok_or_else(|| ApiError::internal("created tenant vanished"))
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(tenant)))
+}
+
+fn prefix_field(mut e: ApiError, prefix: &str) -> ApiError {
+    if let Some(Value::String(f)) = e.extra.get("field").cloned() {
+        e.extra.insert("field".into(), Value::String(format!("{prefix}{f}")));
+    }
+    e
+}
+
+async fn get_one(
+    State(state): State<AppState>,
+    AdminAuth(_): AdminAuth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Tenant>> {
+    let t = state.db.read(move |c| store::tenants::get(c, id)).await?;
+    t.map(Json).ok_or_else(|| ApiError::not_found("Business"))
+}
+
+async fn patch(
+    State(state): State<AppState>,
+    AdminAuth(auth): AdminAuth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<BusinessBody>,
+) -> ApiResult<Json<Tenant>> {
+    if body.owner.is_some() {
+        return Err(ApiError::invalid(
+            "owner",
+            "The owner is set when a business is created.",
+            "Add or change users under /api/business/current/users while viewing the business.",
+        ));
+    }
+    update_business(&state, &auth, id, &body).await.map(Json)
+}
+
+/// Shared by admin PATCH and the business's own PATCH.
+pub async fn update_business(state: &AppState, auth: &Auth, id: i64, body: &BusinessBody) -> ApiResult<Tenant> {
+    let fields = body.fields()?;
+    let mut entry = auth.audit("business.updated", format!("tenant:{id}"), Value::Null);
+    entry.tenant_id = Some(id);
+    entry.details = json!({
+        "name": fields.name, "timezone": fields.timezone, "ai_auto_reply": fields.ai_auto_reply,
+        "phone_e164": fields.phone_e164, "whatsapp_e164": fields.whatsapp_e164,
+        "whatsapp_instance": fields.whatsapp_instance,
+    });
+    state
+        .db
+        .write(move |tx| {
+            let t = store::tenants::update(tx, id, &fields)?.ok_or_else(|| ApiError::not_found("Business"))?;
+            store::audit::record(tx, entry)?;
+            Ok(t)
+        })
+        .await
+}
+
+/// Acts inside business `id`: flags in the session, a new session id, the
+/// role untouched, the CSRF token kept, an audit row.
+async fn impersonate(
+    State(state): State<AppState>,
+    AdminAuth(mut auth): AdminAuth,
+    session: super::session::TypedSession,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Value>> {
+    if state.db.read(move |c| store::tenants::get(c, id)).await?.is_none() {
+        return Err(ApiError::not_found("Business"));
+    }
+    let imp = Impersonation { tenant_id: id, started_at: unix_now() };
+    session.set_impersonation(Some(imp)).await?;
+    auth.impersonation = Some(imp);
+    let entry = auth.audit(
+        "impersonate.start",
+        format!("tenant:{id}"),
+        json!({"limit_seconds": state.config.impersonation_limit.as_secs()}),
+    );
+    state.db.write(move |tx| store::audit::record(tx, entry)).await?;
+    Ok(Json(me_body(&state, &auth).await?))
+}
+
+async fn exit(
+    State(state): State<AppState>,
+    AdminAuth(mut auth): AdminAuth,
+    session: super::session::TypedSession,
+) -> ApiResult<Json<Value>> {
+    if let Some(imp) = auth.impersonation {
+        let entry = auth.audit("impersonate.exit", format!("tenant:{}", imp.tenant_id), Value::Null);
+        session.set_impersonation(None).await?;
+        auth.impersonation = None;
+        state.db.write(move |tx| store::audit::record(tx, entry)).await?;
+    }
+    Ok(Json(me_body(&state, &auth).await?))
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    tenant_id: Option<i64>,
+    action: Option<String>,
+    page: Option<i64>,
+    page_size: Option<i64>,
+}
+
+async fn audit(
+    State(state): State<AppState>,
+    AdminAuth(_): AdminAuth,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> ApiResult<Json<Page<store::audit::AuditRow>>> {
+    let page = PageRequest::new(q.page, q.page_size, 50);
+    let action = q.action.filter(|a| !a.is_empty());
+    Ok(Json(state.db.read(move |c| store::audit::list(c, q.tenant_id, action.as_deref(), page)).await?))
+}

@@ -1,0 +1,203 @@
+//! `/api/auth/*`: login, logout, me, csrf, password change.
+
+use axum::{
+    Json, Router,
+    extract::State,
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::{
+    csrf,
+    extract::{ApiJson, Auth, ClientIp},
+    session::TypedSession,
+};
+use crate::{
+    error::{ApiError, ApiResult},
+    password::check_policy,
+    state::AppState,
+    store::{self, tenants::Tenant, users::User},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/auth/login", post(login))
+        .route("/api/auth/logout", post(logout))
+        .route("/api/auth/me", get(me))
+        .route("/api/auth/csrf", get(csrf_token))
+        .route("/api/auth/password", post(change_password))
+}
+
+/// The user as the API shows it.
+#[derive(Serialize)]
+pub struct UserView<'a> {
+    pub id: i64,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: &'static str,
+    pub tenant_id: i64,
+}
+
+impl<'a> From<&'a User> for UserView<'a> {
+    fn from(u: &'a User) -> Self {
+        UserView { id: u.id, email: &u.email, name: &u.name, role: u.role.as_str(), tenant_id: u.tenant_id }
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginBody {
+    email: String,
+    password: String,
+}
+
+fn with_xsrf_cookie(state: &AppState, token: &str, body: Value) -> Response {
+    let mut res = Json(body).into_response();
+    res.headers_mut().append(header::SET_COOKIE, csrf::set_cookie(state, token));
+    res
+}
+
+fn invalid_credentials() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+        "The email or password is wrong.",
+        "Check both and try again; after several failures you will have to wait a little.",
+    )
+}
+
+/// Same answer, and the same argon2 work, whether the email is unknown, the
+/// password wrong or the account disabled.
+async fn login(
+    State(state): State<AppState>,
+    session: TypedSession,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> ApiResult<Response> {
+    let ip = ip.unwrap_or_default();
+    if let Some(wait) = state.throttle.check(&body.email, &ip) {
+        return Err(ApiError::too_many(wait));
+    }
+    let email = body.email.trim().to_string();
+    let found = {
+        let email = email.clone();
+        state.db.read(move |c| store::users::find_for_login(c, &email)).await?
+    };
+    let hash = found.as_ref().map(|(_, h)| h.clone());
+    let password_ok = state.passwords.verify(body.password, hash).await?;
+    let user = match found {
+        Some((user, _)) if password_ok && !user.disabled => user,
+        other => {
+            state.throttle.failure(&email, &ip);
+            let (tenant_id, user_id) = other.map(|(u, _)| (Some(u.tenant_id), Some(u.id))).unwrap_or((None, None));
+            let ip = ip.clone();
+            state
+                .db
+                .write(move |tx| {
+                    store::audit::record(
+                        tx,
+                        store::audit::Entry {
+                            tenant_id,
+                            actor_user_id: user_id,
+                            action: "login.failure",
+                            target: email,
+                            ip: Some(ip),
+                            ..Default::default()
+                        },
+                    )
+                })
+                .await?;
+            return Err(invalid_credentials());
+        }
+    };
+    state.throttle.success(&email, &ip);
+    let token = session.login(user.id).await?;
+    let (uid, tid) = (user.id, user.tenant_id);
+    state
+        .db
+        .write(move |tx| {
+            store::audit::record(
+                tx,
+                store::audit::Entry {
+                    tenant_id: Some(tid),
+                    actor_user_id: Some(uid),
+                    action: "login.success",
+                    target: email,
+                    ip: Some(ip),
+                    ..Default::default()
+                },
+            )
+        })
+        .await?;
+    Ok(with_xsrf_cookie(&state, &token, json!({ "user": UserView::from(&user), "csrfToken": token })))
+}
+
+async fn logout(State(state): State<AppState>, session: TypedSession) -> ApiResult<Response> {
+    session.logout().await?;
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut().append(header::SET_COOKIE, csrf::set_cookie(&state, ""));
+    Ok(res)
+}
+
+/// Works before login: creates the session that will carry the token.
+async fn csrf_token(State(state): State<AppState>, session: TypedSession) -> ApiResult<Response> {
+    let token = session.csrf_token().await?;
+    Ok(with_xsrf_cookie(&state, &token, json!({ "csrfToken": token })))
+}
+
+/// The `/me` answer, also returned by impersonate and exit.
+pub async fn me_body(state: &AppState, auth: &Auth) -> ApiResult<Value> {
+    let tenant_id = auth.tenant_id();
+    let tenant: Option<Tenant> = state.db.read(move |c| store::tenants::get(c, tenant_id)).await?;
+    Ok(json!({
+        "user": UserView::from(&auth.user),
+        "impersonating": auth.impersonating(),
+        "impersonated_tenant_id": auth.impersonation.map(|i| i.tenant_id),
+        "impersonation_started_at": auth.impersonation.map(|i| i.started_at),
+        "effective_tenant_id": tenant_id,
+        "tenant": tenant.map(|t| json!({"id": t.id, "name": t.name, "timezone": t.timezone})),
+    }))
+}
+
+async fn me(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {
+    Ok(Json(me_body(&state, &auth).await?))
+}
+
+#[derive(Deserialize)]
+struct PasswordBody {
+    current_password: String,
+    new_password: String,
+}
+
+/// Changes the caller's password and ends their other sessions.
+async fn change_password(
+    State(state): State<AppState>,
+    auth: Auth,
+    session: TypedSession,
+    ApiJson(body): ApiJson<PasswordBody>,
+) -> ApiResult<StatusCode> {
+    check_policy("new_password", &body.new_password)?;
+    let uid = auth.user.id;
+    let current = state.db.read(move |c| store::users::password_hash(c, uid)).await?;
+    if !state.passwords.verify(body.current_password, current).await? {
+        return Err(ApiError::invalid(
+            "current_password",
+            "The current password is wrong.",
+            "Type the password you signed in with.",
+        ));
+    }
+    let hash = state.passwords.hash(body.new_password).await?;
+    let keep = session.id();
+    let entry = auth.audit("user.password_changed", format!("user:{uid}"), Value::Null);
+    state
+        .db
+        .write(move |tx| {
+            store::users::set_password(tx, uid, &hash)?;
+            store::sessions::delete_for_user(tx, uid, keep.as_deref())?;
+            store::audit::record(tx, entry)
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

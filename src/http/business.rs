@@ -1,0 +1,193 @@
+//! `/api/business/current*`: the effective business, its users and its audit log.
+
+use axum::{
+    Json, Router,
+    extract::State,
+    http::StatusCode,
+    routing::{delete, get, patch},
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{
+    admin::{BusinessBody, update_business},
+    extract::{ApiJson, ApiPath, ApiQuery, Auth, ManagerAuth},
+};
+use crate::{
+    domain::Role,
+    error::{ApiError, ApiResult},
+    password::check_policy,
+    state::AppState,
+    store::{self, Page, PageRequest, tenants::Tenant, users::User},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/business/current", get(current).patch(patch_current))
+        .route("/api/business/current/users", get(list_users).post(create_user))
+        .route("/api/business/current/users/{id}", patch(patch_user))
+        .route("/api/business/current/users/{id}/sessions", delete(end_sessions))
+        .route("/api/business/current/audit", get(audit))
+}
+
+async fn current(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Tenant>> {
+    let id = auth.tenant_id();
+    let t = state.db.read(move |c| store::tenants::get(c, id)).await?;
+    t.map(Json).ok_or_else(|| ApiError::not_found("Business"))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CurrentPatch {
+    name: Option<String>,
+    timezone: Option<String>,
+    ai_auto_reply: Option<bool>,
+}
+
+async fn patch_current(
+    State(state): State<AppState>,
+    ManagerAuth(auth): ManagerAuth,
+    ApiJson(body): ApiJson<CurrentPatch>,
+) -> ApiResult<Json<Tenant>> {
+    let body = BusinessBody {
+        name: body.name,
+        timezone: body.timezone,
+        ai_auto_reply: body.ai_auto_reply,
+        ..Default::default()
+    };
+    update_business(&state, &auth, auth.tenant_id(), &body).await.map(Json)
+}
+
+async fn list_users(State(state): State<AppState>, ManagerAuth(auth): ManagerAuth) -> ApiResult<Json<Value>> {
+    let tenant_id = auth.tenant_id();
+    let items = state.db.read(move |c| store::users::list_in_tenant(c, tenant_id)).await?;
+    Ok(Json(json!({ "items": items })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewUserBody {
+    email: String,
+    #[serde(default)]
+    name: String,
+    password: String,
+    role: String,
+}
+
+/// Owners and the admin add owners and agents to the business. A platform
+/// admin is made only with `frontdesk user create`.
+fn business_role(role: &str) -> Result<Role, ApiError> {
+    match Role::parse(role) {
+        Some(r @ (Role::Owner | Role::Agent)) => Ok(r),
+        _ => Err(ApiError::invalid("role", format!("`{role}` is not a role of a business."), "Use owner or agent.")),
+    }
+}
+
+async fn create_user(
+    State(state): State<AppState>,
+    ManagerAuth(auth): ManagerAuth,
+    ApiJson(body): ApiJson<NewUserBody>,
+) -> ApiResult<(StatusCode, Json<User>)> {
+    let role = business_role(&body.role)?;
+    check_policy("password", &body.password)?;
+    let hash = state.passwords.hash(body.password).await?;
+    let tenant_id = auth.tenant_id();
+    let entry = auth.audit("user.created", body.email.clone(), json!({"role": role.as_str()}));
+    let user = state
+        .db
+        .write(move |tx| {
+            let id = store::users::insert(
+                tx,
+                &store::users::NewUser { tenant_id, email: &body.email, name: &body.name, role, password_hash: &hash },
+            )?;
+            store::audit::record(tx, entry)?;
+            store::users::get(tx, id)?.ok_or_else(|| ApiError::internal("created user vanished"))
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(user)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserPatch {
+    name: Option<String>,
+    role: Option<String>,
+    disabled: Option<bool>,
+}
+
+async fn patch_user(
+    State(state): State<AppState>,
+    ManagerAuth(auth): ManagerAuth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<UserPatch>,
+) -> ApiResult<Json<User>> {
+    let role = body.role.as_deref().map(business_role).transpose()?;
+    if id == auth.user.id && (body.disabled == Some(true) || role.is_some()) {
+        return Err(ApiError::invalid(
+            if role.is_some() { "role" } else { "disabled" },
+            "You cannot disable yourself or change your own role.",
+            "Ask another owner or the platform admin.",
+        ));
+    }
+    let tenant_id = auth.tenant_id();
+    let caller_is_admin = auth.is_admin();
+    let entry = auth.audit(
+        "user.updated",
+        format!("user:{id}"),
+        json!({"name": body.name, "role": body.role, "disabled": body.disabled}),
+    );
+    let user = state
+        .db
+        .write(move |tx| {
+            let existing =
+                store::users::get_in_tenant(tx, tenant_id, id)?.ok_or_else(|| ApiError::not_found("User"))?;
+            if existing.role == Role::SystemAdmin && !caller_is_admin {
+                return Err(ApiError::forbidden("Only the platform admin can change the platform admin."));
+            }
+            let updated = store::users::update_in_tenant(tx, tenant_id, id, body.name.as_deref(), role, body.disabled)?
+                .ok_or_else(|| ApiError::not_found("User"))?;
+            if body.disabled == Some(true) {
+                store::sessions::delete_for_user(tx, id, None)?;
+            }
+            store::audit::record(tx, entry)?;
+            Ok(updated)
+        })
+        .await?;
+    Ok(Json(user))
+}
+
+async fn end_sessions(
+    State(state): State<AppState>,
+    ManagerAuth(auth): ManagerAuth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    let tenant_id = auth.tenant_id();
+    let entry = auth.audit("user.sessions_ended", format!("user:{id}"), Value::Null);
+    state
+        .db
+        .write(move |tx| {
+            store::users::get_in_tenant(tx, tenant_id, id)?.ok_or_else(|| ApiError::not_found("User"))?;
+            store::sessions::delete_for_user(tx, id, None)?;
+            store::audit::record(tx, entry)
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    action: Option<String>,
+    page: Option<i64>,
+    page_size: Option<i64>,
+}
+
+async fn audit(
+    State(state): State<AppState>,
+    ManagerAuth(auth): ManagerAuth,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> ApiResult<Json<Page<store::audit::AuditRow>>> {
+    let page = PageRequest::new(q.page, q.page_size, 50);
+    let tenant_id = auth.tenant_id();
+    let action = q.action.filter(|a| !a.is_empty());
+    Ok(Json(state.db.read(move |c| store::audit::list(c, Some(tenant_id), action.as_deref(), page)).await?))
+}

@@ -1,0 +1,240 @@
+//! Who is asking, and for which business. `Auth` is the one place the
+//! effective tenant is computed (DESIGN.md section 6); guards build on it.
+//! Handlers never look at session fields themselves.
+
+use std::net::SocketAddr;
+
+use axum::{
+    extract::{ConnectInfo, FromRequest, FromRequestParts, Request},
+    http::request::Parts,
+};
+use serde::de::DeserializeOwned;
+use tower_sessions::Session;
+
+use super::session::{Impersonation, TypedSession};
+use crate::{
+    domain::{Role, time::unix_now},
+    error::ApiError,
+    state::AppState,
+    store::{self, Actor, users::User},
+};
+
+/// A signed-in, enabled user with a live session.
+#[derive(Clone, Debug)]
+pub struct Auth {
+    pub user: User,
+    /// Set while an admin is acting inside a business (and not yet expired).
+    pub impersonation: Option<Impersonation>,
+    /// The caller's address, for the audit log.
+    pub ip: Option<String>,
+}
+
+/// Where tenant data may be read from: one business, or (admin, not
+/// impersonating, list endpoints only) all of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Tenant(i64),
+}
+
+impl Auth {
+    /// The business this request acts in: the impersonated one while
+    /// impersonating, else the user's home business.
+    pub fn tenant_id(&self) -> i64 {
+        match self.impersonation {
+            Some(imp) => imp.tenant_id,
+            None => self.user.tenant_id,
+        }
+    }
+
+    pub fn role(&self) -> Role {
+        self.user.role
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.role == Role::SystemAdmin
+    }
+
+    pub fn impersonating(&self) -> bool {
+        self.impersonation.is_some()
+    }
+
+    /// The real person behind a change.
+    pub fn actor(&self) -> Actor {
+        Actor { user_id: self.user.id, impersonating: self.impersonating() }
+    }
+
+    /// For cross-tenant list views: an admin who is not impersonating sees all.
+    pub fn list_scope(&self) -> Scope {
+        if self.is_admin() && !self.impersonating() { Scope::All } else { Scope::Tenant(self.tenant_id()) }
+    }
+
+    /// An audit entry pre-filled with who, where and the effective tenant.
+    pub fn audit<'a>(&self, action: &'a str, target: String, details: serde_json::Value) -> store::audit::Entry<'a> {
+        store::audit::Entry {
+            tenant_id: Some(self.tenant_id()),
+            actor_user_id: Some(self.user.id),
+            action,
+            target,
+            details,
+            ip: self.ip.clone(),
+            impersonating: self.impersonating(),
+        }
+    }
+}
+
+pub fn client_ip(parts: &Parts) -> Option<String> {
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip().to_string())
+}
+
+/// [`client_ip`] for middleware holding the whole request.
+pub fn client_ip_of(req: &Request) -> Option<String> {
+    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip().to_string())
+}
+
+/// The client's address (the TCP peer; frontdesk does not trust forwarding headers).
+pub struct ClientIp(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts)))
+    }
+}
+
+pub fn typed_session(parts: &Parts) -> Result<TypedSession, ApiError> {
+    parts
+        .extensions
+        .get::<Session>()
+        .cloned()
+        .map(TypedSession)
+        .ok_or_else(|| ApiError::internal("session layer missing"))
+}
+
+impl FromRequestParts<AppState> for TypedSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        typed_session(parts)
+    }
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(auth) = parts.extensions.get::<Auth>() {
+            return Ok(auth.clone());
+        }
+        let session = typed_session(parts)?;
+        let mut s = session.state().await?;
+        let Some(user_id) = s.user_id else { return Err(ApiError::not_authenticated()) };
+        let now = unix_now();
+        if now - s.login_at > state.config.session_max.as_secs() as i64 {
+            session.logout().await?;
+            return Err(ApiError::not_authenticated());
+        }
+        let user = state.db.read(move |c| store::users::get(c, user_id)).await?;
+        let user = match user {
+            Some(u) if !u.disabled => u,
+            _ => {
+                session.logout().await?;
+                return Err(ApiError::not_authenticated());
+            }
+        };
+        if let Some(imp) = s.impersonation
+            && (now - imp.started_at > state.config.impersonation_limit.as_secs() as i64
+                || user.role != Role::SystemAdmin)
+        {
+            // Expired (or the user is no longer an admin): back to their own business.
+            s.impersonation = None;
+            session.set_impersonation(None).await?;
+        }
+        session.touch(&s, state.config.session_idle.as_secs() as i64).await?;
+        let auth = Auth { user, impersonation: s.impersonation, ip: client_ip(parts) };
+        parts.extensions.insert(auth.clone());
+        Ok(auth)
+    }
+}
+
+/// `Auth` if signed in, else None (for endpoints that also answer anonymously).
+pub struct MaybeAuth(pub Option<Auth>);
+
+impl FromRequestParts<AppState> for MaybeAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match Auth::from_request_parts(parts, state).await {
+            Ok(a) => Ok(MaybeAuth(Some(a))),
+            Err(e) if e.status == axum::http::StatusCode::UNAUTHORIZED => Ok(MaybeAuth(None)),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The platform admin (impersonating or not).
+pub struct AdminAuth(pub Auth);
+
+impl FromRequestParts<AppState> for AdminAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let auth = Auth::from_request_parts(parts, state).await?;
+        if !auth.is_admin() {
+            return Err(ApiError::forbidden("This needs the platform admin."));
+        }
+        Ok(AdminAuth(auth))
+    }
+}
+
+/// An owner of the effective business, or the platform admin.
+pub struct ManagerAuth(pub Auth);
+
+impl FromRequestParts<AppState> for ManagerAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let auth = Auth::from_request_parts(parts, state).await?;
+        if !matches!(auth.role(), Role::Owner | Role::SystemAdmin) {
+            return Err(ApiError::forbidden("This needs an owner of the business or the platform admin."));
+        }
+        Ok(ManagerAuth(auth))
+    }
+}
+
+/// `axum::Json` whose rejections are `ApiError`s (415 for non-JSON bodies).
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Json(v) = axum::Json::<T>::from_request(req, state).await?;
+        Ok(ApiJson(v))
+    }
+}
+
+/// `axum::extract::Path` with `ApiError` rejections.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(v) = axum::extract::Path::<T>::from_request_parts(parts, state).await?;
+        Ok(ApiPath(v))
+    }
+}
+
+/// `axum::extract::Query` with `ApiError` rejections.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Query(v) = axum::extract::Query::<T>::from_request_parts(parts, state).await?;
+        Ok(ApiQuery(v))
+    }
+}

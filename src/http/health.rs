@@ -1,0 +1,42 @@
+//! Health and version (DESIGN.md section 12). GET only; CSRF never applies.
+
+use axum::{Json, Router, extract::State, http::StatusCode, routing::get};
+use serde_json::{Value, json};
+
+use crate::{db, state::AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(ok))
+        .route("/livez", get(ok))
+        .route("/readyz", get(ready))
+        .route("/version", get(version))
+}
+
+async fn ok() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+/// 200 when the database answers and its schema is the one this build expects.
+async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    if state.db.is_ready().await {
+        (StatusCode::OK, Json(json!({"status": "ok"})))
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({
+                "error": "not_ready",
+                "message": "The database is not answering or its schema is not current.",
+                "hint": "Check the server log and the data file.",
+            })),
+        )
+    }
+}
+
+async fn version() -> Json<Value> {
+    Json(json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "build": crate::BUILD_ID,
+        "schema_version": db::latest_version(),
+    }))
+}

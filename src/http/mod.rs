@@ -1,0 +1,12 @@
+//! The HTTP API: one module per resource, each exporting `router()`, plus
+//! the extractors (who is asking, for which business) and the CSRF layer.
+
+pub mod admin;
+pub mod auth;
+pub mod business;
+pub mod csrf;
+pub mod extract;
+pub mod health;
+pub mod prompts;
+pub mod session;
+pub mod throttle;

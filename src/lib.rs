@@ -1,0 +1,29 @@
+//! frontdesk: a self-hosted CRM and AI front desk in one binary and one SQLite file.
+//!
+//! Map of the crate:
+//! - [`config`]: settings from env and flags, validated once.
+//! - [`db`]: the SQLite pool, PRAGMAs, migrations from `schema.sql`, blocking helpers.
+//! - [`error`]: `ApiError`, the one error type, and constraint mapping.
+//! - [`domain`]: parsed values: roles, statuses, phone numbers, timestamps.
+//! - [`store`]: all SQL, one file per resource, scoped by tenant.
+//! - [`http`]: routes per resource, extractors (`Auth`, guards), the CSRF layer.
+//! - [`assets`]: the embedded UI and SPA fallback.
+//! - [`app`]: the app factory (layers in order) and `serve`.
+//! - [`bootstrap`], [`cli`]: first start; `user` and `backup` commands.
+
+pub mod app;
+pub mod assets;
+pub mod bootstrap;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod password;
+pub mod state;
+pub mod store;
+pub mod util;
+
+/// Version plus git hash (or build time), baked in by build.rs.
+pub const BUILD_ID: &str = env!("FRONTDESK_BUILD_ID");

@@ -1,0 +1,33 @@
+//! Thin entry point: parse the command line, set up logging, run.
+
+use clap::Parser;
+use frontdesk::config::{Cli, Command, Config, LogFormat};
+use tracing_subscriber::EnvFilter;
+
+fn init_tracing(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.settings.log_format);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => Config::from_settings(cli.settings).map_err(anyhow::Error::from).and_then(|config| {
+            tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(frontdesk::app::serve(config))
+        }),
+        Command::User(cmd) => frontdesk::cli::user(&cli.settings, cmd),
+        Command::Backup { path } => frontdesk::cli::backup(&cli.settings, &path),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("frontdesk: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! All SQL lives here, one file per resource. Functions take a connection (or
+//! transaction) and, for tenant data, the tenant they are scoped to: a query
+//! can't forget its scope because the scope is an argument.
+
+pub mod audit;
+pub mod prompts;
+pub mod sessions;
+pub mod tenants;
+pub mod users;
+
+use serde::Serialize;
+
+/// Who made a change: the real signed-in user, and whether they were
+/// impersonating (activities and audit rows record both).
+#[derive(Clone, Copy, Debug)]
+pub struct Actor {
+    pub user_id: i64,
+    pub impersonating: bool,
+}
+
+/// A page of a list answer: `{items, total, page, page_size}`.
+#[derive(Debug, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+}
+
+/// Page number and size from a query string, clamped to sane bounds.
+#[derive(Clone, Copy, Debug)]
+pub struct PageRequest {
+    pub page: i64,
+    pub page_size: i64,
+}
+
+impl PageRequest {
+    pub fn new(page: Option<i64>, page_size: Option<i64>, default_size: i64) -> PageRequest {
+        PageRequest { page: page.unwrap_or(1).max(1), page_size: page_size.unwrap_or(default_size).clamp(1, 200) }
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1).saturating_mul(self.page_size)
+    }
+
+    pub fn wrap<T>(self, items: Vec<T>, total: i64) -> Page<T> {
+        Page { items, total, page: self.page, page_size: self.page_size }
+    }
+}

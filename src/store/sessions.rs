@@ -1,0 +1,137 @@
+//! Server-side sessions: a tower-sessions `SessionStore` over the `sessions`
+//! table. The signed-in user's id is mirrored into its own column so all of a
+//! user's sessions can be ended with one DELETE.
+
+use async_trait::async_trait;
+use rusqlite::{Connection, OptionalExtension, params};
+use time::OffsetDateTime;
+use tower_sessions::{
+    SessionStore,
+    session::{Id, Record},
+    session_store::{Error as StoreError, Result as StoreResult},
+};
+
+use crate::{db::Db, error::ApiError};
+
+/// The key of the one typed value frontdesk keeps in a session (see `http::session`).
+pub const STATE_KEY: &str = "fd";
+
+#[derive(Clone)]
+pub struct SqliteSessionStore {
+    db: Db,
+}
+
+impl std::fmt::Debug for SqliteSessionStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SqliteSessionStore")
+    }
+}
+
+impl SqliteSessionStore {
+    pub fn new(db: Db) -> Self {
+        SqliteSessionStore { db }
+    }
+
+    /// Removes expired rows every `period`, forever.
+    pub fn spawn_cleanup(&self, period: std::time::Duration) -> tokio::task::JoinHandle<()> {
+        let db = self.db.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(period);
+            loop {
+                tick.tick().await;
+                let now = OffsetDateTime::now_utc().unix_timestamp();
+                match db.write(move |tx| Ok(tx.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?)).await {
+                    Ok(n) if n > 0 => tracing::debug!(removed = n, "expired sessions removed"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "expired session cleanup failed"),
+                }
+            }
+        })
+    }
+}
+
+fn backend(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+fn user_of(record: &Record) -> Option<i64> {
+    record.data.get(STATE_KEY)?.get("user_id")?.as_i64()
+}
+
+#[async_trait]
+impl SessionStore for SqliteSessionStore {
+    async fn create(&self, record: &mut Record) -> StoreResult<()> {
+        let mut rec = record.clone();
+        let rec = self
+            .db
+            .write(move |tx| {
+                let data = serde_json::to_string(&rec.data).map_err(ApiError::internal)?;
+                // 128 random bits collide essentially never; retry anyway rather than overwrite.
+                loop {
+                    let inserted = tx.execute(
+                        "INSERT INTO sessions (id, user_id, data, expires_at) VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (id) DO NOTHING",
+                        params![rec.id.to_string(), user_of(&rec), data, rec.expiry_date.unix_timestamp()],
+                    )?;
+                    if inserted == 1 {
+                        return Ok(rec);
+                    }
+                    rec.id = Id::default();
+                }
+            })
+            .await
+            .map_err(backend)?;
+        record.id = rec.id;
+        Ok(())
+    }
+
+    /// Updates an existing row only: a session deleted meanwhile (logout,
+    /// disabled user) must not be brought back by a request still in flight.
+    async fn save(&self, record: &Record) -> StoreResult<()> {
+        let id = record.id.to_string();
+        let user_id = user_of(record);
+        let data = serde_json::to_string(&record.data).map_err(backend)?;
+        let expires = record.expiry_date.unix_timestamp();
+        self.db
+            .write(move |tx| {
+                tx.execute(
+                    "UPDATE sessions SET user_id = ?2, data = ?3, expires_at = ?4 WHERE id = ?1",
+                    params![id, user_id, data, expires],
+                )?;
+                Ok(())
+            })
+            .await
+            .map_err(backend)
+    }
+
+    async fn load(&self, session_id: &Id) -> StoreResult<Option<Record>> {
+        let id = session_id.to_string();
+        let row: Option<(String, i64)> = self
+            .db
+            .read(move |c| {
+                Ok(c.prepare_cached("SELECT data, expires_at FROM sessions WHERE id = ?1 AND expires_at > ?2")?
+                    .query_row(params![id, OffsetDateTime::now_utc().unix_timestamp()], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?)
+            })
+            .await
+            .map_err(backend)?;
+        let Some((data, expires)) = row else { return Ok(None) };
+        Ok(Some(Record {
+            id: *session_id,
+            data: serde_json::from_str(&data).map_err(backend)?,
+            expiry_date: OffsetDateTime::from_unix_timestamp(expires).map_err(backend)?,
+        }))
+    }
+
+    async fn delete(&self, session_id: &Id) -> StoreResult<()> {
+        let id = session_id.to_string();
+        self.db.write(move |tx| Ok(tx.execute("DELETE FROM sessions WHERE id = ?1", [id])?)).await.map_err(backend)?;
+        Ok(())
+    }
+}
+
+/// Ends every session of `user_id`, except `keep` (the caller's own, when
+/// they changed their own password). Returns how many ended.
+pub fn delete_for_user(conn: &Connection, user_id: i64, keep: Option<&str>) -> Result<usize, ApiError> {
+    Ok(conn.execute("DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR id <> ?2)", params![user_id, keep])?)
+}

@@ -1,0 +1,144 @@
+//! Businesses (tenants).
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::{Page, PageRequest};
+use crate::error::{ApiError, constraint};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Tenant {
+    pub id: i64,
+    pub name: String,
+    pub phone_e164: Option<String>,
+    pub whatsapp_e164: Option<String>,
+    pub whatsapp_instance: Option<String>,
+    pub timezone: String,
+    pub ai_auto_reply: bool,
+    pub default_region: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const COLUMNS: &str = "id, name, phone_e164, whatsapp_e164, whatsapp_instance, timezone, ai_auto_reply, \
+                       default_region, created_at, updated_at";
+
+fn from_row(r: &Row) -> rusqlite::Result<Tenant> {
+    Ok(Tenant {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        phone_e164: r.get(2)?,
+        whatsapp_e164: r.get(3)?,
+        whatsapp_instance: r.get(4)?,
+        timezone: r.get(5)?,
+        ai_auto_reply: r.get(6)?,
+        default_region: r.get(7)?,
+        created_at: r.get(8)?,
+        updated_at: r.get(9)?,
+    })
+}
+
+/// The writable fields of a business.
+#[derive(Clone, Debug, Default)]
+pub struct TenantFields {
+    pub name: Option<String>,
+    pub phone_e164: Option<Option<String>>,
+    pub whatsapp_e164: Option<Option<String>>,
+    pub whatsapp_instance: Option<Option<String>>,
+    pub timezone: Option<String>,
+    pub ai_auto_reply: Option<bool>,
+}
+
+fn map_unique(err: rusqlite::Error) -> ApiError {
+    match constraint(&err) {
+        Some(c) if c.contains("tenants.phone_e164") => ApiError::conflict(
+            "phone_taken",
+            "Another business already uses this phone number.",
+            "Each business needs its own phone_e164; calls are routed by it.",
+        )
+        .with("field", "phone_e164"),
+        Some(c) if c.contains("tenants.whatsapp_e164") => ApiError::conflict(
+            "whatsapp_taken",
+            "Another business already uses this WhatsApp number.",
+            "Each business needs its own whatsapp_e164; messages are routed by it.",
+        )
+        .with("field", "whatsapp_e164"),
+        Some(c) if c.contains("tenants.whatsapp_instance") => ApiError::conflict(
+            "instance_taken",
+            "Another business already uses this WhatsApp bridge instance.",
+            "Each business needs its own whatsapp_instance name.",
+        )
+        .with("field", "whatsapp_instance"),
+        _ => err.into(),
+    }
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Tenant>, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM tenants WHERE id = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?)
+}
+
+pub fn count(conn: &Connection) -> Result<i64, ApiError> {
+    Ok(conn.query_row("SELECT count(*) FROM tenants", [], |r| r.get(0))?)
+}
+
+pub fn list(conn: &Connection, page: PageRequest) -> Result<Page<Tenant>, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM tenants ORDER BY id LIMIT ?1 OFFSET ?2");
+    let items = conn
+        .prepare_cached(&sql)?
+        .query_map(params![page.page_size, page.offset()], from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(page.wrap(items, count(conn)?))
+}
+
+pub fn insert(conn: &Connection, name: &str, fields: &TenantFields) -> Result<i64, ApiError> {
+    conn.execute(
+        "INSERT INTO tenants (name, phone_e164, whatsapp_e164, whatsapp_instance, timezone, ai_auto_reply)
+         VALUES (?1, ?2, ?3, ?4, coalesce(?5, 'Asia/Jerusalem'), coalesce(?6, 1))",
+        params![
+            name,
+            fields.phone_e164.clone().flatten(),
+            fields.whatsapp_e164.clone().flatten(),
+            fields.whatsapp_instance.clone().flatten(),
+            fields.timezone,
+            fields.ai_auto_reply,
+        ],
+    )
+    .map_err(map_unique)?;
+    let id = conn.last_insert_rowid();
+    conn.execute("INSERT INTO prompts (tenant_id) VALUES (?1)", [id])?;
+    Ok(id)
+}
+
+/// Applies the given fields; `None` leaves a field as it is.
+pub fn update(conn: &Connection, id: i64, f: &TenantFields) -> Result<Option<Tenant>, ApiError> {
+    let changed = conn
+        .execute(
+            "UPDATE tenants SET
+                name = coalesce(?2, name),
+                phone_e164 = CASE WHEN ?3 THEN ?4 ELSE phone_e164 END,
+                whatsapp_e164 = CASE WHEN ?5 THEN ?6 ELSE whatsapp_e164 END,
+                whatsapp_instance = CASE WHEN ?7 THEN ?8 ELSE whatsapp_instance END,
+                timezone = coalesce(?9, timezone),
+                ai_auto_reply = coalesce(?10, ai_auto_reply),
+                updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = ?1",
+            params![
+                id,
+                f.name,
+                f.phone_e164.is_some(),
+                f.phone_e164.clone().flatten(),
+                f.whatsapp_e164.is_some(),
+                f.whatsapp_e164.clone().flatten(),
+                f.whatsapp_instance.is_some(),
+                f.whatsapp_instance.clone().flatten(),
+                f.timezone,
+                f.ai_auto_reply,
+            ],
+        )
+        .map_err(map_unique)?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    get(conn, id)
+}

@@ -1,0 +1,265 @@
+//! Test helpers: spawn the real binary on a random port with its own data
+//! file, and talk to it over HTTP with a cookie-keeping client.
+
+use std::{
+    io::{BufRead, BufReader},
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    sync::mpsc,
+    time::Duration,
+};
+
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+
+pub const ADMIN_EMAIL: &str = "admin@test.local";
+pub const ADMIN_PASSWORD: &str = "admin-password-1";
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_frontdesk")
+}
+
+/// A running server. Killed (and its data removed) on drop.
+pub struct TestApp {
+    pub base: String,
+    pub child: Child,
+    pub dir: tempfile::TempDir,
+    pub data: PathBuf,
+    pub stdout: Vec<String>,
+}
+
+pub struct Spawn {
+    pub env: Vec<(String, String)>,
+    pub data: Option<PathBuf>,
+    pub dir: Option<tempfile::TempDir>,
+}
+
+impl Default for Spawn {
+    fn default() -> Self {
+        Spawn {
+            env: vec![
+                ("FRONTDESK_ADMIN_EMAIL".into(), ADMIN_EMAIL.into()),
+                ("FRONTDESK_ADMIN_PASSWORD".into(), ADMIN_PASSWORD.into()),
+            ],
+            data: None,
+            dir: None,
+        }
+    }
+}
+
+impl Spawn {
+    pub fn env(mut self, k: &str, v: &str) -> Self {
+        self.env.retain(|(key, _)| key != k);
+        self.env.push((k.into(), v.into()));
+        self
+    }
+
+    pub fn without_env(mut self, k: &str) -> Self {
+        self.env.retain(|(key, _)| key != k);
+        self
+    }
+
+    pub fn data_file(mut self, path: PathBuf) -> Self {
+        self.data = Some(path);
+        self
+    }
+
+    pub fn reuse(mut self, dir: tempfile::TempDir) -> Self {
+        self.dir = Some(dir);
+        self
+    }
+
+    pub async fn start(self) -> TestApp {
+        let dir = self.dir.unwrap_or_else(|| tempfile::tempdir().unwrap());
+        let data = self.data.unwrap_or_else(|| dir.path().join("frontdesk.db"));
+        let mut cmd = Command::new(bin());
+        cmd.arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("RUST_LOG", "warn")
+            .env("FRONTDESK_BIND", "127.0.0.1:0")
+            .env("FRONTDESK_DATA", &data)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn frontdesk");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut lines = Vec::new();
+        let base = loop {
+            let line = rx.recv_timeout(Duration::from_secs(30)).expect("server did not print its address");
+            lines.push(line.clone());
+            if let Some(rest) = line.split("listening on ").nth(1) {
+                break rest.split_whitespace().next().unwrap().to_string();
+            }
+        };
+        TestApp { base, child, dir, data, stdout: lines }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    Spawn::default().start().await
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn data_path(&self) -> PathBuf {
+        self.data.clone()
+    }
+
+    /// A fresh cookie-keeping client (one browser).
+    pub fn client(&self) -> Session {
+        Session { http: Client::builder().cookie_store(true).build().unwrap(), base: self.base.clone(), csrf: None }
+    }
+
+    /// A client signed in as `email`, holding its CSRF token.
+    pub async fn login(&self, email: &str, password: &str) -> Session {
+        let mut s = self.client();
+        let res = s.post_json_raw("/api/auth/login", &json!({"email": email, "password": password})).await;
+        assert_eq!(res.status(), 200, "login as {email}");
+        let body: Value = res.json().await.unwrap();
+        s.csrf = Some(body["csrfToken"].as_str().unwrap().to_string());
+        s
+    }
+
+    pub async fn admin(&self) -> Session {
+        self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await
+    }
+
+    /// SIGTERM, then wait for a clean exit.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+        self.child.wait().unwrap()
+    }
+}
+
+/// One browser: cookie jar plus the CSRF token it was handed.
+pub struct Session {
+    pub http: Client,
+    pub base: String,
+    pub csrf: Option<String>,
+}
+
+impl Session {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.http.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
+        let res = self.get(path).await;
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn fetch_csrf(&mut self) -> String {
+        let (status, body) = self.get_json("/api/auth/csrf").await;
+        assert_eq!(status, 200);
+        let t = body["csrfToken"].as_str().unwrap().to_string();
+        self.csrf = Some(t.clone());
+        t
+    }
+
+    /// A write with JSON body and the CSRF header (when a token is held).
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Response {
+        let mut req = self.http.request(method, self.url(path));
+        if let Some(t) = &self.csrf {
+            req = req.header("X-CSRFToken", t);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn send_json(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> (StatusCode, Value) {
+        let res = self.send(method, path, body).await;
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send_json(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send_json(reqwest::Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send_json(reqwest::Method::PATCH, path, Some(body)).await
+    }
+
+    pub async fn post_empty(&self, path: &str) -> (StatusCode, Value) {
+        self.send_json(reqwest::Method::POST, path, None).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        self.send_json(reqwest::Method::DELETE, path, None).await
+    }
+
+    /// A POST without the CSRF header.
+    pub async fn post_json_raw(&self, path: &str, body: &Value) -> Response {
+        self.http.post(self.url(path)).json(body).send().await.unwrap()
+    }
+}
+
+/// Asserts the error shape of DESIGN.md section 5 and returns the code.
+pub fn assert_error(body: &Value) -> &str {
+    assert!(body["message"].is_string(), "error body without message: {body}");
+    assert!(body["hint"].is_string(), "error body without hint: {body}");
+    body["error"].as_str().unwrap_or_else(|| panic!("error body without error: {body}"))
+}
+
+/// Creates a business with an owner, as the admin; returns the business id.
+pub async fn create_business(admin: &Session, name: &str, owner_email: &str, phone: &str) -> i64 {
+    let (status, body) = admin
+        .post(
+            "/api/admin/businesses",
+            &json!({
+                "name": name, "phone_e164": phone, "timezone": "Asia/Jerusalem",
+                "owner": {"email": owner_email, "name": format!("Owner of {name}"), "password": "owner-password-1"}
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "create business: {body}");
+    body["id"].as_i64().unwrap()
+}
+
+/// Adds a user to the admin's or owner's current business.
+pub async fn add_user(manager: &Session, email: &str, role: &str) -> i64 {
+    let (status, body) = manager
+        .post(
+            "/api/business/current/users",
+            &json!({"email": email, "name": email, "password": "user-password-1", "role": role}),
+        )
+        .await;
+    assert_eq!(status, 201, "add user: {body}");
+    body["id"].as_i64().unwrap()
+}
+
+pub fn set_cookies(res: &Response) -> Vec<String> {
+    res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect()
+}

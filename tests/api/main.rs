@@ -1,0 +1,10 @@
+//! Black-box tests: the real binary on a random port, spoken to over HTTP.
+
+mod helpers;
+
+mod appliance;
+mod auth;
+mod csrf;
+mod impersonation;
+mod prompts;
+mod tenancy;

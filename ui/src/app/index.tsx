@@ -1,0 +1,28 @@
+import { useEffect, useState } from 'react';
+import { api } from '@/lib/api-client';
+import { meQueryKey } from '@/lib/auth';
+import { createQueryClient } from '@/lib/react-query';
+import { AppProvider } from './provider';
+import { AppRouter } from './router';
+
+export function App() {
+  const [queryClient] = useState(() => createQueryClient());
+  useEffect(() => {
+    // A 401 not_authenticated anywhere: forget the session; <ProtectedRoute>
+    // then sends the user to the login page (with ?next= to come back).
+    api.setOnUnauthorized(() => {
+      queryClient.setQueryData(meQueryKey, null);
+      queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth' });
+    });
+    // Bootstrap the CSRF token (the XSRF-TOKEN cookie is HttpOnly).
+    api.refreshCsrfToken().catch(() => {
+      /* retried lazily before the first write */
+    });
+    return () => api.setOnUnauthorized(null);
+  }, [queryClient]);
+  return (
+    <AppProvider queryClient={queryClient}>
+      <AppRouter />
+    </AppProvider>
+  );
+}

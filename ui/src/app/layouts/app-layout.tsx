@@ -1,0 +1,103 @@
+import { Burger, Container, Drawer, Group, NavLink, Stack, Text, UnstyledButton } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useTranslation } from 'react-i18next';
+import { Link, NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
+import { useEffect } from 'react';
+import { canManage, isAdmin, useSession } from '@/lib/auth';
+import { paths } from '@/config/paths';
+import { LanguageSwitch } from '@/components/layout/language-switch';
+import { UserMenu } from '@/components/layout/user-menu';
+import { ImpersonationBanner } from '@/features/admin/components/impersonation-banner';
+import { NotificationBell } from '@/features/notifications/components/notification-bell';
+import { dirOf } from '@/i18n';
+import { useLiveEvents } from '../live-events';
+
+type NavItem = { to: string; label: string; testId: string };
+
+function useNavItems(): NavItem[] {
+  const { t } = useTranslation();
+  const me = useSession();
+  const items: NavItem[] = [
+    { to: paths.leads.getHref(), label: t('nav.leads'), testId: 'nav-leads' },
+    { to: paths.reminders.getHref(), label: t('nav.reminders'), testId: 'nav-reminders' },
+  ];
+  if (canManage(me)) {
+    items.push(
+      { to: paths.settings.getHref(), label: t('nav.settings'), testId: 'nav-settings' },
+      { to: paths.users.getHref(), label: t('nav.users'), testId: 'nav-users' },
+      { to: paths.audit.getHref(), label: t('nav.audit'), testId: 'nav-audit' },
+    );
+  }
+  if (isAdmin(me)) {
+    items.push(
+      { to: paths.adminBusinesses.getHref(), label: t('nav.adminBusinesses'), testId: 'nav-admin-businesses' },
+      { to: paths.adminAudit.getHref(), label: t('nav.adminAudit'), testId: 'nav-admin-audit' },
+    );
+  }
+  return items;
+}
+
+export function AppLayout() {
+  const { t, i18n } = useTranslation();
+  const me = useSession();
+  const items = useNavItems();
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const location = useLocation();
+  useEffect(() => close(), [location.pathname, close]);
+  useLiveEvents(me.effective_tenant_id ?? me.user.tenant_id);
+
+  return (
+    <div className="fd-shell">
+      <a href="#main" className="fd-skip">
+        {t('nav.skip')}
+      </a>
+      <ImpersonationBanner />
+      <header className="fd-header">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="xs">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="md" size="sm" aria-label={t('nav.menu')} />
+            <UnstyledButton component={Link} to={paths.leads.getHref()} className="fd-brand" aria-label={t('app.name')}>
+              <span className="fd-logo" aria-hidden="true">
+                F
+              </span>
+              <Text fw={700} className="fd-hide-mobile">
+                {t('app.name')}
+              </Text>
+            </UnstyledButton>
+            {me.tenant && (
+              <Text size="sm" c="dimmed" className="fd-hide-mobile" data-testid="tenant-name" truncate maw={180}>
+                {me.tenant.name}
+              </Text>
+            )}
+          </Group>
+          <nav aria-label={t('nav.main')} className="fd-topnav fd-hide-mobile">
+            {items.map((it) => (
+              <RouterNavLink key={it.to} to={it.to} className="fd-topnav-link" data-testid={it.testId}>
+                {it.label}
+              </RouterNavLink>
+            ))}
+          </nav>
+          <Group gap="xs" wrap="nowrap">
+            <NotificationBell />
+            <LanguageSwitch />
+            <UserMenu />
+          </Group>
+        </Group>
+      </header>
+      <Drawer opened={opened} onClose={close} title={t('app.name')} size="75%" position={dirOf(i18n.language) === 'rtl' ? 'right' : 'left'}>
+        <nav aria-label={t('nav.main')}>
+          <Stack gap={2}>
+            {items.map((it) => (
+              <NavLink key={it.to} component={RouterNavLink} to={it.to} label={it.label} data-testid={`${it.testId}-mobile`} />
+            ))}
+          </Stack>
+        </nav>
+      </Drawer>
+      <main id="main" className="fd-main" tabIndex={-1}>
+        <Container size="xl" className="fd-container">
+          <Outlet />
+        </Container>
+      </main>
+    </div>
+  );
+}

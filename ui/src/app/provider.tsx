@@ -1,0 +1,52 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { DirectionProvider, MantineProvider, useDirection } from '@mantine/core';
+import { DatesProvider } from '@mantine/dates';
+import { Notifications } from '@mantine/notifications';
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import 'dayjs/locale/he';
+import i18n, { dirOf } from '@/i18n';
+import { createQueryClient } from '@/lib/react-query';
+import { theme } from './theme';
+
+/** Keeps Mantine's direction in step with the language (i18n sets <html dir>). */
+function DirectionSync() {
+  const { i18n: inst } = useTranslation();
+  const { setDirection } = useDirection();
+  useEffect(() => {
+    setDirection(dirOf(inst.language));
+  }, [inst.language, setDirection]);
+  return null;
+}
+
+function LocalizedDates({ children }: { children: ReactNode }) {
+  const { i18n: inst } = useTranslation();
+  return (
+    // Israeli week: starts on Sunday, weekend is Friday-Saturday.
+    <DatesProvider settings={{ locale: inst.language === 'he' ? 'he' : 'en', firstDayOfWeek: 0, weekendDays: [5, 6] }}>
+      {children}
+    </DatesProvider>
+  );
+}
+
+/**
+ * All providers. MantineProvider runs without its injected <style> tags
+ * (`withCssVariables`/`withGlobalClasses` off): the server's CSP forbids
+ * inline styles, and the same CSS ships as a static file (app/styles.ts).
+ */
+export function AppProvider({ children, queryClient }: { children: ReactNode; queryClient?: QueryClient }) {
+  const [client] = useState(() => queryClient ?? createQueryClient());
+  return (
+    <I18nextProvider i18n={i18n}>
+      <DirectionProvider initialDirection={dirOf(i18n.language)} detectDirection={false}>
+        <MantineProvider theme={theme} withCssVariables={false} withGlobalClasses={false} forceColorScheme="light">
+          <DirectionSync />
+          <LocalizedDates>
+            <Notifications position="top-center" limit={4} />
+            <QueryClientProvider client={client}>{children}</QueryClientProvider>
+          </LocalizedDates>
+        </MantineProvider>
+      </DirectionProvider>
+    </I18nextProvider>
+  );
+}

@@ -1,0 +1,78 @@
+import { Anchor, Paper, Stack, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { ErrorAlert } from '@/components/errors/error-alert';
+import { PageLoader } from '@/components/ui/page-loader';
+import { paths } from '@/config/paths';
+import { canManage, useSession } from '@/lib/auth';
+import { ActivityTimeline } from '@/features/activities/components/activity-timeline';
+import { NoteForm } from '@/features/activities/components/note-form';
+import { useLead } from '@/features/leads/api/get-lead';
+import { LeadDetails, LeadTitle } from '@/features/leads/components/lead-details';
+import { LeadStatusForm } from '@/features/leads/components/lead-status-form';
+import { WhatsappForm } from '@/features/messaging/components/whatsapp-form';
+import { LeadReminders } from '@/features/reminders/components/lead-reminders';
+import { ReminderForm } from '@/features/reminders/components/reminder-form';
+import { useUsers } from '@/features/users/api/get-users';
+
+export function Component() {
+  const { t } = useTranslation();
+  const me = useSession();
+  const leadId = Number(useParams().leadId);
+  const lead = useLead(leadId);
+  const manager = canManage(me) && (me.user.role !== 'system_admin' || me.impersonating || lead.data?.tenant_id === me.user.tenant_id);
+  const users = useUsers(manager);
+  const assignees = (users.data?.items ?? [])
+    .filter((u) => !u.disabled)
+    .map((u) => ({ value: String(u.id), label: `${u.name} (${u.email})` }));
+
+  if (!Number.isFinite(leadId)) return <ErrorAlert error={new Error(t('errors.notFound'))} />;
+  if (lead.isPending) return <PageLoader />;
+  if (lead.error) return <ErrorAlert error={lead.error} onRetry={() => void lead.refetch()} />;
+  const data = lead.data;
+
+  return (
+    <Stack gap="md">
+      <Anchor component={Link} to={paths.leads.getHref()} size="sm">
+        {t('leads.back')}
+      </Anchor>
+      <LeadTitle lead={data} />
+      <div className="fd-lead-grid">
+        <Stack gap="md">
+          <Paper withBorder p="md">
+            <LeadStatusForm key={data.status} lead={data} />
+          </Paper>
+          <Paper withBorder p="md">
+            <NoteForm leadId={data.id} />
+          </Paper>
+          <Paper withBorder p="md">
+            <Title order={3} size="h5" mb="sm">
+              {t('activity.title')}
+            </Title>
+            <ActivityTimeline leadId={data.id} />
+          </Paper>
+        </Stack>
+        <Stack gap="md">
+          <Paper withBorder p="md">
+            <LeadDetails lead={data} showTenant={me.user.role === 'system_admin' && !me.impersonating} />
+          </Paper>
+          <Paper withBorder p="md">
+            <Title order={3} size="h5" mb="sm">
+              {t('reminders.title')}
+            </Title>
+            <Stack gap="md">
+              <LeadReminders leadId={data.id} />
+              <ReminderForm leadId={data.id} assignees={assignees} />
+            </Stack>
+          </Paper>
+          <Paper withBorder p="md">
+            <Title order={3} size="h5" mb="sm">
+              {t('whatsapp.title')}
+            </Title>
+            <WhatsappForm leadId={data.id} disabled={!data.phone_e164 && !data.whatsapp_id} />
+          </Paper>
+        </Stack>
+      </div>
+    </Stack>
+  );
+}

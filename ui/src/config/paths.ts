@@ -1,0 +1,14 @@
+/** Every client route in one place (bulletproof-react's config/paths). */
+export const paths = {
+  login: { path: '/login', getHref: (next?: string) => (next ? `/login?next=${encodeURIComponent(next)}` : '/login') },
+  home: { path: '/', getHref: () => '/' },
+  leads: { path: '/leads', getHref: () => '/leads' },
+  lead: { path: '/leads/:leadId', getHref: (id: number | string) => `/leads/${id}` },
+  reminders: { path: '/reminders', getHref: () => '/reminders' },
+  notifications: { path: '/notifications', getHref: () => '/notifications' },
+  settings: { path: '/settings', getHref: () => '/settings' },
+  users: { path: '/users', getHref: () => '/users' },
+  audit: { path: '/audit', getHref: () => '/audit' },
+  adminBusinesses: { path: '/admin/businesses', getHref: () => '/admin/businesses' },
+  adminAudit: { path: '/admin/audit', getHref: () => '/admin/audit' },
+} as const;

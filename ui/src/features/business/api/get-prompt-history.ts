@@ -1,0 +1,11 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { api } from '@/lib/api-client';
+import type { Items, PromptRevision } from '@/types/api';
+
+export const getPromptHistory = (signal?: AbortSignal): Promise<Items<PromptRevision>> =>
+  api.get<Items<PromptRevision>>('/api/business/current/prompt/history', { signal });
+
+export const getPromptHistoryQueryOptions = () =>
+  queryOptions({ queryKey: ['business', 'prompt', 'history'], queryFn: ({ signal }) => getPromptHistory(signal) });
+
+export const usePromptHistory = (enabled = true) => useQuery({ ...getPromptHistoryQueryOptions(), enabled });

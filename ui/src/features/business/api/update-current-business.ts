@@ -1,0 +1,23 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '@/lib/api-client';
+import { meQueryKey } from '@/lib/auth';
+import type { Business } from '@/types/api';
+
+export type UpdateCurrentBusinessInput = { name?: string; timezone?: string; ai_auto_reply?: boolean };
+
+export const updateCurrentBusiness = (input: UpdateCurrentBusinessInput): Promise<Business> =>
+  api.patch<Business>('/api/business/current', input);
+
+export const useUpdateCurrentBusiness = (onSuccess?: () => void) => {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: updateCurrentBusiness,
+    meta: { inlineError: true },
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['business', 'current'] });
+      // The tenant's name and timezone are part of `me`.
+      void qc.invalidateQueries({ queryKey: meQueryKey });
+      onSuccess?.();
+    },
+  });
+};

@@ -1,0 +1,23 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '@/lib/api-client';
+import type { Lead } from '@/types/api';
+
+export type UpdateLeadInput = {
+  leadId: number;
+  data: { first_name?: string; last_name?: string; email?: string; notes?: string; phone_e164?: string };
+};
+
+export const updateLead = ({ leadId, data }: UpdateLeadInput): Promise<Lead> => api.patch<Lead>(`/api/leads/${leadId}`, data);
+
+export const useUpdateLead = (onSuccess?: () => void) => {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: updateLead,
+    meta: { inlineError: true },
+    onSuccess: (_lead, { leadId }) => {
+      void qc.invalidateQueries({ queryKey: ['leads'] });
+      void qc.invalidateQueries({ queryKey: ['activities', leadId] });
+      onSuccess?.();
+    },
+  });
+};

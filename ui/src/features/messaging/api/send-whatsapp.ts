@@ -1,0 +1,17 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '@/lib/api-client';
+
+export type SendWhatsappInput = { leadId: number; text: string };
+export type SendWhatsappAnswer = { message_id: string; provider: string };
+
+export const sendWhatsapp = ({ leadId, text }: SendWhatsappInput): Promise<SendWhatsappAnswer> =>
+  api.post<SendWhatsappAnswer>(`/api/leads/${leadId}/message/whatsapp`, { text });
+
+export const useSendWhatsapp = () => {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: sendWhatsapp,
+    meta: { inlineError: true },
+    onSuccess: (_a, { leadId }) => void qc.invalidateQueries({ queryKey: ['activities', leadId] }),
+  });
+};

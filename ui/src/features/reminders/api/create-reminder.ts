@@ -1,0 +1,21 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '@/lib/api-client';
+import type { Reminder } from '@/types/api';
+
+export type CreateReminderInput = { leadId: number; due_at: string; note: string; assignee_user_id?: number };
+
+export const createReminder = ({ leadId, ...body }: CreateReminderInput): Promise<Reminder> =>
+  api.post<Reminder>(`/api/leads/${leadId}/reminders`, body);
+
+export const useCreateReminder = (onSuccess?: () => void) => {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: createReminder,
+    meta: { inlineError: true },
+    onSuccess: (_r, { leadId }) => {
+      void qc.invalidateQueries({ queryKey: ['reminders'] });
+      void qc.invalidateQueries({ queryKey: ['activities', leadId] });
+      onSuccess?.();
+    },
+  });
+};

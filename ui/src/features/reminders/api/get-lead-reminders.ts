@@ -1,0 +1,11 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { api } from '@/lib/api-client';
+import type { Items, Reminder } from '@/types/api';
+
+export const getLeadReminders = (leadId: number, signal?: AbortSignal): Promise<Items<Reminder>> =>
+  api.get<Items<Reminder>>(`/api/leads/${leadId}/reminders`, { signal });
+
+export const getLeadRemindersQueryOptions = (leadId: number) =>
+  queryOptions({ queryKey: ['reminders', 'lead', leadId], queryFn: ({ signal }) => getLeadReminders(leadId, signal) });
+
+export const useLeadReminders = (leadId: number) => useQuery(getLeadRemindersQueryOptions(leadId));

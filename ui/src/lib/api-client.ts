@@ -1,0 +1,195 @@
+/**
+ * The one HTTP client of the UI, and the only caller of `fetch`.
+ *
+ * - Every request goes to the same origin with `credentials: 'include'`.
+ * - Bodies are JSON; answers are parsed as JSON (204 -> undefined).
+ * - Writes (POST/PUT/PATCH/DELETE) carry `X-CSRFToken`. The XSRF-TOKEN cookie
+ *   is HttpOnly, so the token is kept in memory from `GET /api/auth/csrf`
+ *   (fetched at bootstrap, lazily before the first write, and after logout)
+ *   and from the login answer.
+ * - A `403 csrf_failed` is retried exactly once after fetching a fresh token.
+ * - A `401 not_authenticated` calls the injected `onUnauthorized` handler
+ *   (the app sends the user to the login page).
+ * - Every other non-2xx answer becomes a typed `ApiError` carrying the
+ *   server's `{error, message, hint}` so the UI can show them verbatim.
+ */
+
+export type ApiErrorBody = {
+  error?: string;
+  message?: string;
+  hint?: string;
+  field?: string;
+  [key: string]: unknown;
+};
+
+export class ApiError extends Error {
+  readonly status: number;
+  /** snake_case code from the server, e.g. `csrf_failed`; `network_error` when no answer came. */
+  readonly error: string;
+  readonly hint: string;
+  readonly field?: string;
+  /** The whole parsed JSON body (e.g. `lead_id` of a `duplicate_lead`). */
+  readonly body: ApiErrorBody;
+
+  constructor(status: number, body: ApiErrorBody, fallbackMessage: string) {
+    const message = typeof body.message === 'string' && body.message ? body.message : fallbackMessage;
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.error = typeof body.error === 'string' && body.error ? body.error : `http_${status}`;
+    this.hint = typeof body.hint === 'string' ? body.hint : '';
+    if (typeof body.field === 'string') this.field = body.field;
+    this.body = body;
+  }
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Query = Record<string, string | number | boolean | null | undefined>;
+
+export type RequestOptions = {
+  query?: Query;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Do not call onUnauthorized on 401 (used by the bootstrap `me` query). */
+  allowUnauthorized?: boolean;
+};
+
+const WRITE_METHODS: ReadonlySet<Method> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export const CSRF_HEADER = 'X-CSRFToken';
+
+export function buildUrl(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === '') continue;
+    params.set(k, String(v));
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+async function parseBody(res: Response): Promise<unknown> {
+  if (res.status === 204) return undefined;
+  const text = await res.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return { message: text.slice(0, 300) };
+  }
+}
+
+export type ApiClientConfig = {
+  fetchImpl?: typeof fetch;
+  baseUrl?: string;
+};
+
+export class ApiClient {
+  private csrfToken: string | null = null;
+  private csrfInFlight: Promise<string> | null = null;
+  private onUnauthorized: (() => void) | null = null;
+  private readonly fetchImpl: typeof fetch;
+  private readonly baseUrl: string;
+
+  constructor(config: ApiClientConfig = {}) {
+    // Bind lazily so tests can stub globalThis.fetch after construction.
+    this.fetchImpl = config.fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
+    this.baseUrl = config.baseUrl ?? '';
+  }
+
+  setOnUnauthorized(handler: (() => void) | null): void {
+    this.onUnauthorized = handler;
+  }
+
+  setCsrfToken(token: string | null): void {
+    this.csrfToken = token;
+  }
+
+  getCsrfToken(): string | null {
+    return this.csrfToken;
+  }
+
+  /** GET /api/auth/csrf and keep the token. Concurrent callers share one request. */
+  refreshCsrfToken(): Promise<string> {
+    if (!this.csrfInFlight) {
+      this.csrfInFlight = this.send<{ csrfToken: string }>('GET', '/api/auth/csrf', { allowUnauthorized: true })
+        .then((data) => {
+          this.csrfToken = data.csrfToken;
+          return data.csrfToken;
+        })
+        .finally(() => {
+          this.csrfInFlight = null;
+        });
+    }
+    return this.csrfInFlight;
+  }
+
+  get<T>(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
+    return this.request<T>('GET', path, options);
+  }
+  post<T>(path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('POST', path, { ...options, body });
+  }
+  put<T>(path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('PUT', path, { ...options, body });
+  }
+  patch<T>(path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('PATCH', path, { ...options, body });
+  }
+  delete<T = void>(path: string, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('DELETE', path, options);
+  }
+
+  async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+    if (!WRITE_METHODS.has(method)) return this.send<T>(method, path, options);
+    if (!this.csrfToken) await this.refreshCsrfToken();
+    try {
+      return await this.send<T>(method, path, options);
+    } catch (e) {
+      if (isApiError(e) && e.status === 403 && e.error === 'csrf_failed') {
+        // The session may have been rotated or the token lost: one fresh token, one retry.
+        await this.refreshCsrfToken();
+        return this.send<T>(method, path, options);
+      }
+      throw e;
+    }
+  }
+
+  private async send<T>(method: Method, path: string, options: RequestOptions): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const init: RequestInit = { method, credentials: 'include', headers, signal: options.signal ?? null };
+    // Body-less POST/PUT/PATCH still send `{}` as JSON: the server accepts
+    // only application/json bodies on its JSON endpoints.
+    const payload = options.body !== undefined ? options.body : method !== 'GET' && method !== 'DELETE' ? {} : undefined;
+    if (payload !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(payload);
+    }
+    if (WRITE_METHODS.has(method) && this.csrfToken) headers[CSRF_HEADER] = this.csrfToken;
+
+    let res: Response;
+    try {
+      res = await this.fetchImpl(this.baseUrl + buildUrl(path, options.query), init);
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') throw e;
+      throw new ApiError(0, { error: 'network_error' }, e instanceof Error ? e.message : String(e));
+    }
+    const data = await parseBody(res);
+    if (res.ok) return data as T;
+
+    const body: ApiErrorBody = data && typeof data === 'object' ? (data as ApiErrorBody) : {};
+    const err = new ApiError(res.status, body, `${res.status} ${res.statusText || 'error'}`.trim());
+    if (res.status === 401 && err.error === 'not_authenticated' && !options.allowUnauthorized) {
+      this.onUnauthorized?.();
+    }
+    throw err;
+  }
+}
+
+/** The app-wide client. */
+export const api = new ApiClient();

@@ -1,0 +1,37 @@
+/**
+ * Live events: one EventSource on GET /api/events (same origin, so the
+ * session cookie goes along). The browser reconnects by itself after network
+ * errors; the caller closes it on sign-out or a change of effective tenant.
+ */
+export const LIVE_EVENT_NAMES = [
+  'lead.created',
+  'lead.updated',
+  'activity.created',
+  'reminder.fired',
+  'notification.created',
+] as const;
+export type LiveEventName = (typeof LIVE_EVENT_NAMES)[number];
+export type LiveEventData = { lead_id?: number; [key: string]: unknown };
+
+export function openLiveEvents(onEvent: (name: LiveEventName, data: LiveEventData) => void, url = '/api/events'): () => void {
+  if (typeof EventSource === 'undefined') return () => {};
+  const source = new EventSource(url, { withCredentials: true });
+  const listeners = LIVE_EVENT_NAMES.map((name) => {
+    const listener = (ev: MessageEvent) => {
+      let data: LiveEventData = {};
+      try {
+        const parsed: unknown = typeof ev.data === 'string' && ev.data ? JSON.parse(ev.data) : {};
+        if (parsed && typeof parsed === 'object') data = parsed as LiveEventData;
+      } catch {
+        /* a malformed event still tells us something changed */
+      }
+      onEvent(name, data);
+    };
+    source.addEventListener(name, listener as EventListener);
+    return [name, listener] as const;
+  });
+  return () => {
+    for (const [name, listener] of listeners) source.removeEventListener(name, listener as EventListener);
+    source.close();
+  };
+}

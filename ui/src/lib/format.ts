@@ -1,0 +1,70 @@
+/** Locale- and timezone-aware formatting via Intl (no date libraries). */
+import { DEFAULT_TIMEZONE } from '@/config/constants';
+
+export function intlLocale(lng: string): string {
+  return lng.startsWith('he') ? 'he-IL' : 'en-GB';
+}
+
+function safeTimeZone(tz: string | null | undefined): string {
+  const zone = tz || DEFAULT_TIMEZONE;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone;
+  } catch {
+    return DEFAULT_TIMEZONE;
+  }
+}
+
+function toDate(value: string | number | Date): Date | null {
+  const d = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+export function formatDateTime(value: string | null | undefined, lng: string, tz?: string | null): string {
+  if (!value) return '';
+  const d = toDate(value);
+  if (!d) return String(value);
+  return new Intl.DateTimeFormat(intlLocale(lng), {
+    timeZone: safeTimeZone(tz),
+    dateStyle: 'short',
+    timeStyle: 'short',
+  }).format(d);
+}
+
+export function formatDateTimeSeconds(value: string | null | undefined, lng: string, tz?: string | null): string {
+  if (!value) return '';
+  const d = toDate(value);
+  if (!d) return String(value);
+  return new Intl.DateTimeFormat(intlLocale(lng), {
+    timeZone: safeTimeZone(tz),
+    dateStyle: 'short',
+    timeStyle: 'medium',
+  }).format(d);
+}
+
+/**
+ * Phone numbers in national format for Israel (+972): mobiles and 07x as
+ * `052-123-4567`, landlines as `03-123-4567`. Anything else: E.164 as-is.
+ */
+export function formatPhone(e164: string | null | undefined): string {
+  if (!e164) return '';
+  const m = /^\+972(\d+)$/.exec(e164.replace(/[\s-]/g, ''));
+  if (!m || !m[1]) return e164;
+  const rest = m[1];
+  if (rest.length === 9) return `0${rest.slice(0, 2)}-${rest.slice(2, 5)}-${rest.slice(5)}`;
+  if (rest.length === 8) return `0${rest.slice(0, 1)}-${rest.slice(1, 4)}-${rest.slice(4)}`;
+  return `0${rest}`;
+}
+
+/** Light client-side check: digits, '+', spaces, dashes, parentheses; the server decides. */
+export function looksLikePhone(input: string): boolean {
+  const v = input.trim();
+  if (!/^\+?[\d\s\-()]+$/.test(v)) return false;
+  const digits = v.replace(/\D/g, '');
+  return digits.length >= 7 && digits.length <= 15;
+}
+
+export function leadDisplayName(lead: { first_name: string | null; last_name: string | null; phone_e164: string | null; whatsapp_id?: string | null }): string {
+  const name = [lead.first_name, lead.last_name].filter(Boolean).join(' ').trim();
+  return name || formatPhone(lead.phone_e164) || lead.whatsapp_id || '';
+}

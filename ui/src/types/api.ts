@@ -1,0 +1,130 @@
+/** Typed models of the frontdesk API (DESIGN.md section 7). */
+
+export type Role = 'system_admin' | 'owner' | 'agent';
+export const ROLES: readonly Role[] = ['system_admin', 'owner', 'agent'];
+
+export type User = {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  tenant_id: number;
+};
+
+export type TenantSummary = { id: number; name: string; timezone?: string | null };
+
+export type Me = {
+  user: User;
+  impersonating: boolean;
+  impersonated_tenant_id: number | null;
+  effective_tenant_id: number;
+  tenant: TenantSummary | null;
+};
+
+export type Page<T> = { items: T[]; total: number; page: number; page_size: number };
+export type Items<T> = { items: T[] };
+
+export type Business = {
+  id: number;
+  name: string;
+  phone_e164: string | null;
+  whatsapp_e164: string | null;
+  whatsapp_instance: string | null;
+  timezone: string;
+  ai_auto_reply: boolean;
+  created_at: string;
+};
+
+export type Prompt = {
+  calls_prompt: string;
+  whatsapp_prompt: string;
+  updated_at: string | null;
+  updated_by: unknown;
+};
+
+export type PromptRevision = {
+  id: number;
+  calls_prompt: string;
+  whatsapp_prompt: string;
+  author: { id: number; name: string; email: string } | null;
+  created_at: string;
+};
+
+export type BusinessUser = User & { disabled: boolean; created_at: string };
+
+export type AuditEntry = {
+  id: number;
+  tenant_id: number | null;
+  actor_user_id: number | null;
+  actor_email: string | null;
+  action: string;
+  target: string | null;
+  details: unknown;
+  ip: string | null;
+  impersonating: boolean;
+  created_at: string;
+};
+
+export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'won', 'lost', 'archived'] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+export const LEAD_SOURCES = ['manual', 'form', 'call', 'whatsapp', 'other'] as const;
+export type LeadSource = (typeof LEAD_SOURCES)[number];
+
+export type Lead = {
+  id: number;
+  tenant_id: number;
+  first_name: string | null;
+  last_name: string | null;
+  phone_e164: string | null;
+  whatsapp_id: string | null;
+  email: string | null;
+  source: LeadSource | string;
+  status: LeadStatus | string;
+  notes: string | null;
+  created_at: string;
+  updated_at: string;
+  last_activity_at: string | null;
+};
+
+export type TranscriptLine = { speaker: 'caller' | 'agent' | string; text: string };
+export type CallData = { transcript?: TranscriptLine[]; duration_s?: number; status?: string };
+
+export type Activity = {
+  id: number;
+  lead_id: number;
+  kind: string;
+  body: string | null;
+  data: unknown;
+  actor_user_id: number | null;
+  actor_name: string | null;
+  created_at: string;
+};
+
+export type ReminderStatus = 'pending' | 'fired' | 'failed' | 'cancelled';
+export type Reminder = {
+  id: number;
+  tenant_id: number;
+  lead_id: number;
+  assignee_user_id: number | null;
+  created_by: number | null;
+  due_at: string;
+  note: string | null;
+  status: ReminderStatus | string;
+  attempts: number;
+  last_error: string | null;
+  fired_at: string | null;
+  created_at: string;
+};
+
+export type AppNotification = {
+  id: number;
+  kind: string;
+  title: string;
+  body: string | null;
+  lead_id: number | null;
+  reminder_id: number | null;
+  read_at: string | null;
+  created_at: string;
+};
+
+export type NotificationsPage = Page<AppNotification> & { unread: number };

@@ -1,0 +1,32 @@
+/// <reference types="vitest/config" />
+import { fileURLToPath, URL } from 'node:url';
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { mantineStaticCss } from './build/mantine-static-css.ts';
+
+// The Rust binary embeds ui/dist: base '/', hashed files under /assets.
+export default defineConfig({
+  base: '/',
+  plugins: [react(), mantineStaticCss()],
+  resolve: {
+    alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+  },
+  build: {
+    outDir: 'dist',
+    assetsDir: 'assets',
+    emptyOutDir: true,
+    sourcemap: false,
+    // The default polyfill is bundled into the entry chunk, not inlined, so
+    // it is CSP-safe; keep it explicit.
+    modulePreload: { polyfill: true },
+    assetsInlineLimit: 0, // no data: URIs (CSP default-src 'self')
+    chunkSizeWarningLimit: 700,
+  },
+  test: {
+    environment: 'jsdom',
+    globals: true,
+    setupFiles: ['./src/testing/setup.ts'],
+    include: ['src/**/*.test.{ts,tsx}'],
+    css: false,
+  },
+});
