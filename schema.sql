@@ -151,7 +151,8 @@ CREATE TABLE lead_reminders (
     created_at       TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     updated_at       TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
-CREATE INDEX lead_reminders_due ON lead_reminders (next_attempt_at) WHERE status IN ('pending', 'claimed');
+CREATE INDEX lead_reminders_due ON lead_reminders (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX lead_reminders_claimed ON lead_reminders (claimed_at) WHERE status = 'claimed';
 CREATE INDEX lead_reminders_lead ON lead_reminders (lead_id, due_at);
 CREATE INDEX lead_reminders_assignee ON lead_reminders (assignee_user_id, status, due_at);
 
@@ -210,7 +211,6 @@ CREATE TABLE notifications (
     created_at  TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 CREATE INDEX notifications_user ON notifications (user_id, id DESC);
-CREATE UNIQUE INDEX notifications_reminder ON notifications (reminder_id, user_id) WHERE reminder_id IS NOT NULL;
 
 -- Who did what, including every impersonation and every write made during one.
 CREATE TABLE audit_log (

@@ -26,20 +26,32 @@ use crate::{
     config::{Config, Mode, Refusal},
     db::Db,
     error::ApiError,
+    events::Events,
     http::{self, csrf, session::TypedSession},
     password::Passwords,
+    scheduler::{self, Wake},
     state::AppState,
     store::{self, sessions::SqliteSessionStore},
 };
+use tokio::sync::watch;
 
-pub fn build_state(db: Db, config: Config) -> AppState {
-    AppState {
+pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> anyhow::Result<AppState> {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_secs(5))
+        .user_agent(concat!("frontdesk/", env!("CARGO_PKG_VERSION")))
+        .build()?;
+    Ok(AppState {
         db,
         config: Arc::new(config),
         passwords: Passwords::new(),
         throttle: Arc::default(),
         index_html: assets::index_html().into(),
-    }
+        events: Events::new(),
+        reminder_wake: Wake::default(),
+        http,
+        shutdown,
+    })
 }
 
 /// The whole application. Layers run outermost first, in the order listed
@@ -67,6 +79,10 @@ pub fn build_router(state: AppState) -> Router {
         .merge(http::admin::router())
         .merge(http::business::router())
         .merge(http::prompts::router())
+        .merge(http::leads::router())
+        .merge(http::reminders::router())
+        .merge(http::notifications::router())
+        .merge(http::events::router())
         .fallback(assets::fallback)
         .layer(middleware::from_fn_with_state(state.clone(), audit_impersonated_writes))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::layer))
@@ -214,9 +230,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         Refusal(format!("cannot listen on {}: {e}. Set FRONTDESK_BIND to a free address.", config.settings.bind))
     })?;
     let addr = listener.local_addr()?;
-    let state = build_state(db.clone(), config);
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let state = build_state(db.clone(), config, shutdown_rx)?;
     state.passwords.warm_up();
     let cleanup = SqliteSessionStore::new(db.clone()).spawn_cleanup(Duration::from_secs(600));
+    let mut jobs = scheduler::start(state.clone()).await?;
     println!(
         "frontdesk {} listening on http://{addr} (public URL {})",
         crate::BUILD_ID,
@@ -225,9 +243,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!(%addr, "listening");
     let app = build_router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Ends event streams and the reminder timer so in-flight requests can finish.
+            let _ = shutdown_tx.send(true);
+        })
         .await?;
     cleanup.abort();
+    let _ = jobs.shutdown().await;
     db.checkpoint().map_err(|e| anyhow::anyhow!("WAL checkpoint at shutdown failed: {e}"))?;
     tracing::info!("stopped cleanly");
     Ok(())

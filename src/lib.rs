@@ -9,6 +9,8 @@
 //! - [`http`]: routes per resource, extractors (`Auth`, guards), the CSRF layer.
 //! - [`assets`]: the embedded UI and SPA fallback.
 //! - [`app`]: the app factory (layers in order) and `serve`.
+//! - [`events`]: the live event bus behind `/api/events`.
+//! - [`scheduler`]: fires due reminders exactly once.
 //! - [`bootstrap`], [`cli`]: first start; `user` and `backup` commands.
 
 pub mod app;
@@ -19,8 +21,10 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod password;
+pub mod scheduler;
 pub mod state;
 pub mod store;
 pub mod util;

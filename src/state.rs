@@ -2,7 +2,11 @@
 
 use std::sync::Arc;
 
-use crate::{config::Config, db::Db, http::throttle::LoginThrottle, password::Passwords};
+use tokio::sync::watch;
+
+use crate::{
+    config::Config, db::Db, events::Events, http::throttle::LoginThrottle, password::Passwords, scheduler::Wake,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -12,4 +16,12 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// `index.html` with the build id filled in, ready to serve.
     pub index_html: axum::body::Bytes,
+    /// Live events for `/api/events`.
+    pub events: Events,
+    /// Wakes the reminder timer when a reminder is set or moved.
+    pub reminder_wake: Wake,
+    /// Outgoing HTTP (webhooks, providers), with timeouts.
+    pub http: reqwest::Client,
+    /// Becomes true at shutdown; long-lived streams end on it.
+    pub shutdown: watch::Receiver<bool>,
 }

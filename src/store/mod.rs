@@ -2,8 +2,12 @@
 //! transaction) and, for tenant data, the tenant they are scoped to: a query
 //! can't forget its scope because the scope is an argument.
 
+pub mod activities;
 pub mod audit;
+pub mod leads;
+pub mod notifications;
 pub mod prompts;
+pub mod reminders;
 pub mod sessions;
 pub mod tenants;
 pub mod users;

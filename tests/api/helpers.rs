@@ -263,3 +263,34 @@ pub async fn add_user(manager: &Session, email: &str, role: &str) -> i64 {
 pub fn set_cookies(res: &Response) -> Vec<String> {
     res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect()
 }
+
+/// Reads server-sent events from `path` into a channel of (event, data).
+pub async fn sse(session: &Session, path: &str) -> tokio::sync::mpsc::UnboundedReceiver<(String, serde_json::Value)> {
+    let res = session.get(path).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let mut res = res;
+        let mut buf = String::new();
+        while let Ok(Some(chunk)) = res.chunk().await {
+            buf.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = buf.find("\n\n") {
+                let block: String = buf.drain(..end + 2).collect();
+                let mut event = String::from("message");
+                let mut data = String::new();
+                for line in block.lines() {
+                    if let Some(e) = line.strip_prefix("event: ").or_else(|| line.strip_prefix("event:")) {
+                        event = e.trim().to_string();
+                    } else if let Some(d) = line.strip_prefix("data: ").or_else(|| line.strip_prefix("data:")) {
+                        data.push_str(d);
+                    }
+                }
+                if tx.send((event, serde_json::from_str(&data).unwrap_or(serde_json::Value::String(data)))).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    rx
+}

@@ -23,13 +23,19 @@ export function useLiveEvents(tenantKey: number | null) {
           void qc.invalidateQueries({ queryKey: ['reminders'] });
           if (leadId !== undefined) void qc.invalidateQueries({ queryKey: ['activities', leadId] });
           break;
-        case 'notification.created':
+        case 'notification.created': {
           void qc.invalidateQueries({ queryKey: ['notifications'] });
-          if (typeof data.title === 'string' && data.title) {
-            notifications.show({ color: 'blue', title: data.title, message: typeof data.body === 'string' ? data.body : '', autoClose: 6000 });
+          // The server sends {notification: {...}}; accept a flat object too.
+          const n = (data.notification && typeof data.notification === 'object' ? data.notification : data) as Record<string, unknown>;
+          if (typeof n.title === 'string' && n.title) {
+            notifications.show({ color: 'blue', title: n.title, message: typeof n.body === 'string' ? n.body : '', autoClose: 6000 });
           }
           break;
+        }
+        case 'lagged':
+          void qc.invalidateQueries();
+          break;
       }
-    });
+    }, () => void qc.invalidateQueries());
   }, [qc, tenantKey]);
 }

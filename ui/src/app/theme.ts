@@ -3,7 +3,7 @@
  * to produce the CSS variables file, so keep this module free of CSS imports
  * and of '@/' aliases.
  */
-import { createTheme } from '@mantine/core';
+import { createTheme, Drawer, Modal } from '@mantine/core';
 
 export const theme = createTheme({
   primaryColor: 'teal',
@@ -13,4 +13,10 @@ export const theme = createTheme({
     "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans Hebrew', 'Noto Sans', Arial, 'Helvetica Neue', sans-serif",
   headings: { fontWeight: '650' },
   cursorType: 'pointer',
+  components: {
+    // Mantine's scroll lock (react-remove-scroll) injects a <style> element,
+    // which the CSP blocks; app.css locks the page scroll with :has() instead.
+    Modal: Modal.extend({ defaultProps: { lockScroll: false } }),
+    Drawer: Drawer.extend({ defaultProps: { lockScroll: false } }),
+  },
 });

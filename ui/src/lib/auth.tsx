@@ -5,7 +5,8 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
-import { Center, Loader } from '@mantine/core';
+import { Alert, Button, Center, Loader } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { api, isApiError } from './api-client';
 import { paths } from '@/config/paths';
 import { DEFAULT_TIMEZONE } from '@/config/constants';
@@ -88,8 +89,24 @@ export function useLogout() {
 
 /** Signed-in users only (optionally of some roles); renders children or the nested route. */
 export function ProtectedRoute({ children, roles }: { children?: ReactNode; roles?: Role[] }) {
-  const { data, isPending } = useMe();
+  const { data, isPending, error, refetch } = useMe();
   const location = useLocation();
+  const { t } = useTranslation();
+  if (error) {
+    // Not "signed out": the server could not say who we are. Offer a retry.
+    return (
+      <Center h="60vh" p="md">
+        <Alert color="red" title={t('errors.title')} role="alert">
+          {error.message}
+          <div>
+            <Button mt="sm" size="xs" variant="light" onClick={() => void refetch()}>
+              {t('common.retry')}
+            </Button>
+          </div>
+        </Alert>
+      </Center>
+    );
+  }
   if (isPending) {
     return (
       <Center h="60vh">

@@ -9,13 +9,28 @@ export const LIVE_EVENT_NAMES = [
   'activity.created',
   'reminder.fired',
   'notification.created',
+  // The server dropped events for this slow client: refetch everything.
+  'lagged',
 ] as const;
 export type LiveEventName = (typeof LIVE_EVENT_NAMES)[number];
 export type LiveEventData = { lead_id?: number; [key: string]: unknown };
 
-export function openLiveEvents(onEvent: (name: LiveEventName, data: LiveEventData) => void, url = '/api/events'): () => void {
+/**
+ * `onReconnect` runs when the stream comes back after a drop (events may have
+ * been missed meanwhile).
+ */
+export function openLiveEvents(
+  onEvent: (name: LiveEventName, data: LiveEventData) => void,
+  onReconnect?: () => void,
+  url = '/api/events',
+): () => void {
   if (typeof EventSource === 'undefined') return () => {};
   const source = new EventSource(url, { withCredentials: true });
+  let opened = false;
+  source.onopen = () => {
+    if (opened) onReconnect?.();
+    opened = true;
+  };
   const listeners = LIVE_EVENT_NAMES.map((name) => {
     const listener = (ev: MessageEvent) => {
       let data: LiveEventData = {};

@@ -68,3 +68,10 @@ export function leadDisplayName(lead: { first_name: string | null; last_name: st
   const name = [lead.first_name, lead.last_name].filter(Boolean).join(' ').trim();
   return name || formatPhone(lead.phone_e164) || lead.whatsapp_id || '';
 }
+
+/** Direction of a text from its first strong character (Hebrew/Arabic -> rtl). */
+export function textDir(text: string): 'rtl' | 'ltr' {
+  const m = /[\p{L}]/u.exec(text);
+  if (!m) return 'ltr';
+  return /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/.test(m[0]) ? 'rtl' : 'ltr';
+}

@@ -1,4 +1,5 @@
-import { Anchor, Paper, Stack, Title } from '@mantine/core';
+import { Anchor, Button, Group, Modal, Paper, Stack, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ErrorAlert } from '@/components/errors/error-alert';
@@ -8,6 +9,7 @@ import { canManage, useSession } from '@/lib/auth';
 import { ActivityTimeline } from '@/features/activities/components/activity-timeline';
 import { NoteForm } from '@/features/activities/components/note-form';
 import { useLead } from '@/features/leads/api/get-lead';
+import { EditLeadForm } from '@/features/leads/components/edit-lead-form';
 import { LeadDetails, LeadTitle } from '@/features/leads/components/lead-details';
 import { LeadStatusForm } from '@/features/leads/components/lead-status-form';
 import { WhatsappForm } from '@/features/messaging/components/whatsapp-form';
@@ -20,6 +22,7 @@ export function Component() {
   const me = useSession();
   const leadId = Number(useParams().leadId);
   const lead = useLead(leadId);
+  const [editing, { open: openEdit, close: closeEdit }] = useDisclosure(false);
   const manager = canManage(me) && (me.user.role !== 'system_admin' || me.impersonating || lead.data?.tenant_id === me.user.tenant_id);
   const users = useUsers(manager);
   const assignees = (users.data?.items ?? [])
@@ -36,7 +39,15 @@ export function Component() {
       <Anchor component={Link} to={paths.leads.getHref()} size="sm">
         {t('leads.back')}
       </Anchor>
-      <LeadTitle lead={data} />
+      <Group justify="space-between" wrap="wrap">
+        <LeadTitle lead={data} />
+        <Button variant="default" size="xs" onClick={openEdit} data-testid="edit-lead">
+          {t('common.edit')}
+        </Button>
+      </Group>
+      <Modal opened={editing} onClose={closeEdit} title={t('leads.edit')} size="lg">
+        {editing && <EditLeadForm lead={data} onDone={closeEdit} onCancel={closeEdit} />}
+      </Modal>
       <div className="fd-lead-grid">
         <Stack gap="md">
           <Paper withBorder p="md">

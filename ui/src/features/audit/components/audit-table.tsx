@@ -6,6 +6,7 @@ import type { AuditEntry } from '@/types/api';
 function details(d: unknown): string {
   if (d === null || d === undefined || d === '') return '';
   if (typeof d === 'string') return d;
+  if (typeof d === 'object' && Object.keys(d).length === 0) return '';
   try {
     return JSON.stringify(d);
   } catch {

@@ -37,6 +37,7 @@ export function PromptForm({ prompt }: { prompt: Prompt }) {
         )}
         <div className="fd-prompts">
           <Textarea
+          dir="auto"
             label={t('prompts.calls')}
             description={t('prompts.callsHelp')}
             autosize
@@ -47,6 +48,7 @@ export function PromptForm({ prompt }: { prompt: Prompt }) {
             data-testid="prompt-calls"
           />
           <Textarea
+          dir="auto"
             label={t('prompts.whatsapp')}
             description={t('prompts.whatsappHelp')}
             autosize

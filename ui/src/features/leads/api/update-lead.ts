@@ -4,7 +4,7 @@ import type { Lead } from '@/types/api';
 
 export type UpdateLeadInput = {
   leadId: number;
-  data: { first_name?: string; last_name?: string; email?: string; notes?: string; phone_e164?: string };
+  data: { first_name?: string; last_name?: string; email?: string | null; notes?: string; phone_e164?: string };
 };
 
 export const updateLead = ({ leadId, data }: UpdateLeadInput): Promise<Lead> => api.patch<Lead>(`/api/leads/${leadId}`, data);

@@ -111,6 +111,7 @@ export function NewLeadForm({ onCreated, onCancel }: Props) {
           />
         </Group>
         <Textarea
+          dir="auto"
           label={t('leads.fields.notes')}
           autosize
           minRows={2}

@@ -17,6 +17,7 @@ export function WhatsappForm({ leadId, disabled }: { leadId: number; disabled?: 
   return (
     <form onSubmit={submit} data-testid="whatsapp-form">
       <Textarea
+          dir="auto"
         label={t('whatsapp.message')}
         autosize
         minRows={2}

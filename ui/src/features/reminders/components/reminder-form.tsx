@@ -65,6 +65,7 @@ export function ReminderForm({ leadId, assignees, onDone }: Props) {
           ))}
         </Group>
         <Textarea
+          dir="auto"
           label={t('reminders.note')}
           autosize
           minRows={1}

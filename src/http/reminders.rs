@@ -1,0 +1,208 @@
+//! Reminders: `/api/leads/:id/reminders`, `/api/reminders*`.
+//! Times are RFC 3339 in, UTC out; the UI shows them in the business's zone.
+
+use axum::{
+    Json, Router,
+    extract::State,
+    http::StatusCode,
+    routing::{get, patch},
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Scope};
+use crate::{
+    domain::time::{format, parse_rfc3339},
+    error::{ApiError, ApiResult},
+    state::AppState,
+    store::{self, reminders::Reminder},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/leads/{id}/reminders", get(list_for_lead).post(create))
+        .route("/api/reminders", get(mine))
+        .route("/api/reminders/{id}", patch(snooze).delete(cancel))
+}
+
+/// A future instant from a request, in the stored format.
+fn future_time(s: &str) -> Result<String, ApiError> {
+    let t = parse_rfc3339(s).ok_or_else(|| {
+        ApiError::invalid("due_at", format!("`{s}` is not an RFC 3339 time."), "Send e.g. 2026-12-01T09:30:00+02:00.")
+    })?;
+    if t <= OffsetDateTime::now_utc() {
+        return Err(ApiError::invalid("due_at", "The reminder time is in the past.", "Pick a time in the future."));
+    }
+    Ok(format(t))
+}
+
+async fn lead_in_scope(state: &AppState, auth: &Auth, lead_id: i64) -> ApiResult<store::leads::Lead> {
+    let scope = auth.list_scope();
+    state.db.read(move |c| store::leads::get(c, scope, lead_id)).await?.ok_or_else(|| ApiError::not_found("Lead"))
+}
+
+async fn list_for_lead(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Value>> {
+    lead_in_scope(&state, &auth, id).await?;
+    let items = state.db.read(move |c| store::reminders::list_for_lead(c, id)).await?;
+    Ok(Json(json!({ "items": items })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateBody {
+    due_at: String,
+    #[serde(default)]
+    note: String,
+    assignee_user_id: Option<i64>,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(lead_id): ApiPath<i64>,
+    ApiJson(body): ApiJson<CreateBody>,
+) -> ApiResult<(StatusCode, Json<Reminder>)> {
+    let due = future_time(&body.due_at)?;
+    let note = body.note.trim().to_string();
+    if note.chars().count() > 2000 {
+        return Err(ApiError::invalid("note", "The note is longer than 2,000 characters.", "Shorten it."));
+    }
+    let lead = lead_in_scope(&state, &auth, lead_id).await?;
+    let tenant_id = lead.tenant_id;
+    let actor = auth.actor();
+    let assignee = body.assignee_user_id.unwrap_or(actor.user_id);
+    let (reminder, act) = state
+        .db
+        .write(move |tx| {
+            if assignee != actor.user_id && store::users::get_in_tenant(tx, tenant_id, assignee)?.is_none() {
+                return Err(ApiError::invalid(
+                    "assignee_user_id",
+                    "The assignee is not a user of this business.",
+                    "Pick someone from the business's users, or leave it empty for yourself.",
+                ));
+            }
+            let r = store::reminders::insert(tx, tenant_id, lead_id, assignee, actor.user_id, &due, &note)?;
+            let act = store::activities::add(
+                tx,
+                tenant_id,
+                lead_id,
+                "reminder_set",
+                &note,
+                &json!({"reminder_id": r.id, "due_at": r.due_at, "assignee_user_id": assignee}),
+                Some(actor),
+            )?;
+            Ok((r, act))
+        })
+        .await?;
+    state.reminder_wake.now();
+    state.events.publish(tenant_id, "activity.created", json!({"lead_id": lead_id, "activity": act}));
+    Ok((StatusCode::CREATED, Json(reminder)))
+}
+
+#[derive(Deserialize)]
+struct MineQuery {
+    status: Option<String>,
+    due_before: Option<String>,
+}
+
+/// The caller's reminders in the effective business.
+async fn mine(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<MineQuery>) -> ApiResult<Json<Value>> {
+    let status = q.status.filter(|s| !s.is_empty());
+    if let Some(s) = &status
+        && !["pending", "fired", "failed", "cancelled"].contains(&s.as_str())
+    {
+        return Err(ApiError::invalid(
+            "status",
+            format!("`{s}` is not a reminder status."),
+            "Use pending, fired, failed or cancelled.",
+        ));
+    }
+    let due_before = match q.due_before.filter(|s| !s.is_empty()) {
+        Some(s) => Some(format(parse_rfc3339(&s).ok_or_else(|| {
+            ApiError::invalid(
+                "due_before",
+                format!("`{s}` is not an RFC 3339 time."),
+                "Send e.g. 2026-12-01T09:30:00Z.",
+            )
+        })?)),
+        None => None,
+    };
+    let (tenant_id, user_id) = (auth.tenant_id(), auth.user.id);
+    let items = state
+        .db
+        .read(move |c| {
+            store::reminders::list_for_assignee(c, tenant_id, user_id, status.as_deref(), due_before.as_deref())
+        })
+        .await?;
+    Ok(Json(json!({ "items": items })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SnoozeBody {
+    due_at: Option<String>,
+    note: Option<String>,
+}
+
+async fn reminder_in_scope(state: &AppState, auth: &Auth, id: i64) -> ApiResult<Reminder> {
+    let scope: Scope = auth.list_scope();
+    state.db.read(move |c| store::reminders::get(c, scope, id)).await?.ok_or_else(|| ApiError::not_found("Reminder"))
+}
+
+async fn snooze(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<SnoozeBody>,
+) -> ApiResult<Json<Reminder>> {
+    let due = body.due_at.as_deref().map(future_time).transpose()?;
+    let note = body.note.map(|n| n.trim().to_string());
+    if due.is_none() && note.is_none() {
+        return Err(ApiError::bad_request("Nothing to change.", "Send due_at (to snooze) and/or note."));
+    }
+    let r = reminder_in_scope(&state, &auth, id).await?;
+    let (tenant_id, lead_id) = (r.tenant_id, r.lead_id);
+    let actor = auth.actor();
+    let (updated, act) = state
+        .db
+        .write(move |tx| {
+            if !store::reminders::snooze(tx, tenant_id, id, due.as_deref(), note.as_deref())? {
+                return Err(ApiError::conflict(
+                    "reminder_not_changeable",
+                    "This reminder is cancelled or being delivered right now.",
+                    "Create a new reminder instead, or try again in a moment.",
+                ));
+            }
+            let r = store::reminders::get(tx, Scope::Tenant(tenant_id), id)?
+                .ok_or_else(|| ApiError::not_found("Reminder"))?;
+            let act = store::activities::add(
+                tx,
+                tenant_id,
+                lead_id,
+                "reminder_set",
+                &r.note,
+                &json!({"reminder_id": id, "due_at": r.due_at, "snoozed": due.is_some()}),
+                Some(actor),
+            )?;
+            Ok((r, act))
+        })
+        .await?;
+    state.reminder_wake.now();
+    state.events.publish(tenant_id, "activity.created", json!({"lead_id": lead_id, "activity": act}));
+    Ok(Json(updated))
+}
+
+async fn cancel(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
+    let r = reminder_in_scope(&state, &auth, id).await?;
+    let tenant_id = r.tenant_id;
+    let done = state.db.write(move |tx| store::reminders::cancel(tx, tenant_id, id)).await?;
+    if !done && r.status != "cancelled" {
+        return Err(ApiError::conflict(
+            "reminder_not_changeable",
+            "This reminder is being delivered right now.",
+            "Try again in a moment.",
+        ));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,187 @@
+//! The reminder scheduler: fires due reminders exactly once.
+//!
+//! Two parts: a precise timer task that sleeps until the next due reminder
+//! (or until a handler wakes it because a reminder was set or moved), so a
+//! reminder fires within moments of its due time and nothing runs while
+//! nothing is due; and a tokio-cron-scheduler sweep every 15 s that rescues
+//! claims abandoned by a crash and wakes the timer as a safety net.
+//! Reminders that fell due while the process was down fire at the first run.
+
+mod webhook;
+
+use std::{sync::Arc, time::Duration};
+
+use serde_json::json;
+use time::OffsetDateTime;
+use tokio::sync::{Notify, watch};
+use tokio_cron_scheduler::{Job, JobScheduler};
+
+use crate::{
+    domain::time::{format, now, parse_stored},
+    error::ApiError,
+    http::extract::Scope,
+    state::AppState,
+    store::{self, reminders::Claimed},
+};
+
+/// Longest sleep between checks even when nothing is known to be due.
+const MAX_IDLE: Duration = Duration::from_secs(60);
+const BATCH: i64 = 200;
+
+/// Wakes the timer task (a reminder was created or moved).
+#[derive(Clone, Default)]
+pub struct Wake(Arc<Notify>);
+
+impl Wake {
+    pub fn now(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// Starts the timer task and the cron sweep. Both stop at shutdown.
+pub async fn start(state: AppState) -> anyhow::Result<JobScheduler> {
+    let sched = JobScheduler::new().await?;
+    let sweep_state = state.clone();
+    sched
+        .add(Job::new_async("*/15 * * * * *", move |_id, _l| {
+            let state = sweep_state.clone();
+            Box::pin(async move {
+                let cutoff =
+                    format(OffsetDateTime::now_utc() - time::Duration::seconds(store::reminders::STALE_CLAIM_SECS));
+                match state.db.write(move |tx| store::reminders::rescue_stale(tx, &cutoff)).await {
+                    Ok(n) if n > 0 => tracing::warn!(rescued = n, "reminder claims left by a crash put back"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "reminder sweep failed"),
+                }
+                state.reminder_wake.now();
+            })
+        })?)
+        .await?;
+    sched.start().await?;
+    tokio::spawn(timer_loop(state));
+    Ok(sched)
+}
+
+async fn timer_loop(state: AppState) {
+    let mut shutdown: watch::Receiver<bool> = state.shutdown.clone();
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        let wait = match fire_due(&state).await {
+            Ok(()) => until_next_due(&state).await,
+            Err(e) => {
+                tracing::error!(error = %e, "firing reminders failed; retrying shortly");
+                Duration::from_secs(1)
+            }
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = state.reminder_wake.0.notified() => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+async fn until_next_due(state: &AppState) -> Duration {
+    let next = state.db.read(store::reminders::next_due).await.ok().flatten();
+    match next.as_deref().and_then(parse_stored) {
+        Some(at) => {
+            let d = at - OffsetDateTime::now_utc();
+            if d.is_negative() { Duration::ZERO } else { Duration::try_from(d).unwrap_or(MAX_IDLE).min(MAX_IDLE) }
+        }
+        None => MAX_IDLE,
+    }
+}
+
+/// Claims and delivers everything due now. Public for tests and benchmarks.
+pub async fn fire_due(state: &AppState) -> Result<(), ApiError> {
+    loop {
+        let webhook_on = state.config.settings.reminder_webhook_url.is_some();
+        let claimed = state.db.write(move |tx| claim_and_deliver_locally(tx, webhook_on)).await?;
+        let n = claimed.len() as i64;
+        for (c, notification, activity) in &claimed {
+            let r = &c.reminder;
+            if let Some(activity) = activity {
+                state.events.publish(
+                    r.tenant_id,
+                    "activity.created",
+                    json!({"lead_id": r.lead_id, "activity": activity}),
+                );
+            }
+            if let Some(n) = notification {
+                state.events.publish_to_user(
+                    r.tenant_id,
+                    n.user_id,
+                    "notification.created",
+                    json!({"notification": n}),
+                );
+            }
+            if c.first {
+                state.events.publish(
+                    r.tenant_id,
+                    "reminder.fired",
+                    json!({"reminder_id": r.id, "lead_id": r.lead_id, "reminder": r}),
+                );
+            }
+        }
+        if webhook_on {
+            let deliveries = claimed.into_iter().map(|(c, _, _)| webhook::deliver(state, c));
+            futures_util::future::join_all(deliveries).await;
+        }
+        if n < BATCH {
+            return Ok(());
+        }
+    }
+}
+
+type Fired = (Claimed, Option<store::notifications::Notification>, Option<store::activities::Activity>);
+
+/// In one transaction: claim due reminders, and for first-time fires write
+/// the notification and the activity. Without a webhook that is the whole
+/// delivery, so the reminder is `fired` before the transaction commits.
+fn claim_and_deliver_locally(tx: &rusqlite::Transaction, webhook_on: bool) -> Result<Vec<Fired>, ApiError> {
+    let now_s = now();
+    let claimed = store::reminders::claim_due(tx, &now_s, BATCH)?;
+    let mut out = Vec::with_capacity(claimed.len());
+    for c in claimed {
+        let r = &c.reminder;
+        let (mut notification, mut activity) = (None, None);
+        if c.first {
+            let lead = store::leads::get(tx, Scope::Tenant(r.tenant_id), r.lead_id)?;
+            let name = lead
+                .as_ref()
+                .map(|l| format!("{} {}", l.first_name, l.last_name).trim().to_string())
+                .unwrap_or_default();
+            activity = Some(store::activities::add(
+                tx,
+                r.tenant_id,
+                r.lead_id,
+                "reminder_fired",
+                &r.note,
+                &json!({"reminder_id": r.id, "due_at": r.due_at}),
+                None,
+            )?);
+            if let Some(user_id) = r.assignee_user_id.or(r.created_by) {
+                notification = Some(store::notifications::insert(
+                    tx,
+                    &store::notifications::NewNotification {
+                        tenant_id: r.tenant_id,
+                        user_id,
+                        kind: "reminder",
+                        title: &name,
+                        body: &r.note,
+                        lead_id: Some(r.lead_id),
+                        reminder_id: Some(r.id),
+                    },
+                )?);
+            }
+            store::reminders::mark_fired_at(tx, r.id, &now_s)?;
+        }
+        if !webhook_on {
+            store::reminders::mark_done(tx, r.id)?;
+        }
+        out.push((c, notification, activity));
+    }
+    Ok(out)
+}

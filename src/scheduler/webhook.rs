@@ -1,0 +1,77 @@
+//! The optional outgoing reminder webhook: a JSON POST signed with
+//! `X-Frontdesk-Signature: sha256=<hex HMAC-SHA256 of the body>`, retried
+//! with capped exponential backoff.
+
+use hmac::{Hmac, Mac};
+use serde_json::json;
+use sha2::Sha256;
+use time::OffsetDateTime;
+
+use crate::{
+    domain::time::format,
+    http::extract::Scope,
+    state::AppState,
+    store::{self, reminders::Claimed},
+};
+
+/// Backoff before attempt n+1: 2^n seconds, capped at 5 minutes.
+fn backoff(attempts: i64) -> time::Duration {
+    time::Duration::seconds(1i64 << attempts.clamp(1, 9)).min(time::Duration::minutes(5))
+}
+
+pub fn signature(secret: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+pub async fn deliver(state: &AppState, claimed: Claimed) {
+    let Some(url) = state.config.settings.reminder_webhook_url.clone() else { return };
+    let r = claimed.reminder;
+    let (tenant_id, lead_id) = (r.tenant_id, r.lead_id);
+    let lead = state.db.read(move |c| store::leads::get(c, Scope::Tenant(tenant_id), lead_id)).await.ok().flatten();
+    let body = json!({"event": "reminder.fired", "tenant_id": r.tenant_id, "reminder": r, "lead": lead}).to_string();
+    let mut req = state.http.post(url).header("Content-Type", "application/json");
+    if let Some(secret) = &state.config.settings.reminder_webhook_secret {
+        req = req.header("X-Frontdesk-Signature", signature(secret, body.as_bytes()));
+    }
+    let outcome = match req.body(body).send().await {
+        Ok(res) if res.status().is_success() => Ok(()),
+        Ok(res) => Err(format!("webhook answered {}", res.status())),
+        Err(e) => Err(format!("webhook unreachable: {e}")),
+    };
+    let id = r.id;
+    let attempts = r.attempts;
+    let result = match outcome {
+        Ok(()) => state.db.write(move |tx| store::reminders::mark_done(tx, id)).await,
+        Err(err) => {
+            tracing::warn!(reminder = id, attempts, error = %err, "reminder webhook failed");
+            let retry_at = format(OffsetDateTime::now_utc() + backoff(attempts));
+            state.db.write(move |tx| store::reminders::mark_failed_attempt(tx, id, &err, &retry_at)).await
+        }
+    };
+    if let Err(e) = result {
+        tracing::error!(reminder = id, error = %e, "could not record the webhook outcome");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff(1), time::Duration::seconds(2));
+        assert_eq!(backoff(2), time::Duration::seconds(4));
+        assert_eq!(backoff(20), time::Duration::minutes(5));
+    }
+
+    #[test]
+    fn signature_is_hex_hmac_sha256() {
+        // RFC 4231 test case 2.
+        assert_eq!(
+            signature("Jefe", b"what do ya want for nothing?"),
+            "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+}

@@ -1,0 +1,83 @@
+//! The timeline of a lead. Written in the same transaction as the change it records.
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{Actor, leads};
+use crate::error::ApiError;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Activity {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub lead_id: i64,
+    pub kind: String,
+    pub body: String,
+    pub data: Value,
+    pub actor_user_id: Option<i64>,
+    pub actor_name: Option<String>,
+    pub impersonating: bool,
+    pub created_at: String,
+}
+
+/// Appends an activity and bumps the lead's last activity. Returns the row.
+pub fn add(
+    conn: &Connection,
+    tenant_id: i64,
+    lead_id: i64,
+    kind: &str,
+    body: &str,
+    data: &Value,
+    actor: Option<Actor>,
+) -> Result<Activity, ApiError> {
+    let data_text = if data.is_null() { "{}".to_string() } else { data.to_string() };
+    conn.prepare_cached(
+        "INSERT INTO lead_activities (tenant_id, lead_id, kind, body, data, actor_user_id, impersonating)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        tenant_id,
+        lead_id,
+        kind,
+        body,
+        data_text,
+        actor.map(|a| a.user_id),
+        actor.is_some_and(|a| a.impersonating)
+    ])?;
+    let id = conn.last_insert_rowid();
+    leads::touch(conn, lead_id)?;
+    get(conn, id)
+}
+
+fn get(conn: &Connection, id: i64) -> Result<Activity, ApiError> {
+    Ok(conn.prepare_cached(&format!("{SELECT} WHERE a.id = ?1"))?.query_row([id], from_row)?)
+}
+
+const SELECT: &str = "SELECT a.id, a.tenant_id, a.lead_id, a.kind, a.body, a.data, a.actor_user_id, u.name,
+                             a.impersonating, a.created_at
+                      FROM lead_activities a LEFT JOIN users u ON u.id = a.actor_user_id";
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Activity> {
+    let data: String = r.get(5)?;
+    Ok(Activity {
+        id: r.get(0)?,
+        tenant_id: r.get(1)?,
+        lead_id: r.get(2)?,
+        kind: r.get(3)?,
+        body: r.get(4)?,
+        data: serde_json::from_str(&data).unwrap_or(Value::Null),
+        actor_user_id: r.get(6)?,
+        actor_name: r.get(7)?,
+        impersonating: r.get(8)?,
+        created_at: r.get(9)?,
+    })
+}
+
+/// Newest first. The caller has already checked the lead is in scope.
+pub fn list_for_lead(conn: &Connection, lead_id: i64, limit: i64) -> Result<Vec<Activity>, ApiError> {
+    Ok(conn
+        .prepare_cached(&format!("{SELECT} WHERE a.lead_id = ?1 ORDER BY a.id DESC LIMIT ?2"))?
+        .query_map(params![lead_id, limit], from_row)?
+        .collect::<Result<Vec<_>, _>>()?)
+}

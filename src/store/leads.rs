@@ -1,0 +1,297 @@
+//! Leads: one per (tenant, phone) and per (tenant, WhatsApp user id).
+//! Search uses the trigram FTS index (`leads_fts`), never a full scan.
+
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
+use serde::Serialize;
+
+use super::{Page, PageRequest};
+use crate::{
+    error::{ApiError, constraint},
+    http::extract::Scope,
+};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Lead {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone_e164: Option<String>,
+    pub whatsapp_id: Option<String>,
+    pub email: Option<String>,
+    pub source: String,
+    pub status: String,
+    pub notes: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub last_activity_at: String,
+}
+
+const COLUMNS: &str = "l.id, l.tenant_id, l.first_name, l.last_name, l.phone_e164, l.whatsapp_id, l.email, l.source, \
+                       l.status, l.notes, l.created_at, l.updated_at, l.last_activity_at";
+
+fn from_row(r: &Row) -> rusqlite::Result<Lead> {
+    Ok(Lead {
+        id: r.get(0)?,
+        tenant_id: r.get(1)?,
+        first_name: r.get(2)?,
+        last_name: r.get(3)?,
+        phone_e164: r.get(4)?,
+        whatsapp_id: r.get(5)?,
+        email: r.get(6)?,
+        source: r.get(7)?,
+        status: r.get(8)?,
+        notes: r.get(9)?,
+        created_at: r.get(10)?,
+        updated_at: r.get(11)?,
+        last_activity_at: r.get(12)?,
+    })
+}
+
+/// A lead within `scope`; another tenant's lead is simply not found.
+pub fn get(conn: &Connection, scope: Scope, id: i64) -> Result<Option<Lead>, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM leads l WHERE l.id = ?1 AND (?2 IS NULL OR l.tenant_id = ?2)");
+    Ok(conn.prepare_cached(&sql)?.query_row(params![id, scope_tenant(scope)], from_row).optional()?)
+}
+
+fn scope_tenant(scope: Scope) -> Option<i64> {
+    match scope {
+        Scope::All => None,
+        Scope::Tenant(t) => Some(t),
+    }
+}
+
+pub struct NewLead<'a> {
+    pub tenant_id: i64,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub phone_e164: Option<&'a str>,
+    pub whatsapp_id: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub source: &'a str,
+    pub status: &'a str,
+    pub notes: &'a str,
+    pub created_by: Option<i64>,
+}
+
+/// The 409 for a phone or WhatsApp id the tenant already has.
+pub fn duplicate(lead_id: i64) -> ApiError {
+    ApiError::conflict(
+        "duplicate_lead",
+        "A lead with this phone number already exists in this business.",
+        "Open the existing lead (lead_id) instead of creating another.",
+    )
+    .with("lead_id", lead_id)
+}
+
+pub fn find_by_phone(conn: &Connection, tenant_id: i64, phone: &str) -> Result<Option<i64>, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM leads WHERE tenant_id = ?1 AND phone_e164 = ?2")?
+        .query_row(params![tenant_id, phone], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn find_by_whatsapp_id(conn: &Connection, tenant_id: i64, wa: &str) -> Result<Option<i64>, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM leads WHERE tenant_id = ?1 AND whatsapp_id = ?2")?
+        .query_row(params![tenant_id, wa], |r| r.get(0))
+        .optional()?)
+}
+
+/// Inserts a lead; a duplicate phone or WhatsApp id becomes 409 with the existing id.
+pub fn insert(conn: &Connection, l: &NewLead) -> Result<i64, ApiError> {
+    let res = conn
+        .prepare_cached(
+            "INSERT INTO leads (tenant_id, first_name, last_name, phone_e164, whatsapp_id, email, source, status, notes,
+                                created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?
+        .execute(params![
+            l.tenant_id,
+            l.first_name,
+            l.last_name,
+            l.phone_e164,
+            l.whatsapp_id,
+            l.email,
+            l.source,
+            l.status,
+            l.notes,
+            l.created_by
+        ]);
+    match res {
+        Ok(_) => Ok(conn.last_insert_rowid()),
+        Err(e) if constraint(&e).is_some_and(|c| c.contains("UNIQUE")) => {
+            let existing = match l.phone_e164 {
+                Some(p) => find_by_phone(conn, l.tenant_id, p)?,
+                None => None,
+            };
+            let existing = match (existing, l.whatsapp_id) {
+                (None, Some(w)) => find_by_whatsapp_id(conn, l.tenant_id, w)?,
+                (e, _) => e,
+            };
+            Err(existing.map(duplicate).unwrap_or_else(|| e.into()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Fields a PATCH may change; None = unchanged; Some(None) clears a nullable field.
+#[derive(Default, Debug)]
+pub struct LeadPatch {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub phone_e164: Option<Option<String>>,
+    pub email: Option<Option<String>>,
+    pub source: Option<String>,
+    pub status: Option<String>,
+    pub notes: Option<String>,
+}
+
+pub fn update(conn: &Connection, tenant_id: i64, id: i64, p: &LeadPatch) -> Result<(), ApiError> {
+    let res = conn.execute(
+        "UPDATE leads SET
+            first_name = coalesce(?3, first_name),
+            last_name = coalesce(?4, last_name),
+            phone_e164 = CASE WHEN ?5 THEN ?6 ELSE phone_e164 END,
+            email = CASE WHEN ?7 THEN ?8 ELSE email END,
+            source = coalesce(?9, source),
+            status = coalesce(?10, status),
+            notes = coalesce(?11, notes),
+            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+            last_activity_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1 AND tenant_id = ?2",
+        params![
+            id,
+            tenant_id,
+            p.first_name,
+            p.last_name,
+            p.phone_e164.is_some(),
+            p.phone_e164.clone().flatten(),
+            p.email.is_some(),
+            p.email.clone().flatten(),
+            p.source,
+            p.status,
+            p.notes
+        ],
+    );
+    match res {
+        Ok(_) => Ok(()),
+        Err(e) if constraint(&e).is_some_and(|c| c.contains("UNIQUE")) => {
+            let phone = p.phone_e164.clone().flatten().unwrap_or_default();
+            Err(find_by_phone(conn, tenant_id, &phone)?.map(duplicate).unwrap_or_else(|| e.into()))
+        }
+        Err(e) if constraint(&e).is_some() => Err(ApiError::invalid(
+            "phone_e164",
+            "A lead needs a phone number or a WhatsApp id.",
+            "Keep the phone number, or set another one.",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Bumps last_activity_at (new activity on the lead).
+pub fn touch(conn: &Connection, id: i64) -> Result<(), ApiError> {
+    conn.prepare_cached("UPDATE leads SET last_activity_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, tenant_id: i64, id: i64) -> Result<bool, ApiError> {
+    Ok(conn.execute("DELETE FROM leads WHERE id = ?1 AND tenant_id = ?2", params![id, tenant_id])? > 0)
+}
+
+#[derive(Default, Debug)]
+pub struct LeadFilter {
+    pub q: Option<String>,
+    pub status: Option<String>,
+    pub source: Option<String>,
+}
+
+/// Turns a search string into an FTS5 trigram phrase, or None when it is too
+/// short for trigrams (then a bounded LIKE is used). Phone-looking input is
+/// reduced to digits without a national leading 0, so `052-123` finds `+97252123...`.
+fn search_term(q: &str) -> Option<String> {
+    let q = q.trim();
+    let phoneish = !q.is_empty() && q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    let term = if phoneish {
+        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+        digits.trim_start_matches('0').to_string()
+    } else {
+        q.to_string()
+    };
+    if term.chars().count() < 3 {
+        return None;
+    }
+    Some(format!("\"{}\"", term.replace('"', "\"\"")))
+}
+
+pub fn list(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequest) -> Result<Page<Lead>, ApiError> {
+    let mut clauses: Vec<&str> = Vec::new();
+    let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+    if let Scope::Tenant(t) = scope {
+        clauses.push("l.tenant_id = ?");
+        args.push(Box::new(t));
+    }
+    if let Some(s) = &f.status {
+        clauses.push("l.status = ?");
+        args.push(Box::new(s.clone()));
+    }
+    if let Some(s) = &f.source {
+        clauses.push("l.source = ?");
+        args.push(Box::new(s.clone()));
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        match search_term(q) {
+            Some(term) => {
+                clauses.push("l.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?)");
+                args.push(Box::new(term));
+            }
+            None => {
+                clauses.push(
+                    "(l.first_name LIKE ?1x OR l.last_name LIKE ?1x OR l.phone_e164 LIKE ?1x OR l.email LIKE ?1x)",
+                );
+                args.push(Box::new(format!("%{}%", q.replace(['%', '_'], ""))));
+            }
+        }
+    }
+    // Each clause uses positional `?`; the LIKE clause repeats one value, so expand it.
+    let mut sql_where = String::new();
+    let mut flat: Vec<&dyn ToSql> = Vec::new();
+    for (i, c) in clauses.iter().enumerate() {
+        sql_where.push_str(if i == 0 { " WHERE " } else { " AND " });
+        if c.contains("?1x") {
+            sql_where.push_str(&c.replace("?1x", "?"));
+            for _ in 0..4 {
+                flat.push(args[i].as_ref());
+            }
+        } else {
+            sql_where.push_str(c);
+            flat.push(args[i].as_ref());
+        }
+    }
+    let total: i64 =
+        conn.prepare_cached(&format!("SELECT count(*) FROM leads l{sql_where}"))?.query_row(&flat[..], |r| r.get(0))?;
+    // Bound after the count, which takes only the filter values.
+    let (limit, offset) = (page.page_size, page.offset());
+    flat.push(&limit);
+    flat.push(&offset);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM leads l{sql_where} ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ? OFFSET ?"
+    );
+    let items = conn.prepare_cached(&sql)?.query_map(&flat[..], from_row)?.collect::<Result<Vec<_>, _>>()?;
+    Ok(page.wrap(items, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::search_term;
+
+    #[test]
+    fn search_terms_for_phones_drop_formatting_and_the_national_zero() {
+        assert_eq!(search_term("052-123").as_deref(), Some("\"52123\""));
+        assert_eq!(search_term("+972 52").as_deref(), Some("\"97252\""));
+        assert_eq!(search_term("ab"), None);
+        assert_eq!(search_term("דנה").as_deref(), Some("\"דנה\""));
+        assert_eq!(search_term("a\"b c").as_deref(), Some("\"a\"\"b c\""));
+    }
+}

@@ -1,0 +1,85 @@
+//! The bell: per-user notifications.
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use super::{Page, PageRequest};
+use crate::error::ApiError;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Notification {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub user_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub lead_id: Option<i64>,
+    pub reminder_id: Option<i64>,
+    pub read_at: Option<String>,
+    pub created_at: String,
+}
+
+const SELECT: &str =
+    "SELECT id, tenant_id, user_id, kind, title, body, lead_id, reminder_id, read_at, created_at FROM notifications";
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Notification> {
+    Ok(Notification {
+        id: r.get(0)?,
+        tenant_id: r.get(1)?,
+        user_id: r.get(2)?,
+        kind: r.get(3)?,
+        title: r.get(4)?,
+        body: r.get(5)?,
+        lead_id: r.get(6)?,
+        reminder_id: r.get(7)?,
+        read_at: r.get(8)?,
+        created_at: r.get(9)?,
+    })
+}
+
+pub struct NewNotification<'a> {
+    pub tenant_id: i64,
+    pub user_id: i64,
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub lead_id: Option<i64>,
+    pub reminder_id: Option<i64>,
+}
+
+pub fn insert(conn: &Connection, n: &NewNotification) -> Result<Notification, ApiError> {
+    conn.prepare_cached(
+        "INSERT INTO notifications (tenant_id, user_id, kind, title, body, lead_id, reminder_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![n.tenant_id, n.user_id, n.kind, n.title, n.body, n.lead_id, n.reminder_id])?;
+    let id = conn.last_insert_rowid();
+    Ok(conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([id], from_row)?)
+}
+
+/// A user's notifications, newest first, with the unread count.
+pub fn list_for_user(
+    conn: &Connection,
+    user_id: i64,
+    page: PageRequest,
+) -> Result<(Page<Notification>, i64), ApiError> {
+    let (total, unread): (i64, i64) = conn
+        .prepare_cached(
+            "SELECT count(*), count(*) FILTER (WHERE read_at IS NULL) FROM notifications WHERE user_id = ?1",
+        )?
+        .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let items = conn
+        .prepare_cached(&format!("{SELECT} WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3"))?
+        .query_map(params![user_id, page.page_size, page.offset()], from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((page.wrap(items, total), unread))
+}
+
+pub fn mark_read(conn: &Connection, user_id: i64, id: i64) -> Result<bool, ApiError> {
+    Ok(conn.execute(
+        "UPDATE notifications SET read_at = coalesce(read_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+         WHERE id = ?1 AND user_id = ?2",
+        params![id, user_id],
+    )? > 0)
+}
