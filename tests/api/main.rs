@@ -10,4 +10,6 @@ mod impersonation;
 mod leads;
 mod prompts;
 mod reminders;
+mod smoke;
 mod tenancy;
+mod ui;

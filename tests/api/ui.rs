@@ -1,0 +1,65 @@
+//! The UI's own checks, run by the one test command: Vitest unit tests, lint
+//! and type checks, and the end-to-end run in headless Chromium against the
+//! UI embedded in the real binary.
+
+use std::{path::PathBuf, process::Command};
+
+use crate::helpers::*;
+
+fn ui_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ui")
+}
+
+fn npm(args: &[&str], envs: &[(&str, String)]) -> (bool, String) {
+    let mut cmd = Command::new("npm");
+    cmd.args(args).current_dir(ui_dir());
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("npm must be installed (Node 20+)");
+    let text = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+#[test]
+fn ui_unit_tests_pass() {
+    let (ok, out) = npm(&["test", "--silent"], &[]);
+    assert!(ok, "npm test failed:\n{out}");
+}
+
+#[test]
+fn ui_lint_and_type_check_pass() {
+    let (ok, out) = npm(&["run", "lint", "--silent"], &[]);
+    assert!(ok, "npm run lint failed:\n{out}");
+}
+
+#[tokio::test]
+async fn browser_end_to_end_against_the_embedded_ui() {
+    let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        std::path::Path::new(&chromium).exists(),
+        "Chromium is needed for the browser tests: apt-get install chromium (or set CHROMIUM_PATH)"
+    );
+    let probe = spawn_app().await;
+    let html = probe.client().get("/").await.text().await.unwrap();
+    assert!(
+        !html.contains("FRONTDESK_SKIP_UI"),
+        "this binary was built with FRONTDESK_SKIP_UI=1; the browser tests need the real UI (unset it and rebuild)"
+    );
+    let base = probe.base.clone();
+    let (ok, out) = tokio::task::spawn_blocking(move || {
+        npm(
+            &["run", "e2e", "--silent"],
+            &[
+                ("FRONTDESK_E2E_BASE", base),
+                ("FRONTDESK_E2E_EMAIL", ADMIN_EMAIL.to_string()),
+                ("FRONTDESK_E2E_PASSWORD", ADMIN_PASSWORD.to_string()),
+                ("CHROMIUM_PATH", chromium),
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    eprintln!("{out}");
+    assert!(ok, "browser end-to-end tests failed:\n{out}");
+}
