@@ -16,7 +16,7 @@ fn main() {
     let ui = root.join("ui");
     for watched in [
         "ui/src",
-        "ui/public",
+        "ui/build",
         "ui/index.html",
         "ui/vite.config.ts",
         "ui/tsconfig.json",

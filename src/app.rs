@@ -46,6 +46,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         config: Arc::new(config),
         passwords: Passwords::new(),
         throttle: Arc::default(),
+        user_cache: Arc::default(),
         index_html: assets::index_html().into(),
         events: Events::new(),
         reminder_wake: Wake::default(),

@@ -2,14 +2,18 @@
 //! acquire, migrations from `schema.sql`, and helpers that run SQLite work on
 //! the blocking pool (never on the async threads).
 //!
-//! Writers are serialised by an in-process mutex before `BEGIN IMMEDIATE`:
-//! SQLite allows one writer anyway, and queueing on a mutex is far cheaper than
-//! SQLite's sleep-and-retry busy handler under load. `busy_timeout` still
-//! covers other processes (e.g. `frontdesk backup`, a second server).
+//! Writes go through one writer thread that commits in groups: it takes every
+//! write waiting in its queue, runs each in its own SAVEPOINT inside a single
+//! `BEGIN IMMEDIATE` transaction, commits once, and only then answers each
+//! caller. A failing write rolls back to its savepoint without touching the
+//! others; a failed commit fails them all. So "Ok means committed" holds while
+//! one fsync/FTS flush serves many requests. SQLite allows one writer anyway;
+//! `busy_timeout` still covers other processes (`frontdesk backup`, the CLI).
 
 use std::{
+    panic::AssertUnwindSafe,
     path::Path,
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, mpsc},
     time::Duration,
 };
 
@@ -28,7 +32,16 @@ pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 pub struct Db {
     pool: Pool,
     write_lock: Arc<Mutex<()>>,
+    writer: mpsc::Sender<WriteJob>,
 }
+
+/// Called with the commit's outcome once the group is committed (or not).
+type Completion = Box<dyn FnOnce(Result<(), String>) + Send>;
+/// Runs one write inside the group transaction; says whether it succeeded.
+type WriteJob = Box<dyn FnOnce(&Transaction) -> (bool, Completion) + Send>;
+
+/// Most writes committed together.
+const MAX_GROUP: usize = 512;
 
 /// The blocks of `schema.sql`, as (version, sql), in order.
 pub fn migrations() -> Vec<(u32, &'static str)> {
@@ -82,6 +95,9 @@ fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Reads through a shared memory map: the OS page cache serves every
+    // pooled connection, instead of each keeping a private page cache.
+    conn.pragma_update(None, "mmap_size", 256 * 1024 * 1024)?;
     Ok(())
 }
 
@@ -105,7 +121,18 @@ impl Db {
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
             .build(manager)?;
-        Ok(Db { pool, write_lock: Arc::new(Mutex::new(())) })
+        let write_lock = Arc::new(Mutex::new(()));
+        let (writer, queue) = mpsc::channel::<WriteJob>();
+        let conn = pool.get()?;
+        let lock = write_lock.clone();
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || writer_loop(conn, queue, lock))
+            .map_err(|e| OpenError::Sqlite {
+                path: shown.clone(),
+                source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+            })?;
+        Ok(Db { pool, write_lock, writer })
     }
 
     /// Runs read-only work on a pooled connection, off the async threads.
@@ -123,14 +150,29 @@ impl Db {
         .map_err(ApiError::internal)?
     }
 
-    /// Runs `f` inside one `BEGIN IMMEDIATE` transaction, committed when it returns Ok.
+    /// Runs `f` as one atomic unit of the writer's next group transaction.
+    /// Returns once that transaction has committed: Ok means on disk (WAL).
+    /// An Err from `f` undoes exactly what `f` wrote.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&Transaction) -> Result<T, ApiError> + Send + 'static,
     {
-        let db = self.clone();
-        tokio::task::spawn_blocking(move || db.write_blocking(f)).await.map_err(ApiError::internal)?
+        let (done, result) = tokio::sync::oneshot::channel::<Result<T, ApiError>>();
+        let job: WriteJob = Box::new(move |tx: &Transaction| {
+            let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| f(tx)))
+                .unwrap_or_else(|_| Err(ApiError::internal("a database write panicked")));
+            let ok = outcome.is_ok();
+            let completion: Completion = Box::new(move |commit: Result<(), String>| {
+                let _ = done.send(match commit {
+                    Ok(()) => outcome,
+                    Err(e) => Err(ApiError::internal(format!("commit failed: {e}"))),
+                });
+            });
+            (ok, completion)
+        });
+        self.writer.send(job).map_err(|_| ApiError::internal("the database writer has stopped"))?;
+        result.await.map_err(|_| ApiError::internal("the database writer dropped a write"))?
     }
 
     /// The blocking form of [`Db::write`], for code already off the async threads.
@@ -182,6 +224,54 @@ impl Db {
     }
 }
 
+/// The writer thread: one group transaction per batch of queued writes.
+fn writer_loop(
+    mut conn: r2d2::PooledConnection<SqliteConnectionManager>,
+    queue: mpsc::Receiver<WriteJob>,
+    lock: Arc<Mutex<()>>,
+) {
+    while let Ok(first) = queue.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_GROUP {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+            Ok(tx) => tx,
+            Err(e) => {
+                tracing::error!(error = %e, "could not begin a write transaction");
+                for job in batch {
+                    // Never run: answer each caller with the error.
+                    drop(job);
+                }
+                continue;
+            }
+        };
+        let mut completions = Vec::with_capacity(batch.len());
+        for job in batch {
+            if let Err(e) = tx.execute_batch("SAVEPOINT w") {
+                tracing::error!(error = %e, "savepoint failed");
+            }
+            let (ok, completion) = job(&tx);
+            let end = if ok { "RELEASE w" } else { "ROLLBACK TO w; RELEASE w" };
+            if let Err(e) = tx.execute_batch(end) {
+                tracing::error!(error = %e, "savepoint release failed");
+            }
+            completions.push(completion);
+        }
+        let commit = tx.commit().map_err(|e| e.to_string());
+        if let Err(e) = &commit {
+            tracing::error!(error = %e, "group commit failed");
+        }
+        for c in completions {
+            c(commit.clone());
+        }
+    }
+}
+
 fn migrate(conn: &mut Connection, path: &str) -> Result<(), OpenError> {
     let sqlite = |source| OpenError::Sqlite { path: path.to_string(), source };
     let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(sqlite)?;
@@ -221,5 +311,45 @@ mod tests {
         assert_eq!(fk, 1);
         let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failing_write_in_a_group_rolls_back_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("g.db")).unwrap();
+        let mut tasks = Vec::new();
+        for i in 0..200i64 {
+            let db = db.clone();
+            tasks.push(tokio::spawn(async move {
+                db.write(move |tx| {
+                    tx.execute("INSERT INTO tenants (name) VALUES (?1)", [format!("t{i}")])?;
+                    if i % 2 == 1 {
+                        return Err(ApiError::bad_request("odd", "odd"));
+                    }
+                    Ok(i)
+                })
+                .await
+            }));
+        }
+        let mut ok = 0;
+        for t in tasks {
+            if t.await.unwrap().is_ok() {
+                ok += 1;
+            }
+        }
+        assert_eq!(ok, 100);
+        let n: i64 = db.read(|c| Ok(c.query_row("SELECT count(*) FROM tenants", [], |r| r.get(0))?)).await.unwrap();
+        assert_eq!(n, 100, "only the successful writes are committed");
+        let odd: i64 = db
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT count(*) FROM tenants WHERE cast(substr(name, 2) AS INTEGER) % 2 = 1",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
+            .await
+            .unwrap();
+        assert_eq!(odd, 0);
     }
 }

@@ -13,7 +13,24 @@ fn init_tracing(format: LogFormat) {
     }
 }
 
+/// glibc raises its mmap threshold after the first large free, after which
+/// each 19 MiB argon2 buffer is carved from per-thread arenas and never given
+/// back (hundreds of MB after a login burst). A fixed threshold keeps large
+/// buffers in mmap, returned to the OS on free.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn tune_allocator() {
+    // SAFETY: mallopt only adjusts allocator parameters; called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        libc::mallopt(libc::M_ARENA_MAX, 8);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn tune_allocator() {}
+
 fn main() -> std::process::ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     init_tracing(cli.settings.log_format);
     let result = match cli.command.unwrap_or(Command::Serve) {

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 use crate::{
-    config::Config, db::Db, events::Events, http::throttle::LoginThrottle, password::Passwords, scheduler::Wake,
+    config::Config, db::Db, events::Events, http::extract::UserCache, http::throttle::LoginThrottle,
+    password::Passwords, scheduler::Wake,
 };
 
 #[derive(Clone)]
@@ -14,6 +15,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub passwords: Passwords,
     pub throttle: Arc<LoginThrottle>,
+    /// Users read by `Auth`, kept for a second.
+    pub user_cache: Arc<UserCache>,
     /// `index.html` with the build id filled in, ready to serve.
     pub index_html: axum::body::Bytes,
     /// Live events for `/api/events`.

@@ -199,5 +199,6 @@ async fn change_password(
             store::audit::record(tx, entry)
         })
         .await?;
+    state.user_cache.forget(uid);
     Ok(StatusCode::NO_CONTENT)
 }

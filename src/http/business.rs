@@ -153,6 +153,7 @@ async fn patch_user(
             Ok(updated)
         })
         .await?;
+    state.user_cache.forget(id);
     Ok(Json(user))
 }
 

@@ -135,7 +135,16 @@ impl FromRequestParts<AppState> for Auth {
             session.logout().await?;
             return Err(ApiError::not_authenticated());
         }
-        let user = state.db.read(move |c| store::users::get(c, user_id)).await?;
+        let user = match state.user_cache.get(user_id) {
+            Some(u) => Some(u),
+            None => {
+                let u = state.db.read(move |c| store::users::get(c, user_id)).await?;
+                if let Some(u) = &u {
+                    state.user_cache.put(u.clone());
+                }
+                u
+            }
+        };
         let user = match user {
             Some(u) if !u.disabled => u,
             _ => {
@@ -236,5 +245,36 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let axum::extract::Query(v) = axum::extract::Query::<T>::from_request_parts(parts, state).await?;
         Ok(ApiQuery(v))
+    }
+}
+
+/// A very short-lived cache of user rows for `Auth`, which otherwise reads
+/// the user on every request. Writes through this process call
+/// [`UserCache::forget`]; a change made by another process (the CLI) is seen
+/// within [`USER_CACHE_TTL`]. Ended sessions are never served from here:
+/// the session itself is always read from the store.
+#[derive(Default)]
+pub struct UserCache {
+    entries: std::sync::Mutex<std::collections::HashMap<i64, (User, std::time::Instant)>>,
+}
+
+pub const USER_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl UserCache {
+    pub fn get(&self, id: i64) -> Option<User> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.get(&id).filter(|(_, at)| at.elapsed() < USER_CACHE_TTL).map(|(u, _)| u.clone())
+    }
+
+    pub fn put(&self, user: User) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() > 10_000 {
+            entries.retain(|_, (_, at)| at.elapsed() < USER_CACHE_TTL);
+        }
+        entries.insert(user.id, (user, std::time::Instant::now()));
+    }
+
+    pub fn forget(&self, id: i64) {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
     }
 }

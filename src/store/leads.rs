@@ -228,6 +228,9 @@ fn search_term(q: &str) -> Option<String> {
 pub fn list(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequest) -> Result<Page<Lead>, ApiError> {
     let mut clauses: Vec<&str> = Vec::new();
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+    // A search joins from the FTS matches (usually far fewer than the
+    // tenant's leads) instead of probing every lead against them.
+    let mut from = "leads l";
     if let Scope::Tenant(t) = scope {
         clauses.push("l.tenant_id = ?");
         args.push(Box::new(t));
@@ -243,8 +246,9 @@ pub fn list(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequest) 
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         match search_term(q) {
             Some(term) => {
-                clauses.push("l.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?)");
-                args.push(Box::new(term));
+                from = "leads_fts f JOIN leads l ON l.id = f.rowid";
+                clauses.insert(0, "leads_fts MATCH ?");
+                args.insert(0, Box::new(term));
             }
             None => {
                 clauses.push(
@@ -269,15 +273,22 @@ pub fn list(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequest) 
             flat.push(args[i].as_ref());
         }
     }
-    let total: i64 =
-        conn.prepare_cached(&format!("SELECT count(*) FROM leads l{sql_where}"))?.query_row(&flat[..], |r| r.get(0))?;
+    let searching = f.q.as_deref().is_some_and(|q| !q.trim().is_empty());
+    let total: i64 = if searching {
+        conn.prepare_cached(&format!("SELECT count(*) FROM {from}{sql_where}"))?.query_row(&flat[..], |r| r.get(0))?
+    } else {
+        conn.prepare_cached(
+            "SELECT coalesce(sum(n), 0) FROM lead_counts
+             WHERE (?1 IS NULL OR tenant_id = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR source = ?3)",
+        )?
+        .query_row(params![scope_tenant(scope), f.status, f.source], |r| r.get(0))?
+    };
     // Bound after the count, which takes only the filter values.
     let (limit, offset) = (page.page_size, page.offset());
     flat.push(&limit);
     flat.push(&offset);
-    let sql = format!(
-        "SELECT {COLUMNS} FROM leads l{sql_where} ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ? OFFSET ?"
-    );
+    let sql =
+        format!("SELECT {COLUMNS} FROM {from}{sql_where} ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ? OFFSET ?");
     let items = conn.prepare_cached(&sql)?.query_map(&flat[..], from_row)?.collect::<Result<Vec<_>, _>>()?;
     Ok(page.wrap(items, total))
 }

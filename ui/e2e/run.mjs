@@ -290,7 +290,8 @@ await scenario('csrf-hint', async () => {
   try {
     await byTestId(page, 'note-body').fill('this note will be refused');
     await byTestId(page, 'note-submit').click();
-    await page.getByText(/X-CSRFToken/).first().waitFor();
+    // The server's message and its hint (which names the header) are shown.
+    await byTestId(page, 'error-hint').filter({ hasText: 'X-CSRFToken' }).first().waitFor();
     assert(attempts === 2, `expected one retry (2 attempts), saw ${attempts}`);
     await shot(page, 'csrf-hint');
   } finally {

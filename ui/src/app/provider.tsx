@@ -42,7 +42,7 @@ export function AppProvider({ children, queryClient }: { children: ReactNode; qu
         <MantineProvider theme={theme} withCssVariables={false} withGlobalClasses={false} forceColorScheme="light">
           <DirectionSync />
           <LocalizedDates>
-            <Notifications position="top-center" limit={4} />
+            <Notifications position="bottom-center" limit={4} />
             <QueryClientProvider client={client}>{children}</QueryClientProvider>
           </LocalizedDates>
         </MantineProvider>

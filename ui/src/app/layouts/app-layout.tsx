@@ -9,7 +9,6 @@ import { LanguageSwitch } from '@/components/layout/language-switch';
 import { UserMenu } from '@/components/layout/user-menu';
 import { ImpersonationBanner } from '@/features/admin/components/impersonation-banner';
 import { NotificationBell } from '@/features/notifications/components/notification-bell';
-import { dirOf } from '@/i18n';
 import { useLiveEvents } from '../live-events';
 
 type NavItem = { to: string; label: string; testId: string };
@@ -38,7 +37,7 @@ function useNavItems(): NavItem[] {
 }
 
 export function AppLayout() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const me = useSession();
   const items = useNavItems();
   const [opened, { toggle, close }] = useDisclosure(false);
@@ -84,7 +83,7 @@ export function AppLayout() {
           </Group>
         </Group>
       </header>
-      <Drawer opened={opened} onClose={close} title={t('app.name')} size="75%" position={dirOf(i18n.language) === 'rtl' ? 'right' : 'left'}>
+      <Drawer opened={opened} onClose={close} title={t('app.name')} size="75%" position="left" /* Mantine mirrors it in rtl: the start side, where the burger is */>
         <nav aria-label={t('nav.main')}>
           <Stack gap={2}>
             {items.map((it) => (

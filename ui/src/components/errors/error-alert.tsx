@@ -10,12 +10,12 @@ export function ErrorAlert({ error, onRetry, children }: { error: unknown; onRet
   const { title, message, hint } = errorText(error);
   return (
     <Alert color="red" variant="light" title={title} role="alert" data-testid="error-alert">
-      <Text size="sm" data-testid="error-message">
+      <Text size="sm" dir="auto" data-testid="error-message">
         {message}
       </Text>
       {hint && (
         <Text size="sm" c="dimmed" mt={4} data-testid="error-hint">
-          {t('errors.hint')}: {hint}
+          {t('errors.hint')}: <bdi>{hint}</bdi>
         </Text>
       )}
       {children}

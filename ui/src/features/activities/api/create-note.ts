@@ -11,6 +11,7 @@ export const useCreateNote = (onSuccess?: () => void) => {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: createNote,
+    meta: { inlineError: true },
     onSuccess: (_a, { leadId }) => {
       void qc.invalidateQueries({ queryKey: ['activities', leadId] });
       void qc.invalidateQueries({ queryKey: ['leads'] });

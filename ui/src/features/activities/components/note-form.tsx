@@ -1,6 +1,7 @@
 import { Button, Group, Textarea } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '@/components/errors/error-alert';
 import { useCreateNote } from '../api/create-note';
 
 export function NoteForm({ leadId }: { leadId: number }) {
@@ -24,6 +25,11 @@ export function NoteForm({ leadId }: { leadId: number }) {
         onChange={(e) => setBody(e.currentTarget.value)}
         data-testid="note-body"
       />
+      {create.error && (
+        <div className="fd-mt-xs">
+          <ErrorAlert error={create.error} />
+        </div>
+      )}
       <Group justify="flex-end" mt="xs">
         <Button type="submit" size="sm" loading={create.isPending} disabled={!body.trim()} data-testid="note-submit">
           {t('activity.saveNote')}
