@@ -28,6 +28,7 @@ use crate::{
     error::ApiError,
     events::Events,
     http::{self, csrf, session::TypedSession},
+    messaging::{Baileys, Messenger, Twilio},
     password::Passwords,
     scheduler::{self, Wake},
     state::AppState,
@@ -41,7 +42,19 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         .connect_timeout(Duration::from_secs(5))
         .user_agent(concat!("frontdesk/", env!("CARGO_PKG_VERSION")))
         .build()?;
+    let s = &config.settings;
+    let messenger = Messenger::new(vec![
+        Box::new(Baileys { http: http.clone(), base: s.baileys_url.clone(), apikey: s.baileys_secret.clone() }),
+        Box::new(Twilio {
+            http: http.clone(),
+            base: s.twilio_api_base.clone(),
+            account_sid: s.twilio_account_sid.clone(),
+            auth_token: s.twilio_auth_token.clone(),
+            status_callback: format!("{}/webhook/twilio/status", s.public_url.as_str().trim_end_matches('/')),
+        }),
+    ]);
     Ok(AppState {
+        messenger: Arc::new(messenger),
         db,
         config: Arc::new(config),
         passwords: Passwords::new(),
@@ -84,6 +97,8 @@ pub fn build_router(state: AppState) -> Router {
         .merge(http::reminders::router())
         .merge(http::notifications::router())
         .merge(http::events::router())
+        .merge(http::messages::router())
+        .merge(crate::webhooks::router())
         .fallback(assets::fallback)
         .layer(middleware::from_fn_with_state(state.clone(), audit_impersonated_writes))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::layer))

@@ -9,10 +9,14 @@
 //! - [`http`]: routes per resource, extractors (`Auth`, guards), the CSRF layer.
 //! - [`assets`]: the embedded UI and SPA fallback.
 //! - [`app`]: the app factory (layers in order) and `serve`.
+//! - [`webhooks`]: Twilio and Baileys in: signatures, idempotent ingest.
+//! - [`messaging`]: WhatsApp out through one provider trait, chosen by health.
+//! - [`ai`]: WhatsApp replies from the business's prompt.
 //! - [`events`]: the live event bus behind `/api/events`.
 //! - [`scheduler`]: fires due reminders exactly once.
 //! - [`bootstrap`], [`cli`]: first start; `user` and `backup` commands.
 
+pub mod ai;
 pub mod app;
 pub mod assets;
 pub mod bootstrap;
@@ -23,11 +27,13 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod messaging;
 pub mod password;
 pub mod scheduler;
 pub mod state;
 pub mod store;
 pub mod util;
+pub mod webhooks;
 
 /// Version plus git hash (or build time), baked in by build.rs.
 pub const BUILD_ID: &str = env!("FRONTDESK_BUILD_ID");

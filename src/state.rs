@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use tokio::sync::watch;
 
+use crate::messaging::Messenger;
+
 use crate::{
     config::Config, db::Db, events::Events, http::extract::UserCache, http::throttle::LoginThrottle,
     password::Passwords, scheduler::Wake,
@@ -23,6 +25,8 @@ pub struct AppState {
     pub events: Events,
     /// Wakes the reminder timer when a reminder is set or moved.
     pub reminder_wake: Wake,
+    /// WhatsApp providers and their health.
+    pub messenger: Arc<Messenger>,
     /// Outgoing HTTP (webhooks, providers), with timeouts.
     pub http: reqwest::Client,
     /// Becomes true at shutdown; long-lived streams end on it.

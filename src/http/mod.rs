@@ -9,6 +9,7 @@ pub mod events;
 pub mod extract;
 pub mod health;
 pub mod leads;
+pub mod messages;
 pub mod notifications;
 pub mod prompts;
 pub mod reminders;

@@ -306,3 +306,60 @@ mod tests {
         assert_eq!(search_term("a\"b c").as_deref(), Some("\"a\"\"b c\""));
     }
 }
+
+/// Who wrote or called, as a provider identifies them.
+#[derive(Clone, Debug, Default)]
+pub struct Contact {
+    pub phone_e164: Option<String>,
+    pub whatsapp_id: Option<String>,
+    /// A display name (ProfileName / pushName): fills an empty name only.
+    pub name: Option<String>,
+}
+
+/// Finds the lead for `contact` (by phone, then WhatsApp id) or creates it
+/// with `source`. Returns (lead id, created). Runs inside the caller's write.
+pub fn upsert_contact(
+    conn: &Connection,
+    tenant_id: i64,
+    contact: &Contact,
+    source: &str,
+) -> Result<(i64, bool), ApiError> {
+    let found = match &contact.phone_e164 {
+        Some(p) => find_by_phone(conn, tenant_id, p)?,
+        None => None,
+    };
+    let found = match (found, &contact.whatsapp_id) {
+        (None, Some(w)) => find_by_whatsapp_id(conn, tenant_id, w)?,
+        (f, _) => f,
+    };
+    let name = contact.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    if let Some(id) = found {
+        if let Some(name) = name {
+            conn.prepare_cached(
+                "UPDATE leads SET first_name = ?2 WHERE id = ?1 AND first_name = '' AND last_name = ''",
+            )?
+            .execute(params![id, name])?;
+        }
+        if let Some(w) = &contact.whatsapp_id {
+            conn.prepare_cached("UPDATE OR IGNORE leads SET whatsapp_id = ?2 WHERE id = ?1 AND whatsapp_id IS NULL")?
+                .execute(params![id, w])?;
+        }
+        return Ok((id, false));
+    }
+    let id = insert(
+        conn,
+        &NewLead {
+            tenant_id,
+            first_name: name.unwrap_or(""),
+            last_name: "",
+            phone_e164: contact.phone_e164.as_deref(),
+            whatsapp_id: contact.whatsapp_id.as_deref(),
+            email: None,
+            source,
+            status: "new",
+            notes: "",
+            created_by: None,
+        },
+    )?;
+    Ok((id, true))
+}

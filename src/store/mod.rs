@@ -4,7 +4,9 @@
 
 pub mod activities;
 pub mod audit;
+pub mod calls;
 pub mod leads;
+pub mod messages;
 pub mod notifications;
 pub mod prompts;
 pub mod reminders;

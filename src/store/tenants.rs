@@ -142,3 +142,24 @@ pub fn update(conn: &Connection, id: i64, f: &TenantFields) -> Result<Option<Ten
     }
     get(conn, id)
 }
+
+/// The business a call to `phone` reaches.
+pub fn by_phone(conn: &Connection, phone: &str) -> Result<Option<Tenant>, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM tenants WHERE phone_e164 = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([phone], from_row).optional()?)
+}
+
+/// The business a WhatsApp message to `phone` reaches (its WhatsApp number, else its phone).
+pub fn by_whatsapp(conn: &Connection, phone: &str) -> Result<Option<Tenant>, ApiError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM tenants WHERE whatsapp_e164 = ?1
+         UNION ALL SELECT {COLUMNS} FROM tenants WHERE phone_e164 = ?1 AND whatsapp_e164 IS NULL LIMIT 1"
+    );
+    Ok(conn.prepare_cached(&sql)?.query_row([phone], from_row).optional()?)
+}
+
+/// The business behind a Baileys (Evolution API) instance.
+pub fn by_instance(conn: &Connection, instance: &str) -> Result<Option<Tenant>, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM tenants WHERE whatsapp_instance = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([instance], from_row).optional()?)
+}

@@ -1,0 +1,103 @@
+//! AI replies on WhatsApp: after an inbound message commits, a background
+//! task asks an OpenAI-compatible chat completions API for a reply, with the
+//! business's `whatsapp_prompt` read from the database at that moment as the
+//! system message and the lead's recent messages as the conversation, then
+//! sends it through the messaging providers. Failures land on the lead's
+//! timeline as `ai_error`, never silently.
+
+use serde_json::{Value, json};
+
+use crate::{
+    http::extract::Scope,
+    messaging,
+    state::AppState,
+    store::{self},
+};
+
+const HISTORY: i64 = 20;
+
+/// Starts a reply in the background if AI is configured for this business.
+pub fn spawn_whatsapp_reply(state: &AppState, tenant_id: i64, lead_id: i64) {
+    if state.config.settings.openai_api_key.is_none() {
+        return;
+    }
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(error) = reply(&state, tenant_id, lead_id).await {
+            tracing::warn!(tenant = tenant_id, lead = lead_id, %error, "AI reply failed");
+            let result = state
+                .db
+                .write(move |tx| {
+                    store::activities::add(
+                        tx,
+                        tenant_id,
+                        lead_id,
+                        "ai_error",
+                        &error,
+                        &json!({"channel": "whatsapp"}),
+                        None,
+                    )
+                })
+                .await;
+            match result {
+                Ok(a) => {
+                    state.events.publish(tenant_id, "activity.created", json!({"lead_id": lead_id, "activity": a}))
+                }
+                Err(e) => tracing::error!(error = %e, "could not record an AI failure"),
+            }
+        }
+    });
+}
+
+async fn reply(state: &AppState, tenant_id: i64, lead_id: i64) -> Result<(), String> {
+    let (tenant, prompts, lead, history) = state
+        .db
+        .read(move |c| {
+            Ok((
+                store::tenants::get(c, tenant_id)?,
+                store::prompts::get(c, tenant_id)?,
+                store::leads::get(c, Scope::Tenant(tenant_id), lead_id)?,
+                store::messages::recent_for_lead(c, lead_id, HISTORY)?,
+            ))
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    let (Some(tenant), Some(lead)) = (tenant, lead) else { return Ok(()) };
+    if !tenant.ai_auto_reply || prompts.whatsapp_prompt.trim().is_empty() {
+        return Ok(());
+    }
+    let mut messages = vec![json!({"role": "system", "content": prompts.whatsapp_prompt})];
+    for m in history.iter().filter(|m| !m.body.is_empty()) {
+        let role = if m.direction == "in" { "user" } else { "assistant" };
+        messages.push(json!({"role": role, "content": m.body}));
+    }
+    let text = complete(state, &messages).await?;
+    messaging::send_to_lead(state, &lead, &text, None, true).await.map_err(|e| format!("{}: {}", e.message, e.hint))?;
+    Ok(())
+}
+
+/// One chat completion; the reply text.
+async fn complete(state: &AppState, messages: &[Value]) -> Result<String, String> {
+    let s = &state.config.settings;
+    let url = format!("{}/chat/completions", s.openai_base_url.as_str().trim_end_matches('/'));
+    let res = state
+        .http
+        .post(url)
+        .bearer_auth(s.openai_api_key.as_deref().unwrap_or_default())
+        .json(&json!({"model": s.openai_chat_model, "messages": messages}))
+        .timeout(std::time::Duration::from_secs(60))
+        .send()
+        .await
+        .map_err(|e| format!("the AI service is unreachable: {e}"))?;
+    let status = res.status();
+    let body: Value = res.json().await.unwrap_or(Value::Null);
+    if !status.is_success() {
+        return Err(format!("the AI service answered {status}: {}", body["error"]["message"].as_str().unwrap_or("")));
+    }
+    body["choices"][0]["message"]["content"]
+        .as_str()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| "the AI service answered without a reply".into())
+}

@@ -1,0 +1,44 @@
+//! `POST /api/leads/:id/message/whatsapp`: staff send a WhatsApp message.
+
+use axum::{Json, Router, extract::State, routing::post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::extract::{ApiJson, ApiPath, Auth};
+use crate::{
+    error::{ApiError, ApiResult},
+    messaging,
+    state::AppState,
+    store,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/leads/{id}/message/whatsapp", post(send))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SendBody {
+    text: String,
+}
+
+async fn send(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<SendBody>,
+) -> ApiResult<Json<Value>> {
+    let text = body.text.trim().to_string();
+    if text.is_empty() || text.chars().count() > 4096 {
+        return Err(ApiError::invalid("text", "A WhatsApp message needs 1 to 4,096 characters.", "Type the message."));
+    }
+    let scope = auth.list_scope();
+    let lead =
+        state.db.read(move |c| store::leads::get(c, scope, id)).await?.ok_or_else(|| ApiError::not_found("Lead"))?;
+    let (message, sent) = messaging::send_to_lead(&state, &lead, &text, Some(auth.actor()), false).await?;
+    Ok(Json(json!({
+        "message_id": message.id,
+        "provider": sent.provider,
+        "provider_message_id": sent.provider_message_id,
+    })))
+}

@@ -1,0 +1,192 @@
+//! Outgoing WhatsApp: one provider trait, two implementations (the Baileys
+//! bridge via the Evolution API, and Twilio REST), chosen by health
+//! (DESIGN.md section 10): the bridge when configured and connected, else
+//! Twilio. Health is cached briefly; a provider that fails is skipped for a
+//! while (circuit breaker) and the other is tried.
+
+mod baileys;
+mod twilio;
+
+use std::{
+    collections::HashMap,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
+
+use async_trait::async_trait;
+use axum::http::StatusCode;
+use serde_json::json;
+
+pub use baileys::Baileys;
+pub use twilio::Twilio;
+
+use crate::{
+    error::ApiError,
+    http::extract::Scope,
+    state::AppState,
+    store::{self, Actor, leads::Lead, messages::Message, tenants::Tenant},
+};
+
+/// How long a health answer is trusted.
+const HEALTH_TTL: Duration = Duration::from_secs(30);
+/// How long a failing provider is skipped.
+const BREAKER_OPEN: Duration = Duration::from_secs(60);
+
+/// Whom to send to: an E.164 phone, else a WhatsApp user id.
+#[derive(Clone, Debug)]
+pub struct Recipient {
+    pub phone_e164: Option<String>,
+    pub whatsapp_id: Option<String>,
+}
+
+#[async_trait]
+pub trait WhatsAppProvider: Send + Sync {
+    /// `baileys` or `twilio` (stored on the message).
+    fn name(&self) -> &'static str;
+    /// Why this provider cannot serve `tenant` at all (not configured), if so.
+    fn unconfigured(&self, tenant: &Tenant) -> Option<String>;
+    /// A live check; Ok when it can send now.
+    async fn health(&self, tenant: &Tenant) -> Result<(), String>;
+    /// Sends `text`; returns the provider's message id.
+    async fn send(&self, tenant: &Tenant, to: &Recipient, text: &str) -> Result<String, String>;
+}
+
+#[derive(Default)]
+struct ProviderState {
+    healthy_until: Option<Instant>,
+    open_until: Option<Instant>,
+    last_error: Option<String>,
+}
+
+/// The providers and their health, shared by the app.
+pub struct Messenger {
+    providers: Vec<Box<dyn WhatsAppProvider>>,
+    state: Mutex<HashMap<(&'static str, i64), ProviderState>>,
+}
+
+/// What a successful send used.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub provider: &'static str,
+    pub provider_message_id: String,
+}
+
+impl Messenger {
+    pub fn new(providers: Vec<Box<dyn WhatsAppProvider>>) -> Self {
+        Messenger { providers, state: Mutex::default() }
+    }
+
+    fn with_state<R>(&self, key: (&'static str, i64), f: impl FnOnce(&mut ProviderState) -> R) -> R {
+        let mut map = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        f(map.entry(key).or_default())
+    }
+
+    fn trip(&self, key: (&'static str, i64), error: &str) {
+        self.with_state(key, |s| {
+            s.open_until = Some(Instant::now() + BREAKER_OPEN);
+            s.healthy_until = None;
+            s.last_error = Some(error.to_string());
+        });
+    }
+
+    /// Sends through the first usable provider, falling back to the next.
+    pub async fn send(&self, tenant: &Tenant, to: &Recipient, text: &str) -> Result<Sent, ApiError> {
+        let mut reasons: Vec<String> = Vec::new();
+        for p in &self.providers {
+            let key = (p.name(), tenant.id);
+            if let Some(why) = p.unconfigured(tenant) {
+                reasons.push(format!("{}: {why}", p.name()));
+                continue;
+            }
+            let (open, healthy) = self.with_state(key, |s| {
+                let now = Instant::now();
+                (s.open_until.is_some_and(|t| t > now), s.healthy_until.is_some_and(|t| t > now))
+            });
+            if open {
+                let last = self.with_state(key, |s| s.last_error.clone()).unwrap_or_default();
+                reasons.push(format!("{}: skipped after a recent failure ({last})", p.name()));
+                continue;
+            }
+            if !healthy {
+                match p.health(tenant).await {
+                    Ok(()) => self.with_state(key, |s| s.healthy_until = Some(Instant::now() + HEALTH_TTL)),
+                    Err(e) => {
+                        tracing::warn!(provider = p.name(), tenant = tenant.id, error = %e, "WhatsApp provider unhealthy");
+                        self.trip(key, &e);
+                        reasons.push(format!("{}: {e}", p.name()));
+                        continue;
+                    }
+                }
+            }
+            match p.send(tenant, to, text).await {
+                Ok(id) => return Ok(Sent { provider: p.name(), provider_message_id: id }),
+                Err(e) => {
+                    tracing::warn!(provider = p.name(), tenant = tenant.id, error = %e, "WhatsApp send failed");
+                    self.trip(key, &e);
+                    reasons.push(format!("{}: {e}", p.name()));
+                }
+            }
+        }
+        Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "provider_unavailable",
+            format!("No WhatsApp provider could send this message ({}).", reasons.join("; ")),
+            "Configure the Baileys bridge (FRONTDESK_BAILEYS_URL, FRONTDESK_BAILEYS_SECRET and the business's \
+             whatsapp_instance) or Twilio (FRONTDESK_TWILIO_ACCOUNT_SID, FRONTDESK_TWILIO_AUTH_TOKEN and the \
+             business's whatsapp_e164), and check that it is connected.",
+        ))
+    }
+}
+
+/// Sends `text` to a lead and records the message and its activity in one
+/// transaction. Used by the staff endpoint and by AI replies.
+pub async fn send_to_lead(
+    state: &AppState,
+    lead: &Lead,
+    text: &str,
+    actor: Option<Actor>,
+    is_ai: bool,
+) -> Result<(Message, Sent), ApiError> {
+    let tenant_id = lead.tenant_id;
+    let tenant = state
+        .db
+        .read(move |c| store::tenants::get(c, tenant_id))
+        .await?
+        .ok_or_else(|| ApiError::not_found("Business"))?;
+    let to = Recipient { phone_e164: lead.phone_e164.clone(), whatsapp_id: lead.whatsapp_id.clone() };
+    let sent = state.messenger.send(&tenant, &to, text).await?;
+    let (lead_id, body, s) = (lead.id, text.to_string(), sent.clone());
+    let (message, activity) = state
+        .db
+        .write(move |tx| {
+            store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?.ok_or_else(|| ApiError::not_found("Lead"))?;
+            let m = store::messages::insert(
+                tx,
+                &store::messages::NewMessage {
+                    tenant_id,
+                    lead_id,
+                    direction: "out",
+                    provider: s.provider,
+                    provider_message_id: Some(&s.provider_message_id),
+                    body: &body,
+                    media: &serde_json::Value::Null,
+                    status: "sent",
+                    author_user_id: actor.map(|a| a.user_id),
+                    is_ai,
+                },
+            )?;
+            let a = store::activities::add(
+                tx,
+                tenant_id,
+                lead_id,
+                if is_ai { "ai_reply" } else { "message_out" },
+                &body,
+                &json!({"message_id": m.id, "provider": s.provider, "provider_message_id": s.provider_message_id}),
+                actor,
+            )?;
+            Ok((m, a))
+        })
+        .await?;
+    state.events.publish(tenant_id, "activity.created", json!({"lead_id": lead_id, "activity": activity}));
+    Ok((message, sent))
+}

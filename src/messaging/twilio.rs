@@ -1,0 +1,72 @@
+//! Twilio's REST API for WhatsApp messages.
+
+use async_trait::async_trait;
+use reqwest::Url;
+use serde_json::Value;
+
+use super::{Recipient, WhatsAppProvider};
+use crate::store::tenants::Tenant;
+
+pub struct Twilio {
+    pub http: reqwest::Client,
+    pub base: Url,
+    pub account_sid: Option<String>,
+    pub auth_token: Option<String>,
+    /// Where Twilio reports delivery status (`/webhook/twilio/status` on the public URL).
+    pub status_callback: String,
+}
+
+#[async_trait]
+impl WhatsAppProvider for Twilio {
+    fn name(&self) -> &'static str {
+        "twilio"
+    }
+
+    fn unconfigured(&self, tenant: &Tenant) -> Option<String> {
+        if self.account_sid.is_none() || self.auth_token.is_none() {
+            Some("FRONTDESK_TWILIO_ACCOUNT_SID and FRONTDESK_TWILIO_AUTH_TOKEN are not set".into())
+        } else if tenant.whatsapp_e164.is_none() && tenant.phone_e164.is_none() {
+            Some("the business has no whatsapp_e164".into())
+        } else {
+            None
+        }
+    }
+
+    /// Twilio has no cheap per-number health check; failures open the breaker instead.
+    async fn health(&self, _tenant: &Tenant) -> Result<(), String> {
+        Ok(())
+    }
+
+    async fn send(&self, tenant: &Tenant, to: &Recipient, text: &str) -> Result<String, String> {
+        let sid = self.account_sid.as_deref().unwrap_or_default();
+        let from = tenant.whatsapp_e164.as_deref().or(tenant.phone_e164.as_deref()).unwrap_or_default();
+        let to = match (&to.phone_e164, &to.whatsapp_id) {
+            (Some(p), _) => p.clone(),
+            (None, Some(w)) => w.clone(),
+            (None, None) => return Err("the lead has no phone number or WhatsApp id".into()),
+        };
+        let url = format!("{}/2010-04-01/Accounts/{sid}/Messages.json", self.base.as_str().trim_end_matches('/'));
+        let res = self
+            .http
+            .post(url)
+            .basic_auth(sid, self.auth_token.as_deref())
+            .form(&[
+                ("From", format!("whatsapp:{from}")),
+                ("To", format!("whatsapp:{to}")),
+                ("Body", text.to_string()),
+                ("StatusCallback", self.status_callback.clone()),
+            ])
+            .send()
+            .await
+            .map_err(
+                |e| if e.is_timeout() { "Twilio timed out".into() } else { format!("Twilio is unreachable ({e})") },
+            )?;
+        let status = res.status();
+        let body: Value = res.json().await.unwrap_or(Value::Null);
+        if !status.is_success() {
+            let detail = body["message"].as_str().unwrap_or("");
+            return Err(format!("Twilio answered {status} {detail}").trim().to_string());
+        }
+        body["sid"].as_str().map(str::to_string).ok_or_else(|| "Twilio's answer has no sid".into())
+    }
+}

@@ -1,0 +1,100 @@
+//! Voice calls and their one-time stream tokens.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::ApiError;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Call {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub lead_id: Option<i64>,
+    pub call_sid: Option<String>,
+    pub stream_token: Option<String>,
+    pub from_e164: Option<String>,
+    pub to_e164: Option<String>,
+    pub status: String,
+    pub duration_s: Option<i64>,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+}
+
+const SELECT: &str = "SELECT id, tenant_id, lead_id, call_sid, stream_token, from_e164, to_e164, status, duration_s,
+                             started_at, ended_at FROM calls";
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Call> {
+    Ok(Call {
+        id: r.get(0)?,
+        tenant_id: r.get(1)?,
+        lead_id: r.get(2)?,
+        call_sid: r.get(3)?,
+        stream_token: r.get(4)?,
+        from_e164: r.get(5)?,
+        to_e164: r.get(6)?,
+        status: r.get(7)?,
+        duration_s: r.get(8)?,
+        started_at: r.get(9)?,
+        ended_at: r.get(10)?,
+    })
+}
+
+pub fn by_sid(conn: &Connection, call_sid: &str) -> Result<Option<Call>, ApiError> {
+    Ok(conn.prepare_cached(&format!("{SELECT} WHERE call_sid = ?1"))?.query_row([call_sid], from_row).optional()?)
+}
+
+pub struct NewCall<'a> {
+    pub tenant_id: i64,
+    pub lead_id: i64,
+    pub call_sid: &'a str,
+    pub stream_token: Option<&'a str>,
+    pub from_e164: Option<&'a str>,
+    pub to_e164: &'a str,
+    pub status: &'a str,
+}
+
+pub fn insert(conn: &Connection, c: &NewCall) -> Result<Call, ApiError> {
+    conn.prepare_cached(
+        "INSERT INTO calls (tenant_id, lead_id, call_sid, stream_token, from_e164, to_e164, status)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![c.tenant_id, c.lead_id, c.call_sid, c.stream_token, c.from_e164, c.to_e164, c.status])?;
+    let id = conn.last_insert_rowid();
+    Ok(conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([id], from_row)?)
+}
+
+/// Takes a stream token once: the call it belongs to, or None if unknown or used.
+pub fn take_stream_token(conn: &Connection, token: &str) -> Result<Option<Call>, ApiError> {
+    let id: Option<i64> = conn
+        .prepare_cached(
+            "UPDATE calls SET token_used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), status = 'in_progress'
+             WHERE stream_token = ?1 AND token_used_at IS NULL RETURNING id",
+        )?
+        .query_row([token], |r| r.get(0))
+        .optional()?;
+    match id {
+        Some(id) => {
+            Ok(conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([id], from_row).optional()?)
+        }
+        None => Ok(None),
+    }
+}
+
+/// Ends a call: status, duration, transcript.
+pub fn finish(
+    conn: &Connection,
+    id: i64,
+    status: &str,
+    duration_s: Option<i64>,
+    transcript: Option<&Value>,
+) -> Result<(), ApiError> {
+    conn.prepare_cached(
+        "UPDATE calls SET status = ?2, duration_s = coalesce(?3, duration_s),
+             transcript = coalesce(?4, transcript),
+             ended_at = coalesce(ended_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+         WHERE id = ?1",
+    )?
+    .execute(params![id, status, duration_s, transcript.map(|t| t.to_string())])?;
+    Ok(())
+}

@@ -1,0 +1,181 @@
+//! The Baileys bridge's webhook, in the Evolution API's format.
+
+use axum::{Json, extract::State, http::HeaderMap};
+use serde_json::{Value, json};
+
+use super::{
+    check_bridge_secret,
+    twilio::{Lookup, ingest_inbound},
+};
+use crate::{
+    domain::PhoneE164,
+    error::ApiError,
+    http::extract::{ApiJson, Scope},
+    state::AppState,
+    store::{self, leads::Contact},
+};
+
+/// `972521234567@s.whatsapp.net` -> `+972521234567`.
+fn phone_of_jid(jid: &str) -> Option<String> {
+    let (user, server) = jid.split_once('@')?;
+    if server != "s.whatsapp.net" && server != "c.us" {
+        return None;
+    }
+    let digits = user.split(':').next().unwrap_or(user);
+    PhoneE164::parse(&format!("+{digits}"), "IL").ok().map(PhoneE164::into_string)
+}
+
+/// The text of a message, whatever kind it is.
+fn text_of(message: &Value) -> String {
+    for path in [
+        &["conversation"][..],
+        &["extendedTextMessage", "text"],
+        &["imageMessage", "caption"],
+        &["videoMessage", "caption"],
+        &["documentMessage", "caption"],
+    ] {
+        let mut v = message;
+        for k in path {
+            v = &v[*k];
+        }
+        if let Some(s) = v.as_str() {
+            return s.to_string();
+        }
+    }
+    String::new()
+}
+
+fn media_of(message: &Value) -> Value {
+    let mut out = Vec::new();
+    for kind in ["imageMessage", "videoMessage", "audioMessage", "documentMessage", "stickerMessage"] {
+        let m = &message[kind];
+        if m.is_object() {
+            out.push(json!({"kind": kind, "url": m["url"], "content_type": m["mimetype"]}));
+        }
+    }
+    Value::Array(out)
+}
+
+pub async fn webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, ApiError> {
+    check_bridge_secret(
+        &state,
+        headers.get("x-webhook-secret").and_then(|v| v.to_str().ok()),
+        body["apikey"].as_str(),
+    )?;
+    let event = body["event"].as_str().unwrap_or_default();
+    if event != "messages.upsert" && event != "MESSAGES_UPSERT" {
+        return Ok(Json(json!({"ok": true, "ignored": event})));
+    }
+    let instance = body["instance"].as_str().unwrap_or_default().to_string();
+    let data = &body["data"];
+    let key = &data["key"];
+    let Some(id) = key["id"].as_str().filter(|s| !s.is_empty()).map(str::to_string) else {
+        return Err(ApiError::invalid(
+            "data.key.id",
+            "The message has no key.id.",
+            "Send the Evolution API event unchanged.",
+        ));
+    };
+    let remote = key["remoteJid"].as_str().unwrap_or_default();
+    if remote.ends_with("@g.us") || remote == "status@broadcast" {
+        return Ok(Json(json!({"ok": true, "ignored": "group or status message"})));
+    }
+    // A @lid jid hides the number; remoteJidAlt carries it when WhatsApp shares it.
+    let (phone, whatsapp_id) = if remote.ends_with("@lid") {
+        (key["remoteJidAlt"].as_str().and_then(phone_of_jid), Some(remote.to_string()))
+    } else {
+        (phone_of_jid(remote), None)
+    };
+    let contact = Contact {
+        phone_e164: phone,
+        whatsapp_id,
+        name: if key["fromMe"].as_bool() == Some(true) { None } else { data["pushName"].as_str().map(str::to_string) },
+    };
+    if contact.phone_e164.is_none() && contact.whatsapp_id.is_none() {
+        return Err(ApiError::invalid(
+            "data.key.remoteJid",
+            format!("`{remote}` is not a WhatsApp contact."),
+            "Send person-to-person messages.",
+        ));
+    }
+    let text = text_of(&data["message"]);
+    let media = media_of(&data["message"]);
+    if key["fromMe"].as_bool() == Some(true) {
+        return record_outbound(&state, instance, id, contact, text, media).await.map(Json);
+    }
+    ingest_inbound(&state, Lookup::Instance(instance), "baileys", id, contact, text, media).await.map(Json)
+}
+
+/// A message the business sent from the phone itself: recorded on an
+/// existing lead as outbound; never creates a lead.
+async fn record_outbound(
+    state: &AppState,
+    instance: String,
+    id: String,
+    contact: Contact,
+    text: String,
+    media: Value,
+) -> Result<Value, ApiError> {
+    let outcome = state
+        .db
+        .write(move |tx| {
+            let Some(tenant) = store::tenants::by_instance(tx, &instance)? else {
+                return Err(ApiError::not_found("Business for this instance"));
+            };
+            let lead_id = match &contact.phone_e164 {
+                Some(p) => store::leads::find_by_phone(tx, tenant.id, p)?,
+                None => None,
+            };
+            let lead_id = match (lead_id, &contact.whatsapp_id) {
+                (None, Some(w)) => store::leads::find_by_whatsapp_id(tx, tenant.id, w)?,
+                (l, _) => l,
+            };
+            let Some(lead_id) = lead_id else { return Ok(None) };
+            if !store::messages::first_delivery(tx, "baileys", &id, tenant.id)? {
+                return Ok(None);
+            }
+            // Our own sends come back as fromMe too; the unique key on messages keeps them single.
+            let exists: bool = tx
+                .prepare_cached("SELECT 1 FROM messages WHERE provider = 'baileys' AND provider_message_id = ?1")?
+                .exists([&id])?;
+            if exists {
+                return Ok(None);
+            }
+            store::messages::insert(
+                tx,
+                &store::messages::NewMessage {
+                    tenant_id: tenant.id,
+                    lead_id,
+                    direction: "out",
+                    provider: "baileys",
+                    provider_message_id: Some(&id),
+                    body: &text,
+                    media: &media,
+                    status: "sent",
+                    author_user_id: None,
+                    is_ai: false,
+                },
+            )?;
+            let act = store::activities::add(
+                tx,
+                tenant.id,
+                lead_id,
+                "message_out",
+                &text,
+                &json!({"provider": "baileys", "from_phone": true}),
+                None,
+            )?;
+            let _ = store::leads::get(tx, Scope::Tenant(tenant.id), lead_id)?;
+            Ok(Some((tenant.id, lead_id, act)))
+        })
+        .await?;
+    if let Some((tenant_id, lead_id, act)) = outcome {
+        state.events.publish(tenant_id, "activity.created", json!({"lead_id": lead_id, "activity": act}));
+        return Ok(json!({"ok": true, "lead_id": lead_id}));
+    }
+    Ok(json!({"ok": true, "recorded": false}))
+}

@@ -1,0 +1,96 @@
+//! Webhooks in (DESIGN.md section 8): Twilio voice, status and WhatsApp,
+//! and the Baileys bridge (Evolution API). CSRF-exempt by path; each is
+//! authenticated by Twilio's signature or the bridge's secret instead.
+//! Every ingest is one write transaction, idempotent on the provider's
+//! message id through a unique key, and answered 2xx only once committed.
+
+mod baileys;
+pub mod signature;
+mod twilio;
+
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{FromRequest, Request},
+    http::StatusCode,
+    routing::post,
+};
+
+use crate::{error::ApiError, state::AppState, util::ct_eq};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/webhook/twilio/voice", post(twilio::voice))
+        .route("/webhook/twilio/status", post(twilio::status))
+        .route("/webhook/twilio/whatsapp", post(twilio::whatsapp))
+        .route("/webhook/baileys", post(baileys::webhook))
+}
+
+fn invalid_signature(message: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "invalid_signature",
+        message,
+        "Webhooks must come from the provider, signed with the configured credentials.",
+    )
+}
+
+/// The public URL Twilio called: FRONTDESK_PUBLIC_URL's origin and path
+/// prefix + this request's path and query (never the bind address).
+pub fn public_url_of(state: &AppState, path_and_query: &str) -> String {
+    let base = state.config.settings.public_url.as_str().trim_end_matches('/');
+    format!("{base}{path_and_query}")
+}
+
+/// Form parameters of a Twilio webhook whose `X-Twilio-Signature` checked out.
+pub struct TwilioForm(pub Vec<(String, String)>);
+
+impl TwilioForm {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+}
+
+impl FromRequest<AppState> for TwilioForm {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = state.config.settings.twilio_auth_token.clone() else {
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "provider_unavailable",
+                "Twilio webhooks are not configured on this server.",
+                "Set FRONTDESK_TWILIO_AUTH_TOKEN (and FRONTDESK_PUBLIC_URL to the address Twilio calls); \
+                 unsigned webhooks are never accepted.",
+            ));
+        };
+        let signature = req.headers().get("x-twilio-signature").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let pq = req.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::bad_request(e.to_string(), "Send a form body."))?;
+        let params: Vec<(String, String)> =
+            form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let Some(signature) = signature else { return Err(invalid_signature("X-Twilio-Signature is missing.")) };
+        if !signature::valid(&token, &public_url_of(state, &pq), &params, &signature) {
+            tracing::warn!(path = %pq, "Twilio signature mismatch");
+            return Err(invalid_signature("X-Twilio-Signature does not match."));
+        }
+        Ok(TwilioForm(params))
+    }
+}
+
+/// Checks the bridge's shared secret (body `apikey` or `X-Webhook-Secret`).
+pub fn check_bridge_secret(state: &AppState, header: Option<&str>, body_key: Option<&str>) -> Result<(), ApiError> {
+    let Some(secret) = state.config.settings.baileys_secret.as_deref() else {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "provider_unavailable",
+            "The Baileys bridge is not configured on this server.",
+            "Set FRONTDESK_BAILEYS_SECRET to the bridge's apikey (and FRONTDESK_BAILEYS_URL).",
+        ));
+    };
+    let header_ok = header.is_some_and(|h| ct_eq(h, secret));
+    let body_ok = body_key.is_some_and(|k| ct_eq(k, secret));
+    if header_ok | body_ok { Ok(()) } else { Err(invalid_signature("The bridge secret is missing or wrong.")) }
+}

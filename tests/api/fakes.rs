@@ -1,0 +1,126 @@
+//! Local fakes of the providers, over real loopback HTTP: Twilio REST, the
+//! Evolution API (Baileys bridge) and an OpenAI-compatible chat server.
+
+use std::sync::{Arc, Mutex};
+
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    routing::{get, post},
+};
+use serde_json::{Value, json};
+
+#[derive(Clone, Default)]
+pub struct Recorder {
+    pub requests: Arc<Mutex<Vec<Value>>>,
+    /// When set, the fake answers this status instead of success.
+    pub fail_with: Arc<Mutex<Option<u16>>>,
+    /// Evolution API connection state (`open` when None).
+    pub state: Arc<Mutex<Option<String>>>,
+}
+
+impl Recorder {
+    pub fn count(&self) -> usize {
+        self.requests.lock().unwrap().len()
+    }
+    pub fn last(&self) -> Value {
+        self.requests.lock().unwrap().last().cloned().unwrap_or(Value::Null)
+    }
+    pub fn fail(&self, status: Option<u16>) {
+        *self.fail_with.lock().unwrap() = status;
+    }
+    fn failing(&self) -> Option<StatusCode> {
+        self.fail_with.lock().unwrap().and_then(|s| StatusCode::from_u16(s).ok())
+    }
+}
+
+async fn serve(router: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{addr}")
+}
+
+pub async fn twilio_rest() -> (String, Recorder) {
+    let rec = Recorder::default();
+    async fn send(
+        State(rec): State<Recorder>,
+        Path(sid): Path<String>,
+        headers: HeaderMap,
+        body: String,
+    ) -> (StatusCode, Json<Value>) {
+        let form: Vec<(String, String)> =
+            form_urlencoded::parse(body.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let mut v = serde_json::Map::new();
+        for (k, val) in form {
+            v.insert(k, Value::String(val));
+        }
+        v.insert("_account".into(), Value::String(sid.trim_end_matches(".json").into()));
+        v.insert("_auth".into(), json!(headers.get("authorization").and_then(|h| h.to_str().ok())));
+        rec.requests.lock().unwrap().push(Value::Object(v));
+        if let Some(s) = rec.failing() {
+            return (s, Json(json!({"code": 20003, "message": "fake failure"})));
+        }
+        let n = rec.count();
+        (StatusCode::CREATED, Json(json!({"sid": format!("SM{n:032}"), "status": "queued"})))
+    }
+    let router = Router::new().route("/2010-04-01/Accounts/{sid}/Messages.json", post(send)).with_state(rec.clone());
+    (serve(router).await, rec)
+}
+
+pub async fn evolution(apikey: &'static str) -> (String, Recorder) {
+    let rec = Recorder::default();
+    async fn state(
+        State(rec): State<Recorder>,
+        headers: HeaderMap,
+        Path(_i): Path<String>,
+    ) -> (StatusCode, Json<Value>) {
+        if headers.get("apikey").and_then(|h| h.to_str().ok()) != Some("bridge-secret") {
+            return (StatusCode::UNAUTHORIZED, Json(json!({"error": "bad apikey"})));
+        }
+        let st = rec.state.lock().unwrap().clone().unwrap_or_else(|| "open".into());
+        (StatusCode::OK, Json(json!({"instance": {"instanceName": "x", "state": st}})))
+    }
+    async fn send(
+        State(rec): State<Recorder>,
+        headers: HeaderMap,
+        Path(instance): Path<String>,
+        Json(mut body): Json<Value>,
+    ) -> (StatusCode, Json<Value>) {
+        if headers.get("apikey").and_then(|h| h.to_str().ok()) != Some("bridge-secret") {
+            return (StatusCode::UNAUTHORIZED, Json(json!({"error": "bad apikey"})));
+        }
+        body["_instance"] = Value::String(instance);
+        rec.requests.lock().unwrap().push(body);
+        if let Some(s) = rec.failing() {
+            return (s, Json(json!({"error": "fake failure"})));
+        }
+        let n = rec.count();
+        (StatusCode::CREATED, Json(json!({"key": {"id": format!("BAE5{n:08}"), "fromMe": true}})))
+    }
+    assert_eq!(apikey, "bridge-secret");
+    let router = Router::new()
+        .route("/instance/connectionState/{instance}", get(state))
+        .route("/message/sendText/{instance}", post(send))
+        .with_state(rec.clone());
+    (serve(router).await, rec)
+}
+
+pub async fn chat() -> (String, Recorder) {
+    let rec = Recorder::default();
+    async fn complete(
+        State(rec): State<Recorder>,
+        headers: HeaderMap,
+        Json(mut body): Json<Value>,
+    ) -> (StatusCode, Json<Value>) {
+        body["_auth"] = json!(headers.get("authorization").and_then(|h| h.to_str().ok()));
+        rec.requests.lock().unwrap().push(body);
+        if let Some(s) = rec.failing() {
+            return (s, Json(json!({"error": {"message": "fake outage"}})));
+        }
+        (StatusCode::OK, Json(json!({"choices": [{"message": {"role": "assistant", "content": "AI reply text"}}]})))
+    }
+    let router = Router::new().route("/v1/chat/completions", post(complete)).with_state(rec.clone());
+    (format!("{}/v1", serve(router).await), rec)
+}

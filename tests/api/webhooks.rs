@@ -1,0 +1,524 @@
+//! Webhooks in and WhatsApp out (DESIGN.md sections 8 and 10), against local
+//! fakes over loopback. Signatures are computed here exactly as Twilio
+//! documents them, independently of the server's code.
+
+use std::time::Duration;
+
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::{fakes, helpers::*};
+
+const TOKEN: &str = "twilio-auth-token";
+const PUBLIC: &str = "https://crm.example.com";
+
+fn twilio_signature(url: &str, params: &[(&str, &str)]) -> String {
+    let mut sorted = params.to_vec();
+    sorted.sort();
+    let mut data = url.to_string();
+    for (k, v) in sorted {
+        data.push_str(k);
+        data.push_str(v);
+    }
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(TOKEN.as_bytes()).unwrap();
+    mac.update(data.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+fn form(params: &[(&str, &str)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in params {
+        s.append_pair(k, v);
+    }
+    s.finish()
+}
+
+/// POSTs a Twilio webhook signed over `signed_url`.
+async fn post_twilio(
+    app: &TestApp,
+    path: &str,
+    params: &[(&str, &str)],
+    signed_url: Option<&str>,
+) -> reqwest::Response {
+    let mut req = reqwest::Client::new()
+        .post(app.url(path))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(form(params));
+    if let Some(u) = signed_url {
+        req = req.header("X-Twilio-Signature", twilio_signature(u, params));
+    }
+    req.send().await.unwrap()
+}
+
+async fn signed(app: &TestApp, path: &str, params: &[(&str, &str)]) -> (StatusCode, String) {
+    let res = post_twilio(app, path, params, Some(&format!("{PUBLIC}{path}"))).await;
+    let s = res.status();
+    (s, res.text().await.unwrap())
+}
+
+/// An app with Twilio configured, public URL behind a proxy, and business #1
+/// given numbers and a bridge instance.
+async fn app_with(extra: &[(&str, &str)]) -> (TestApp, Session) {
+    let mut spawn = Spawn::default()
+        .env("FRONTDESK_PUBLIC_URL", PUBLIC)
+        .env("FRONTDESK_TWILIO_AUTH_TOKEN", TOKEN)
+        .env("FRONTDESK_TWILIO_ACCOUNT_SID", "AC123")
+        .env("FRONTDESK_BAILEYS_SECRET", "bridge-secret");
+    for (k, v) in extra {
+        spawn = spawn.env(k, v);
+    }
+    let app = spawn.start().await;
+    // Secure cookies are not sent back over http by a cookie jar; talk with an explicit header instead.
+    let admin = login_over_http(&app).await;
+    let (s, body) = admin
+        .patch(
+            "/api/admin/businesses/1",
+            &json!({"phone_e164": "+972031234567", "whatsapp_e164": "+972501234567", "whatsapp_instance": "biz1"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+    (app, admin)
+}
+
+/// Logs in on an https-configured server reached over http: keeps cookies by hand.
+async fn login_over_http(app: &TestApp) -> Session {
+    let client = reqwest::Client::new();
+    let res = client
+        .post(app.url("/api/auth/login"))
+        .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let cookie: Vec<String> = set_cookies(&res).iter().map(|c| c.split(';').next().unwrap().to_string()).collect();
+    let body: Value = res.json().await.unwrap();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("cookie", cookie.join("; ").parse().unwrap());
+    Session {
+        http: reqwest::Client::builder().default_headers(headers).build().unwrap(),
+        base: app.base.clone(),
+        csrf: Some(body["csrfToken"].as_str().unwrap().to_string()),
+    }
+}
+
+async fn leads(admin: &Session) -> Vec<Value> {
+    admin.get_json("/api/leads?page_size=100").await.1["items"].as_array().unwrap().clone()
+}
+
+async fn activities(admin: &Session, lead_id: i64) -> Vec<Value> {
+    admin.get_json(&format!("/api/leads/{lead_id}/activities")).await.1["items"].as_array().unwrap().clone()
+}
+
+fn wa(from: &str, sid: &str, body: &str, name: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("From", format!("whatsapp:{from}")),
+        ("To", "whatsapp:+972501234567".into()),
+        ("Body", body.into()),
+        ("ProfileName", name.into()),
+        ("MessageSid", sid.into()),
+        ("NumMedia", "0".into()),
+    ]
+}
+
+fn refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    v.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+#[tokio::test]
+async fn twilio_signatures_are_checked_over_the_public_url() {
+    let (app, admin) = app_with(&[]).await;
+    let p = wa("+972521111111", "SM1", "hi", "Dana");
+    let params = refs(&p);
+    let path = "/webhook/twilio/whatsapp";
+    // Signed over the bind address (not what Twilio calls): refused.
+    let res = post_twilio(&app, path, &params, Some(&app.url(path))).await;
+    assert_eq!(res.status(), 403);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(assert_error(&body), "invalid_signature");
+    // Missing.
+    let res = post_twilio(&app, path, &params, None).await;
+    assert_eq!(res.status(), 403);
+    // Tampered: signed, then a parameter changed.
+    let sig = twilio_signature(&format!("{PUBLIC}{path}"), &params);
+    let mut tampered = p.clone();
+    tampered[2].1 = "changed".into();
+    let res = reqwest::Client::new()
+        .post(app.url(path))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("X-Twilio-Signature", sig)
+        .body(form(&refs(&tampered)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(leads(&admin).await.is_empty(), "nothing was recorded from refused requests");
+    // Valid, and valid with an explicit :443 as some Twilio setups sign.
+    let (s, _) = signed(&app, path, &params).await;
+    assert_eq!(s, 200);
+    let p2 = wa("+972521111111", "SM2", "again", "Dana");
+    let res = post_twilio(&app, path, &refs(&p2), Some(&format!("https://crm.example.com:443{path}"))).await;
+    assert_eq!(res.status(), 200);
+    // A query string is part of the signed URL.
+    let p3 = wa("+972521111111", "SM3", "q", "Dana");
+    let res = reqwest::Client::new()
+        .post(app.url(&format!("{path}?x=1")))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("X-Twilio-Signature", twilio_signature(&format!("{PUBLIC}{path}?x=1"), &refs(&p3)))
+        .body(form(&refs(&p3)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn without_an_auth_token_twilio_webhooks_answer_503_and_accept_nothing() {
+    let app = Spawn::default().start().await;
+    let p = wa("+972521111111", "SM1", "hi", "Dana");
+    let res =
+        post_twilio(&app, "/webhook/twilio/whatsapp", &refs(&p), Some("http://localhost:8080/webhook/twilio/whatsapp"))
+            .await;
+    assert_eq!(res.status(), 503);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(assert_error(&body), "provider_unavailable");
+    assert!(body["hint"].as_str().unwrap().contains("FRONTDESK_TWILIO_AUTH_TOKEN"));
+}
+
+#[tokio::test]
+async fn inbound_whatsapp_creates_the_lead_message_and_activity_and_names_fill_only_empty_names() {
+    let (app, admin) = app_with(&[]).await;
+    let (s, body) =
+        signed(&app, "/webhook/twilio/whatsapp", &refs(&wa("+972521111111", "SM1", "שלום", "Dana W"))).await;
+    assert_eq!(s, 200, "{body}");
+    let l = leads(&admin).await;
+    assert_eq!(l.len(), 1);
+    assert_eq!(l[0]["phone_e164"], "+972521111111");
+    assert_eq!(l[0]["source"], "whatsapp");
+    assert_eq!(l[0]["first_name"], "Dana W");
+    let id = l[0]["id"].as_i64().unwrap();
+    let acts = activities(&admin, id).await;
+    assert_eq!(acts[0]["kind"], "message_in");
+    assert_eq!(acts[0]["body"], "שלום");
+    // A later ProfileName does not overwrite it.
+    signed(&app, "/webhook/twilio/whatsapp", &refs(&wa("+972521111111", "SM2", "again", "Someone Else"))).await;
+    assert_eq!(leads(&admin).await[0]["first_name"], "Dana W");
+    // A name typed by a person is never overwritten; an empty one is filled.
+    let (_, typed) =
+        admin.post("/api/leads", &json!({"first_name": "Typed", "phone_e164": "0522222222", "source": "form"})).await;
+    signed(&app, "/webhook/twilio/whatsapp", &refs(&wa("+972522222222", "SM3", "x", "Profile"))).await;
+    let (_, l2) = admin.get_json(&format!("/api/leads/{}", typed["id"])).await;
+    assert_eq!(l2["first_name"], "Typed");
+    // Media is recorded with its URLs.
+    let mut media = wa("+972521111111", "SM4", "", "Dana W");
+    media[5].1 = "1".into();
+    media.push(("MediaUrl0", "https://api.twilio.com/media/ME1".into()));
+    media.push(("MediaContentType0", "image/jpeg".into()));
+    let (s, _) = signed(&app, "/webhook/twilio/whatsapp", &refs(&media)).await;
+    assert_eq!(s, 200);
+    let acts = activities(&admin, id).await;
+    assert_eq!(acts[0]["data"]["media"][0]["url"], "https://api.twilio.com/media/ME1");
+    // A WhatsApp user id without a phone number.
+    let (s, _) = signed(&app, "/webhook/twilio/whatsapp", &refs(&wa("dana_w", "SM5", "hey", "Dana U"))).await;
+    assert_eq!(s, 200);
+    let l = leads(&admin).await;
+    let user = l.iter().find(|x| x["whatsapp_id"] == "dana_w").expect("lead by WhatsApp user id");
+    assert_eq!(user["phone_e164"], Value::Null);
+    signed(&app, "/webhook/twilio/whatsapp", &refs(&wa("dana_w", "SM6", "again", "Dana U"))).await;
+    assert_eq!(leads(&admin).await.len(), l.len(), "found again by the WhatsApp user id");
+}
+
+#[tokio::test]
+async fn concurrent_duplicate_deliveries_are_ingested_once() {
+    let (app, admin) = app_with(&[]).await;
+    let p = wa("+972523333333", "SMdup", "once", "Dup");
+    let params = refs(&p);
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let app_url = app.url("/webhook/twilio/whatsapp");
+        let body = form(&params);
+        let sig = twilio_signature(&format!("{PUBLIC}/webhook/twilio/whatsapp"), &params);
+        tasks.push(tokio::spawn(async move {
+            reqwest::Client::new()
+                .post(app_url)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Twilio-Signature", sig)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 200);
+    }
+    let l = leads(&admin).await;
+    assert_eq!(l.len(), 1);
+    let acts = activities(&admin, l[0]["id"].as_i64().unwrap()).await;
+    assert_eq!(acts.iter().filter(|a| a["kind"] == "message_in").count(), 1);
+}
+
+#[tokio::test]
+async fn unknown_numbers_and_instances_are_404() {
+    let (app, _admin) = app_with(&[]).await;
+    let mut p = wa("+972521111111", "SM1", "hi", "x");
+    p[1].1 = "whatsapp:+972509999999".into();
+    let (s, body) = signed(&app, "/webhook/twilio/whatsapp", &refs(&p)).await;
+    assert_eq!(s, 404, "{body}");
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["error"], "not_found");
+    let res = reqwest::Client::new()
+        .post(app.url("/webhook/baileys"))
+        .json(&json!({"event": "messages.upsert", "instance": "nope", "apikey": "bridge-secret",
+            "data": {"key": {"remoteJid": "972521111111@s.whatsapp.net", "fromMe": false, "id": "K1"}, "message": {"conversation": "x"}}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    // Voice to an unknown number: TwiML saying so.
+    let (s, xml) =
+        signed(&app, "/webhook/twilio/voice", &[("CallSid", "CA0"), ("From", "+972521111111"), ("To", "+97239999999")])
+            .await;
+    assert_eq!(s, 200);
+    assert!(xml.contains("not in service") && xml.contains("<Hangup/>"), "{xml}");
+}
+
+#[tokio::test]
+async fn voice_answers_a_stream_with_a_one_time_token_when_ai_is_on() {
+    let (app, admin) = app_with(&[("FRONTDESK_OPENAI_API_KEY", "sk-test")]).await;
+    let params = [("CallSid", "CA1"), ("From", "+972524444444"), ("To", "+972031234567"), ("CallStatus", "ringing")];
+    let (s, xml) = signed(&app, "/webhook/twilio/voice", &params).await;
+    assert_eq!(s, 200);
+    assert!(xml.contains("<Connect><Stream url=\"wss://crm.example.com/ws/twilio/media\">"), "{xml}");
+    let token = xml.split("name=\"token\" value=\"").nth(1).unwrap().split('"').next().unwrap();
+    assert!(token.len() >= 24);
+    let l = leads(&admin).await;
+    assert_eq!(l[0]["source"], "call");
+    // A retried webhook answers the same token and records nothing new.
+    let (_, again) = signed(&app, "/webhook/twilio/voice", &params).await;
+    assert!(again.contains(token));
+    let acts = activities(&admin, l[0]["id"].as_i64().unwrap()).await;
+    assert_eq!(acts.iter().filter(|a| a["kind"] == "call").count(), 1);
+    // Status callback closes the call.
+    let (s, _) = signed(
+        &app,
+        "/webhook/twilio/status",
+        &[("CallSid", "CA1"), ("CallStatus", "completed"), ("CallDuration", "42")],
+    )
+    .await;
+    assert_eq!(s, 200);
+    let acts = activities(&admin, l[0]["id"].as_i64().unwrap()).await;
+    assert_eq!(acts[0]["data"]["duration_s"], 42);
+}
+
+#[tokio::test]
+async fn without_an_ai_key_a_call_gets_a_polite_message_and_is_a_missed_call() {
+    let (app, admin) = app_with(&[]).await;
+    let (s, xml) = signed(
+        &app,
+        "/webhook/twilio/voice",
+        &[("CallSid", "CA2"), ("From", "+972525555555"), ("To", "+972031234567")],
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert!(xml.contains("<Say") && xml.contains("<Hangup/>") && !xml.contains("<Stream"), "{xml}");
+    let l = leads(&admin).await;
+    let acts = activities(&admin, l[0]["id"].as_i64().unwrap()).await;
+    assert_eq!(acts[0]["kind"], "call");
+    assert_eq!(acts[0]["data"]["status"], "missed");
+}
+
+fn baileys_event(id: &str, remote: &str, alt: Option<&str>, from_me: bool, text: &str) -> Value {
+    json!({
+        "event": "messages.upsert", "instance": "biz1",
+        "data": {
+            "key": {"remoteJid": remote, "remoteJidAlt": alt, "fromMe": from_me, "id": id},
+            "pushName": "Push Name", "message": {"extendedTextMessage": {"text": text}}, "messageTimestamp": 1795700000
+        }
+    })
+}
+
+async fn post_baileys(app: &TestApp, body: &Value, header: Option<&str>) -> reqwest::Response {
+    let mut req = reqwest::Client::new().post(app.url("/webhook/baileys")).json(body);
+    if let Some(h) = header {
+        req = req.header("X-Webhook-Secret", h);
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_baileys_webhook_is_authenticated_idempotent_and_handles_lid_and_from_me() {
+    let (app, admin) = app_with(&[]).await;
+    let ev = baileys_event("K1", "972526666666@s.whatsapp.net", None, false, "hello");
+    assert_eq!(post_baileys(&app, &ev, None).await.status(), 403, "no secret");
+    assert_eq!(post_baileys(&app, &ev, Some("wrong")).await.status(), 403);
+    let mut with_key = ev.clone();
+    with_key["apikey"] = json!("bridge-secret");
+    assert_eq!(post_baileys(&app, &with_key, None).await.status(), 200);
+    assert_eq!(post_baileys(&app, &ev, Some("bridge-secret")).await.status(), 200, "header form; same key.id");
+    let l = leads(&admin).await;
+    assert_eq!(l.len(), 1);
+    assert_eq!(l[0]["phone_e164"], "+972526666666");
+    assert_eq!(l[0]["first_name"], "Push Name");
+    let id = l[0]["id"].as_i64().unwrap();
+    assert_eq!(activities(&admin, id).await.iter().filter(|a| a["kind"] == "message_in").count(), 1);
+    // @lid with the phone in remoteJidAlt.
+    let lid = baileys_event("K2", "1234567890@lid", Some("972527777777@s.whatsapp.net"), false, "via lid");
+    assert_eq!(post_baileys(&app, &lid, Some("bridge-secret")).await.status(), 200);
+    assert!(leads(&admin).await.iter().any(|x| x["phone_e164"] == "+972527777777"));
+    // fromMe: outbound on the existing lead, never a new lead.
+    let mine = baileys_event("K3", "972526666666@s.whatsapp.net", None, true, "sent from the phone");
+    assert_eq!(post_baileys(&app, &mine, Some("bridge-secret")).await.status(), 200);
+    let acts = activities(&admin, id).await;
+    assert_eq!(acts[0]["kind"], "message_out");
+    let stranger = baileys_event("K4", "972528888888@s.whatsapp.net", None, true, "to a stranger");
+    post_baileys(&app, &stranger, Some("bridge-secret")).await;
+    assert_eq!(leads(&admin).await.len(), 2);
+    // Other events are accepted and ignored.
+    let res = post_baileys(
+        &app,
+        &json!({"event": "connection.update", "instance": "biz1", "data": {}}),
+        Some("bridge-secret"),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn sending_with_nothing_configured_is_503_naming_what_to_configure() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, lead) = admin.post("/api/leads", &json!({"first_name": "A", "phone_e164": "0521231234"})).await;
+    let (s, body) = admin.post(&format!("/api/leads/{}/message/whatsapp", lead["id"]), &json!({"text": "hi"})).await;
+    assert_eq!(s, 503);
+    assert_eq!(assert_error(&body), "provider_unavailable");
+    let hint = body["hint"].as_str().unwrap();
+    assert!(hint.contains("FRONTDESK_BAILEYS_URL") && hint.contains("FRONTDESK_TWILIO_ACCOUNT_SID"), "{hint}");
+}
+
+#[tokio::test]
+async fn outbound_whatsapp_prefers_a_connected_bridge_and_falls_back_to_twilio() {
+    let (bridge, bridge_rec) = fakes::evolution("bridge-secret").await;
+    let (twilio, twilio_rec) = fakes::twilio_rest().await;
+    let (app, admin) = app_with(&[("FRONTDESK_BAILEYS_URL", &bridge), ("FRONTDESK_TWILIO_API_BASE", &twilio)]).await;
+    let (_, lead) = admin.post("/api/leads", &json!({"first_name": "A", "phone_e164": "0521231234"})).await;
+    let path = format!("/api/leads/{}/message/whatsapp", lead["id"]);
+    let (s, body) = admin.post(&path, &json!({"text": "via bridge"})).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["provider"], "baileys");
+    assert_eq!(bridge_rec.last()["number"], "972521231234");
+    assert_eq!(bridge_rec.last()["text"], "via bridge");
+    assert_eq!(bridge_rec.last()["_instance"], "biz1");
+    let acts = activities(&admin, lead["id"].as_i64().unwrap()).await;
+    assert_eq!(acts[0]["kind"], "message_out");
+    assert_eq!(acts[0]["data"]["provider"], "baileys");
+    // The bridge's WhatsApp session drops: Twilio takes over.
+    *bridge_rec.state.lock().unwrap() = Some("close".into());
+    // (health is cached briefly; a failing send also trips it)
+    bridge_rec.fail(Some(500));
+    let (s, body) = admin.post(&path, &json!({"text": "via twilio"})).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["provider"], "twilio");
+    let t = twilio_rec.last();
+    assert_eq!(t["From"], "whatsapp:+972501234567");
+    assert_eq!(t["To"], "whatsapp:+972521231234");
+    assert_eq!(t["Body"], "via twilio");
+    assert_eq!(t["_account"], "AC123");
+    assert!(t["StatusCallback"].as_str().unwrap().starts_with("https://crm.example.com/webhook/twilio/status"));
+    // Twilio reports delivery.
+    let sid = body["provider_message_id"].as_str().unwrap().to_string();
+    let (s, _) = signed(&app, "/webhook/twilio/status", &[("MessageSid", &sid), ("MessageStatus", "delivered")]).await;
+    assert_eq!(s, 200);
+    // Both failing: 503 with the reasons.
+    twilio_rec.fail(Some(500));
+    let (s, body) = admin.post(&path, &json!({"text": "nowhere"})).await;
+    assert_eq!(s, 503, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("twilio"));
+}
+
+#[tokio::test]
+async fn twilio_is_used_when_the_bridge_is_not_configured_and_the_bridge_when_twilio_is_not() {
+    let (twilio, twilio_rec) = fakes::twilio_rest().await;
+    let (app, admin) = app_with(&[("FRONTDESK_TWILIO_API_BASE", &twilio)]).await;
+    let (_, lead) = admin.post("/api/leads", &json!({"first_name": "A", "phone_e164": "0521231235"})).await;
+    let (s, body) = admin.post(&format!("/api/leads/{}/message/whatsapp", lead["id"]), &json!({"text": "t"})).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["provider"], "twilio");
+    assert_eq!(twilio_rec.count(), 1);
+    drop(app);
+
+    let (bridge, bridge_rec) = fakes::evolution("bridge-secret").await;
+    let app = Spawn::default()
+        .env("FRONTDESK_BAILEYS_URL", &bridge)
+        .env("FRONTDESK_BAILEYS_SECRET", "bridge-secret")
+        .start()
+        .await;
+    let admin = app.admin().await;
+    admin.patch("/api/admin/businesses/1", &json!({"whatsapp_instance": "biz1"})).await;
+    let (_, lead) = admin.post("/api/leads", &json!({"first_name": "A", "phone_e164": "0521231236"})).await;
+    let (s, body) = admin.post(&format!("/api/leads/{}/message/whatsapp", lead["id"]), &json!({"text": "b"})).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["provider"], "baileys");
+    assert_eq!(bridge_rec.count(), 1);
+}
+
+async fn wait_for_kind(admin: &Session, lead_id: i64, kind: &str, n: usize) -> Vec<Value> {
+    for _ in 0..100 {
+        let acts = activities(admin, lead_id).await;
+        if acts.iter().filter(|a| a["kind"] == kind).count() >= n {
+            return acts;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no {kind} activity on lead {lead_id}");
+}
+
+#[tokio::test]
+async fn the_ai_reply_uses_the_prompt_saved_just_before() {
+    let (bridge, bridge_rec) = fakes::evolution("bridge-secret").await;
+    let (chat, chat_rec) = fakes::chat().await;
+    let (app, admin) = app_with(&[
+        ("FRONTDESK_BAILEYS_URL", &bridge),
+        ("FRONTDESK_OPENAI_BASE_URL", &chat),
+        ("FRONTDESK_OPENAI_API_KEY", "sk-fake"),
+        ("FRONTDESK_OPENAI_CHAT_MODEL", "fake-model"),
+    ])
+    .await;
+    admin.put("/api/business/current/prompt", &json!({"calls_prompt": "calls", "whatsapp_prompt": "PROMPT ONE"})).await;
+    let (s, _) =
+        signed(&app, "/webhook/twilio/whatsapp", &refs(&wa("+972529999999", "SMa1", "first question", "Q"))).await;
+    assert_eq!(s, 200);
+    let lead_id = leads(&admin).await[0]["id"].as_i64().unwrap();
+    let acts = wait_for_kind(&admin, lead_id, "ai_reply", 1).await;
+    let reply = acts.iter().find(|a| a["kind"] == "ai_reply").unwrap();
+    assert_eq!(reply["body"], "AI reply text");
+    assert_eq!(reply["data"]["provider"], "baileys");
+    let req = chat_rec.last();
+    assert_eq!(req["model"], "fake-model");
+    assert_eq!(req["_auth"], "Bearer sk-fake");
+    assert_eq!(req["messages"][0], json!({"role": "system", "content": "PROMPT ONE"}));
+    assert_eq!(req["messages"].as_array().unwrap().last().unwrap()["content"], "first question");
+    assert_eq!(bridge_rec.last()["text"], "AI reply text");
+
+    admin.put("/api/business/current/prompt", &json!({"calls_prompt": "calls", "whatsapp_prompt": "PROMPT TWO"})).await;
+    signed(&app, "/webhook/twilio/whatsapp", &refs(&wa("+972529999999", "SMa2", "second question", "Q"))).await;
+    wait_for_kind(&admin, lead_id, "ai_reply", 2).await;
+    let req = chat_rec.last();
+    assert_eq!(req["messages"][0]["content"], "PROMPT TWO");
+    let roles: Vec<&str> = req["messages"].as_array().unwrap().iter().map(|m| m["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["system", "user", "assistant", "user"], "history in order");
+
+    // An outage is recorded on the lead, not lost.
+    chat_rec.fail(Some(500));
+    signed(&app, "/webhook/twilio/whatsapp", &refs(&wa("+972529999999", "SMa3", "third", "Q"))).await;
+    let acts = wait_for_kind(&admin, lead_id, "ai_error", 1).await;
+    let err = acts.iter().find(|a| a["kind"] == "ai_error").unwrap();
+    assert!(err["body"].as_str().unwrap().contains("500"), "{err}");
+    // Auto-reply off: nothing is asked.
+    let before = chat_rec.count();
+    admin.patch("/api/business/current", &json!({"ai_auto_reply": false})).await;
+    signed(&app, "/webhook/twilio/whatsapp", &refs(&wa("+972529999999", "SMa4", "fourth", "Q"))).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(chat_rec.count(), before);
+}
