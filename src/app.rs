@@ -99,6 +99,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(http::events::router())
         .merge(http::messages::router())
         .merge(crate::webhooks::router())
+        .merge(crate::voice::router())
         .fallback(assets::fallback)
         .layer(middleware::from_fn_with_state(state.clone(), audit_impersonated_writes))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::layer))

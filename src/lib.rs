@@ -11,6 +11,7 @@
 //! - [`app`]: the app factory (layers in order) and `serve`.
 //! - [`webhooks`]: Twilio and Baileys in: signatures, idempotent ingest.
 //! - [`messaging`]: WhatsApp out through one provider trait, chosen by health.
+//! - [`voice`]: the Twilio Media Streams <-> realtime model bridge.
 //! - [`ai`]: WhatsApp replies from the business's prompt.
 //! - [`events`]: the live event bus behind `/api/events`.
 //! - [`scheduler`]: fires due reminders exactly once.
@@ -33,6 +34,7 @@ pub mod scheduler;
 pub mod state;
 pub mod store;
 pub mod util;
+pub mod voice;
 pub mod webhooks;
 
 /// Version plus git hash (or build time), baked in by build.rs.

@@ -31,6 +31,9 @@ fn tune_allocator() {}
 
 fn main() -> std::process::ExitCode {
     tune_allocator();
+    // reqwest and tokio-tungstenite bring two rustls crypto backends; pick one
+    // for the process, or building a TLS client config panics.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let cli = Cli::parse();
     init_tracing(cli.settings.log_format);
     let result = match cli.command.unwrap_or(Command::Serve) {

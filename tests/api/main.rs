@@ -14,4 +14,5 @@ mod reminders;
 mod smoke;
 mod tenancy;
 mod ui;
+mod voice;
 mod webhooks;

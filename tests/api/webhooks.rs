@@ -12,9 +12,9 @@ use serde_json::{Value, json};
 use crate::{fakes, helpers::*};
 
 const TOKEN: &str = "twilio-auth-token";
-const PUBLIC: &str = "https://crm.example.com";
+pub const PUBLIC: &str = "https://crm.example.com";
 
-fn twilio_signature(url: &str, params: &[(&str, &str)]) -> String {
+pub fn twilio_signature(url: &str, params: &[(&str, &str)]) -> String {
     let mut sorted = params.to_vec();
     sorted.sort();
     let mut data = url.to_string();
@@ -52,7 +52,7 @@ async fn post_twilio(
     req.send().await.unwrap()
 }
 
-async fn signed(app: &TestApp, path: &str, params: &[(&str, &str)]) -> (StatusCode, String) {
+pub async fn signed(app: &TestApp, path: &str, params: &[(&str, &str)]) -> (StatusCode, String) {
     let res = post_twilio(app, path, params, Some(&format!("{PUBLIC}{path}"))).await;
     let s = res.status();
     (s, res.text().await.unwrap())
@@ -60,7 +60,7 @@ async fn signed(app: &TestApp, path: &str, params: &[(&str, &str)]) -> (StatusCo
 
 /// An app with Twilio configured, public URL behind a proxy, and business #1
 /// given numbers and a bridge instance.
-async fn app_with(extra: &[(&str, &str)]) -> (TestApp, Session) {
+pub async fn app_with(extra: &[(&str, &str)]) -> (TestApp, Session) {
     let mut spawn = Spawn::default()
         .env("FRONTDESK_PUBLIC_URL", PUBLIC)
         .env("FRONTDESK_TWILIO_AUTH_TOKEN", TOKEN)
@@ -103,11 +103,11 @@ async fn login_over_http(app: &TestApp) -> Session {
     }
 }
 
-async fn leads(admin: &Session) -> Vec<Value> {
+pub async fn leads(admin: &Session) -> Vec<Value> {
     admin.get_json("/api/leads?page_size=100").await.1["items"].as_array().unwrap().clone()
 }
 
-async fn activities(admin: &Session, lead_id: i64) -> Vec<Value> {
+pub async fn activities(admin: &Session, lead_id: i64) -> Vec<Value> {
     admin.get_json(&format!("/api/leads/{lead_id}/activities")).await.1["items"].as_array().unwrap().clone()
 }
 

@@ -1,0 +1,330 @@
+//! The protocol bridge between Twilio Media Streams and a realtime model,
+//! generic over `Sink`/`Stream` of text frames so it runs in unit tests
+//! without sockets.
+//!
+//! Twilio -> model: `media` becomes `input_audio_buffer.append` (both sides
+//! speak G.711 µ-law, `audio/pcmu`, so no transcoding). Model -> Twilio:
+//! `response.output_audio.delta` becomes `media` plus a `mark`. When the
+//! caller starts speaking over the agent (`input_audio_buffer.speech_started`)
+//! the playing item is truncated at the position Twilio actually played and
+//! Twilio is told to `clear` its buffer (barge-in). Malformed frames are
+//! logged and skipped. Either side closing ends the call.
+
+use std::time::Instant;
+
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+/// One line of the call's transcript.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Line {
+    /// `caller` or `agent`.
+    pub speaker: &'static str,
+    pub text: String,
+}
+
+/// What happened on the call.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub transcript: Vec<Line>,
+    pub dtmf: Vec<String>,
+    /// Who ended it: `twilio_stop`, `twilio_closed`, `model_closed`.
+    pub ended_by: &'static str,
+    pub frames_in: u64,
+    pub frames_out: u64,
+}
+
+/// Settings sent to the model at the start of the call.
+pub struct SessionConfig {
+    pub instructions: String,
+    pub greet: bool,
+}
+
+/// The first `session.update`: the business's prompt, µ-law both ways,
+/// server-side voice activity detection, and input transcription.
+pub fn session_update(cfg: &SessionConfig) -> Value {
+    json!({
+        "type": "session.update",
+        "session": {
+            "type": "realtime",
+            "instructions": cfg.instructions,
+            "audio": {
+                "input": {
+                    "format": {"type": "audio/pcmu"},
+                    "turn_detection": {"type": "server_vad"},
+                    "transcription": {"model": "gpt-4o-mini-transcribe"}
+                },
+                "output": {"format": {"type": "audio/pcmu"}}
+            }
+        }
+    })
+}
+
+/// State of the audio the agent is playing, for barge-in.
+#[derive(Default)]
+struct Playback {
+    /// The model's item currently being played.
+    item_id: Option<String>,
+    /// Twilio's media timestamp (ms) when that item's first delta arrived.
+    started_at_ms: Option<u64>,
+    /// Marks sent to Twilio and not yet echoed back (played).
+    pending_marks: usize,
+}
+
+/// Runs the bridge until either side ends. `stream_sid` is Twilio's stream id
+/// (from its `start` message, already consumed by the caller).
+pub async fn relay<TwIn, TwOut, AiIn, AiOut, E1, E2, E3, E4>(
+    mut twilio_in: TwIn,
+    mut twilio_out: TwOut,
+    mut ai_in: AiIn,
+    mut ai_out: AiOut,
+    stream_sid: String,
+    cfg: SessionConfig,
+) -> Outcome
+where
+    TwIn: Stream<Item = Result<String, E1>> + Unpin,
+    TwOut: Sink<String, Error = E2> + Unpin,
+    AiIn: Stream<Item = Result<String, E3>> + Unpin,
+    AiOut: Sink<String, Error = E4> + Unpin,
+    E1: std::fmt::Display,
+    E2: std::fmt::Display,
+    E3: std::fmt::Display,
+    E4: std::fmt::Display,
+{
+    let mut out = Outcome::default();
+    let mut play = Playback::default();
+    let mut latest_media_ms: u64 = 0;
+    let started = Instant::now();
+    if let Err(e) = ai_out.send(session_update(&cfg).to_string()).await {
+        tracing::warn!(error = %e, "realtime model refused the session");
+        out.ended_by = "model_closed";
+        let _ = twilio_out.close().await;
+        return out;
+    }
+    if cfg.greet {
+        let _ = ai_out.send(json!({"type": "response.create"}).to_string()).await;
+    }
+    loop {
+        tokio::select! {
+            frame = twilio_in.next() => {
+                let Some(Ok(text)) = frame else { out.ended_by = "twilio_closed"; break };
+                let Ok(msg) = serde_json::from_str::<Value>(&text) else {
+                    tracing::warn!("skipping a malformed Twilio frame");
+                    continue;
+                };
+                match msg["event"].as_str() {
+                    Some("media") => {
+                        if let Some(ts) = msg["media"]["timestamp"].as_str().and_then(|t| t.parse().ok())
+                            .or_else(|| msg["media"]["timestamp"].as_u64()) {
+                            latest_media_ms = ts;
+                        }
+                        let Some(payload) = msg["media"]["payload"].as_str() else { continue };
+                        out.frames_in += 1;
+                        let append = json!({"type": "input_audio_buffer.append", "audio": payload});
+                        if ai_out.send(append.to_string()).await.is_err() { out.ended_by = "model_closed"; break }
+                    }
+                    Some("mark") => play.pending_marks = play.pending_marks.saturating_sub(1),
+                    Some("dtmf") => {
+                        if let Some(d) = msg["dtmf"]["digit"].as_str() { out.dtmf.push(d.to_string()) }
+                    }
+                    Some("stop") => { out.ended_by = "twilio_stop"; break }
+                    _ => {}
+                }
+            }
+            frame = ai_in.next() => {
+                let Some(Ok(text)) = frame else { out.ended_by = "model_closed"; break };
+                let Ok(msg) = serde_json::from_str::<Value>(&text) else {
+                    tracing::warn!("skipping a malformed realtime frame");
+                    continue;
+                };
+                match msg["type"].as_str() {
+                    Some("response.output_audio.delta") | Some("response.audio.delta") => {
+                        let Some(delta) = msg["delta"].as_str() else { continue };
+                        let item = msg["item_id"].as_str().map(str::to_string);
+                        if play.item_id != item {
+                            play.item_id = item;
+                            play.started_at_ms = Some(latest_media_ms);
+                        }
+                        out.frames_out += 1;
+                        let media = json!({"event": "media", "streamSid": stream_sid, "media": {"payload": delta}});
+                        let mark = json!({"event": "mark", "streamSid": stream_sid, "mark": {"name": format!("m{}", out.frames_out)}});
+                        if twilio_out.send(media.to_string()).await.is_err()
+                            || twilio_out.send(mark.to_string()).await.is_err() {
+                            out.ended_by = "twilio_closed";
+                            break;
+                        }
+                        play.pending_marks += 1;
+                    }
+                    Some("input_audio_buffer.speech_started") => {
+                        // Barge-in: cut the agent where the caller actually heard it stop.
+                        if let (Some(item), Some(start)) = (play.item_id.take(), play.started_at_ms.take()) {
+                            if play.pending_marks > 0 {
+                                let truncate = json!({
+                                    "type": "conversation.item.truncate", "item_id": item,
+                                    "content_index": 0, "audio_end_ms": latest_media_ms.saturating_sub(start),
+                                });
+                                let _ = ai_out.send(truncate.to_string()).await;
+                            }
+                            let clear = json!({"event": "clear", "streamSid": stream_sid});
+                            if twilio_out.send(clear.to_string()).await.is_err() { out.ended_by = "twilio_closed"; break }
+                            play.pending_marks = 0;
+                        }
+                    }
+                    Some("conversation.item.input_audio_transcription.completed") => {
+                        if let Some(t) = msg["transcript"].as_str().map(str::trim).filter(|t| !t.is_empty()) {
+                            out.transcript.push(Line { speaker: "caller", text: t.to_string() });
+                        }
+                    }
+                    Some("response.output_audio_transcript.done") | Some("response.audio_transcript.done") => {
+                        if let Some(t) = msg["transcript"].as_str().map(str::trim).filter(|t| !t.is_empty()) {
+                            out.transcript.push(Line { speaker: "agent", text: t.to_string() });
+                        }
+                    }
+                    Some("error") => tracing::warn!(error = %msg["error"], "realtime model reported an error"),
+                    _ => {}
+                }
+            }
+        }
+    }
+    let _ = ai_out.close().await;
+    let _ = twilio_out.close().await;
+    tracing::info!(ended_by = out.ended_by, secs = started.elapsed().as_secs(), "call bridge ended");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_channel::mpsc;
+
+    use super::*;
+
+    type Tx = mpsc::Sender<String>;
+    type Rx = mpsc::Receiver<String>;
+
+    fn ok_stream(rx: Rx) -> impl Stream<Item = Result<String, std::convert::Infallible>> + Unpin {
+        rx.map(Ok)
+    }
+
+    async fn next_json(rx: &mut Rx) -> Value {
+        serde_json::from_str(&rx.next().await.expect("a frame")).unwrap()
+    }
+
+    struct Harness {
+        twilio_to_bridge: Tx,
+        bridge_to_twilio: Rx,
+        ai_to_bridge: Tx,
+        bridge_to_ai: Rx,
+        task: tokio::task::JoinHandle<Outcome>,
+    }
+
+    fn start(greet: bool) -> Harness {
+        let (twilio_to_bridge, tw_in) = mpsc::channel(16);
+        let (tw_out, bridge_to_twilio) = mpsc::channel(16);
+        let (ai_to_bridge, ai_in) = mpsc::channel(16);
+        let (ai_out, bridge_to_ai) = mpsc::channel(16);
+        let task = tokio::spawn(relay(
+            ok_stream(tw_in),
+            tw_out,
+            ok_stream(ai_in),
+            ai_out,
+            "MZ1".into(),
+            SessionConfig { instructions: "be kind".into(), greet },
+        ));
+        Harness { twilio_to_bridge, bridge_to_twilio, ai_to_bridge, bridge_to_ai, task }
+    }
+
+    #[tokio::test]
+    async fn sends_the_prompt_then_relays_audio_both_ways() {
+        let mut h = start(true);
+        let update = next_json(&mut h.bridge_to_ai).await;
+        assert_eq!(update["type"], "session.update");
+        assert_eq!(update["session"]["instructions"], "be kind");
+        assert_eq!(update["session"]["audio"]["input"]["format"]["type"], "audio/pcmu");
+        assert_eq!(update["session"]["audio"]["output"]["format"]["type"], "audio/pcmu");
+        assert_eq!(update["session"]["audio"]["input"]["turn_detection"]["type"], "server_vad");
+        assert_eq!(next_json(&mut h.bridge_to_ai).await["type"], "response.create");
+        h.twilio_to_bridge
+            .send(json!({"event": "media", "media": {"payload": "AAAA", "timestamp": "20"}}).to_string())
+            .await
+            .unwrap();
+        let append = next_json(&mut h.bridge_to_ai).await;
+        assert_eq!(append, json!({"type": "input_audio_buffer.append", "audio": "AAAA"}));
+        h.ai_to_bridge
+            .send(json!({"type": "response.output_audio.delta", "item_id": "it1", "delta": "BBBB"}).to_string())
+            .await
+            .unwrap();
+        let media = next_json(&mut h.bridge_to_twilio).await;
+        assert_eq!(media, json!({"event": "media", "streamSid": "MZ1", "media": {"payload": "BBBB"}}));
+        assert_eq!(next_json(&mut h.bridge_to_twilio).await["event"], "mark");
+        h.twilio_to_bridge.send(json!({"event": "dtmf", "dtmf": {"digit": "5"}}).to_string()).await.unwrap();
+        h.ai_to_bridge
+            .send(
+                json!({"type": "conversation.item.input_audio_transcription.completed", "transcript": "hello"})
+                    .to_string(),
+            )
+            .await
+            .unwrap();
+        h.ai_to_bridge
+            .send(
+                json!({"type": "response.output_audio_transcript.done", "transcript": "hi, how can I help?"})
+                    .to_string(),
+            )
+            .await
+            .unwrap();
+        h.twilio_to_bridge.send("not json".into()).await.unwrap();
+        h.twilio_to_bridge.send(json!({"event": "stop"}).to_string()).await.unwrap();
+        let out = h.task.await.unwrap();
+        assert_eq!(out.ended_by, "twilio_stop");
+        assert_eq!(out.dtmf, ["5"]);
+        assert_eq!(
+            out.transcript,
+            [
+                Line { speaker: "caller", text: "hello".into() },
+                Line { speaker: "agent", text: "hi, how can I help?".into() }
+            ]
+        );
+        // The model's side was closed too.
+        assert!(h.bridge_to_ai.next().await.is_none());
+    }
+
+    #[tokio::test]
+    async fn barge_in_truncates_at_the_played_position_and_clears_twilio() {
+        let mut h = start(false);
+        next_json(&mut h.bridge_to_ai).await; // session.update
+        h.twilio_to_bridge
+            .send(json!({"event": "media", "media": {"payload": "A", "timestamp": "1000"}}).to_string())
+            .await
+            .unwrap();
+        next_json(&mut h.bridge_to_ai).await;
+        h.ai_to_bridge
+            .send(json!({"type": "response.output_audio.delta", "item_id": "it7", "delta": "B"}).to_string())
+            .await
+            .unwrap();
+        next_json(&mut h.bridge_to_twilio).await;
+        next_json(&mut h.bridge_to_twilio).await;
+        h.twilio_to_bridge
+            .send(json!({"event": "media", "media": {"payload": "A", "timestamp": "1640"}}).to_string())
+            .await
+            .unwrap();
+        next_json(&mut h.bridge_to_ai).await;
+        h.ai_to_bridge.send(json!({"type": "input_audio_buffer.speech_started"}).to_string()).await.unwrap();
+        let truncate = next_json(&mut h.bridge_to_ai).await;
+        assert_eq!(truncate["type"], "conversation.item.truncate");
+        assert_eq!(truncate["item_id"], "it7");
+        assert_eq!(truncate["audio_end_ms"], 640);
+        assert_eq!(next_json(&mut h.bridge_to_twilio).await, json!({"event": "clear", "streamSid": "MZ1"}));
+        drop(h.twilio_to_bridge);
+        assert_eq!(h.task.await.unwrap().ended_by, "twilio_closed");
+    }
+
+    #[tokio::test]
+    async fn the_model_closing_ends_the_call_and_closes_twilio() {
+        let mut h = start(false);
+        next_json(&mut h.bridge_to_ai).await;
+        drop(h.ai_to_bridge);
+        let out = h.task.await.unwrap();
+        assert_eq!(out.ended_by, "model_closed");
+        assert!(h.bridge_to_twilio.next().await.is_none(), "Twilio's side closed");
+    }
+}

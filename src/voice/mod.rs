@@ -1,0 +1,216 @@
+//! The AI voice agent (DESIGN.md section 9): `GET /ws/twilio/media`, a Twilio
+//! Media Stream bridged to a realtime model. The upgrade is checked (Twilio's
+//! signature over the `wss://` URL when an auth token is configured); the
+//! one-time stream token from `start.customParameters` names the call and its
+//! business; the business's `calls_prompt` is read from the database for that
+//! call at that moment. On the end, the call row and one `call` activity with
+//! both transcripts are written and announced.
+
+pub mod bridge;
+
+use std::time::{Duration, Instant};
+
+use axum::{
+    Router,
+    extract::{
+        State,
+        ws::{Message, WebSocket, WebSocketUpgrade},
+    },
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest};
+
+use crate::{error::ApiError, state::AppState, store, webhooks::signature};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/ws/twilio/media", get(upgrade))
+}
+
+/// The URL Twilio opens, as it signs it: the public host with wss/ws.
+fn public_ws_url(state: &AppState, path_and_query: &str) -> String {
+    let base = state.config.settings.public_url.as_str().trim_end_matches('/');
+    let base = base.replacen("https://", "wss://", 1).replacen("http://", "ws://", 1);
+    format!("{base}{path_and_query}")
+}
+
+async fn upgrade(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if let Some(token) = &state.config.settings.twilio_auth_token {
+        let pq = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/ws/twilio/media");
+        let url = public_ws_url(&state, pq);
+        let sig = headers.get("x-twilio-signature").and_then(|v| v.to_str().ok()).unwrap_or("");
+        if !signature::valid(token, &url, &[], sig) {
+            tracing::warn!("media stream upgrade refused: bad or missing X-Twilio-Signature");
+            return ApiError::new(
+                StatusCode::FORBIDDEN,
+                "invalid_signature",
+                "The media stream request is not signed by Twilio.",
+                "Only Twilio may open this stream.",
+            )
+            .into_response();
+        }
+    }
+    ws.max_message_size(1 << 20).on_upgrade(move |socket| handle(state, socket))
+}
+
+/// Text frames of the Twilio socket, ending at Close.
+fn twilio_text(
+    socket: futures_util::stream::SplitStream<WebSocket>,
+) -> impl futures_util::Stream<Item = Result<String, axum::Error>> + Unpin {
+    Box::pin(socket.take_while(|m| futures_util::future::ready(!matches!(m, Ok(Message::Close(_))))).filter_map(
+        |m| async move {
+            match m {
+                Ok(Message::Text(t)) => Some(Ok(t.to_string())),
+                Ok(_) => None,
+                Err(e) => Some(Err(e)),
+            }
+        },
+    ))
+}
+
+async fn handle(state: AppState, socket: WebSocket) {
+    let (mut tw_out, tw_in) = socket.split();
+    let mut tw_in = twilio_text(tw_in);
+    // Wait for `start` (after `connected`), briefly.
+    let start = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(Ok(text)) = tw_in.next().await {
+            match serde_json::from_str::<Value>(&text) {
+                Ok(v) if v["event"] == "start" => return Some(v),
+                Ok(_) => continue,
+                Err(_) => tracing::warn!("skipping a malformed frame before start"),
+            }
+        }
+        None
+    })
+    .await
+    .ok()
+    .flatten();
+    let Some(start) = start else {
+        tracing::warn!("media stream closed: no start message");
+        let _ = tw_out.close().await;
+        return;
+    };
+    let stream_sid =
+        start["start"]["streamSid"].as_str().or(start["streamSid"].as_str()).unwrap_or_default().to_string();
+    let token = start["start"]["customParameters"]["token"].as_str().unwrap_or_default().to_string();
+    let call = state.db.write(move |tx| store::calls::take_stream_token(tx, &token)).await;
+    let call = match call {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            tracing::warn!(stream = %stream_sid, "media stream closed: unknown or already used stream token");
+            let _ = tw_out.close().await;
+            return;
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "media stream closed: token lookup failed");
+            let _ = tw_out.close().await;
+            return;
+        }
+    };
+    let started = Instant::now();
+    let tenant_id = call.tenant_id;
+    // The prompt of this business, now: a save between two calls reaches the second.
+    let prompt = match state.db.read(move |c| store::prompts::get(c, tenant_id)).await {
+        Ok(p) => p.calls_prompt,
+        Err(e) => {
+            tracing::error!(error = %e, "could not read the calls prompt");
+            let _ = tw_out.close().await;
+            finish(&state, &call, "failed", started, &bridge::Outcome::default()).await;
+            return;
+        }
+    };
+    let model = match connect_model(&state).await {
+        Ok(ws) => ws,
+        Err(e) => {
+            tracing::error!(error = %e, call = call.id, "could not reach the realtime model");
+            let _ = tw_out.close().await;
+            finish(&state, &call, "failed", started, &bridge::Outcome::default()).await;
+            return;
+        }
+    };
+    let (ai_out, ai_in) = model.split();
+    let ai_in = Box::pin(
+        ai_in.take_while(|m| futures_util::future::ready(!matches!(m, Ok(tungstenite::Message::Close(_))))).filter_map(
+            |m| async move {
+                match m {
+                    Ok(tungstenite::Message::Text(t)) => Some(Ok(t.to_string())),
+                    Ok(_) => None,
+                    Err(e) => Some(Err(e)),
+                }
+            },
+        ),
+    );
+    let ai_out =
+        ai_out.with(|s: String| async move { Ok::<_, tungstenite::Error>(tungstenite::Message::Text(s.into())) });
+    let tw_out = tw_out.with(|s: String| async move { Ok::<_, axum::Error>(Message::Text(s.into())) });
+    let outcome = bridge::relay(
+        tw_in,
+        Box::pin(tw_out),
+        ai_in,
+        Box::pin(ai_out),
+        stream_sid,
+        bridge::SessionConfig { instructions: prompt, greet: true },
+    )
+    .await;
+    finish(&state, &call, "completed", started, &outcome).await;
+}
+
+async fn connect_model(
+    state: &AppState,
+) -> Result<tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>, String> {
+    let s = &state.config.settings;
+    let key = s.openai_api_key.clone().ok_or("FRONTDESK_OPENAI_API_KEY is not set")?;
+    let mut req = s.openai_realtime_url.as_str().into_client_request().map_err(|e| e.to_string())?;
+    req.headers_mut().insert("Authorization", format!("Bearer {key}").parse().map_err(|_| "bad API key characters")?);
+    let (ws, _) = tokio::time::timeout(Duration::from_secs(10), tokio_tungstenite::connect_async(req))
+        .await
+        .map_err(|_| "timed out".to_string())?
+        .map_err(|e| e.to_string())?;
+    Ok(ws)
+}
+
+/// Writes the call's end: status, duration, transcript, one activity; announces it.
+async fn finish(
+    state: &AppState,
+    call: &store::calls::Call,
+    status: &'static str,
+    started: Instant,
+    out: &bridge::Outcome,
+) {
+    let duration = started.elapsed().as_secs() as i64;
+    let transcript = serde_json::to_value(&out.transcript).unwrap_or(Value::Null);
+    let data = json!({
+        "call_id": call.id, "call_sid": call.call_sid, "status": status, "duration_s": duration,
+        "transcript": transcript, "dtmf": out.dtmf, "ended_by": out.ended_by,
+    });
+    let body: String =
+        out.transcript.iter().map(|l| format!("{}: {}", l.speaker, l.text)).collect::<Vec<_>>().join("\n");
+    let (call_id, tenant_id, lead_id) = (call.id, call.tenant_id, call.lead_id);
+    let result = state
+        .db
+        .write(move |tx| {
+            store::calls::finish(tx, call_id, status, Some(duration), Some(&transcript))?;
+            match lead_id {
+                Some(lead) => Ok(Some(store::activities::add(tx, tenant_id, lead, "call", &body, &data, None)?)),
+                None => Ok(None),
+            }
+        })
+        .await;
+    match result {
+        Ok(Some(act)) => {
+            let lead_id = lead_id.unwrap_or_default();
+            state.events.publish(tenant_id, "activity.created", json!({"lead_id": lead_id, "activity": act}));
+            state.events.publish(tenant_id, "lead.updated", json!({"lead_id": lead_id}));
+        }
+        Ok(None) => {}
+        Err(e) => tracing::error!(error = %e, call = call_id, "could not record the end of a call"),
+    }
+}

@@ -1,0 +1,300 @@
+//! The voice agent over real sockets: a fake Twilio client and a fake
+//! realtime model server on loopback.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+
+use crate::{
+    helpers::*,
+    webhooks::{PUBLIC, activities, app_with, leads, signed, twilio_signature},
+};
+
+type ModelSocket = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
+
+/// A fake realtime server: hands each accepted connection (and its
+/// Authorization header) to the test.
+#[allow(clippy::result_large_err)] // the callback's signature is tungstenite's
+async fn fake_model() -> (String, tokio::sync::mpsc::UnboundedReceiver<(ModelSocket, String)>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/v1/realtime?model=fake", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let mut auth = String::new();
+                let ws = tokio_tungstenite::accept_hdr_async(
+                    stream,
+                    |req: &tokio_tungstenite::tungstenite::handshake::server::Request, res| {
+                        auth =
+                            req.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+                        Ok(res)
+                    },
+                )
+                .await
+                .unwrap();
+                let _ = tx.send((ws, auth));
+            });
+        }
+    });
+    (url, rx)
+}
+
+async fn recv_json<S>(ws: &mut S) -> Option<Value>
+where
+    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), ws.next()).await.ok()?? {
+            Ok(Message::Text(t)) => return serde_json::from_str(&t).ok(),
+            Ok(Message::Close(_)) | Err(_) => return None,
+            Ok(_) => continue,
+        }
+    }
+}
+
+async fn start_app() -> (TestApp, Session, tokio::sync::mpsc::UnboundedReceiver<(ModelSocket, String)>) {
+    let (model_url, models) = fake_model().await;
+    let (app, admin) =
+        app_with(&[("FRONTDESK_OPENAI_API_KEY", "sk-voice"), ("FRONTDESK_OPENAI_REALTIME_URL", &model_url)]).await;
+    (app, admin, models)
+}
+
+/// Places a call through the voice webhook and returns its stream token.
+async fn place_call(app: &TestApp, call_sid: &str, from: &str) -> String {
+    let (s, xml) =
+        signed(app, "/webhook/twilio/voice", &[("CallSid", call_sid), ("From", from), ("To", "+972031234567")]).await;
+    assert_eq!(s, 200, "{xml}");
+    xml.split("name=\"token\" value=\"").nth(1).expect("a stream token").split('"').next().unwrap().to_string()
+}
+
+type TwilioSocket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens the media stream as Twilio does (signed upgrade, connected, start).
+async fn open_stream(app: &TestApp, token: &str, sign: bool) -> Result<TwilioSocket, String> {
+    let url = app.url("/ws/twilio/media").replacen("http://", "ws://", 1);
+    let mut req = url.into_client_request().unwrap();
+    if sign {
+        let sig = twilio_signature(&format!("{}/ws/twilio/media", PUBLIC.replacen("https://", "wss://", 1)), &[]);
+        req.headers_mut().insert("X-Twilio-Signature", sig.parse().unwrap());
+    }
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.map_err(|e| e.to_string())?;
+    ws.send(Message::text(json!({"event": "connected", "protocol": "Call", "version": "1.0.0"}).to_string()))
+        .await
+        .unwrap();
+    ws.send(Message::text(
+        json!({
+            "event": "start", "sequenceNumber": "1", "streamSid": "MZ1",
+            "start": {"streamSid": "MZ1", "callSid": "CA", "tracks": ["inbound"],
+                      "customParameters": {"token": token},
+                      "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1}}
+        })
+        .to_string(),
+    ))
+    .await
+    .unwrap();
+    Ok(ws)
+}
+
+async fn next_model(models: &mut tokio::sync::mpsc::UnboundedReceiver<(ModelSocket, String)>) -> (ModelSocket, String) {
+    tokio::time::timeout(Duration::from_secs(5), models.recv())
+        .await
+        .expect("the bridge connects to the model")
+        .unwrap()
+}
+
+async fn wait_call_activity(admin: &Session, lead_id: i64, n: usize) -> Vec<Value> {
+    for _ in 0..100 {
+        let acts = activities(admin, lead_id).await;
+        let ended: Vec<Value> =
+            acts.into_iter().filter(|a| a["kind"] == "call" && a["data"]["transcript"].is_array()).collect();
+        if ended.len() >= n {
+            return ended;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no finished call activity");
+}
+
+#[tokio::test]
+async fn each_call_carries_the_prompt_saved_before_it_and_its_transcript_lands_on_the_lead() {
+    let (app, admin, mut models) = start_app().await;
+    admin.put("/api/business/current/prompt", &json!({"calls_prompt": "CALLS ONE", "whatsapp_prompt": ""})).await;
+    let token = place_call(&app, "CA1", "+972521010101").await;
+    let mut tw = open_stream(&app, &token, true).await.unwrap();
+    let (mut model, auth) = next_model(&mut models).await;
+    assert_eq!(auth, "Bearer sk-voice");
+    let update = recv_json(&mut model).await.unwrap();
+    assert_eq!(update["type"], "session.update");
+    assert_eq!(update["session"]["type"], "realtime");
+    assert_eq!(update["session"]["instructions"], "CALLS ONE");
+    assert_eq!(update["session"]["audio"]["input"]["format"]["type"], "audio/pcmu");
+    assert_eq!(recv_json(&mut model).await.unwrap()["type"], "response.create", "greeting");
+    // Caller audio reaches the model; model audio reaches the caller.
+    tw.send(Message::text(
+        json!({"event": "media", "streamSid": "MZ1", "media": {"payload": "f38=", "timestamp": "20"}}).to_string(),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(recv_json(&mut model).await.unwrap(), json!({"type": "input_audio_buffer.append", "audio": "f38="}));
+    model
+        .send(Message::text(
+            json!({"type": "response.output_audio.delta", "item_id": "i1", "delta": "AAEC"}).to_string(),
+        ))
+        .await
+        .unwrap();
+    let media = recv_json(&mut tw).await.unwrap();
+    assert_eq!(media["event"], "media");
+    assert_eq!(media["media"]["payload"], "AAEC");
+    assert_eq!(recv_json(&mut tw).await.unwrap()["event"], "mark");
+    for (t, text) in [
+        ("conversation.item.input_audio_transcription.completed", "אני רוצה לקבוע תור"),
+        ("response.output_audio_transcript.done", "בשמחה, לאיזה יום?"),
+    ] {
+        model.send(Message::text(json!({"type": t, "transcript": text}).to_string())).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    tw.send(Message::text(json!({"event": "stop", "streamSid": "MZ1"}).to_string())).await.unwrap();
+    assert!(recv_json(&mut model).await.is_none(), "the model's socket is closed when Twilio stops");
+    let lead_id = leads(&admin).await[0]["id"].as_i64().unwrap();
+    let calls = wait_call_activity(&admin, lead_id, 1).await;
+    assert_eq!(
+        calls[0]["data"]["transcript"],
+        json!([{"speaker": "caller", "text": "אני רוצה לקבוע תור"}, {"speaker": "agent", "text": "בשמחה, לאיזה יום?"}])
+    );
+    assert_eq!(calls[0]["data"]["status"], "completed");
+
+    // The prompt saved now is the one the next call gets.
+    admin.put("/api/business/current/prompt", &json!({"calls_prompt": "CALLS TWO", "whatsapp_prompt": ""})).await;
+    let token = place_call(&app, "CA2", "+972521010101").await;
+    let _tw = open_stream(&app, &token, true).await.unwrap();
+    let (mut model, _) = next_model(&mut models).await;
+    assert_eq!(recv_json(&mut model).await.unwrap()["session"]["instructions"], "CALLS TWO");
+}
+
+#[tokio::test]
+async fn barge_in_clears_twilio_and_truncates_the_model() {
+    let (app, _admin, mut models) = start_app().await;
+    let token = place_call(&app, "CA3", "+972521010102").await;
+    let mut tw = open_stream(&app, &token, true).await.unwrap();
+    let (mut model, _) = next_model(&mut models).await;
+    recv_json(&mut model).await; // session.update
+    recv_json(&mut model).await; // response.create
+    tw.send(Message::text(json!({"event": "media", "media": {"payload": "AA==", "timestamp": "500"}}).to_string()))
+        .await
+        .unwrap();
+    recv_json(&mut model).await;
+    model
+        .send(Message::text(
+            json!({"type": "response.output_audio.delta", "item_id": "i9", "delta": "AA=="}).to_string(),
+        ))
+        .await
+        .unwrap();
+    recv_json(&mut tw).await;
+    recv_json(&mut tw).await;
+    tw.send(Message::text(json!({"event": "media", "media": {"payload": "AA==", "timestamp": "900"}}).to_string()))
+        .await
+        .unwrap();
+    recv_json(&mut model).await;
+    model.send(Message::text(json!({"type": "input_audio_buffer.speech_started"}).to_string())).await.unwrap();
+    let clear = recv_json(&mut tw).await.unwrap();
+    assert_eq!(clear, json!({"event": "clear", "streamSid": "MZ1"}));
+    let truncate = recv_json(&mut model).await.unwrap();
+    assert_eq!(truncate["type"], "conversation.item.truncate");
+    assert_eq!(truncate["item_id"], "i9");
+    assert_eq!(truncate["audio_end_ms"], 400);
+}
+
+#[tokio::test]
+async fn the_model_closing_ends_the_twilio_stream() {
+    let (app, admin, mut models) = start_app().await;
+    let token = place_call(&app, "CA4", "+972521010103").await;
+    let mut tw = open_stream(&app, &token, true).await.unwrap();
+    let (mut model, _) = next_model(&mut models).await;
+    recv_json(&mut model).await;
+    model.close(None).await.unwrap();
+    assert!(recv_json(&mut tw).await.is_none(), "Twilio's socket is closed");
+    let lead_id = leads(&admin).await[0]["id"].as_i64().unwrap();
+    let calls = wait_call_activity(&admin, lead_id, 1).await;
+    assert_eq!(calls[0]["data"]["ended_by"], "model_closed");
+}
+
+#[tokio::test]
+async fn unsigned_upgrades_and_unknown_or_reused_tokens_are_refused() {
+    let (app, _admin, mut models) = start_app().await;
+    let err = open_stream(&app, "whatever", false).await.unwrap_err();
+    assert!(err.contains("403"), "{err}");
+    let mut tw = open_stream(&app, "not-a-token", true).await.unwrap();
+    assert!(recv_json(&mut tw).await.is_none(), "closed for an unknown token");
+    let token = place_call(&app, "CA5", "+972521010104").await;
+    let _first = open_stream(&app, &token, true).await.unwrap();
+    let _ = next_model(&mut models).await;
+    let mut again = open_stream(&app, &token, true).await.unwrap();
+    assert!(recv_json(&mut again).await.is_none(), "closed for a reused token");
+}
+
+#[tokio::test]
+async fn twenty_calls_at_once_are_independent() {
+    let (app, admin, mut models) = start_app().await;
+    admin.put("/api/business/current/prompt", &json!({"calls_prompt": "many", "whatsapp_prompt": ""})).await;
+    let mut tokens = Vec::new();
+    for i in 0..20 {
+        tokens.push(place_call(&app, &format!("CAm{i}"), &format!("+9725220000{i:02}")).await);
+    }
+    let mut calls = Vec::new();
+    for t in &tokens {
+        calls.push(open_stream(&app, t, true).await.unwrap());
+    }
+    // Each model connection echoes one transcript line naming its own audio.
+    let mut model_tasks = Vec::new();
+    for _ in 0..20 {
+        let (mut model, _) = next_model(&mut models).await;
+        model_tasks.push(tokio::spawn(async move {
+            recv_json(&mut model).await.unwrap();
+            recv_json(&mut model).await.unwrap();
+            let audio = recv_json(&mut model).await.unwrap();
+            let payload = audio["audio"].as_str().unwrap().to_string();
+            model
+                .send(Message::text(
+                    json!({"type": "response.output_audio.delta", "item_id": "x", "delta": payload}).to_string(),
+                ))
+                .await
+                .unwrap();
+            model
+                .send(Message::text(
+                    json!({"type": "conversation.item.input_audio_transcription.completed", "transcript": payload})
+                        .to_string(),
+                ))
+                .await
+                .unwrap();
+            while recv_json(&mut model).await.is_some() {}
+        }));
+    }
+    for (i, tw) in calls.iter_mut().enumerate() {
+        tw.send(Message::text(
+            json!({"event": "media", "media": {"payload": format!("call{i}"), "timestamp": "0"}}).to_string(),
+        ))
+        .await
+        .unwrap();
+    }
+    for (i, tw) in calls.iter_mut().enumerate() {
+        let media = recv_json(tw).await.unwrap();
+        assert_eq!(media["media"]["payload"], format!("call{i}"), "audio stays within its own call");
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for tw in calls.iter_mut() {
+        tw.send(Message::text(json!({"event": "stop"}).to_string())).await.unwrap();
+    }
+    for t in model_tasks {
+        tokio::time::timeout(Duration::from_secs(5), t).await.unwrap().unwrap();
+    }
+    for l in leads(&admin).await {
+        let acts = wait_call_activity(&admin, l["id"].as_i64().unwrap(), 1).await;
+        let line = &acts[0]["data"]["transcript"][0]["text"];
+        assert!(line.as_str().unwrap().starts_with("call"), "{line}");
+    }
+}
