@@ -259,6 +259,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     );
     tracing::info!(%addr, "listening");
     let app = build_router(state);
+    // Small frames (media streams, events) must not wait for Nagle's algorithm.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move {
             shutdown_signal().await;

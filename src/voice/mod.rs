@@ -170,10 +170,11 @@ async fn connect_model(
     let key = s.openai_api_key.clone().ok_or("FRONTDESK_OPENAI_API_KEY is not set")?;
     let mut req = s.openai_realtime_url.as_str().into_client_request().map_err(|e| e.to_string())?;
     req.headers_mut().insert("Authorization", format!("Bearer {key}").parse().map_err(|_| "bad API key characters")?);
-    let (ws, _) = tokio::time::timeout(Duration::from_secs(10), tokio_tungstenite::connect_async(req))
-        .await
-        .map_err(|_| "timed out".to_string())?
-        .map_err(|e| e.to_string())?;
+    let (ws, _) =
+        tokio::time::timeout(Duration::from_secs(10), tokio_tungstenite::connect_async_with_config(req, None, true))
+            .await
+            .map_err(|_| "timed out".to_string())?
+            .map_err(|e| e.to_string())?;
     Ok(ws)
 }
 

@@ -269,6 +269,262 @@ fn main() {
     if want("reminders") {
         reminders_bench(&server);
     }
+    drop(server);
+    if want("webhook") {
+        webhook_bench(dir.path());
+    }
+    if want("voice") {
+        voice_bench(dir.path());
+    }
+}
+
+const TWILIO_TOKEN: &str = "bench-twilio-token";
+const PUBLIC: &str = "https://crm.example.com";
+
+fn twilio_sig(url: &str, params: &[(&str, String)]) -> String {
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    let mut sorted: Vec<&(&str, String)> = params.iter().collect();
+    sorted.sort();
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(TWILIO_TOKEN.as_bytes()).unwrap();
+    mac.update(url.as_bytes());
+    for (k, v) in sorted {
+        mac.update(k.as_bytes());
+        mac.update(v.as_bytes());
+    }
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// Signed WhatsApp webhooks through HTTP (wrk cycling pre-signed distinct
+/// bodies), next to the same ingest transaction run straight on SQLite.
+fn webhook_bench(dir: &Path) {
+    let data = dir.join("webhook.db");
+    let env = [("FRONTDESK_TWILIO_AUTH_TOKEN", TWILIO_TOKEN), ("FRONTDESK_PUBLIC_URL", PUBLIC)];
+    drop(start(&data, &env));
+    {
+        let c = rusqlite::Connection::open(&data).unwrap();
+        c.execute("UPDATE tenants SET whatsapp_e164 = '+972501234567' WHERE id = 1", []).unwrap();
+    }
+    let (server, _) = start(&data, &env);
+    let n = 300_000usize;
+    let file = dir.join("bodies.txt");
+    {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+        for i in 0..n {
+            let params = vec![
+                ("From", format!("whatsapp:+9725{:08}", i % 5000)),
+                ("To", "whatsapp:+972501234567".to_string()),
+                ("Body", format!("message number {i}")),
+                ("ProfileName", "Bench".to_string()),
+                ("MessageSid", format!("SM{i:032}")),
+                ("NumMedia", "0".to_string()),
+            ];
+            let sig = twilio_sig(&format!("{PUBLIC}/webhook/twilio/whatsapp"), &params);
+            let body = params
+                .iter()
+                .fold(form_urlencoded::Serializer::new(String::new()), |mut s, (k, v)| {
+                    s.append_pair(k, v);
+                    s
+                })
+                .finish();
+            writeln!(f, "{sig}\t{body}").unwrap();
+        }
+    }
+    let lua = WEBHOOK_LUA.replace("BODIES", file.to_str().unwrap());
+    let nobody = Login { cookie: String::new(), token: String::new() };
+    let r = wrk(&format!("{}/webhook/twilio/whatsapp", server.base), &nobody, Some(&lua), 2, 32, 10);
+    println!(
+        "signed WhatsApp webhook ingest (wrk -t2 -c32 -d10s, distinct pre-signed bodies): {:.0} req/s, p50 {}, p99 {} ({})",
+        r.rps, r.p50, r.p99, r.non2xx
+    );
+    let pid = server.child.id();
+    println!(
+        "RSS after webhook load: {:.1} MB (anonymous {:.1} MB, file-backed SQLite map {:.1} MB)",
+        status_kb(pid, "VmRSS:") as f64 / 1024.0,
+        status_kb(pid, "RssAnon:") as f64 / 1024.0,
+        status_kb(pid, "RssFile:") as f64 / 1024.0
+    );
+    drop(server);
+
+    // The same transaction, one per message, straight on SQLite (no HTTP).
+    let raw = dir.join("raw.db");
+    drop(start(&raw, &[]));
+    let db = frontdesk::db::Db::open(&raw).unwrap();
+    db.conn().unwrap().execute("UPDATE tenants SET whatsapp_e164 = '+972501234567' WHERE id = 1", []).unwrap();
+    let count = 20_000;
+    let t = Instant::now();
+    for i in 0..count {
+        db.write_blocking(|tx| {
+            let tenant = frontdesk::store::tenants::by_whatsapp(tx, "+972501234567")?.unwrap();
+            if !frontdesk::store::messages::first_delivery(tx, "twilio", &format!("SMraw{i}"), tenant.id)? {
+                return Ok(());
+            }
+            let contact = frontdesk::store::leads::Contact {
+                phone_e164: Some(format!("+9725{:08}", i % 5000)),
+                whatsapp_id: None,
+                name: Some("Bench".into()),
+            };
+            let (lead, _) = frontdesk::store::leads::upsert_contact(tx, tenant.id, &contact, "whatsapp")?;
+            let m = frontdesk::store::messages::insert(
+                tx,
+                &frontdesk::store::messages::NewMessage {
+                    tenant_id: tenant.id,
+                    lead_id: lead,
+                    direction: "in",
+                    provider: "twilio",
+                    provider_message_id: Some(&format!("SMraw{i}")),
+                    body: "message",
+                    media: &Value::Null,
+                    status: "received",
+                    author_user_id: None,
+                    is_ai: false,
+                },
+            )?;
+            frontdesk::store::activities::add(
+                tx,
+                tenant.id,
+                lead,
+                "message_in",
+                "message",
+                &json!({"message_id": m.id}),
+                None,
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    }
+    let rate = count as f64 / t.elapsed().as_secs_f64();
+    println!("same ingest transaction straight on SQLite, one transaction each: {rate:.0} tx/s");
+    println!("  ratio HTTP webhook / raw SQLite: {:.2}", r.rps / rate);
+}
+
+const WEBHOOK_LUA: &str = r#"
+threads = {}
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  sigs, bodies = {}, {}
+  local n = 0
+  for line in io.lines("BODIES") do
+    n = n + 1
+    if n % 2 == id then
+      local tab = line:find("	")
+      table.insert(sigs, line:sub(1, tab - 1))
+      table.insert(bodies, line:sub(tab + 1))
+    end
+  end
+  i = 0
+end
+function request()
+  i = i + 1
+  if i > #bodies then i = 1 end
+  return wrk.format("POST", nil, {["Content-Type"] = "application/x-www-form-urlencoded", ["X-Twilio-Signature"] = sigs[i]}, bodies[i])
+end
+"#;
+
+/// Relay overhead per audio frame, and concurrent calls on this machine,
+/// against a fake realtime server that echoes each appended frame as output.
+fn voice_bench(dir: &Path) {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    rt.block_on(async {
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let model_url = format!("ws://{}/v1/realtime", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((s, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let _ = s.set_nodelay(true);
+                    let Ok(mut ws) = tokio_tungstenite::accept_async(s).await else { return };
+                    while let Some(Ok(m)) = ws.next().await {
+                        let Message::Text(t) = m else { continue };
+                        let v: Value = serde_json::from_str(&t).unwrap_or(Value::Null);
+                        if v["type"] == "input_audio_buffer.append" {
+                            let out = json!({"type": "response.output_audio.delta", "item_id": "i", "delta": v["audio"]});
+                            if ws.send(Message::text(out.to_string())).await.is_err() {
+                                break;
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        let data = dir.join("voice.db");
+        let env = [("FRONTDESK_OPENAI_API_KEY", "sk-bench"), ("FRONTDESK_OPENAI_REALTIME_URL", model_url.as_str())];
+        let (server, _) = start(&data, &env);
+        let ws_url = server.base.replacen("http://", "ws://", 1) + "/ws/twilio/media";
+        let payload = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, [0x7fu8; 160]);
+        for calls in [1usize, 50, 100, 200, 400] {
+            {
+                let c = rusqlite::Connection::open(&data).unwrap();
+                c.busy_timeout(Duration::from_secs(5)).unwrap();
+                c.execute("INSERT OR IGNORE INTO leads (tenant_id, first_name, phone_e164, source) VALUES (1, 'v', '+972529999999', 'call')", []).unwrap();
+                for i in 0..calls {
+                    c.execute(
+                        "INSERT INTO calls (tenant_id, lead_id, call_sid, stream_token, to_e164, status)
+                         VALUES (1, (SELECT id FROM leads WHERE phone_e164 = '+972529999999'), ?1, ?1, '+97231234567', 'ringing')",
+                        [format!("bench-{calls}-{i}")],
+                    )
+                    .unwrap();
+                }
+            }
+            let frames = 100; // 2 s of 20 ms frames per call
+            let mut tasks = Vec::new();
+            for i in 0..calls {
+                let url = ws_url.clone();
+                let payload = payload.clone();
+                let token = format!("bench-{calls}-{i}");
+                tasks.push(tokio::spawn(async move {
+                    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true).await.unwrap();
+                    let start = json!({"event": "start", "start": {"streamSid": "MZ", "customParameters": {"token": token}}});
+                    ws.send(Message::text(start.to_string())).await.unwrap();
+                    let mut rtts = Vec::with_capacity(frames);
+                    let mut tick = tokio::time::interval(Duration::from_millis(20));
+                    for n in 0..frames {
+                        tick.tick().await;
+                        let sent = Instant::now();
+                        let media = json!({"event": "media", "media": {"payload": payload, "timestamp": (n * 20).to_string()}});
+                        ws.send(Message::text(media.to_string())).await.unwrap();
+                        // Wait for our echoed media (skip marks).
+                        loop {
+                            match tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
+                                Ok(Some(Ok(Message::Text(t)))) if t.contains("\"event\":\"media\"") => break,
+                                Ok(Some(Ok(_))) => continue,
+                                _ => return Err(()),
+                            }
+                        }
+                        rtts.push(sent.elapsed());
+                    }
+                    let _ = ws.send(Message::text(json!({"event": "stop"}).to_string())).await;
+                    Ok(rtts)
+                }));
+            }
+            let mut all = Vec::new();
+            let mut failed = 0;
+            for t in tasks {
+                match t.await.unwrap() {
+                    Ok(r) => all.extend(r),
+                    Err(()) => failed += 1,
+                }
+            }
+            all.sort();
+            if all.is_empty() {
+                println!("voice: {calls} concurrent calls: all failed");
+                break;
+            }
+            let p = |q: f64| all[((all.len() as f64 * q) as usize).min(all.len() - 1)];
+            println!(
+                "voice: {calls} concurrent calls x 50 frames/s: frame round trip Twilio->bridge->model->bridge->Twilio p50 {:?}, p99 {:?} ({failed} calls failed)",
+                p(0.5),
+                p(0.99)
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        drop(server);
+    });
 }
 
 /// 100,000 pending reminders: idle CPU while none is due, then the firing
