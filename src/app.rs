@@ -60,6 +60,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         passwords: Passwords::new(),
         throttle: Arc::default(),
         user_cache: Arc::default(),
+        sessions: Arc::default(),
         index_html: assets::index_html().into(),
         events: Events::new(),
         reminder_wake: Wake::default(),
@@ -73,7 +74,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
 /// because it checks the token bound to the session.
 pub fn build_router(state: AppState) -> Router {
     let config = state.config.clone();
-    let sessions = SessionManagerLayer::new(SqliteSessionStore::new(state.db.clone()))
+    let sessions = SessionManagerLayer::new(SqliteSessionStore::new(state.db.clone(), state.sessions.clone()))
         .with_name(config.session_cookie_name())
         .with_path("/")
         .with_http_only(true)
@@ -250,7 +251,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let state = build_state(db.clone(), config, shutdown_rx)?;
     state.passwords.warm_up();
-    let cleanup = SqliteSessionStore::new(db.clone()).spawn_cleanup(Duration::from_secs(600));
+    let cleanup = SqliteSessionStore::new(db.clone(), state.sessions.clone()).spawn_cleanup(Duration::from_secs(600));
     let mut jobs = scheduler::start(state.clone()).await?;
     println!(
         "frontdesk {} listening on http://{addr} (public URL {})",

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use tokio::sync::watch;
 
-use crate::messaging::Messenger;
+use crate::{messaging::Messenger, store::sessions::SessionCache};
 
 use crate::{
     config::Config, db::Db, events::Events, http::extract::UserCache, http::throttle::LoginThrottle,
@@ -17,6 +17,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub passwords: Passwords,
     pub throttle: Arc<LoginThrottle>,
+    /// Sessions read in the last second (see `SessionCache`).
+    pub sessions: Arc<SessionCache>,
     /// Users read by `Auth`, kept for a second.
     pub user_cache: Arc<UserCache>,
     /// `index.html` with the build id filled in, ready to serve.

@@ -200,5 +200,6 @@ async fn change_password(
         })
         .await?;
     state.user_cache.forget(uid);
+    state.sessions.forget_user(uid);
     Ok(StatusCode::NO_CONTENT)
 }

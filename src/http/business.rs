@@ -154,6 +154,7 @@ async fn patch_user(
         })
         .await?;
     state.user_cache.forget(id);
+    state.sessions.forget_user(id);
     Ok(Json(user))
 }
 
@@ -172,6 +173,7 @@ async fn end_sessions(
             store::audit::record(tx, entry)
         })
         .await?;
+    state.sessions.forget_user(id);
     Ok(StatusCode::NO_CONTENT)
 }
 

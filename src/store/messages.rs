@@ -46,25 +46,35 @@ pub struct NewMessage<'a> {
     pub is_ai: bool,
 }
 
+/// Inserts a message. The same provider id seen twice (the bridge echoes our
+/// own sends back as `fromMe`, and may do so before our send is recorded)
+/// updates the one row instead of failing after the message went out.
 pub fn insert(conn: &Connection, m: &NewMessage) -> Result<Message, ApiError> {
-    conn.prepare_cached(
-        "INSERT INTO messages (tenant_id, lead_id, direction, provider, provider_message_id, body, media, status,
+    let id = conn
+        .prepare_cached(
+            "INSERT INTO messages (tenant_id, lead_id, direction, provider, provider_message_id, body, media, status,
                                author_user_id, is_ai)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
-    .execute(params![
-        m.tenant_id,
-        m.lead_id,
-        m.direction,
-        m.provider,
-        m.provider_message_id,
-        m.body,
-        if m.media.is_null() { "[]".to_string() } else { m.media.to_string() },
-        m.status,
-        m.author_user_id,
-        m.is_ai
-    ])?;
-    let id = conn.last_insert_rowid();
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (provider, provider_message_id) WHERE provider_message_id IS NOT NULL
+         DO UPDATE SET author_user_id = coalesce(excluded.author_user_id, author_user_id),
+                       is_ai = max(is_ai, excluded.is_ai)
+         RETURNING id",
+        )?
+        .query_row(
+            params![
+                m.tenant_id,
+                m.lead_id,
+                m.direction,
+                m.provider,
+                m.provider_message_id,
+                m.body,
+                if m.media.is_null() { "[]".to_string() } else { m.media.to_string() },
+                m.status,
+                m.author_user_id,
+                m.is_ai
+            ],
+            |r| r.get::<_, i64>(0),
+        )?;
     Ok(conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([id], from_row)?)
 }
 

@@ -2,6 +2,12 @@
 //! table. The signed-in user's id is mirrored into its own column so all of a
 //! user's sessions can be ended with one DELETE.
 
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
@@ -19,6 +25,43 @@ pub const STATE_KEY: &str = "fd";
 #[derive(Clone)]
 pub struct SqliteSessionStore {
     db: Db,
+    cache: Arc<SessionCache>,
+}
+
+/// Sessions read in the last second, so a busy browser tab does not cost a
+/// database read per request. Every write and delete made by this process
+/// updates it at once ([`SessionCache::forget_user`] after bulk deletes);
+/// a session ended by another process (the CLI) is seen within [`CACHE_TTL`].
+#[derive(Default)]
+pub struct SessionCache {
+    entries: Mutex<HashMap<Id, (Record, Option<i64>, Instant)>>,
+}
+
+pub const CACHE_TTL: Duration = Duration::from_secs(1);
+
+impl SessionCache {
+    fn get(&self, id: &Id) -> Option<Record> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let (rec, _, at) = entries.get(id)?;
+        (at.elapsed() < CACHE_TTL && rec.expiry_date > OffsetDateTime::now_utc()).then(|| rec.clone())
+    }
+
+    fn put(&self, record: &Record) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() > 10_000 {
+            entries.retain(|_, (_, _, at)| at.elapsed() < CACHE_TTL);
+        }
+        entries.insert(record.id, (record.clone(), user_of(record), Instant::now()));
+    }
+
+    fn remove(&self, id: &Id) {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
+    }
+
+    /// Drops every cached session of `user_id` (after [`delete_for_user`] commits).
+    pub fn forget_user(&self, user_id: i64) {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).retain(|_, (_, u, _)| *u != Some(user_id));
+    }
 }
 
 impl std::fmt::Debug for SqliteSessionStore {
@@ -28,8 +71,8 @@ impl std::fmt::Debug for SqliteSessionStore {
 }
 
 impl SqliteSessionStore {
-    pub fn new(db: Db) -> Self {
-        SqliteSessionStore { db }
+    pub fn new(db: Db, cache: Arc<SessionCache>) -> Self {
+        SqliteSessionStore { db, cache }
     }
 
     /// Removes expired rows every `period`, forever.
@@ -82,6 +125,7 @@ impl SessionStore for SqliteSessionStore {
             .await
             .map_err(backend)?;
         record.id = rec.id;
+        self.cache.put(record);
         Ok(())
     }
 
@@ -92,19 +136,28 @@ impl SessionStore for SqliteSessionStore {
         let user_id = user_of(record);
         let data = serde_json::to_string(&record.data).map_err(backend)?;
         let expires = record.expiry_date.unix_timestamp();
-        self.db
+        let updated = self
+            .db
             .write(move |tx| {
-                tx.execute(
+                Ok(tx.execute(
                     "UPDATE sessions SET user_id = ?2, data = ?3, expires_at = ?4 WHERE id = ?1",
                     params![id, user_id, data, expires],
-                )?;
-                Ok(())
+                )?)
             })
             .await
-            .map_err(backend)
+            .map_err(backend)?;
+        if updated == 1 {
+            self.cache.put(record);
+        } else {
+            self.cache.remove(&record.id);
+        }
+        Ok(())
     }
 
     async fn load(&self, session_id: &Id) -> StoreResult<Option<Record>> {
+        if let Some(rec) = self.cache.get(session_id) {
+            return Ok(Some(rec));
+        }
         let id = session_id.to_string();
         let row: Option<(String, i64)> = self
             .db
@@ -116,14 +169,17 @@ impl SessionStore for SqliteSessionStore {
             .await
             .map_err(backend)?;
         let Some((data, expires)) = row else { return Ok(None) };
-        Ok(Some(Record {
+        let record = Record {
             id: *session_id,
             data: serde_json::from_str(&data).map_err(backend)?,
             expiry_date: OffsetDateTime::from_unix_timestamp(expires).map_err(backend)?,
-        }))
+        };
+        self.cache.put(&record);
+        Ok(Some(record))
     }
 
     async fn delete(&self, session_id: &Id) -> StoreResult<()> {
+        self.cache.remove(session_id);
         let id = session_id.to_string();
         self.db.write(move |tx| Ok(tx.execute("DELETE FROM sessions WHERE id = ?1", [id])?)).await.map_err(backend)?;
         Ok(())
@@ -131,7 +187,8 @@ impl SessionStore for SqliteSessionStore {
 }
 
 /// Ends every session of `user_id`, except `keep` (the caller's own, when
-/// they changed their own password). Returns how many ended.
+/// they changed their own password). Returns how many ended. The caller
+/// then calls [`SessionCache::forget_user`] once the transaction commits.
 pub fn delete_for_user(conn: &Connection, user_id: i64, keep: Option<&str>) -> Result<usize, ApiError> {
     Ok(conn.execute("DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR id <> ?2)", params![user_id, keep])?)
 }

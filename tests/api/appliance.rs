@@ -261,6 +261,8 @@ async fn cli_creates_users_and_resets_passwords() {
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     let pw = text.lines().find_map(|l| l.strip_prefix("password: ")).unwrap().trim().to_string();
+    // Another process changed the database: the server's one-second session cache lets it lag that long.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_eq!(agent.get("/api/auth/me").await.status(), 401, "reset ends sessions");
     app.login("agent@cli.io", &pw).await;
 }

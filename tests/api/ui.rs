@@ -1,10 +1,14 @@
 //! The UI's own checks, run by the one test command: Vitest unit tests, lint
 //! and type checks, and the end-to-end run in headless Chromium against the
-//! UI embedded in the real binary.
+//! UI embedded in the real binary (with a fake Baileys bridge, played by the
+//! e2e script, for the WhatsApp scenarios).
 
 use std::{path::PathBuf, process::Command};
 
 use crate::helpers::*;
+
+/// The `apikey` shared by the server and the e2e's fake Baileys bridge.
+const BRIDGE_SECRET: &str = "e2e-bridge-secret";
 
 fn ui_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ui")
@@ -40,7 +44,17 @@ async fn browser_end_to_end_against_the_embedded_ui() {
         std::path::Path::new(&chromium).exists(),
         "Chromium is needed for the browser tests: apt-get install chromium (or set CHROMIUM_PATH)"
     );
-    let probe = spawn_app().await;
+    // The e2e plays the Baileys bridge (Evolution API) on a free loopback port.
+    let bridge_port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        l.local_addr().unwrap().port()
+    };
+    let bridge_url = format!("http://127.0.0.1:{bridge_port}");
+    let probe = Spawn::default()
+        .env("FRONTDESK_BAILEYS_URL", &bridge_url)
+        .env("FRONTDESK_BAILEYS_SECRET", BRIDGE_SECRET)
+        .start()
+        .await;
     let html = probe.client().get("/").await.text().await.unwrap();
     assert!(
         !html.contains("FRONTDESK_SKIP_UI"),
@@ -54,6 +68,8 @@ async fn browser_end_to_end_against_the_embedded_ui() {
                 ("FRONTDESK_E2E_BASE", base),
                 ("FRONTDESK_E2E_EMAIL", ADMIN_EMAIL.to_string()),
                 ("FRONTDESK_E2E_PASSWORD", ADMIN_PASSWORD.to_string()),
+                ("FRONTDESK_E2E_BRIDGE_PORT", bridge_port.to_string()),
+                ("FRONTDESK_E2E_BRIDGE_SECRET", BRIDGE_SECRET.to_string()),
                 ("CHROMIUM_PATH", chromium),
             ],
         )

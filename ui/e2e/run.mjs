@@ -7,10 +7,18 @@
  *   FRONTDESK_E2E_EMAIL=admin@example.com FRONTDESK_E2E_PASSWORD=... \
  *   [CHROMIUM_PATH=/usr/bin/chromium] [E2E_ONLY=login,create-lead] npm run e2e
  *
- * Prints one line per scenario, saves screenshots into ui/e2e-artifacts/,
- * exits non-zero on any failure, console error, CSP violation or page error.
+ * WhatsApp scenarios need the server started with
+ * FRONTDESK_BAILEYS_URL=http://127.0.0.1:$P and FRONTDESK_BAILEYS_SECRET=$S,
+ * and FRONTDESK_E2E_BRIDGE_PORT=$P FRONTDESK_E2E_BRIDGE_SECRET=$S here: this
+ * script then plays the Baileys bridge (Evolution API) on that port. Without
+ * them those scenarios are skipped.
+ *
+ * Prints one line per scenario, saves screenshots into ui/e2e-artifacts/
+ * (stale FAIL-*.png removed first), exits non-zero on any failure, console
+ * error, CSP violation or page error.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,11 +36,77 @@ const TIMEOUT = 15_000;
 // "Failed to load resource" console errors are tolerated (e.g. "404").
 const ALLOW_STATUS = (process.env.E2E_ALLOW_STATUS || '').split(',').map((s) => s.trim()).filter(Boolean);
 
+const BRIDGE_PORT = Number(process.env.FRONTDESK_E2E_BRIDGE_PORT || 0);
+const BRIDGE_SECRET = process.env.FRONTDESK_E2E_BRIDGE_SECRET || '';
+
 if (!BASE || !EMAIL || !PASSWORD) {
   console.error('set FRONTDESK_E2E_BASE, FRONTDESK_E2E_EMAIL and FRONTDESK_E2E_PASSWORD');
   process.exit(2);
 }
 mkdirSync(ARTIFACTS, { recursive: true });
+// Artifacts describe the last run only: drop the failure shots of earlier runs.
+for (const f of readdirSync(ARTIFACTS)) {
+  if (/^FAIL-.*\.png$/.test(f)) unlinkSync(path.join(ARTIFACTS, f));
+}
+
+// ---------------------------------------------------------------- fake Baileys bridge
+
+/**
+ * The two Evolution API endpoints the server calls, on 127.0.0.1:BRIDGE_PORT.
+ * `states` sets an instance's connection state (default "open"); every
+ * request is recorded in `requests` ({method, path, instance, apikey, body}).
+ */
+function startBridge(port, secret) {
+  const states = new Map();
+  const requests = [];
+  // Message ids unique across runs (the server keeps (provider, id) unique).
+  const idPrefix = `E2EFAKE${Date.now().toString(36).toUpperCase()}N`;
+  let sent = 0;
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      let body;
+      try {
+        body = raw ? JSON.parse(raw) : null;
+      } catch {
+        body = raw;
+      }
+      const url = new URL(req.url || '/', 'http://bridge');
+      const apikey = req.headers.apikey || '';
+      const answer = (status, json) => {
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(json));
+      };
+      const state = url.pathname.match(/^\/instance\/connectionState\/([^/]+)$/);
+      const send = url.pathname.match(/^\/message\/sendText\/([^/]+)$/);
+      const instance = decodeURIComponent((state || send || [])[1] || '');
+      requests.push({ method: req.method, path: url.pathname, instance, apikey, body });
+      if (apikey !== secret) return answer(401, { status: 401, error: 'Unauthorized', response: { message: 'Unauthorized' } });
+      if (req.method === 'GET' && state) {
+        return answer(200, { instance: { instanceName: instance, state: states.get(instance) || 'open' } });
+      }
+      if (req.method === 'POST' && send) {
+        if ((states.get(instance) || 'open') !== 'open') return answer(400, { status: 400, error: 'Bad Request', response: { message: 'Connection Closed' } });
+        if (!body || typeof body.number !== 'string' || typeof body.text !== 'string') return answer(400, { status: 400, error: 'Bad Request' });
+        sent++;
+        return answer(201, {
+          key: { remoteJid: `${body.number}@s.whatsapp.net`, fromMe: true, id: `${idPrefix}${sent}` },
+          message: { conversation: body.text },
+          status: 'PENDING',
+        });
+      }
+      return answer(404, { status: 404, error: 'Not Found' });
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve({ states, requests, close: () => new Promise((r) => server.close(r)) }));
+  });
+}
+
+const bridge = BRIDGE_PORT && BRIDGE_SECRET ? await startBridge(BRIDGE_PORT, BRIDGE_SECRET) : null;
 
 // ---------------------------------------------------------------- harness
 
@@ -57,8 +131,13 @@ function watch(page) {
 }
 
 const results = [];
-async function scenario(name, fn, page) {
+async function scenario(name, fn, page, { needsBridge = false } = {}) {
   if (ONLY.length && !ONLY.includes(name)) return;
+  if (needsBridge && !bridge) {
+    results.push({ name, ok: true, skipped: true });
+    console.log(`skip ${name}: set FRONTDESK_E2E_BRIDGE_PORT and FRONTDESK_E2E_BRIDGE_SECRET (and start the server with FRONTDESK_BAILEYS_URL/SECRET)`);
+    return;
+  }
   const started = Date.now();
   const before = problems.length;
   try {
@@ -115,6 +194,50 @@ async function fillDateTime(page, testId, value) {
     dt.setData('text', v);
     el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
   }, value);
+}
+
+/** Opens the admin edit form of business `id`, sets its WhatsApp instance, saves. */
+async function setInstance(page, id, instance) {
+  await page.goto(`${BASE}/admin/businesses`);
+  await byTestId(page, `edit-business-${id}`).click();
+  await byTestId(page, 'business-whatsapp-instance').fill(instance);
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith(`/api/admin/businesses/${id}`) && r.request().method() === 'PATCH'),
+    byTestId(page, 'business-submit').click(),
+  ]);
+  assert(response.status() === 200, `PATCH business ${id} answered ${response.status()}`);
+  const saved = await response.json();
+  assert((saved.whatsapp_instance ?? '') === instance, `whatsapp_instance saved as ${JSON.stringify(saved.whatsapp_instance)}`);
+  await byTestId(page, 'business-form').waitFor({ state: 'detached' });
+}
+
+/** Sends `text` from the open lead page; resolves with the HTTP answer of the send. */
+async function sendWhatsapp(page, text) {
+  await byTestId(page, 'whatsapp-text').fill(text);
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => /\/api\/leads\/\d+\/message\/whatsapp$/.test(r.url()) && r.request().method() === 'POST'),
+    byTestId(page, 'whatsapp-send').click(),
+  ]);
+  return { status: response.status(), body: await response.json().catch(() => null) };
+}
+
+async function leadFromPage(page) {
+  const id = Number(new URL(page.url()).pathname.split('/').pop());
+  return page.evaluate(async (leadId) => (await fetch(`/api/leads/${leadId}`, { credentials: 'include' })).json(), id);
+}
+
+/** The server's 503 message and hint are shown verbatim in the WhatsApp form. */
+async function expectUnavailable(page, answer, why) {
+  assert(answer.status === 503, `send answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  assert(answer.body?.error === 'provider_unavailable', `error is ${answer.body?.error}`);
+  assert(answer.body.message.includes(why), `message does not say "${why}": ${answer.body.message}`);
+  const form = byTestId(page, 'whatsapp-form');
+  await form.locator('[data-testid="error-message"]').waitFor();
+  const message = (await form.locator('[data-testid="error-message"]').textContent()) || '';
+  const hint = (await form.locator('[data-testid="error-hint"]').textContent()) || '';
+  assert(message.trim() === answer.body.message.trim(), `UI message "${message}" != server message "${answer.body.message}"`);
+  assert(answer.body.hint && hint.includes(answer.body.hint), `UI hint "${hint}" lacks server hint "${answer.body.hint}"`);
+  assert((await byTestId(page, 'whatsapp-sent').count()) === 0, 'a "sent" confirmation is shown for a failed send');
 }
 
 async function unreadCount(page) {
@@ -299,6 +422,121 @@ await scenario('csrf-hint', async () => {
   }
 }, page);
 
+await scenario('whatsapp-send', async () => {
+  assert(leadUrl, 'no lead from create-lead');
+  const instance = `e2e-open-${stamp}`;
+  bridge.states.set(instance, 'open');
+  await setInstance(page, 1, instance);
+  await byTestId(page, 'business-row').filter({ hasText: instance }).first().waitFor();
+  await page.goto(leadUrl);
+  const lead = await leadFromPage(page);
+  const text = `Hello from e2e ${stamp} — שלום`;
+  const before = bridge.requests.length;
+  const answer = await sendWhatsapp(page, text);
+  assert(answer.status === 200, `send answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  assert(answer.body.provider === 'baileys', `provider is ${answer.body.provider}`);
+  assert(/^E2EFAKE[0-9A-Z]+N\d+$/.test(answer.body.provider_message_id || ''), `provider_message_id is ${answer.body.provider_message_id}`);
+  // The UI names the provider that carried it.
+  await page.locator('[data-testid="whatsapp-sent"][data-provider="baileys"]').waitFor();
+  assert((await byTestId(page, 'whatsapp-text').inputValue()) === '', 'the text was not cleared after sending');
+  // The bridge got the text, to the lead's number without '+', with the apikey on every call
+  // (a health check first, unless a recent "open" answer is still cached by the server).
+  const seen = bridge.requests.slice(before).filter((r) => r.instance === instance);
+  assert(seen.every((r) => r.apikey === BRIDGE_SECRET), `a bridge call came without the apikey: ${JSON.stringify(seen)}`);
+  const sends = seen.filter((r) => r.method === 'POST' && r.path === `/message/sendText/${instance}`);
+  assert(sends.length === 1, `expected one sendText, saw ${sends.length}`);
+  assert(sends[0].apikey === BRIDGE_SECRET, 'sendText came without the apikey');
+  assert(sends[0].body.text === text, `bridge got text ${JSON.stringify(sends[0].body.text)}`);
+  assert(sends[0].body.number === lead.phone_e164.replace(/^\+/, ''), `bridge got number ${sends[0].body.number} for ${lead.phone_e164}`);
+  // The timeline shows the message_out activity with its provider.
+  const activity = page.locator('[data-testid="activity"][data-kind="message_out"]', { hasText: `Hello from e2e ${stamp}` }).first();
+  await activity.waitFor();
+  await activity.locator('[data-testid="activity-provider"][data-provider="baileys"]').waitFor();
+  // The lead answers: the bridge posts its webhook; the message_in reaches the open page live.
+  const reply = `Thanks, see you ${stamp} — תודה`;
+  const hook = await fetch(`${BASE}/webhook/baileys`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Webhook-Secret': BRIDGE_SECRET },
+    body: JSON.stringify({
+      event: 'messages.upsert',
+      instance,
+      data: {
+        key: { remoteJid: `${lead.phone_e164.replace(/^\+/, '')}@s.whatsapp.net`, fromMe: false, id: `E2EIN${stamp}` },
+        pushName: 'Someone Else',
+        message: { conversation: reply },
+        messageTimestamp: Math.floor(Date.now() / 1000),
+      },
+    }),
+  });
+  assert(hook.status === 200, `bridge webhook answered ${hook.status}: ${await hook.text()}`);
+  const incoming = page.locator('[data-testid="activity"][data-kind="message_in"]', { hasText: `Thanks, see you ${stamp}` }).first();
+  await incoming.waitFor({ timeout: 10_000 });
+  await incoming.locator('[data-testid="activity-provider"][data-provider="baileys"]').waitFor();
+  // Newest first: the reply above the message it answers.
+  const kinds = await page.locator('[data-testid="activity"]').evaluateAll((els) => els.slice(0, 2).map((e) => e.getAttribute('data-kind')));
+  assert(kinds.join(',') === 'message_in,message_out', `timeline starts with ${kinds}`);
+  await shot(page, 'whatsapp-sent');
+}, page, { needsBridge: true });
+
+await scenario('whatsapp-unavailable', async () => {
+  // A second business whose bridge session is closed (its own health state:
+  // business #1's cached "open" does not apply).
+  const name = `E2E closed ${stamp}`;
+  const instance = `e2e-closed-${stamp}`;
+  bridge.states.set(instance, 'close');
+  await page.goto(`${BASE}/admin/businesses`);
+  await byTestId(page, 'new-business').click();
+  await byTestId(page, 'business-name').fill(name);
+  await byTestId(page, 'business-whatsapp-instance').fill(instance);
+  await byTestId(page, 'owner-name').fill('E2E Owner');
+  await byTestId(page, 'owner-email').fill(`owner-${stamp}@e2e.example.com`);
+  await byTestId(page, 'owner-password').fill(`owner-pass-${stamp}`);
+  await byTestId(page, 'business-submit').click();
+  await byTestId(page, 'business-form').waitFor({ state: 'detached' });
+  const row = byTestId(page, 'business-row').filter({ hasText: name }).first();
+  await row.waitFor();
+  const id = await row.getAttribute('data-business-id');
+  // Act inside it: create a lead there, then try to message it.
+  await byTestId(page, `impersonate-${id}`).click();
+  await byTestId(page, 'impersonation-banner').waitFor();
+  await page.waitForURL(/\/leads/);
+  try {
+    await byTestId(page, 'new-lead').click();
+    await byTestId(page, 'lead-first-name').fill(`E2E closed ${stamp}`);
+    await byTestId(page, 'lead-phone').fill(`05${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`);
+    await byTestId(page, 'lead-submit').click();
+    await page.waitForURL(/\/leads\/\d+$/);
+    expected = [{ status: 503, url: '/message/whatsapp' }];
+    const before = bridge.requests.length;
+    const answer = await sendWhatsapp(page, `nobody will get this ${stamp}`);
+    await expectUnavailable(page, answer, 'state close');
+    const seen = bridge.requests.slice(before).filter((r) => r.instance === instance);
+    assert(seen.some((r) => r.path === `/instance/connectionState/${instance}` && r.apikey === BRIDGE_SECRET), 'the server did not ask the bridge for the state');
+    assert(!seen.some((r) => r.path.startsWith('/message/sendText/')), 'the server sent through a closed session');
+    assert((await page.locator('[data-testid="activity"][data-kind="message_out"]').count()) === 0, 'a failed send left a message_out activity');
+    assert((await byTestId(page, 'whatsapp-text').inputValue()).includes('nobody will get this'), 'the unsent text was lost');
+    await shot(page, 'whatsapp-unavailable');
+  } finally {
+    expected = [];
+    if (await byTestId(page, 'impersonation-exit').count()) {
+      await byTestId(page, 'impersonation-exit').click();
+      await byTestId(page, 'impersonation-banner').waitFor({ state: 'detached' });
+    }
+  }
+}, page, { needsBridge: true });
+
+await scenario('whatsapp-no-instance', async () => {
+  // Business #1 without an instance (and no Twilio): nothing can send.
+  assert(leadUrl, 'no lead from create-lead');
+  await setInstance(page, 1, '');
+  await page.goto(leadUrl);
+  expected = [{ status: 503, url: '/message/whatsapp' }];
+  const before = bridge.requests.length;
+  const answer = await sendWhatsapp(page, `no instance ${stamp}`);
+  await expectUnavailable(page, answer, 'whatsapp_instance');
+  assert(bridge.requests.length === before, 'the bridge was called for a business without an instance');
+}, page, { needsBridge: true });
+
 await scenario('phone-width', async () => {
   await page.setViewportSize({ width: 375, height: 780 });
   await page.goto(leadUrl || `${BASE}/leads`);
@@ -314,7 +552,10 @@ await scenario('phone-width', async () => {
 
 await context.close();
 rmSync(profile, { recursive: true, force: true });
+await bridge?.close();
 
 const failed = results.filter((r) => !r.ok).length;
-console.log(`${results.length - failed} passed, ${failed} failed`);
-process.exit(failed || results.length === 0 ? 1 : 0);
+const skipped = results.filter((r) => r.skipped).length;
+const passed = results.length - failed - skipped;
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed || passed === 0 ? 1 : 0);

@@ -87,7 +87,14 @@ export type Lead = {
 };
 
 export type TranscriptLine = { speaker: 'caller' | 'agent' | string; text: string };
-export type CallData = { transcript?: TranscriptLine[]; duration_s?: number; status?: string };
+/** `data` of a `call` activity. A finished AI call: `{call_id, status, duration_s, transcript, dtmf, ended_by}`. */
+export type CallData = {
+  transcript?: TranscriptLine[];
+  duration_s?: number;
+  status?: 'completed' | 'missed' | 'failed' | string;
+  dtmf?: string[];
+  ended_by?: string;
+};
 
 export type Activity = {
   id: number;

@@ -1,7 +1,8 @@
-import { Group, Text } from '@mantine/core';
+import { Badge, Group, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { CallData, TranscriptLine } from '@/types/api';
 
+/** Reads a `call` activity's `data` defensively (older rows lack fields). */
 export function asCallData(data: unknown): CallData {
   if (!data || typeof data !== 'object') return {};
   const d = data as Record<string, unknown>;
@@ -11,50 +12,88 @@ export function asCallData(data: unknown): CallData {
       (l): l is TranscriptLine => !!l && typeof l === 'object' && typeof (l as TranscriptLine).text === 'string',
     );
   }
-  if (typeof d.duration_s === 'number') out.duration_s = d.duration_s;
+  if (typeof d.duration_s === 'number' && Number.isFinite(d.duration_s)) out.duration_s = d.duration_s;
   if (typeof d.status === 'string') out.status = d.status;
+  if (Array.isArray(d.dtmf)) out.dtmf = d.dtmf.filter((x): x is string => typeof x === 'string');
+  if (typeof d.ended_by === 'string') out.ended_by = d.ended_by;
   return out;
 }
 
-function formatDuration(s: number): string {
-  const m = Math.floor(s / 60);
-  const sec = Math.round(s % 60);
-  return `${m}:${String(sec).padStart(2, '0')}`;
+/** `m:ss` (or `h:mm:ss`), direction-neutral. */
+export function formatDuration(total: number): string {
+  const s = Math.max(0, Math.round(total));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
-/** A call: duration, status and the caller/agent transcript as chat bubbles. */
-export function CallTranscript({ data }: { data: unknown }) {
+const STATUS_COLORS: Record<string, string> = {
+  completed: 'teal',
+  missed: 'red',
+  failed: 'red',
+  busy: 'orange',
+  no_answer: 'orange',
+  canceled: 'gray',
+  ringing: 'blue',
+  in_progress: 'blue',
+};
+
+/**
+ * A call: its status (missed / completed / ...), duration, the keys pressed,
+ * and the caller/agent transcript as chat bubbles. `body` is shown only when
+ * there is no transcript (for a finished AI call it repeats the transcript;
+ * for a missed call it says why). "No transcript" only when the data has a
+ * `transcript` field that is empty (Twilio's status callback carries none).
+ */
+export function CallTranscript({ data, body }: { data: unknown; body?: string | null }) {
   const { t } = useTranslation();
   const call = asCallData(data);
+  const lines = call.transcript ?? [];
   return (
-    <div data-testid="call-transcript">
-      <Group gap="md">
+    <div data-testid="call" data-status={call.status ?? ''}>
+      <Group gap="sm" wrap="wrap">
+        {call.status && (
+          <Badge size="sm" variant="light" color={STATUS_COLORS[call.status] ?? 'gray'} data-testid="call-status" data-status={call.status}>
+            {t(`callStatus.${call.status}`, { defaultValue: call.status })}
+          </Badge>
+        )}
         {call.duration_s !== undefined && (
-          <Text size="xs" c="dimmed">
+          <Text size="xs" c="dimmed" data-testid="call-duration">
             {t('activity.duration')}: <span className="fd-ltr">{formatDuration(call.duration_s)}</span>
           </Text>
         )}
-        {call.status && (
-          <Text size="xs" c="dimmed">
-            {t('activity.callStatus')}: {call.status}
+        {call.dtmf && call.dtmf.length > 0 && (
+          <Text size="xs" c="dimmed" data-testid="call-dtmf">
+            {t('activity.dtmf')}: <span className="fd-ltr">{call.dtmf.join(' ')}</span>
           </Text>
         )}
       </Group>
-      {call.transcript && call.transcript.length > 0 ? (
-        <div className="fd-transcript" role="log" aria-label={t('activity.transcript')}>
-          {call.transcript.map((line, i) => (
-            <div key={i} className={`fd-bubble ${line.speaker === 'agent' ? 'fd-bubble-agent' : 'fd-bubble-caller'}`}>
-              <Text size="xs" fw={600} c="dimmed">
-                {line.speaker === 'agent' ? t('activity.speakerAgent') : t('activity.speakerCaller')}
-              </Text>
-              <bdi>{line.text}</bdi>
-            </div>
-          ))}
+      {lines.length === 0 && body && (
+        <Text size="sm" className="fd-pre" mt={4} data-testid="activity-body">
+          <bdi>{body}</bdi>
+        </Text>
+      )}
+      {lines.length > 0 ? (
+        <div className="fd-transcript" role="log" aria-label={t('activity.transcript')} data-testid="call-transcript">
+          {lines.map((line, i) => {
+            const agent = line.speaker === 'agent';
+            return (
+              <div key={i} className={`fd-bubble ${agent ? 'fd-bubble-agent' : 'fd-bubble-caller'}`} data-testid="transcript-line" data-speaker={line.speaker}>
+                <Text size="xs" fw={600} c="dimmed">
+                  {agent ? t('activity.speakerAgent') : t('activity.speakerCaller')}
+                </Text>
+                <bdi>{line.text}</bdi>
+              </div>
+            );
+          })}
         </div>
       ) : (
-        <Text size="xs" c="dimmed">
-          {t('activity.noTranscript')}
-        </Text>
+        call.transcript !== undefined && (
+          <Text size="xs" c="dimmed" mt={4}>
+            {t('activity.noTranscript')}
+          </Text>
+        )
       )}
     </div>
   );

@@ -54,10 +54,10 @@ export function BusinessForm({ business, onDone, onCancel }: Props) {
         <TextInput label={t('business.name')} required value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldError('name')} data-testid="business-name" autoFocus />
         <Group grow wrap="wrap" align="flex-start">
           <TextInput label={t('business.phone')} type="tel" dir="ltr" value={phone} onChange={(e) => setPhone(e.currentTarget.value)} error={fieldError('phone_e164')} data-testid="business-phone" />
-          <TextInput label={t('business.whatsappPhone')} type="tel" dir="ltr" value={waPhone} onChange={(e) => setWaPhone(e.currentTarget.value)} error={fieldError('whatsapp_e164')} />
+          <TextInput label={t('business.whatsappPhone')} type="tel" dir="ltr" value={waPhone} onChange={(e) => setWaPhone(e.currentTarget.value)} error={fieldError('whatsapp_e164')} data-testid="business-whatsapp-phone" />
         </Group>
         <Group grow wrap="wrap" align="flex-start">
-          <TextInput label={t('business.whatsappInstance')} dir="ltr" value={waInstance} onChange={(e) => setWaInstance(e.currentTarget.value)} error={fieldError('whatsapp_instance')} />
+          <TextInput label={t('business.whatsappInstance')} dir="ltr" value={waInstance} onChange={(e) => setWaInstance(e.currentTarget.value)} error={fieldError('whatsapp_instance')} data-testid="business-whatsapp-instance" />
           <TimezoneSelect label={t('business.timezone')} value={timezone} onChange={setTimezone} />
         </Group>
         {editing ? (

@@ -2,7 +2,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 
 export type SendWhatsappInput = { leadId: number; text: string };
-export type SendWhatsappAnswer = { message_id: string; provider: string };
+/** `provider`: `baileys` or `twilio`, whichever carried the message. */
+export type SendWhatsappAnswer = { message_id: number | string; provider: string; provider_message_id?: string };
 
 export const sendWhatsapp = ({ leadId, text }: SendWhatsappInput): Promise<SendWhatsappAnswer> =>
   api.post<SendWhatsappAnswer>(`/api/leads/${leadId}/message/whatsapp`, { text });

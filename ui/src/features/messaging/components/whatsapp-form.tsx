@@ -12,6 +12,7 @@ export function WhatsappForm({ leadId, disabled }: { leadId: number; disabled?: 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim() || send.isPending) return;
+    send.reset();
     send.mutate({ leadId, text: text.trim() }, { onSuccess: () => setText('') });
   };
   return (
@@ -33,7 +34,7 @@ export function WhatsappForm({ leadId, disabled }: { leadId: number; disabled?: 
         </div>
       )}
       {send.data && !send.error && (
-        <Alert color="teal" variant="light" mt="xs" data-testid="whatsapp-sent">
+        <Alert color="teal" variant="light" mt="xs" data-testid="whatsapp-sent" data-provider={send.data.provider}>
           {t('whatsapp.sent', { provider: send.data.provider })}
         </Alert>
       )}
