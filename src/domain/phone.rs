@@ -34,11 +34,6 @@ impl PhoneE164 {
         Ok(PhoneE164(e164))
     }
 
-    /// Wraps a value already known to be E.164 (read back from the database).
-    pub fn from_stored(s: String) -> PhoneE164 {
-        PhoneE164(s)
-    }
-
     pub fn as_str(&self) -> &str {
         &self.0
     }

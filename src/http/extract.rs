@@ -167,21 +167,6 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
-/// `Auth` if signed in, else None (for endpoints that also answer anonymously).
-pub struct MaybeAuth(pub Option<Auth>);
-
-impl FromRequestParts<AppState> for MaybeAuth {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        match Auth::from_request_parts(parts, state).await {
-            Ok(a) => Ok(MaybeAuth(Some(a))),
-            Err(e) if e.status == axum::http::StatusCode::UNAUTHORIZED => Ok(MaybeAuth(None)),
-            Err(e) => Err(e),
-        }
-    }
-}
-
 /// The platform admin (impersonating or not).
 pub struct AdminAuth(pub Auth);
 

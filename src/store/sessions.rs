@@ -34,8 +34,11 @@ pub struct SqliteSessionStore {
 /// a session ended by another process (the CLI) is seen within [`CACHE_TTL`].
 #[derive(Default)]
 pub struct SessionCache {
-    entries: Mutex<HashMap<Id, (Record, Option<i64>, Instant)>>,
+    entries: Mutex<HashMap<Id, Cached>>,
 }
+
+/// A record, its user, and when it was cached.
+type Cached = (Record, Option<i64>, Instant);
 
 pub const CACHE_TTL: Duration = Duration::from_secs(1);
 
