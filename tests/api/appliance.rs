@@ -55,9 +55,12 @@ async fn hashed_assets_are_immutable_and_missing_assets_are_404() {
     let app = spawn_app().await;
     let c = app.client();
     let html = c.get("/").await.text().await.unwrap();
-    let start = html.find("/assets/").expect("index references an asset");
-    let end = start + html[start..].find('"').unwrap();
-    let asset = &html[start..end];
+    // The first script or stylesheet the index references (the favicon may come first).
+    let asset = html
+        .match_indices("/assets/")
+        .map(|(start, _)| &html[start..start + html[start..].find('"').unwrap()])
+        .find(|a| a.ends_with(".js") || a.ends_with(".css"))
+        .expect("index references a script or stylesheet");
     let res = c.get(asset).await;
     assert_eq!(res.status(), 200, "{asset}");
     assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
