@@ -61,6 +61,20 @@ pub fn session_update(cfg: &SessionConfig) -> Value {
     })
 }
 
+/// How long final transcripts are awaited after the caller hangs up.
+const TRANSCRIPT_GRACE: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// A finished transcript line in a model event, if it is one.
+fn transcript_line(msg: &Value) -> Option<Line> {
+    let speaker = match msg["type"].as_str()? {
+        "conversation.item.input_audio_transcription.completed" => "caller",
+        "response.output_audio_transcript.done" | "response.audio_transcript.done" => "agent",
+        _ => return None,
+    };
+    let text = msg["transcript"].as_str()?.trim();
+    (!text.is_empty()).then(|| Line { speaker, text: text.to_string() })
+}
+
 /// State of the audio the agent is playing, for barge-in.
 #[derive(Default)]
 struct Playback {
@@ -171,19 +185,28 @@ where
                             play.pending_marks = 0;
                         }
                     }
-                    Some("conversation.item.input_audio_transcription.completed") => {
-                        if let Some(t) = msg["transcript"].as_str().map(str::trim).filter(|t| !t.is_empty()) {
-                            out.transcript.push(Line { speaker: "caller", text: t.to_string() });
-                        }
-                    }
-                    Some("response.output_audio_transcript.done") | Some("response.audio_transcript.done") => {
-                        if let Some(t) = msg["transcript"].as_str().map(str::trim).filter(|t| !t.is_empty()) {
-                            out.transcript.push(Line { speaker: "agent", text: t.to_string() });
-                        }
-                    }
                     Some("error") => tracing::warn!(error = %msg["error"], "realtime model reported an error"),
-                    _ => {}
+                    _ => out.transcript.extend(transcript_line(&msg)),
                 }
+            }
+        }
+    }
+    if out.ended_by != "model_closed" {
+        // The caller hung up: the model may still be finishing the last
+        // transcripts. Collect what arrives shortly, then close.
+        let grace = tokio::time::sleep(TRANSCRIPT_GRACE);
+        tokio::pin!(grace);
+        loop {
+            tokio::select! {
+                _ = &mut grace => break,
+                frame = ai_in.next() => match frame {
+                    Some(Ok(text)) => {
+                        if let Ok(msg) = serde_json::from_str::<Value>(&text) {
+                            out.transcript.extend(transcript_line(&msg));
+                        }
+                    }
+                    _ => break,
+                },
             }
         }
     }
