@@ -95,10 +95,10 @@ fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
-    // Reads of the first 32 MiB go through a shared memory map (the OS page
+    // Reads of the first 48 MiB go through a shared memory map (the OS page
     // cache serves every pooled connection). Mapped pages count as resident
     // memory, so the map is kept small; beyond it SQLite reads as usual.
-    conn.pragma_update(None, "mmap_size", 32 * 1024 * 1024)?;
+    conn.pragma_update(None, "mmap_size", 48 * 1024 * 1024)?;
     Ok(())
 }
 
