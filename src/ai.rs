@@ -40,9 +40,7 @@ pub fn spawn_whatsapp_reply(state: &AppState, tenant_id: i64, lead_id: i64) {
                 })
                 .await;
             match result {
-                Ok(a) => {
-                    state.events.publish(tenant_id, "activity.created", json!({"lead_id": lead_id, "activity": a}))
-                }
+                Ok(a) => state.events.activity(&a),
                 Err(e) => tracing::error!(error = %e, "could not record an AI failure"),
             }
         }

@@ -35,6 +35,15 @@ impl Events {
         let _ = self.tx.send(Event { tenant_id, kind, user_id: None, data });
     }
 
+    /// Announces a new activity on a lead (the activity carries its tenant and lead).
+    pub fn activity(&self, activity: &crate::store::activities::Activity) {
+        self.publish(
+            activity.tenant_id,
+            "activity.created",
+            serde_json::json!({"lead_id": activity.lead_id, "activity": activity}),
+        );
+    }
+
     pub fn publish_to_user(&self, tenant_id: i64, user_id: i64, kind: &'static str, data: Value) {
         let _ = self.tx.send(Event { tenant_id, kind, user_id: Some(user_id), data });
     }

@@ -55,11 +55,11 @@ async fn list(
 #[serde(deny_unknown_fields)]
 pub struct BusinessBody {
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "super::double_option")]
     pub phone_e164: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "super::double_option")]
     pub whatsapp_e164: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "super::double_option")]
     pub whatsapp_instance: Option<Option<String>>,
     pub timezone: Option<String>,
     pub ai_auto_reply: Option<bool>,
@@ -73,11 +73,6 @@ pub struct OwnerBody {
     #[serde(default)]
     pub name: String,
     pub password: String,
-}
-
-/// Distinguishes a missing field (None) from an explicit null (Some(None)).
-fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Ok(Some(Option::deserialize(d)?))
 }
 
 fn parse_phone(field: &str, v: &Option<Option<String>>) -> Result<Option<Option<String>>, ApiError> {

@@ -195,12 +195,12 @@ async fn create(
         })
         .await?;
     state.events.publish(lead.tenant_id, "lead.created", json!({"lead_id": lead.id, "lead": lead}));
-    state.events.publish(lead.tenant_id, "activity.created", json!({"lead_id": lead.id, "activity": activity}));
+    state.events.activity(&activity);
     Ok((StatusCode::CREATED, Json(lead)))
 }
 
 /// The lead if it is in the caller's scope; else 404 (whether missing or another business's).
-async fn load(state: &AppState, auth: &Auth, id: i64) -> ApiResult<Lead> {
+pub(crate) async fn load(state: &AppState, auth: &Auth, id: i64) -> ApiResult<Lead> {
     let scope = auth.list_scope();
     let lead = state.db.read(move |c| store::leads::get(c, scope, id)).await?;
     lead.ok_or_else(|| {
@@ -218,17 +218,13 @@ async fn get_one(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath
 struct PatchBody {
     first_name: Option<String>,
     last_name: Option<String>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "super::double_option")]
     phone_e164: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "super::double_option")]
     email: Option<Option<String>>,
     source: Option<String>,
     status: Option<String>,
     notes: Option<String>,
-}
-
-fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Ok(Some(Option::deserialize(d)?))
 }
 
 async fn patch(
@@ -325,7 +321,7 @@ async fn patch(
 fn publish_update(state: &AppState, lead: &Lead, acts: Vec<Activity>) {
     state.events.publish(lead.tenant_id, "lead.updated", json!({"lead_id": lead.id, "lead": lead}));
     for a in acts {
-        state.events.publish(lead.tenant_id, "activity.created", json!({"lead_id": lead.id, "activity": a}));
+        state.events.activity(&a);
     }
 }
 
@@ -423,6 +419,6 @@ async fn add_note(
         .db
         .write(move |tx| store::activities::add(tx, tenant_id, id, "note", &text, &Value::Null, Some(actor)))
         .await?;
-    state.events.publish(tenant_id, "activity.created", json!({"lead_id": id, "activity": act}));
+    state.events.activity(&act);
     Ok((StatusCode::CREATED, Json(act)))
 }

@@ -9,7 +9,6 @@ use crate::{
     error::{ApiError, ApiResult},
     messaging,
     state::AppState,
-    store,
 };
 
 pub fn router() -> Router<AppState> {
@@ -32,9 +31,7 @@ async fn send(
     if text.is_empty() || text.chars().count() > 4096 {
         return Err(ApiError::invalid("text", "A WhatsApp message needs 1 to 4,096 characters.", "Type the message."));
     }
-    let scope = auth.list_scope();
-    let lead =
-        state.db.read(move |c| store::leads::get(c, scope, id)).await?.ok_or_else(|| ApiError::not_found("Lead"))?;
+    let lead = super::leads::load(&state, &auth, id).await?;
     let (message, sent) = messaging::send_to_lead(&state, &lead, &text, Some(auth.actor()), false).await?;
     Ok(Json(json!({
         "message_id": message.id,

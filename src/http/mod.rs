@@ -15,3 +15,9 @@ pub mod prompts;
 pub mod reminders;
 pub mod session;
 pub mod throttle;
+
+/// For PATCH bodies: tells a missing field (None) from an explicit null (Some(None)).
+pub fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    use serde::Deserialize;
+    Ok(Some(Option::deserialize(d)?))
+}

@@ -37,13 +37,8 @@ fn future_time(s: &str) -> Result<String, ApiError> {
     Ok(format(t))
 }
 
-async fn lead_in_scope(state: &AppState, auth: &Auth, lead_id: i64) -> ApiResult<store::leads::Lead> {
-    let scope = auth.list_scope();
-    state.db.read(move |c| store::leads::get(c, scope, lead_id)).await?.ok_or_else(|| ApiError::not_found("Lead"))
-}
-
 async fn list_for_lead(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Value>> {
-    lead_in_scope(&state, &auth, id).await?;
+    super::leads::load(&state, &auth, id).await?;
     let items = state.db.read(move |c| store::reminders::list_for_lead(c, id)).await?;
     Ok(Json(json!({ "items": items })))
 }
@@ -68,7 +63,7 @@ async fn create(
     if note.chars().count() > 2000 {
         return Err(ApiError::invalid("note", "The note is longer than 2,000 characters.", "Shorten it."));
     }
-    let lead = lead_in_scope(&state, &auth, lead_id).await?;
+    let lead = super::leads::load(&state, &auth, lead_id).await?;
     let tenant_id = lead.tenant_id;
     let actor = auth.actor();
     let assignee = body.assignee_user_id.unwrap_or(actor.user_id);
@@ -96,7 +91,7 @@ async fn create(
         })
         .await?;
     state.reminder_wake.now();
-    state.events.publish(tenant_id, "activity.created", json!({"lead_id": lead_id, "activity": act}));
+    state.events.activity(&act);
     Ok((StatusCode::CREATED, Json(reminder)))
 }
 
@@ -189,7 +184,7 @@ async fn snooze(
         })
         .await?;
     state.reminder_wake.now();
-    state.events.publish(tenant_id, "activity.created", json!({"lead_id": lead_id, "activity": act}));
+    state.events.activity(&act);
     Ok(Json(updated))
 }
 

@@ -187,6 +187,6 @@ pub async fn send_to_lead(
             Ok((m, a))
         })
         .await?;
-    state.events.publish(tenant_id, "activity.created", json!({"lead_id": lead_id, "activity": activity}));
+    state.events.activity(&activity);
     Ok((message, sent))
 }

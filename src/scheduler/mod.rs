@@ -103,11 +103,7 @@ pub async fn fire_due(state: &AppState) -> Result<(), ApiError> {
         for (c, notification, activity) in &claimed {
             let r = &c.reminder;
             if let Some(activity) = activity {
-                state.events.publish(
-                    r.tenant_id,
-                    "activity.created",
-                    json!({"lead_id": r.lead_id, "activity": activity}),
-                );
+                state.events.activity(activity);
             }
             if let Some(n) = notification {
                 state.events.publish_to_user(

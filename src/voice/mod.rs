@@ -208,7 +208,7 @@ async fn finish(
     match result {
         Ok(Some(act)) => {
             let lead_id = lead_id.unwrap_or_default();
-            state.events.publish(tenant_id, "activity.created", json!({"lead_id": lead_id, "activity": act}));
+            state.events.activity(&act);
             state.events.publish(tenant_id, "lead.updated", json!({"lead_id": lead_id}));
         }
         Ok(None) => {}

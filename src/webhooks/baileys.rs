@@ -170,11 +170,11 @@ async fn record_outbound(
                 None,
             )?;
             let _ = store::leads::get(tx, Scope::Tenant(tenant.id), lead_id)?;
-            Ok(Some((tenant.id, lead_id, act)))
+            Ok(Some((lead_id, act)))
         })
         .await?;
-    if let Some((tenant_id, lead_id, act)) = outcome {
-        state.events.publish(tenant_id, "activity.created", json!({"lead_id": lead_id, "activity": act}));
+    if let Some((lead_id, act)) = outcome {
+        state.events.activity(&act);
         return Ok(json!({"ok": true, "lead_id": lead_id}));
     }
     Ok(json!({"ok": true, "recorded": false}))

@@ -135,7 +135,7 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
         state.events.publish(tenant_id, "lead.created", json!({"lead_id": lead_id}));
     }
     if let Some(act) = act {
-        state.events.publish(tenant_id, "activity.created", json!({"lead_id": lead_id, "activity": act}));
+        state.events.activity(&act);
     }
     match token {
         Some(token) if ai_on => Ok(twiml(format!(
@@ -190,13 +190,13 @@ pub async fn status(State(state): State<AppState>, form: TwilioForm) -> Result<J
                 )?),
                 _ => None,
             };
-            Ok(Some((call.tenant_id, call.lead_id, act)))
+            Ok(Some(act))
         })
         .await?;
     match done {
         None => Err(ApiError::not_found("Call")),
-        Some((tenant_id, Some(lead_id), Some(act))) => {
-            state.events.publish(tenant_id, "activity.created", json!({"lead_id": lead_id, "activity": act}));
+        Some(Some(act)) => {
+            state.events.activity(&act);
             Ok(Json(json!({"ok": true})))
         }
         Some(_) => Ok(Json(json!({"ok": true}))),
@@ -315,7 +315,7 @@ pub async fn ingest_inbound(
         json!({"lead_id": lead_id, "lead": lead}),
     );
     for a in acts {
-        state.events.publish(tenant_id, "activity.created", json!({"lead_id": lead_id, "activity": a}));
+        state.events.activity(&a);
     }
     ai::spawn_whatsapp_reply(state, tenant_id, lead_id);
     Ok(json!({"ok": true, "lead_id": lead_id}))
