@@ -160,6 +160,9 @@ pub async fn send_to_lead(
         .db
         .write(move |tx| {
             store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?.ok_or_else(|| ApiError::not_found("Lead"))?;
+            // The bridge may have echoed this very message back (fromMe) before we got
+            // here; then it is already on the timeline and only gains its author.
+            let echoed = store::messages::exists(tx, s.provider, &s.provider_message_id)?;
             let m = store::messages::insert(
                 tx,
                 &store::messages::NewMessage {
@@ -175,6 +178,9 @@ pub async fn send_to_lead(
                     is_ai,
                 },
             )?;
+            if echoed {
+                return Ok((m, None));
+            }
             let a = store::activities::add(
                 tx,
                 tenant_id,
@@ -184,9 +190,11 @@ pub async fn send_to_lead(
                 &json!({"message_id": m.id, "provider": s.provider, "provider_message_id": s.provider_message_id}),
                 actor,
             )?;
-            Ok((m, a))
+            Ok((m, Some(a)))
         })
         .await?;
-    state.events.activity(&activity);
+    if let Some(activity) = &activity {
+        state.events.activity(activity);
+    }
     Ok((message, sent))
 }

@@ -98,6 +98,13 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Message> {
     })
 }
 
+/// Whether a provider's message id is already recorded.
+pub fn exists(conn: &Connection, provider: &str, provider_message_id: &str) -> Result<bool, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM messages WHERE provider = ?1 AND provider_message_id = ?2")?
+        .exists(params![provider, provider_message_id])?)
+}
+
 /// The last `limit` messages of a lead, oldest first (chat history for the AI).
 pub fn recent_for_lead(conn: &Connection, lead_id: i64, limit: i64) -> Result<Vec<Message>, ApiError> {
     let mut v = conn

@@ -139,10 +139,7 @@ async fn record_outbound(
                 return Ok(None);
             }
             // Our own sends come back as fromMe too; the unique key on messages keeps them single.
-            let exists: bool = tx
-                .prepare_cached("SELECT 1 FROM messages WHERE provider = 'baileys' AND provider_message_id = ?1")?
-                .exists([&id])?;
-            if exists {
+            if store::messages::exists(tx, "baileys", &id)? {
                 return Ok(None);
             }
             store::messages::insert(

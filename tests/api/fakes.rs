@@ -18,6 +18,9 @@ pub struct Recorder {
     pub fail_with: Arc<Mutex<Option<u16>>>,
     /// Evolution API connection state (`open` when None).
     pub state: Arc<Mutex<Option<String>>>,
+    /// When set, sendText first echoes the message to this frontdesk as a
+    /// `fromMe` webhook (as the real bridge does), before answering.
+    pub echo_to: Arc<Mutex<Option<String>>>,
 }
 
 impl Recorder {
@@ -92,12 +95,24 @@ pub async fn evolution(apikey: &'static str) -> (String, Recorder) {
             return (StatusCode::UNAUTHORIZED, Json(json!({"error": "bad apikey"})));
         }
         body["_instance"] = Value::String(instance);
-        rec.requests.lock().unwrap().push(body);
+        rec.requests.lock().unwrap().push(body.clone());
         if let Some(s) = rec.failing() {
             return (s, Json(json!({"error": "fake failure"})));
         }
         let n = rec.count();
-        (StatusCode::CREATED, Json(json!({"key": {"id": format!("BAE5{n:08}"), "fromMe": true}})))
+        let id = format!("BAE5{n:08}");
+        let echo = rec.echo_to.lock().unwrap().clone();
+        if let Some(base) = echo {
+            let event = json!({
+                "event": "messages.upsert", "instance": body["_instance"], "apikey": "bridge-secret",
+                "data": {"key": {"remoteJid": format!("{}@s.whatsapp.net", body["number"].as_str().unwrap_or("")),
+                                 "fromMe": true, "id": id},
+                         "message": {"conversation": body["text"]}}
+            });
+            let res = reqwest::Client::new().post(format!("{base}/webhook/baileys")).json(&event).send().await.unwrap();
+            assert_eq!(res.status(), 200, "echo webhook");
+        }
+        (StatusCode::CREATED, Json(json!({"key": {"id": id, "fromMe": true}})))
     }
     assert_eq!(apikey, "bridge-secret");
     let router = Router::new()

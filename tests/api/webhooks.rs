@@ -522,3 +522,19 @@ async fn the_ai_reply_uses_the_prompt_saved_just_before() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(chat_rec.count(), before);
 }
+
+#[tokio::test]
+async fn the_bridge_echoing_our_send_before_we_record_it_leaves_one_message_and_one_activity() {
+    let (bridge, bridge_rec) = fakes::evolution("bridge-secret").await;
+    let (app, admin) = app_with(&[("FRONTDESK_BAILEYS_URL", &bridge)]).await;
+    *bridge_rec.echo_to.lock().unwrap() = Some(app.base.clone());
+    let (_, lead) = admin.post("/api/leads", &json!({"first_name": "E", "phone_e164": "0521231299"})).await;
+    let lead_id = lead["id"].as_i64().unwrap();
+    let (s, body) = admin.post(&format!("/api/leads/{lead_id}/message/whatsapp"), &json!({"text": "echoed"})).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["provider"], "baileys");
+    let outs: Vec<Value> =
+        activities(&admin, lead_id).await.into_iter().filter(|a| a["kind"] == "message_out").collect();
+    assert_eq!(outs.len(), 1, "{outs:?}");
+    assert_eq!(outs[0]["body"], "echoed");
+}
