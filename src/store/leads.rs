@@ -316,6 +316,19 @@ pub struct Contact {
     pub name: Option<String>,
 }
 
+/// The lead for `contact`, by phone, then by WhatsApp id.
+pub fn find_contact(conn: &Connection, tenant_id: i64, contact: &Contact) -> Result<Option<i64>, ApiError> {
+    if let Some(p) = &contact.phone_e164
+        && let Some(id) = find_by_phone(conn, tenant_id, p)?
+    {
+        return Ok(Some(id));
+    }
+    match &contact.whatsapp_id {
+        Some(w) => find_by_whatsapp_id(conn, tenant_id, w),
+        None => Ok(None),
+    }
+}
+
 /// Finds the lead for `contact` (by phone, then WhatsApp id) or creates it
 /// with `source`. Returns (lead id, created). Runs inside the caller's write.
 pub fn upsert_contact(
@@ -324,14 +337,7 @@ pub fn upsert_contact(
     contact: &Contact,
     source: &str,
 ) -> Result<(i64, bool), ApiError> {
-    let found = match &contact.phone_e164 {
-        Some(p) => find_by_phone(conn, tenant_id, p)?,
-        None => None,
-    };
-    let found = match (found, &contact.whatsapp_id) {
-        (None, Some(w)) => find_by_whatsapp_id(conn, tenant_id, w)?,
-        (f, _) => f,
-    };
+    let found = find_contact(conn, tenant_id, contact)?;
     let name = contact.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if let Some(id) = found {
         if let Some(name) = name {

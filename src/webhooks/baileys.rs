@@ -126,15 +126,7 @@ async fn record_outbound(
             let Some(tenant) = store::tenants::by_instance(tx, &instance)? else {
                 return Err(ApiError::not_found("Business for this instance"));
             };
-            let lead_id = match &contact.phone_e164 {
-                Some(p) => store::leads::find_by_phone(tx, tenant.id, p)?,
-                None => None,
-            };
-            let lead_id = match (lead_id, &contact.whatsapp_id) {
-                (None, Some(w)) => store::leads::find_by_whatsapp_id(tx, tenant.id, w)?,
-                (l, _) => l,
-            };
-            let Some(lead_id) = lead_id else { return Ok(None) };
+            let Some(lead_id) = store::leads::find_contact(tx, tenant.id, &contact)? else { return Ok(None) };
             if !store::messages::first_delivery(tx, "baileys", &id, tenant.id)? {
                 return Ok(None);
             }
