@@ -156,22 +156,17 @@ pub struct Claimed {
 /// Claims every due reminder, atomically: two overlapping ticks, or two
 /// processes, can never both get the same row.
 pub fn claim_due(conn: &Connection, now: &str, limit: i64) -> Result<Vec<Claimed>, ApiError> {
-    let ids: Vec<(i64, bool)> = conn
+    // RETURNING gives the rows as claimed (shown as `pending`, like `get`), no second read.
+    Ok(conn
         .prepare_cached(
             "UPDATE lead_reminders SET status = 'claimed', claimed_at = ?1, attempts = attempts + 1
              WHERE id IN (SELECT id FROM lead_reminders WHERE status = 'pending' AND next_attempt_at <= ?1
                           ORDER BY next_attempt_at LIMIT ?2)
-             RETURNING id, fired_at IS NULL",
+             RETURNING id, tenant_id, lead_id, assignee_user_id, created_by, due_at, note, 'pending', attempts,
+                       last_error, fired_at, created_at, fired_at IS NULL",
         )?
-        .query_map(params![now, limit], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut out = Vec::with_capacity(ids.len());
-    for (id, first) in ids {
-        if let Some(reminder) = get(conn, Scope::All, id)? {
-            out.push(Claimed { reminder, first });
-        }
-    }
-    Ok(out)
+        .query_map(params![now, limit], |r| Ok(Claimed { reminder: from_row(r)?, first: r.get(12)? }))?
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
 pub fn mark_fired_at(conn: &Connection, id: i64, now: &str) -> Result<(), ApiError> {

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::{
     check_bridge_secret,
-    twilio::{Lookup, ingest_inbound},
+    ingest::{Lookup, ingest_inbound},
 };
 use crate::{
     domain::PhoneE164,

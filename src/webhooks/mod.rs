@@ -5,6 +5,7 @@
 //! message id through a unique key, and answered 2xx only once committed.
 
 mod baileys;
+mod ingest;
 pub mod signature;
 mod twilio;
 

@@ -9,12 +9,13 @@ use axum::{
 };
 use serde_json::{Value, json};
 
-use super::TwilioForm;
+use super::{
+    TwilioForm,
+    ingest::{Lookup, ingest_inbound},
+};
 use crate::{
-    ai,
     domain::PhoneE164,
     error::ApiError,
-    http::extract::Scope,
     state::AppState,
     store::{self, leads::Contact},
     util::random_token,
@@ -234,89 +235,4 @@ pub async fn whatsapp(State(state): State<AppState>, form: TwilioForm) -> Result
         ingest_inbound(&state, Lookup::WhatsAppNumber(to), "twilio", message_sid, contact, body, Value::Array(media))
             .await?;
     Ok(Json(outcome))
-}
-
-/// How the business of an inbound message is found.
-pub enum Lookup {
-    WhatsAppNumber(String),
-    Instance(String),
-}
-
-/// Upserts the lead, the message and its activity in one transaction,
-/// idempotent on the provider's message id; then events and the AI reply.
-pub async fn ingest_inbound(
-    state: &AppState,
-    lookup: Lookup,
-    provider: &'static str,
-    external_id: String,
-    contact: Contact,
-    body: String,
-    media: Value,
-) -> Result<Value, ApiError> {
-    let result = state
-        .db
-        .write(move |tx| {
-            let tenant = match &lookup {
-                Lookup::WhatsAppNumber(n) => store::tenants::by_whatsapp(tx, n)?,
-                Lookup::Instance(i) => store::tenants::by_instance(tx, i)?,
-            };
-            let Some(tenant) = tenant else { return Err(ApiError::not_found("Business for this number or instance")) };
-            if !store::messages::first_delivery(tx, provider, &external_id, tenant.id)? {
-                return Ok((tenant.id, None));
-            }
-            let (lead_id, created) = store::leads::upsert_contact(tx, tenant.id, &contact, "whatsapp")?;
-            let mut acts = Vec::new();
-            if created {
-                acts.push(store::activities::add(
-                    tx,
-                    tenant.id,
-                    lead_id,
-                    "created",
-                    "",
-                    &json!({"source": "whatsapp"}),
-                    None,
-                )?);
-            }
-            let m = store::messages::insert(
-                tx,
-                &store::messages::NewMessage {
-                    tenant_id: tenant.id,
-                    lead_id,
-                    direction: "in",
-                    provider,
-                    provider_message_id: Some(&external_id),
-                    body: &body,
-                    media: &media,
-                    status: "received",
-                    author_user_id: None,
-                    is_ai: false,
-                },
-            )?;
-            acts.push(store::activities::add(
-                tx,
-                tenant.id,
-                lead_id,
-                "message_in",
-                &body,
-                &json!({"message_id": m.id, "provider": provider, "media": media}),
-                None,
-            )?);
-            let lead = store::leads::get(tx, Scope::Tenant(tenant.id), lead_id)?;
-            Ok((tenant.id, Some((lead_id, created, acts, lead))))
-        })
-        .await?;
-    let (tenant_id, fresh) = result;
-    let Some((lead_id, created, acts, lead)) = fresh else {
-        return Ok(json!({"ok": true, "duplicate": true}));
-    };
-    state.events.publish(
-        tenant_id,
-        if created { "lead.created" } else { "lead.updated" },
-        json!({"lead_id": lead_id, "lead": lead}),
-    );
-    for a in acts {
-        state.events.activity(&a);
-    }
-    ai::spawn_whatsapp_reply(state, tenant_id, lead_id);
-    Ok(json!({"ok": true, "lead_id": lead_id}))
 }

@@ -11,8 +11,7 @@ use crate::{helpers::*, leads::create_lead};
 async fn events_reach_their_business_and_nothing_of_another() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let b = create_business(&admin, "Bakery", "owner@b.io", "+972501111111").await;
-    let _ = b;
+    create_business(&admin, "Bakery", "owner@b.io", "+972501111111").await;
     let owner_b = app.login("owner@b.io", "owner-password-1").await;
     let mut home = sse(&admin, "/api/events").await;
     let mut other = sse(&owner_b, "/api/events").await;

@@ -92,8 +92,7 @@ async fn leads_are_scoped_to_the_business_and_the_admin_sees_all() {
     let c = create_business(&admin, "Cafe", "owner@c.io", "+972502222222").await;
     let owner_b = app.login("owner@b.io", "owner-password-1").await;
     let owner_c = app.login("owner@c.io", "owner-password-1").await;
-    let agent_b_id = add_user(&owner_b, "agent@b.io", "agent").await;
-    let _ = agent_b_id;
+    add_user(&owner_b, "agent@b.io", "agent").await;
     let agent_b = app.login("agent@b.io", "user-password-1").await;
     let lb = create_lead(&owner_b, "B-lead", "0531111111").await;
     let lc = create_lead(&owner_c, "C-lead", "0531111111").await; // same phone, other business: fine
