@@ -88,7 +88,11 @@ pub fn build_router(state: AppState) -> Router {
                 .unwrap_or(tower_sessions::cookie::time::Duration::hours(8)),
         ));
 
-    let mut router = Router::new()
+    let mut router = Router::new();
+    if config.settings.test_faults {
+        router = router.merge(http::faults::router());
+    }
+    let mut router = router
         .merge(http::health::router())
         .merge(http::auth::router())
         .merge(http::admin::router())
@@ -106,7 +110,8 @@ pub fn build_router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), csrf::layer))
         .layer(sessions)
         .layer(DefaultBodyLimit::max(config.settings.body_limit_kb * 1024))
-        .layer(middleware::from_fn(json_errors));
+        .layer(middleware::from_fn(json_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), http::client_ip::layer));
     for (name, value) in [
         (
             header::CONTENT_SECURITY_POLICY,
@@ -134,7 +139,8 @@ pub fn build_router(state: AppState) -> Router {
                     tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
                 }))
                 .layer(PropagateRequestIdLayer::new(request_id))
-                .layer(CatchPanicLayer::custom(|_| ApiError::internal("handler panicked").into_response()))
+                .layer(middleware::from_fn(server_errors))
+                .layer(CatchPanicLayer::custom(|_| ApiError::internal("a request handler panicked").into_response()))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     Duration::from_secs(config.settings.request_timeout_secs.max(1)),
@@ -182,6 +188,36 @@ async fn json_errors(req: Request, next: Next) -> Response {
         }
     }
     out
+}
+
+/// Every 5xx answer carries the request id in its body (the header has it
+/// too), so the id a user reports finds the log lines; and the failure is
+/// logged here, inside the request's span. Runs outside `CatchPanicLayer`,
+/// so a panicking handler's 500 gets its id as well.
+async fn server_errors(req: Request, next: Next) -> Response {
+    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let res = next.run(req).await;
+    if !res.status().is_server_error() {
+        return res;
+    }
+    tracing::error!(status = res.status().as_u16(), "request failed");
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    let Some(id) = id.filter(|_| is_json) else { return res };
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return ApiError::internal("could not read an error body").into_response();
+    };
+    let mut value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_else(|_| serde_json::json!({}));
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("request_id".into(), id.into());
+    }
+    let out = serde_json::to_vec(&value).unwrap_or_else(|_| bytes.to_vec());
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(out))
 }
 
 /// Writes an audit row for every successful write made while impersonating,
@@ -240,7 +276,7 @@ async fn shutdown_signal() {
 
 /// Opens the data file, bootstraps, listens, and serves until a signal.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let db = Db::open(&config.settings.data).map_err(|e| Refusal(e.to_string()))?;
+    let db = Db::open_with(&config.settings.data, config.settings.durability).map_err(|e| Refusal(e.to_string()))?;
     if let Some(note) = crate::bootstrap::first_start(&db, &config.settings)? {
         println!("{note}");
     }

@@ -14,7 +14,7 @@ use crate::{
 };
 
 fn open(settings: &Settings) -> anyhow::Result<Db> {
-    Ok(Db::open(&settings.data)?)
+    Ok(Db::open_with(&settings.data, settings.durability)?)
 }
 
 pub fn user(settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {

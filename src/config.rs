@@ -163,6 +163,15 @@ pub struct Settings {
     /// Requests running longer than this many seconds are cut off (408).
     #[arg(long, env = "FRONTDESK_REQUEST_TIMEOUT_SECS", default_value_t = 30, global = true)]
     pub request_timeout_secs: u64,
+    /// full: an answered write survives power loss (one fsync per group commit); normal: a process crash only.
+    #[arg(long, env = "FRONTDESK_DURABILITY", value_enum, default_value = "full", global = true)]
+    pub durability: crate::db::Durability,
+    /// Comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none).
+    #[arg(long, env = "FRONTDESK_TRUSTED_PROXIES", default_value = "", global = true)]
+    pub trusted_proxies: String,
+    /// Test builds only: serve /api/_test/* routes that panic on purpose. Never set this in production.
+    #[arg(long, env = "FRONTDESK_TEST_FAULTS", default_value_t = false, hide = true, global = true)]
+    pub test_faults: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -191,12 +200,29 @@ pub struct Config {
     pub session_idle: Duration,
     pub session_max: Duration,
     pub impersonation_limit: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// A start-up refusal: printed as-is, and the process exits non-zero.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct Refusal(pub String);
+
+/// `10.0.0.1, 192.168.0.0/16, ::1` -> networks (a bare address is a /32 or /128).
+fn parse_proxies(list: &str) -> Result<Vec<ipnet::IpNet>, Refusal> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>().or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from)).map_err(|_| {
+                Refusal(format!(
+                    "FRONTDESK_TRUSTED_PROXIES: `{s}` is not an IP address or CIDR range (e.g. 10.0.0.1 or 10.0.0.0/8)."
+                ))
+            })
+        })
+        .collect()
+}
 
 impl Config {
     pub fn from_settings(settings: Settings) -> Result<Self, Refusal> {
@@ -214,7 +240,9 @@ impl Config {
             )));
         }
         let public_origin = settings.public_url.origin().ascii_serialization();
+        let trusted_proxies = parse_proxies(&settings.trusted_proxies)?;
         Ok(Config {
+            trusted_proxies,
             secure_cookies,
             public_origin,
             session_idle: Duration::from_secs(settings.session_idle_secs.max(1)),

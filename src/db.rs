@@ -9,6 +9,12 @@
 //! others; a failed commit fails them all. So "Ok means committed" holds while
 //! one fsync/FTS flush serves many requests. SQLite allows one writer anyway;
 //! `busy_timeout` still covers other processes (`frontdesk backup`, the CLI).
+//!
+//! Some errors (I/O, disk full, a statement that ends the transaction) make
+//! SQLite roll the whole group back on its own. The writer notices (the
+//! connection is back in autocommit mode), answers every job already run with
+//! an error, and runs the jobs not yet started in a fresh transaction, so a
+//! job is never committed while its caller is told it failed.
 
 use std::{
     panic::AssertUnwindSafe,
@@ -33,6 +39,24 @@ pub struct Db {
     pool: Pool,
     write_lock: Arc<Mutex<()>>,
     writer: mpsc::Sender<WriteJob>,
+}
+
+/// How much an answered write survives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Durability {
+    /// Power loss: `synchronous=FULL`, one fsync per group commit.
+    Full,
+    /// A process crash only: `synchronous=NORMAL`.
+    Normal,
+}
+
+impl Durability {
+    fn pragma(self) -> &'static str {
+        match self {
+            Durability::Full => "FULL",
+            Durability::Normal => "NORMAL",
+        }
+    }
 }
 
 /// Called with the commit's outcome once the group is committed (or not).
@@ -88,12 +112,12 @@ pub enum OpenError {
     Pool(#[from] r2d2::Error),
 }
 
-fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
+fn init_connection(conn: &mut Connection, durability: Durability) -> rusqlite::Result<()> {
     // busy_timeout first: switching to WAL on a fresh file can itself meet a lock.
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "synchronous", durability.pragma())?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     // Reads of the first 48 MiB go through a shared memory map (the OS page
     // cache serves every pooled connection). Mapped pages count as resident
@@ -103,8 +127,13 @@ fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
 }
 
 impl Db {
-    /// Opens (creating if needed) the data file, migrates it, and builds the pool.
+    /// Opens (creating if needed) the data file at full durability.
     pub fn open(path: &Path) -> Result<Db, OpenError> {
+        Db::open_with(path, Durability::Full)
+    }
+
+    /// Opens (creating if needed) the data file, migrates it, and builds the pool.
+    pub fn open_with(path: &Path, durability: Durability) -> Result<Db, OpenError> {
         let shown = path.display().to_string();
         let mut conn = Connection::open_with_flags(
             path,
@@ -112,11 +141,12 @@ impl Db {
         )
         .map_err(|source| OpenError::Unwritable { path: shown.clone(), source })?;
         // Opening is lazy; make SQLite touch the file so an unwritable path fails here.
-        init_connection(&mut conn).map_err(|source| OpenError::Unwritable { path: shown.clone(), source })?;
+        init_connection(&mut conn, durability)
+            .map_err(|source| OpenError::Unwritable { path: shown.clone(), source })?;
         migrate(&mut conn, &shown)?;
         drop(conn);
 
-        let manager = SqliteConnectionManager::file(path).with_init(init_connection);
+        let manager = SqliteConnectionManager::file(path).with_init(move |c| init_connection(c, durability));
         let pool = r2d2::Pool::builder()
             .max_size(8)
             .min_idle(Some(1))
@@ -195,12 +225,18 @@ impl Db {
         self.pool.get().map_err(ApiError::internal)
     }
 
-    /// `/readyz`: the database answers and its schema is the one this build expects.
-    pub async fn is_ready(&self) -> bool {
-        self.read(|c| Ok(c.pragma_query_value(None, "user_version", |r| r.get::<_, u32>(0))?))
+    /// `/readyz`: the database answers, its schema is the one this build
+    /// expects, and the writer can begin and commit a transaction within
+    /// `within` (a stuck or failing writer makes the server unready).
+    pub async fn is_ready(&self, within: Duration) -> bool {
+        let schema_ok = self
+            .read(|c| Ok(c.pragma_query_value(None, "user_version", |r| r.get::<_, u32>(0))?))
             .await
             .map(|v| v == latest_version())
-            .unwrap_or(false)
+            .unwrap_or(false);
+        // An empty job still goes through BEGIN IMMEDIATE and COMMIT (no fsync: nothing changed).
+        let writer_ok = matches!(tokio::time::timeout(within, self.write(|_| Ok(()))).await, Ok(Ok(())));
+        schema_ok && writer_ok
     }
 
     /// Folds the WAL back into the main file (at shutdown).
@@ -226,51 +262,107 @@ impl Db {
 }
 
 /// The writer thread: one group transaction per batch of queued writes.
+/// A panic anywhere in a batch (jobs already catch their own) drops that
+/// batch's transaction, which rolls it back, and the loop goes on.
 fn writer_loop(
     mut conn: r2d2::PooledConnection<SqliteConnectionManager>,
     queue: mpsc::Receiver<WriteJob>,
     lock: Arc<Mutex<()>>,
 ) {
-    while let Ok(first) = queue.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_GROUP {
+    let mut pending: std::collections::VecDeque<WriteJob> = std::collections::VecDeque::new();
+    loop {
+        if pending.is_empty() {
+            match queue.recv() {
+                Ok(job) => pending.push_back(job),
+                Err(_) => return,
+            }
+        }
+        while pending.len() < MAX_GROUP {
             match queue.try_recv() {
-                Ok(job) => batch.push(job),
+                Ok(job) => pending.push_back(job),
                 Err(_) => break,
             }
         }
-        let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
-            Ok(tx) => tx,
-            Err(e) => {
-                tracing::error!(error = %e, "could not begin a write transaction");
-                for job in batch {
-                    // Never run: answer each caller with the error.
-                    drop(job);
+        let batch: Vec<WriteJob> = pending.drain(..pending.len().min(MAX_GROUP)).collect();
+        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run_group(&mut conn, &lock, batch)));
+        match outcome {
+            Ok(unrun) => {
+                // Jobs never started because SQLite rolled the group back: first in the next group.
+                for job in unrun.into_iter().rev() {
+                    pending.push_front(job);
                 }
-                continue;
             }
-        };
-        let mut completions = Vec::with_capacity(batch.len());
-        for job in batch {
-            if let Err(e) = tx.execute_batch("SAVEPOINT w") {
-                tracing::error!(error = %e, "savepoint failed");
-            }
-            let (ok, completion) = job(&tx);
-            let end = if ok { "RELEASE w" } else { "ROLLBACK TO w; RELEASE w" };
-            if let Err(e) = tx.execute_batch(end) {
-                tracing::error!(error = %e, "savepoint release failed");
-            }
-            completions.push(completion);
-        }
-        let commit = tx.commit().map_err(|e| e.to_string());
-        if let Err(e) = &commit {
-            tracing::error!(error = %e, "group commit failed");
-        }
-        for c in completions {
-            c(commit.clone());
+            Err(_) => tracing::error!("the database writer recovered from a panic; that group was rolled back"),
         }
     }
+}
+
+/// Runs one group transaction; returns the jobs it did not start.
+fn run_group(
+    conn: &mut r2d2::PooledConnection<SqliteConnectionManager>,
+    lock: &Mutex<()>,
+    batch: Vec<WriteJob>,
+) -> Vec<WriteJob> {
+    let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+    let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(e) => {
+            tracing::error!(error = %e, "could not begin a write transaction");
+            // Never run: dropping each job answers its caller with an error.
+            return Vec::new();
+        }
+    };
+    let mut completions = Vec::with_capacity(batch.len());
+    let mut jobs = batch.into_iter();
+    let mut rolled_back = false;
+    for job in jobs.by_ref() {
+        if let Err(e) = tx.execute_batch("SAVEPOINT w") {
+            tracing::error!(error = %e, "savepoint failed");
+            rolled_back = tx.is_autocommit();
+            drop(job);
+            if rolled_back {
+                break;
+            }
+            continue;
+        }
+        let (ok, completion) = job(&tx);
+        completions.push(completion);
+        // SQLite may have rolled the whole transaction back (I/O error, disk
+        // full, a job that ended it): nothing of this group will commit.
+        if tx.is_autocommit() {
+            rolled_back = true;
+            break;
+        }
+        let end = if ok { "RELEASE w" } else { "ROLLBACK TO w; RELEASE w" };
+        if let Err(e) = tx.execute_batch(end) {
+            tracing::error!(error = %e, "savepoint release failed");
+            if tx.is_autocommit() {
+                rolled_back = true;
+                break;
+            }
+        }
+    }
+    let unrun: Vec<WriteJob> = jobs.collect();
+    let commit = if rolled_back {
+        // Autocommit mode: there is nothing left to commit (dropping `tx` rolls back nothing).
+        drop(tx);
+        tracing::error!(
+            jobs = completions.len(),
+            "SQLite rolled back a whole write group; its writes are answered with errors"
+        );
+        Err("the transaction was rolled back by the database".to_string())
+    } else {
+        tx.commit().map_err(|e| e.to_string())
+    };
+    if let Err(e) = &commit
+        && !rolled_back
+    {
+        tracing::error!(error = %e, "group commit failed");
+    }
+    for c in completions {
+        c(commit.clone());
+    }
+    unrun
 }
 
 fn migrate(conn: &mut Connection, path: &str) -> Result<(), OpenError> {

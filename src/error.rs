@@ -120,6 +120,12 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<crate::domain::Invalid> for ApiError {
+    fn from(e: crate::domain::Invalid) -> Self {
+        ApiError::invalid(&e.field, e.message, e.hint)
+    }
+}
+
 /// SQLite errors are internal unless the caller maps a constraint first
 /// (see [`constraint`]); their text never reaches the client.
 impl From<rusqlite::Error> for ApiError {

@@ -2,7 +2,10 @@
 //! run on the blocking pool behind a semaphore so a login flood queues here
 //! instead of starving every other request of CPU.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{
+    Arc, OnceLock,
+    atomic::{AtomicUsize, Ordering},
+};
 
 use argon2::{
     Algorithm, Argon2, Params, Version,
@@ -15,6 +18,31 @@ use crate::error::ApiError;
 #[derive(Clone)]
 pub struct Passwords {
     permits: Arc<Semaphore>,
+    load: Arc<Load>,
+}
+
+/// How many hashes run now, and the most that ever ran at once.
+#[derive(Default)]
+struct Load {
+    running: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+/// Counts one running hash for as long as it lives.
+struct Running(Arc<Load>);
+
+impl Running {
+    fn start(load: &Arc<Load>) -> Running {
+        let now = load.running.fetch_add(1, Ordering::SeqCst) + 1;
+        load.peak.fetch_max(now, Ordering::SeqCst);
+        Running(load.clone())
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.running.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 fn argon2() -> Argon2<'static> {
@@ -44,7 +72,12 @@ impl Passwords {
     pub fn new() -> Self {
         // One hash at a time per core: each takes ~19 MiB and a core for tens of ms.
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        Passwords { permits: Arc::new(Semaphore::new(cores)) }
+        Passwords { permits: Arc::new(Semaphore::new(cores)), load: Arc::default() }
+    }
+
+    /// (running now, most ever at once): for the fault-test routes.
+    pub fn load(&self) -> (usize, usize) {
+        (self.load.running.load(Ordering::SeqCst), self.load.peak.load(Ordering::SeqCst))
     }
 
     /// Computes the dummy hash ahead of the first login.
@@ -54,26 +87,44 @@ impl Passwords {
         });
     }
 
+    /// The permit moves into the blocking task: a client that disconnects
+    /// drops this future, but the hash it started keeps its permit until it
+    /// ends, so abandoned logins cannot run more hashes than there are cores.
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
-        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
-        tokio::task::spawn_blocking(move || hash_blocking(&password)).await.map_err(ApiError::internal)?
+        let permit = self.permits.clone().acquire_owned().await.map_err(ApiError::internal)?;
+        let load = self.load.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let _running = Running::start(&load);
+            hash_blocking(&password)
+        })
+        .await
+        .map_err(ApiError::internal)?
     }
 
     /// Verifies `password` against `hash`, or against a dummy hash when the
     /// account does not exist (same work, same answer time).
     pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, ApiError> {
-        let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
-        tokio::task::spawn_blocking(move || match hash {
-            Some(h) => verify_blocking(&password, &h),
-            None => {
-                verify_blocking(&password, dummy_hash());
-                false
+        let permit = self.permits.clone().acquire_owned().await.map_err(ApiError::internal)?;
+        let load = self.load.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let _running = Running::start(&load);
+            match hash {
+                Some(h) => verify_blocking(&password, &h),
+                None => {
+                    verify_blocking(&password, dummy_hash());
+                    false
+                }
             }
         })
         .await
         .map_err(ApiError::internal)
     }
 }
+
+/// Longest password accepted at login (longer ones cannot have been set).
+pub const LOGIN_PASSWORD_MAX: usize = 1024;
 
 impl Default for Passwords {
     fn default() -> Self {

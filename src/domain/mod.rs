@@ -2,11 +2,27 @@
 //! E.164 phone numbers, timestamps.
 
 pub mod phone;
+pub mod text;
 pub mod time;
 
 pub use phone::PhoneE164;
 
 use serde::{Deserialize, Serialize};
+
+/// A value from a request that does not parse: which field, what is wrong,
+/// and what to send instead. Becomes a 400 `invalid_input` naming the field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub field: String,
+    pub message: String,
+    pub hint: String,
+}
+
+impl Invalid {
+    pub fn new(field: &str, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Invalid { field: field.to_string(), message: message.into(), hint: hint.into() }
+    }
+}
 
 /// A user's role. Guards read only this; impersonation never changes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

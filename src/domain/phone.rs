@@ -17,6 +17,9 @@ impl PhoneE164 {
         if trimmed.is_empty() {
             return Err("the phone number is empty".into());
         }
+        if trimmed.len() > super::text::PHONE_INPUT_MAX {
+            return Err(format!("a phone number has at most {} characters", super::text::PHONE_INPUT_MAX));
+        }
         if !trimmed.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
             return Err(format!("`{trimmed}` is not a phone number"));
         }

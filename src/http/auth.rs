@@ -16,8 +16,9 @@ use super::{
     session::TypedSession,
 };
 use crate::{
+    domain::text::{self, EMAIL_MAX},
     error::{ApiError, ApiResult},
-    password::check_policy,
+    password::{LOGIN_PASSWORD_MAX, check_policy},
     state::AppState,
     store::{self, tenants::Tenant, users::User},
 };
@@ -77,10 +78,18 @@ async fn login(
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<Response> {
     let ip = ip.unwrap_or_default();
-    if let Some(wait) = state.throttle.check(&body.email, &ip) {
+    // Bounded before anything keeps it (throttle map, audit log).
+    let email = text::check("email", &body.email, EMAIL_MAX, false)?;
+    if body.password.len() > LOGIN_PASSWORD_MAX {
+        return Err(ApiError::invalid(
+            "password",
+            "The password is too long.",
+            "Passwords have at most 256 characters.",
+        ));
+    }
+    if let Some(wait) = state.throttle.check(&email, &ip) {
         return Err(ApiError::too_many(wait));
     }
-    let email = body.email.trim().to_string();
     let found = {
         let email = email.clone();
         state.db.read(move |c| store::users::find_for_login(c, &email)).await?
@@ -112,7 +121,7 @@ async fn login(
             return Err(invalid_credentials());
         }
     };
-    state.throttle.success(&email, &ip);
+    state.throttle.success(&email);
     let token = session.login(user.id).await?;
     let (uid, tid) = (user.id, user.tenant_id);
     state
@@ -179,9 +188,18 @@ async fn change_password(
     ApiJson(body): ApiJson<PasswordBody>,
 ) -> ApiResult<StatusCode> {
     check_policy("new_password", &body.new_password)?;
+    if body.current_password.len() > LOGIN_PASSWORD_MAX {
+        return Err(ApiError::invalid("current_password", "The password is too long.", "Type your current password."));
+    }
     let uid = auth.user.id;
+    // Guessing the current password here is throttled like a login.
+    let (email, ip) = (auth.user.email.clone(), auth.ip.clone().unwrap_or_default());
+    if let Some(wait) = state.throttle.check(&email, &ip) {
+        return Err(ApiError::too_many(wait));
+    }
     let current = state.db.read(move |c| store::users::password_hash(c, uid)).await?;
     if !state.passwords.verify(body.current_password, current).await? {
+        state.throttle.failure(&email, &ip);
         return Err(ApiError::invalid(
             "current_password",
             "The current password is wrong.",

@@ -2,16 +2,17 @@
 //! effective tenant is computed (DESIGN.md section 6); guards build on it.
 //! Handlers never look at session fields themselves.
 
-use std::net::SocketAddr;
-
 use axum::{
-    extract::{ConnectInfo, FromRequest, FromRequestParts, Request},
+    extract::{FromRequest, FromRequestParts, Request},
     http::request::Parts,
 };
 use serde::de::DeserializeOwned;
 use tower_sessions::Session;
 
-use super::session::{Impersonation, TypedSession};
+use super::{
+    client_ip::ClientAddr,
+    session::{Impersonation, TypedSession},
+};
 use crate::{
     domain::{Role, time::unix_now},
     error::ApiError,
@@ -83,16 +84,18 @@ impl Auth {
     }
 }
 
+/// The client address resolved by [`super::client_ip::layer`] (the TCP peer
+/// when no trusted proxy is in front).
 pub fn client_ip(parts: &Parts) -> Option<String> {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip().to_string())
+    parts.extensions.get::<ClientAddr>().map(|c| c.0.to_string())
 }
 
 /// [`client_ip`] for middleware holding the whole request.
 pub fn client_ip_of(req: &Request) -> Option<String> {
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip().to_string())
+    req.extensions().get::<ClientAddr>().map(|c| c.0.to_string())
 }
 
-/// The client's address (the TCP peer; frontdesk does not trust forwarding headers).
+/// The client's address (see [`super::client_ip`]).
 pub struct ClientIp(pub Option<String>);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
@@ -230,6 +233,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let axum::extract::Query(v) = axum::extract::Query::<T>::from_request_parts(parts, state).await?;
         Ok(ApiQuery(v))
+    }
+}
+
+/// `?page=&page_size=` of a list endpoint.
+#[derive(serde::Deserialize, Default)]
+pub struct PageQuery {
+    pub page: Option<i64>,
+    pub page_size: Option<i64>,
+}
+
+impl PageQuery {
+    pub fn request(&self, default_size: i64) -> store::PageRequest {
+        store::PageRequest::new(self.page, self.page_size, default_size)
     }
 }
 

@@ -17,16 +17,17 @@ async fn ok() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
-/// 200 when the database answers and its schema is the one this build expects.
+/// 200 when the database answers, its schema is the one this build expects,
+/// and the writer commits within two seconds.
 async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    if state.db.is_ready().await {
+    if state.db.is_ready(std::time::Duration::from_secs(2)).await {
         (StatusCode::OK, Json(json!({"status": "ok"})))
     } else {
         (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(json!({
                 "error": "not_ready",
-                "message": "The database is not answering or its schema is not current.",
+                "message": "The database is not answering, cannot commit, or its schema is not current.",
                 "hint": "Check the server log and the data file.",
             })),
         )

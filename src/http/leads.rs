@@ -12,9 +12,12 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, ManagerAuth, Scope};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, ManagerAuth, PageQuery, Scope};
 use crate::{
-    domain::{LeadSource, LeadStatus, PhoneE164},
+    domain::{
+        LeadSource, LeadStatus, PhoneE164,
+        text::{self, NAME_MAX, NOTE_MAX, SEARCH_MAX},
+    },
     error::{ApiError, ApiResult},
     state::AppState,
     store::{
@@ -66,8 +69,9 @@ async fn list(
     auth: Auth,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Page<Lead>>> {
+    let search = q.q.as_deref().map(|s| text::check("q", s, SEARCH_MAX, false)).transpose()?;
     let filter = LeadFilter {
-        q: q.q.filter(|s| !s.trim().is_empty()),
+        q: search.filter(|s| !s.is_empty()),
         status: q
             .status
             .filter(|s| !s.is_empty())
@@ -100,28 +104,11 @@ struct CreateBody {
 }
 
 fn check_name(field: &str, s: &str, required: bool) -> Result<String, ApiError> {
-    let s = s.trim();
-    if required && s.is_empty() {
-        return Err(ApiError::invalid(field, format!("`{field}` is required."), "Type the person's first name."));
-    }
-    if s.chars().count() > 100 {
-        return Err(ApiError::invalid(field, format!("`{field}` is longer than 100 characters."), "Shorten it."));
-    }
-    Ok(s.to_string())
+    Ok(if required { text::required(field, s, NAME_MAX, false)? } else { text::check(field, s, NAME_MAX, false)? })
 }
 
 fn check_email(s: Option<&str>) -> Result<Option<String>, ApiError> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(e) if e.len() <= 254 && e.split_once('@').is_some_and(|(a, b)| !a.is_empty() && b.contains('.')) => {
-            Ok(Some(e.to_string()))
-        }
-        Some(e) => Err(ApiError::invalid(
-            "email",
-            format!("`{e}` is not an email address."),
-            "Use name@example.com, or leave it empty.",
-        )),
-    }
+    Ok(text::email("email", s)?)
 }
 
 fn phone(tenant_region: &str, s: &str) -> Result<String, ApiError> {
@@ -158,13 +145,18 @@ async fn create(
     let email = check_email(body.email.as_deref())?;
     let source = parse_source("source", body.source.as_deref().unwrap_or("manual"))?;
     let status = parse_status("status", body.status.as_deref().unwrap_or("new"))?;
+    let notes = text::check("notes", &body.notes, NOTE_MAX, true)?;
+    // Parsing happens here, in the request, never inside the single writer.
+    let region = state
+        .db
+        .read(move |c| store::tenants::region(c, tenant_id))
+        .await?
+        .ok_or_else(|| ApiError::invalid("tenant_id", "No such business.", "Name an existing business id."))?;
+    let phone = phone(&region, &body.phone_e164)?;
     let actor = auth.actor();
     let (lead, activity) = state
         .db
         .write(move |tx| {
-            let tenant = store::tenants::get(tx, tenant_id)?
-                .ok_or_else(|| ApiError::invalid("tenant_id", "No such business.", "Name an existing business id."))?;
-            let phone = phone(&tenant.default_region, &body.phone_e164)?;
             let id = store::leads::insert(
                 tx,
                 &NewLead {
@@ -176,7 +168,7 @@ async fn create(
                     email: email.as_deref(),
                     source: source.as_str(),
                     status: status.as_str(),
-                    notes: body.notes.trim(),
+                    notes: &notes,
                     created_by: Some(actor.user_id),
                 },
             )?;
@@ -265,7 +257,7 @@ async fn patch(
             .as_deref()
             .map(|s| parse_status("status", s).map(|v| v.as_str().to_string()))
             .transpose()?,
-        notes: body.notes.map(|n| n.trim().to_string()),
+        notes: body.notes.as_deref().map(|n| text::check("notes", n, NOTE_MAX, true)).transpose()?,
     };
     let mut changed: Vec<&str> = Vec::new();
     for (name, set) in [
@@ -366,7 +358,7 @@ async fn set_status(
     let lead = load(&state, &auth, id).await?;
     let actor = auth.actor();
     let (tenant_id, old) = (lead.tenant_id, lead.status.clone());
-    let note = body.note.unwrap_or_default().trim().to_string();
+    let note = text::check("note", body.note.as_deref().unwrap_or_default(), NOTE_MAX, true)?;
     let (lead, act) = state
         .db
         .write(move |tx| {
@@ -390,10 +382,15 @@ async fn set_status(
     Ok(Json(lead))
 }
 
-async fn activities(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Value>> {
+async fn activities(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Page<Activity>>> {
     load(&state, &auth, id).await?;
-    let items = state.db.read(move |c| store::activities::list_for_lead(c, id, 500)).await?;
-    Ok(Json(json!({ "items": items })))
+    let page = q.request(100);
+    Ok(Json(state.db.read(move |c| store::activities::list_for_lead(c, id, page)).await?))
 }
 
 #[derive(Deserialize)]
@@ -408,10 +405,7 @@ async fn add_note(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<NoteBody>,
 ) -> ApiResult<(StatusCode, Json<Activity>)> {
-    let text = body.body.trim().to_string();
-    if text.is_empty() || text.chars().count() > 10_000 {
-        return Err(ApiError::invalid("body", "A note needs 1 to 10,000 characters.", "Type the note."));
-    }
+    let text = text::required("body", &body.body, NOTE_MAX, true)?;
     let lead = load(&state, &auth, id).await?;
     let actor = auth.actor();
     let tenant_id = lead.tenant_id;

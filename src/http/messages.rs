@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 
 use super::extract::{ApiJson, ApiPath, Auth};
 use crate::{
-    error::{ApiError, ApiResult},
+    domain::text::{self, MESSAGE_MAX},
+    error::ApiResult,
     messaging,
     state::AppState,
 };
@@ -27,10 +28,7 @@ async fn send(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<SendBody>,
 ) -> ApiResult<Json<Value>> {
-    let text = body.text.trim().to_string();
-    if text.is_empty() || text.chars().count() > 4096 {
-        return Err(ApiError::invalid("text", "A WhatsApp message needs 1 to 4,096 characters.", "Type the message."));
-    }
+    let text = text::required("text", &body.text, MESSAGE_MAX, true)?;
     let lead = super::leads::load(&state, &auth, id).await?;
     let (message, sent) = messaging::send_to_lead(&state, &lead, &text, Some(auth.actor()), false).await?;
     Ok(Json(json!({

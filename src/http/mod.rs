@@ -4,9 +4,11 @@
 pub mod admin;
 pub mod auth;
 pub mod business;
+pub mod client_ip;
 pub mod csrf;
 pub mod events;
 pub mod extract;
+pub mod faults;
 pub mod health;
 pub mod leads;
 pub mod messages;

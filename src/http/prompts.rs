@@ -6,11 +6,15 @@
 use axum::{Json, Router, extract::State, routing::get};
 use serde_json::{Value, json};
 
-use super::extract::{AdminAuth, ApiJson, ApiPath, Auth, ManagerAuth};
+use super::extract::{AdminAuth, ApiJson, ApiPath, ApiQuery, Auth, ManagerAuth, PageQuery};
 use crate::{
+    domain::text::{self, PROMPT_MAX},
     error::{ApiError, ApiResult},
     state::AppState,
-    store::{self, prompts::Prompts},
+    store::{
+        self, Page,
+        prompts::{Prompts, Revision},
+    },
 };
 
 pub fn router() -> Router<AppState> {
@@ -45,11 +49,8 @@ pub fn parse_body(body: &Value) -> Result<(String, String), ApiError> {
     let field = |name: &str| -> Result<String, ApiError> {
         match obj.get(name) {
             Some(Value::String(s)) => {
-                if s.len() > 100_000 {
-                    Err(ApiError::invalid(name, format!("`{name}` is longer than 100,000 characters."), HINT))
-                } else {
-                    Ok(s.clone())
-                }
+                text::validate(name, s, PROMPT_MAX, true)?;
+                Ok(s.clone())
             }
             Some(_) => Err(ApiError::invalid(name, format!("`{name}` must be a string."), HINT)),
             None => {
@@ -99,10 +100,14 @@ async fn put_current(
     save(&state, &auth, auth.tenant_id(), &body).await
 }
 
-async fn history_current(State(state): State<AppState>, ManagerAuth(auth): ManagerAuth) -> ApiResult<Json<Value>> {
+async fn history_current(
+    State(state): State<AppState>,
+    ManagerAuth(auth): ManagerAuth,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Page<Revision>>> {
     let tenant_id = auth.tenant_id();
-    let items = state.db.read(move |c| store::prompts::history(c, tenant_id, 200)).await?;
-    Ok(Json(json!({ "items": items })))
+    let page = q.request(50);
+    Ok(Json(state.db.read(move |c| store::prompts::history(c, tenant_id, page)).await?))
 }
 
 async fn get_any(

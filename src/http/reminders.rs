@@ -11,12 +11,15 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, Scope};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, PageQuery, Scope};
 use crate::{
-    domain::time::{format, parse_rfc3339},
+    domain::{
+        text::{self, NOTE_MAX},
+        time::{format, parse_field},
+    },
     error::{ApiError, ApiResult},
     state::AppState,
-    store::{self, reminders::Reminder},
+    store::{self, Page, reminders::Reminder},
 };
 
 pub fn router() -> Router<AppState> {
@@ -28,19 +31,22 @@ pub fn router() -> Router<AppState> {
 
 /// A future instant from a request, in the stored format.
 fn future_time(s: &str) -> Result<String, ApiError> {
-    let t = parse_rfc3339(s).ok_or_else(|| {
-        ApiError::invalid("due_at", format!("`{s}` is not an RFC 3339 time."), "Send e.g. 2026-12-01T09:30:00+02:00.")
-    })?;
+    let t = parse_field("due_at", s)?;
     if t <= OffsetDateTime::now_utc() {
         return Err(ApiError::invalid("due_at", "The reminder time is in the past.", "Pick a time in the future."));
     }
     Ok(format(t))
 }
 
-async fn list_for_lead(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Value>> {
+async fn list_for_lead(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Page<Reminder>>> {
     super::leads::load(&state, &auth, id).await?;
-    let items = state.db.read(move |c| store::reminders::list_for_lead(c, id)).await?;
-    Ok(Json(json!({ "items": items })))
+    let page = q.request(100);
+    Ok(Json(state.db.read(move |c| store::reminders::list_for_lead(c, id, page)).await?))
 }
 
 #[derive(Deserialize)]
@@ -59,10 +65,7 @@ async fn create(
     ApiJson(body): ApiJson<CreateBody>,
 ) -> ApiResult<(StatusCode, Json<Reminder>)> {
     let due = future_time(&body.due_at)?;
-    let note = body.note.trim().to_string();
-    if note.chars().count() > 2000 {
-        return Err(ApiError::invalid("note", "The note is longer than 2,000 characters.", "Shorten it."));
-    }
+    let note = text::check("note", &body.note, NOTE_MAX, true)?;
     let lead = super::leads::load(&state, &auth, lead_id).await?;
     let tenant_id = lead.tenant_id;
     let actor = auth.actor();
@@ -114,13 +117,7 @@ async fn mine(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<M
         ));
     }
     let due_before = match q.due_before.filter(|s| !s.is_empty()) {
-        Some(s) => Some(format(parse_rfc3339(&s).ok_or_else(|| {
-            ApiError::invalid(
-                "due_before",
-                format!("`{s}` is not an RFC 3339 time."),
-                "Send e.g. 2026-12-01T09:30:00Z.",
-            )
-        })?)),
+        Some(s) => Some(format(parse_field("due_before", &s)?)),
         None => None,
     };
     let (tenant_id, user_id) = (auth.tenant_id(), auth.user.id);
@@ -152,7 +149,7 @@ async fn snooze(
     ApiJson(body): ApiJson<SnoozeBody>,
 ) -> ApiResult<Json<Reminder>> {
     let due = body.due_at.as_deref().map(future_time).transpose()?;
-    let note = body.note.map(|n| n.trim().to_string());
+    let note = body.note.as_deref().map(|n| text::check("note", n, NOTE_MAX, true)).transpose()?;
     if due.is_none() && note.is_none() {
         return Err(ApiError::bad_request("Nothing to change.", "Send due_at (to snooze) and/or note."));
     }

@@ -2,7 +2,11 @@
 //!
 //! An account is slowed after a few failures with a short, capped delay
 //! (so an attacker cannot lock a real user out for long); an address that
-//! fails many times across accounts is paused longer. A success clears both.
+//! fails many times across accounts is paused longer, and only that address.
+//! A success clears the account's count, never the address's: otherwise an
+//! attacker could reset their own counter by signing in to an account of
+//! their own between guesses. Addresses are the resolved client address
+//! (see `client_ip`), so clients behind one trusted proxy do not share one.
 
 use std::{
     collections::HashMap,
@@ -73,10 +77,9 @@ impl LoginThrottle {
         }
     }
 
-    pub fn success(&self, email: &str, ip: &str) {
+    pub fn success(&self, email: &str) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.remove(&account_key(email));
-        entries.remove(&ip_key(ip));
     }
 }
 
@@ -94,8 +97,19 @@ mod tests {
         t.failure("a@x.io", "1.1.1.1");
         let wait = t.check("a@x.io", "2.2.2.2").expect("paused");
         assert!(wait <= 60);
-        t.success("a@x.io", "1.1.1.1");
+        t.success("a@x.io");
         assert!(t.check("a@x.io", "1.1.1.1").is_none());
+    }
+
+    #[test]
+    fn an_address_is_paused_alone_and_a_success_does_not_reset_it() {
+        let t = LoginThrottle::default();
+        for i in 0..IP_FREE_FAILURES {
+            t.failure(&format!("victim{i}@x.io"), "6.6.6.6");
+        }
+        t.success("attacker@x.io");
+        assert!(t.check("attacker@x.io", "6.6.6.6").is_some(), "the attacker's address stays paused");
+        assert!(t.check("someone@x.io", "7.7.7.7").is_none(), "another client signs in to another account");
     }
 
     #[test]

@@ -68,10 +68,22 @@ async fn timer_loop(state: AppState) {
         if *shutdown.borrow() {
             return;
         }
-        let wait = match fire_due(&state).await {
-            Ok(()) => until_next_due(&state).await,
-            Err(e) => {
+        // Each run is its own task: a panic in it ends that run, not the timer.
+        let run = {
+            let state = state.clone();
+            tokio::spawn(async move {
+                crate::http::faults::maybe_panic_in_scheduler();
+                fire_due(&state).await
+            })
+        };
+        let wait = match run.await {
+            Ok(Ok(())) => until_next_due(&state).await,
+            Ok(Err(e)) => {
                 tracing::error!(error = %e, "firing reminders failed; retrying shortly");
+                Duration::from_secs(1)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "a reminder run panicked; retrying shortly");
                 Duration::from_secs(1)
             }
         };

@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{Actor, leads};
+use super::{Page, PageRequest};
 use crate::error::ApiError;
 
 #[derive(Clone, Debug, Serialize)]
@@ -75,9 +76,14 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Activity> {
 }
 
 /// Newest first. The caller has already checked the lead is in scope.
-pub fn list_for_lead(conn: &Connection, lead_id: i64, limit: i64) -> Result<Vec<Activity>, ApiError> {
-    Ok(conn
-        .prepare_cached(&format!("{SELECT} WHERE a.lead_id = ?1 ORDER BY a.id DESC LIMIT ?2"))?
-        .query_map(params![lead_id, limit], from_row)?
-        .collect::<Result<Vec<_>, _>>()?)
+/// A lead's timeline, newest first, a page at a time.
+pub fn list_for_lead(conn: &Connection, lead_id: i64, page: PageRequest) -> Result<Page<Activity>, ApiError> {
+    let total: i64 = conn
+        .prepare_cached("SELECT count(*) FROM lead_activities WHERE lead_id = ?1")?
+        .query_row([lead_id], |r| r.get(0))?;
+    let items = conn
+        .prepare_cached(&format!("{SELECT} WHERE a.lead_id = ?1 ORDER BY a.id DESC LIMIT ?2 OFFSET ?3"))?
+        .query_map(params![lead_id, page.page_size, page.offset()], from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(page.wrap(items, total))
 }

@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::Actor;
+use super::{Page, PageRequest};
 use crate::error::ApiError;
 
 #[derive(Clone, Debug, Serialize)]
@@ -73,13 +74,17 @@ pub fn save(conn: &Connection, tenant_id: i64, calls: &str, whatsapp: &str, acto
 }
 
 /// Revisions of `tenant_id`, newest first.
-pub fn history(conn: &Connection, tenant_id: i64, limit: i64) -> Result<Vec<Revision>, ApiError> {
+/// A tenant's prompt revisions, newest first, a page at a time.
+pub fn history(conn: &Connection, tenant_id: i64, page: PageRequest) -> Result<Page<Revision>, ApiError> {
+    let total: i64 = conn
+        .prepare_cached("SELECT count(*) FROM prompt_revisions WHERE tenant_id = ?1")?
+        .query_row([tenant_id], |r| r.get(0))?;
     let mut stmt = conn.prepare_cached(
         "SELECT r.id, r.calls_prompt, r.whatsapp_prompt, r.author_user_id, u.name, u.email, r.impersonating, r.created_at
          FROM prompt_revisions r LEFT JOIN users u ON u.id = r.author_user_id
-         WHERE r.tenant_id = ?1 ORDER BY r.id DESC LIMIT ?2",
+         WHERE r.tenant_id = ?1 ORDER BY r.id DESC LIMIT ?2 OFFSET ?3",
     )?;
-    let rows = stmt.query_map(params![tenant_id, limit], |r| {
+    let rows = stmt.query_map(params![tenant_id, page.page_size, page.offset()], |r| {
         let author_id: Option<i64> = r.get(3)?;
         Ok(Revision {
             id: r.get(0)?,
@@ -97,5 +102,5 @@ pub fn history(conn: &Connection, tenant_id: i64, limit: i64) -> Result<Vec<Revi
             created_at: r.get(7)?,
         })
     })?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    Ok(page.wrap(rows.collect::<Result<Vec<_>, _>>()?, total))
 }

@@ -11,6 +11,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+use super::{Page, PageRequest};
 use crate::{error::ApiError, http::extract::Scope};
 
 pub const STALE_CLAIM_SECS: i64 = 60;
@@ -86,11 +87,16 @@ pub fn insert(
     get(conn, Scope::Tenant(tenant_id), id)?.ok_or_else(|| ApiError::internal("inserted reminder vanished"))
 }
 
-pub fn list_for_lead(conn: &Connection, lead_id: i64) -> Result<Vec<Reminder>, ApiError> {
-    Ok(conn
-        .prepare_cached(&format!("{SELECT} WHERE lead_id = ?1 ORDER BY due_at"))?
-        .query_map([lead_id], from_row)?
-        .collect::<Result<Vec<_>, _>>()?)
+/// A lead's reminders by due time, a page at a time.
+pub fn list_for_lead(conn: &Connection, lead_id: i64, page: PageRequest) -> Result<Page<Reminder>, ApiError> {
+    let total: i64 = conn
+        .prepare_cached("SELECT count(*) FROM lead_reminders WHERE lead_id = ?1")?
+        .query_row([lead_id], |r| r.get(0))?;
+    let items = conn
+        .prepare_cached(&format!("{SELECT} WHERE lead_id = ?1 ORDER BY due_at, id LIMIT ?2 OFFSET ?3"))?
+        .query_map(params![lead_id, page.page_size, page.offset()], from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(page.wrap(items, total))
 }
 
 /// The caller's reminders in a tenant, by status and due time.

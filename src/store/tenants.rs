@@ -78,6 +78,14 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Tenant>, ApiError> {
     Ok(conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?)
 }
 
+/// The region local phone numbers of this business are read in (e.g. `IL`).
+pub fn region(conn: &Connection, id: i64) -> Result<Option<String>, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT default_region FROM tenants WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
 pub fn count(conn: &Connection) -> Result<i64, ApiError> {
     Ok(conn.query_row("SELECT count(*) FROM tenants", [], |r| r.get(0))?)
 }

@@ -1,0 +1,97 @@
+//! Free text from requests: trimmed, bounded, and free of control
+//! characters other than newline and tab. Every size limit of the API is a
+//! constant here, so the UI, the docs and the checks agree.
+
+use super::Invalid;
+
+pub const EMAIL_MAX: usize = 254;
+pub const NAME_MAX: usize = 200;
+pub const NOTE_MAX: usize = 10_000;
+pub const PROMPT_MAX: usize = 100_000;
+pub const SEARCH_MAX: usize = 100;
+/// WhatsApp's own limit for one text message.
+pub const MESSAGE_MAX: usize = 4_096;
+/// Longest phone input we bother parsing (formatting included).
+pub const PHONE_INPUT_MAX: usize = 40;
+
+/// Whether `c` may appear in text: printable, or newline/tab when `multiline`.
+fn allowed(c: char, multiline: bool) -> bool {
+    !c.is_control() || (multiline && (c == '\n' || c == '\t' || c == '\r'))
+}
+
+/// Checks `value` for the field: trimmed, at most `max` characters, no
+/// control characters (newline and tab allowed when `multiline`).
+pub fn check(field: &str, value: &str, max: usize, multiline: bool) -> Result<String, Invalid> {
+    let v = value.trim();
+    validate(field, v, max, multiline)?;
+    Ok(v.to_string())
+}
+
+/// The checks of [`check`] on `v` as it is (nothing trimmed): for text kept
+/// byte for byte, such as prompts.
+pub fn validate(field: &str, v: &str, max: usize, multiline: bool) -> Result<(), Invalid> {
+    // Count lazily: a megabyte of text stops at max + 1 characters.
+    if v.chars().nth(max).is_some() {
+        return Err(Invalid::new(
+            field,
+            format!("`{field}` is longer than {max} characters."),
+            format!("Shorten it to at most {max} characters."),
+        ));
+    }
+    if let Some(c) = v.chars().find(|c| !allowed(*c, multiline)) {
+        return Err(Invalid::new(
+            field,
+            format!("`{field}` contains a control character (U+{:04X}).", c as u32),
+            if multiline { "Use plain text; newlines and tabs are fine." } else { "Use plain text on one line." },
+        ));
+    }
+    Ok(())
+}
+
+/// [`check`] that also refuses an empty value.
+pub fn required(field: &str, value: &str, max: usize, multiline: bool) -> Result<String, Invalid> {
+    let v = check(field, value, max, multiline)?;
+    if v.is_empty() {
+        return Err(Invalid::new(field, format!("`{field}` is required."), format!("Fill in `{field}`.")));
+    }
+    Ok(v)
+}
+
+/// An optional email address: empty means none.
+pub fn email(field: &str, value: Option<&str>) -> Result<Option<String>, Invalid> {
+    let Some(v) = value else { return Ok(None) };
+    let v = check(field, v, EMAIL_MAX, false)?;
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if v.split_once('@').is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.contains('@')) {
+        Ok(Some(v))
+    } else {
+        Err(Invalid::new(field, format!("`{v}` is not an email address."), "Use name@example.com, or leave it empty."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_and_control_characters() {
+        assert_eq!(check("n", "  a b ", 10, false).unwrap(), "a b");
+        assert!(check("n", "abcdef", 5, false).is_err());
+        assert!(check("n", "a\0b", 5, false).is_err());
+        assert!(check("n", "a\nb", 5, false).is_err());
+        assert_eq!(check("n", "a\nb\tc", 10, true).unwrap(), "a\nb\tc");
+        assert!(check("n", "a\u{1b}[31m", 10, true).is_err());
+        assert!(required("n", "   ", 10, false).is_err());
+        assert_eq!(check("n", "שלום", 4, false).unwrap(), "שלום");
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(email("email", Some(" a@b.co ")).unwrap().as_deref(), Some("a@b.co"));
+        assert_eq!(email("email", Some("")).unwrap(), None);
+        assert!(email("email", Some("nope")).is_err());
+        assert!(email("email", Some(&format!("{}@b.co", "a".repeat(300)))).is_err());
+    }
+}
