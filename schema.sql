@@ -257,3 +257,39 @@ CREATE TABLE processed_webhooks (
     created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     PRIMARY KEY (provider, external_id)
 ) WITHOUT ROWID;
+
+-- version: 2
+
+-- Session rows are keyed by the SHA-256 of the session id from now on; rows
+-- keyed by a raw id can never match again, so they go (everyone signs in once more).
+DELETE FROM sessions;
+
+-- Secrets the server makes for itself on first use (e.g. the key that signs
+-- anonymous CSRF tokens). Never shown to anyone.
+CREATE TABLE server_keys (
+    name       TEXT PRIMARY KEY,
+    value      BLOB NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) WITHOUT ROWID;
+
+-- Webhook idempotency keys and provider message ids are unique per business:
+-- a sender who reuses another business's message id must not hide its message.
+CREATE TABLE processed_webhooks_v2 (
+    tenant_id   INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    provider    TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (tenant_id, provider, external_id)
+) WITHOUT ROWID;
+INSERT INTO processed_webhooks_v2 (tenant_id, provider, external_id, created_at)
+    SELECT tenant_id, provider, external_id, created_at FROM processed_webhooks WHERE tenant_id IS NOT NULL;
+DROP TABLE processed_webhooks;
+ALTER TABLE processed_webhooks_v2 RENAME TO processed_webhooks;
+
+DROP INDEX messages_provider_id;
+CREATE UNIQUE INDEX messages_provider_id ON messages (tenant_id, provider, provider_message_id)
+    WHERE provider_message_id IS NOT NULL;
+
+-- A reminder's claim carries a random token: only the claim that took the
+-- row may finish it, and a stale claim is put back only if still the same.
+ALTER TABLE lead_reminders ADD COLUMN claim_token TEXT;

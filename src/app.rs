@@ -53,7 +53,9 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
             status_callback: format!("{}/webhook/twilio/status", s.public_url.as_str().trim_end_matches('/')),
         }),
     ]);
+    let anon_key = db.write_blocking(|tx| store::keys::get_or_create(tx, "anon_csrf", 32))?;
     Ok(AppState {
+        anon_csrf: csrf::AnonTokens::new(anon_key),
         messenger: Arc::new(messenger),
         db,
         config: Arc::new(config),

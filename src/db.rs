@@ -445,4 +445,54 @@ mod tests {
             .unwrap();
         assert_eq!(odd, 0);
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_group_rolled_back_as_a_whole_reports_no_job_as_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("r.db")).unwrap();
+        let mut tasks = Vec::new();
+        for i in 0..300i64 {
+            let db = db.clone();
+            tasks.push(tokio::spawn(async move {
+                let res = db
+                    .write(move |tx| {
+                        tx.execute("INSERT INTO tenants (name) VALUES (?1)", [format!("t{i}")])?;
+                        if i % 100 == 50 {
+                            // What SQLite does by itself on an I/O error or a full disk.
+                            tx.execute_batch("ROLLBACK")?;
+                        }
+                        Ok(())
+                    })
+                    .await;
+                (i, res.is_ok())
+            }));
+        }
+        let mut answered = Vec::new();
+        for t in tasks {
+            answered.push(t.await.unwrap());
+        }
+        for (i, ok) in answered {
+            let name = format!("t{i}");
+            let stored: i64 = db
+                .read(move |c| Ok(c.query_row("SELECT count(*) FROM tenants WHERE name = ?1", [name], |r| r.get(0))?))
+                .await
+                .unwrap();
+            assert_eq!(ok, stored == 1, "job {i}: answered ok={ok} but stored={stored}");
+            if i % 100 == 50 {
+                assert!(!ok);
+            }
+        }
+        // The writer still works afterwards.
+        db.write(|tx| Ok(tx.execute("INSERT INTO tenants (name) VALUES ('after')", [])?)).await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panicking_write_fails_alone_and_the_writer_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("p.db")).unwrap();
+        let r = db.write(|_| -> Result<(), ApiError> { panic!("boom") }).await;
+        assert!(r.is_err());
+        db.write(|tx| Ok(tx.execute("INSERT INTO tenants (name) VALUES ('x')", [])?)).await.unwrap();
+        assert!(db.is_ready(Duration::from_secs(2)).await);
+    }
 }

@@ -31,6 +31,8 @@ pub struct AppState {
     pub messenger: Arc<Messenger>,
     /// Outgoing HTTP (webhooks, providers), with timeouts.
     pub http: reqwest::Client,
+    /// Signs the CSRF tokens handed out before sign-in.
+    pub anon_csrf: crate::http::csrf::AnonTokens,
     /// Becomes true at shutdown; long-lived streams end on it.
     pub shutdown: watch::Receiver<bool>,
 }

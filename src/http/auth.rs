@@ -3,7 +3,7 @@
 use axum::{
     Json, Router,
     extract::State,
-    http::{StatusCode, header},
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},
 };
@@ -150,9 +150,20 @@ async fn logout(State(state): State<AppState>, session: TypedSession) -> ApiResu
     Ok(res)
 }
 
-/// Works before login: creates the session that will carry the token.
-async fn csrf_token(State(state): State<AppState>, session: TypedSession) -> ApiResult<Response> {
-    let token = session.csrf_token().await?;
+/// Works before login. With a session, its bound token (the same one every
+/// time, so a second tab never breaks the first). Without one, a signed
+/// anonymous token, and nothing is written: the one the browser already holds
+/// while it is good for another hour, else a new one.
+async fn csrf_token(State(state): State<AppState>, session: TypedSession, headers: HeaderMap) -> ApiResult<Response> {
+    let current = session.state().await?;
+    let token = if current.user_id.is_some() || current.csrf.is_some() {
+        session.csrf_token().await?
+    } else {
+        match csrf::cookie_value(&headers, csrf::COOKIE) {
+            Some(held) if state.anon_csrf.remaining(held).is_some_and(|left| left > 3600) => held.to_string(),
+            _ => state.anon_csrf.issue(),
+        }
+    };
     Ok(with_xsrf_cookie(&state, &token, json!({ "csrfToken": token })))
 }
 

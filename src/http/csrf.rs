@@ -5,6 +5,12 @@
 //! `XSRF-TOKEN` cookie. On top of that, writes coming from another site
 //! (fetch metadata, else `Origin`) are refused, login included. There are no
 //! per-route opt-outs and no bypass flags: this list is the whole policy.
+//!
+//! Before sign-in there is no session: `GET /api/auth/csrf` hands out a
+//! stateless token (an expiry and a random nonce, signed with HMAC-SHA256
+//! under a key kept in the data file), so anonymous requests write nothing.
+//! Such a token is accepted only while the request has no signed-in session;
+//! login replaces it with a token bound to the new session.
 
 use axum::{
     extract::{Request, State},
@@ -18,7 +24,13 @@ use tower_sessions::{
 };
 
 use super::session::TypedSession;
-use crate::{config::Mode, error::ApiError, state::AppState, util::ct_eq};
+use crate::{
+    config::Mode,
+    domain::time::unix_now,
+    error::ApiError,
+    state::AppState,
+    util::{ct_eq, random_token},
+};
 
 pub const HEADER: &str = "x-csrftoken";
 pub const COOKIE: &str = "XSRF-TOKEN";
@@ -41,6 +53,50 @@ pub fn is_exempt(method: &Method, path: &str) -> bool {
     path.starts_with(EXEMPT_PREFIX) || EXEMPT.iter().any(|(m, p)| m == method && *p == path)
 }
 
+/// How long an anonymous token is accepted.
+const ANON_TTL_SECS: i64 = 2 * 3600;
+
+/// Signs and checks anonymous (session-less) CSRF tokens.
+#[derive(Clone)]
+pub struct AnonTokens {
+    key: std::sync::Arc<Vec<u8>>,
+}
+
+impl AnonTokens {
+    pub fn new(key: Vec<u8>) -> Self {
+        AnonTokens { key: std::sync::Arc::new(key) }
+    }
+
+    fn mac(&self, payload: &str) -> String {
+        use hmac::Mac;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        mac.update(payload.as_bytes());
+        base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, mac.finalize().into_bytes())
+    }
+
+    /// `a1.<expiry unix>.<nonce>.<mac>`.
+    pub fn issue(&self) -> String {
+        let payload = format!("a1.{}.{}", unix_now() + ANON_TTL_SECS, random_token(16));
+        let mac = self.mac(&payload);
+        format!("{payload}.{mac}")
+    }
+
+    /// Seconds the token is still good for, if it is one of ours and unexpired.
+    pub fn remaining(&self, token: &str) -> Option<i64> {
+        let (payload, mac) = token.rsplit_once('.')?;
+        let mut parts = payload.split('.');
+        let (Some("a1"), Some(expiry), Some(_nonce), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        if !ct_eq(&self.mac(payload), mac) {
+            return None;
+        }
+        let left = expiry.parse::<i64>().ok()? - unix_now();
+        (left > 0).then_some(left)
+    }
+}
+
 fn failure(message: &str) -> Response {
     ApiError::new(
         StatusCode::FORBIDDEN,
@@ -51,18 +107,51 @@ fn failure(message: &str) -> Response {
     .into_response()
 }
 
+/// The origin a header names, if it is one: `null`, or `scheme://host[:port]`
+/// exactly as browsers serialize it. Non-ASCII bytes or anything else is None.
+fn origin_of_header(v: &HeaderValue) -> Option<String> {
+    let raw = v.to_str().ok()?.trim();
+    if raw == "null" {
+        return Some(raw.to_string());
+    }
+    let url = reqwest::Url::parse(raw).ok()?;
+    let origin = url.origin().ascii_serialization();
+    (matches!(url.scheme(), "http" | "https") && origin.eq_ignore_ascii_case(raw)).then_some(origin)
+}
+
+/// The origin of a `Referer` URL, if it is a readable http(s) URL.
+fn origin_of_referer(v: &HeaderValue) -> Option<String> {
+    let url = reqwest::Url::parse(v.to_str().ok()?.trim()).ok()?;
+    matches!(url.scheme(), "http" | "https").then(|| url.origin().ascii_serialization())
+}
+
 /// Fetch-metadata / Origin check: is this write coming from another site?
+/// An `Origin` that cannot be read as an origin is cross-site, whatever else
+/// the request says (never taken as absent). Otherwise `Sec-Fetch-Site`
+/// decides when the browser sent it; else `Origin`; else `Referer`; a request
+/// with none of them (curl, server to server) is judged by the token alone.
 fn cross_site(headers: &HeaderMap, public_origin: &str, host_origin: Option<&str>) -> bool {
+    let foreign = |o: &str| !o.eq_ignore_ascii_case(public_origin) && host_origin.is_none_or(|h| !o.eq_ignore_ascii_case(h));
+    let origin = match headers.get(header::ORIGIN) {
+        None => None,
+        Some(v) => match origin_of_header(v) {
+            Some(o) => Some(o),
+            None => return true,
+        },
+    };
     if let Some(site) = headers.get("sec-fetch-site") {
         return !matches!(site.to_str().unwrap_or(""), "same-origin" | "none");
     }
-    match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
-        None => false, // curl, server-to-server: judged by the token alone
-        Some(origin) => origin != public_origin && Some(origin) != host_origin,
+    if let Some(o) = origin {
+        return foreign(&o);
+    }
+    match headers.get(header::REFERER) {
+        None => false,
+        Some(v) => origin_of_referer(v).is_none_or(|o| foreign(&o)),
     }
 }
 
-fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -98,12 +187,21 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let Some(session) = req.extensions().get::<Session>().cloned() else {
         return ApiError::internal("session layer missing").into_response();
     };
-    let bound = match TypedSession(session).current_csrf().await {
-        Ok(t) => t,
+    let session_state = match TypedSession(session).state().await {
+        Ok(s) => s,
         Err(e) => return e.into_response(),
     };
-    let Some(bound) = bound else {
-        return failure("This session has no CSRF token (it may have expired or ended).");
+    let bound = match (session_state.user_id, session_state.csrf) {
+        (_, Some(bound)) => bound,
+        // No session yet: a signed anonymous token, sent as header and cookie alike.
+        (None, None) => {
+            let cookie_ok = cookie.as_deref().is_some_and(|c| ct_eq(c, &sent));
+            if cookie_ok && state.anon_csrf.remaining(&sent).is_some() {
+                return next.run(req).await;
+            }
+            return failure("The CSRF token is missing, expired or does not match.");
+        }
+        (Some(_), None) => return failure("This session has no CSRF token (it may have expired or ended)."),
     };
     // Both comparisons always run, so timing says nothing about which failed.
     let header_ok = ct_eq(&sent, &bound);
@@ -159,5 +257,32 @@ mod tests {
         assert!(cross_site(&h, "https://a.example", None));
         h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
         assert!(!cross_site(&h, "https://a.example", None));
+    }
+
+    #[test]
+    fn an_unreadable_origin_is_cross_site_even_with_same_origin_metadata() {
+        let mut h = HeaderMap::new();
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        h.insert(header::ORIGIN, HeaderValue::from_bytes("https://www.\u{e9}vil.com".as_bytes()).unwrap());
+        assert!(cross_site(&h, "https://a.example", None));
+        h.insert(header::ORIGIN, HeaderValue::from_bytes(b"https://www.\xc3\xa9vil.com").unwrap());
+        assert!(cross_site(&h, "https://a.example", None));
+        h.insert(header::ORIGIN, HeaderValue::from_static("garbage"));
+        assert!(cross_site(&h, "https://a.example", None));
+        h.insert(header::ORIGIN, HeaderValue::from_static("https://a.example/path"));
+        assert!(cross_site(&h, "https://a.example", None));
+        h.insert(header::ORIGIN, HeaderValue::from_static("https://a.example"));
+        assert!(!cross_site(&h, "https://a.example", None));
+    }
+
+    #[test]
+    fn referer_counts_only_without_origin_and_fetch_metadata() {
+        let mut h = HeaderMap::new();
+        h.insert(header::REFERER, HeaderValue::from_static("https://evil.example/page"));
+        assert!(cross_site(&h, "https://a.example", None));
+        h.insert(header::REFERER, HeaderValue::from_static("https://a.example/leads/1"));
+        assert!(!cross_site(&h, "https://a.example", None));
+        h.insert(header::REFERER, HeaderValue::from_static("::::"));
+        assert!(cross_site(&h, "https://a.example", None));
     }
 }

@@ -162,7 +162,7 @@ pub async fn send_to_lead(
             store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?.ok_or_else(|| ApiError::not_found("Lead"))?;
             // The bridge may have echoed this very message back (fromMe) before we got
             // here; then it is already on the timeline and only gains its author.
-            let echoed = store::messages::exists(tx, s.provider, &s.provider_message_id)?;
+            let echoed = store::messages::exists(tx, tenant_id, s.provider, &s.provider_message_id)?;
             let m = store::messages::insert(
                 tx,
                 &store::messages::NewMessage {

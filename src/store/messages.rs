@@ -21,15 +21,16 @@ pub struct Message {
     pub created_at: String,
 }
 
-/// Records a webhook delivery id; false when it was already processed.
-/// A unique key decides, so concurrent retries cannot both pass.
-pub fn first_delivery(conn: &Connection, provider: &str, external_id: &str, tenant_id: i64) -> Result<bool, ApiError> {
+/// Records a webhook delivery id for a business; false when that business
+/// already processed it. A unique key decides, so concurrent retries cannot
+/// both pass; keys are per business, so one business's ids never hide another's.
+pub fn first_delivery(conn: &Connection, tenant_id: i64, provider: &str, external_id: &str) -> Result<bool, ApiError> {
     Ok(conn
         .prepare_cached(
-            "INSERT INTO processed_webhooks (provider, external_id, tenant_id) VALUES (?1, ?2, ?3)
-             ON CONFLICT (provider, external_id) DO NOTHING",
+            "INSERT INTO processed_webhooks (tenant_id, provider, external_id) VALUES (?1, ?2, ?3)
+             ON CONFLICT (tenant_id, provider, external_id) DO NOTHING",
         )?
-        .execute(params![provider, external_id, tenant_id])?
+        .execute(params![tenant_id, provider, external_id])?
         == 1)
 }
 
@@ -55,7 +56,7 @@ pub fn insert(conn: &Connection, m: &NewMessage) -> Result<Message, ApiError> {
             "INSERT INTO messages (tenant_id, lead_id, direction, provider, provider_message_id, body, media, status,
                                author_user_id, is_ai)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (provider, provider_message_id) WHERE provider_message_id IS NOT NULL
+         ON CONFLICT (tenant_id, provider, provider_message_id) WHERE provider_message_id IS NOT NULL
          DO UPDATE SET author_user_id = coalesce(excluded.author_user_id, author_user_id),
                        is_ai = max(is_ai, excluded.is_ai)
          RETURNING id",
@@ -98,11 +99,11 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Message> {
     })
 }
 
-/// Whether a provider's message id is already recorded.
-pub fn exists(conn: &Connection, provider: &str, provider_message_id: &str) -> Result<bool, ApiError> {
+/// Whether a provider's message id is already recorded for this business.
+pub fn exists(conn: &Connection, tenant_id: i64, provider: &str, provider_message_id: &str) -> Result<bool, ApiError> {
     Ok(conn
-        .prepare_cached("SELECT 1 FROM messages WHERE provider = ?1 AND provider_message_id = ?2")?
-        .exists(params![provider, provider_message_id])?)
+        .prepare_cached("SELECT 1 FROM messages WHERE tenant_id = ?1 AND provider = ?2 AND provider_message_id = ?3")?
+        .exists(params![tenant_id, provider, provider_message_id])?)
 }
 
 /// The last `limit` messages of a lead, oldest first (chat history for the AI).
@@ -124,7 +125,8 @@ pub fn set_status(
 ) -> Result<Option<(i64, i64)>, ApiError> {
     Ok(conn
         .prepare_cached(
-            "UPDATE messages SET status = ?3 WHERE provider = ?1 AND provider_message_id = ?2 RETURNING tenant_id, lead_id",
+            "UPDATE messages SET status = ?3
+             WHERE provider = ?1 AND provider_message_id = ?2 AND direction = 'out' RETURNING tenant_id, lead_id",
         )?
         .query_row(params![provider, provider_message_id, status], |r| Ok((r.get(0)?, r.get(1)?)))
         .ok())

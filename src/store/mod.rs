@@ -5,6 +5,7 @@
 pub mod activities;
 pub mod audit;
 pub mod calls;
+pub mod keys;
 pub mod leads;
 pub mod messages;
 pub mod notifications;

@@ -1,6 +1,9 @@
 //! Server-side sessions: a tower-sessions `SessionStore` over the `sessions`
 //! table. The signed-in user's id is mirrored into its own column so all of a
 //! user's sessions can be ended with one DELETE.
+//!
+//! Rows are keyed by the SHA-256 of the session id, never the id itself: a
+//! copy of the data file (a backup, a stolen disk) holds no usable cookie.
 
 use std::{
     collections::HashMap,
@@ -96,6 +99,11 @@ impl SqliteSessionStore {
     }
 }
 
+/// The stored key of a session id: hex SHA-256.
+pub fn key(id: &str) -> String {
+    hex::encode(<sha2::Sha256 as sha2::Digest>::digest(id.as_bytes()))
+}
+
 fn backend(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(e.to_string())
 }
@@ -117,7 +125,7 @@ impl SessionStore for SqliteSessionStore {
                     let inserted = tx.execute(
                         "INSERT INTO sessions (id, user_id, data, expires_at) VALUES (?1, ?2, ?3, ?4)
                          ON CONFLICT (id) DO NOTHING",
-                        params![rec.id.to_string(), user_of(&rec), data, rec.expiry_date.unix_timestamp()],
+                        params![key(&rec.id.to_string()), user_of(&rec), data, rec.expiry_date.unix_timestamp()],
                     )?;
                     if inserted == 1 {
                         return Ok(rec);
@@ -135,7 +143,7 @@ impl SessionStore for SqliteSessionStore {
     /// Updates an existing row only: a session deleted meanwhile (logout,
     /// disabled user) must not be brought back by a request still in flight.
     async fn save(&self, record: &Record) -> StoreResult<()> {
-        let id = record.id.to_string();
+        let id = key(&record.id.to_string());
         let user_id = user_of(record);
         let data = serde_json::to_string(&record.data).map_err(backend)?;
         let expires = record.expiry_date.unix_timestamp();
@@ -161,7 +169,7 @@ impl SessionStore for SqliteSessionStore {
         if let Some(rec) = self.cache.get(session_id) {
             return Ok(Some(rec));
         }
-        let id = session_id.to_string();
+        let id = key(&session_id.to_string());
         let row: Option<(String, i64)> = self
             .db
             .read(move |c| {
@@ -183,7 +191,7 @@ impl SessionStore for SqliteSessionStore {
 
     async fn delete(&self, session_id: &Id) -> StoreResult<()> {
         self.cache.remove(session_id);
-        let id = session_id.to_string();
+        let id = key(&session_id.to_string());
         self.db.write(move |tx| Ok(tx.execute("DELETE FROM sessions WHERE id = ?1", [id])?)).await.map_err(backend)?;
         Ok(())
     }
@@ -193,5 +201,14 @@ impl SessionStore for SqliteSessionStore {
 /// they changed their own password). Returns how many ended. The caller
 /// then calls [`SessionCache::forget_user`] once the transaction commits.
 pub fn delete_for_user(conn: &Connection, user_id: i64, keep: Option<&str>) -> Result<usize, ApiError> {
+    let keep = keep.map(key);
     Ok(conn.execute("DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR id <> ?2)", params![user_id, keep])?)
+}
+
+/// Whether a session still exists and has not expired (read from the
+/// database, not the cache: open event streams poll this).
+pub fn is_live(conn: &Connection, id: &str) -> Result<bool, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM sessions WHERE id = ?1 AND expires_at > ?2")?
+        .exists(params![key(id), OffsetDateTime::now_utc().unix_timestamp()])?)
 }

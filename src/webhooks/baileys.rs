@@ -127,11 +127,11 @@ async fn record_outbound(
                 return Err(ApiError::not_found("Business for this instance"));
             };
             let Some(lead_id) = store::leads::find_contact(tx, tenant.id, &contact)? else { return Ok(None) };
-            if !store::messages::first_delivery(tx, "baileys", &id, tenant.id)? {
+            if !store::messages::first_delivery(tx, tenant.id, "baileys", &id)? {
                 return Ok(None);
             }
             // Our own sends come back as fromMe too; the unique key on messages keeps them single.
-            if store::messages::exists(tx, "baileys", &id)? {
+            if store::messages::exists(tx, tenant.id, "baileys", &id)? {
                 return Ok(None);
             }
             store::messages::insert(

@@ -37,7 +37,7 @@ pub async fn ingest_inbound(
                 Lookup::Instance(i) => store::tenants::by_instance(tx, i)?,
             };
             let Some(tenant) = tenant else { return Err(ApiError::not_found("Business for this number or instance")) };
-            if !store::messages::first_delivery(tx, provider, &external_id, tenant.id)? {
+            if !store::messages::first_delivery(tx, tenant.id, provider, &external_id)? {
                 return Ok((tenant.id, None));
             }
             let (lead_id, created) = store::leads::upsert_contact(tx, tenant.id, &contact, "whatsapp")?;

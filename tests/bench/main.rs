@@ -357,7 +357,7 @@ fn webhook_bench(dir: &Path) {
     for i in 0..count {
         db.write_blocking(|tx| {
             let tenant = frontdesk::store::tenants::by_whatsapp(tx, "+972501234567")?.unwrap();
-            if !frontdesk::store::messages::first_delivery(tx, "twilio", &format!("SMraw{i}"), tenant.id)? {
+            if !frontdesk::store::messages::first_delivery(tx, tenant.id, "twilio", &format!("SMraw{i}"))? {
                 return Ok(());
             }
             let contact = frontdesk::store::leads::Contact {

@@ -1,0 +1,19 @@
+//! Secrets the server makes for itself and keeps in the data file, so they
+//! survive restarts and travel with backups (e.g. the anonymous CSRF key).
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::error::ApiError;
+
+/// The key called `name`, created with `len` random bytes on first use.
+pub fn get_or_create(conn: &Connection, name: &str, len: usize) -> Result<Vec<u8>, ApiError> {
+    if let Some(v) =
+        conn.prepare_cached("SELECT value FROM server_keys WHERE name = ?1")?.query_row([name], |r| r.get(0)).optional()?
+    {
+        return Ok(v);
+    }
+    let mut value = vec![0u8; len];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut value);
+    conn.execute("INSERT INTO server_keys (name, value) VALUES (?1, ?2)", params![name, value])?;
+    Ok(value)
+}
