@@ -70,7 +70,9 @@ async fn reply(state: &AppState, tenant_id: i64, lead_id: i64) -> Result<(), Str
         messages.push(json!({"role": role, "content": m.body}));
     }
     let text = complete(state, &messages).await?;
-    messaging::send_to_lead(state, &lead, &text, None, true).await.map_err(|e| format!("{}: {}", e.message, e.hint))?;
+    messaging::send_to_lead(state, &lead, &text, None, true, None)
+        .await
+        .map_err(|e| format!("{}: {}", e.message, e.hint))?;
     Ok(())
 }
 

@@ -2,9 +2,17 @@
 //! by its tenant; a slow subscriber only loses its own oldest events
 //! (broadcast lag), it never blocks the publisher or other subscribers.
 
+use std::{
+    collections::{HashMap, VecDeque},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+};
+
 use serde::Serialize;
 use serde_json::Value;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, oneshot};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Event {
@@ -22,12 +30,54 @@ pub struct Event {
 #[derive(Clone)]
 pub struct Events {
     tx: broadcast::Sender<Event>,
+    /// Open `/api/events` streams per user, oldest first.
+    streams: Arc<Mutex<HashMap<i64, VecDeque<(u64, oneshot::Sender<()>)>>>>,
+    next_stream: Arc<AtomicU64>,
+}
+
+/// Most open event streams one user may hold; a new one closes the oldest.
+pub const MAX_STREAMS_PER_USER: usize = 8;
+
+/// One registered stream; dropping it unregisters the stream.
+pub struct StreamSlot {
+    streams: Arc<Mutex<HashMap<i64, VecDeque<(u64, oneshot::Sender<()>)>>>>,
+    user_id: i64,
+    id: u64,
+    /// Resolves when a newer stream of the same user pushed this one out.
+    pub evicted: oneshot::Receiver<()>,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut map = self.streams.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(q) = map.get_mut(&self.user_id) {
+            q.retain(|(id, _)| *id != self.id);
+            if q.is_empty() {
+                map.remove(&self.user_id);
+            }
+        }
+    }
 }
 
 impl Events {
     pub fn new() -> Self {
         let (tx, _) = broadcast::channel(1024);
-        Events { tx }
+        Events { tx, streams: Arc::default(), next_stream: Arc::default() }
+    }
+
+    /// Registers a new stream of `user_id`, closing their oldest past the cap.
+    pub fn open_stream(&self, user_id: i64) -> StreamSlot {
+        let id = self.next_stream.fetch_add(1, Ordering::Relaxed);
+        let (tx, evicted) = oneshot::channel();
+        let mut map = self.streams.lock().unwrap_or_else(|p| p.into_inner());
+        let q = map.entry(user_id).or_default();
+        while q.len() >= MAX_STREAMS_PER_USER {
+            if let Some((_, oldest)) = q.pop_front() {
+                let _ = oldest.send(());
+            }
+        }
+        q.push_back((id, tx));
+        StreamSlot { streams: self.streams.clone(), user_id, id, evicted }
     }
 
     /// Publishes after commit; nobody listening is fine.

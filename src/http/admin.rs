@@ -268,5 +268,5 @@ async fn audit(
 ) -> ApiResult<Json<Page<store::audit::AuditRow>>> {
     let page = PageRequest::new(q.page, q.page_size, 50);
     let action = q.action.filter(|a| !a.is_empty());
-    Ok(Json(state.db.read(move |c| store::audit::list(c, q.tenant_id, action.as_deref(), page)).await?))
+    Ok(Json(state.db.read(move |c| store::audit::list(c, q.tenant_id, action.as_deref(), page, false)).await?))
 }

@@ -164,11 +164,15 @@ async fn end_sessions(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
     let tenant_id = auth.tenant_id();
+    let caller_is_admin = auth.is_admin();
     let entry = auth.audit("user.sessions_ended", format!("user:{id}"), Value::Null);
     state
         .db
         .write(move |tx| {
-            store::users::get_in_tenant(tx, tenant_id, id)?.ok_or_else(|| ApiError::not_found("User"))?;
+            let user = store::users::get_in_tenant(tx, tenant_id, id)?.ok_or_else(|| ApiError::not_found("User"))?;
+            if user.role == Role::SystemAdmin && !caller_is_admin {
+                return Err(ApiError::forbidden("Only the platform admin can end the platform admin's sessions."));
+            }
             store::sessions::delete_for_user(tx, id, None)?;
             store::audit::record(tx, entry)
         })
@@ -192,5 +196,8 @@ async fn audit(
     let page = PageRequest::new(q.page, q.page_size, 50);
     let tenant_id = auth.tenant_id();
     let action = q.action.filter(|a| !a.is_empty());
-    Ok(Json(state.db.read(move |c| store::audit::list(c, Some(tenant_id), action.as_deref(), page)).await?))
+    let hide_admin_ips = !auth.is_admin();
+    Ok(Json(
+        state.db.read(move |c| store::audit::list(c, Some(tenant_id), action.as_deref(), page, hide_admin_ips)).await?,
+    ))
 }

@@ -131,7 +131,8 @@ fn origin_of_referer(v: &HeaderValue) -> Option<String> {
 /// decides when the browser sent it; else `Origin`; else `Referer`; a request
 /// with none of them (curl, server to server) is judged by the token alone.
 fn cross_site(headers: &HeaderMap, public_origin: &str, host_origin: Option<&str>) -> bool {
-    let foreign = |o: &str| !o.eq_ignore_ascii_case(public_origin) && host_origin.is_none_or(|h| !o.eq_ignore_ascii_case(h));
+    let foreign =
+        |o: &str| !o.eq_ignore_ascii_case(public_origin) && host_origin.is_none_or(|h| !o.eq_ignore_ascii_case(h));
     let origin = match headers.get(header::ORIGIN) {
         None => None,
         Some(v) => match origin_of_header(v) {

@@ -70,6 +70,21 @@ impl Auth {
         if self.is_admin() && !self.impersonating() { Scope::All } else { Scope::Tenant(self.tenant_id()) }
     }
 
+    /// The platform admin, not impersonating, changing another business's
+    /// data: that business's audit log records it as it would an impersonated
+    /// write (`admin.write`, who, what, from where). None otherwise.
+    pub fn cross_tenant_write(&self, tenant_id: i64, what: String) -> Option<store::audit::Entry<'static>> {
+        (self.is_admin() && !self.impersonating() && tenant_id != self.user.tenant_id).then(|| store::audit::Entry {
+            tenant_id: Some(tenant_id),
+            actor_user_id: Some(self.user.id),
+            action: "admin.write",
+            target: what,
+            details: serde_json::Value::Null,
+            ip: self.ip.clone(),
+            impersonating: false,
+        })
+    }
+
     /// An audit entry pre-filled with who, where and the effective tenant.
     pub fn audit<'a>(&self, action: &'a str, target: String, details: serde_json::Value) -> store::audit::Entry<'a> {
         store::audit::Entry {

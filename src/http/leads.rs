@@ -154,9 +154,13 @@ async fn create(
         .ok_or_else(|| ApiError::invalid("tenant_id", "No such business.", "Name an existing business id."))?;
     let phone = phone(&region, &body.phone_e164)?;
     let actor = auth.actor();
+    let cross = auth.cross_tenant_write(tenant_id, "POST /api/leads".to_string());
     let (lead, activity) = state
         .db
         .write(move |tx| {
+            if let Some(e) = cross {
+                store::audit::record(tx, e)?;
+            }
             let id = store::leads::insert(
                 tx,
                 &NewLead {
@@ -274,9 +278,13 @@ async fn patch(
     }
     let actor = auth.actor();
     let (tenant_id, old_status) = (lead.tenant_id, lead.status.clone());
+    let cross = auth.cross_tenant_write(tenant_id, format!("PATCH /api/leads/{id}"));
     let (lead, acts) = state
         .db
         .write(move |tx| {
+            if let Some(e) = cross {
+                store::audit::record(tx, e)?;
+            }
             store::leads::update(tx, tenant_id, id, &p)?;
             let mut acts = Vec::new();
             if let Some(new) = p.status.as_deref().filter(|s| *s != old_status) {
@@ -359,9 +367,13 @@ async fn set_status(
     let actor = auth.actor();
     let (tenant_id, old) = (lead.tenant_id, lead.status.clone());
     let note = text::check("note", body.note.as_deref().unwrap_or_default(), NOTE_MAX, true)?;
+    let cross = auth.cross_tenant_write(tenant_id, format!("POST /api/leads/{id}/status"));
     let (lead, act) = state
         .db
         .write(move |tx| {
+            if let Some(e) = cross {
+                store::audit::record(tx, e)?;
+            }
             let p = LeadPatch { status: Some(status.as_str().to_string()), ..Default::default() };
             store::leads::update(tx, tenant_id, id, &p)?;
             let act = store::activities::add(
@@ -409,9 +421,15 @@ async fn add_note(
     let lead = load(&state, &auth, id).await?;
     let actor = auth.actor();
     let tenant_id = lead.tenant_id;
+    let cross = auth.cross_tenant_write(tenant_id, format!("POST /api/leads/{id}/activities"));
     let act = state
         .db
-        .write(move |tx| store::activities::add(tx, tenant_id, id, "note", &text, &Value::Null, Some(actor)))
+        .write(move |tx| {
+            if let Some(e) = cross {
+                store::audit::record(tx, e)?;
+            }
+            store::activities::add(tx, tenant_id, id, "note", &text, &Value::Null, Some(actor))
+        })
         .await?;
     state.events.activity(&act);
     Ok((StatusCode::CREATED, Json(act)))

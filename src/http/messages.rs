@@ -30,7 +30,8 @@ async fn send(
 ) -> ApiResult<Json<Value>> {
     let text = text::required("text", &body.text, MESSAGE_MAX, true)?;
     let lead = super::leads::load(&state, &auth, id).await?;
-    let (message, sent) = messaging::send_to_lead(&state, &lead, &text, Some(auth.actor()), false).await?;
+    let cross = auth.cross_tenant_write(lead.tenant_id, format!("POST /api/leads/{id}/message/whatsapp"));
+    let (message, sent) = messaging::send_to_lead(&state, &lead, &text, Some(auth.actor()), false, cross).await?;
     Ok(Json(json!({
         "message_id": message.id,
         "provider": sent.provider,

@@ -70,9 +70,13 @@ async fn create(
     let tenant_id = lead.tenant_id;
     let actor = auth.actor();
     let assignee = body.assignee_user_id.unwrap_or(actor.user_id);
+    let cross = auth.cross_tenant_write(tenant_id, format!("POST /api/leads/{lead_id}/reminders"));
     let (reminder, act) = state
         .db
         .write(move |tx| {
+            if let Some(e) = cross {
+                store::audit::record(tx, e)?;
+            }
             if assignee != actor.user_id && store::users::get_in_tenant(tx, tenant_id, assignee)?.is_none() {
                 return Err(ApiError::invalid(
                     "assignee_user_id",
@@ -156,9 +160,13 @@ async fn snooze(
     let r = reminder_in_scope(&state, &auth, id).await?;
     let (tenant_id, lead_id) = (r.tenant_id, r.lead_id);
     let actor = auth.actor();
+    let cross = auth.cross_tenant_write(tenant_id, format!("PATCH /api/reminders/{id}"));
     let (updated, act) = state
         .db
         .write(move |tx| {
+            if let Some(e) = cross {
+                store::audit::record(tx, e)?;
+            }
             if !store::reminders::snooze(tx, tenant_id, id, due.as_deref(), note.as_deref())? {
                 return Err(ApiError::conflict(
                     "reminder_not_changeable",
@@ -188,7 +196,17 @@ async fn snooze(
 async fn cancel(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
     let r = reminder_in_scope(&state, &auth, id).await?;
     let tenant_id = r.tenant_id;
-    let done = state.db.write(move |tx| store::reminders::cancel(tx, tenant_id, id)).await?;
+    let cross = auth.cross_tenant_write(tenant_id, format!("DELETE /api/reminders/{id}"));
+    let done = state
+        .db
+        .write(move |tx| {
+            let done = store::reminders::cancel(tx, tenant_id, id)?;
+            if let (true, Some(e)) = (done, cross) {
+                store::audit::record(tx, e)?;
+            }
+            Ok(done)
+        })
+        .await?;
     if !done && r.status != "cancelled" {
         return Err(ApiError::conflict(
             "reminder_not_changeable",

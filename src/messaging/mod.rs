@@ -146,6 +146,7 @@ pub async fn send_to_lead(
     text: &str,
     actor: Option<Actor>,
     is_ai: bool,
+    audit: Option<store::audit::Entry<'static>>,
 ) -> Result<(Message, Sent), ApiError> {
     let tenant_id = lead.tenant_id;
     let tenant = state
@@ -160,6 +161,9 @@ pub async fn send_to_lead(
         .db
         .write(move |tx| {
             store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?.ok_or_else(|| ApiError::not_found("Lead"))?;
+            if let Some(e) = audit {
+                store::audit::record(tx, e)?;
+            }
             // The bridge may have echoed this very message back (fromMe) before we got
             // here; then it is already on the timeline and only gains its author.
             let echoed = store::messages::exists(tx, tenant_id, s.provider, &s.provider_message_id)?;

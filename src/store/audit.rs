@@ -44,11 +44,14 @@ pub fn record(conn: &Connection, e: Entry) -> Result<(), ApiError> {
 }
 
 /// Filtered, newest first. `tenant_id: None` means every tenant (admin view).
+/// `hide_admin_ips`: a business's own view does not show where the platform
+/// admin connected from.
 pub fn list(
     conn: &Connection,
     tenant_id: Option<i64>,
     action: Option<&str>,
     page: PageRequest,
+    hide_admin_ips: bool,
 ) -> Result<Page<AuditRow>, ApiError> {
     let filter = "(?1 IS NULL OR a.tenant_id = ?1) AND (?2 IS NULL OR a.action = ?2)";
     let total: i64 =
@@ -56,13 +59,14 @@ pub fn list(
             r.get(0)
         })?;
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT a.id, a.tenant_id, a.actor_user_id, u.email, a.action, a.target, a.details, a.ip, a.impersonating,
+        "SELECT a.id, a.tenant_id, a.actor_user_id, u.email, a.action, a.target, a.details,
+                CASE WHEN ?5 AND u.role = 'system_admin' THEN NULL ELSE a.ip END, a.impersonating,
                 a.created_at
          FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
          WHERE {filter} ORDER BY a.id DESC LIMIT ?3 OFFSET ?4"
     ))?;
     let items = stmt
-        .query_map(params![tenant_id, action, page.page_size, page.offset()], |r| {
+        .query_map(params![tenant_id, action, page.page_size, page.offset(), hide_admin_ips], |r| {
             let details: String = r.get(6)?;
             Ok(AuditRow {
                 id: r.get(0)?,

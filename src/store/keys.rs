@@ -7,8 +7,10 @@ use crate::error::ApiError;
 
 /// The key called `name`, created with `len` random bytes on first use.
 pub fn get_or_create(conn: &Connection, name: &str, len: usize) -> Result<Vec<u8>, ApiError> {
-    if let Some(v) =
-        conn.prepare_cached("SELECT value FROM server_keys WHERE name = ?1")?.query_row([name], |r| r.get(0)).optional()?
+    if let Some(v) = conn
+        .prepare_cached("SELECT value FROM server_keys WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
+        .optional()?
     {
         return Ok(v);
     }
