@@ -59,7 +59,7 @@ async fn reply(state: &AppState, tenant_id: i64, lead_id: i64) -> Result<(), Str
             ))
         })
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|_| "the database could not be read".to_string())?;
     let (Some(tenant), Some(lead)) = (tenant, lead) else { return Ok(()) };
     if !tenant.ai_auto_reply || prompts.whatsapp_prompt.trim().is_empty() {
         return Ok(());
@@ -88,11 +88,20 @@ async fn complete(state: &AppState, messages: &[Value]) -> Result<String, String
         .timeout(std::time::Duration::from_secs(60))
         .send()
         .await
-        .map_err(|e| format!("the AI service is unreachable: {e}"))?;
+        .map_err(|e| {
+            // The detail (URL, library error) is for the log only; the timeline gets a plain reason.
+            tracing::warn!(error = %e, "AI service request failed");
+            if e.is_timeout() {
+                "the AI service timed out".to_string()
+            } else {
+                "the AI service could not be reached".to_string()
+            }
+        })?;
     let status = res.status();
     let body: Value = res.json().await.unwrap_or(Value::Null);
     if !status.is_success() {
-        return Err(format!("the AI service answered {status}: {}", body["error"]["message"].as_str().unwrap_or("")));
+        tracing::warn!(%status, error = %body["error"]["message"].as_str().unwrap_or(""), "AI service refused a request");
+        return Err(format!("the AI service refused the request (HTTP {})", status.as_u16()));
     }
     body["choices"][0]["message"]["content"]
         .as_str()

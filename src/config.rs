@@ -202,6 +202,10 @@ pub struct Config {
     pub impersonation_limit: Duration,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `wss://HOST[:PORT]/ws/twilio/media`: always wss, since Twilio opens
+    /// nothing else; the host is the public URL's. Also the URL Twilio signs
+    /// the upgrade request over.
+    pub stream_url: String,
 }
 
 /// A start-up refusal: printed as-is, and the process exits non-zero.
@@ -241,7 +245,13 @@ impl Config {
         }
         let public_origin = settings.public_url.origin().ascii_serialization();
         let trusted_proxies = parse_proxies(&settings.trusted_proxies)?;
+        let host = settings.public_url.host_str().unwrap_or("localhost");
+        let stream_url = match settings.public_url.port() {
+            Some(p) => format!("wss://{host}:{p}/ws/twilio/media"),
+            None => format!("wss://{host}/ws/twilio/media"),
+        };
         Ok(Config {
+            stream_url,
             trusted_proxies,
             secure_cookies,
             public_origin,

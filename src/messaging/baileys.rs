@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use reqwest::Url;
 use serde_json::{Value, json};
 
-use super::{Recipient, WhatsAppProvider};
+use super::{ProviderError, Recipient, WhatsAppProvider};
 use crate::store::tenants::Tenant;
 
 pub struct Baileys {
@@ -19,8 +19,15 @@ impl Baileys {
     }
 }
 
-fn describe(e: reqwest::Error) -> String {
-    if e.is_timeout() { "the bridge timed out".into() } else { format!("the bridge is unreachable ({e})") }
+fn describe(e: reqwest::Error) -> ProviderError {
+    ProviderError::transport("the bridge", &e)
+}
+
+fn answered(what: &str, status: reqwest::StatusCode) -> ProviderError {
+    ProviderError::new(
+        format!("the bridge refused the request (HTTP {})", status.as_u16()),
+        format!("{what} answered {status}"),
+    )
 }
 
 #[async_trait]
@@ -39,9 +46,11 @@ impl WhatsAppProvider for Baileys {
         }
     }
 
-    async fn health(&self, tenant: &Tenant) -> Result<(), String> {
+    async fn health(&self, tenant: &Tenant) -> Result<(), ProviderError> {
         let instance = tenant.whatsapp_instance.as_deref().unwrap_or_default();
-        let url = self.url(&format!("/instance/connectionState/{instance}")).ok_or("not configured")?;
+        let url = self
+            .url(&format!("/instance/connectionState/{instance}"))
+            .ok_or_else(|| ProviderError::new("not configured", "no bridge URL"))?;
         let res = self
             .http
             .get(url)
@@ -50,23 +59,36 @@ impl WhatsAppProvider for Baileys {
             .await
             .map_err(describe)?;
         if !res.status().is_success() {
-            return Err(format!("connectionState answered {}", res.status()));
+            return Err(answered("connectionState", res.status()));
         }
-        let body: Value = res.json().await.map_err(|e| format!("connectionState is not JSON: {e}"))?;
+        let body: Value = res.json().await.map_err(|e| {
+            ProviderError::new("the bridge gave an unreadable answer", format!("connectionState is not JSON: {e}"))
+        })?;
         match body["instance"]["state"].as_str() {
             Some("open") => Ok(()),
-            other => Err(format!("the WhatsApp session is not connected (state {})", other.unwrap_or("unknown"))),
+            other => {
+                let state = other.unwrap_or("unknown");
+                Err(ProviderError::new(
+                    "the business's WhatsApp is not connected to the bridge",
+                    format!("connectionState says {state}"),
+                ))
+            }
         }
     }
 
-    async fn send(&self, tenant: &Tenant, to: &Recipient, text: &str) -> Result<String, String> {
+    async fn send(&self, tenant: &Tenant, to: &Recipient, text: &str) -> Result<String, ProviderError> {
         let instance = tenant.whatsapp_instance.as_deref().unwrap_or_default();
         let number = match (&to.phone_e164, &to.whatsapp_id) {
             (Some(p), _) => p.trim_start_matches('+').to_string(),
             (None, Some(w)) => w.clone(),
-            (None, None) => return Err("the lead has no phone number or WhatsApp id".into()),
+            (None, None) => {
+                let why = "the lead has no phone number or WhatsApp id";
+                return Err(ProviderError::new(why, why));
+            }
         };
-        let url = self.url(&format!("/message/sendText/{instance}")).ok_or("not configured")?;
+        let url = self
+            .url(&format!("/message/sendText/{instance}"))
+            .ok_or_else(|| ProviderError::new("not configured", "no bridge URL"))?;
         let res = self
             .http
             .post(url)
@@ -76,9 +98,14 @@ impl WhatsAppProvider for Baileys {
             .await
             .map_err(describe)?;
         if !res.status().is_success() {
-            return Err(format!("sendText answered {}", res.status()));
+            return Err(answered("sendText", res.status()));
         }
-        let body: Value = res.json().await.map_err(|e| format!("sendText answer is not JSON: {e}"))?;
-        body["key"]["id"].as_str().map(str::to_string).ok_or_else(|| "sendText answer has no key.id".into())
+        let body: Value = res.json().await.map_err(|e| {
+            ProviderError::new("the bridge gave an unreadable answer", format!("sendText answer is not JSON: {e}"))
+        })?;
+        body["key"]["id"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| ProviderError::new("the bridge gave an unreadable answer", "sendText answer has no key.id"))
     }
 }

@@ -39,6 +39,26 @@ pub struct Recipient {
     pub whatsapp_id: Option<String>,
 }
 
+/// Why a provider failed: a plain reason a user may read, and the detail
+/// (URLs, account ids, the provider's own words) that only goes to the log.
+#[derive(Debug, Clone)]
+pub struct ProviderError {
+    pub plain: String,
+    pub detail: String,
+}
+
+impl ProviderError {
+    pub fn new(plain: impl Into<String>, detail: impl Into<String>) -> Self {
+        ProviderError { plain: plain.into(), detail: detail.into() }
+    }
+
+    /// A transport failure of an HTTP call (timeout, refused, TLS...).
+    pub fn transport(who: &str, e: &reqwest::Error) -> Self {
+        let plain = if e.is_timeout() { format!("{who} timed out") } else { format!("{who} could not be reached") };
+        ProviderError { plain, detail: format!("{who}: {e}") }
+    }
+}
+
 #[async_trait]
 pub trait WhatsAppProvider: Send + Sync {
     /// `baileys` or `twilio` (stored on the message).
@@ -46,9 +66,9 @@ pub trait WhatsAppProvider: Send + Sync {
     /// Why this provider cannot serve `tenant` at all (not configured), if so.
     fn unconfigured(&self, tenant: &Tenant) -> Option<String>;
     /// A live check; Ok when it can send now.
-    async fn health(&self, tenant: &Tenant) -> Result<(), String>;
+    async fn health(&self, tenant: &Tenant) -> Result<(), ProviderError>;
     /// Sends `text`; returns the provider's message id.
-    async fn send(&self, tenant: &Tenant, to: &Recipient, text: &str) -> Result<String, String>;
+    async fn send(&self, tenant: &Tenant, to: &Recipient, text: &str) -> Result<String, ProviderError>;
 }
 
 #[derive(Default)]
@@ -81,6 +101,7 @@ impl Messenger {
         f(map.entry(key).or_default())
     }
 
+    /// Opens the breaker; `error` is the plain reason shown while it is open.
     fn trip(&self, key: (&'static str, i64), error: &str) {
         self.with_state(key, |s| {
             s.open_until = Some(Instant::now() + BREAKER_OPEN);
@@ -111,9 +132,9 @@ impl Messenger {
                 match p.health(tenant).await {
                     Ok(()) => self.with_state(key, |s| s.healthy_until = Some(Instant::now() + HEALTH_TTL)),
                     Err(e) => {
-                        tracing::warn!(provider = p.name(), tenant = tenant.id, error = %e, "WhatsApp provider unhealthy");
-                        self.trip(key, &e);
-                        reasons.push(format!("{}: {e}", p.name()));
+                        tracing::warn!(provider = p.name(), tenant = tenant.id, error = %e.detail, "WhatsApp provider unhealthy");
+                        self.trip(key, &e.plain);
+                        reasons.push(format!("{}: {}", p.name(), e.plain));
                         continue;
                     }
                 }
@@ -121,9 +142,9 @@ impl Messenger {
             match p.send(tenant, to, text).await {
                 Ok(id) => return Ok(Sent { provider: p.name(), provider_message_id: id }),
                 Err(e) => {
-                    tracing::warn!(provider = p.name(), tenant = tenant.id, error = %e, "WhatsApp send failed");
-                    self.trip(key, &e);
-                    reasons.push(format!("{}: {e}", p.name()));
+                    tracing::warn!(provider = p.name(), tenant = tenant.id, error = %e.detail, "WhatsApp send failed");
+                    self.trip(key, &e.plain);
+                    reasons.push(format!("{}: {}", p.name(), e.plain));
                 }
             }
         }
@@ -133,7 +154,8 @@ impl Messenger {
             format!("No WhatsApp provider could send this message ({}).", reasons.join("; ")),
             "Configure the Baileys bridge (FRONTDESK_BAILEYS_URL, FRONTDESK_BAILEYS_SECRET and the business's \
              whatsapp_instance) or Twilio (FRONTDESK_TWILIO_ACCOUNT_SID, FRONTDESK_TWILIO_AUTH_TOKEN and the \
-             business's whatsapp_e164), and check that it is connected.",
+             business's whatsapp_e164), and check that it is connected. The server log has the details under \
+             this request's id.",
         ))
     }
 }

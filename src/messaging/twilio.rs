@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use reqwest::Url;
 use serde_json::Value;
 
-use super::{Recipient, WhatsAppProvider};
+use super::{ProviderError, Recipient, WhatsAppProvider};
 use crate::store::tenants::Tenant;
 
 pub struct Twilio {
@@ -33,17 +33,20 @@ impl WhatsAppProvider for Twilio {
     }
 
     /// Twilio has no cheap per-number health check; failures open the breaker instead.
-    async fn health(&self, _tenant: &Tenant) -> Result<(), String> {
+    async fn health(&self, _tenant: &Tenant) -> Result<(), ProviderError> {
         Ok(())
     }
 
-    async fn send(&self, tenant: &Tenant, to: &Recipient, text: &str) -> Result<String, String> {
+    async fn send(&self, tenant: &Tenant, to: &Recipient, text: &str) -> Result<String, ProviderError> {
         let sid = self.account_sid.as_deref().unwrap_or_default();
         let from = tenant.whatsapp_e164.as_deref().or(tenant.phone_e164.as_deref()).unwrap_or_default();
         let to = match (&to.phone_e164, &to.whatsapp_id) {
             (Some(p), _) => p.clone(),
             (None, Some(w)) => w.clone(),
-            (None, None) => return Err("the lead has no phone number or WhatsApp id".into()),
+            (None, None) => {
+                let why = "the lead has no phone number or WhatsApp id";
+                return Err(ProviderError::new(why, why));
+            }
         };
         let url = format!("{}/2010-04-01/Accounts/{sid}/Messages.json", self.base.as_str().trim_end_matches('/'));
         let res = self
@@ -58,15 +61,19 @@ impl WhatsAppProvider for Twilio {
             ])
             .send()
             .await
-            .map_err(
-                |e| if e.is_timeout() { "Twilio timed out".into() } else { format!("Twilio is unreachable ({e})") },
-            )?;
+            .map_err(|e| ProviderError::transport("Twilio", &e))?;
         let status = res.status();
         let body: Value = res.json().await.unwrap_or(Value::Null);
         if !status.is_success() {
             let detail = body["message"].as_str().unwrap_or("");
-            return Err(format!("Twilio answered {status} {detail}").trim().to_string());
+            return Err(ProviderError::new(
+                format!("Twilio refused the message (HTTP {})", status.as_u16()),
+                format!("Twilio answered {status} {detail}"),
+            ));
         }
-        body["sid"].as_str().map(str::to_string).ok_or_else(|| "Twilio's answer has no sid".into())
+        body["sid"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| ProviderError::new("Twilio gave an unreadable answer", "Twilio's answer has no sid"))
     }
 }

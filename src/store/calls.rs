@@ -64,14 +64,24 @@ pub fn insert(conn: &Connection, c: &NewCall) -> Result<Call, ApiError> {
     Ok(conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([id], from_row)?)
 }
 
-/// Takes a stream token once: the call it belongs to, or None if unknown or used.
-pub fn take_stream_token(conn: &Connection, token: &str) -> Result<Option<Call>, ApiError> {
+/// How long a stream token is good for after the call came in.
+pub const STREAM_TOKEN_TTL_SECS: i64 = 60;
+
+/// Takes a stream token once: the call it belongs to, or None if unknown,
+/// used, older than [`STREAM_TOKEN_TTL_SECS`], or issued for another call
+/// than `call_sid` (the `start` frame's `callSid`).
+pub fn take_stream_token(conn: &Connection, token: &str, call_sid: &str) -> Result<Option<Call>, ApiError> {
+    if token.is_empty() || call_sid.is_empty() {
+        return Ok(None);
+    }
     let id: Option<i64> = conn
         .prepare_cached(
             "UPDATE calls SET token_used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), status = 'in_progress'
-             WHERE stream_token = ?1 AND token_used_at IS NULL RETURNING id",
+             WHERE stream_token = ?1 AND token_used_at IS NULL AND call_sid = ?2
+               AND started_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?3)
+             RETURNING id",
         )?
-        .query_row([token], |r| r.get(0))
+        .query_row(params![token, call_sid, format!("-{STREAM_TOKEN_TTL_SECS} seconds")], |r| r.get(0))
         .optional()?;
     match id {
         Some(id) => {

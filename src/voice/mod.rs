@@ -30,11 +30,13 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/ws/twilio/media", get(upgrade))
 }
 
-/// The URL Twilio opens, as it signs it: the public host with wss/ws.
-fn public_ws_url(state: &AppState, path_and_query: &str) -> String {
-    let base = state.config.settings.public_url.as_str().trim_end_matches('/');
-    let base = base.replacen("https://", "wss://", 1).replacen("http://", "ws://", 1);
-    format!("{base}{path_and_query}")
+/// The URL Twilio opens, as it signs it: the stream URL handed out in
+/// TwiML (always `wss://`) plus any query string.
+fn public_ws_url(state: &AppState, query: Option<&str>) -> String {
+    match query {
+        Some(q) => format!("{}?{q}", state.config.stream_url),
+        None => state.config.stream_url.clone(),
+    }
 }
 
 async fn upgrade(
@@ -44,8 +46,7 @@ async fn upgrade(
     ws: WebSocketUpgrade,
 ) -> Response {
     if let Some(token) = &state.config.settings.twilio_auth_token {
-        let pq = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/ws/twilio/media");
-        let url = public_ws_url(&state, pq);
+        let url = public_ws_url(&state, uri.query());
         let sig = headers.get("x-twilio-signature").and_then(|v| v.to_str().ok()).unwrap_or("");
         if !signature::valid(token, &url, &[], sig) {
             tracing::warn!("media stream upgrade refused: bad or missing X-Twilio-Signature");
@@ -101,11 +102,12 @@ async fn handle(state: AppState, socket: WebSocket) {
     let stream_sid =
         start["start"]["streamSid"].as_str().or(start["streamSid"].as_str()).unwrap_or_default().to_string();
     let token = start["start"]["customParameters"]["token"].as_str().unwrap_or_default().to_string();
-    let call = state.db.write(move |tx| store::calls::take_stream_token(tx, &token)).await;
+    let call_sid = start["start"]["callSid"].as_str().unwrap_or_default().to_string();
+    let call = state.db.write(move |tx| store::calls::take_stream_token(tx, &token, &call_sid)).await;
     let call = match call {
         Ok(Some(c)) => c,
         Ok(None) => {
-            tracing::warn!(stream = %stream_sid, "media stream closed: unknown or already used stream token");
+            tracing::warn!(stream = %stream_sid, "media stream closed: unknown, used, expired or mismatched stream token");
             let _ = tw_out.close().await;
             return;
         }

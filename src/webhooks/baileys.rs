@@ -56,6 +56,10 @@ fn media_of(message: &Value) -> Value {
     Value::Array(out)
 }
 
+fn missing(field: &str, hint: &str) -> ApiError {
+    ApiError::invalid(field, format!("The webhook lacks `{field}`."), hint)
+}
+
 pub async fn webhook(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -66,12 +70,25 @@ pub async fn webhook(
         headers.get("x-webhook-secret").and_then(|v| v.to_str().ok()),
         body["apikey"].as_str(),
     )?;
-    let event = body["event"].as_str().unwrap_or_default();
+    if !body.is_object() {
+        return Err(ApiError::bad_request(
+            "The webhook body must be a JSON object.",
+            "Send the Evolution API event unchanged: {\"event\": ..., \"instance\": ..., \"data\": {...}}.",
+        ));
+    }
+    let Some(event) = body["event"].as_str().filter(|e| !e.is_empty()) else {
+        return Err(missing("event", "Every Evolution API event names itself in `event`."));
+    };
     if event != "messages.upsert" && event != "MESSAGES_UPSERT" {
         return Ok(Json(json!({"ok": true, "ignored": event})));
     }
-    let instance = body["instance"].as_str().unwrap_or_default().to_string();
+    let Some(instance) = body["instance"].as_str().filter(|i| !i.is_empty()).map(str::to_string) else {
+        return Err(missing("instance", "The instance name routes the message to its business."));
+    };
     let data = &body["data"];
+    if !data.is_object() || !data["key"].is_object() {
+        return Err(missing("data.key", "A messages.upsert event carries data.key with remoteJid and id."));
+    }
     let key = &data["key"];
     let Some(id) = key["id"].as_str().filter(|s| !s.is_empty()).map(str::to_string) else {
         return Err(ApiError::invalid(

@@ -54,17 +54,6 @@ fn required<'a>(form: &'a TwilioForm, key: &str) -> Result<&'a str, ApiError> {
     })
 }
 
-/// The stream URL on the public host: `wss://HOST/ws/twilio/media`.
-fn stream_url(state: &AppState) -> String {
-    let u = &state.config.settings.public_url;
-    let scheme = if u.scheme() == "https" { "wss" } else { "ws" };
-    let host = u.host_str().unwrap_or("localhost");
-    match u.port() {
-        Some(p) => format!("{scheme}://{host}:{p}/ws/twilio/media"),
-        None => format!("{scheme}://{host}/ws/twilio/media"),
-    }
-}
-
 /// An incoming call: upsert the lead, record the call, answer TwiML.
 pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Response, ApiError> {
     let call_sid = required(&form, "CallSid")?.to_string();
@@ -141,7 +130,7 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
     match token {
         Some(token) if ai_on => Ok(twiml(format!(
             "<Connect><Stream url=\"{}\"><Parameter name=\"token\" value=\"{}\"/></Stream></Connect>",
-            xml_escape(&stream_url(&state)),
+            xml_escape(&state.config.stream_url),
             xml_escape(&token)
         ))),
         _ => Ok(twiml(

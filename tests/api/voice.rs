@@ -75,7 +75,7 @@ async fn place_call(app: &TestApp, call_sid: &str, from: &str) -> String {
 type TwilioSocket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Opens the media stream as Twilio does (signed upgrade, connected, start).
-async fn open_stream(app: &TestApp, token: &str, sign: bool) -> Result<TwilioSocket, String> {
+async fn open_stream(app: &TestApp, token: &str, call_sid: &str, sign: bool) -> Result<TwilioSocket, String> {
     let url = app.url("/ws/twilio/media").replacen("http://", "ws://", 1);
     let mut req = url.into_client_request().unwrap();
     if sign {
@@ -89,7 +89,7 @@ async fn open_stream(app: &TestApp, token: &str, sign: bool) -> Result<TwilioSoc
     ws.send(Message::text(
         json!({
             "event": "start", "sequenceNumber": "1", "streamSid": "MZ1",
-            "start": {"streamSid": "MZ1", "callSid": "CA", "tracks": ["inbound"],
+            "start": {"streamSid": "MZ1", "callSid": call_sid, "tracks": ["inbound"],
                       "customParameters": {"token": token},
                       "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1}}
         })
@@ -125,7 +125,7 @@ async fn each_call_carries_the_prompt_saved_before_it_and_its_transcript_lands_o
     let (app, admin, mut models) = start_app().await;
     admin.put("/api/business/current/prompt", &json!({"calls_prompt": "CALLS ONE", "whatsapp_prompt": ""})).await;
     let token = place_call(&app, "CA1", "+972521010101").await;
-    let mut tw = open_stream(&app, &token, true).await.unwrap();
+    let mut tw = open_stream(&app, &token, "CA1", true).await.unwrap();
     let (mut model, auth) = next_model(&mut models).await;
     assert_eq!(auth, "Bearer sk-voice");
     let update = recv_json(&mut model).await.unwrap();
@@ -171,7 +171,7 @@ async fn each_call_carries_the_prompt_saved_before_it_and_its_transcript_lands_o
     // The prompt saved now is the one the next call gets.
     admin.put("/api/business/current/prompt", &json!({"calls_prompt": "CALLS TWO", "whatsapp_prompt": ""})).await;
     let token = place_call(&app, "CA2", "+972521010101").await;
-    let _tw = open_stream(&app, &token, true).await.unwrap();
+    let _tw = open_stream(&app, &token, "CA2", true).await.unwrap();
     let (mut model, _) = next_model(&mut models).await;
     assert_eq!(recv_json(&mut model).await.unwrap()["session"]["instructions"], "CALLS TWO");
 }
@@ -180,7 +180,7 @@ async fn each_call_carries_the_prompt_saved_before_it_and_its_transcript_lands_o
 async fn barge_in_clears_twilio_and_truncates_the_model() {
     let (app, _admin, mut models) = start_app().await;
     let token = place_call(&app, "CA3", "+972521010102").await;
-    let mut tw = open_stream(&app, &token, true).await.unwrap();
+    let mut tw = open_stream(&app, &token, "CA3", true).await.unwrap();
     let (mut model, _) = next_model(&mut models).await;
     recv_json(&mut model).await; // session.update
     recv_json(&mut model).await; // response.create
@@ -213,7 +213,7 @@ async fn barge_in_clears_twilio_and_truncates_the_model() {
 async fn the_model_closing_ends_the_twilio_stream() {
     let (app, admin, mut models) = start_app().await;
     let token = place_call(&app, "CA4", "+972521010103").await;
-    let mut tw = open_stream(&app, &token, true).await.unwrap();
+    let mut tw = open_stream(&app, &token, "CA4", true).await.unwrap();
     let (mut model, _) = next_model(&mut models).await;
     recv_json(&mut model).await;
     model.close(None).await.unwrap();
@@ -226,14 +226,14 @@ async fn the_model_closing_ends_the_twilio_stream() {
 #[tokio::test]
 async fn unsigned_upgrades_and_unknown_or_reused_tokens_are_refused() {
     let (app, _admin, mut models) = start_app().await;
-    let err = open_stream(&app, "whatever", false).await.unwrap_err();
+    let err = open_stream(&app, "whatever", "CAx", false).await.unwrap_err();
     assert!(err.contains("403"), "{err}");
-    let mut tw = open_stream(&app, "not-a-token", true).await.unwrap();
+    let mut tw = open_stream(&app, "not-a-token", "CAx", true).await.unwrap();
     assert!(recv_json(&mut tw).await.is_none(), "closed for an unknown token");
     let token = place_call(&app, "CA5", "+972521010104").await;
-    let _first = open_stream(&app, &token, true).await.unwrap();
+    let _first = open_stream(&app, &token, "CA5", true).await.unwrap();
     let _ = next_model(&mut models).await;
-    let mut again = open_stream(&app, &token, true).await.unwrap();
+    let mut again = open_stream(&app, &token, "CA5", true).await.unwrap();
     assert!(recv_json(&mut again).await.is_none(), "closed for a reused token");
 }
 
@@ -246,8 +246,8 @@ async fn twenty_calls_at_once_are_independent() {
         tokens.push(place_call(&app, &format!("CAm{i}"), &format!("+9725220000{i:02}")).await);
     }
     let mut calls = Vec::new();
-    for t in &tokens {
-        calls.push(open_stream(&app, t, true).await.unwrap());
+    for (i, t) in tokens.iter().enumerate() {
+        calls.push(open_stream(&app, t, &format!("CAm{i}"), true).await.unwrap());
     }
     // Each model connection echoes one transcript line naming its own audio.
     let mut model_tasks = Vec::new();

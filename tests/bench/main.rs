@@ -479,7 +479,7 @@ fn voice_bench(dir: &Path) {
                 let token = format!("bench-{calls}-{i}");
                 tasks.push(tokio::spawn(async move {
                     let (mut ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true).await.unwrap();
-                    let start = json!({"event": "start", "start": {"streamSid": "MZ", "customParameters": {"token": token}}});
+                    let start = json!({"event": "start", "start": {"streamSid": "MZ", "callSid": token, "customParameters": {"token": token}}});
                     ws.send(Message::text(start.to_string())).await.unwrap();
                     let mut rtts = Vec::with_capacity(frames);
                     let mut tick = tokio::time::interval(Duration::from_millis(20));
