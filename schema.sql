@@ -293,3 +293,10 @@ CREATE UNIQUE INDEX messages_provider_id ON messages (tenant_id, provider, provi
 -- A reminder's claim carries a random token: only the claim that took the
 -- row may finish it, and a stale claim is put back only if still the same.
 ALTER TABLE lead_reminders ADD COLUMN claim_token TEXT;
+
+-- An outgoing message is recorded as `pending` before the provider is called,
+-- then `sent` or `failed` (with a reason). A client's Idempotency-Key makes a
+-- retried send return the first attempt instead of sending twice.
+ALTER TABLE messages ADD COLUMN error_code TEXT;
+ALTER TABLE messages ADD COLUMN idempotency_key TEXT;
+CREATE UNIQUE INDEX messages_idempotency ON messages (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL;

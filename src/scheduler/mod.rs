@@ -9,7 +9,11 @@
 
 mod webhook;
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    collections::HashSet,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use serde_json::json;
 use time::OffsetDateTime;
@@ -28,13 +32,41 @@ use crate::{
 const MAX_IDLE: Duration = Duration::from_secs(60);
 const BATCH: i64 = 200;
 
-/// Wakes the timer task (a reminder was created or moved).
+/// Wakes the timer task (a reminder was created or moved), and knows which
+/// claims this process is still delivering.
 #[derive(Clone, Default)]
-pub struct Wake(Arc<Notify>);
+pub struct Wake {
+    notify: Arc<Notify>,
+    /// Claim tokens whose delivery is under way here: never "stale", however long it takes.
+    in_flight: Arc<Mutex<HashSet<String>>>,
+}
 
 impl Wake {
     pub fn now(&self) {
-        self.0.notify_one();
+        self.notify.notify_one();
+    }
+
+    fn in_flight(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.in_flight.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Marks a claim as being delivered by this process until dropped.
+struct Delivering {
+    wake: Wake,
+    token: String,
+}
+
+impl Delivering {
+    fn new(wake: &Wake, token: &str) -> Self {
+        wake.in_flight().insert(token.to_string());
+        Delivering { wake: wake.clone(), token: token.to_string() }
+    }
+}
+
+impl Drop for Delivering {
+    fn drop(&mut self) {
+        self.wake.in_flight().remove(&self.token);
     }
 }
 
@@ -48,7 +80,8 @@ pub async fn start(state: AppState) -> anyhow::Result<JobScheduler> {
             Box::pin(async move {
                 let cutoff =
                     format(OffsetDateTime::now_utc() - time::Duration::seconds(store::reminders::STALE_CLAIM_SECS));
-                match state.db.write(move |tx| store::reminders::rescue_stale(tx, &cutoff)).await {
+                let live = state.reminder_wake.in_flight().clone();
+                match state.db.write(move |tx| store::reminders::rescue_stale(tx, &cutoff, &live)).await {
                     Ok(n) if n > 0 => tracing::warn!(rescued = n, "reminder claims left by a crash put back"),
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "reminder sweep failed"),
@@ -89,7 +122,7 @@ async fn timer_loop(state: AppState) {
         };
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
-            _ = state.reminder_wake.0.notified() => {}
+            _ = state.reminder_wake.notify.notified() => {}
             _ = shutdown.changed() => return,
         }
     }
@@ -134,7 +167,11 @@ pub async fn fire_due(state: &AppState) -> Result<(), ApiError> {
             }
         }
         if webhook_on {
-            let deliveries = claimed.into_iter().map(|(c, _, _)| webhook::deliver(state, c));
+            let deliveries = claimed.into_iter().map(|(c, _, _)| async move {
+                // Registered before the network call and kept until the outcome is committed.
+                let _delivering = Delivering::new(&state.reminder_wake, &c.token);
+                webhook::deliver(state, c).await
+            });
             futures_util::future::join_all(deliveries).await;
         }
         if n < BATCH {
@@ -187,7 +224,7 @@ fn claim_and_deliver_locally(tx: &rusqlite::Transaction, webhook_on: bool) -> Re
             store::reminders::mark_fired_at(tx, r.id, &now_s)?;
         }
         if !webhook_on {
-            store::reminders::mark_done(tx, r.id)?;
+            store::reminders::mark_done(tx, r.id, &c.token)?;
         }
         out.push((c, notification, activity));
     }

@@ -27,31 +27,41 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
 
 pub async fn deliver(state: &AppState, claimed: Claimed) {
     let Some(url) = state.config.settings.reminder_webhook_url.clone() else { return };
+    let token = claimed.token;
     let r = claimed.reminder;
     let (tenant_id, lead_id) = (r.tenant_id, r.lead_id);
+    // The same for every retry of one firing, so the receiver can drop repeats.
+    let delivery_id = format!("reminder-{}-{}", r.id, r.due_at);
     let lead = state.db.read(move |c| store::leads::get(c, Scope::Tenant(tenant_id), lead_id)).await.ok().flatten();
     let body = json!({"event": "reminder.fired", "tenant_id": r.tenant_id, "reminder": r, "lead": lead}).to_string();
-    let mut req = state.http.post(url).header("Content-Type", "application/json");
+    let mut req = state.http.post(url).header("Content-Type", "application/json").header("X-Frontdesk-Delivery", delivery_id);
     if let Some(secret) = &state.config.settings.reminder_webhook_secret {
         req = req.header("X-Frontdesk-Signature", signature(secret, body.as_bytes()));
     }
+    // `last_error` is shown to staff: a plain reason; the detail goes to the log.
     let outcome = match req.body(body).send().await {
         Ok(res) if res.status().is_success() => Ok(()),
-        Ok(res) => Err(format!("webhook answered {}", res.status())),
-        Err(e) => Err(format!("webhook unreachable: {e}")),
+        Ok(res) => Err(format!("the reminder webhook answered HTTP {}", res.status().as_u16())),
+        Err(e) => {
+            tracing::warn!(reminder = r.id, error = %e, "reminder webhook unreachable");
+            Err(if e.is_timeout() { "the reminder webhook timed out" } else { "the reminder webhook could not be reached" }
+                .to_string())
+        }
     };
     let id = r.id;
     let attempts = r.attempts;
     let result = match outcome {
-        Ok(()) => state.db.write(move |tx| store::reminders::mark_done(tx, id)).await,
+        Ok(()) => state.db.write(move |tx| store::reminders::mark_done(tx, id, &token)).await,
         Err(err) => {
             tracing::warn!(reminder = id, attempts, error = %err, "reminder webhook failed");
             let retry_at = format(OffsetDateTime::now_utc() + backoff(attempts));
-            state.db.write(move |tx| store::reminders::mark_failed_attempt(tx, id, &err, &retry_at)).await
+            state.db.write(move |tx| store::reminders::mark_failed_attempt(tx, id, &token, &err, &retry_at)).await
         }
     };
-    if let Err(e) = result {
-        tracing::error!(reminder = id, error = %e, "could not record the webhook outcome");
+    match result {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!(reminder = id, "a reminder claim was lost before its outcome was recorded"),
+        Err(e) => tracing::error!(reminder = id, error = %e, "could not record the webhook outcome"),
     }
 }
 

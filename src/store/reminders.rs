@@ -5,8 +5,9 @@
 //! transaction and `fired_at` set) -> `fired`, or, when the outgoing webhook
 //! fails, back to `pending` with a later `next_attempt_at` (only the webhook
 //! is retried: `fired_at` is already set) and finally `failed`.
-//! A `claimed` row older than [`STALE_CLAIM_SECS`] was left by a crash and is
-//! put back to `pending`.
+//! A `claimed` row older than [`STALE_CLAIM_SECS`] that this process is not
+//! delivering was left by a crash and is put back to `pending`. Each claim
+//! carries a random token, and only the claim holding it can finish the row.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -157,6 +158,9 @@ pub struct Claimed {
     pub reminder: Reminder,
     /// True the first time: the notification and activity are written now.
     pub first: bool,
+    /// This claim's token: only it can finish the row, and a stale claim is
+    /// put back only while it still carries it.
+    pub token: String,
 }
 
 /// Claims every due reminder, atomically: two overlapping ticks, or two
@@ -165,13 +169,16 @@ pub fn claim_due(conn: &Connection, now: &str, limit: i64) -> Result<Vec<Claimed
     // RETURNING gives the rows as claimed (shown as `pending`, like `get`), no second read.
     Ok(conn
         .prepare_cached(
-            "UPDATE lead_reminders SET status = 'claimed', claimed_at = ?1, attempts = attempts + 1
+            "UPDATE lead_reminders SET status = 'claimed', claimed_at = ?1, attempts = attempts + 1,
+                    claim_token = lower(hex(randomblob(12)))
              WHERE id IN (SELECT id FROM lead_reminders WHERE status = 'pending' AND next_attempt_at <= ?1
                           ORDER BY next_attempt_at LIMIT ?2)
              RETURNING id, tenant_id, lead_id, assignee_user_id, created_by, due_at, note, 'pending', attempts,
-                       last_error, fired_at, created_at, fired_at IS NULL",
+                       last_error, fired_at, created_at, fired_at IS NULL, claim_token",
         )?
-        .query_map(params![now, limit], |r| Ok(Claimed { reminder: from_row(r)?, first: r.get(12)? }))?
+        .query_map(params![now, limit], |r| {
+            Ok(Claimed { reminder: from_row(r)?, first: r.get(12)?, token: r.get(13)? })
+        })?
         .collect::<Result<Vec<_>, _>>()?)
 }
 
@@ -180,37 +187,64 @@ pub fn mark_fired_at(conn: &Connection, id: i64, now: &str) -> Result<(), ApiErr
     Ok(())
 }
 
-/// Delivery finished: `fired`.
-pub fn mark_done(conn: &Connection, id: i64) -> Result<(), ApiError> {
-    conn.prepare_cached(
-        "UPDATE lead_reminders SET status = 'fired', last_error = NULL, claimed_at = NULL,
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE id = ?1 AND status = 'claimed'",
-    )?
-    .execute([id])?;
-    Ok(())
+/// Delivery finished: `fired`. Only the claim that took the row can say so;
+/// false when the claim was lost (put back and taken again meanwhile).
+pub fn mark_done(conn: &Connection, id: i64, token: &str) -> Result<bool, ApiError> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE lead_reminders SET status = 'fired', last_error = NULL, claimed_at = NULL, claim_token = NULL,
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = ?1 AND status = 'claimed' AND claim_token = ?2",
+        )?
+        .execute(params![id, token])?
+        > 0)
 }
 
 /// Delivery failed: retry at `retry_at`, or give up as `failed` after MAX_ATTEMPTS.
-pub fn mark_failed_attempt(conn: &Connection, id: i64, error: &str, retry_at: &str) -> Result<(), ApiError> {
-    conn.prepare_cached(
-        "UPDATE lead_reminders SET
-            status = CASE WHEN attempts >= ?4 THEN 'failed' ELSE 'pending' END,
-            next_attempt_at = ?3, last_error = ?2, claimed_at = NULL,
-            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE id = ?1 AND status = 'claimed'",
-    )?
-    .execute(params![id, error, retry_at, MAX_ATTEMPTS])?;
-    Ok(())
+pub fn mark_failed_attempt(
+    conn: &Connection,
+    id: i64,
+    token: &str,
+    error: &str,
+    retry_at: &str,
+) -> Result<bool, ApiError> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE lead_reminders SET
+                status = CASE WHEN attempts >= ?4 THEN 'failed' ELSE 'pending' END,
+                next_attempt_at = ?3, last_error = ?2, claimed_at = NULL, claim_token = NULL,
+                updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = ?1 AND status = 'claimed' AND claim_token = ?5",
+        )?
+        .execute(params![id, error, retry_at, MAX_ATTEMPTS, token])?
+        > 0)
 }
 
-/// Puts claims abandoned by a crash back in the queue.
-pub fn rescue_stale(conn: &Connection, older_than: &str) -> Result<usize, ApiError> {
-    Ok(conn.execute(
-        "UPDATE lead_reminders SET status = 'pending', claimed_at = NULL
-         WHERE status = 'claimed' AND claimed_at < ?1",
-        [older_than],
-    )?)
+/// Puts claims abandoned by a crash back in the queue: claimed before
+/// `older_than` and not in `live` (tokens this process is still delivering,
+/// however slowly). Each row is put back only if it still carries the token
+/// read here, so a claim finishing at the same moment is never undone.
+pub fn rescue_stale(
+    conn: &Connection,
+    older_than: &str,
+    live: &std::collections::HashSet<String>,
+) -> Result<usize, ApiError> {
+    let stale: Vec<(i64, String)> = conn
+        .prepare_cached(
+            "SELECT id, coalesce(claim_token, '') FROM lead_reminders WHERE status = 'claimed' AND claimed_at < ?1",
+        )?
+        .query_map([older_than], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut rescued = 0;
+    for (id, token) in stale.into_iter().filter(|(_, t)| !live.contains(t)) {
+        rescued += conn
+            .prepare_cached(
+                "UPDATE lead_reminders SET status = 'pending', claimed_at = NULL, claim_token = NULL
+                 WHERE id = ?1 AND status = 'claimed' AND coalesce(claim_token, '') = ?2",
+            )?
+            .execute(params![id, token])?;
+    }
+    Ok(rescued)
 }
 
 /// When the next pending reminder is due (for the precise timer).
@@ -218,4 +252,46 @@ pub fn next_due(conn: &Connection) -> Result<Option<String>, ApiError> {
     Ok(conn
         .prepare_cached("SELECT min(next_attempt_at) FROM lead_reminders WHERE status = 'pending'")?
         .query_row([], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::db::Db;
+
+    fn setup(db: &Db) {
+        db.write_blocking(|tx| {
+            tx.execute_batch(
+                "INSERT INTO tenants (id, name) VALUES (1, 't');
+                 INSERT INTO leads (id, tenant_id, first_name, phone_e164, source) VALUES (1, 1, 'a', '+972521111111', 'manual');
+                 INSERT INTO lead_reminders (tenant_id, lead_id, due_at, next_attempt_at)
+                     VALUES (1, 1, '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z');",
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn a_slow_delivery_is_not_rescued_and_a_lost_claim_cannot_finish_the_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("c.db")).unwrap();
+        setup(&db);
+        let first = db.write_blocking(|tx| claim_due(tx, "2021-01-01T00:00:00.000Z", 10)).unwrap();
+        assert_eq!(first.len(), 1);
+        let token = first[0].token.clone();
+        // Still being delivered here, however long: not stale.
+        let live: HashSet<String> = [token.clone()].into();
+        assert_eq!(db.write_blocking(|tx| rescue_stale(tx, "2099-01-01T00:00:00.000Z", &live)).unwrap(), 0);
+        // A crash left it: rescued, and claimed again under a new token.
+        assert_eq!(db.write_blocking(|tx| rescue_stale(tx, "2099-01-01T00:00:00.000Z", &HashSet::new())).unwrap(), 1);
+        let second = db.write_blocking(|tx| claim_due(tx, "2021-01-01T00:00:00.000Z", 10)).unwrap();
+        assert_ne!(second[0].token, token);
+        // The old claim's late outcome changes nothing; the new claim finishes it.
+        assert!(!db.write_blocking(|tx| mark_done(tx, 1, &token)).unwrap());
+        assert!(!db.write_blocking(|tx| mark_failed_attempt(tx, 1, &token, "x", "2021-01-01T00:00:00.000Z")).unwrap());
+        assert!(db.write_blocking(|tx| mark_done(tx, 1, &second[0].token)).unwrap());
+    }
 }
