@@ -15,6 +15,9 @@ use crate::{
 };
 
 const HISTORY: i64 = 20;
+/// At most this many AI replies to one lead in an hour: a customer (or a bot)
+/// writing in a loop cannot make the AI talk, and spend, without end.
+pub const MAX_REPLIES_PER_HOUR: i64 = 20;
 
 /// Starts a reply in the background if AI is configured for this business.
 pub fn spawn_whatsapp_reply(state: &AppState, tenant_id: i64, lead_id: i64) {
@@ -48,7 +51,7 @@ pub fn spawn_whatsapp_reply(state: &AppState, tenant_id: i64, lead_id: i64) {
 }
 
 async fn reply(state: &AppState, tenant_id: i64, lead_id: i64) -> Result<(), String> {
-    let (tenant, prompts, lead, history) = state
+    let (tenant, prompts, lead, history, recent_replies) = state
         .db
         .read(move |c| {
             Ok((
@@ -56,6 +59,7 @@ async fn reply(state: &AppState, tenant_id: i64, lead_id: i64) -> Result<(), Str
                 store::prompts::get(c, tenant_id)?,
                 store::leads::get(c, Scope::Tenant(tenant_id), lead_id)?,
                 store::messages::recent_for_lead(c, lead_id, HISTORY)?,
+                store::messages::ai_replies_in_last_hour(c, tenant_id, lead_id)?,
             ))
         })
         .await
@@ -64,16 +68,42 @@ async fn reply(state: &AppState, tenant_id: i64, lead_id: i64) -> Result<(), Str
     if !tenant.ai_auto_reply || prompts.whatsapp_prompt.trim().is_empty() {
         return Ok(());
     }
+    if recent_replies >= MAX_REPLIES_PER_HOUR {
+        tracing::warn!(tenant = tenant_id, lead = lead_id, "AI reply skipped: hourly limit for this lead reached");
+        note_reply_limit(state, tenant_id, lead_id).await;
+        return Ok(());
+    }
     let mut messages = vec![json!({"role": "system", "content": prompts.whatsapp_prompt})];
     for m in history.iter().filter(|m| !m.body.is_empty()) {
         let role = if m.direction == "in" { "user" } else { "assistant" };
         messages.push(json!({"role": role, "content": m.body}));
     }
     let text = complete(state, &messages).await?;
-    messaging::send_to_lead(state, &lead, &text, None, true, None)
-        .await
-        .map_err(|e| format!("{}: {}", e.message, e.hint))?;
+    let origin = messaging::Origin { actor: None, is_ai: true, audit: None, idempotency_key: None };
+    messaging::send_to_lead(state, &lead, &text, origin).await.map_err(|e| e.message)?;
     Ok(())
+}
+
+/// Says on the timeline, once an hour at most, that the AI stopped answering this lead.
+async fn note_reply_limit(state: &AppState, tenant_id: i64, lead_id: i64) {
+    let text = format!(
+        "The AI stopped answering this lead: {MAX_REPLIES_PER_HOUR} replies in the last hour. A person should take over."
+    );
+    let result = state
+        .db
+        .write(move |tx| {
+            if store::activities::recent_ai_error(tx, lead_id, "reply_limit")? {
+                return Ok(None);
+            }
+            let data = json!({"channel": "whatsapp", "reason": "reply_limit"});
+            Ok(Some(store::activities::add(tx, tenant_id, lead_id, "ai_error", &text, &data, None)?))
+        })
+        .await;
+    match result {
+        Ok(Some(a)) => state.events.activity(&a),
+        Ok(None) => {}
+        Err(e) => tracing::error!(error = %e, "could not record the AI reply limit"),
+    }
 }
 
 /// One chat completion; the reply text.

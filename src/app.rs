@@ -282,6 +282,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(note) = crate::bootstrap::first_start(&db, &config.settings)? {
         println!("{note}");
     }
+    let interrupted = db.write_blocking(|tx| store::messages::fail_interrupted(tx))?;
+    if interrupted > 0 {
+        tracing::warn!(messages = interrupted, "sends cut short by the last stop were marked failed, not re-sent");
+    }
     let listener = tokio::net::TcpListener::bind(config.settings.bind).await.map_err(|e| {
         Refusal(format!("cannot listen on {}: {e}. Set FRONTDESK_BIND to a free address.", config.settings.bind))
     })?;

@@ -1,6 +1,6 @@
 //! `POST /api/leads/:id/message/whatsapp`: staff send a WhatsApp message.
 
-use axum::{Json, Router, extract::State, routing::post};
+use axum::{Json, Router, extract::State, http::HeaderMap, routing::post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -26,12 +26,32 @@ async fn send(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<SendBody>,
 ) -> ApiResult<Json<Value>> {
     let text = text::required("text", &body.text, MESSAGE_MAX, true)?;
+    // A client that may retry (a timeout, a flaky network) sends a key: the retry returns the first send.
+    let idempotency_key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => {
+            let key = v.to_str().ok().map(|k| text::check("Idempotency-Key", k, 100, false)).transpose()?;
+            Some(key.filter(|k| !k.is_empty()).ok_or_else(|| {
+                crate::error::ApiError::invalid(
+                    "Idempotency-Key",
+                    "The Idempotency-Key header is empty or not text.",
+                    "Send up to 100 printable characters, e.g. a UUID.",
+                )
+            })?)
+        }
+    };
     let lead = super::leads::load(&state, &auth, id).await?;
-    let cross = auth.cross_tenant_write(lead.tenant_id, format!("POST /api/leads/{id}/message/whatsapp"));
-    let (message, sent) = messaging::send_to_lead(&state, &lead, &text, Some(auth.actor()), false, cross).await?;
+    let origin = messaging::Origin {
+        actor: Some(auth.actor()),
+        is_ai: false,
+        audit: auth.cross_tenant_write(lead.tenant_id, format!("POST /api/leads/{id}/message/whatsapp")),
+        idempotency_key,
+    };
+    let (message, sent) = messaging::send_to_lead(&state, &lead, &text, origin).await?;
     Ok(Json(json!({
         "message_id": message.id,
         "provider": sent.provider,

@@ -5,6 +5,7 @@
 //! while (circuit breaker) and the other is tried.
 
 mod baileys;
+mod outbox;
 mod twilio;
 
 use std::{
@@ -15,17 +16,12 @@ use std::{
 
 use async_trait::async_trait;
 use axum::http::StatusCode;
-use serde_json::json;
 
 pub use baileys::Baileys;
+pub use outbox::{Origin, send_to_lead};
 pub use twilio::Twilio;
 
-use crate::{
-    error::ApiError,
-    http::extract::Scope,
-    state::AppState,
-    store::{self, Actor, leads::Lead, messages::Message, tenants::Tenant},
-};
+use crate::{error::ApiError, store::tenants::Tenant};
 
 /// How long a health answer is trusted.
 const HEALTH_TTL: Duration = Duration::from_secs(30);
@@ -110,6 +106,11 @@ impl Messenger {
         });
     }
 
+    /// The provider a send to `tenant` will try first, if any is configured.
+    pub fn preferred(&self, tenant: &Tenant) -> Option<&'static str> {
+        self.providers.iter().find(|p| p.unconfigured(tenant).is_none()).map(|p| p.name())
+    }
+
     /// Sends through the first usable provider, falling back to the next.
     pub async fn send(&self, tenant: &Tenant, to: &Recipient, text: &str) -> Result<Sent, ApiError> {
         let mut reasons: Vec<String> = Vec::new();
@@ -148,79 +149,20 @@ impl Messenger {
                 }
             }
         }
-        Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "provider_unavailable",
-            format!("No WhatsApp provider could send this message ({}).", reasons.join("; ")),
-            "Configure the Baileys bridge (FRONTDESK_BAILEYS_URL, FRONTDESK_BAILEYS_SECRET and the business's \
-             whatsapp_instance) or Twilio (FRONTDESK_TWILIO_ACCOUNT_SID, FRONTDESK_TWILIO_AUTH_TOKEN and the \
-             business's whatsapp_e164), and check that it is connected. The server log has the details under \
-             this request's id.",
-        ))
+        Err(unavailable(&reasons))
     }
 }
 
-/// Sends `text` to a lead and records the message and its activity in one
-/// transaction. Used by the staff endpoint and by AI replies.
-pub async fn send_to_lead(
-    state: &AppState,
-    lead: &Lead,
-    text: &str,
-    actor: Option<Actor>,
-    is_ai: bool,
-    audit: Option<store::audit::Entry<'static>>,
-) -> Result<(Message, Sent), ApiError> {
-    let tenant_id = lead.tenant_id;
-    let tenant = state
-        .db
-        .read(move |c| store::tenants::get(c, tenant_id))
-        .await?
-        .ok_or_else(|| ApiError::not_found("Business"))?;
-    let to = Recipient { phone_e164: lead.phone_e164.clone(), whatsapp_id: lead.whatsapp_id.clone() };
-    let sent = state.messenger.send(&tenant, &to, text).await?;
-    let (lead_id, body, s) = (lead.id, text.to_string(), sent.clone());
-    let (message, activity) = state
-        .db
-        .write(move |tx| {
-            store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?.ok_or_else(|| ApiError::not_found("Lead"))?;
-            if let Some(e) = audit {
-                store::audit::record(tx, e)?;
-            }
-            // The bridge may have echoed this very message back (fromMe) before we got
-            // here; then it is already on the timeline and only gains its author.
-            let echoed = store::messages::exists(tx, tenant_id, s.provider, &s.provider_message_id)?;
-            let m = store::messages::insert(
-                tx,
-                &store::messages::NewMessage {
-                    tenant_id,
-                    lead_id,
-                    direction: "out",
-                    provider: s.provider,
-                    provider_message_id: Some(&s.provider_message_id),
-                    body: &body,
-                    media: &serde_json::Value::Null,
-                    status: "sent",
-                    author_user_id: actor.map(|a| a.user_id),
-                    is_ai,
-                },
-            )?;
-            if echoed {
-                return Ok((m, None));
-            }
-            let a = store::activities::add(
-                tx,
-                tenant_id,
-                lead_id,
-                if is_ai { "ai_reply" } else { "message_out" },
-                &body,
-                &json!({"message_id": m.id, "provider": s.provider, "provider_message_id": s.provider_message_id}),
-                actor,
-            )?;
-            Ok((m, Some(a)))
-        })
-        .await?;
-    if let Some(activity) = &activity {
-        state.events.activity(activity);
-    }
-    Ok((message, sent))
+/// 503: no provider could send; `reasons` are plain, one per provider.
+pub fn unavailable(reasons: &[String]) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "provider_unavailable",
+        format!("No WhatsApp provider could send this message ({}).", reasons.join("; ")),
+        "Configure the Baileys bridge (FRONTDESK_BAILEYS_URL, FRONTDESK_BAILEYS_SECRET and the business's \
+             whatsapp_instance) or Twilio (FRONTDESK_TWILIO_ACCOUNT_SID, FRONTDESK_TWILIO_AUTH_TOKEN and the \
+             business's whatsapp_e164), and check that it is connected. The server log has the details under \
+             this request's id.",
+    )
+    .with("reasons", reasons.to_vec())
 }

@@ -34,7 +34,8 @@ pub async fn deliver(state: &AppState, claimed: Claimed) {
     let delivery_id = format!("reminder-{}-{}", r.id, r.due_at);
     let lead = state.db.read(move |c| store::leads::get(c, Scope::Tenant(tenant_id), lead_id)).await.ok().flatten();
     let body = json!({"event": "reminder.fired", "tenant_id": r.tenant_id, "reminder": r, "lead": lead}).to_string();
-    let mut req = state.http.post(url).header("Content-Type", "application/json").header("X-Frontdesk-Delivery", delivery_id);
+    let mut req =
+        state.http.post(url).header("Content-Type", "application/json").header("X-Frontdesk-Delivery", delivery_id);
     if let Some(secret) = &state.config.settings.reminder_webhook_secret {
         req = req.header("X-Frontdesk-Signature", signature(secret, body.as_bytes()));
     }
@@ -44,8 +45,12 @@ pub async fn deliver(state: &AppState, claimed: Claimed) {
         Ok(res) => Err(format!("the reminder webhook answered HTTP {}", res.status().as_u16())),
         Err(e) => {
             tracing::warn!(reminder = r.id, error = %e, "reminder webhook unreachable");
-            Err(if e.is_timeout() { "the reminder webhook timed out" } else { "the reminder webhook could not be reached" }
-                .to_string())
+            Err(if e.is_timeout() {
+                "the reminder webhook timed out"
+            } else {
+                "the reminder webhook could not be reached"
+            }
+            .to_string())
         }
     };
     let id = r.id;

@@ -87,3 +87,14 @@ pub fn list_for_lead(conn: &Connection, lead_id: i64, page: PageRequest) -> Resu
         .collect::<Result<Vec<_>, _>>()?;
     Ok(page.wrap(items, total))
 }
+
+/// Whether the lead got an `ai_error` with this `reason` in the last hour.
+pub fn recent_ai_error(conn: &Connection, lead_id: i64, reason: &str) -> Result<bool, ApiError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM lead_activities WHERE lead_id = ?1 AND kind = 'ai_error'
+               AND json_extract(data, '$.reason') = ?2
+               AND created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 hour')",
+        )?
+        .exists(params![lead_id, reason])?)
+}

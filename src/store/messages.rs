@@ -1,6 +1,6 @@
 //! WhatsApp messages in and out, and the webhook idempotency keys.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -17,6 +17,8 @@ pub struct Message {
     pub body: String,
     pub media: Value,
     pub status: String,
+    /// Why a send failed (`failed`), in plain words.
+    pub error_code: Option<String>,
     pub is_ai: bool,
     pub created_at: String,
 }
@@ -80,7 +82,7 @@ pub fn insert(conn: &Connection, m: &NewMessage) -> Result<Message, ApiError> {
 }
 
 const SELECT: &str = "SELECT id, tenant_id, lead_id, direction, provider, provider_message_id, body, media, status,
-                             is_ai, created_at FROM messages";
+                             is_ai, created_at, error_code FROM messages";
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Message> {
     let media: String = r.get(7)?;
@@ -96,6 +98,7 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Message> {
         status: r.get(8)?,
         is_ai: r.get(9)?,
         created_at: r.get(10)?,
+        error_code: r.get(11)?,
     })
 }
 
@@ -130,4 +133,116 @@ pub fn set_status(
         )?
         .query_row(params![provider, provider_message_id, status], |r| Ok((r.get(0)?, r.get(1)?)))
         .ok())
+}
+
+/// An outgoing message about to be handed to a provider.
+pub struct Pending<'a> {
+    pub tenant_id: i64,
+    pub lead_id: i64,
+    /// The provider expected to send it (the one that does is set on success).
+    pub provider: &'a str,
+    pub body: &'a str,
+    pub author_user_id: Option<i64>,
+    pub is_ai: bool,
+    pub idempotency_key: Option<&'a str>,
+}
+
+/// Records an outgoing message as `pending` before the provider is called,
+/// so a crash or a retry can never make it go out twice unseen.
+pub fn insert_pending(conn: &Connection, p: &Pending) -> Result<i64, ApiError> {
+    Ok(conn
+        .prepare_cached(
+            "INSERT INTO messages (tenant_id, lead_id, direction, provider, body, status, author_user_id, is_ai,
+                                   idempotency_key)
+             VALUES (?1, ?2, 'out', ?3, ?4, 'pending', ?5, ?6, ?7) RETURNING id",
+        )?
+        .query_row(
+            params![p.tenant_id, p.lead_id, p.provider, p.body, p.author_user_id, p.is_ai, p.idempotency_key],
+            |r| r.get(0),
+        )?)
+}
+
+/// The message a client already sent with this idempotency key, if any.
+pub fn by_idempotency_key(conn: &Connection, tenant_id: i64, key: &str) -> Result<Option<Message>, ApiError> {
+    Ok(conn
+        .prepare_cached(&format!("{SELECT} WHERE tenant_id = ?1 AND idempotency_key = ?2"))?
+        .query_row(params![tenant_id, key], from_row)
+        .optional()?)
+}
+
+/// A failed attempt with the same key is tried again on the same row.
+pub fn retry_failed(conn: &Connection, id: i64, body: &str) -> Result<(), ApiError> {
+    conn.prepare_cached(
+        "UPDATE messages SET status = 'pending', error_code = NULL, body = ?2 WHERE id = ?1 AND status = 'failed'",
+    )?
+    .execute(params![id, body])?;
+    Ok(())
+}
+
+/// The provider refused or could not be reached: `failed`, with a plain reason.
+pub fn mark_failed(conn: &Connection, id: i64, reason: &str) -> Result<(), ApiError> {
+    conn.prepare_cached("UPDATE messages SET status = 'failed', error_code = ?2 WHERE id = ?1 AND status = 'pending'")?
+        .execute(params![id, reason])?;
+    Ok(())
+}
+
+/// The provider took it. Returns the message and whether the bridge had
+/// already echoed it back (then that row is the message: it gains the author
+/// and the pending row goes, so the send stays one message).
+pub fn mark_sent(
+    conn: &Connection,
+    tenant_id: i64,
+    id: i64,
+    provider: &str,
+    provider_message_id: &str,
+) -> Result<(Message, bool), ApiError> {
+    let echo: Option<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM messages WHERE tenant_id = ?1 AND provider = ?2 AND provider_message_id = ?3 AND id <> ?4",
+        )?
+        .query_row(params![tenant_id, provider, provider_message_id, id], |r| r.get(0))
+        .optional()?;
+    let kept = match echo {
+        Some(echo_id) => {
+            conn.prepare_cached(
+                "UPDATE messages SET author_user_id = coalesce((SELECT author_user_id FROM messages WHERE id = ?2), author_user_id),
+                     is_ai = max(is_ai, (SELECT is_ai FROM messages WHERE id = ?2)),
+                     idempotency_key = (SELECT idempotency_key FROM messages WHERE id = ?2)
+                 WHERE id = ?1",
+            )?
+            .execute(params![echo_id, id])?;
+            conn.prepare_cached("DELETE FROM messages WHERE id = ?1")?.execute([id])?;
+            echo_id
+        }
+        None => {
+            conn.prepare_cached(
+                "UPDATE messages SET status = 'sent', provider = ?2, provider_message_id = ?3, error_code = NULL
+                 WHERE id = ?1",
+            )?
+            .execute(params![id, provider, provider_message_id])?;
+            id
+        }
+    };
+    let m = conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([kept], from_row)?;
+    Ok((m, echo.is_some()))
+}
+
+/// At start: sends left `pending` by a crash may or may not have gone out;
+/// they are marked failed (`interrupted`) rather than sent again.
+pub fn fail_interrupted(conn: &Connection) -> Result<usize, ApiError> {
+    Ok(conn.execute(
+        "UPDATE messages SET status = 'failed', error_code = 'interrupted: the server stopped during the send'
+         WHERE status = 'pending'",
+        [],
+    )?)
+}
+
+/// AI replies sent to a lead in the last hour (the per-lead reply budget).
+pub fn ai_replies_in_last_hour(conn: &Connection, tenant_id: i64, lead_id: i64) -> Result<i64, ApiError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM messages WHERE tenant_id = ?1 AND lead_id = ?2 AND is_ai = 1 AND direction = 'out'
+               AND status <> 'failed' AND created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 hour')",
+        )?
+        .query_row(params![tenant_id, lead_id], |r| r.get(0))?)
 }

@@ -1,0 +1,137 @@
+//! Sending to a lead with a record first: the message is written as
+//! `pending` before any provider is called, then `sent` (with its activity)
+//! or `failed` with a plain reason. A client's `Idempotency-Key` makes a
+//! retried request return the first attempt instead of sending again; a send
+//! cut short by a crash stays `failed: interrupted`, never re-sent blindly.
+
+use serde_json::json;
+
+use super::{Recipient, Sent, unavailable};
+use crate::{
+    error::ApiError,
+    http::extract::Scope,
+    state::AppState,
+    store::{self, Actor, leads::Lead, messages::Message},
+};
+
+/// Who sends, and how the send is recorded.
+pub struct Origin {
+    pub actor: Option<Actor>,
+    pub is_ai: bool,
+    /// The platform admin writing into another business (see `Auth::cross_tenant_write`).
+    pub audit: Option<store::audit::Entry<'static>>,
+    pub idempotency_key: Option<String>,
+}
+
+/// Sends `text` to a lead; the message row and its activity commit together.
+/// Used by the staff endpoint and by AI replies.
+pub async fn send_to_lead(
+    state: &AppState,
+    lead: &Lead,
+    text: &str,
+    origin: Origin,
+) -> Result<(Message, Sent), ApiError> {
+    let (tenant_id, lead_id) = (lead.tenant_id, lead.id);
+    let tenant = state
+        .db
+        .read(move |c| store::tenants::get(c, tenant_id))
+        .await?
+        .ok_or_else(|| ApiError::not_found("Business"))?;
+    let Some(provider) = state.messenger.preferred(&tenant) else {
+        // Nothing configured: let the messenger say why, per provider; nothing was attempted.
+        let to = Recipient { phone_e164: None, whatsapp_id: None };
+        return match state.messenger.send(&tenant, &to, text).await {
+            Err(e) => Err(e),
+            Ok(_) => Err(unavailable(&[])),
+        };
+    };
+    let Origin { actor, is_ai, audit, idempotency_key } = origin;
+    let body = text.to_string();
+    let key = idempotency_key.clone();
+    let claim = state
+        .db
+        .write(move |tx| {
+            store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?.ok_or_else(|| ApiError::not_found("Lead"))?;
+            if let Some(key) = key.as_deref()
+                && let Some(prior) = store::messages::by_idempotency_key(tx, tenant_id, key)?
+            {
+                return match prior.status.as_str() {
+                    "pending" => Err(ApiError::conflict(
+                        "send_in_progress",
+                        "A message with this Idempotency-Key is being sent right now.",
+                        "Wait a moment and look at the lead's timeline.",
+                    )),
+                    "failed" => {
+                        store::messages::retry_failed(tx, prior.id, &body)?;
+                        Ok(Err(prior.id))
+                    }
+                    _ => Ok(Ok(prior)),
+                };
+            }
+            let id = store::messages::insert_pending(
+                tx,
+                &store::messages::Pending {
+                    tenant_id,
+                    lead_id,
+                    provider,
+                    body: &body,
+                    author_user_id: actor.map(|a| a.user_id),
+                    is_ai,
+                    idempotency_key: key.as_deref(),
+                },
+            )?;
+            Ok(Err(id))
+        })
+        .await?;
+    let pending_id = match claim {
+        // Already sent under this key: the first attempt's answer, nothing sent again.
+        Ok(prior) => {
+            let sent = Sent {
+                provider: if prior.provider == "baileys" { "baileys" } else { "twilio" },
+                provider_message_id: prior.provider_message_id.clone().unwrap_or_default(),
+            };
+            return Ok((prior, sent));
+        }
+        Err(id) => id,
+    };
+    let to = Recipient { phone_e164: lead.phone_e164.clone(), whatsapp_id: lead.whatsapp_id.clone() };
+    let sent = match state.messenger.send(&tenant, &to, text).await {
+        Ok(sent) => sent,
+        Err(e) => {
+            let reason = e.message.clone();
+            if let Err(db) = state.db.write(move |tx| store::messages::mark_failed(tx, pending_id, &reason)).await {
+                tracing::error!(error = %db, message = pending_id, "could not record a failed send");
+            }
+            return Err(e);
+        }
+    };
+    let (s, body) = (sent.clone(), text.to_string());
+    let (message, activity) = state
+        .db
+        .write(move |tx| {
+            if let Some(e) = audit {
+                store::audit::record(tx, e)?;
+            }
+            let (m, echoed) =
+                store::messages::mark_sent(tx, tenant_id, pending_id, s.provider, &s.provider_message_id)?;
+            // The bridge echoed it back (fromMe) first: that echo is already on the timeline.
+            if echoed {
+                return Ok((m, None));
+            }
+            let a = store::activities::add(
+                tx,
+                tenant_id,
+                lead_id,
+                if is_ai { "ai_reply" } else { "message_out" },
+                &body,
+                &json!({"message_id": m.id, "provider": s.provider, "provider_message_id": s.provider_message_id}),
+                actor,
+            )?;
+            Ok((m, Some(a)))
+        })
+        .await?;
+    if let Some(activity) = &activity {
+        state.events.activity(activity);
+    }
+    Ok((message, sent))
+}
