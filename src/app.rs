@@ -1,7 +1,8 @@
 //! The app factory: builds the state and the router with every layer in one
-//! readable order, and runs the server with graceful shutdown.
+//! readable order, and runs the server with graceful shutdown (the accept
+//! loop itself is in [`crate::server`]).
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     Router,
@@ -31,6 +32,7 @@ use crate::{
     messaging::{Baileys, Messenger, Twilio},
     password::Passwords,
     scheduler::{self, Wake},
+    server,
     state::AppState,
     store::{self, sessions::SqliteSessionStore},
 };
@@ -235,10 +237,11 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down: finishing in-flight requests");
+    tracing::info!("shutting down: no new connections; finishing in-flight requests");
 }
 
-/// Opens the data file, bootstraps, listens, and serves until a signal.
+/// Opens the data file, bootstraps, listens, and serves until a signal; then
+/// lets in-flight requests finish.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let db = Db::open(&config.settings.data).map_err(|e| Refusal(e.to_string()))?;
     if let Some(note) = crate::bootstrap::first_start(&db, &config.settings)? {
@@ -259,20 +262,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         state.config.settings.public_url
     );
     tracing::info!(%addr, "listening");
+    let settings = state.config.settings.clone();
     let app = build_router(state);
-    // Small frames (media streams, events) must not wait for Nagle's algorithm.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %e, "could not set TCP_NODELAY");
-        }
-    });
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            // Ends event streams and the reminder timer so in-flight requests can finish.
-            let _ = shutdown_tx.send(true);
-        })
-        .await?;
+    let limits = server::Limits {
+        header_timeout: Duration::from_secs(settings.header_timeout_secs.max(1)),
+        max_connections: settings.max_connections,
+    };
+    let connections = server::serve_until(listener, app, limits, shutdown_signal()).await;
+    // Ends event streams and the reminder timer so in-flight requests can finish.
+    let _ = shutdown_tx.send(true);
+    connections.shutdown().await;
     cleanup.abort();
     let _ = jobs.shutdown().await;
     db.checkpoint().map_err(|e| anyhow::anyhow!("WAL checkpoint at shutdown failed: {e}"))?;

@@ -163,6 +163,13 @@ pub struct Settings {
     /// Requests running longer than this many seconds are cut off (408).
     #[arg(long, env = "FRONTDESK_REQUEST_TIMEOUT_SECS", default_value_t = 30, global = true)]
     pub request_timeout_secs: u64,
+    /// A request's headers must fully arrive within this many seconds (also the idle limit between
+    /// requests on a kept-alive connection), else the connection is closed.
+    #[arg(long, env = "FRONTDESK_HEADER_TIMEOUT_SECS", default_value_t = 10, global = true)]
+    pub header_timeout_secs: u64,
+    /// Most connections open at once (WebSockets included); when full, new ones wait until one closes.
+    #[arg(long, env = "FRONTDESK_MAX_CONNECTIONS", default_value_t = 1024, global = true)]
+    pub max_connections: usize,
 }
 
 impl std::fmt::Debug for Settings {

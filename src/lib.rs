@@ -9,6 +9,7 @@
 //! - [`http`]: routes per resource, extractors (`Auth`, guards), the CSRF layer.
 //! - [`assets`]: the embedded UI and SPA fallback.
 //! - [`app`]: the app factory (layers in order) and `serve`.
+//! - [`server`]: the accept loop: header timeout, connection cap, graceful shutdown.
 //! - [`webhooks`]: Twilio and Baileys in: signatures, idempotent ingest.
 //! - [`messaging`]: WhatsApp out through one provider trait, chosen by health.
 //! - [`voice`]: the Twilio Media Streams <-> realtime model bridge.
@@ -31,6 +32,7 @@ pub mod http;
 pub mod messaging;
 pub mod password;
 pub mod scheduler;
+pub mod server;
 pub mod state;
 pub mod store;
 pub mod util;

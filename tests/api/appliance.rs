@@ -293,6 +293,8 @@ fn help_documents_every_setting() {
         "FRONTDESK_OPENAI_REALTIME_URL",
         "FRONTDESK_REMINDER_WEBHOOK_URL",
         "FRONTDESK_REMINDER_WEBHOOK_SECRET",
+        "FRONTDESK_HEADER_TIMEOUT_SECS",
+        "FRONTDESK_MAX_CONNECTIONS",
     ] {
         assert!(help.contains(var), "--help lacks {var}");
     }

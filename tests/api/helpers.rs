@@ -150,6 +150,11 @@ impl TestApp {
         let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
         self.child.wait().unwrap()
     }
+
+    /// `host:port` for raw TCP clients.
+    pub fn addr(&self) -> &str {
+        self.base.trim_start_matches("http://")
+    }
 }
 
 /// One browser: cookie jar plus the CSRF token it was handed.
