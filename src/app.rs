@@ -35,6 +35,7 @@ use crate::{
     server,
     state::AppState,
     store::{self, sessions::SqliteSessionStore},
+    voice::ActiveCalls,
 };
 use tokio::sync::watch;
 
@@ -68,6 +69,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         reminder_wake: Wake::default(),
         http,
         shutdown,
+        calls: ActiveCalls::default(),
     })
 }
 
@@ -237,11 +239,14 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down: no new connections; finishing in-flight requests");
+    tracing::info!("shutting down: no new connections; finishing in-flight requests and calls");
 }
 
+/// After the grace, how long ended calls get to be saved before the process exits anyway.
+const CALL_SAVE_LIMIT: Duration = Duration::from_secs(5);
+
 /// Opens the data file, bootstraps, listens, and serves until a signal; then
-/// lets in-flight requests finish.
+/// lets requests and voice calls finish within the grace.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let db = Db::open(&config.settings.data).map_err(|e| Refusal(e.to_string()))?;
     if let Some(note) = crate::bootstrap::first_start(&db, &config.settings)? {
@@ -262,6 +267,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         state.config.settings.public_url
     );
     tracing::info!(%addr, "listening");
+    let calls = state.calls.clone();
     let settings = state.config.settings.clone();
     let app = build_router(state);
     let limits = server::Limits {
@@ -271,7 +277,13 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let connections = server::serve_until(listener, app, limits, shutdown_signal()).await;
     // Ends event streams and the reminder timer so in-flight requests can finish.
     let _ = shutdown_tx.send(true);
-    connections.shutdown().await;
+    let grace = Duration::from_secs(settings.shutdown_grace_secs);
+    let requests = async {
+        if tokio::time::timeout(grace, connections.shutdown()).await.is_err() {
+            tracing::warn!("requests still running after the shutdown grace are cut off");
+        }
+    };
+    tokio::join!(requests, calls.drain(grace, CALL_SAVE_LIMIT));
     cleanup.abort();
     let _ = jobs.shutdown().await;
     db.checkpoint().map_err(|e| anyhow::anyhow!("WAL checkpoint at shutdown failed: {e}"))?;

@@ -170,6 +170,10 @@ pub struct Settings {
     /// Most connections open at once (WebSockets included); when full, new ones wait until one closes.
     #[arg(long, env = "FRONTDESK_MAX_CONNECTIONS", default_value_t = 1024, global = true)]
     pub max_connections: usize,
+    /// At shutdown, in-flight requests and voice calls get this many seconds to finish; calls still
+    /// running are then ended and saved.
+    #[arg(long, env = "FRONTDESK_SHUTDOWN_GRACE_SECS", default_value_t = 20, global = true)]
+    pub shutdown_grace_secs: u64,
 }
 
 impl std::fmt::Debug for Settings {

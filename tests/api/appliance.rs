@@ -295,6 +295,7 @@ fn help_documents_every_setting() {
         "FRONTDESK_REMINDER_WEBHOOK_SECRET",
         "FRONTDESK_HEADER_TIMEOUT_SECS",
         "FRONTDESK_MAX_CONNECTIONS",
+        "FRONTDESK_SHUTDOWN_GRACE_SECS",
     ] {
         assert!(help.contains(var), "--help lacks {var}");
     }
