@@ -209,20 +209,6 @@ impl Db {
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
-
-    /// Copies the database to `dest` with SQLite's online backup API, in one
-    /// step so the copy is a single consistent snapshot even while others write.
-    pub fn backup_to(&self, dest: &Path) -> Result<(), ApiError> {
-        let src = self.conn()?;
-        let mut dst = Connection::open(dest)?;
-        {
-            let backup = rusqlite::backup::Backup::new(&src, &mut dst)?;
-            backup.step(-1)?;
-        }
-        // The copy inherits WAL mode; make it a self-contained single file.
-        dst.pragma_update(None, "journal_mode", "DELETE")?;
-        Ok(())
-    }
 }
 
 /// The writer thread: one group transaction per batch of queued writes.

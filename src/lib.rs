@@ -17,10 +17,12 @@
 //! - [`events`]: the live event bus behind `/api/events`.
 //! - [`scheduler`]: fires due reminders exactly once.
 //! - [`bootstrap`], [`cli`]: first start; `user` and `backup` commands.
+//! - [`backup`]: the verified online copy behind `frontdesk backup`.
 
 pub mod ai;
 pub mod app;
 pub mod assets;
+pub mod backup;
 pub mod bootstrap;
 pub mod cli;
 pub mod config;

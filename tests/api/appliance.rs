@@ -300,3 +300,61 @@ fn help_documents_every_setting() {
         assert!(help.contains(var), "--help lacks {var}");
     }
 }
+
+fn mode_of(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).permissions().mode() & 0o777
+}
+
+fn with_suffix(path: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    name.into()
+}
+
+#[tokio::test]
+async fn backup_under_concurrent_lead_writes_is_verified_private_and_opens_as_a_data_file() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    for i in 0..5 {
+        crate::leads::create_lead(&admin, &format!("before{i}"), &format!("0521{i:06}")).await;
+    }
+    let writer = Session { http: admin.http.clone(), base: admin.base.clone(), csrf: admin.csrf.clone() };
+    let writes = tokio::spawn(async move {
+        for i in 0..60 {
+            crate::leads::create_lead(&writer, &format!("during{i}"), &format!("0522{i:06}")).await;
+        }
+    });
+    let dest = app.dir.path().join("leads-copy.db");
+    let (data, dest2) = (app.data_path(), dest.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        Command::new(bin()).arg("backup").arg(&dest2).env("FRONTDESK_DATA", &data).output().unwrap()
+    })
+    .await
+    .unwrap();
+    writes.await.unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("integrity check ok"));
+    assert_eq!(mode_of(&dest), 0o600, "the backup is private");
+    assert!(!with_suffix(&dest, "-wal").exists(), "the copy is one self-contained file");
+    let copied: i64 = {
+        let c = rusqlite::Connection::open(&dest).unwrap();
+        c.query_row("SELECT count(*) FROM leads", [], |r| r.get(0)).unwrap()
+    };
+    assert!((5..=65).contains(&copied), "{copied} leads in the copy");
+    // The copy is a working data file: a server started on it sees the same leads.
+    let restored = Spawn::default().data_file(dest.clone()).start().await;
+    let (status, list) = restored.admin().await.get_json("/api/leads?page_size=1").await;
+    assert_eq!(status, 200);
+    assert_eq!(list["total"], copied);
+    drop(restored);
+
+    // Never onto an existing path, which is left exactly as it was.
+    let existing = app.dir.path().join("existing.db");
+    std::fs::write(&existing, b"not to be touched").unwrap();
+    let out = Command::new(bin()).arg("backup").arg(&existing).env("FRONTDESK_DATA", app.data_path()).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+    assert_eq!(std::fs::read(&existing).unwrap(), b"not to be touched");
+}
