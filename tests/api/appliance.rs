@@ -358,3 +358,36 @@ async fn backup_under_concurrent_lead_writes_is_verified_private_and_opens_as_a_
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
     assert_eq!(std::fs::read(&existing).unwrap(), b"not to be touched");
 }
+
+#[tokio::test]
+async fn the_data_file_and_its_wal_and_shm_are_private_and_a_readable_existing_file_is_tightened() {
+    let app = spawn_app().await;
+    assert_eq!(app.client().get("/readyz").await.status(), 200);
+    for suffix in ["", "-wal", "-shm"] {
+        assert_eq!(mode_of(&with_suffix(&app.data_path(), suffix)), 0o600, "fresh data file{suffix}");
+    }
+
+    // A file some other tool or an older version left readable by everyone.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("frontdesk.db");
+    {
+        let c = rusqlite::Connection::open(&data).unwrap();
+        c.execute_batch("PRAGMA journal_mode=WAL; CREATE TABLE keepme (x INTEGER); INSERT INTO keepme VALUES (7);")
+            .unwrap();
+    }
+    // Left behind beside it, as after a crash.
+    std::fs::write(with_suffix(&data, "-wal"), b"").unwrap();
+    std::fs::write(with_suffix(&data, "-shm"), b"").unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(with_suffix(&data, suffix), std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let app = Spawn::default().reuse(dir).start().await;
+    assert_eq!(app.client().get("/readyz").await.status(), 200);
+    for suffix in ["", "-wal", "-shm"] {
+        assert_eq!(mode_of(&with_suffix(&app.data_path(), suffix)), 0o600, "tightened data file{suffix}");
+    }
+    let c = rusqlite::Connection::open(app.data_path()).unwrap();
+    let x: i64 = c.query_row("SELECT x FROM keepme", [], |r| r.get(0)).unwrap();
+    assert_eq!(x, 7);
+}
