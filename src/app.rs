@@ -1,7 +1,8 @@
 //! The app factory: builds the state and the router with every layer in one
-//! readable order, and runs the server with graceful shutdown.
+//! readable order, and runs the server with graceful shutdown (the accept
+//! loop itself is in [`crate::server`]).
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     Router,
@@ -31,8 +32,10 @@ use crate::{
     messaging::{Baileys, Messenger, Twilio},
     password::Passwords,
     scheduler::{self, Wake},
+    server,
     state::AppState,
     store::{self, sessions::SqliteSessionStore},
+    voice::ActiveCalls,
 };
 use tokio::sync::watch;
 
@@ -68,6 +71,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         reminder_wake: Wake::default(),
         http,
         shutdown,
+        calls: ActiveCalls::default(),
     })
 }
 
@@ -273,10 +277,14 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down: finishing in-flight requests");
+    tracing::info!("shutting down: no new connections; finishing in-flight requests and calls");
 }
 
-/// Opens the data file, bootstraps, listens, and serves until a signal.
+/// After the grace, how long ended calls get to be saved before the process exits anyway.
+const CALL_SAVE_LIMIT: Duration = Duration::from_secs(5);
+
+/// Opens the data file, bootstraps, listens, and serves until a signal; then
+/// lets requests and voice calls finish within the grace.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let db = Db::open_with(&config.settings.data, config.settings.durability).map_err(|e| Refusal(e.to_string()))?;
     if let Some(note) = crate::bootstrap::first_start(&db, &config.settings)? {
@@ -301,20 +309,23 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         state.config.settings.public_url
     );
     tracing::info!(%addr, "listening");
+    let calls = state.calls.clone();
+    let settings = state.config.settings.clone();
     let app = build_router(state);
-    // Small frames (media streams, events) must not wait for Nagle's algorithm.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+    let limits = server::Limits {
+        header_timeout: Duration::from_secs(settings.header_timeout_secs.max(1)),
+        max_connections: settings.max_connections,
+    };
+    let connections = server::serve_until(listener, app, limits, shutdown_signal()).await;
+    // Ends event streams and the reminder timer so in-flight requests can finish.
+    let _ = shutdown_tx.send(true);
+    let grace = Duration::from_secs(settings.shutdown_grace_secs);
+    let requests = async {
+        if tokio::time::timeout(grace, connections.shutdown()).await.is_err() {
+            tracing::warn!("requests still running after the shutdown grace are cut off");
         }
-    });
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            // Ends event streams and the reminder timer so in-flight requests can finish.
-            let _ = shutdown_tx.send(true);
-        })
-        .await?;
+    };
+    tokio::join!(requests, calls.drain(grace, CALL_SAVE_LIMIT));
     cleanup.abort();
     let _ = jobs.shutdown().await;
     db.checkpoint().map_err(|e| anyhow::anyhow!("WAL checkpoint at shutdown failed: {e}"))?;

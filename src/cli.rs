@@ -92,12 +92,9 @@ fn choose_password(given: Option<String>) -> anyhow::Result<(String, bool)> {
     }
 }
 
+/// Prints success only once the copy is complete and has passed SQLite's integrity check.
 pub fn backup(settings: &Settings, dest: &Path) -> anyhow::Result<()> {
-    if dest.exists() {
-        anyhow::bail!("{} already exists; choose a new path so no file is overwritten", dest.display());
-    }
-    let db = open(settings)?;
-    db.backup_to(dest)?;
-    println!("backup written to {}", dest.display());
+    let report = crate::backup::run(&settings.data, dest)?;
+    println!("backup written to {} ({} pages, integrity check ok)", dest.display(), report.pages);
     Ok(())
 }

@@ -172,6 +172,17 @@ pub struct Settings {
     /// Test builds only: serve /api/_test/* routes that panic on purpose. Never set this in production.
     #[arg(long, env = "FRONTDESK_TEST_FAULTS", default_value_t = false, hide = true, global = true)]
     pub test_faults: bool,
+    /// A request's headers must fully arrive within this many seconds (also the idle limit between
+    /// requests on a kept-alive connection), else the connection is closed.
+    #[arg(long, env = "FRONTDESK_HEADER_TIMEOUT_SECS", default_value_t = 10, global = true)]
+    pub header_timeout_secs: u64,
+    /// Most connections open at once (WebSockets included); when full, new ones wait until one closes.
+    #[arg(long, env = "FRONTDESK_MAX_CONNECTIONS", default_value_t = 1024, global = true)]
+    pub max_connections: usize,
+    /// At shutdown, in-flight requests and voice calls get this many seconds to finish; calls still
+    /// running are then ended and saved.
+    #[arg(long, env = "FRONTDESK_SHUTDOWN_GRACE_SECS", default_value_t = 20, global = true)]
+    pub shutdown_grace_secs: u64,
 }
 
 impl std::fmt::Debug for Settings {

@@ -18,7 +18,7 @@
 
 use std::{
     panic::AssertUnwindSafe,
-    path::Path,
+    path::{Path, PathBuf},
     sync::{Arc, Mutex, mpsc},
     time::Duration,
 };
@@ -126,6 +126,45 @@ fn init_connection(conn: &mut Connection, durability: Durability) -> rusqlite::R
     Ok(())
 }
 
+/// `path` with SQLite's `-wal` or `-shm` suffix.
+fn companion(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// The data file and its `-wal` and `-shm` hold every customer's data: a new
+/// file is created readable by this user only (SQLite gives the `-wal` and
+/// `-shm` it creates the main file's mode), and existing ones readable by
+/// others (made by an older version, a copy, another tool) are tightened.
+#[cfg(unix)]
+fn make_private(path: &Path) {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    // An empty file is a new database to SQLite. If it cannot be created,
+    // SQLite's own open below fails and says what to do.
+    let _ = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path);
+    for file in [path.to_path_buf(), companion(path, "-wal"), companion(path, "-shm")] {
+        let Ok(meta) = std::fs::metadata(&file) else { continue };
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 == 0 {
+            continue;
+        }
+        match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)) {
+            Ok(()) => tracing::warn!(
+                file = %file.display(), was = format!("{mode:04o}"),
+                "data file was readable by other users; its permissions are now 0600"
+            ),
+            Err(e) => tracing::warn!(
+                file = %file.display(), was = format!("{mode:04o}"), error = %e,
+                "data file is readable by other users and could not be made private"
+            ),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn make_private(_path: &Path) {}
+
 impl Db {
     /// Opens (creating if needed) the data file at full durability.
     pub fn open(path: &Path) -> Result<Db, OpenError> {
@@ -135,6 +174,7 @@ impl Db {
     /// Opens (creating if needed) the data file, migrates it, and builds the pool.
     pub fn open_with(path: &Path, durability: Durability) -> Result<Db, OpenError> {
         let shown = path.display().to_string();
+        make_private(path);
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -243,20 +283,6 @@ impl Db {
     pub fn checkpoint(&self) -> Result<(), ApiError> {
         let conn = self.conn()?;
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
-    }
-
-    /// Copies the database to `dest` with SQLite's online backup API, in one
-    /// step so the copy is a single consistent snapshot even while others write.
-    pub fn backup_to(&self, dest: &Path) -> Result<(), ApiError> {
-        let src = self.conn()?;
-        let mut dst = Connection::open(dest)?;
-        {
-            let backup = rusqlite::backup::Backup::new(&src, &mut dst)?;
-            backup.step(-1)?;
-        }
-        // The copy inherits WAL mode; make it a self-contained single file.
-        dst.pragma_update(None, "journal_mode", "DELETE")?;
         Ok(())
     }
 }

@@ -9,6 +9,7 @@
 //! - [`http`]: routes per resource, extractors (`Auth`, guards), the CSRF layer.
 //! - [`assets`]: the embedded UI and SPA fallback.
 //! - [`app`]: the app factory (layers in order) and `serve`.
+//! - [`server`]: the accept loop: header timeout, connection cap, graceful shutdown.
 //! - [`webhooks`]: Twilio and Baileys in: signatures, idempotent ingest.
 //! - [`messaging`]: WhatsApp out through one provider trait, chosen by health.
 //! - [`voice`]: the Twilio Media Streams <-> realtime model bridge.
@@ -16,10 +17,12 @@
 //! - [`events`]: the live event bus behind `/api/events`.
 //! - [`scheduler`]: fires due reminders exactly once.
 //! - [`bootstrap`], [`cli`]: first start; `user` and `backup` commands.
+//! - [`backup`]: the verified online copy behind `frontdesk backup`.
 
 pub mod ai;
 pub mod app;
 pub mod assets;
+pub mod backup;
 pub mod bootstrap;
 pub mod cli;
 pub mod config;
@@ -31,6 +34,7 @@ pub mod http;
 pub mod messaging;
 pub mod password;
 pub mod scheduler;
+pub mod server;
 pub mod state;
 pub mod store;
 pub mod util;

@@ -29,7 +29,22 @@ fn tune_allocator() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn tune_allocator() {}
 
+/// The data file, its `-wal` and `-shm`, and backups hold every business's
+/// customers: whatever umask we inherit, what this process creates is
+/// readable by its own user only.
+#[cfg(unix)]
+fn private_files() {
+    // SAFETY: umask only sets this process's file-creation mask; called before any thread starts.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
+#[cfg(not(unix))]
+fn private_files() {}
+
 fn main() -> std::process::ExitCode {
+    private_files();
     tune_allocator();
     // reqwest and tokio-tungstenite bring two rustls crypto backends; pick one
     // for the process, or building a TLS client config panics.

@@ -8,7 +8,7 @@ use crate::{messaging::Messenger, store::sessions::SessionCache};
 
 use crate::{
     config::Config, db::Db, events::Events, http::extract::UserCache, http::throttle::LoginThrottle,
-    password::Passwords, scheduler::Wake,
+    password::Passwords, scheduler::Wake, voice::ActiveCalls,
 };
 
 #[derive(Clone)]
@@ -35,4 +35,6 @@ pub struct AppState {
     pub anon_csrf: crate::http::csrf::AnonTokens,
     /// Becomes true at shutdown; long-lived streams end on it.
     pub shutdown: watch::Receiver<bool>,
+    /// Voice calls in progress: shutdown gives them a grace, then ends and saves them.
+    pub calls: ActiveCalls,
 }

@@ -8,7 +8,8 @@
 //! caller starts speaking over the agent (`input_audio_buffer.speech_started`)
 //! the playing item is truncated at the position Twilio actually played and
 //! Twilio is told to `clear` its buffer (barge-in). Malformed frames are
-//! logged and skipped. Either side closing ends the call.
+//! logged and skipped. Either side closing ends the call, and so does the
+//! server at shutdown (the `stop` future).
 
 use std::time::Instant;
 
@@ -29,7 +30,7 @@ pub struct Line {
 pub struct Outcome {
     pub transcript: Vec<Line>,
     pub dtmf: Vec<String>,
-    /// Who ended it: `twilio_stop`, `twilio_closed`, `model_closed`.
+    /// Who ended it: `twilio_stop`, `twilio_closed`, `model_closed`, `shutdown`.
     pub ended_by: &'static str,
     pub frames_in: u64,
     pub frames_out: u64,
@@ -64,6 +65,10 @@ pub fn session_update(cfg: &SessionConfig) -> Value {
 /// How long final transcripts are awaited after the caller hangs up.
 const TRANSCRIPT_GRACE: std::time::Duration = std::time::Duration::from_millis(300);
 
+/// Closing a socket waits for the peer to take the close frame; an
+/// unresponsive peer must not keep the call from being saved.
+pub(crate) const CLOSE_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// A finished transcript line in a model event, if it is one.
 fn transcript_line(msg: &Value) -> Option<Line> {
     let speaker = match msg["type"].as_str()? {
@@ -86,17 +91,20 @@ struct Playback {
     pending_marks: usize,
 }
 
-/// Runs the bridge until either side ends. `stream_sid` is Twilio's stream id
+/// Runs the bridge until either side ends or `stop` resolves (then the call
+/// ends with `ended_by: "shutdown"`). `stream_sid` is Twilio's stream id
 /// (from its `start` message, already consumed by the caller).
-pub async fn relay<TwIn, TwOut, AiIn, AiOut, E1, E2, E3, E4>(
+pub async fn relay<TwIn, TwOut, AiIn, AiOut, E1, E2, E3, E4, Stop>(
     mut twilio_in: TwIn,
     mut twilio_out: TwOut,
     mut ai_in: AiIn,
     mut ai_out: AiOut,
     stream_sid: String,
     cfg: SessionConfig,
+    stop: Stop,
 ) -> Outcome
 where
+    Stop: std::future::Future<Output = ()>,
     TwIn: Stream<Item = Result<String, E1>> + Unpin,
     TwOut: Sink<String, Error = E2> + Unpin,
     AiIn: Stream<Item = Result<String, E3>> + Unpin,
@@ -113,14 +121,16 @@ where
     if let Err(e) = ai_out.send(session_update(&cfg).to_string()).await {
         tracing::warn!(error = %e, "realtime model refused the session");
         out.ended_by = "model_closed";
-        let _ = twilio_out.close().await;
+        let _ = tokio::time::timeout(CLOSE_LIMIT, twilio_out.close()).await;
         return out;
     }
     if cfg.greet {
         let _ = ai_out.send(json!({"type": "response.create"}).to_string()).await;
     }
+    tokio::pin!(stop);
     loop {
         tokio::select! {
+            () = &mut stop => { out.ended_by = "shutdown"; break }
             frame = twilio_in.next() => {
                 let Some(Ok(text)) = frame else { out.ended_by = "twilio_closed"; break };
                 let Ok(msg) = serde_json::from_str::<Value>(&text) else {
@@ -192,8 +202,8 @@ where
         }
     }
     if out.ended_by != "model_closed" {
-        // The caller hung up: the model may still be finishing the last
-        // transcripts. Collect what arrives shortly, then close.
+        // The caller hung up (or the server is stopping): the model may still
+        // be finishing the last transcripts. Collect what arrives shortly, then close.
         let grace = tokio::time::sleep(TRANSCRIPT_GRACE);
         tokio::pin!(grace);
         loop {
@@ -210,8 +220,8 @@ where
             }
         }
     }
-    let _ = ai_out.close().await;
-    let _ = twilio_out.close().await;
+    let _ = tokio::time::timeout(CLOSE_LIMIT, ai_out.close()).await;
+    let _ = tokio::time::timeout(CLOSE_LIMIT, twilio_out.close()).await;
     tracing::info!(ended_by = out.ended_by, secs = started.elapsed().as_secs(), "call bridge ended");
     out
 }
@@ -238,6 +248,8 @@ mod tests {
         bridge_to_twilio: Rx,
         ai_to_bridge: Tx,
         bridge_to_ai: Rx,
+        /// Sending (or dropping) it is the server's shutdown.
+        stop: tokio::sync::oneshot::Sender<()>,
         task: tokio::task::JoinHandle<Outcome>,
     }
 
@@ -246,6 +258,7 @@ mod tests {
         let (tw_out, bridge_to_twilio) = mpsc::channel(16);
         let (ai_to_bridge, ai_in) = mpsc::channel(16);
         let (ai_out, bridge_to_ai) = mpsc::channel(16);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(relay(
             ok_stream(tw_in),
             tw_out,
@@ -253,8 +266,11 @@ mod tests {
             ai_out,
             "MZ1".into(),
             SessionConfig { instructions: "be kind".into(), greet },
+            async move {
+                let _ = stopped.await;
+            },
         ));
-        Harness { twilio_to_bridge, bridge_to_twilio, ai_to_bridge, bridge_to_ai, task }
+        Harness { twilio_to_bridge, bridge_to_twilio, ai_to_bridge, bridge_to_ai, stop, task }
     }
 
     #[tokio::test]
@@ -348,6 +364,38 @@ mod tests {
         drop(h.ai_to_bridge);
         let out = h.task.await.unwrap();
         assert_eq!(out.ended_by, "model_closed");
+        assert!(h.bridge_to_twilio.next().await.is_none(), "Twilio's side closed");
+    }
+
+    #[tokio::test]
+    async fn a_stop_ends_the_call_as_shutdown_keeping_its_transcript_and_closing_both_sides() {
+        let mut h = start(false);
+        next_json(&mut h.bridge_to_ai).await; // session.update
+        h.ai_to_bridge
+            .send(
+                json!({"type": "conversation.item.input_audio_transcription.completed", "transcript": "still there?"})
+                    .to_string(),
+            )
+            .await
+            .unwrap();
+        // Let the line be read before the stop wins the race.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        h.stop.send(()).unwrap();
+        // A line finished just after the stop still makes the transcript.
+        h.ai_to_bridge
+            .send(json!({"type": "response.output_audio_transcript.done", "transcript": "goodbye"}).to_string())
+            .await
+            .unwrap();
+        let out = h.task.await.unwrap();
+        assert_eq!(out.ended_by, "shutdown");
+        assert_eq!(
+            out.transcript,
+            [
+                Line { speaker: "caller", text: "still there?".into() },
+                Line { speaker: "agent", text: "goodbye".into() }
+            ]
+        );
+        assert!(h.bridge_to_ai.next().await.is_none(), "the model's side closed");
         assert!(h.bridge_to_twilio.next().await.is_none(), "Twilio's side closed");
     }
 }

@@ -4,9 +4,14 @@
 //! one-time stream token from `start.customParameters` names the call and its
 //! business; the business's `calls_prompt` is read from the database for that
 //! call at that moment. On the end, the call row and one `call` activity with
-//! both transcripts are written and announced.
+//! both transcripts are written and announced. At shutdown, calls still
+//! running after the grace are ended by the server and saved the same way,
+//! with `ended_by: "shutdown"`.
 
+mod active;
 pub mod bridge;
+
+pub use active::{ActiveCalls, CallGuard};
 
 use std::time::{Duration, Instant};
 
@@ -78,25 +83,28 @@ fn twilio_text(
 }
 
 async fn handle(state: AppState, socket: WebSocket) {
+    // Counted until the end is saved: shutdown waits for that.
+    let _running = state.calls.enter();
     let (mut tw_out, tw_in) = socket.split();
     let mut tw_in = twilio_text(tw_in);
     // Wait for `start` (after `connected`), briefly.
-    let start = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Some(Ok(text)) = tw_in.next().await {
-            match serde_json::from_str::<Value>(&text) {
-                Ok(v) if v["event"] == "start" => return Some(v),
-                Ok(_) => continue,
-                Err(_) => tracing::warn!("skipping a malformed frame before start"),
+    let start = tokio::select! {
+        start = tokio::time::timeout(Duration::from_secs(10), async {
+            while let Some(Ok(text)) = tw_in.next().await {
+                match serde_json::from_str::<Value>(&text) {
+                    Ok(v) if v["event"] == "start" => return Some(v),
+                    Ok(_) => continue,
+                    Err(_) => tracing::warn!("skipping a malformed frame before start"),
+                }
             }
-        }
-        None
-    })
-    .await
-    .ok()
-    .flatten();
+            None
+        }) => start.ok().flatten(),
+        // No call is named yet, so there is nothing to save.
+        () = state.calls.stopped() => None,
+    };
     let Some(start) = start else {
         tracing::warn!("media stream closed: no start message");
-        let _ = tw_out.close().await;
+        let _ = tokio::time::timeout(bridge::CLOSE_LIMIT, tw_out.close()).await;
         return;
     };
     let stream_sid =
@@ -129,7 +137,16 @@ async fn handle(state: AppState, socket: WebSocket) {
             return;
         }
     };
-    let model = match connect_model(&state).await {
+    let model = tokio::select! {
+        model = connect_model(&state) => model,
+        () = state.calls.stopped() => {
+            let _ = tokio::time::timeout(bridge::CLOSE_LIMIT, tw_out.close()).await;
+            let out = bridge::Outcome { ended_by: "shutdown", ..Default::default() };
+            finish(&state, &call, "failed", started, &out).await;
+            return;
+        }
+    };
+    let model = match model {
         Ok(ws) => ws,
         Err(e) => {
             tracing::error!(error = %e, call = call.id, "could not reach the realtime model");
@@ -160,6 +177,7 @@ async fn handle(state: AppState, socket: WebSocket) {
         Box::pin(ai_out),
         stream_sid,
         bridge::SessionConfig { instructions: prompt, greet: true },
+        state.calls.stopped(),
     )
     .await;
     finish(&state, &call, "completed", started, &outcome).await;

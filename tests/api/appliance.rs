@@ -293,7 +293,101 @@ fn help_documents_every_setting() {
         "FRONTDESK_OPENAI_REALTIME_URL",
         "FRONTDESK_REMINDER_WEBHOOK_URL",
         "FRONTDESK_REMINDER_WEBHOOK_SECRET",
+        "FRONTDESK_HEADER_TIMEOUT_SECS",
+        "FRONTDESK_MAX_CONNECTIONS",
+        "FRONTDESK_SHUTDOWN_GRACE_SECS",
     ] {
         assert!(help.contains(var), "--help lacks {var}");
     }
+}
+
+fn mode_of(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).permissions().mode() & 0o777
+}
+
+fn with_suffix(path: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    name.into()
+}
+
+#[tokio::test]
+async fn backup_under_concurrent_lead_writes_is_verified_private_and_opens_as_a_data_file() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    for i in 0..5 {
+        crate::leads::create_lead(&admin, &format!("before{i}"), &format!("0521{i:06}")).await;
+    }
+    let writer = Session { http: admin.http.clone(), base: admin.base.clone(), csrf: admin.csrf.clone() };
+    let writes = tokio::spawn(async move {
+        for i in 0..60 {
+            crate::leads::create_lead(&writer, &format!("during{i}"), &format!("0522{i:06}")).await;
+        }
+    });
+    let dest = app.dir.path().join("leads-copy.db");
+    let (data, dest2) = (app.data_path(), dest.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        Command::new(bin()).arg("backup").arg(&dest2).env("FRONTDESK_DATA", &data).output().unwrap()
+    })
+    .await
+    .unwrap();
+    writes.await.unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("integrity check ok"));
+    assert_eq!(mode_of(&dest), 0o600, "the backup is private");
+    assert!(!with_suffix(&dest, "-wal").exists(), "the copy is one self-contained file");
+    let copied: i64 = {
+        let c = rusqlite::Connection::open(&dest).unwrap();
+        c.query_row("SELECT count(*) FROM leads", [], |r| r.get(0)).unwrap()
+    };
+    assert!((5..=65).contains(&copied), "{copied} leads in the copy");
+    // The copy is a working data file: a server started on it sees the same leads.
+    let restored = Spawn::default().data_file(dest.clone()).start().await;
+    let (status, list) = restored.admin().await.get_json("/api/leads?page_size=1").await;
+    assert_eq!(status, 200);
+    assert_eq!(list["total"], copied);
+    drop(restored);
+
+    // Never onto an existing path, which is left exactly as it was.
+    let existing = app.dir.path().join("existing.db");
+    std::fs::write(&existing, b"not to be touched").unwrap();
+    let out = Command::new(bin()).arg("backup").arg(&existing).env("FRONTDESK_DATA", app.data_path()).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+    assert_eq!(std::fs::read(&existing).unwrap(), b"not to be touched");
+}
+
+#[tokio::test]
+async fn the_data_file_and_its_wal_and_shm_are_private_and_a_readable_existing_file_is_tightened() {
+    let app = spawn_app().await;
+    assert_eq!(app.client().get("/readyz").await.status(), 200);
+    for suffix in ["", "-wal", "-shm"] {
+        assert_eq!(mode_of(&with_suffix(&app.data_path(), suffix)), 0o600, "fresh data file{suffix}");
+    }
+
+    // A file some other tool or an older version left readable by everyone.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("frontdesk.db");
+    {
+        let c = rusqlite::Connection::open(&data).unwrap();
+        c.execute_batch("PRAGMA journal_mode=WAL; CREATE TABLE keepme (x INTEGER); INSERT INTO keepme VALUES (7);")
+            .unwrap();
+    }
+    // Left behind beside it, as after a crash.
+    std::fs::write(with_suffix(&data, "-wal"), b"").unwrap();
+    std::fs::write(with_suffix(&data, "-shm"), b"").unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(with_suffix(&data, suffix), std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let app = Spawn::default().reuse(dir).start().await;
+    assert_eq!(app.client().get("/readyz").await.status(), 200);
+    for suffix in ["", "-wal", "-shm"] {
+        assert_eq!(mode_of(&with_suffix(&app.data_path(), suffix)), 0o600, "tightened data file{suffix}");
+    }
+    let c = rusqlite::Connection::open(app.data_path()).unwrap();
+    let x: i64 = c.query_row("SELECT x FROM keepme", [], |r| r.get(0)).unwrap();
+    assert_eq!(x, 7);
 }

@@ -150,6 +150,25 @@ impl TestApp {
         let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
         self.child.wait().unwrap()
     }
+
+    /// SIGTERM, then wait (without blocking the test's runtime) for the exit;
+    /// panics if it takes longer than `limit`.
+    pub async fn terminate_within(&mut self, limit: Duration) -> std::process::ExitStatus {
+        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(std::time::Instant::now() < deadline, "the server did not exit within {limit:?} of SIGTERM");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// `host:port` for raw TCP clients.
+    pub fn addr(&self) -> &str {
+        self.base.trim_start_matches("http://")
+    }
 }
 
 /// One browser: cookie jar plus the CSRF token it was handed.

@@ -4,6 +4,7 @@ mod helpers;
 
 mod appliance;
 mod auth;
+mod connections;
 mod csrf;
 mod events;
 mod fakes;

@@ -1,7 +1,7 @@
 //! The voice agent over real sockets: a fake Twilio client and a fake
 //! realtime model server on loopback.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
@@ -297,4 +297,69 @@ async fn twenty_calls_at_once_are_independent() {
         let line = &acts[0]["data"]["transcript"][0]["text"];
         assert!(line.as_str().unwrap().starts_with("call"), "{line}");
     }
+}
+
+#[tokio::test]
+async fn at_shutdown_a_running_call_gets_the_grace_then_is_ended_and_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("calls.db");
+    let (model_url, mut models) = fake_model().await;
+    let env = [
+        ("FRONTDESK_OPENAI_API_KEY", "sk-voice"),
+        ("FRONTDESK_OPENAI_REALTIME_URL", model_url.as_str()),
+        ("FRONTDESK_SHUTDOWN_GRACE_SECS", "1"),
+        ("FRONTDESK_DATA", data.to_str().unwrap()),
+    ];
+    let (mut app, admin) = app_with(&env).await;
+    let token = place_call(&app, "CAsd", "+972521010199").await;
+    let mut tw = open_stream(&app, &token, "CAsd", true).await.unwrap();
+    let (mut model, _) = next_model(&mut models).await;
+    recv_json(&mut model).await; // session.update
+    recv_json(&mut model).await; // response.create
+    model
+        .send(Message::text(
+            json!({"type": "conversation.item.input_audio_transcription.completed", "transcript": "I'll hold"})
+                .to_string(),
+        ))
+        .await
+        .unwrap();
+    let lead_id = leads(&admin).await[0]["id"].as_i64().unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let sigterm = Instant::now();
+    let exit = {
+        let exit = app.terminate_within(Duration::from_secs(10));
+        tokio::pin!(exit);
+        // Within the grace the call still runs: caller audio reaches the model.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        tw.send(Message::text(json!({"event": "media", "media": {"payload": "AA==", "timestamp": "40"}}).to_string()))
+            .await
+            .unwrap();
+        let relayed = tokio::select! {
+            relayed = recv_json(&mut model) => relayed,
+            status = &mut exit => panic!("exited during the grace: {status:?}"),
+        };
+        assert_eq!(relayed.unwrap()["type"], "input_audio_buffer.append");
+        exit.await
+    };
+    assert!(exit.success(), "{exit:?}");
+    let took = sigterm.elapsed();
+    assert!(took >= Duration::from_millis(900), "the call was not given its grace ({took:?})");
+    assert!(took < Duration::from_secs(7), "waited far beyond the grace ({took:?})");
+    assert!(recv_json(&mut tw).await.is_none(), "Twilio's socket was closed by the server");
+
+    // Saved as a normal end, by the shutdown.
+    let saved = rusqlite::Connection::open(&data).unwrap();
+    let (status, transcript): (String, String) = saved
+        .query_row("SELECT status, transcript FROM calls WHERE call_sid = 'CAsd'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!(status, "completed");
+    assert!(transcript.contains("I'll hold"), "{transcript}");
+    drop(saved);
+    drop(app);
+    let (_again, admin) = app_with(&env).await;
+    let calls = wait_call_activity(&admin, lead_id, 1).await;
+    assert_eq!(calls[0]["data"]["ended_by"], "shutdown");
+    assert_eq!(calls[0]["data"]["status"], "completed");
+    assert_eq!(calls[0]["data"]["transcript"], json!([{"speaker": "caller", "text": "I'll hold"}]));
 }
