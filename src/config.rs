@@ -170,7 +170,14 @@ pub struct Settings {
     #[arg(long, env = "FRONTDESK_TRUSTED_PROXIES", default_value = "", global = true)]
     pub trusted_proxies: String,
     /// Test builds only: serve /api/_test/* routes that panic on purpose. Never set this in production.
-    #[arg(long, env = "FRONTDESK_TEST_FAULTS", default_value_t = false, hide = true, global = true)]
+    #[arg(
+        long,
+        env = "FRONTDESK_TEST_FAULTS",
+        default_value_t = false,
+        value_parser = clap::builder::BoolishValueParser::new(),
+        hide = true,
+        global = true
+    )]
     pub test_faults: bool,
     /// A request's headers must fully arrive within this many seconds (also the idle limit between
     /// requests on a kept-alive connection), else the connection is closed.

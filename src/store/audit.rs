@@ -45,7 +45,7 @@ pub fn record(conn: &Connection, e: Entry) -> Result<(), ApiError> {
 
 /// Filtered, newest first. `tenant_id: None` means every tenant (admin view).
 /// `hide_admin_ips`: a business's own view does not show where the platform
-/// admin connected from.
+/// admin signs in from (their impersonations there keep their address).
 pub fn list(
     conn: &Connection,
     tenant_id: Option<i64>,
@@ -60,7 +60,7 @@ pub fn list(
         })?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.id, a.tenant_id, a.actor_user_id, u.email, a.action, a.target, a.details,
-                CASE WHEN ?5 AND u.role = 'system_admin' THEN NULL ELSE a.ip END, a.impersonating,
+                CASE WHEN ?5 AND u.role = 'system_admin' AND a.action LIKE 'login.%' THEN NULL ELSE a.ip END, a.impersonating,
                 a.created_at
          FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
          WHERE {filter} ORDER BY a.id DESC LIMIT ?3 OFFSET ?4"

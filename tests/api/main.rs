@@ -8,6 +8,7 @@ mod connections;
 mod csrf;
 mod events;
 mod fakes;
+mod hardening;
 mod impersonation;
 mod leads;
 mod prompts;

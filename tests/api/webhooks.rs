@@ -329,7 +329,7 @@ async fn without_an_ai_key_a_call_gets_a_polite_message_and_is_a_missed_call() {
     assert_eq!(acts[0]["data"]["status"], "missed");
 }
 
-fn baileys_event(id: &str, remote: &str, alt: Option<&str>, from_me: bool, text: &str) -> Value {
+pub fn baileys_event(id: &str, remote: &str, alt: Option<&str>, from_me: bool, text: &str) -> Value {
     json!({
         "event": "messages.upsert", "instance": "biz1",
         "data": {
@@ -339,7 +339,7 @@ fn baileys_event(id: &str, remote: &str, alt: Option<&str>, from_me: bool, text:
     })
 }
 
-async fn post_baileys(app: &TestApp, body: &Value, header: Option<&str>) -> reqwest::Response {
+pub async fn post_baileys(app: &TestApp, body: &Value, header: Option<&str>) -> reqwest::Response {
     let mut req = reqwest::Client::new().post(app.url("/webhook/baileys")).json(body);
     if let Some(h) = header {
         req = req.header("X-Webhook-Secret", h);

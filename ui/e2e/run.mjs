@@ -509,7 +509,7 @@ await scenario('whatsapp-unavailable', async () => {
     expected = [{ status: 503, url: '/message/whatsapp' }];
     const before = bridge.requests.length;
     const answer = await sendWhatsapp(page, `nobody will get this ${stamp}`);
-    await expectUnavailable(page, answer, 'state close');
+    await expectUnavailable(page, answer, 'not connected');
     const seen = bridge.requests.slice(before).filter((r) => r.instance === instance);
     assert(seen.some((r) => r.path === `/instance/connectionState/${instance}` && r.apikey === BRIDGE_SECRET), 'the server did not ask the bridge for the state');
     assert(!seen.some((r) => r.path.startsWith('/message/sendText/')), 'the server sent through a closed session');
