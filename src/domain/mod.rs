@@ -94,3 +94,53 @@ text_enum!(
         Other => "other",
     }
 );
+
+/// No input makes a parser panic: requests, query strings and webhooks all
+/// reach these.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::{PhoneE164, text, time};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn time_parsing_never_panics(s in any::<String>()) {
+            let _ = time::parse_rfc3339(&s);
+            let _ = time::parse_field("due_at", &s);
+            let _ = time::parse_stored(&s);
+        }
+
+        #[test]
+        fn rfc3339_shaped_input_with_any_offset_never_panics(
+            y in 0i32..=9999, mo in 0u8..=13, d in 0u8..=32, h in 0u8..=25, mi in 0u8..=61, se in 0u8..=61,
+            sign in prop::bool::ANY, oh in 0u8..=25, om in 0u8..=61,
+        ) {
+            let s = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{se:02}{}{oh:02}:{om:02}", if sign { '+' } else { '-' });
+            if let Some(t) = time::parse_rfc3339(&s) {
+                prop_assert!((1970..=9999).contains(&t.year()));
+                let _ = time::format(t);
+            }
+        }
+
+        #[test]
+        fn phone_parsing_never_panics(s in any::<String>(), region in "[A-Z]{0,3}") {
+            let _ = PhoneE164::parse(&s, &region);
+        }
+
+        #[test]
+        fn phone_shaped_input_never_panics(s in "[+0-9 ()\\-.]{0,45}") {
+            if let Ok(p) = PhoneE164::parse(&s, "IL") {
+                prop_assert!(p.as_str().starts_with('+'));
+            }
+        }
+
+        #[test]
+        fn text_checks_never_panic(s in "\\PC{0,300}", max in 0usize..200, multiline in prop::bool::ANY) {
+            let _ = text::check("f", &s, max, multiline);
+            let _ = text::email("email", Some(&s));
+        }
+    }
+}

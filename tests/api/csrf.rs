@@ -12,7 +12,7 @@ use crate::helpers::*;
 const EXEMPT: &[(&str, &str)] = &[("POST", "/api/auth/login"), ("POST", "/api/auth/logout")];
 
 /// (method, path) of every route declared under src/, path params set to 1.
-fn declared_routes() -> Vec<(String, String)> {
+pub fn declared_routes() -> Vec<(String, String)> {
     fn walk(dir: &Path, out: &mut Vec<(String, String)>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();

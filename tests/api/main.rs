@@ -14,6 +14,7 @@ mod leads;
 mod prompts;
 mod reminders;
 mod smoke;
+mod sweep;
 mod tenancy;
 mod ui;
 mod voice;
