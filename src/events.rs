@@ -31,16 +31,19 @@ pub struct Event {
 pub struct Events {
     tx: broadcast::Sender<Event>,
     /// Open `/api/events` streams per user, oldest first.
-    streams: Arc<Mutex<HashMap<i64, VecDeque<(u64, oneshot::Sender<()>)>>>>,
+    streams: Arc<Mutex<StreamRegistry>>,
     next_stream: Arc<AtomicU64>,
 }
+
+/// Open streams per user, oldest first: (stream id, its "you are evicted" sender).
+type StreamRegistry = HashMap<i64, VecDeque<(u64, oneshot::Sender<()>)>>;
 
 /// Most open event streams one user may hold; a new one closes the oldest.
 pub const MAX_STREAMS_PER_USER: usize = 8;
 
 /// One registered stream; dropping it unregisters the stream.
 pub struct StreamSlot {
-    streams: Arc<Mutex<HashMap<i64, VecDeque<(u64, oneshot::Sender<()>)>>>>,
+    streams: Arc<Mutex<StreamRegistry>>,
     user_id: i64,
     id: u64,
     /// Resolves when a newer stream of the same user pushed this one out.

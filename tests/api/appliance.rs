@@ -296,6 +296,8 @@ fn help_documents_every_setting() {
         "FRONTDESK_HEADER_TIMEOUT_SECS",
         "FRONTDESK_MAX_CONNECTIONS",
         "FRONTDESK_SHUTDOWN_GRACE_SECS",
+        "FRONTDESK_DURABILITY",
+        "FRONTDESK_TRUSTED_PROXIES",
     ] {
         assert!(help.contains(var), "--help lacks {var}");
     }
