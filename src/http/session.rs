@@ -64,11 +64,6 @@ impl TypedSession {
         Ok(token)
     }
 
-    /// The token bound to the session, if any (CSRF check).
-    pub async fn current_csrf(&self) -> Result<Option<String>, ApiError> {
-        Ok(self.state().await?.csrf)
-    }
-
     /// Replaces whatever session existed with a fresh one for `user_id`
     /// (new id, new CSRF token). Returns the new token.
     pub async fn login(&self, user_id: i64) -> Result<String, ApiError> {

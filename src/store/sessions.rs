@@ -204,11 +204,3 @@ pub fn delete_for_user(conn: &Connection, user_id: i64, keep: Option<&str>) -> R
     let keep = keep.map(key);
     Ok(conn.execute("DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR id <> ?2)", params![user_id, keep])?)
 }
-
-/// Whether a session still exists and has not expired (read from the
-/// database, not the cache: open event streams poll this).
-pub fn is_live(conn: &Connection, id: &str) -> Result<bool, ApiError> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM sessions WHERE id = ?1 AND expires_at > ?2")?
-        .exists(params![key(id), OffsetDateTime::now_utc().unix_timestamp()])?)
-}

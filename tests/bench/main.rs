@@ -298,14 +298,6 @@ fn twilio_sig(url: &str, params: &[(&str, String)]) -> String {
 /// Signed WhatsApp webhooks through HTTP (wrk cycling pre-signed distinct
 /// bodies), next to the same ingest transaction run straight on SQLite.
 fn webhook_bench(dir: &Path) {
-    let data = dir.join("webhook.db");
-    let env = [("FRONTDESK_TWILIO_AUTH_TOKEN", TWILIO_TOKEN), ("FRONTDESK_PUBLIC_URL", PUBLIC)];
-    drop(start(&data, &env));
-    {
-        let c = rusqlite::Connection::open(&data).unwrap();
-        c.execute("UPDATE tenants SET whatsapp_e164 = '+972501234567' WHERE id = 1", []).unwrap();
-    }
-    let (server, _) = start(&data, &env);
     let n = 300_000usize;
     let file = dir.join("bodies.txt");
     {
@@ -332,21 +324,39 @@ fn webhook_bench(dir: &Path) {
         }
     }
     let lua = WEBHOOK_LUA.replace("BODIES", file.to_str().unwrap());
-    let nobody = Login { cookie: String::new(), token: String::new() };
-    let r = wrk(&format!("{}/webhook/twilio/whatsapp", server.base), &nobody, Some(&lua), 2, 32, 10);
-    println!(
-        "signed WhatsApp webhook ingest (wrk -t2 -c32 -d10s, distinct pre-signed bodies): {:.0} req/s, p50 {}, p99 {} ({})",
-        r.rps, r.p50, r.p99, r.non2xx
-    );
-    let pid = server.child.id();
-    println!(
-        "RSS after webhook load: {:.1} MB (anonymous {:.1} MB, file-backed SQLite map {:.1} MB)",
-        status_kb(pid, "VmRSS:") as f64 / 1024.0,
-        status_kb(pid, "RssAnon:") as f64 / 1024.0,
-        status_kb(pid, "RssFile:") as f64 / 1024.0
-    );
-    drop(server);
-
+    // The same load at both durabilities, each on a fresh data file, one after the other.
+    let mut full_rps = 0.0;
+    for durability in ["full", "normal"] {
+        let data = dir.join(format!("webhook-{durability}.db"));
+        let env = [
+            ("FRONTDESK_TWILIO_AUTH_TOKEN", TWILIO_TOKEN),
+            ("FRONTDESK_PUBLIC_URL", PUBLIC),
+            ("FRONTDESK_DURABILITY", durability),
+        ];
+        drop(start(&data, &env));
+        {
+            let c = rusqlite::Connection::open(&data).unwrap();
+            c.execute("UPDATE tenants SET whatsapp_e164 = '+972501234567' WHERE id = 1", []).unwrap();
+        }
+        let (server, _) = start(&data, &env);
+        let nobody = Login { cookie: String::new(), token: String::new() };
+        let r = wrk(&format!("{}/webhook/twilio/whatsapp", server.base), &nobody, Some(&lua), 2, 32, 10);
+        println!(
+            "signed WhatsApp webhook ingest, FRONTDESK_DURABILITY={durability} (wrk -t2 -c32 -d10s, distinct pre-signed bodies): {:.0} req/s, p50 {}, p99 {} ({})",
+            r.rps, r.p50, r.p99, r.non2xx
+        );
+        if durability == "full" {
+            full_rps = r.rps;
+        }
+        let pid = server.child.id();
+        println!(
+            "RSS after webhook load: {:.1} MB (anonymous {:.1} MB, file-backed SQLite map {:.1} MB)",
+            status_kb(pid, "VmRSS:") as f64 / 1024.0,
+            status_kb(pid, "RssAnon:") as f64 / 1024.0,
+            status_kb(pid, "RssFile:") as f64 / 1024.0
+        );
+        drop(server);
+    }
     // The same transaction, one per message, straight on SQLite (no HTTP).
     let raw = dir.join("raw.db");
     drop(start(&raw, &[]));
@@ -396,7 +406,7 @@ fn webhook_bench(dir: &Path) {
     }
     let rate = count as f64 / t.elapsed().as_secs_f64();
     println!("same ingest transaction straight on SQLite, one transaction each: {rate:.0} tx/s");
-    println!("  ratio HTTP webhook / raw SQLite: {:.2}", r.rps / rate);
+    println!("  ratio HTTP webhook (full) / raw SQLite (full): {:.2}", full_rps / rate);
 }
 
 const WEBHOOK_LUA: &str = r#"
