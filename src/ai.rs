@@ -8,7 +8,8 @@
 use serde_json::{Value, json};
 
 use crate::{
-    http::extract::Scope,
+    domain::Scope,
+    error::ApiResult,
     messaging,
     state::AppState,
     store::{self},
@@ -30,8 +31,8 @@ pub fn spawn_whatsapp_reply(state: &AppState, tenant_id: i64, lead_id: i64) {
             tracing::warn!(tenant = tenant_id, lead = lead_id, %error, "AI reply failed");
             let result = state
                 .db
-                .write(move |tx| {
-                    store::activities::add(
+                .write(move |tx| -> ApiResult<_> {
+                    Ok(store::activities::add(
                         tx,
                         tenant_id,
                         lead_id,
@@ -39,7 +40,7 @@ pub fn spawn_whatsapp_reply(state: &AppState, tenant_id: i64, lead_id: i64) {
                         &error,
                         &json!({"channel": "whatsapp"}),
                         None,
-                    )
+                    )?)
                 })
                 .await;
             match result {
@@ -53,11 +54,11 @@ pub fn spawn_whatsapp_reply(state: &AppState, tenant_id: i64, lead_id: i64) {
 async fn reply(state: &AppState, tenant_id: i64, lead_id: i64) -> Result<(), String> {
     let (tenant, prompts, lead, history, recent_replies) = state
         .db
-        .read(move |c| {
+        .read(move |c| -> ApiResult<_> {
             Ok((
                 store::tenants::get(c, tenant_id)?,
                 store::prompts::get(c, tenant_id)?,
-                store::leads::get(c, Scope::Tenant(tenant_id), lead_id)?,
+                store::leads::get(c, Scope::tenant(tenant_id), lead_id)?,
                 store::messages::recent_for_lead(c, lead_id, HISTORY)?,
                 store::messages::ai_replies_in_last_hour(c, tenant_id, lead_id)?,
             ))
@@ -91,7 +92,7 @@ async fn note_reply_limit(state: &AppState, tenant_id: i64, lead_id: i64) {
     );
     let result = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             if store::activities::recent_ai_error(tx, lead_id, "reply_limit")? {
                 return Ok(None);
             }

@@ -20,7 +20,7 @@ use tower_http::{
     timeout::TimeoutLayer,
     trace::TraceLayer,
 };
-use tower_sessions::{Expiry, Session, SessionManagerLayer, cookie::SameSite};
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 
 use crate::{
     assets,
@@ -28,7 +28,7 @@ use crate::{
     db::Db,
     error::ApiError,
     events::Events,
-    http::{self, csrf, session::TypedSession},
+    http::{self, csrf},
     messaging::{Baileys, Messenger, Twilio},
     password::Passwords,
     scheduler::{self, Wake},
@@ -53,7 +53,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
             base: s.twilio_api_base.clone(),
             account_sid: s.twilio_account_sid.clone(),
             auth_token: s.twilio_auth_token.clone(),
-            status_callback: format!("{}/webhook/twilio/status", s.public_url.as_str().trim_end_matches('/')),
+            status_callback: config.status_callback_url.clone(),
         }),
     ]);
     let anon_key = db.write_blocking(|tx| store::keys::get_or_create(tx, "anon_csrf", 32))?;
@@ -206,7 +206,8 @@ async fn server_errors(req: Request, next: Next) -> Response {
     if !res.status().is_server_error() {
         return res;
     }
-    tracing::error!(status = res.status().as_u16(), "request failed");
+    let detail = res.extensions().get::<crate::error::ErrorDetail>().map(|d| d.0.clone());
+    tracing::error!(status = res.status().as_u16(), detail = detail.as_deref().unwrap_or("-"), "request failed");
     let is_json = res
         .headers()
         .get(header::CONTENT_TYPE)
@@ -227,12 +228,14 @@ async fn server_errors(req: Request, next: Next) -> Response {
 }
 
 /// Writes an audit row for every successful write made while impersonating,
-/// naming the real admin (section 6). Impersonate/exit audit themselves.
-async fn audit_impersonated_writes(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// naming the real admin. Impersonate/exit audit themselves. Who is asking
+/// comes from the `Auth` the handler's extractor computed (left in the slot
+/// this layer hands down), never from raw session fields.
+async fn audit_impersonated_writes(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let write = csrf::is_write(req.method());
-    let session = req.extensions().get::<Session>().cloned();
     let (method, path) = (req.method().clone(), req.uri().path().to_owned());
-    let ip = http::extract::client_ip_of(&req);
+    let slot = http::extract::AuthSlot::default();
+    req.extensions_mut().insert(slot.clone());
     let res = next.run(req).await;
     if !write
         || !res.status().is_success()
@@ -241,18 +244,10 @@ async fn audit_impersonated_writes(State(state): State<AppState>, req: Request, 
     {
         return res;
     }
-    let Some(session) = session else { return res };
-    let Ok(s) = TypedSession(session).state().await else { return res };
-    if let (Some(user_id), Some(imp)) = (s.user_id, s.impersonation) {
-        let entry = store::audit::Entry {
-            tenant_id: Some(imp.tenant_id),
-            actor_user_id: Some(user_id),
-            action: "impersonated.write",
-            target: format!("{method} {path}"),
-            details: serde_json::Value::Null,
-            ip,
-            impersonating: true,
-        };
+    let Some(auth) = slot.get() else { return res };
+    if let Some(imp) = auth.impersonation {
+        let mut entry = auth.audit("impersonated.write", format!("{method} {path}"), serde_json::Value::Null);
+        entry.tenant_id = Some(imp.tenant_id);
         if let Err(e) = state.db.write(move |tx| store::audit::record(tx, entry)).await {
             tracing::error!(error = %e, "could not audit an impersonated write");
         }

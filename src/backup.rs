@@ -164,7 +164,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let source = dir.path().join("src.db");
         let db = crate::db::Db::open(&source).unwrap();
-        db.write_blocking(|tx| Ok(tx.execute("INSERT INTO tenants (name) VALUES ('copied')", [])?)).unwrap();
+        db.write_blocking(|tx| -> crate::store::StoreResult<_> {
+            Ok(tx.execute("INSERT INTO tenants (name) VALUES ('copied')", [])?)
+        })
+        .unwrap();
         let dest = dir.path().join("copy.db");
         let report = run(&source, &dest).unwrap();
         assert!(report.pages > 0);

@@ -24,7 +24,7 @@ pub fn first_start(db: &Db, settings: &Settings) -> anyhow::Result<Option<String
     };
     let hash = hash_blocking(&password)?;
     let business = settings.business_name.trim().to_string();
-    let created = db.write_blocking(|tx| {
+    let created = db.write_blocking(|tx| -> crate::store::StoreResult<_> {
         // Another process may have bootstrapped between the check and this transaction.
         if store::users::count(tx)? > 0 {
             return Ok(false);

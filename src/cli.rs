@@ -5,9 +5,8 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::{
-    config::{RoleArg, Settings, UserCommand},
+    config::{Settings, UserCommand},
     db::Db,
-    domain::Role,
     password::{check_policy, hash_blocking},
     store,
     util::random_token,
@@ -23,14 +22,9 @@ pub fn user(settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {
         UserCommand::Create { email, name, role, tenant_id, password } => {
             let (password, generated) = choose_password(password)?;
             let hash = hash_blocking(&password)?;
-            let role = match role {
-                RoleArg::SystemAdmin => Role::SystemAdmin,
-                RoleArg::Owner => Role::Owner,
-                RoleArg::Agent => Role::Agent,
-            };
-            let id = db.write_blocking(|tx| {
+            let id = db.write_blocking(|tx| -> crate::store::StoreResult<_> {
                 if store::tenants::get(tx, tenant_id)?.is_none() {
-                    return Err(crate::error::ApiError::not_found("Business"));
+                    return Err(crate::store::StoreError::NotFound("business"));
                 }
                 let id = store::users::insert(
                     tx,
@@ -56,9 +50,9 @@ pub fn user(settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {
         UserCommand::ResetPassword { email, password } => {
             let (password, generated) = choose_password(password)?;
             let hash = hash_blocking(&password)?;
-            let ended = db.write_blocking(|tx| {
-                let id = store::users::find_id_by_email(tx, &email)?
-                    .ok_or_else(|| crate::error::ApiError::not_found("User"))?;
+            let ended = db.write_blocking(|tx| -> crate::store::StoreResult<_> {
+                let id =
+                    store::users::find_id_by_email(tx, &email)?.ok_or(crate::store::StoreError::NotFound("user"))?;
                 store::users::set_password(tx, id, &hash)?;
                 let ended = store::sessions::delete_for_user(tx, id, None)?;
                 store::audit::record(

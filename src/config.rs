@@ -46,7 +46,7 @@ pub enum UserCommand {
         #[arg(long, default_value = "")]
         name: String,
         #[arg(long, value_enum, default_value = "owner")]
-        role: RoleArg,
+        role: crate::domain::Role,
         /// Home business id (default: business #1).
         #[arg(long, default_value_t = 1)]
         tenant_id: i64,
@@ -60,13 +60,6 @@ pub enum UserCommand {
         #[arg(long, env = "FRONTDESK_NEW_USER_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum RoleArg {
-    SystemAdmin,
-    Owner,
-    Agent,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -220,6 +213,11 @@ pub struct Config {
     pub impersonation_limit: Duration,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The public URL without a trailing slash: Twilio signs webhooks over
+    /// this + path + query, and links we hand out start with it.
+    pub public_base: String,
+    /// Where Twilio reports message and call status (`{public_base}/webhook/twilio/status`).
+    pub status_callback_url: String,
     /// `wss://HOST[:PORT]/ws/twilio/media`: always wss, since Twilio opens
     /// nothing else; the host is the public URL's. Also the URL Twilio signs
     /// the upgrade request over.
@@ -268,7 +266,10 @@ impl Config {
             Some(p) => format!("wss://{host}:{p}/ws/twilio/media"),
             None => format!("wss://{host}/ws/twilio/media"),
         };
+        let public_base = settings.public_url.as_str().trim_end_matches('/').to_string();
         Ok(Config {
+            status_callback_url: format!("{public_base}/webhook/twilio/status"),
+            public_base,
             stream_url,
             trusted_proxies,
             secure_cookies,

@@ -10,6 +10,8 @@ use axum::{
 };
 use serde_json::{Map, Value};
 
+use crate::store::error::{Rule, StoreError, Unique};
+
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -18,12 +20,27 @@ pub struct ApiError {
     pub hint: String,
     /// Extra fields merged into the body (e.g. `field`, `lead_id`).
     pub extra: Map<String, Value>,
-    pub retry_after: Option<u64>,
+    pub retry_after: Option<u32>,
+    /// What really went wrong behind a 5xx: never sent, logged inside the
+    /// request's span (with its id) by the app's error layer.
+    pub detail: Option<Box<str>>,
 }
+
+/// A 5xx's detail, handed from the answer to the logging layer.
+#[derive(Clone, Debug)]
+pub struct ErrorDetail(pub String);
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into(), hint: hint.into(), extra: Map::new(), retry_after: None }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            hint: hint.into(),
+            extra: Map::new(),
+            retry_after: None,
+            detail: None,
+        }
     }
 
     /// Adds a field to the JSON body.
@@ -79,25 +96,31 @@ impl ApiError {
             "Too many attempts.",
             format!("Wait {retry_after} seconds and try again."),
         );
-        e.retry_after = Some(retry_after.max(1));
+        e.retry_after = Some(u32::try_from(retry_after.max(1)).unwrap_or(u32::MAX));
         e
     }
 
-    /// Any unexpected failure: logged in full, answered opaquely.
+    /// Any unexpected failure: answered opaquely; the detail is logged with
+    /// the request's id when the answer leaves (see `app::server_errors`).
     pub fn internal(err: impl std::fmt::Display) -> Self {
-        tracing::error!(error = %err, "internal error");
-        Self::new(
+        let mut e = Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal_error",
             "Something went wrong on our side.",
             "Try again in a moment; if it keeps happening, the server log has the details under this request's id.",
-        )
+        );
+        e.detail = Some(err.to_string().into());
+        e
     }
 }
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message)
+        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message)?;
+        match &self.detail {
+            Some(d) => write!(f, " ({d})"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -111,6 +134,9 @@ impl IntoResponse for ApiError {
         body.insert("hint".into(), self.hint.into());
         body.extend(self.extra);
         let mut res = (self.status, Json(Value::Object(body))).into_response();
+        if let Some(d) = self.detail {
+            res.extensions_mut().insert(ErrorDetail(d.into()));
+        }
         if let Some(secs) = self.retry_after
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
@@ -126,11 +152,75 @@ impl From<crate::domain::Invalid> for ApiError {
     }
 }
 
-/// SQLite errors are internal unless the caller maps a constraint first
-/// (see [`constraint`]); their text never reaches the client.
+/// The one place data errors become answers. SQLite's own text never
+/// reaches the client.
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound(what) => {
+                let mut chars = what.chars();
+                let what: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+                ApiError::not_found(&what)
+            }
+            StoreError::Duplicate { key, existing_id } => duplicate(key, existing_id),
+            StoreError::Conflict(Rule::LeadNeedsContact) => ApiError::invalid(
+                "phone_e164",
+                "A lead needs a phone number or a WhatsApp id.",
+                "Keep the phone number, or set another one.",
+            ),
+            StoreError::Conflict(Rule::EmailShape) => {
+                ApiError::invalid("email", "The email address is not valid.", "Use an address like name@example.com.")
+            }
+            StoreError::Db(e) => ApiError::internal(format!("sqlite: {e}")),
+            StoreError::Unavailable(why) => ApiError::internal(format!("database unavailable: {why}")),
+        }
+    }
+}
+
+fn duplicate(key: Unique, existing_id: Option<i64>) -> ApiError {
+    let (code, field, message, hint) = match key {
+        Unique::LeadPhone | Unique::LeadWhatsapp => (
+            "duplicate_lead",
+            if key == Unique::LeadPhone { "phone_e164" } else { "whatsapp_id" },
+            "A lead with this phone number already exists in this business.",
+            "Open the existing lead (lead_id) instead of creating another.",
+        ),
+        Unique::TenantPhone => (
+            "phone_taken",
+            "phone_e164",
+            "Another business already uses this phone number.",
+            "Each business needs its own phone_e164; calls are routed by it.",
+        ),
+        Unique::TenantWhatsapp => (
+            "whatsapp_taken",
+            "whatsapp_e164",
+            "Another business already uses this WhatsApp number.",
+            "Each business needs its own whatsapp_e164; messages are routed by it.",
+        ),
+        Unique::TenantInstance => (
+            "instance_taken",
+            "whatsapp_instance",
+            "Another business already uses this WhatsApp bridge instance.",
+            "Each business needs its own whatsapp_instance name.",
+        ),
+        Unique::UserEmail => (
+            "email_taken",
+            "email",
+            "A user with this email already exists.",
+            "Use another email address, or edit the existing user.",
+        ),
+    };
+    let e = ApiError::conflict(code, message, hint);
+    match existing_id {
+        Some(id) => e.with("lead_id", id),
+        None => e.with("field", field),
+    }
+}
+
+/// Raw SQLite errors (the few SQL statements outside `store/`, e.g. backups) are internal.
 impl From<rusqlite::Error> for ApiError {
     fn from(err: rusqlite::Error) -> Self {
-        ApiError::internal(format!("sqlite: {err}"))
+        StoreError::Db(err).into()
     }
 }
 

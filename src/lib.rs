@@ -17,6 +17,7 @@
 //! - [`events`]: the live event bus behind `/api/events`.
 //! - [`scheduler`]: fires due reminders exactly once.
 //! - [`bootstrap`], [`cli`]: first start; `user` and `backup` commands.
+//! - [`cache`]: the short-lived user and session caches' map.
 //! - [`backup`]: the verified online copy behind `frontdesk backup`.
 
 pub mod ai;
@@ -24,6 +25,7 @@ pub mod app;
 pub mod assets;
 pub mod backup;
 pub mod bootstrap;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -2,10 +2,12 @@
 //! E.164 phone numbers, timestamps.
 
 pub mod phone;
+pub mod tenancy;
 pub mod text;
 pub mod time;
 
 pub use phone::PhoneE164;
+pub use tenancy::{LeadId, Scope, TenantId, UserId};
 
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +27,8 @@ impl Invalid {
 }
 
 /// A user's role. Guards read only this; impersonation never changes it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Also the `--role` of `frontdesk user create` (`system-admin`, `owner`, `agent`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     SystemAdmin,
@@ -67,6 +70,14 @@ macro_rules! text_enum {
             }
             pub fn parse(s: &str) -> Option<Self> {
                 match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+            /// [`Self::parse`] for a request field: 400 naming it and the allowed values.
+            pub fn parse_field(field: &str, s: &str) -> Result<Self, Invalid> {
+                Self::parse(s).ok_or_else(|| Invalid::new(
+                    field,
+                    format!("`{s}` is not one of: {}.", Self::ALL.join(", ")),
+                    format!("Use one of: {}.", Self::ALL.join(", ")),
+                ))
             }
         }
     };

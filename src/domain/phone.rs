@@ -37,6 +37,17 @@ impl PhoneE164 {
         Ok(PhoneE164(e164))
     }
 
+    /// [`Self::parse`] for a request field: 400 naming it.
+    pub fn parse_field(field: &str, input: &str, default_region: &str) -> Result<PhoneE164, super::Invalid> {
+        Self::parse(input, default_region).map_err(|e| {
+            super::Invalid::new(
+                field,
+                format!("The phone number is not valid: {e}."),
+                "Use +972521234567 or 052-123-4567.",
+            )
+        })
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -16,7 +16,11 @@ use super::{
     session::Impersonation,
 };
 use crate::{
-    domain::{PhoneE164, Role, time::unix_now},
+    domain::{
+        PhoneE164, Role,
+        text::{self, NAME_MAX},
+        time::unix_now,
+    },
     error::{ApiError, ApiResult},
     password::check_policy,
     state::AppState,
@@ -86,12 +90,8 @@ fn parse_phone(field: &str, v: &Option<Option<String>>) -> Result<Option<Option<
     }
 }
 
-pub fn check_name(name: &str) -> Result<String, ApiError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(ApiError::invalid("name", "The business name must be 1 to 200 characters.", "Type a name."));
-    }
-    Ok(name.to_string())
+fn check_name(name: &str) -> Result<String, ApiError> {
+    Ok(text::required("name", name, NAME_MAX, false)?)
 }
 
 /// IANA zone names look like `Asia/Jerusalem` or `UTC`.
@@ -146,14 +146,14 @@ async fn create(
     let actor = auth.clone();
     let tenant = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             let id = store::tenants::insert(tx, &name, &fields)?;
             if let Some((email, name, hash)) = &owner {
                 store::users::insert(
                     tx,
                     &store::users::NewUser { tenant_id: id, email, name, role: Role::Owner, password_hash: hash },
                 )
-                .map_err(|e| prefix_field(e, "owner."))?;
+                .map_err(|e| prefix_field(e.into(), "owner."))?;
             }
             let mut entry = actor.audit("business.created", format!("tenant:{id}"), json!({"name": name}));
             entry.tenant_id = Some(id);
@@ -208,7 +208,7 @@ pub async fn update_business(state: &AppState, auth: &Auth, id: i64, body: &Busi
     });
     state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             let t = store::tenants::update(tx, id, &fields)?.ok_or_else(|| ApiError::not_found("Business"))?;
             store::audit::record(tx, entry)?;
             Ok(t)

@@ -104,8 +104,8 @@ async fn login(
             let ip = ip.clone();
             state
                 .db
-                .write(move |tx| {
-                    store::audit::record(
+                .write(move |tx| -> ApiResult<_> {
+                    Ok(store::audit::record(
                         tx,
                         store::audit::Entry {
                             tenant_id,
@@ -115,7 +115,7 @@ async fn login(
                             ip: Some(ip),
                             ..Default::default()
                         },
-                    )
+                    )?)
                 })
                 .await?;
             return Err(invalid_credentials());
@@ -126,8 +126,8 @@ async fn login(
     let (uid, tid) = (user.id, user.tenant_id);
     state
         .db
-        .write(move |tx| {
-            store::audit::record(
+        .write(move |tx| -> ApiResult<_> {
+            Ok(store::audit::record(
                 tx,
                 store::audit::Entry {
                     tenant_id: Some(tid),
@@ -137,7 +137,7 @@ async fn login(
                     ip: Some(ip),
                     ..Default::default()
                 },
-            )
+            )?)
         })
         .await?;
     Ok(with_xsrf_cookie(&state, &token, json!({ "user": UserView::from(&user), "csrfToken": token })))
@@ -222,10 +222,10 @@ async fn change_password(
     let entry = auth.audit("user.password_changed", format!("user:{uid}"), Value::Null);
     state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             store::users::set_password(tx, uid, &hash)?;
             store::sessions::delete_for_user(tx, uid, keep.as_deref())?;
-            store::audit::record(tx, entry)
+            Ok(store::audit::record(tx, entry)?)
         })
         .await?;
     state.user_cache.forget(uid);

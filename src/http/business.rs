@@ -95,7 +95,7 @@ async fn create_user(
     let entry = auth.audit("user.created", body.email.clone(), json!({"role": role.as_str()}));
     let user = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             let id = store::users::insert(
                 tx,
                 &store::users::NewUser { tenant_id, email: &body.email, name: &body.name, role, password_hash: &hash },
@@ -138,7 +138,7 @@ async fn patch_user(
     );
     let user = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             let existing =
                 store::users::get_in_tenant(tx, tenant_id, id)?.ok_or_else(|| ApiError::not_found("User"))?;
             if existing.role == Role::SystemAdmin && !caller_is_admin {
@@ -168,13 +168,13 @@ async fn end_sessions(
     let entry = auth.audit("user.sessions_ended", format!("user:{id}"), Value::Null);
     state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             let user = store::users::get_in_tenant(tx, tenant_id, id)?.ok_or_else(|| ApiError::not_found("User"))?;
             if user.role == Role::SystemAdmin && !caller_is_admin {
                 return Err(ApiError::forbidden("Only the platform admin can end the platform admin's sessions."));
             }
             store::sessions::delete_for_user(tx, id, None)?;
-            store::audit::record(tx, entry)
+            Ok(store::audit::record(tx, entry)?)
         })
         .await?;
     state.sessions.forget_user(id);

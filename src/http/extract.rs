@@ -14,7 +14,8 @@ use super::{
     session::{Impersonation, TypedSession},
 };
 use crate::{
-    domain::{Role, time::unix_now},
+    cache::TtlCache,
+    domain::{Role, Scope, time::unix_now},
     error::ApiError,
     state::AppState,
     store::{self, Actor, users::User},
@@ -28,14 +29,6 @@ pub struct Auth {
     pub impersonation: Option<Impersonation>,
     /// The caller's address, for the audit log.
     pub ip: Option<String>,
-}
-
-/// Where tenant data may be read from: one business, or (admin, not
-/// impersonating, list endpoints only) all of them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
-    All,
-    Tenant(i64),
 }
 
 impl Auth {
@@ -67,7 +60,7 @@ impl Auth {
 
     /// For cross-tenant list views: an admin who is not impersonating sees all.
     pub fn list_scope(&self) -> Scope {
-        if self.is_admin() && !self.impersonating() { Scope::All } else { Scope::Tenant(self.tenant_id()) }
+        if self.is_admin() && !self.impersonating() { Scope::All } else { Scope::tenant(self.tenant_id()) }
     }
 
     /// The platform admin, not impersonating, changing another business's
@@ -181,7 +174,49 @@ impl FromRequestParts<AppState> for Auth {
         session.touch(&s, state.config.session_idle.as_secs() as i64).await?;
         let auth = Auth { user, impersonation: s.impersonation, ip: client_ip(parts) };
         parts.extensions.insert(auth.clone());
+        if let Some(slot) = parts.extensions.get::<AuthSlot>() {
+            slot.set(&auth);
+        }
         Ok(auth)
+    }
+}
+
+/// Where `Auth` leaves what it computed for layers that act after the
+/// handler (the audit of impersonated writes), so they need not read the
+/// session again.
+#[derive(Clone, Default)]
+pub struct AuthSlot(std::sync::Arc<std::sync::OnceLock<Auth>>);
+
+impl AuthSlot {
+    fn set(&self, auth: &Auth) {
+        let _ = self.0.set(auth.clone());
+    }
+
+    pub fn get(&self) -> Option<&Auth> {
+        self.0.get()
+    }
+}
+
+/// A lead in the caller's scope, from the `{id}` of the path: another
+/// business's lead (or none) is 404 before the handler runs.
+pub struct ScopedLead {
+    pub auth: Auth,
+    pub lead: store::leads::Lead,
+}
+
+impl FromRequestParts<AppState> for ScopedLead {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let auth = Auth::from_request_parts(parts, state).await?;
+        let ApiPath(id) = ApiPath::<i64>::from_request_parts(parts, state).await?;
+        let scope = auth.list_scope();
+        let lead = state.db.read(move |c| store::leads::get(c, scope, id)).await?;
+        let lead = lead.ok_or_else(|| {
+            tracing::debug!(lead = id, ?scope, "lead not found in scope");
+            ApiError::not_found("Lead")
+        })?;
+        Ok(ScopedLead { auth, lead })
     }
 }
 
@@ -269,28 +304,26 @@ impl PageQuery {
 /// [`UserCache::forget`]; a change made by another process (the CLI) is seen
 /// within [`USER_CACHE_TTL`]. Ended sessions are never served from here:
 /// the session itself is always read from the store.
-#[derive(Default)]
-pub struct UserCache {
-    entries: std::sync::Mutex<std::collections::HashMap<i64, (User, std::time::Instant)>>,
-}
+pub struct UserCache(TtlCache<i64, User>);
 
 pub const USER_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(1);
 
+impl Default for UserCache {
+    fn default() -> Self {
+        UserCache(TtlCache::new(USER_CACHE_TTL))
+    }
+}
+
 impl UserCache {
     pub fn get(&self, id: i64) -> Option<User> {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.get(&id).filter(|(_, at)| at.elapsed() < USER_CACHE_TTL).map(|(u, _)| u.clone())
+        self.0.get(&id)
     }
 
     pub fn put(&self, user: User) {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.len() > 10_000 {
-            entries.retain(|_, (_, at)| at.elapsed() < USER_CACHE_TTL);
-        }
-        entries.insert(user.id, (user, std::time::Instant::now()));
+        self.0.put(user.id, user);
     }
 
     pub fn forget(&self, id: i64) {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+        self.0.remove(&id);
     }
 }

@@ -12,10 +12,10 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, ManagerAuth, PageQuery, Scope};
+use super::extract::{ApiJson, ApiQuery, Auth, ManagerAuth, PageQuery, ScopedLead};
 use crate::{
     domain::{
-        LeadSource, LeadStatus, PhoneE164,
+        LeadSource, LeadStatus, PhoneE164, Scope,
         text::{self, NAME_MAX, NOTE_MAX, SEARCH_MAX},
     },
     error::{ApiError, ApiResult},
@@ -44,26 +44,6 @@ struct ListQuery {
     page_size: Option<i64>,
 }
 
-fn parse_status(field: &str, s: &str) -> Result<LeadStatus, ApiError> {
-    LeadStatus::parse(s).ok_or_else(|| {
-        ApiError::invalid(
-            field,
-            format!("`{s}` is not a lead status."),
-            format!("Use one of: {}.", LeadStatus::ALL.join(", ")),
-        )
-    })
-}
-
-fn parse_source(field: &str, s: &str) -> Result<LeadSource, ApiError> {
-    LeadSource::parse(s).ok_or_else(|| {
-        ApiError::invalid(
-            field,
-            format!("`{s}` is not a lead source."),
-            format!("Use one of: {}.", LeadSource::ALL.join(", ")),
-        )
-    })
-}
-
 async fn list(
     State(state): State<AppState>,
     auth: Auth,
@@ -75,12 +55,12 @@ async fn list(
         status: q
             .status
             .filter(|s| !s.is_empty())
-            .map(|s| parse_status("status", &s).map(|v| v.as_str().to_string()))
+            .map(|s| LeadStatus::parse_field("status", &s).map(|v| v.as_str().to_string()))
             .transpose()?,
         source: q
             .source
             .filter(|s| !s.is_empty())
-            .map(|s| parse_source("source", &s).map(|v| v.as_str().to_string()))
+            .map(|s| LeadSource::parse_field("source", &s).map(|v| v.as_str().to_string()))
             .transpose()?,
     };
     let page = PageRequest::new(q.page, q.page_size, 25);
@@ -103,22 +83,8 @@ struct CreateBody {
     tenant_id: Option<i64>,
 }
 
-fn check_name(field: &str, s: &str, required: bool) -> Result<String, ApiError> {
-    Ok(if required { text::required(field, s, NAME_MAX, false)? } else { text::check(field, s, NAME_MAX, false)? })
-}
-
 fn check_email(s: Option<&str>) -> Result<Option<String>, ApiError> {
     Ok(text::email("email", s)?)
-}
-
-fn phone(tenant_region: &str, s: &str) -> Result<String, ApiError> {
-    PhoneE164::parse(s, tenant_region).map(PhoneE164::into_string).map_err(|e| {
-        ApiError::invalid(
-            "phone_e164",
-            format!("The phone number is not valid: {e}."),
-            "Use +972521234567 or 052-123-4567.",
-        )
-    })
 }
 
 /// The business a new lead goes to (section 6): the effective business; an
@@ -140,11 +106,11 @@ async fn create(
     ApiJson(body): ApiJson<CreateBody>,
 ) -> ApiResult<(StatusCode, Json<Lead>)> {
     let tenant_id = target_tenant(&auth, body.tenant_id)?;
-    let first_name = check_name("first_name", &body.first_name, true)?;
-    let last_name = check_name("last_name", &body.last_name, false)?;
+    let first_name = text::required("first_name", &body.first_name, NAME_MAX, false)?;
+    let last_name = text::check("last_name", &body.last_name, NAME_MAX, false)?;
     let email = check_email(body.email.as_deref())?;
-    let source = parse_source("source", body.source.as_deref().unwrap_or("manual"))?;
-    let status = parse_status("status", body.status.as_deref().unwrap_or("new"))?;
+    let source = LeadSource::parse_field("source", body.source.as_deref().unwrap_or("manual"))?;
+    let status = LeadStatus::parse_field("status", body.status.as_deref().unwrap_or("new"))?;
     let notes = text::check("notes", &body.notes, NOTE_MAX, true)?;
     // Parsing happens here, in the request, never inside the single writer.
     let region = state
@@ -152,12 +118,12 @@ async fn create(
         .read(move |c| store::tenants::region(c, tenant_id))
         .await?
         .ok_or_else(|| ApiError::invalid("tenant_id", "No such business.", "Name an existing business id."))?;
-    let phone = phone(&region, &body.phone_e164)?;
+    let phone = PhoneE164::parse_field("phone_e164", &body.phone_e164, &region)?.into_string();
     let actor = auth.actor();
     let cross = auth.cross_tenant_write(tenant_id, "POST /api/leads".to_string());
     let (lead, activity) = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             if let Some(e) = cross {
                 store::audit::record(tx, e)?;
             }
@@ -185,7 +151,7 @@ async fn create(
                 &json!({"source": source.as_str()}),
                 Some(actor),
             )?;
-            let lead = store::leads::get(tx, Scope::Tenant(tenant_id), id)?
+            let lead = store::leads::get(tx, Scope::tenant(tenant_id), id)?
                 .ok_or_else(|| ApiError::internal("lead vanished"))?;
             Ok((lead, activity))
         })
@@ -195,18 +161,8 @@ async fn create(
     Ok((StatusCode::CREATED, Json(lead)))
 }
 
-/// The lead if it is in the caller's scope; else 404 (whether missing or another business's).
-pub(crate) async fn load(state: &AppState, auth: &Auth, id: i64) -> ApiResult<Lead> {
-    let scope = auth.list_scope();
-    let lead = state.db.read(move |c| store::leads::get(c, scope, id)).await?;
-    lead.ok_or_else(|| {
-        tracing::debug!(lead = id, ?scope, "lead not found in scope");
-        ApiError::not_found("Lead")
-    })
-}
-
-async fn get_one(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Lead>> {
-    load(&state, &auth, id).await.map(Json)
+async fn get_one(ScopedLead { lead, .. }: ScopedLead) -> Json<Lead> {
+    Json(lead)
 }
 
 #[derive(Deserialize)]
@@ -225,27 +181,25 @@ struct PatchBody {
 
 async fn patch(
     State(state): State<AppState>,
-    auth: Auth,
-    ApiPath(id): ApiPath<i64>,
+    ScopedLead { auth, lead }: ScopedLead,
     ApiJson(body): ApiJson<PatchBody>,
 ) -> ApiResult<Json<Lead>> {
-    let lead = load(&state, &auth, id).await?;
-    let region = {
-        let t = lead.tenant_id;
-        state
-            .db
-            .read(move |c| store::tenants::get(c, t))
-            .await?
-            .map(|t| t.default_region)
-            .unwrap_or_else(|| "IL".into())
+    let id = lead.id;
+    // Validated here, in the request (the region read is the only extra hop, and only for a new phone).
+    let region = match body.phone_e164 {
+        Some(Some(_)) => {
+            let t = lead.tenant_id;
+            state.db.read(move |c| store::tenants::region(c, t)).await?.unwrap_or_else(|| "IL".into())
+        }
+        _ => String::new(),
     };
     let p = LeadPatch {
-        first_name: body.first_name.as_deref().map(|s| check_name("first_name", s, true)).transpose()?,
-        last_name: body.last_name.as_deref().map(|s| check_name("last_name", s, false)).transpose()?,
+        first_name: body.first_name.as_deref().map(|s| text::required("first_name", s, NAME_MAX, false)).transpose()?,
+        last_name: body.last_name.as_deref().map(|s| text::check("last_name", s, NAME_MAX, false)).transpose()?,
         phone_e164: match &body.phone_e164 {
             None => None,
             Some(None) => Some(None),
-            Some(Some(s)) => Some(Some(phone(&region, s)?)),
+            Some(Some(s)) => Some(Some(PhoneE164::parse_field("phone_e164", s, &region)?.into_string())),
         },
         email: match &body.email {
             None => None,
@@ -254,12 +208,12 @@ async fn patch(
         source: body
             .source
             .as_deref()
-            .map(|s| parse_source("source", s).map(|v| v.as_str().to_string()))
+            .map(|s| LeadSource::parse_field("source", s).map(|v| v.as_str().to_string()))
             .transpose()?,
         status: body
             .status
             .as_deref()
-            .map(|s| parse_status("status", s).map(|v| v.as_str().to_string()))
+            .map(|s| LeadStatus::parse_field("status", s).map(|v| v.as_str().to_string()))
             .transpose()?,
         notes: body.notes.as_deref().map(|n| text::check("notes", n, NOTE_MAX, true)).transpose()?,
     };
@@ -277,15 +231,18 @@ async fn patch(
         }
     }
     let actor = auth.actor();
-    let (tenant_id, old_status) = (lead.tenant_id, lead.status.clone());
+    let tenant_id = lead.tenant_id;
+    let scope = Scope::tenant(tenant_id);
     let cross = auth.cross_tenant_write(tenant_id, format!("PATCH /api/leads/{id}"));
+    // One write job: the scoped read of the current state, the change, its activities.
     let (lead, acts) = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             if let Some(e) = cross {
                 store::audit::record(tx, e)?;
             }
-            store::leads::update(tx, tenant_id, id, &p)?;
+            let (before, after) = store::leads::update_scoped(tx, scope, id, &p)?;
+            let old_status = before.status;
             let mut acts = Vec::new();
             if let Some(new) = p.status.as_deref().filter(|s| *s != old_status) {
                 acts.push(store::activities::add(
@@ -309,9 +266,7 @@ async fn patch(
                     Some(actor),
                 )?);
             }
-            let lead =
-                store::leads::get(tx, Scope::Tenant(tenant_id), id)?.ok_or_else(|| ApiError::not_found("Lead"))?;
-            Ok((lead, acts))
+            Ok((after, acts))
         })
         .await?;
     publish_update(&state, &lead, acts);
@@ -328,21 +283,21 @@ fn publish_update(state: &AppState, lead: &Lead, acts: Vec<Activity>) {
 /// Deleting is for owners and the admin; agents archive instead.
 async fn delete(
     State(state): State<AppState>,
-    ManagerAuth(auth): ManagerAuth,
-    ApiPath(id): ApiPath<i64>,
+    ManagerAuth(_): ManagerAuth,
+    ScopedLead { auth, lead }: ScopedLead,
 ) -> ApiResult<StatusCode> {
-    let lead = load(&state, &auth, id).await?;
+    let id = lead.id;
     let entry = auth.audit("lead.deleted", format!("lead:{id}"), json!({"phone_e164": lead.phone_e164}));
     let tenant_id = lead.tenant_id;
     state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             if !store::leads::delete(tx, tenant_id, id)? {
                 return Err(ApiError::not_found("Lead"));
             }
             let mut entry = entry;
             entry.tenant_id = Some(tenant_id);
-            store::audit::record(tx, entry)
+            Ok(store::audit::record(tx, entry)?)
         })
         .await?;
     state.events.publish(tenant_id, "lead.updated", json!({"lead_id": id, "deleted": true}));
@@ -358,36 +313,33 @@ struct StatusBody {
 
 async fn set_status(
     State(state): State<AppState>,
-    auth: Auth,
-    ApiPath(id): ApiPath<i64>,
+    ScopedLead { auth, lead }: ScopedLead,
     ApiJson(body): ApiJson<StatusBody>,
 ) -> ApiResult<Json<Lead>> {
-    let status = parse_status("status", &body.status)?;
-    let lead = load(&state, &auth, id).await?;
+    let status = LeadStatus::parse_field("status", &body.status)?;
+    let id = lead.id;
     let actor = auth.actor();
-    let (tenant_id, old) = (lead.tenant_id, lead.status.clone());
+    let tenant_id = lead.tenant_id;
     let note = text::check("note", body.note.as_deref().unwrap_or_default(), NOTE_MAX, true)?;
     let cross = auth.cross_tenant_write(tenant_id, format!("POST /api/leads/{id}/status"));
     let (lead, act) = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             if let Some(e) = cross {
                 store::audit::record(tx, e)?;
             }
             let p = LeadPatch { status: Some(status.as_str().to_string()), ..Default::default() };
-            store::leads::update(tx, tenant_id, id, &p)?;
+            let (before, after) = store::leads::update_scoped(tx, Scope::tenant(tenant_id), id, &p)?;
             let act = store::activities::add(
                 tx,
                 tenant_id,
                 id,
                 "status_change",
                 &note,
-                &json!({"from": old, "to": status.as_str()}),
+                &json!({"from": before.status, "to": status.as_str()}),
                 Some(actor),
             )?;
-            let lead =
-                store::leads::get(tx, Scope::Tenant(tenant_id), id)?.ok_or_else(|| ApiError::not_found("Lead"))?;
-            Ok((lead, act))
+            Ok((after, act))
         })
         .await?;
     publish_update(&state, &lead, vec![act]);
@@ -396,11 +348,10 @@ async fn set_status(
 
 async fn activities(
     State(state): State<AppState>,
-    auth: Auth,
-    ApiPath(id): ApiPath<i64>,
+    ScopedLead { lead, .. }: ScopedLead,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<Activity>>> {
-    load(&state, &auth, id).await?;
+    let id = lead.id;
     let page = q.request(100);
     Ok(Json(state.db.read(move |c| store::activities::list_for_lead(c, id, page)).await?))
 }
@@ -413,22 +364,21 @@ struct NoteBody {
 
 async fn add_note(
     State(state): State<AppState>,
-    auth: Auth,
-    ApiPath(id): ApiPath<i64>,
+    ScopedLead { auth, lead }: ScopedLead,
     ApiJson(body): ApiJson<NoteBody>,
 ) -> ApiResult<(StatusCode, Json<Activity>)> {
     let text = text::required("body", &body.body, NOTE_MAX, true)?;
-    let lead = load(&state, &auth, id).await?;
+    let id = lead.id;
     let actor = auth.actor();
     let tenant_id = lead.tenant_id;
     let cross = auth.cross_tenant_write(tenant_id, format!("POST /api/leads/{id}/activities"));
     let act = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             if let Some(e) = cross {
                 store::audit::record(tx, e)?;
             }
-            store::activities::add(tx, tenant_id, id, "note", &text, &Value::Null, Some(actor))
+            Ok(store::activities::add(tx, tenant_id, id, "note", &text, &Value::Null, Some(actor))?)
         })
         .await?;
     state.events.activity(&act);

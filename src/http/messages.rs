@@ -4,7 +4,7 @@ use axum::{Json, Router, extract::State, http::HeaderMap, routing::post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::extract::{ApiJson, ApiPath, Auth};
+use super::extract::{ApiJson, ScopedLead};
 use crate::{
     domain::text::{self, MESSAGE_MAX},
     error::ApiResult,
@@ -24,8 +24,7 @@ struct SendBody {
 
 async fn send(
     State(state): State<AppState>,
-    auth: Auth,
-    ApiPath(id): ApiPath<i64>,
+    ScopedLead { auth, lead }: ScopedLead,
     headers: HeaderMap,
     ApiJson(body): ApiJson<SendBody>,
 ) -> ApiResult<Json<Value>> {
@@ -44,7 +43,7 @@ async fn send(
             })?)
         }
     };
-    let lead = super::leads::load(&state, &auth, id).await?;
+    let id = lead.id;
     let origin = messaging::Origin {
         actor: Some(auth.actor()),
         is_ai: false,

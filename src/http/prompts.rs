@@ -76,7 +76,7 @@ async fn save(state: &AppState, auth: &Auth, tenant_id: i64, body: &Value) -> Ap
     entry.tenant_id = Some(tenant_id);
     let saved = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             if store::tenants::get(tx, tenant_id)?.is_none() {
                 return Err(ApiError::not_found("Business"));
             }

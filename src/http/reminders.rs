@@ -11,9 +11,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, PageQuery, Scope};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, PageQuery, ScopedLead};
 use crate::{
     domain::{
+        Scope,
         text::{self, NOTE_MAX},
         time::{format, parse_field},
     },
@@ -40,11 +41,10 @@ fn future_time(s: &str) -> Result<String, ApiError> {
 
 async fn list_for_lead(
     State(state): State<AppState>,
-    auth: Auth,
-    ApiPath(id): ApiPath<i64>,
+    ScopedLead { lead, .. }: ScopedLead,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<Reminder>>> {
-    super::leads::load(&state, &auth, id).await?;
+    let id = lead.id;
     let page = q.request(100);
     Ok(Json(state.db.read(move |c| store::reminders::list_for_lead(c, id, page)).await?))
 }
@@ -60,20 +60,19 @@ struct CreateBody {
 
 async fn create(
     State(state): State<AppState>,
-    auth: Auth,
-    ApiPath(lead_id): ApiPath<i64>,
+    ScopedLead { auth, lead }: ScopedLead,
     ApiJson(body): ApiJson<CreateBody>,
 ) -> ApiResult<(StatusCode, Json<Reminder>)> {
     let due = future_time(&body.due_at)?;
     let note = text::check("note", &body.note, NOTE_MAX, true)?;
-    let lead = super::leads::load(&state, &auth, lead_id).await?;
+    let lead_id = lead.id;
     let tenant_id = lead.tenant_id;
     let actor = auth.actor();
     let assignee = body.assignee_user_id.unwrap_or(actor.user_id);
     let cross = auth.cross_tenant_write(tenant_id, format!("POST /api/leads/{lead_id}/reminders"));
     let (reminder, act) = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             if let Some(e) = cross {
                 store::audit::record(tx, e)?;
             }
@@ -127,8 +126,8 @@ async fn mine(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<M
     let (tenant_id, user_id) = (auth.tenant_id(), auth.user.id);
     let items = state
         .db
-        .read(move |c| {
-            store::reminders::list_for_assignee(c, tenant_id, user_id, status.as_deref(), due_before.as_deref())
+        .read(move |c| -> ApiResult<_> {
+            Ok(store::reminders::list_for_assignee(c, tenant_id, user_id, status.as_deref(), due_before.as_deref())?)
         })
         .await?;
     Ok(Json(json!({ "items": items })))
@@ -163,7 +162,7 @@ async fn snooze(
     let cross = auth.cross_tenant_write(tenant_id, format!("PATCH /api/reminders/{id}"));
     let (updated, act) = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             if let Some(e) = cross {
                 store::audit::record(tx, e)?;
             }
@@ -174,7 +173,7 @@ async fn snooze(
                     "Create a new reminder instead, or try again in a moment.",
                 ));
             }
-            let r = store::reminders::get(tx, Scope::Tenant(tenant_id), id)?
+            let r = store::reminders::get(tx, Scope::tenant(tenant_id), id)?
                 .ok_or_else(|| ApiError::not_found("Reminder"))?;
             let act = store::activities::add(
                 tx,
@@ -199,7 +198,7 @@ async fn cancel(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<
     let cross = auth.cross_tenant_write(tenant_id, format!("DELETE /api/reminders/{id}"));
     let done = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             let done = store::reminders::cancel(tx, tenant_id, id)?;
             if let (true, Some(e)) = (done, cross) {
                 store::audit::record(tx, e)?;

@@ -8,8 +8,9 @@ use serde_json::json;
 
 use super::{Recipient, Sent, unavailable};
 use crate::{
+    domain::Scope,
     error::ApiError,
-    http::extract::Scope,
+    error::ApiResult,
     state::AppState,
     store::{self, Actor, leads::Lead, messages::Message},
 };
@@ -50,8 +51,8 @@ pub async fn send_to_lead(
     let key = idempotency_key.clone();
     let claim = state
         .db
-        .write(move |tx| {
-            store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?.ok_or_else(|| ApiError::not_found("Lead"))?;
+        .write(move |tx| -> ApiResult<_> {
+            store::leads::get(tx, Scope::tenant(tenant_id), lead_id)?.ok_or_else(|| ApiError::not_found("Lead"))?;
             if let Some(key) = key.as_deref()
                 && let Some(prior) = store::messages::by_idempotency_key(tx, tenant_id, key)?
             {
@@ -108,7 +109,7 @@ pub async fn send_to_lead(
     let (s, body) = (sent.clone(), text.to_string());
     let (message, activity) = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             if let Some(e) = audit {
                 store::audit::record(tx, e)?;
             }

@@ -21,9 +21,9 @@ use tokio::sync::{Notify, watch};
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 use crate::{
+    domain::Scope,
     domain::time::{format, now, parse_stored},
     error::ApiError,
-    http::extract::Scope,
     state::AppState,
     store::{self, reminders::Claimed},
 };
@@ -193,7 +193,7 @@ fn claim_and_deliver_locally(tx: &rusqlite::Transaction, webhook_on: bool) -> Re
         let r = &c.reminder;
         let (mut notification, mut activity) = (None, None);
         if c.first {
-            let lead = store::leads::get(tx, Scope::Tenant(r.tenant_id), r.lead_id)?;
+            let lead = store::leads::get(tx, Scope::tenant(r.tenant_id), r.lead_id)?;
             let name = lead
                 .as_ref()
                 .map(|l| format!("{} {}", l.first_name, l.last_name).trim().to_string())

@@ -8,8 +8,8 @@ use sha2::Sha256;
 use time::OffsetDateTime;
 
 use crate::{
+    domain::Scope,
     domain::time::format,
-    http::extract::Scope,
     state::AppState,
     store::{self, reminders::Claimed},
 };
@@ -32,7 +32,7 @@ pub async fn deliver(state: &AppState, claimed: Claimed) {
     let (tenant_id, lead_id) = (r.tenant_id, r.lead_id);
     // The same for every retry of one firing, so the receiver can drop repeats.
     let delivery_id = format!("reminder-{}-{}", r.id, r.due_at);
-    let lead = state.db.read(move |c| store::leads::get(c, Scope::Tenant(tenant_id), lead_id)).await.ok().flatten();
+    let lead = state.db.read(move |c| store::leads::get(c, Scope::tenant(tenant_id), lead_id)).await.ok().flatten();
     let body = json!({"event": "reminder.fired", "tenant_id": r.tenant_id, "reminder": r, "lead": lead}).to_string();
     let mut req =
         state.http.post(url).header("Content-Type", "application/json").header("X-Frontdesk-Delivery", delivery_id);

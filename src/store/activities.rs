@@ -4,9 +4,9 @@ use rusqlite::{Connection, params};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::error::StoreResult;
 use super::{Actor, leads};
 use super::{Page, PageRequest};
-use crate::error::ApiError;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Activity {
@@ -31,7 +31,7 @@ pub fn add(
     body: &str,
     data: &Value,
     actor: Option<Actor>,
-) -> Result<Activity, ApiError> {
+) -> StoreResult<Activity> {
     let data_text = if data.is_null() { "{}".to_string() } else { data.to_string() };
     conn.prepare_cached(
         "INSERT INTO lead_activities (tenant_id, lead_id, kind, body, data, actor_user_id, impersonating)
@@ -51,7 +51,7 @@ pub fn add(
     get(conn, id)
 }
 
-fn get(conn: &Connection, id: i64) -> Result<Activity, ApiError> {
+fn get(conn: &Connection, id: i64) -> StoreResult<Activity> {
     Ok(conn.prepare_cached(&format!("{SELECT} WHERE a.id = ?1"))?.query_row([id], from_row)?)
 }
 
@@ -77,7 +77,7 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Activity> {
 
 /// Newest first. The caller has already checked the lead is in scope.
 /// A lead's timeline, newest first, a page at a time.
-pub fn list_for_lead(conn: &Connection, lead_id: i64, page: PageRequest) -> Result<Page<Activity>, ApiError> {
+pub fn list_for_lead(conn: &Connection, lead_id: i64, page: PageRequest) -> StoreResult<Page<Activity>> {
     let total: i64 = conn
         .prepare_cached("SELECT count(*) FROM lead_activities WHERE lead_id = ?1")?
         .query_row([lead_id], |r| r.get(0))?;
@@ -89,7 +89,7 @@ pub fn list_for_lead(conn: &Connection, lead_id: i64, page: PageRequest) -> Resu
 }
 
 /// Whether the lead got an `ai_error` with this `reason` in the last hour.
-pub fn recent_ai_error(conn: &Connection, lead_id: i64, reason: &str) -> Result<bool, ApiError> {
+pub fn recent_ai_error(conn: &Connection, lead_id: i64, reason: &str) -> StoreResult<bool> {
     Ok(conn
         .prepare_cached(
             "SELECT 1 FROM lead_activities WHERE lead_id = ?1 AND kind = 'ai_error'

@@ -4,8 +4,8 @@ use rusqlite::{Connection, params};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::error::StoreResult;
 use super::{Page, PageRequest};
-use crate::error::ApiError;
 
 /// One row to append.
 #[derive(Debug, Default)]
@@ -33,7 +33,7 @@ pub struct AuditRow {
     pub created_at: String,
 }
 
-pub fn record(conn: &Connection, e: Entry) -> Result<(), ApiError> {
+pub fn record(conn: &Connection, e: Entry) -> StoreResult<()> {
     let details = if e.details.is_null() { "{}".to_string() } else { e.details.to_string() };
     conn.prepare_cached(
         "INSERT INTO audit_log (tenant_id, actor_user_id, action, target, details, ip, impersonating)
@@ -52,7 +52,7 @@ pub fn list(
     action: Option<&str>,
     page: PageRequest,
     hide_admin_ips: bool,
-) -> Result<Page<AuditRow>, ApiError> {
+) -> StoreResult<Page<AuditRow>> {
     let filter = "(?1 IS NULL OR a.tenant_id = ?1) AND (?2 IS NULL OR a.action = ?2)";
     let total: i64 =
         conn.query_row(&format!("SELECT count(*) FROM audit_log a WHERE {filter}"), params![tenant_id, action], |r| {

@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::ApiError;
+use super::error::StoreResult;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Call {
@@ -40,7 +40,7 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Call> {
     })
 }
 
-pub fn by_sid(conn: &Connection, call_sid: &str) -> Result<Option<Call>, ApiError> {
+pub fn by_sid(conn: &Connection, call_sid: &str) -> StoreResult<Option<Call>> {
     Ok(conn.prepare_cached(&format!("{SELECT} WHERE call_sid = ?1"))?.query_row([call_sid], from_row).optional()?)
 }
 
@@ -54,7 +54,7 @@ pub struct NewCall<'a> {
     pub status: &'a str,
 }
 
-pub fn insert(conn: &Connection, c: &NewCall) -> Result<Call, ApiError> {
+pub fn insert(conn: &Connection, c: &NewCall) -> StoreResult<Call> {
     conn.prepare_cached(
         "INSERT INTO calls (tenant_id, lead_id, call_sid, stream_token, from_e164, to_e164, status)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -70,7 +70,7 @@ pub const STREAM_TOKEN_TTL_SECS: i64 = 60;
 /// Takes a stream token once: the call it belongs to, or None if unknown,
 /// used, older than [`STREAM_TOKEN_TTL_SECS`], or issued for another call
 /// than `call_sid` (the `start` frame's `callSid`).
-pub fn take_stream_token(conn: &Connection, token: &str, call_sid: &str) -> Result<Option<Call>, ApiError> {
+pub fn take_stream_token(conn: &Connection, token: &str, call_sid: &str) -> StoreResult<Option<Call>> {
     if token.is_empty() || call_sid.is_empty() {
         return Ok(None);
     }
@@ -98,7 +98,7 @@ pub fn finish(
     status: &str,
     duration_s: Option<i64>,
     transcript: Option<&Value>,
-) -> Result<(), ApiError> {
+) -> StoreResult<()> {
     conn.prepare_cached(
         "UPDATE calls SET status = ?2, duration_s = coalesce(?3, duration_s),
              transcript = coalesce(?4, transcript),

@@ -3,10 +3,10 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::error::ApiError;
+use super::error::StoreResult;
 
 /// The key called `name`, created with `len` random bytes on first use.
-pub fn get_or_create(conn: &Connection, name: &str, len: usize) -> Result<Vec<u8>, ApiError> {
+pub fn get_or_create(conn: &Connection, name: &str, len: usize) -> StoreResult<Vec<u8>> {
     if let Some(v) = conn
         .prepare_cached("SELECT value FROM server_keys WHERE name = ?1")?
         .query_row([name], |r| r.get(0))

@@ -4,11 +4,9 @@
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 use serde::Serialize;
 
+use super::error::{Rule, StoreError, StoreResult, Unique, is_check, unique_key};
 use super::{Page, PageRequest};
-use crate::{
-    error::{ApiError, constraint},
-    http::extract::Scope,
-};
+use crate::domain::Scope;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Lead {
@@ -49,16 +47,9 @@ fn from_row(r: &Row) -> rusqlite::Result<Lead> {
 }
 
 /// A lead within `scope`; another tenant's lead is simply not found.
-pub fn get(conn: &Connection, scope: Scope, id: i64) -> Result<Option<Lead>, ApiError> {
+pub fn get(conn: &Connection, scope: Scope, id: i64) -> StoreResult<Option<Lead>> {
     let sql = format!("SELECT {COLUMNS} FROM leads l WHERE l.id = ?1 AND (?2 IS NULL OR l.tenant_id = ?2)");
-    Ok(conn.prepare_cached(&sql)?.query_row(params![id, scope_tenant(scope)], from_row).optional()?)
-}
-
-fn scope_tenant(scope: Scope) -> Option<i64> {
-    match scope {
-        Scope::All => None,
-        Scope::Tenant(t) => Some(t),
-    }
+    Ok(conn.prepare_cached(&sql)?.query_row(params![id, scope.filter()], from_row).optional()?)
 }
 
 pub struct NewLead<'a> {
@@ -74,24 +65,19 @@ pub struct NewLead<'a> {
     pub created_by: Option<i64>,
 }
 
-/// The 409 for a phone or WhatsApp id the tenant already has.
-pub fn duplicate(lead_id: i64) -> ApiError {
-    ApiError::conflict(
-        "duplicate_lead",
-        "A lead with this phone number already exists in this business.",
-        "Open the existing lead (lead_id) instead of creating another.",
-    )
-    .with("lead_id", lead_id)
+/// A phone or WhatsApp id the tenant already has, naming the existing lead.
+pub fn duplicate(key: Unique, lead_id: i64) -> StoreError {
+    StoreError::Duplicate { key, existing_id: Some(lead_id) }
 }
 
-pub fn find_by_phone(conn: &Connection, tenant_id: i64, phone: &str) -> Result<Option<i64>, ApiError> {
+pub fn find_by_phone(conn: &Connection, tenant_id: i64, phone: &str) -> StoreResult<Option<i64>> {
     Ok(conn
         .prepare_cached("SELECT id FROM leads WHERE tenant_id = ?1 AND phone_e164 = ?2")?
         .query_row(params![tenant_id, phone], |r| r.get(0))
         .optional()?)
 }
 
-pub fn find_by_whatsapp_id(conn: &Connection, tenant_id: i64, wa: &str) -> Result<Option<i64>, ApiError> {
+pub fn find_by_whatsapp_id(conn: &Connection, tenant_id: i64, wa: &str) -> StoreResult<Option<i64>> {
     Ok(conn
         .prepare_cached("SELECT id FROM leads WHERE tenant_id = ?1 AND whatsapp_id = ?2")?
         .query_row(params![tenant_id, wa], |r| r.get(0))
@@ -99,7 +85,7 @@ pub fn find_by_whatsapp_id(conn: &Connection, tenant_id: i64, wa: &str) -> Resul
 }
 
 /// Inserts a lead; a duplicate phone or WhatsApp id becomes 409 with the existing id.
-pub fn insert(conn: &Connection, l: &NewLead) -> Result<i64, ApiError> {
+pub fn insert(conn: &Connection, l: &NewLead) -> StoreResult<i64> {
     let res = conn
         .prepare_cached(
             "INSERT INTO leads (tenant_id, first_name, last_name, phone_e164, whatsapp_id, email, source, status, notes,
@@ -120,16 +106,18 @@ pub fn insert(conn: &Connection, l: &NewLead) -> Result<i64, ApiError> {
         ]);
     match res {
         Ok(_) => Ok(conn.last_insert_rowid()),
-        Err(e) if constraint(&e).is_some_and(|c| c.contains("UNIQUE")) => {
+        Err(e) if unique_key(&e).is_some() => {
             let existing = match l.phone_e164 {
-                Some(p) => find_by_phone(conn, l.tenant_id, p)?,
+                Some(p) => find_by_phone(conn, l.tenant_id, p)?.map(|id| duplicate(Unique::LeadPhone, id)),
                 None => None,
             };
             let existing = match (existing, l.whatsapp_id) {
-                (None, Some(w)) => find_by_whatsapp_id(conn, l.tenant_id, w)?,
+                (None, Some(w)) => {
+                    find_by_whatsapp_id(conn, l.tenant_id, w)?.map(|id| duplicate(Unique::LeadWhatsapp, id))
+                }
                 (e, _) => e,
             };
-            Err(existing.map(duplicate).unwrap_or_else(|| e.into()))
+            Err(existing.unwrap_or_else(|| e.into()))
         }
         Err(e) => Err(e.into()),
     }
@@ -147,7 +135,16 @@ pub struct LeadPatch {
     pub notes: Option<String>,
 }
 
-pub fn update(conn: &Connection, tenant_id: i64, id: i64, p: &LeadPatch) -> Result<(), ApiError> {
+/// Applies `p` to a lead in `scope`, in the caller's transaction: the lead
+/// before and after, or `NotFound` when it is not in scope.
+pub fn update_scoped(conn: &Connection, scope: Scope, id: i64, p: &LeadPatch) -> StoreResult<(Lead, Lead)> {
+    let before = get(conn, scope, id)?.ok_or(StoreError::NotFound("lead"))?;
+    update(conn, before.tenant_id, id, p)?;
+    let after = get(conn, scope, id)?.ok_or(StoreError::NotFound("lead"))?;
+    Ok((before, after))
+}
+
+fn update(conn: &Connection, tenant_id: i64, id: i64, p: &LeadPatch) -> StoreResult<()> {
     let res = conn.execute(
         "UPDATE leads SET
             first_name = coalesce(?3, first_name),
@@ -176,27 +173,25 @@ pub fn update(conn: &Connection, tenant_id: i64, id: i64, p: &LeadPatch) -> Resu
     );
     match res {
         Ok(_) => Ok(()),
-        Err(e) if constraint(&e).is_some_and(|c| c.contains("UNIQUE")) => {
+        Err(e) if unique_key(&e).is_some() => {
             let phone = p.phone_e164.clone().flatten().unwrap_or_default();
-            Err(find_by_phone(conn, tenant_id, &phone)?.map(duplicate).unwrap_or_else(|| e.into()))
+            Err(find_by_phone(conn, tenant_id, &phone)?
+                .map(|id| duplicate(Unique::LeadPhone, id))
+                .unwrap_or_else(|| e.into()))
         }
-        Err(e) if constraint(&e).is_some() => Err(ApiError::invalid(
-            "phone_e164",
-            "A lead needs a phone number or a WhatsApp id.",
-            "Keep the phone number, or set another one.",
-        )),
+        Err(e) if is_check(&e) => Err(StoreError::Conflict(Rule::LeadNeedsContact)),
         Err(e) => Err(e.into()),
     }
 }
 
 /// Bumps last_activity_at (new activity on the lead).
-pub fn touch(conn: &Connection, id: i64) -> Result<(), ApiError> {
+pub fn touch(conn: &Connection, id: i64) -> StoreResult<()> {
     conn.prepare_cached("UPDATE leads SET last_activity_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1")?
         .execute([id])?;
     Ok(())
 }
 
-pub fn delete(conn: &Connection, tenant_id: i64, id: i64) -> Result<bool, ApiError> {
+pub fn delete(conn: &Connection, tenant_id: i64, id: i64) -> StoreResult<bool> {
     Ok(conn.execute("DELETE FROM leads WHERE id = ?1 AND tenant_id = ?2", params![id, tenant_id])? > 0)
 }
 
@@ -225,13 +220,13 @@ fn search_term(q: &str) -> Option<String> {
     Some(format!("\"{}\"", term.replace('"', "\"\"")))
 }
 
-pub fn list(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequest) -> Result<Page<Lead>, ApiError> {
+pub fn list(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequest) -> StoreResult<Page<Lead>> {
     let mut clauses: Vec<&str> = Vec::new();
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();
     // A search joins from the FTS matches (usually far fewer than the
     // tenant's leads) instead of probing every lead against them.
     let mut from = "leads l";
-    if let Scope::Tenant(t) = scope {
+    if let Some(t) = scope.filter() {
         clauses.push("l.tenant_id = ?");
         args.push(Box::new(t));
     }
@@ -281,7 +276,7 @@ pub fn list(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequest) 
             "SELECT coalesce(sum(n), 0) FROM lead_counts
              WHERE (?1 IS NULL OR tenant_id = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR source = ?3)",
         )?
-        .query_row(params![scope_tenant(scope), f.status, f.source], |r| r.get(0))?
+        .query_row(params![scope.filter(), f.status, f.source], |r| r.get(0))?
     };
     // Bound after the count, which takes only the filter values.
     let (limit, offset) = (page.page_size, page.offset());
@@ -317,7 +312,7 @@ pub struct Contact {
 }
 
 /// The lead for `contact`, by phone, then by WhatsApp id.
-pub fn find_contact(conn: &Connection, tenant_id: i64, contact: &Contact) -> Result<Option<i64>, ApiError> {
+pub fn find_contact(conn: &Connection, tenant_id: i64, contact: &Contact) -> StoreResult<Option<i64>> {
     if let Some(p) = &contact.phone_e164
         && let Some(id) = find_by_phone(conn, tenant_id, p)?
     {
@@ -331,12 +326,7 @@ pub fn find_contact(conn: &Connection, tenant_id: i64, contact: &Contact) -> Res
 
 /// Finds the lead for `contact` (by phone, then WhatsApp id) or creates it
 /// with `source`. Returns (lead id, created). Runs inside the caller's write.
-pub fn upsert_contact(
-    conn: &Connection,
-    tenant_id: i64,
-    contact: &Contact,
-    source: &str,
-) -> Result<(i64, bool), ApiError> {
+pub fn upsert_contact(conn: &Connection, tenant_id: i64, contact: &Contact, source: &str) -> StoreResult<(i64, bool)> {
     let found = find_contact(conn, tenant_id, contact)?;
     let name = contact.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if let Some(id) = found {

@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::ApiError;
+use super::error::StoreResult;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Message {
@@ -26,7 +26,7 @@ pub struct Message {
 /// Records a webhook delivery id for a business; false when that business
 /// already processed it. A unique key decides, so concurrent retries cannot
 /// both pass; keys are per business, so one business's ids never hide another's.
-pub fn first_delivery(conn: &Connection, tenant_id: i64, provider: &str, external_id: &str) -> Result<bool, ApiError> {
+pub fn first_delivery(conn: &Connection, tenant_id: i64, provider: &str, external_id: &str) -> StoreResult<bool> {
     Ok(conn
         .prepare_cached(
             "INSERT INTO processed_webhooks (tenant_id, provider, external_id) VALUES (?1, ?2, ?3)
@@ -52,7 +52,7 @@ pub struct NewMessage<'a> {
 /// Inserts a message. The same provider id seen twice (the bridge echoes our
 /// own sends back as `fromMe`, and may do so before our send is recorded)
 /// updates the one row instead of failing after the message went out.
-pub fn insert(conn: &Connection, m: &NewMessage) -> Result<Message, ApiError> {
+pub fn insert(conn: &Connection, m: &NewMessage) -> StoreResult<Message> {
     let id = conn
         .prepare_cached(
             "INSERT INTO messages (tenant_id, lead_id, direction, provider, provider_message_id, body, media, status,
@@ -103,14 +103,14 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Message> {
 }
 
 /// Whether a provider's message id is already recorded for this business.
-pub fn exists(conn: &Connection, tenant_id: i64, provider: &str, provider_message_id: &str) -> Result<bool, ApiError> {
+pub fn exists(conn: &Connection, tenant_id: i64, provider: &str, provider_message_id: &str) -> StoreResult<bool> {
     Ok(conn
         .prepare_cached("SELECT 1 FROM messages WHERE tenant_id = ?1 AND provider = ?2 AND provider_message_id = ?3")?
         .exists(params![tenant_id, provider, provider_message_id])?)
 }
 
 /// The last `limit` messages of a lead, oldest first (chat history for the AI).
-pub fn recent_for_lead(conn: &Connection, lead_id: i64, limit: i64) -> Result<Vec<Message>, ApiError> {
+pub fn recent_for_lead(conn: &Connection, lead_id: i64, limit: i64) -> StoreResult<Vec<Message>> {
     let mut v = conn
         .prepare_cached(&format!("{SELECT} WHERE lead_id = ?1 ORDER BY id DESC LIMIT ?2"))?
         .query_map(params![lead_id, limit], from_row)?
@@ -125,7 +125,7 @@ pub fn set_status(
     provider: &str,
     provider_message_id: &str,
     status: &str,
-) -> Result<Option<(i64, i64)>, ApiError> {
+) -> StoreResult<Option<(i64, i64)>> {
     Ok(conn
         .prepare_cached(
             "UPDATE messages SET status = ?3
@@ -149,7 +149,7 @@ pub struct Pending<'a> {
 
 /// Records an outgoing message as `pending` before the provider is called,
 /// so a crash or a retry can never make it go out twice unseen.
-pub fn insert_pending(conn: &Connection, p: &Pending) -> Result<i64, ApiError> {
+pub fn insert_pending(conn: &Connection, p: &Pending) -> StoreResult<i64> {
     Ok(conn
         .prepare_cached(
             "INSERT INTO messages (tenant_id, lead_id, direction, provider, body, status, author_user_id, is_ai,
@@ -163,7 +163,7 @@ pub fn insert_pending(conn: &Connection, p: &Pending) -> Result<i64, ApiError> {
 }
 
 /// The message a client already sent with this idempotency key, if any.
-pub fn by_idempotency_key(conn: &Connection, tenant_id: i64, key: &str) -> Result<Option<Message>, ApiError> {
+pub fn by_idempotency_key(conn: &Connection, tenant_id: i64, key: &str) -> StoreResult<Option<Message>> {
     Ok(conn
         .prepare_cached(&format!("{SELECT} WHERE tenant_id = ?1 AND idempotency_key = ?2"))?
         .query_row(params![tenant_id, key], from_row)
@@ -171,7 +171,7 @@ pub fn by_idempotency_key(conn: &Connection, tenant_id: i64, key: &str) -> Resul
 }
 
 /// A failed attempt with the same key is tried again on the same row.
-pub fn retry_failed(conn: &Connection, id: i64, body: &str) -> Result<(), ApiError> {
+pub fn retry_failed(conn: &Connection, id: i64, body: &str) -> StoreResult<()> {
     conn.prepare_cached(
         "UPDATE messages SET status = 'pending', error_code = NULL, body = ?2 WHERE id = ?1 AND status = 'failed'",
     )?
@@ -180,7 +180,7 @@ pub fn retry_failed(conn: &Connection, id: i64, body: &str) -> Result<(), ApiErr
 }
 
 /// The provider refused or could not be reached: `failed`, with a plain reason.
-pub fn mark_failed(conn: &Connection, id: i64, reason: &str) -> Result<(), ApiError> {
+pub fn mark_failed(conn: &Connection, id: i64, reason: &str) -> StoreResult<()> {
     conn.prepare_cached("UPDATE messages SET status = 'failed', error_code = ?2 WHERE id = ?1 AND status = 'pending'")?
         .execute(params![id, reason])?;
     Ok(())
@@ -195,7 +195,7 @@ pub fn mark_sent(
     id: i64,
     provider: &str,
     provider_message_id: &str,
-) -> Result<(Message, bool), ApiError> {
+) -> StoreResult<(Message, bool)> {
     let echo: Option<i64> = conn
         .prepare_cached(
             "SELECT id FROM messages WHERE tenant_id = ?1 AND provider = ?2 AND provider_message_id = ?3 AND id <> ?4",
@@ -229,7 +229,7 @@ pub fn mark_sent(
 
 /// At start: sends left `pending` by a crash may or may not have gone out;
 /// they are marked failed (`interrupted`) rather than sent again.
-pub fn fail_interrupted(conn: &Connection) -> Result<usize, ApiError> {
+pub fn fail_interrupted(conn: &Connection) -> StoreResult<usize> {
     Ok(conn.execute(
         "UPDATE messages SET status = 'failed', error_code = 'interrupted: the server stopped during the send'
          WHERE status = 'pending'",
@@ -238,7 +238,7 @@ pub fn fail_interrupted(conn: &Connection) -> Result<usize, ApiError> {
 }
 
 /// AI replies sent to a lead in the last hour (the per-lead reply budget).
-pub fn ai_replies_in_last_hour(conn: &Connection, tenant_id: i64, lead_id: i64) -> Result<i64, ApiError> {
+pub fn ai_replies_in_last_hour(conn: &Connection, tenant_id: i64, lead_id: i64) -> StoreResult<i64> {
     Ok(conn
         .prepare_cached(
             "SELECT count(*) FROM messages WHERE tenant_id = ?1 AND lead_id = ?2 AND is_ai = 1 AND direction = 'out'

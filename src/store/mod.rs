@@ -5,6 +5,7 @@
 pub mod activities;
 pub mod audit;
 pub mod calls;
+pub mod error;
 pub mod keys;
 pub mod leads;
 pub mod messages;
@@ -16,6 +17,8 @@ pub mod tenants;
 pub mod users;
 
 use serde::Serialize;
+
+pub use error::{StoreError, StoreResult};
 
 /// Who made a change: the real signed-in user, and whether they were
 /// impersonating (activities and audit rows record both).

@@ -3,8 +3,8 @@
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
+use super::error::StoreResult;
 use super::{Page, PageRequest};
-use crate::error::ApiError;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Notification {
@@ -48,7 +48,7 @@ pub struct NewNotification<'a> {
     pub reminder_id: Option<i64>,
 }
 
-pub fn insert(conn: &Connection, n: &NewNotification) -> Result<Notification, ApiError> {
+pub fn insert(conn: &Connection, n: &NewNotification) -> StoreResult<Notification> {
     conn.prepare_cached(
         "INSERT INTO notifications (tenant_id, user_id, kind, title, body, lead_id, reminder_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -59,11 +59,7 @@ pub fn insert(conn: &Connection, n: &NewNotification) -> Result<Notification, Ap
 }
 
 /// A user's notifications, newest first, with the unread count.
-pub fn list_for_user(
-    conn: &Connection,
-    user_id: i64,
-    page: PageRequest,
-) -> Result<(Page<Notification>, i64), ApiError> {
+pub fn list_for_user(conn: &Connection, user_id: i64, page: PageRequest) -> StoreResult<(Page<Notification>, i64)> {
     let (total, unread): (i64, i64) = conn
         .prepare_cached(
             "SELECT count(*), count(*) FILTER (WHERE read_at IS NULL) FROM notifications WHERE user_id = ?1",
@@ -76,7 +72,7 @@ pub fn list_for_user(
     Ok((page.wrap(items, total), unread))
 }
 
-pub fn mark_read(conn: &Connection, user_id: i64, id: i64) -> Result<bool, ApiError> {
+pub fn mark_read(conn: &Connection, user_id: i64, id: i64) -> StoreResult<bool> {
     Ok(conn.execute(
         "UPDATE notifications SET read_at = coalesce(read_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
          WHERE id = ?1 AND user_id = ?2",

@@ -4,8 +4,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::Actor;
+use super::error::StoreResult;
 use super::{Page, PageRequest};
-use crate::error::ApiError;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Prompts {
@@ -33,7 +33,7 @@ pub struct Revision {
 }
 
 /// The current prompts of `tenant_id` (empty strings when never saved).
-pub fn get(conn: &Connection, tenant_id: i64) -> Result<Prompts, ApiError> {
+pub fn get(conn: &Connection, tenant_id: i64) -> StoreResult<Prompts> {
     let found = conn
         .prepare_cached(
             "SELECT calls_prompt, whatsapp_prompt, updated_at, updated_by FROM prompts WHERE tenant_id = ?1",
@@ -56,7 +56,7 @@ pub fn get(conn: &Connection, tenant_id: i64) -> Result<Prompts, ApiError> {
 }
 
 /// Saves both prompts and a revision, in the caller's transaction.
-pub fn save(conn: &Connection, tenant_id: i64, calls: &str, whatsapp: &str, actor: Actor) -> Result<Prompts, ApiError> {
+pub fn save(conn: &Connection, tenant_id: i64, calls: &str, whatsapp: &str, actor: Actor) -> StoreResult<Prompts> {
     conn.execute(
         "INSERT INTO prompts (tenant_id, calls_prompt, whatsapp_prompt, updated_at, updated_by)
          VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?4)
@@ -75,7 +75,7 @@ pub fn save(conn: &Connection, tenant_id: i64, calls: &str, whatsapp: &str, acto
 
 /// Revisions of `tenant_id`, newest first.
 /// A tenant's prompt revisions, newest first, a page at a time.
-pub fn history(conn: &Connection, tenant_id: i64, page: PageRequest) -> Result<Page<Revision>, ApiError> {
+pub fn history(conn: &Connection, tenant_id: i64, page: PageRequest) -> StoreResult<Page<Revision>> {
     let total: i64 = conn
         .prepare_cached("SELECT count(*) FROM prompt_revisions WHERE tenant_id = ?1")?
         .query_row([tenant_id], |r| r.get(0))?;

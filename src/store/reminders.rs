@@ -12,8 +12,9 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+use super::error::{StoreError, StoreResult};
 use super::{Page, PageRequest};
-use crate::{error::ApiError, http::extract::Scope};
+use crate::domain::Scope;
 
 pub const STALE_CLAIM_SECS: i64 = 60;
 pub const MAX_ATTEMPTS: i64 = 5;
@@ -56,17 +57,10 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Reminder> {
     })
 }
 
-fn scope_tenant(scope: Scope) -> Option<i64> {
-    match scope {
-        Scope::All => None,
-        Scope::Tenant(t) => Some(t),
-    }
-}
-
-pub fn get(conn: &Connection, scope: Scope, id: i64) -> Result<Option<Reminder>, ApiError> {
+pub fn get(conn: &Connection, scope: Scope, id: i64) -> StoreResult<Option<Reminder>> {
     Ok(conn
         .prepare_cached(&format!("{SELECT} WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2)"))?
-        .query_row(params![id, scope_tenant(scope)], from_row)
+        .query_row(params![id, scope.filter()], from_row)
         .optional()?)
 }
 
@@ -78,18 +72,18 @@ pub fn insert(
     created_by: i64,
     due_at: &str,
     note: &str,
-) -> Result<Reminder, ApiError> {
+) -> StoreResult<Reminder> {
     conn.prepare_cached(
         "INSERT INTO lead_reminders (tenant_id, lead_id, assignee_user_id, created_by, due_at, note, next_attempt_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5)",
     )?
     .execute(params![tenant_id, lead_id, assignee, created_by, due_at, note])?;
     let id = conn.last_insert_rowid();
-    get(conn, Scope::Tenant(tenant_id), id)?.ok_or_else(|| ApiError::internal("inserted reminder vanished"))
+    get(conn, Scope::tenant(tenant_id), id)?.ok_or(StoreError::NotFound("reminder"))
 }
 
 /// A lead's reminders by due time, a page at a time.
-pub fn list_for_lead(conn: &Connection, lead_id: i64, page: PageRequest) -> Result<Page<Reminder>, ApiError> {
+pub fn list_for_lead(conn: &Connection, lead_id: i64, page: PageRequest) -> StoreResult<Page<Reminder>> {
     let total: i64 = conn
         .prepare_cached("SELECT count(*) FROM lead_reminders WHERE lead_id = ?1")?
         .query_row([lead_id], |r| r.get(0))?;
@@ -107,7 +101,7 @@ pub fn list_for_assignee(
     user_id: i64,
     status: Option<&str>,
     due_before: Option<&str>,
-) -> Result<Vec<Reminder>, ApiError> {
+) -> StoreResult<Vec<Reminder>> {
     Ok(conn
         .prepare_cached(&format!(
             "{SELECT} WHERE assignee_user_id = ?1 AND tenant_id = ?2
@@ -127,7 +121,7 @@ pub fn snooze(
     id: i64,
     due_at: Option<&str>,
     note: Option<&str>,
-) -> Result<bool, ApiError> {
+) -> StoreResult<bool> {
     Ok(conn.execute(
         "UPDATE lead_reminders SET
             note = coalesce(?4, note),
@@ -144,7 +138,7 @@ pub fn snooze(
     )? > 0)
 }
 
-pub fn cancel(conn: &Connection, tenant_id: i64, id: i64) -> Result<bool, ApiError> {
+pub fn cancel(conn: &Connection, tenant_id: i64, id: i64) -> StoreResult<bool> {
     Ok(conn.execute(
         "UPDATE lead_reminders SET status = 'cancelled', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE id = ?1 AND tenant_id = ?2 AND status IN ('pending', 'fired', 'failed')",
@@ -165,7 +159,7 @@ pub struct Claimed {
 
 /// Claims every due reminder, atomically: two overlapping ticks, or two
 /// processes, can never both get the same row.
-pub fn claim_due(conn: &Connection, now: &str, limit: i64) -> Result<Vec<Claimed>, ApiError> {
+pub fn claim_due(conn: &Connection, now: &str, limit: i64) -> StoreResult<Vec<Claimed>> {
     // RETURNING gives the rows as claimed (shown as `pending`, like `get`), no second read.
     Ok(conn
         .prepare_cached(
@@ -182,14 +176,14 @@ pub fn claim_due(conn: &Connection, now: &str, limit: i64) -> Result<Vec<Claimed
         .collect::<Result<Vec<_>, _>>()?)
 }
 
-pub fn mark_fired_at(conn: &Connection, id: i64, now: &str) -> Result<(), ApiError> {
+pub fn mark_fired_at(conn: &Connection, id: i64, now: &str) -> StoreResult<()> {
     conn.prepare_cached("UPDATE lead_reminders SET fired_at = ?2 WHERE id = ?1")?.execute(params![id, now])?;
     Ok(())
 }
 
 /// Delivery finished: `fired`. Only the claim that took the row can say so;
 /// false when the claim was lost (put back and taken again meanwhile).
-pub fn mark_done(conn: &Connection, id: i64, token: &str) -> Result<bool, ApiError> {
+pub fn mark_done(conn: &Connection, id: i64, token: &str) -> StoreResult<bool> {
     Ok(conn
         .prepare_cached(
             "UPDATE lead_reminders SET status = 'fired', last_error = NULL, claimed_at = NULL, claim_token = NULL,
@@ -201,13 +195,7 @@ pub fn mark_done(conn: &Connection, id: i64, token: &str) -> Result<bool, ApiErr
 }
 
 /// Delivery failed: retry at `retry_at`, or give up as `failed` after MAX_ATTEMPTS.
-pub fn mark_failed_attempt(
-    conn: &Connection,
-    id: i64,
-    token: &str,
-    error: &str,
-    retry_at: &str,
-) -> Result<bool, ApiError> {
+pub fn mark_failed_attempt(conn: &Connection, id: i64, token: &str, error: &str, retry_at: &str) -> StoreResult<bool> {
     Ok(conn
         .prepare_cached(
             "UPDATE lead_reminders SET
@@ -228,7 +216,7 @@ pub fn rescue_stale(
     conn: &Connection,
     older_than: &str,
     live: &std::collections::HashSet<String>,
-) -> Result<usize, ApiError> {
+) -> StoreResult<usize> {
     let stale: Vec<(i64, String)> = conn
         .prepare_cached(
             "SELECT id, coalesce(claim_token, '') FROM lead_reminders WHERE status = 'claimed' AND claimed_at < ?1",
@@ -248,7 +236,7 @@ pub fn rescue_stale(
 }
 
 /// When the next pending reminder is due (for the precise timer).
-pub fn next_due(conn: &Connection) -> Result<Option<String>, ApiError> {
+pub fn next_due(conn: &Connection) -> StoreResult<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT min(next_attempt_at) FROM lead_reminders WHERE status = 'pending'")?
         .query_row([], |r| r.get(0))?)
@@ -262,7 +250,7 @@ mod tests {
     use crate::db::Db;
 
     fn setup(db: &Db) {
-        db.write_blocking(|tx| {
+        db.write_blocking(|tx| -> crate::store::StoreResult<_> {
             tx.execute_batch(
                 "INSERT INTO tenants (id, name) VALUES (1, 't');
                  INSERT INTO leads (id, tenant_id, first_name, phone_e164, source) VALUES (1, 1, 'a', '+972521111111', 'manual');

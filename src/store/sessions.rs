@@ -5,11 +5,7 @@
 //! Rows are keyed by the SHA-256 of the session id, never the id itself: a
 //! copy of the data file (a backup, a stolen disk) holds no usable cookie.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
+use std::{sync::Arc, time::Duration};
 
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -17,10 +13,11 @@ use time::OffsetDateTime;
 use tower_sessions::{
     SessionStore,
     session::{Id, Record},
-    session_store::{Error as StoreError, Result as StoreResult},
+    session_store::{Error as SessionStoreError, Result as SessionStoreResult},
 };
 
-use crate::{db::Db, error::ApiError};
+use super::error::{StoreError, StoreResult};
+use crate::{cache::TtlCache, db::Db};
 
 /// The key of the one typed value frontdesk keeps in a session (see `http::session`).
 pub const STATE_KEY: &str = "fd";
@@ -35,38 +32,33 @@ pub struct SqliteSessionStore {
 /// database read per request. Every write and delete made by this process
 /// updates it at once ([`SessionCache::forget_user`] after bulk deletes);
 /// a session ended by another process (the CLI) is seen within [`CACHE_TTL`].
-#[derive(Default)]
-pub struct SessionCache {
-    entries: Mutex<HashMap<Id, Cached>>,
-}
-
-/// A record, its user, and when it was cached.
-type Cached = (Record, Option<i64>, Instant);
+pub struct SessionCache(TtlCache<Id, (Record, Option<i64>)>);
 
 pub const CACHE_TTL: Duration = Duration::from_secs(1);
 
+impl Default for SessionCache {
+    fn default() -> Self {
+        SessionCache(TtlCache::new(CACHE_TTL))
+    }
+}
+
 impl SessionCache {
     fn get(&self, id: &Id) -> Option<Record> {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let (rec, _, at) = entries.get(id)?;
-        (at.elapsed() < CACHE_TTL && rec.expiry_date > OffsetDateTime::now_utc()).then(|| rec.clone())
+        let now = OffsetDateTime::now_utc();
+        self.0.get_if(id, |(rec, _)| rec.expiry_date > now).map(|(rec, _)| rec)
     }
 
     fn put(&self, record: &Record) {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.len() > 10_000 {
-            entries.retain(|_, (_, _, at)| at.elapsed() < CACHE_TTL);
-        }
-        entries.insert(record.id, (record.clone(), user_of(record), Instant::now()));
+        self.0.put(record.id, (record.clone(), user_of(record)));
     }
 
     fn remove(&self, id: &Id) {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
+        self.0.remove(id);
     }
 
     /// Drops every cached session of `user_id` (after [`delete_for_user`] commits).
     pub fn forget_user(&self, user_id: i64) {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner()).retain(|_, (_, u, _)| *u != Some(user_id));
+        self.0.remove_where(|(_, u)| *u == Some(user_id));
     }
 }
 
@@ -89,7 +81,12 @@ impl SqliteSessionStore {
             loop {
                 tick.tick().await;
                 let now = OffsetDateTime::now_utc().unix_timestamp();
-                match db.write(move |tx| Ok(tx.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?)).await {
+                match db
+                    .write(move |tx| -> StoreResult<_> {
+                        Ok(tx.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?)
+                    })
+                    .await
+                {
                     Ok(n) if n > 0 => tracing::debug!(removed = n, "expired sessions removed"),
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "expired session cleanup failed"),
@@ -104,8 +101,8 @@ pub fn key(id: &str) -> String {
     hex::encode(<sha2::Sha256 as sha2::Digest>::digest(id.as_bytes()))
 }
 
-fn backend(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend(e.to_string())
+fn backend(e: impl std::fmt::Display) -> SessionStoreError {
+    SessionStoreError::Backend(e.to_string())
 }
 
 fn user_of(record: &Record) -> Option<i64> {
@@ -114,12 +111,12 @@ fn user_of(record: &Record) -> Option<i64> {
 
 #[async_trait]
 impl SessionStore for SqliteSessionStore {
-    async fn create(&self, record: &mut Record) -> StoreResult<()> {
+    async fn create(&self, record: &mut Record) -> SessionStoreResult<()> {
         let mut rec = record.clone();
         let rec = self
             .db
-            .write(move |tx| {
-                let data = serde_json::to_string(&rec.data).map_err(ApiError::internal)?;
+            .write(move |tx| -> StoreResult<_> {
+                let data = serde_json::to_string(&rec.data).map_err(|e| StoreError::Unavailable(e.to_string()))?;
                 // 128 random bits collide essentially never; retry anyway rather than overwrite.
                 loop {
                     let inserted = tx.execute(
@@ -142,14 +139,14 @@ impl SessionStore for SqliteSessionStore {
 
     /// Updates an existing row only: a session deleted meanwhile (logout,
     /// disabled user) must not be brought back by a request still in flight.
-    async fn save(&self, record: &Record) -> StoreResult<()> {
+    async fn save(&self, record: &Record) -> SessionStoreResult<()> {
         let id = key(&record.id.to_string());
         let user_id = user_of(record);
         let data = serde_json::to_string(&record.data).map_err(backend)?;
         let expires = record.expiry_date.unix_timestamp();
         let updated = self
             .db
-            .write(move |tx| {
+            .write(move |tx| -> StoreResult<_> {
                 Ok(tx.execute(
                     "UPDATE sessions SET user_id = ?2, data = ?3, expires_at = ?4 WHERE id = ?1",
                     params![id, user_id, data, expires],
@@ -165,14 +162,14 @@ impl SessionStore for SqliteSessionStore {
         Ok(())
     }
 
-    async fn load(&self, session_id: &Id) -> StoreResult<Option<Record>> {
+    async fn load(&self, session_id: &Id) -> SessionStoreResult<Option<Record>> {
         if let Some(rec) = self.cache.get(session_id) {
             return Ok(Some(rec));
         }
         let id = key(&session_id.to_string());
         let row: Option<(String, i64)> = self
             .db
-            .read(move |c| {
+            .read(move |c| -> StoreResult<_> {
                 Ok(c.prepare_cached("SELECT data, expires_at FROM sessions WHERE id = ?1 AND expires_at > ?2")?
                     .query_row(params![id, OffsetDateTime::now_utc().unix_timestamp()], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()?)
@@ -189,10 +186,13 @@ impl SessionStore for SqliteSessionStore {
         Ok(Some(record))
     }
 
-    async fn delete(&self, session_id: &Id) -> StoreResult<()> {
+    async fn delete(&self, session_id: &Id) -> SessionStoreResult<()> {
         self.cache.remove(session_id);
         let id = key(&session_id.to_string());
-        self.db.write(move |tx| Ok(tx.execute("DELETE FROM sessions WHERE id = ?1", [id])?)).await.map_err(backend)?;
+        self.db
+            .write(move |tx| -> StoreResult<_> { Ok(tx.execute("DELETE FROM sessions WHERE id = ?1", [id])?) })
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 }
@@ -200,7 +200,7 @@ impl SessionStore for SqliteSessionStore {
 /// Ends every session of `user_id`, except `keep` (the caller's own, when
 /// they changed their own password). Returns how many ended. The caller
 /// then calls [`SessionCache::forget_user`] once the transaction commits.
-pub fn delete_for_user(conn: &Connection, user_id: i64, keep: Option<&str>) -> Result<usize, ApiError> {
+pub fn delete_for_user(conn: &Connection, user_id: i64, keep: Option<&str>) -> StoreResult<usize> {
     let keep = keep.map(key);
     Ok(conn.execute("DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR id <> ?2)", params![user_id, keep])?)
 }

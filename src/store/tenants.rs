@@ -3,8 +3,8 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
+use super::error::{StoreError, StoreResult, unique_key};
 use super::{Page, PageRequest};
-use crate::error::{ApiError, constraint};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Tenant {
@@ -49,48 +49,31 @@ pub struct TenantFields {
     pub ai_auto_reply: Option<bool>,
 }
 
-fn map_unique(err: rusqlite::Error) -> ApiError {
-    match constraint(&err) {
-        Some(c) if c.contains("tenants.phone_e164") => ApiError::conflict(
-            "phone_taken",
-            "Another business already uses this phone number.",
-            "Each business needs its own phone_e164; calls are routed by it.",
-        )
-        .with("field", "phone_e164"),
-        Some(c) if c.contains("tenants.whatsapp_e164") => ApiError::conflict(
-            "whatsapp_taken",
-            "Another business already uses this WhatsApp number.",
-            "Each business needs its own whatsapp_e164; messages are routed by it.",
-        )
-        .with("field", "whatsapp_e164"),
-        Some(c) if c.contains("tenants.whatsapp_instance") => ApiError::conflict(
-            "instance_taken",
-            "Another business already uses this WhatsApp bridge instance.",
-            "Each business needs its own whatsapp_instance name.",
-        )
-        .with("field", "whatsapp_instance"),
-        _ => err.into(),
+fn map_unique(err: rusqlite::Error) -> StoreError {
+    match unique_key(&err) {
+        Some(key) => StoreError::Duplicate { key, existing_id: None },
+        None => err.into(),
     }
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<Option<Tenant>, ApiError> {
+pub fn get(conn: &Connection, id: i64) -> StoreResult<Option<Tenant>> {
     let sql = format!("SELECT {COLUMNS} FROM tenants WHERE id = ?1");
     Ok(conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?)
 }
 
 /// The region local phone numbers of this business are read in (e.g. `IL`).
-pub fn region(conn: &Connection, id: i64) -> Result<Option<String>, ApiError> {
+pub fn region(conn: &Connection, id: i64) -> StoreResult<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT default_region FROM tenants WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
         .optional()?)
 }
 
-pub fn count(conn: &Connection) -> Result<i64, ApiError> {
+pub fn count(conn: &Connection) -> StoreResult<i64> {
     Ok(conn.query_row("SELECT count(*) FROM tenants", [], |r| r.get(0))?)
 }
 
-pub fn list(conn: &Connection, page: PageRequest) -> Result<Page<Tenant>, ApiError> {
+pub fn list(conn: &Connection, page: PageRequest) -> StoreResult<Page<Tenant>> {
     let sql = format!("SELECT {COLUMNS} FROM tenants ORDER BY id LIMIT ?1 OFFSET ?2");
     let items = conn
         .prepare_cached(&sql)?
@@ -99,7 +82,7 @@ pub fn list(conn: &Connection, page: PageRequest) -> Result<Page<Tenant>, ApiErr
     Ok(page.wrap(items, count(conn)?))
 }
 
-pub fn insert(conn: &Connection, name: &str, fields: &TenantFields) -> Result<i64, ApiError> {
+pub fn insert(conn: &Connection, name: &str, fields: &TenantFields) -> StoreResult<i64> {
     conn.execute(
         "INSERT INTO tenants (name, phone_e164, whatsapp_e164, whatsapp_instance, timezone, ai_auto_reply)
          VALUES (?1, ?2, ?3, ?4, coalesce(?5, 'Asia/Jerusalem'), coalesce(?6, 1))",
@@ -119,7 +102,7 @@ pub fn insert(conn: &Connection, name: &str, fields: &TenantFields) -> Result<i6
 }
 
 /// Applies the given fields; `None` leaves a field as it is.
-pub fn update(conn: &Connection, id: i64, f: &TenantFields) -> Result<Option<Tenant>, ApiError> {
+pub fn update(conn: &Connection, id: i64, f: &TenantFields) -> StoreResult<Option<Tenant>> {
     let changed = conn
         .execute(
             "UPDATE tenants SET
@@ -152,13 +135,13 @@ pub fn update(conn: &Connection, id: i64, f: &TenantFields) -> Result<Option<Ten
 }
 
 /// The business a call to `phone` reaches.
-pub fn by_phone(conn: &Connection, phone: &str) -> Result<Option<Tenant>, ApiError> {
+pub fn by_phone(conn: &Connection, phone: &str) -> StoreResult<Option<Tenant>> {
     let sql = format!("SELECT {COLUMNS} FROM tenants WHERE phone_e164 = ?1");
     Ok(conn.prepare_cached(&sql)?.query_row([phone], from_row).optional()?)
 }
 
 /// The business a WhatsApp message to `phone` reaches (its WhatsApp number, else its phone).
-pub fn by_whatsapp(conn: &Connection, phone: &str) -> Result<Option<Tenant>, ApiError> {
+pub fn by_whatsapp(conn: &Connection, phone: &str) -> StoreResult<Option<Tenant>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM tenants WHERE whatsapp_e164 = ?1
          UNION ALL SELECT {COLUMNS} FROM tenants WHERE phone_e164 = ?1 AND whatsapp_e164 IS NULL LIMIT 1"
@@ -167,7 +150,7 @@ pub fn by_whatsapp(conn: &Connection, phone: &str) -> Result<Option<Tenant>, Api
 }
 
 /// The business behind a Baileys (Evolution API) instance.
-pub fn by_instance(conn: &Connection, instance: &str) -> Result<Option<Tenant>, ApiError> {
+pub fn by_instance(conn: &Connection, instance: &str) -> StoreResult<Option<Tenant>> {
     let sql = format!("SELECT {COLUMNS} FROM tenants WHERE whatsapp_instance = ?1");
     Ok(conn.prepare_cached(&sql)?.query_row([instance], from_row).optional()?)
 }

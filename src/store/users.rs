@@ -3,10 +3,8 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-use crate::{
-    domain::Role,
-    error::{ApiError, constraint},
-};
+use super::error::{Rule, StoreError, StoreResult, is_check, unique_key};
+use crate::domain::Role;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct User {
@@ -38,32 +36,32 @@ fn from_row(r: &Row) -> rusqlite::Result<User> {
     })
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<Option<User>, ApiError> {
+pub fn get(conn: &Connection, id: i64) -> StoreResult<Option<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?1");
     Ok(conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?)
 }
 
-pub fn get_in_tenant(conn: &Connection, tenant_id: i64, id: i64) -> Result<Option<User>, ApiError> {
+pub fn get_in_tenant(conn: &Connection, tenant_id: i64, id: i64) -> StoreResult<Option<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?1 AND tenant_id = ?2");
     Ok(conn.prepare_cached(&sql)?.query_row([id, tenant_id], from_row).optional()?)
 }
 
 /// The user and their password hash, for login.
-pub fn find_for_login(conn: &Connection, email: &str) -> Result<Option<(User, String)>, ApiError> {
+pub fn find_for_login(conn: &Connection, email: &str) -> StoreResult<Option<(User, String)>> {
     let sql = format!("SELECT {COLUMNS}, password_hash FROM users WHERE email = ?1");
     Ok(conn.prepare_cached(&sql)?.query_row([email.trim()], |r| Ok((from_row(r)?, r.get(8)?))).optional()?)
 }
 
-pub fn password_hash(conn: &Connection, id: i64) -> Result<Option<String>, ApiError> {
+pub fn password_hash(conn: &Connection, id: i64) -> StoreResult<Option<String>> {
     Ok(conn.query_row("SELECT password_hash FROM users WHERE id = ?1", [id], |r| r.get(0)).optional()?)
 }
 
-pub fn list_in_tenant(conn: &Connection, tenant_id: i64) -> Result<Vec<User>, ApiError> {
+pub fn list_in_tenant(conn: &Connection, tenant_id: i64) -> StoreResult<Vec<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE tenant_id = ?1 ORDER BY id");
     Ok(conn.prepare_cached(&sql)?.query_map([tenant_id], from_row)?.collect::<Result<Vec<_>, _>>()?)
 }
 
-pub fn count(conn: &Connection) -> Result<i64, ApiError> {
+pub fn count(conn: &Connection) -> StoreResult<i64> {
     Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
 }
 
@@ -75,22 +73,15 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
 }
 
-pub fn insert(conn: &Connection, u: &NewUser) -> Result<i64, ApiError> {
+pub fn insert(conn: &Connection, u: &NewUser) -> StoreResult<i64> {
     conn.execute(
         "INSERT INTO users (tenant_id, email, name, role, password_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![u.tenant_id, u.email.trim(), u.name.trim(), u.role.as_str(), u.password_hash],
     )
-    .map_err(|e| match constraint(&e) {
-        Some(c) if c.contains("users.email") => ApiError::conflict(
-            "email_taken",
-            "A user with this email already exists.",
-            "Use another email address, or edit the existing user.",
-        )
-        .with("field", "email"),
-        Some(c) if c.contains("CHECK") && c.contains("email") => {
-            ApiError::invalid("email", "The email address is not valid.", "Use an address like name@example.com.")
-        }
-        _ => e.into(),
+    .map_err(|e| match unique_key(&e) {
+        Some(key) => StoreError::Duplicate { key, existing_id: None },
+        None if is_check(&e) => StoreError::Conflict(Rule::EmailShape),
+        None => e.into(),
     })?;
     Ok(conn.last_insert_rowid())
 }
@@ -103,7 +94,7 @@ pub fn update_in_tenant(
     name: Option<&str>,
     role: Option<Role>,
     disabled: Option<bool>,
-) -> Result<Option<User>, ApiError> {
+) -> StoreResult<Option<User>> {
     let n = conn.execute(
         "UPDATE users SET name = coalesce(?3, name), role = coalesce(?4, role), disabled = coalesce(?5, disabled),
              updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
@@ -116,7 +107,7 @@ pub fn update_in_tenant(
     get(conn, id)
 }
 
-pub fn set_password(conn: &Connection, id: i64, hash: &str) -> Result<bool, ApiError> {
+pub fn set_password(conn: &Connection, id: i64, hash: &str) -> StoreResult<bool> {
     let n = conn.execute(
         "UPDATE users SET password_hash = ?2, password_changed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
              updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
@@ -125,6 +116,6 @@ pub fn set_password(conn: &Connection, id: i64, hash: &str) -> Result<bool, ApiE
     Ok(n > 0)
 }
 
-pub fn find_id_by_email(conn: &Connection, email: &str) -> Result<Option<i64>, ApiError> {
+pub fn find_id_by_email(conn: &Connection, email: &str) -> StoreResult<Option<i64>> {
     Ok(conn.query_row("SELECT id FROM users WHERE email = ?1", [email.trim()], |r| r.get(0)).optional()?)
 }

@@ -29,7 +29,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest};
 
-use crate::{error::ApiError, state::AppState, store, webhooks::signature};
+use crate::{error::ApiError, error::ApiResult, state::AppState, store, webhooks::signature};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/ws/twilio/media", get(upgrade))
@@ -217,7 +217,7 @@ async fn finish(
     let (call_id, tenant_id, lead_id) = (call.id, call.tenant_id, call.lead_id);
     let result = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             store::calls::finish(tx, call_id, status, Some(duration), Some(&transcript))?;
             match lead_id {
                 Some(lead) => Ok(Some(store::activities::add(tx, tenant_id, lead, "call", &body, &data, None)?)),

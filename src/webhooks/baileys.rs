@@ -1,16 +1,17 @@
 //! The Baileys bridge's webhook, in the Evolution API's format.
 
-use axum::{Json, extract::State, http::HeaderMap};
+use axum::{Json, extract::State};
 use serde_json::{Value, json};
 
 use super::{
-    check_bridge_secret,
+    BridgeEvent,
     ingest::{Lookup, ingest_inbound},
 };
 use crate::{
     domain::PhoneE164,
+    domain::Scope,
     error::ApiError,
-    http::extract::{ApiJson, Scope},
+    error::ApiResult,
     state::AppState,
     store::{self, leads::Contact},
 };
@@ -60,22 +61,7 @@ fn missing(field: &str, hint: &str) -> ApiError {
     ApiError::invalid(field, format!("The webhook lacks `{field}`."), hint)
 }
 
-pub async fn webhook(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    ApiJson(body): ApiJson<Value>,
-) -> Result<Json<Value>, ApiError> {
-    check_bridge_secret(
-        &state,
-        headers.get("x-webhook-secret").and_then(|v| v.to_str().ok()),
-        body["apikey"].as_str(),
-    )?;
-    if !body.is_object() {
-        return Err(ApiError::bad_request(
-            "The webhook body must be a JSON object.",
-            "Send the Evolution API event unchanged: {\"event\": ..., \"instance\": ..., \"data\": {...}}.",
-        ));
-    }
+pub async fn webhook(State(state): State<AppState>, BridgeEvent(body): BridgeEvent) -> Result<Json<Value>, ApiError> {
     let Some(event) = body["event"].as_str().filter(|e| !e.is_empty()) else {
         return Err(missing("event", "Every Evolution API event names itself in `event`."));
     };
@@ -139,7 +125,7 @@ async fn record_outbound(
 ) -> Result<Value, ApiError> {
     let outcome = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             let Some(tenant) = store::tenants::by_instance(tx, &instance)? else {
                 return Err(ApiError::not_found("Business for this instance"));
             };
@@ -175,7 +161,7 @@ async fn record_outbound(
                 &json!({"provider": "baileys", "from_phone": true}),
                 None,
             )?;
-            let _ = store::leads::get(tx, Scope::Tenant(tenant.id), lead_id)?;
+            let _ = store::leads::get(tx, Scope::tenant(tenant.id), lead_id)?;
             Ok(Some((lead_id, act)))
         })
         .await?;

@@ -6,8 +6,9 @@ use serde_json::{Value, json};
 
 use crate::{
     ai,
+    domain::Scope,
     error::ApiError,
-    http::extract::Scope,
+    error::ApiResult,
     state::AppState,
     store::{self, leads::Contact},
 };
@@ -31,7 +32,7 @@ pub async fn ingest_inbound(
 ) -> Result<Value, ApiError> {
     let result = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             let tenant = match &lookup {
                 Lookup::WhatsAppNumber(n) => store::tenants::by_whatsapp(tx, n)?,
                 Lookup::Instance(i) => store::tenants::by_instance(tx, i)?,
@@ -77,7 +78,7 @@ pub async fn ingest_inbound(
                 &json!({"message_id": m.id, "provider": provider, "media": media}),
                 None,
             )?);
-            let lead = store::leads::get(tx, Scope::Tenant(tenant.id), lead_id)?;
+            let lead = store::leads::get(tx, Scope::tenant(tenant.id), lead_id)?;
             Ok((tenant.id, Some((lead_id, created, acts, lead))))
         })
         .await?;

@@ -39,8 +39,7 @@ fn invalid_signature(message: &str) -> ApiError {
 /// The public URL Twilio called: FRONTDESK_PUBLIC_URL's origin and path
 /// prefix + this request's path and query (never the bind address).
 pub fn public_url_of(state: &AppState, path_and_query: &str) -> String {
-    let base = state.config.settings.public_url.as_str().trim_end_matches('/');
-    format!("{base}{path_and_query}")
+    format!("{}{path_and_query}", state.config.public_base)
 }
 
 /// Form parameters of a Twilio webhook whose `X-Twilio-Signature` checked out.
@@ -78,6 +77,28 @@ impl FromRequest<AppState> for TwilioForm {
             return Err(invalid_signature("X-Twilio-Signature does not match."));
         }
         Ok(TwilioForm(params))
+    }
+}
+
+/// The JSON body of a bridge (Evolution API) webhook whose secret checked
+/// out (body `apikey` or `X-Webhook-Secret`) and which is an event object.
+pub struct BridgeEvent(pub serde_json::Value);
+
+impl FromRequest<AppState> for BridgeEvent {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header = req.headers().get("x-webhook-secret").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let crate::http::extract::ApiJson(body) =
+            crate::http::extract::ApiJson::<serde_json::Value>::from_request(req, state).await?;
+        check_bridge_secret(state, header.as_deref(), body["apikey"].as_str())?;
+        if !body.is_object() {
+            return Err(ApiError::bad_request(
+                "The webhook body must be a JSON object.",
+                "Send the Evolution API event unchanged: {\"event\": ..., \"instance\": ..., \"data\": {...}}.",
+            ));
+        }
+        Ok(BridgeEvent(body))
     }
 }
 

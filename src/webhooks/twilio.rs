@@ -16,6 +16,7 @@ use super::{
 use crate::{
     domain::PhoneE164,
     error::ApiError,
+    error::ApiResult,
     state::AppState,
     store::{self, leads::Contact},
     util::random_token,
@@ -64,7 +65,7 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
     let sid = call_sid.clone();
     let outcome = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             let Some(tenant) = store::tenants::by_phone(tx, &to)? else { return Ok(None) };
             if let Some(existing) = store::calls::by_sid(tx, &sid)? {
                 // Twilio retried: answer the same way, change nothing.
@@ -162,7 +163,7 @@ pub async fn status(State(state): State<AppState>, form: TwilioForm) -> Result<J
     };
     let done = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<_> {
             let Some(call) = store::calls::by_sid(tx, &sid)? else { return Ok(None) };
             let final_state = !matches!(status.as_str(), "ringing" | "in_progress");
             // A missed call keeps its status; a bridged call's end is recorded by the media stream too.

@@ -365,7 +365,7 @@ fn webhook_bench(dir: &Path) {
     let count = 20_000;
     let t = Instant::now();
     for i in 0..count {
-        db.write_blocking(|tx| {
+        db.write_blocking(|tx| -> frontdesk::store::StoreResult<()> {
             let tenant = frontdesk::store::tenants::by_whatsapp(tx, "+972501234567")?.unwrap();
             if !frontdesk::store::messages::first_delivery(tx, tenant.id, "twilio", &format!("SMraw{i}"))? {
                 return Ok(());

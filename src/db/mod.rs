@@ -26,10 +26,14 @@ use std::{
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-use crate::error::ApiError;
+use crate::store::StoreError;
+
+fn unavailable(why: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable(why.to_string())
+}
 
 /// The schema, split into versioned blocks by `-- version: N` lines.
-pub const SCHEMA_SQL: &str = include_str!("../schema.sql");
+pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 
@@ -59,13 +63,9 @@ impl Durability {
     }
 }
 
-/// Called with the commit's outcome once the group is committed (or not).
-type Completion = Box<dyn FnOnce(Result<(), String>) + Send>;
-/// Runs one write inside the group transaction; says whether it succeeded.
-type WriteJob = Box<dyn FnOnce(&Transaction) -> (bool, Completion) + Send>;
+mod writer;
 
-/// Most writes committed together.
-const MAX_GROUP: usize = 512;
+use writer::{Completion, WriteJob, writer_loop};
 
 /// The blocks of `schema.sql`, as (version, sql), in order.
 pub fn migrations() -> Vec<(u32, &'static str)> {
@@ -207,62 +207,67 @@ impl Db {
     }
 
     /// Runs read-only work on a pooled connection, off the async threads.
-    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    /// `E` is the caller's error: the store's own, or the API's when the
+    /// work also validates (anything a `StoreError` converts into).
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
-            let conn = pool.get().map_err(ApiError::internal)?;
+            let conn = pool.get().map_err(|e| E::from(unavailable(e)))?;
             f(&conn)
         })
         .await
-        .map_err(ApiError::internal)?
+        .map_err(|e| E::from(unavailable(e)))?
     }
 
     /// Runs `f` as one atomic unit of the writer's next group transaction.
     /// Returns once that transaction has committed: Ok means on disk (WAL).
     /// An Err from `f` undoes exactly what `f` wrote.
-    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Transaction) -> Result<T, ApiError> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Transaction) -> Result<T, E> + Send + 'static,
     {
-        let (done, result) = tokio::sync::oneshot::channel::<Result<T, ApiError>>();
+        let (done, result) = tokio::sync::oneshot::channel::<Result<T, E>>();
         let job: WriteJob = Box::new(move |tx: &Transaction| {
             let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| f(tx)))
-                .unwrap_or_else(|_| Err(ApiError::internal("a database write panicked")));
+                .unwrap_or_else(|_| Err(E::from(unavailable("a database write panicked"))));
             let ok = outcome.is_ok();
             let completion: Completion = Box::new(move |commit: Result<(), String>| {
                 let _ = done.send(match commit {
                     Ok(()) => outcome,
-                    Err(e) => Err(ApiError::internal(format!("commit failed: {e}"))),
+                    Err(e) => Err(E::from(unavailable(format!("commit failed: {e}")))),
                 });
             });
             (ok, completion)
         });
-        self.writer.send(job).map_err(|_| ApiError::internal("the database writer has stopped"))?;
-        result.await.map_err(|_| ApiError::internal("the database writer dropped a write"))?
+        self.writer.send(job).map_err(|_| E::from(unavailable("the database writer has stopped")))?;
+        result.await.map_err(|_| E::from(unavailable("the database writer dropped a write")))?
     }
 
     /// The blocking form of [`Db::write`], for code already off the async threads.
-    pub fn write_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub fn write_blocking<T, E, F>(&self, f: F) -> Result<T, E>
     where
-        F: FnOnce(&Transaction) -> Result<T, ApiError>,
+        E: From<StoreError>,
+        F: FnOnce(&Transaction) -> Result<T, E>,
     {
-        let mut conn = self.pool.get().map_err(ApiError::internal)?;
+        let mut conn = self.pool.get().map_err(|e| E::from(unavailable(e)))?;
         // A poisoned lock only means another writer panicked; the database is still consistent.
         let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| E::from(e.into()))?;
         let value = f(&tx)?;
-        tx.commit()?;
+        tx.commit().map_err(|e| E::from(e.into()))?;
         Ok(value)
     }
 
     /// A pooled connection for blocking callers (CLI commands, start-up).
-    pub fn conn(&self) -> Result<r2d2::PooledConnection<SqliteConnectionManager>, ApiError> {
-        self.pool.get().map_err(ApiError::internal)
+    pub fn conn(&self) -> Result<r2d2::PooledConnection<SqliteConnectionManager>, StoreError> {
+        self.pool.get().map_err(unavailable)
     }
 
     /// `/readyz`: the database answers, its schema is the one this build
@@ -270,125 +275,22 @@ impl Db {
     /// `within` (a stuck or failing writer makes the server unready).
     pub async fn is_ready(&self, within: Duration) -> bool {
         let schema_ok = self
-            .read(|c| Ok(c.pragma_query_value(None, "user_version", |r| r.get::<_, u32>(0))?))
+            .read(|c| -> Result<u32, StoreError> { Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?) })
             .await
             .map(|v| v == latest_version())
             .unwrap_or(false);
         // An empty job still goes through BEGIN IMMEDIATE and COMMIT (no fsync: nothing changed).
-        let writer_ok = matches!(tokio::time::timeout(within, self.write(|_| Ok(()))).await, Ok(Ok(())));
+        let writer_ok =
+            matches!(tokio::time::timeout(within, self.write(|_| Ok::<(), StoreError>(()))).await, Ok(Ok(())));
         schema_ok && writer_ok
     }
 
     /// Folds the WAL back into the main file (at shutdown).
-    pub fn checkpoint(&self) -> Result<(), ApiError> {
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
         let conn = self.conn()?;
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
-}
-
-/// The writer thread: one group transaction per batch of queued writes.
-/// A panic anywhere in a batch (jobs already catch their own) drops that
-/// batch's transaction, which rolls it back, and the loop goes on.
-fn writer_loop(
-    mut conn: r2d2::PooledConnection<SqliteConnectionManager>,
-    queue: mpsc::Receiver<WriteJob>,
-    lock: Arc<Mutex<()>>,
-) {
-    let mut pending: std::collections::VecDeque<WriteJob> = std::collections::VecDeque::new();
-    loop {
-        if pending.is_empty() {
-            match queue.recv() {
-                Ok(job) => pending.push_back(job),
-                Err(_) => return,
-            }
-        }
-        while pending.len() < MAX_GROUP {
-            match queue.try_recv() {
-                Ok(job) => pending.push_back(job),
-                Err(_) => break,
-            }
-        }
-        let batch: Vec<WriteJob> = pending.drain(..pending.len().min(MAX_GROUP)).collect();
-        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run_group(&mut conn, &lock, batch)));
-        match outcome {
-            Ok(unrun) => {
-                // Jobs never started because SQLite rolled the group back: first in the next group.
-                for job in unrun.into_iter().rev() {
-                    pending.push_front(job);
-                }
-            }
-            Err(_) => tracing::error!("the database writer recovered from a panic; that group was rolled back"),
-        }
-    }
-}
-
-/// Runs one group transaction; returns the jobs it did not start.
-fn run_group(
-    conn: &mut r2d2::PooledConnection<SqliteConnectionManager>,
-    lock: &Mutex<()>,
-    batch: Vec<WriteJob>,
-) -> Vec<WriteJob> {
-    let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
-    let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
-        Ok(tx) => tx,
-        Err(e) => {
-            tracing::error!(error = %e, "could not begin a write transaction");
-            // Never run: dropping each job answers its caller with an error.
-            return Vec::new();
-        }
-    };
-    let mut completions = Vec::with_capacity(batch.len());
-    let mut jobs = batch.into_iter();
-    let mut rolled_back = false;
-    for job in jobs.by_ref() {
-        if let Err(e) = tx.execute_batch("SAVEPOINT w") {
-            tracing::error!(error = %e, "savepoint failed");
-            rolled_back = tx.is_autocommit();
-            drop(job);
-            if rolled_back {
-                break;
-            }
-            continue;
-        }
-        let (ok, completion) = job(&tx);
-        completions.push(completion);
-        // SQLite may have rolled the whole transaction back (I/O error, disk
-        // full, a job that ended it): nothing of this group will commit.
-        if tx.is_autocommit() {
-            rolled_back = true;
-            break;
-        }
-        let end = if ok { "RELEASE w" } else { "ROLLBACK TO w; RELEASE w" };
-        if let Err(e) = tx.execute_batch(end) {
-            tracing::error!(error = %e, "savepoint release failed");
-            if tx.is_autocommit() {
-                rolled_back = true;
-                break;
-            }
-        }
-    }
-    let unrun: Vec<WriteJob> = jobs.collect();
-    let commit = if rolled_back {
-        // Autocommit mode: there is nothing left to commit (dropping `tx` rolls back nothing).
-        drop(tx);
-        tracing::error!(
-            jobs = completions.len(),
-            "SQLite rolled back a whole write group; its writes are answered with errors"
-        );
-        Err("the transaction was rolled back by the database".to_string())
-    } else {
-        tx.commit().map_err(|e| e.to_string())
-    };
-    if let Err(e) = &commit
-        && !rolled_back
-    {
-        tracing::error!(error = %e, "group commit failed");
-    }
-    for c in completions {
-        c(commit.clone());
-    }
-    unrun
 }
 
 fn migrate(conn: &mut Connection, path: &str) -> Result<(), OpenError> {
@@ -409,116 +311,4 @@ fn migrate(conn: &mut Connection, path: &str) -> Result<(), OpenError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn schema_blocks_are_numbered_in_order_from_one() {
-        let versions: Vec<u32> = migrations().iter().map(|(v, _)| *v).collect();
-        assert!(!versions.is_empty());
-        assert_eq!(versions, (1..=versions.len() as u32).collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn schema_applies_to_a_fresh_database() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("t.db")).unwrap();
-        let conn = db.conn().unwrap();
-        let v: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(v, latest_version());
-        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
-        assert_eq!(fk, 1);
-        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
-        assert_eq!(mode, "wal");
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_failing_write_in_a_group_rolls_back_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("g.db")).unwrap();
-        let mut tasks = Vec::new();
-        for i in 0..200i64 {
-            let db = db.clone();
-            tasks.push(tokio::spawn(async move {
-                db.write(move |tx| {
-                    tx.execute("INSERT INTO tenants (name) VALUES (?1)", [format!("t{i}")])?;
-                    if i % 2 == 1 {
-                        return Err(ApiError::bad_request("odd", "odd"));
-                    }
-                    Ok(i)
-                })
-                .await
-            }));
-        }
-        let mut ok = 0;
-        for t in tasks {
-            if t.await.unwrap().is_ok() {
-                ok += 1;
-            }
-        }
-        assert_eq!(ok, 100);
-        let n: i64 = db.read(|c| Ok(c.query_row("SELECT count(*) FROM tenants", [], |r| r.get(0))?)).await.unwrap();
-        assert_eq!(n, 100, "only the successful writes are committed");
-        let odd: i64 = db
-            .read(|c| {
-                Ok(c.query_row(
-                    "SELECT count(*) FROM tenants WHERE cast(substr(name, 2) AS INTEGER) % 2 = 1",
-                    [],
-                    |r| r.get(0),
-                )?)
-            })
-            .await
-            .unwrap();
-        assert_eq!(odd, 0);
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_group_rolled_back_as_a_whole_reports_no_job_as_committed() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("r.db")).unwrap();
-        let mut tasks = Vec::new();
-        for i in 0..300i64 {
-            let db = db.clone();
-            tasks.push(tokio::spawn(async move {
-                let res = db
-                    .write(move |tx| {
-                        tx.execute("INSERT INTO tenants (name) VALUES (?1)", [format!("t{i}")])?;
-                        if i % 100 == 50 {
-                            // What SQLite does by itself on an I/O error or a full disk.
-                            tx.execute_batch("ROLLBACK")?;
-                        }
-                        Ok(())
-                    })
-                    .await;
-                (i, res.is_ok())
-            }));
-        }
-        let mut answered = Vec::new();
-        for t in tasks {
-            answered.push(t.await.unwrap());
-        }
-        for (i, ok) in answered {
-            let name = format!("t{i}");
-            let stored: i64 = db
-                .read(move |c| Ok(c.query_row("SELECT count(*) FROM tenants WHERE name = ?1", [name], |r| r.get(0))?))
-                .await
-                .unwrap();
-            assert_eq!(ok, stored == 1, "job {i}: answered ok={ok} but stored={stored}");
-            if i % 100 == 50 {
-                assert!(!ok);
-            }
-        }
-        // The writer still works afterwards.
-        db.write(|tx| Ok(tx.execute("INSERT INTO tenants (name) VALUES ('after')", [])?)).await.unwrap();
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_panicking_write_fails_alone_and_the_writer_goes_on() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("p.db")).unwrap();
-        let r = db.write(|_| -> Result<(), ApiError> { panic!("boom") }).await;
-        assert!(r.is_err());
-        db.write(|tx| Ok(tx.execute("INSERT INTO tenants (name) VALUES ('x')", [])?)).await.unwrap();
-        assert!(db.is_ready(Duration::from_secs(2)).await);
-    }
-}
+mod tests;

@@ -1,0 +1,123 @@
+//! The database layer's own tests: migrations, group commit, rollbacks, panics.
+use super::*;
+
+#[test]
+fn schema_blocks_are_numbered_in_order_from_one() {
+    let versions: Vec<u32> = migrations().iter().map(|(v, _)| *v).collect();
+    assert!(!versions.is_empty());
+    assert_eq!(versions, (1..=versions.len() as u32).collect::<Vec<_>>());
+}
+
+#[test]
+fn schema_applies_to_a_fresh_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("t.db")).unwrap();
+    let conn = db.conn().unwrap();
+    let v: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    assert_eq!(v, latest_version());
+    let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+    assert_eq!(fk, 1);
+    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_write_in_a_group_rolls_back_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("g.db")).unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..200i64 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            db.write(move |tx| -> crate::store::StoreResult<_> {
+                tx.execute("INSERT INTO tenants (name) VALUES (?1)", [format!("t{i}")])?;
+                if i % 2 == 1 {
+                    return Err(StoreError::NotFound("odd"));
+                }
+                Ok(i)
+            })
+            .await
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        if t.await.unwrap().is_ok() {
+            ok += 1;
+        }
+    }
+    assert_eq!(ok, 100);
+    let n: i64 = db
+        .read(|c| -> crate::store::StoreResult<_> {
+            Ok(c.query_row("SELECT count(*) FROM tenants", [], |r| r.get(0))?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(n, 100, "only the successful writes are committed");
+    let odd: i64 = db
+        .read(|c| -> crate::store::StoreResult<_> {
+            Ok(c.query_row("SELECT count(*) FROM tenants WHERE cast(substr(name, 2) AS INTEGER) % 2 = 1", [], |r| {
+                r.get(0)
+            })?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(odd, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_rolled_back_as_a_whole_reports_no_job_as_committed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("r.db")).unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..300i64 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            let res = db
+                .write(move |tx| -> crate::store::StoreResult<_> {
+                    tx.execute("INSERT INTO tenants (name) VALUES (?1)", [format!("t{i}")])?;
+                    if i % 100 == 50 {
+                        // What SQLite does by itself on an I/O error or a full disk.
+                        tx.execute_batch("ROLLBACK")?;
+                    }
+                    Ok(())
+                })
+                .await;
+            (i, res.is_ok())
+        }));
+    }
+    let mut answered = Vec::new();
+    for t in tasks {
+        answered.push(t.await.unwrap());
+    }
+    for (i, ok) in answered {
+        let name = format!("t{i}");
+        let stored: i64 = db
+            .read(move |c| -> crate::store::StoreResult<_> {
+                Ok(c.query_row("SELECT count(*) FROM tenants WHERE name = ?1", [name], |r| r.get(0))?)
+            })
+            .await
+            .unwrap();
+        assert_eq!(ok, stored == 1, "job {i}: answered ok={ok} but stored={stored}");
+        if i % 100 == 50 {
+            assert!(!ok);
+        }
+    }
+    // The writer still works afterwards.
+    db.write(|tx| -> crate::store::StoreResult<_> {
+        Ok(tx.execute("INSERT INTO tenants (name) VALUES ('after')", [])?)
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_write_fails_alone_and_the_writer_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("p.db")).unwrap();
+    let r = db.write(|_| -> Result<(), StoreError> { panic!("boom") }).await;
+    assert!(r.is_err());
+    db.write(|tx| -> crate::store::StoreResult<_> { Ok(tx.execute("INSERT INTO tenants (name) VALUES ('x')", [])?) })
+        .await
+        .unwrap();
+    assert!(db.is_ready(Duration::from_secs(2)).await);
+}

@@ -1,0 +1,124 @@
+//! The writer thread: takes every queued write, runs each in its own
+//! SAVEPOINT inside one `BEGIN IMMEDIATE` transaction, commits once, and only
+//! then answers each caller (see the module above for the guarantees).
+
+use std::{
+    collections::VecDeque,
+    panic::AssertUnwindSafe,
+    sync::{Arc, Mutex, mpsc},
+};
+
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Transaction, TransactionBehavior};
+
+/// Called with the commit's outcome once the group is committed (or not).
+pub(super) type Completion = Box<dyn FnOnce(Result<(), String>) + Send>;
+/// Runs one write inside the group transaction; says whether it succeeded.
+pub(super) type WriteJob = Box<dyn FnOnce(&Transaction) -> (bool, Completion) + Send>;
+
+/// Most writes committed together.
+const MAX_GROUP: usize = 512;
+
+/// The writer thread: one group transaction per batch of queued writes.
+/// A panic anywhere in a batch (jobs already catch their own) drops that
+/// batch's transaction, which rolls it back, and the loop goes on.
+pub(super) fn writer_loop(
+    mut conn: r2d2::PooledConnection<SqliteConnectionManager>,
+    queue: mpsc::Receiver<WriteJob>,
+    lock: Arc<Mutex<()>>,
+) {
+    let mut pending: VecDeque<WriteJob> = VecDeque::new();
+    loop {
+        if pending.is_empty() {
+            match queue.recv() {
+                Ok(job) => pending.push_back(job),
+                Err(_) => return,
+            }
+        }
+        while pending.len() < MAX_GROUP {
+            match queue.try_recv() {
+                Ok(job) => pending.push_back(job),
+                Err(_) => break,
+            }
+        }
+        let batch: Vec<WriteJob> = pending.drain(..pending.len().min(MAX_GROUP)).collect();
+        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run_group(&mut conn, &lock, batch)));
+        match outcome {
+            Ok(unrun) => {
+                // Jobs never started because SQLite rolled the group back: first in the next group.
+                for job in unrun.into_iter().rev() {
+                    pending.push_front(job);
+                }
+            }
+            Err(_) => tracing::error!("the database writer recovered from a panic; that group was rolled back"),
+        }
+    }
+}
+
+/// Runs one group transaction; returns the jobs it did not start.
+fn run_group(
+    conn: &mut r2d2::PooledConnection<SqliteConnectionManager>,
+    lock: &Mutex<()>,
+    batch: Vec<WriteJob>,
+) -> Vec<WriteJob> {
+    let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+    let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(e) => {
+            tracing::error!(error = %e, "could not begin a write transaction");
+            // Never run: dropping each job answers its caller with an error.
+            return Vec::new();
+        }
+    };
+    let mut completions = Vec::with_capacity(batch.len());
+    let mut jobs = batch.into_iter();
+    let mut rolled_back = false;
+    for job in jobs.by_ref() {
+        if let Err(e) = tx.execute_batch("SAVEPOINT w") {
+            tracing::error!(error = %e, "savepoint failed");
+            rolled_back = tx.is_autocommit();
+            drop(job);
+            if rolled_back {
+                break;
+            }
+            continue;
+        }
+        let (ok, completion) = job(&tx);
+        completions.push(completion);
+        // SQLite may have rolled the whole transaction back (I/O error, disk
+        // full, a job that ended it): nothing of this group will commit.
+        if tx.is_autocommit() {
+            rolled_back = true;
+            break;
+        }
+        let end = if ok { "RELEASE w" } else { "ROLLBACK TO w; RELEASE w" };
+        if let Err(e) = tx.execute_batch(end) {
+            tracing::error!(error = %e, "savepoint release failed");
+            if tx.is_autocommit() {
+                rolled_back = true;
+                break;
+            }
+        }
+    }
+    let unrun: Vec<WriteJob> = jobs.collect();
+    let commit = if rolled_back {
+        // Autocommit mode: there is nothing left to commit (dropping `tx` rolls back nothing).
+        drop(tx);
+        tracing::error!(
+            jobs = completions.len(),
+            "SQLite rolled back a whole write group; its writes are answered with errors"
+        );
+        Err("the transaction was rolled back by the database".to_string())
+    } else {
+        tx.commit().map_err(|e| e.to_string())
+    };
+    if let Err(e) = &commit
+        && !rolled_back
+    {
+        tracing::error!(error = %e, "group commit failed");
+    }
+    for c in completions {
+        c(commit.clone());
+    }
+    unrun
+}

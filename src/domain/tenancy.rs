@@ -1,0 +1,70 @@
+//! Tenancy in data terms: the ids of businesses, leads and users as
+//! distinct types (two adjacent ids can no longer be swapped), and the
+//! [`Scope`] every query of tenant data is filtered by. The web layer
+//! computes the scope (`http::extract::Auth`); the store only obeys it.
+
+use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use serde::{Deserialize, Serialize};
+
+macro_rules! id_type {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                self.0.to_sql()
+            }
+        }
+
+        impl FromSql for $name {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                i64::column_result(value).map($name)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A business.
+    TenantId
+);
+id_type!(
+    /// A lead (always inside one business).
+    LeadId
+);
+id_type!(
+    /// A user (with a home business).
+    UserId
+);
+
+/// Where tenant data may be read from: one business, or (the platform admin,
+/// not impersonating) all of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Tenant(TenantId),
+}
+
+impl Scope {
+    /// One business.
+    pub fn tenant(id: i64) -> Scope {
+        Scope::Tenant(TenantId(id))
+    }
+
+    /// The business to filter by, or None for all (bind as `?N IS NULL OR tenant_id = ?N`).
+    pub fn filter(self) -> Option<TenantId> {
+        match self {
+            Scope::All => None,
+            Scope::Tenant(t) => Some(t),
+        }
+    }
+}
