@@ -156,7 +156,7 @@ pub fn build_router(state: AppState) -> Router {
 }
 
 /// Makes sure every error answer under `/api`, `/webhook` and `/ws` is the
-/// JSON shape of section 5, even when a layer (timeout, body limit, method
+/// `{error, message, hint}` JSON shape, even when a layer (timeout, body limit, method
 /// routing) produced it.
 async fn json_errors(req: Request, next: Next) -> Response {
     let api = ["/api", "/webhook/", "/ws/", "/healthz", "/readyz", "/livez", "/version"]

@@ -50,7 +50,7 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
             StatusCode::NOT_FOUND,
             "not_found",
             format!("No such endpoint: {} {}", req.method(), path),
-            "See the API list in DESIGN.md section 7.",
+            "See the API reference in docs/api.md.",
         )
         .into_response();
     }

@@ -1,5 +1,5 @@
 //! Configuration: every setting is an environment variable and a `--flag`
-//! (DESIGN.md section 2), parsed and validated once at start-up.
+//! (the README lists them all), parsed and validated once at start-up.
 //! Secrets are never printed: `Config` has a hand-written `Debug`.
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};

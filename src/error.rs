@@ -1,5 +1,5 @@
 //! The one error type of the HTTP API: every non-2xx answer is
-//! `{"error": code, "message": ..., "hint": ...}` (DESIGN.md section 5).
+//! `{"error": code, "message": ..., "hint": ...}` (see docs/api.md).
 //! 4xx carry words for people; 5xx are opaque to the client and logged.
 
 use axum::{

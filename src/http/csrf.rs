@@ -1,4 +1,4 @@
-//! The one CSRF layer (DESIGN.md section 4), installed once in `app::build_router`.
+//! The one CSRF layer, installed once in `app::build_router`.
 //!
 //! Every POST/PUT/PATCH/DELETE outside [`EXEMPT`] must carry `X-CSRFToken`
 //! equal, in constant time, to the token bound to the session and to the

@@ -1,5 +1,5 @@
 //! Who is asking, and for which business. `Auth` is the one place the
-//! effective tenant is computed (DESIGN.md section 6); guards build on it.
+//! effective tenant is computed; guards build on it.
 //! Handlers never look at session fields themselves.
 
 use axum::{

@@ -1,4 +1,4 @@
-//! Health and version (DESIGN.md section 12). GET only; CSRF never applies.
+//! Health and version. GET only; CSRF never applies.
 
 use axum::{Json, Router, extract::State, http::StatusCode, routing::get};
 use serde_json::{Value, json};

@@ -87,7 +87,7 @@ fn check_email(s: Option<&str>) -> Result<Option<String>, ApiError> {
     Ok(text::email("email", s)?)
 }
 
-/// The business a new lead goes to (section 6): the effective business; an
+/// The business a new lead goes to: the effective business; an
 /// admin who is not impersonating may name another with `tenant_id`.
 fn target_tenant(auth: &Auth, requested: Option<i64>) -> Result<i64, ApiError> {
     match requested {

@@ -1,6 +1,6 @@
 //! Outgoing WhatsApp: one provider trait, two implementations (the Baileys
 //! bridge via the Evolution API, and Twilio REST), chosen by health
-//! (DESIGN.md section 10): the bridge when configured and connected, else
+//! the bridge when configured and connected, else
 //! Twilio. Health is cached briefly; a provider that fails is skipped for a
 //! while (circuit breaker) and the other is tried.
 

@@ -1,4 +1,4 @@
-//! The AI voice agent (DESIGN.md section 9): `GET /ws/twilio/media`, a Twilio
+//! The AI voice agent: `GET /ws/twilio/media`, a Twilio
 //! Media Stream bridged to a realtime model. The upgrade is checked (Twilio's
 //! signature over the `wss://` URL when an auth token is configured); the
 //! one-time stream token from `start.customParameters` names the call and its

@@ -1,4 +1,4 @@
-//! Webhooks in (DESIGN.md section 8): Twilio voice, status and WhatsApp,
+//! Webhooks in: Twilio voice, status and WhatsApp,
 //! and the Baileys bridge (Evolution API). CSRF-exempt by path; each is
 //! authenticated by Twilio's signature or the bridge's secret instead.
 //! Every ingest is one write transaction, idempotent on the provider's
