@@ -8,6 +8,7 @@
 use serde_json::{Value, json};
 
 use crate::{
+    domain::ActivityKind,
     domain::Scope,
     error::ApiResult,
     messaging,
@@ -36,7 +37,7 @@ pub fn spawn_whatsapp_reply(state: &AppState, tenant_id: i64, lead_id: i64) {
                         tx,
                         tenant_id,
                         lead_id,
-                        "ai_error",
+                        ActivityKind::AiError,
                         &error,
                         &json!({"channel": "whatsapp"}),
                         None,
@@ -97,7 +98,7 @@ async fn note_reply_limit(state: &AppState, tenant_id: i64, lead_id: i64) {
                 return Ok(None);
             }
             let data = json!({"channel": "whatsapp", "reason": "reply_limit"});
-            Ok(Some(store::activities::add(tx, tenant_id, lead_id, "ai_error", &text, &data, None)?))
+            Ok(Some(store::activities::add(tx, tenant_id, lead_id, ActivityKind::AiError, &text, &data, None)?))
         })
         .await;
     match result {

@@ -80,6 +80,19 @@ macro_rules! text_enum {
                 ))
             }
         }
+
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                let s = value.as_str()?;
+                Self::parse(s).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown {} `{s}`", stringify!($name)).into()))
+            }
+        }
     };
 }
 
@@ -92,6 +105,34 @@ text_enum!(
         Won => "won",
         Lost => "lost",
         Archived => "archived",
+    }
+);
+
+text_enum!(
+    /// What a timeline entry records (the `lead_activities.kind` CHECK lists the same).
+    ActivityKind {
+        Created => "created",
+        StatusChange => "status_change",
+        Note => "note",
+        MessageIn => "message_in",
+        MessageOut => "message_out",
+        Call => "call",
+        ReminderSet => "reminder_set",
+        ReminderFired => "reminder_fired",
+        AiReply => "ai_reply",
+        AiError => "ai_error",
+        Updated => "updated",
+    }
+);
+
+text_enum!(
+    /// Where a reminder stands. `claimed` (being delivered) shows as `pending`.
+    ReminderStatus {
+        Pending => "pending",
+        Claimed => "claimed",
+        Fired => "fired",
+        Failed => "failed",
+        Cancelled => "cancelled",
     }
 );
 

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use super::extract::{ApiJson, ApiQuery, Auth, ManagerAuth, PageQuery, ScopedLead};
 use crate::{
+    domain::ActivityKind,
     domain::{
         LeadSource, LeadStatus, PhoneE164, Scope,
         text::{self, NAME_MAX, NOTE_MAX, SEARCH_MAX},
@@ -146,7 +147,7 @@ async fn create(
                 tx,
                 tenant_id,
                 id,
-                "created",
+                ActivityKind::Created,
                 "",
                 &json!({"source": source.as_str()}),
                 Some(actor),
@@ -249,7 +250,7 @@ async fn patch(
                     tx,
                     tenant_id,
                     id,
-                    "status_change",
+                    ActivityKind::StatusChange,
                     "",
                     &json!({"from": old_status, "to": new}),
                     Some(actor),
@@ -260,7 +261,7 @@ async fn patch(
                     tx,
                     tenant_id,
                     id,
-                    "updated",
+                    ActivityKind::Updated,
                     "",
                     &json!({"fields": changed}),
                     Some(actor),
@@ -334,7 +335,7 @@ async fn set_status(
                 tx,
                 tenant_id,
                 id,
-                "status_change",
+                ActivityKind::StatusChange,
                 &note,
                 &json!({"from": before.status, "to": status.as_str()}),
                 Some(actor),
@@ -378,7 +379,7 @@ async fn add_note(
             if let Some(e) = cross {
                 store::audit::record(tx, e)?;
             }
-            Ok(store::activities::add(tx, tenant_id, id, "note", &text, &Value::Null, Some(actor))?)
+            Ok(store::activities::add(tx, tenant_id, id, ActivityKind::Note, &text, &Value::Null, Some(actor))?)
         })
         .await?;
     state.events.activity(&act);

@@ -13,8 +13,9 @@ use time::OffsetDateTime;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, PageQuery, ScopedLead};
 use crate::{
+    domain::ActivityKind,
     domain::{
-        Scope,
+        ReminderStatus, Scope,
         text::{self, NOTE_MAX},
         time::{format, parse_field},
     },
@@ -88,7 +89,7 @@ async fn create(
                 tx,
                 tenant_id,
                 lead_id,
-                "reminder_set",
+                ActivityKind::ReminderSet,
                 &note,
                 &json!({"reminder_id": r.id, "due_at": r.due_at, "assignee_user_id": assignee}),
                 Some(actor),
@@ -109,16 +110,18 @@ struct MineQuery {
 
 /// The caller's reminders in the effective business.
 async fn mine(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<MineQuery>) -> ApiResult<Json<Value>> {
-    let status = q.status.filter(|s| !s.is_empty());
-    if let Some(s) = &status
-        && !["pending", "fired", "failed", "cancelled"].contains(&s.as_str())
-    {
-        return Err(ApiError::invalid(
-            "status",
-            format!("`{s}` is not a reminder status."),
-            "Use pending, fired, failed or cancelled.",
-        ));
-    }
+    // `claimed` is internal (it shows as pending), so it is not a filter.
+    let status = match q.status.as_deref().filter(|s| !s.is_empty()).map(|s| ReminderStatus::parse_field("status", s)) {
+        None => None,
+        Some(Ok(ReminderStatus::Claimed)) | Some(Err(_)) => {
+            return Err(ApiError::invalid(
+                "status",
+                "That is not a reminder status.",
+                "Use pending, fired, failed or cancelled.",
+            ));
+        }
+        Some(Ok(s)) => Some(s.as_str().to_string()),
+    };
     let due_before = match q.due_before.filter(|s| !s.is_empty()) {
         Some(s) => Some(format(parse_field("due_before", &s)?)),
         None => None,
@@ -179,7 +182,7 @@ async fn snooze(
                 tx,
                 tenant_id,
                 lead_id,
-                "reminder_set",
+                ActivityKind::ReminderSet,
                 &r.note,
                 &json!({"reminder_id": id, "due_at": r.due_at, "snoozed": due.is_some()}),
                 Some(actor),

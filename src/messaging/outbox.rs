@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::{Recipient, Sent, unavailable};
 use crate::{
+    domain::ActivityKind,
     domain::Scope,
     error::ApiError,
     error::ApiResult,
@@ -123,7 +124,7 @@ pub async fn send_to_lead(
                 tx,
                 tenant_id,
                 lead_id,
-                if is_ai { "ai_reply" } else { "message_out" },
+                if is_ai { ActivityKind::AiReply } else { ActivityKind::MessageOut },
                 &body,
                 &json!({"message_id": m.id, "provider": s.provider, "provider_message_id": s.provider_message_id}),
                 actor,

@@ -21,6 +21,7 @@ use tokio::sync::{Notify, watch};
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 use crate::{
+    domain::ActivityKind,
     domain::Scope,
     domain::time::{format, now, parse_stored},
     error::ApiError,
@@ -202,7 +203,7 @@ fn claim_and_deliver_locally(tx: &rusqlite::Transaction, webhook_on: bool) -> Re
                 tx,
                 r.tenant_id,
                 r.lead_id,
-                "reminder_fired",
+                ActivityKind::ReminderFired,
                 &r.note,
                 &json!({"reminder_id": r.id, "due_at": r.due_at}),
                 None,

@@ -7,13 +7,14 @@ use serde_json::Value;
 use super::error::StoreResult;
 use super::{Actor, leads};
 use super::{Page, PageRequest};
+use crate::domain::ActivityKind;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Activity {
     pub id: i64,
     pub tenant_id: i64,
     pub lead_id: i64,
-    pub kind: String,
+    pub kind: ActivityKind,
     pub body: String,
     pub data: Value,
     pub actor_user_id: Option<i64>,
@@ -27,7 +28,7 @@ pub fn add(
     conn: &Connection,
     tenant_id: i64,
     lead_id: i64,
-    kind: &str,
+    kind: ActivityKind,
     body: &str,
     data: &Value,
     actor: Option<Actor>,

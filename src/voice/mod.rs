@@ -29,7 +29,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest};
 
-use crate::{error::ApiError, error::ApiResult, state::AppState, store, webhooks::signature};
+use crate::{domain::ActivityKind, error::ApiError, error::ApiResult, state::AppState, store, webhooks::signature};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/ws/twilio/media", get(upgrade))
@@ -220,7 +220,9 @@ async fn finish(
         .write(move |tx| -> ApiResult<_> {
             store::calls::finish(tx, call_id, status, Some(duration), Some(&transcript))?;
             match lead_id {
-                Some(lead) => Ok(Some(store::activities::add(tx, tenant_id, lead, "call", &body, &data, None)?)),
+                Some(lead) => {
+                    Ok(Some(store::activities::add(tx, tenant_id, lead, ActivityKind::Call, &body, &data, None)?))
+                }
                 None => Ok(None),
             }
         })

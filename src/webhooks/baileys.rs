@@ -8,6 +8,7 @@ use super::{
     ingest::{Lookup, ingest_inbound},
 };
 use crate::{
+    domain::ActivityKind,
     domain::PhoneE164,
     domain::Scope,
     error::ApiError,
@@ -156,7 +157,7 @@ async fn record_outbound(
                 tx,
                 tenant.id,
                 lead_id,
-                "message_out",
+                ActivityKind::MessageOut,
                 &text,
                 &json!({"provider": "baileys", "from_phone": true}),
                 None,

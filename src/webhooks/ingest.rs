@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::{
     ai,
+    domain::ActivityKind,
     domain::Scope,
     error::ApiError,
     error::ApiResult,
@@ -48,7 +49,7 @@ pub async fn ingest_inbound(
                     tx,
                     tenant.id,
                     lead_id,
-                    "created",
+                    ActivityKind::Created,
                     "",
                     &json!({"source": "whatsapp"}),
                     None,
@@ -73,7 +74,7 @@ pub async fn ingest_inbound(
                 tx,
                 tenant.id,
                 lead_id,
-                "message_in",
+                ActivityKind::MessageIn,
                 &body,
                 &json!({"message_id": m.id, "provider": provider, "media": media}),
                 None,

@@ -14,6 +14,7 @@ use super::{
     ingest::{Lookup, ingest_inbound},
 };
 use crate::{
+    domain::ActivityKind,
     domain::PhoneE164,
     error::ApiError,
     error::ApiResult,
@@ -94,13 +95,21 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
                 },
             )?;
             if created {
-                store::activities::add(tx, tenant.id, lead_id, "created", "", &json!({"source": "call"}), None)?;
+                store::activities::add(
+                    tx,
+                    tenant.id,
+                    lead_id,
+                    ActivityKind::Created,
+                    "",
+                    &json!({"source": ActivityKind::Call}),
+                    None,
+                )?;
             }
             let act = store::activities::add(
                 tx,
                 tenant.id,
                 lead_id,
-                "call",
+                ActivityKind::Call,
                 if ai_on { "" } else { "Missed call (the AI agent is not configured)" },
                 &json!({"call_id": call.id, "call_sid": sid, "status": status, "direction": "inbound"}),
                 None,
@@ -174,7 +183,7 @@ pub async fn status(State(state): State<AppState>, form: TwilioForm) -> Result<J
                     tx,
                     call.tenant_id,
                     lead_id,
-                    "call",
+                    ActivityKind::Call,
                     "",
                     &json!({"call_id": call.id, "call_sid": sid, "status": status, "duration_s": duration, "ended": true}),
                     None,

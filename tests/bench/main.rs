@@ -395,7 +395,7 @@ fn webhook_bench(dir: &Path) {
                 tx,
                 tenant.id,
                 lead,
-                "message_in",
+                frontdesk::domain::ActivityKind::MessageIn,
                 "message",
                 &json!({"message_id": m.id}),
                 None,
