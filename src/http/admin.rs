@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::{
     auth::me_body,
-    extract::{AdminAuth, ApiJson, ApiPath, ApiQuery, Auth},
+    extract::{AdminAuth, ApiJson, ApiPath, ApiQuery, Auth, PageQuery},
     session::Impersonation,
 };
 use crate::{
@@ -25,7 +25,7 @@ use crate::{
     password::check_policy,
     state::AppState,
     store::{
-        self, Page, PageRequest,
+        self, Page,
         tenants::{Tenant, TenantFields},
     },
 };
@@ -39,18 +39,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/admin/audit", get(audit))
 }
 
-#[derive(Deserialize)]
-struct PageQuery {
-    page: Option<i64>,
-    page_size: Option<i64>,
-}
-
 async fn list(
     State(state): State<AppState>,
     AdminAuth(_): AdminAuth,
-    ApiQuery(q): ApiQuery<PageQuery>,
+    ApiQuery(paging): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<Tenant>>> {
-    let page = PageRequest::new(q.page, q.page_size, 50);
+    let page = paging.request(50);
     Ok(Json(state.db.read(move |c| store::tenants::list(c, page)).await?))
 }
 
@@ -257,16 +251,15 @@ async fn exit(
 struct AuditQuery {
     tenant_id: Option<i64>,
     action: Option<String>,
-    page: Option<i64>,
-    page_size: Option<i64>,
 }
 
 async fn audit(
     State(state): State<AppState>,
     AdminAuth(_): AdminAuth,
     ApiQuery(q): ApiQuery<AuditQuery>,
+    ApiQuery(paging): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<store::audit::AuditRow>>> {
-    let page = PageRequest::new(q.page, q.page_size, 50);
+    let page = paging.request(50);
     let action = q.action.filter(|a| !a.is_empty());
     Ok(Json(state.db.read(move |c| store::audit::list(c, q.tenant_id, action.as_deref(), page, false)).await?))
 }

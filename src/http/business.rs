@@ -11,14 +11,14 @@ use serde_json::{Value, json};
 
 use super::{
     admin::{BusinessBody, update_business},
-    extract::{ApiJson, ApiPath, ApiQuery, Auth, ManagerAuth},
+    extract::{ApiJson, ApiPath, ApiQuery, Auth, ManagerAuth, PageQuery},
 };
 use crate::{
     domain::Role,
     error::{ApiError, ApiResult},
     password::check_policy,
     state::AppState,
-    store::{self, Page, PageRequest, tenants::Tenant, users::User},
+    store::{self, Page, tenants::Tenant, users::User},
 };
 
 pub fn router() -> Router<AppState> {
@@ -184,16 +184,15 @@ async fn end_sessions(
 #[derive(Deserialize)]
 struct AuditQuery {
     action: Option<String>,
-    page: Option<i64>,
-    page_size: Option<i64>,
 }
 
 async fn audit(
     State(state): State<AppState>,
     ManagerAuth(auth): ManagerAuth,
     ApiQuery(q): ApiQuery<AuditQuery>,
+    ApiQuery(paging): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<store::audit::AuditRow>>> {
-    let page = PageRequest::new(q.page, q.page_size, 50);
+    let page = paging.request(50);
     let tenant_id = auth.tenant_id();
     let action = q.action.filter(|a| !a.is_empty());
     let hide_admin_ips = !auth.is_admin();

@@ -22,7 +22,7 @@ use crate::{
     error::{ApiError, ApiResult},
     state::AppState,
     store::{
-        self, Page, PageRequest,
+        self, Page,
         activities::Activity,
         leads::{Lead, LeadFilter, LeadPatch, NewLead},
     },
@@ -41,14 +41,13 @@ struct ListQuery {
     q: Option<String>,
     status: Option<String>,
     source: Option<String>,
-    page: Option<i64>,
-    page_size: Option<i64>,
 }
 
 async fn list(
     State(state): State<AppState>,
     auth: Auth,
     ApiQuery(q): ApiQuery<ListQuery>,
+    ApiQuery(paging): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<Lead>>> {
     let search = q.q.as_deref().map(|s| text::check("q", s, SEARCH_MAX, false)).transpose()?;
     let filter = LeadFilter {
@@ -64,7 +63,7 @@ async fn list(
             .map(|s| LeadSource::parse_field("source", &s).map(|v| v.as_str().to_string()))
             .transpose()?,
     };
-    let page = PageRequest::new(q.page, q.page_size, 25);
+    let page = paging.request(25);
     let scope = auth.list_scope();
     Ok(Json(state.db.read(move |c| store::leads::list(c, scope, &filter, page)).await?))
 }

@@ -6,28 +6,25 @@ use axum::{
     http::StatusCode,
     routing::{get, post},
 };
-use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::extract::{ApiPath, ApiQuery, Auth};
+use super::extract::{ApiPath, ApiQuery, Auth, PageQuery};
 use crate::{
     error::{ApiError, ApiResult},
     state::AppState,
-    store::{self, PageRequest},
+    store,
 };
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/notifications", get(list)).route("/api/notifications/{id}/read", post(mark_read))
 }
 
-#[derive(Deserialize)]
-struct PageQuery {
-    page: Option<i64>,
-    page_size: Option<i64>,
-}
-
-async fn list(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<PageQuery>) -> ApiResult<Json<Value>> {
-    let page = PageRequest::new(q.page, q.page_size, 20);
+async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(paging): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Value>> {
+    let page = paging.request(20);
     let user_id = auth.user.id;
     let (page, unread) = state.db.read(move |c| store::notifications::list_for_user(c, user_id, page)).await?;
     Ok(Json(json!({
