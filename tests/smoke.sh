@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The seed's smoke sequence (DESIGN.md section 13), with the seed's own curl
-# flags and headers. Usage: tests/smoke.sh BASE EMAIL PASSWORD
+# The acceptance smoke sequence: sign in, fetch the CSRF token, create a lead,
+# impersonate business 1, read /me, save both prompts -- with plain curl, the
+# way a script or another client would. Usage: tests/smoke.sh BASE EMAIL PASSWORD
 # Prints one line per step; exits non-zero at the first failing step.
 set -u
 BASE=${1:?usage: smoke.sh BASE EMAIL PASSWORD}
@@ -26,7 +27,8 @@ grep -qi '^set-cookie: XSRF-TOKEN=' "$OUT" || { echo "FAIL csrf: no XSRF-TOKEN c
 grep -q '"csrfToken":"' "$OUT" || { echo "FAIL csrf: no csrfToken in the body"; exit 1; }
 echo "ok   csrf sets XSRF-TOKEN and returns {csrfToken}"
 
-# The seed's `python - <<'PY'` reads the heredoc as stdin instead of the pipe; fixed as DESIGN.md says.
+# Read the token from the pipe. (`curl ... | python - <<'PY'` would not work: the
+# heredoc replaces the pipe as python's stdin, so the token would come out empty.)
 TOKEN=$(curl -s -c "$JAR" -b "$JAR" "$BASE/api/auth/csrf" | python3 -c 'import sys,json; print(json.load(sys.stdin)["csrfToken"])')
 [ -n "$TOKEN" ] || { echo "FAIL token extraction: empty"; exit 1; }
 echo "ok   token extracted"

@@ -319,12 +319,12 @@ async fn backup_under_concurrent_lead_writes_is_verified_private_and_opens_as_a_
     let app = spawn_app().await;
     let admin = app.admin().await;
     for i in 0..5 {
-        crate::leads::create_lead(&admin, &format!("before{i}"), &format!("0521{i:06}")).await;
+        create_lead(&admin, &format!("before{i}"), &format!("0521{i:06}")).await;
     }
     let writer = Session { http: admin.http.clone(), base: admin.base.clone(), csrf: admin.csrf.clone() };
     let writes = tokio::spawn(async move {
         for i in 0..60 {
-            crate::leads::create_lead(&writer, &format!("during{i}"), &format!("0522{i:06}")).await;
+            create_lead(&writer, &format!("during{i}"), &format!("0522{i:06}")).await;
         }
     });
     let dest = app.dir.path().join("leads-copy.db");

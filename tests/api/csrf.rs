@@ -1,6 +1,6 @@
-//! CSRF (DESIGN.md section 4). The route walk reads every `.route(...)` the
-//! source declares, so a write route added later is checked without anyone
-//! remembering to list it here.
+//! CSRF: one token check for every write outside the exempt list. The
+//! route walk reads every `.route(...)` the source declares, so a write
+//! route added later is checked without anyone remembering to list it here.
 
 use std::path::Path;
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde_json::json;
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
-use crate::{helpers::*, leads::create_lead};
+use crate::helpers::*;
 
 #[tokio::test]
 async fn events_reach_their_business_and_nothing_of_another() {

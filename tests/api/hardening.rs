@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use crate::{fakes, helpers::*, webhooks};
+use crate::{fakes, helpers::*, providers};
 
 const FAR: &str = "9999-12-31T23:59:59-23:59";
 
@@ -85,15 +85,11 @@ async fn a_panicking_reminder_run_does_not_stop_the_scheduler() {
     let due = due.format(&time::format_description::well_known::Rfc3339).unwrap();
     let (s, _) = admin.post(&format!("/api/leads/{id}/reminders"), &json!({"due_at": due, "note": "after"})).await;
     assert_eq!(s, 201);
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let (_, acts) = admin.get_json(&format!("/api/leads/{id}/activities")).await;
-        if acts["items"].as_array().unwrap().iter().any(|a| a["kind"] == "reminder_fired") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the reminder never fired after a panicking run");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let fired = wait_until(Duration::from_secs(15), || async {
+        activities(&admin, id).await.iter().any(|a| a["kind"] == "reminder_fired")
+    })
+    .await;
+    assert!(fired, "the reminder never fired after a panicking run");
 }
 
 #[tokio::test]
@@ -108,11 +104,8 @@ async fn readyz_is_503_while_the_writer_cannot_commit_and_200_after() {
     assert_eq!(res.status(), 503);
     assert_eq!(assert_error(&res.json::<Value>().await.unwrap()), "not_ready");
     blocker.execute_batch("ROLLBACK").unwrap();
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while c.get("/readyz").await.status() != 200 {
-        assert!(Instant::now() < deadline, "ready again once the lock is gone");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let ready = wait_until(Duration::from_secs(15), || async { c.get("/readyz").await.status() == 200 }).await;
+    assert!(ready, "ready again once the lock is gone");
 }
 
 /// Waits until an event stream ends; panics after `limit`.
@@ -466,7 +459,7 @@ async fn session_ids_are_stored_hashed_and_files_are_private() {
 
 #[tokio::test]
 async fn provider_failures_reach_clients_and_timelines_as_plain_reasons() {
-    let (app, admin) = webhooks::app_with(&[
+    let (app, admin) = providers::app_with(&[
         ("FRONTDESK_BAILEYS_URL", "http://127.0.0.1:9/internal-bridge-path"),
         ("FRONTDESK_TWILIO_API_BASE", "http://127.0.0.1:9/internal-twilio"),
         ("FRONTDESK_TWILIO_ACCOUNT_SID", "ACsecretaccount0000"),
@@ -485,18 +478,13 @@ async fn provider_failures_reach_clients_and_timelines_as_plain_reasons() {
         assert!(!text.contains(secret), "{secret} leaked: {text}");
     }
     // An inbound message makes the AI try (and fail) to answer: a plain reason on the timeline.
-    let ev = webhooks::baileys_event("P1", "972521000015@s.whatsapp.net", None, false, "hello");
-    assert_eq!(webhooks::post_baileys(&app, &ev, Some("bridge-secret")).await.status(), 200);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let err = loop {
-        let leads = webhooks::leads(&admin).await;
-        let lid = leads.iter().find(|l| l["phone_e164"] == "+972521000015").unwrap()["id"].as_i64().unwrap();
-        if let Some(a) = webhooks::activities(&admin, lid).await.into_iter().find(|a| a["kind"] == "ai_error") {
-            break a;
-        }
-        assert!(Instant::now() < deadline, "no ai_error recorded");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let ev = providers::baileys_event("P1", "972521000015@s.whatsapp.net", None, false, "hello");
+    assert_eq!(providers::post_baileys(&app, &ev, Some("bridge-secret")).await.status(), 200);
+    let lid = leads(&admin).await.iter().find(|l| l["phone_e164"] == "+972521000015").unwrap()["id"].as_i64().unwrap();
+    let err = eventually(Duration::from_secs(10), "an ai_error activity", || async {
+        activities(&admin, lid).await.into_iter().find(|a| a["kind"] == "ai_error")
+    })
+    .await;
     let text = err.to_string();
     for secret in ["127.0.0.1", "internal-", "sk-test"] {
         assert!(!text.contains(secret), "{secret} leaked to the timeline: {text}");
@@ -505,27 +493,27 @@ async fn provider_failures_reach_clients_and_timelines_as_plain_reasons() {
 
 #[tokio::test]
 async fn bridge_bodies_that_are_not_event_objects_are_400() {
-    let (app, _admin) = webhooks::app_with(&[]).await;
+    let (app, _admin) = providers::app_with(&[]).await;
     for body in [json!([1, 2]), json!("text"), json!({"event": "messages.upsert", "instance": "biz1"}), json!({})] {
-        let res = webhooks::post_baileys(&app, &body, Some("bridge-secret")).await;
+        let res = providers::post_baileys(&app, &body, Some("bridge-secret")).await;
         assert_eq!(res.status(), 400, "{body}");
         assert_error(&res.json::<Value>().await.unwrap());
     }
     // Without the secret it is still 403, whatever the body.
-    assert_eq!(webhooks::post_baileys(&app, &json!([1]), None).await.status(), 403);
+    assert_eq!(providers::post_baileys(&app, &json!([1]), None).await.status(), 403);
 }
 
 #[tokio::test]
 async fn a_reused_message_id_from_another_business_does_not_hide_a_message() {
-    let (app, admin) = webhooks::app_with(&[]).await;
+    let (app, admin) = providers::app_with(&[]).await;
     let b = create_business(&admin, "Second", "o3@x.io", "+972035550002").await;
     let (s, body) = admin.patch(&format!("/api/admin/businesses/{b}"), &json!({"whatsapp_instance": "biz2"})).await;
     assert_eq!(s, 200, "{body}");
-    let ev = webhooks::baileys_event("SAME-ID", "972521000016@s.whatsapp.net", None, false, "to one");
-    assert_eq!(webhooks::post_baileys(&app, &ev, Some("bridge-secret")).await.status(), 200);
-    let mut ev2 = webhooks::baileys_event("SAME-ID", "972521000017@s.whatsapp.net", None, false, "to two");
+    let ev = providers::baileys_event("SAME-ID", "972521000016@s.whatsapp.net", None, false, "to one");
+    assert_eq!(providers::post_baileys(&app, &ev, Some("bridge-secret")).await.status(), 200);
+    let mut ev2 = providers::baileys_event("SAME-ID", "972521000017@s.whatsapp.net", None, false, "to two");
     ev2["instance"] = json!("biz2");
-    let res = webhooks::post_baileys(&app, &ev2, Some("bridge-secret")).await;
+    let res = providers::post_baileys(&app, &ev2, Some("bridge-secret")).await;
     let body: Value = res.json().await.unwrap();
     assert!(body["lead_id"].is_i64(), "the second business's message was dropped: {body}");
 }
@@ -533,7 +521,7 @@ async fn a_reused_message_id_from_another_business_does_not_hide_a_message() {
 #[tokio::test]
 async fn a_retried_send_with_the_same_idempotency_key_goes_out_once() {
     let (bridge, rec) = fakes::evolution("bridge-secret").await;
-    let (_app, admin) = webhooks::app_with(&[("FRONTDESK_BAILEYS_URL", &bridge)]).await;
+    let (_app, admin) = providers::app_with(&[("FRONTDESK_BAILEYS_URL", &bridge)]).await;
     let id = lead(&admin, "0521000018").await;
     let send = || {
         admin
@@ -584,7 +572,7 @@ async fn the_stream_url_is_wss_even_when_the_public_url_is_http() {
     let xml = Client::new()
         .post(app.url("/webhook/twilio/voice"))
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("X-Twilio-Signature", webhooks::twilio_signature(url, &params))
+        .header("X-Twilio-Signature", providers::twilio_signature(url, &params))
         .body(f.finish())
         .send()
         .await

@@ -1,12 +1,14 @@
 //! Test helpers: spawn the real binary on a random port with its own data
-//! file, and talk to it over HTTP with a cookie-keeping client.
+//! file, talk to it over HTTP with a cookie-keeping client, read its leads
+//! and timelines, and wait for what happens in the background.
 
 use std::{
+    future::Future,
     io::{BufRead, BufReader},
     path::PathBuf,
     process::{Child, Command, Stdio},
     sync::mpsc,
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use reqwest::{Client, Response, StatusCode};
@@ -245,7 +247,8 @@ impl Session {
     }
 }
 
-/// Asserts the error shape of DESIGN.md section 5 and returns the code.
+/// Asserts the error shape every non-2xx answer has (`{error, message, hint}`)
+/// and returns the code.
 pub fn assert_error(body: &Value) -> &str {
     assert!(body["message"].is_string(), "error body without message: {body}");
     assert!(body["hint"].is_string(), "error body without hint: {body}");
@@ -312,4 +315,63 @@ pub async fn sse(session: &Session, path: &str) -> tokio::sync::mpsc::UnboundedR
         }
     });
     rx
+}
+
+/// Creates a lead (source `form`) and returns it; panics unless 201.
+pub async fn create_lead(s: &Session, first: &str, phone: &str) -> Value {
+    let (st, body) = s.post("/api/leads", &json!({"first_name": first, "phone_e164": phone, "source": "form"})).await;
+    assert_eq!(st, 201, "{body}");
+    body
+}
+
+/// The first 100 leads the session can see, most recently active first.
+pub async fn leads(s: &Session) -> Vec<Value> {
+    s.get_json("/api/leads?page_size=100").await.1["items"].as_array().unwrap().clone()
+}
+
+/// The newest page of a lead's timeline, newest first.
+pub async fn activities(s: &Session, lead_id: i64) -> Vec<Value> {
+    s.get_json(&format!("/api/leads/{lead_id}/activities")).await.1["items"].as_array().unwrap().clone()
+}
+
+/// Polls `check` every 100 ms for up to `limit`; true once it holds.
+pub async fn wait_until<F, Fut>(limit: Duration, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+/// Polls `check` every 100 ms until it yields a value; panics after `limit`
+/// saying what never happened.
+pub async fn eventually<T, F, Fut>(limit: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let start = Instant::now();
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(start.elapsed() < limit, "waited {limit:?} for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits (up to 10 s) until a lead's timeline holds `n` activities of `kind`; returns the timeline.
+pub async fn wait_for_kind(s: &Session, lead_id: i64, kind: &str, n: usize) -> Vec<Value> {
+    eventually(Duration::from_secs(10), &format!("{n} {kind} activity on lead {lead_id}"), || async {
+        let acts = activities(s, lead_id).await;
+        (acts.iter().filter(|a| a["kind"] == kind).count() >= n).then_some(acts)
+    })
+    .await
 }

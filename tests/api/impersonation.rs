@@ -1,5 +1,4 @@
-//! Impersonation (DESIGN.md section 6): flags beside the role, scoping,
-//! audit, expiry.
+//! Impersonation: flags beside the role, scoping, audit, expiry.
 
 use std::time::Duration;
 

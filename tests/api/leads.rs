@@ -1,14 +1,8 @@
-//! Leads (DESIGN.md section 7): lifecycle, phones, duplicates, scope, search.
+//! Leads: lifecycle, phones, duplicates, scope, search.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::helpers::*;
-
-pub async fn create_lead(s: &Session, first: &str, phone: &str) -> Value {
-    let (st, body) = s.post("/api/leads", &json!({"first_name": first, "phone_e164": phone, "source": "form"})).await;
-    assert_eq!(st, 201, "{body}");
-    body
-}
 
 #[tokio::test]
 async fn a_lead_lives_through_create_status_note_patch_and_delete_with_a_timeline() {

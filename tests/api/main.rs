@@ -12,6 +12,7 @@ mod hardening;
 mod impersonation;
 mod leads;
 mod prompts;
+mod providers;
 mod reminders;
 mod smoke;
 mod sweep;

@@ -1,35 +1,20 @@
-//! Reminders (DESIGN.md section 11): validation, firing once, crash
-//! recovery, webhook retries, notifications and live events.
+//! Reminders: validation, firing once, crash recovery, webhook retries,
+//! notifications and live events.
 
 use std::{
     io::{BufRead, BufReader, Read, Write},
     net::TcpListener,
     sync::{Arc, Mutex},
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use serde_json::{Value, json};
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
-use crate::{helpers::*, leads::create_lead};
+use crate::helpers::*;
 
 fn in_secs(s: i64) -> String {
     (OffsetDateTime::now_utc() + time::Duration::milliseconds(s * 1000)).format(&Rfc3339).unwrap()
-}
-
-async fn wait_for<F, Fut>(timeout: Duration, mut f: F) -> bool
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let start = Instant::now();
-    while start.elapsed() < timeout {
-        if f().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    false
 }
 
 async fn fired_count(s: &Session, lead_id: i64) -> usize {
@@ -92,7 +77,7 @@ async fn a_reminder_fires_once_with_a_notification_and_an_activity() {
         )
         .await;
     assert_eq!(s, 201, "{r}");
-    assert!(wait_for(Duration::from_secs(6), || async { fired_count(&admin, lead_id).await == 1 }).await);
+    assert!(wait_until(Duration::from_secs(6), || async { fired_count(&admin, lead_id).await == 1 }).await);
     let lag = OffsetDateTime::now_utc() - due;
     assert!(lag < time::Duration::milliseconds(1500), "fired {lag} after its due time");
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -127,7 +112,7 @@ async fn a_reminder_due_while_the_process_was_down_fires_once_after_start() {
     tokio::time::sleep(Duration::from_secs(3)).await;
     let app = Spawn::default().data_file(data).start().await;
     let admin = app.admin().await;
-    assert!(wait_for(Duration::from_secs(3), || async { fired_count(&admin, lead_id).await == 1 }).await);
+    assert!(wait_until(Duration::from_secs(3), || async { fired_count(&admin, lead_id).await == 1 }).await);
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(fired_count(&admin, lead_id).await, 1);
     assert_eq!(admin.get_json("/api/notifications").await.1["total"], 1);
@@ -196,8 +181,10 @@ async fn the_webhook_is_signed_and_retried_until_it_succeeds() {
     let rid = r["id"].as_i64().unwrap();
     let path = format!("/api/leads/{lead_id}/reminders");
     assert!(
-        wait_for(Duration::from_secs(10), || async { admin.get_json(&path).await.1["items"][0]["status"] == "fired" })
-            .await,
+        wait_until(Duration::from_secs(10), || async {
+            admin.get_json(&path).await.1["items"][0]["status"] == "fired"
+        })
+        .await,
         "not delivered after a retry"
     );
     let calls = seen.lock().unwrap().clone();
@@ -225,8 +212,10 @@ async fn a_webhook_that_keeps_failing_ends_as_failed_with_the_last_error() {
     admin.post(&path, &json!({"due_at": in_secs(1), "note": "x"})).await;
     // 5 attempts with 2+4+8+16 s of backoff.
     assert!(
-        wait_for(Duration::from_secs(40), || async { admin.get_json(&path).await.1["items"][0]["status"] == "failed" })
-            .await
+        wait_until(Duration::from_secs(40), || async {
+            admin.get_json(&path).await.1["items"][0]["status"] == "failed"
+        })
+        .await
     );
     let (_, list) = admin.get_json(&path).await;
     assert_eq!(list["items"][0]["attempts"], 5);

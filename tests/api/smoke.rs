@@ -1,11 +1,11 @@
-//! The seed's smoke sequence (tests/smoke.sh) against the started binary.
+//! The curl smoke sequence (tests/smoke.sh) against the started binary.
 
 use std::process::Command;
 
 use crate::helpers::*;
 
 #[tokio::test]
-async fn the_seed_smoke_sequence_passes_against_a_fresh_binary() {
+async fn the_curl_smoke_sequence_passes_against_a_fresh_binary() {
     let app = spawn_app().await;
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smoke.sh");
     let base = app.base.clone();

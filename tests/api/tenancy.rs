@@ -1,8 +1,15 @@
-//! Roles and tenancy: an access table per endpoint for anonymous, agent,
-//! owner, another business's owner, admin, and admin impersonating.
+//! Roles and tenancy: access tables per endpoint for anonymous, agent,
+//! owner, another business's owner, admin, and admin impersonating. Another
+//! business's object is always 404, never 403: its existence is not revealed.
+
+use std::{
+    sync::atomic::{AtomicU32, Ordering},
+    time::Duration,
+};
 
 use reqwest::Method;
 use serde_json::{Value, json};
+use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
 use crate::helpers::*;
 
@@ -13,6 +20,15 @@ struct Actors {
     other_owner: Session,
     admin: Session,
     imp_admin: Session,
+}
+
+const ACTOR_NAMES: [&str; 6] =
+    ["anonymous", "agent", "owner", "other business's owner", "admin", "impersonating admin"];
+
+impl Actors {
+    fn all(&self) -> [&Session; 6] {
+        [&self.anon, &self.agent, &self.owner, &self.other_owner, &self.admin, &self.imp_admin]
+    }
 }
 
 /// Business B (with owner and agent), business C (another owner), the admin.
@@ -34,68 +50,255 @@ async fn setup(app: &TestApp) -> (Actors, i64, i64, i64) {
     (Actors { anon, agent, owner, other_owner, admin, imp_admin }, b, agent_id, owner_id)
 }
 
-#[tokio::test]
-async fn access_table_for_auth_admin_and_business_endpoints() {
-    let app = spawn_app().await;
-    let (a, b, agent_id, _) = setup(&app).await;
-    let prompt = json!({"calls_prompt": "c", "whatsapp_prompt": "w"});
-    let rename = json!({"name": "Renamed"});
-    let agent_patch = json!({"name": "Agent B"});
-    // expected: [anon, agent, owner, other_owner, admin, imp_admin]
-    let table: Vec<(Method, String, Option<Value>, [u16; 6])> = vec![
-        (Method::GET, "/api/auth/me".into(), None, [401, 200, 200, 200, 200, 200]),
-        (Method::GET, "/api/admin/businesses".into(), None, [401, 403, 403, 403, 200, 200]),
-        (Method::GET, format!("/api/admin/businesses/{b}"), None, [401, 403, 403, 403, 200, 200]),
-        (Method::PATCH, format!("/api/admin/businesses/{b}"), Some(rename.clone()), [401, 403, 403, 403, 200, 200]),
-        (Method::GET, format!("/api/admin/businesses/{b}/prompt"), None, [401, 403, 403, 403, 200, 200]),
-        (
-            Method::PUT,
-            format!("/api/admin/businesses/{b}/prompt"),
-            Some(prompt.clone()),
-            [401, 403, 403, 403, 200, 200],
-        ),
-        (Method::GET, "/api/admin/audit".into(), None, [401, 403, 403, 403, 200, 200]),
-        (Method::GET, "/api/business/current".into(), None, [401, 200, 200, 200, 200, 200]),
-        (
-            Method::PATCH,
-            "/api/business/current".into(),
-            Some(json!({"timezone": "Asia/Jerusalem"})),
-            [401, 403, 200, 200, 200, 200],
-        ),
-        (Method::GET, "/api/business/current/prompt".into(), None, [401, 403, 200, 200, 200, 200]),
-        (Method::PUT, "/api/business/current/prompt".into(), Some(prompt.clone()), [401, 403, 200, 200, 200, 200]),
-        (Method::GET, "/api/business/current/prompt/history".into(), None, [401, 403, 200, 200, 200, 200]),
-        (Method::GET, "/api/business/current/users".into(), None, [401, 403, 200, 200, 200, 200]),
-        (Method::GET, "/api/business/current/audit".into(), None, [401, 403, 200, 200, 200, 200]),
-        // Another business's user is 404 (never "forbidden": it must not be revealed).
-        // Ending the agent's sessions comes last so the agent stays signed in for the rows above.
-        (
-            Method::PATCH,
-            format!("/api/business/current/users/{agent_id}"),
-            Some(agent_patch),
-            [401, 403, 200, 404, 404, 200],
-        ),
-        (
-            Method::DELETE,
-            format!("/api/business/current/users/{agent_id}/sessions"),
-            None,
-            [401, 403, 204, 404, 404, 204],
-        ),
-    ];
-    let actors = [&a.anon, &a.agent, &a.owner, &a.other_owner, &a.admin, &a.imp_admin];
-    let names = ["anonymous", "agent", "owner", "other owner", "admin", "impersonating admin"];
-    for (method, path, body, expected) in &table {
-        for (i, actor) in actors.iter().enumerate() {
-            let res = actor.send(method.clone(), path, body.as_ref()).await;
+/// One endpoint and the status each actor gets, in the order of [`ACTOR_NAMES`].
+struct Row {
+    name: &'static str,
+    method: Method,
+    path: String,
+    body: Option<Value>,
+    expect: [u16; 6],
+}
+
+fn row(name: &'static str, method: Method, path: impl Into<String>, body: Option<Value>, expect: [u16; 6]) -> Row {
+    Row { name, method, path: path.into(), body, expect }
+}
+
+/// In a row's path: a lead of business B made afresh for each actor (for
+/// requests that use their object up, such as DELETE).
+const FRESH_LEAD: &str = "{fresh-lead}";
+/// In a row's body: a phone number no other request has used.
+const NEW_PHONE: &str = "{new-phone}";
+
+static PHONES: AtomicU32 = AtomicU32::new(0);
+
+fn new_phone() -> String {
+    format!("+97253{:07}", PHONES.fetch_add(1, Ordering::Relaxed))
+}
+
+/// Sends every row as every actor, in order; a mismatch names the row, the
+/// actor and the answer. Every refusal must have the error shape.
+async fn check(actors: &Actors, fresh_lead_owner: &Session, table: &[Row]) {
+    for row in table {
+        for (i, actor) in actors.all().into_iter().enumerate() {
+            let path = if row.path.contains(FRESH_LEAD) {
+                let lead = create_lead(fresh_lead_owner, "Fresh", &new_phone()).await;
+                row.path.replace(FRESH_LEAD, &lead["id"].to_string())
+            } else {
+                row.path.clone()
+            };
+            let body = row.body.as_ref().map(|b| {
+                let text = b.to_string().replace(NEW_PHONE, &new_phone());
+                serde_json::from_str::<Value>(&text).unwrap()
+            });
+            let res = actor.send(row.method.clone(), &path, body.as_ref()).await;
             let status = res.status().as_u16();
             let text = res.text().await.unwrap_or_default();
-            assert_eq!(status, expected[i], "{} {method} {path}: {text}", names[i]);
+            assert_eq!(
+                status, row.expect[i],
+                "row `{}` as {}: {} {path} answered {status}, expected {}: {text}",
+                row.name, ACTOR_NAMES[i], row.method, row.expect[i]
+            );
             if status >= 400 {
                 let v: Value = serde_json::from_str(&text).unwrap();
                 assert_error(&v);
             }
         }
     }
+}
+
+#[tokio::test]
+async fn access_table_for_auth_admin_and_business_endpoints() {
+    let app = spawn_app().await;
+    let (a, b, agent_id, _) = setup(&app).await;
+    let prompt = json!({"calls_prompt": "c", "whatsapp_prompt": "w"});
+    let get = Method::GET;
+    // expected: [anonymous, agent, owner, other business's owner, admin, impersonating admin]
+    let table = vec![
+        row("who am I", get.clone(), "/api/auth/me", None, [401, 200, 200, 200, 200, 200]),
+        row("list businesses", get.clone(), "/api/admin/businesses", None, [401, 403, 403, 403, 200, 200]),
+        row("read a business", get.clone(), format!("/api/admin/businesses/{b}"), None, [401, 403, 403, 403, 200, 200]),
+        row(
+            "rename a business",
+            Method::PATCH,
+            format!("/api/admin/businesses/{b}"),
+            Some(json!({"name": "Renamed"})),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        row(
+            "read a business's prompts",
+            get.clone(),
+            format!("/api/admin/businesses/{b}/prompt"),
+            None,
+            [401, 403, 403, 403, 200, 200],
+        ),
+        row(
+            "save a business's prompts",
+            Method::PUT,
+            format!("/api/admin/businesses/{b}/prompt"),
+            Some(prompt.clone()),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        row("the whole audit log", get.clone(), "/api/admin/audit", None, [401, 403, 403, 403, 200, 200]),
+        row("read the current business", get.clone(), "/api/business/current", None, [401, 200, 200, 200, 200, 200]),
+        row(
+            "change the current business",
+            Method::PATCH,
+            "/api/business/current",
+            Some(json!({"timezone": "Asia/Jerusalem"})),
+            [401, 403, 200, 200, 200, 200],
+        ),
+        row("read the prompts", get.clone(), "/api/business/current/prompt", None, [401, 403, 200, 200, 200, 200]),
+        row(
+            "save the prompts",
+            Method::PUT,
+            "/api/business/current/prompt",
+            Some(prompt.clone()),
+            [401, 403, 200, 200, 200, 200],
+        ),
+        row(
+            "prompt history",
+            get.clone(),
+            "/api/business/current/prompt/history",
+            None,
+            [401, 403, 200, 200, 200, 200],
+        ),
+        row("list users", get.clone(), "/api/business/current/users", None, [401, 403, 200, 200, 200, 200]),
+        row(
+            "the business's audit log",
+            get.clone(),
+            "/api/business/current/audit",
+            None,
+            [401, 403, 200, 200, 200, 200],
+        ),
+        // Ending the agent's sessions comes last so the agent stays signed in for the rows above.
+        row(
+            "change a user",
+            Method::PATCH,
+            format!("/api/business/current/users/{agent_id}"),
+            Some(json!({"name": "Agent B"})),
+            [401, 403, 200, 404, 404, 200],
+        ),
+        row(
+            "end a user's sessions",
+            Method::DELETE,
+            format!("/api/business/current/users/{agent_id}/sessions"),
+            None,
+            [401, 403, 204, 404, 404, 204],
+        ),
+    ];
+    check(&a, &a.owner, &table).await;
+}
+
+#[tokio::test]
+async fn access_table_for_lead_reminder_and_notification_endpoints() {
+    let app = spawn_app().await;
+    let (a, _b, _, _) = setup(&app).await;
+    // A lead of business B with a reminder, and a notification of B's owner (a reminder that fired).
+    let lead = create_lead(&a.owner, "Bella", "0521110001").await["id"].as_i64().unwrap();
+    let soon = (OffsetDateTime::now_utc() + time::Duration::seconds(1)).format(&Rfc3339).unwrap();
+    let (s, body) = a.owner.post(&format!("/api/leads/{lead}/reminders"), &json!({"due_at": soon, "note": "n"})).await;
+    assert_eq!(s, 201, "{body}");
+    let notification = eventually(Duration::from_secs(10), "the owner's reminder notification", || async {
+        a.owner.get_json("/api/notifications").await.1["items"][0]["id"].as_i64()
+    })
+    .await;
+    let later = (OffsetDateTime::now_utc() + time::Duration::days(1)).format(&Rfc3339).unwrap();
+    let (s, body) =
+        a.owner.post(&format!("/api/leads/{lead}/reminders"), &json!({"due_at": later, "note": "call"})).await;
+    assert_eq!(s, 201, "{body}");
+    let reminder = body["id"].as_i64().unwrap();
+    let get = Method::GET;
+    let post = Method::POST;
+    // expected: [anonymous, agent, owner, other business's owner, admin, impersonating admin]
+    // The admin who is not impersonating works across businesses; another business's owner gets 404.
+    let table = vec![
+        row("list leads", get.clone(), "/api/leads", None, [401, 200, 200, 200, 200, 200]),
+        row(
+            "create a lead",
+            post.clone(),
+            "/api/leads",
+            Some(json!({"first_name": "New", "phone_e164": NEW_PHONE})),
+            [401, 201, 201, 201, 201, 201],
+        ),
+        row("read a lead", get.clone(), format!("/api/leads/{lead}"), None, [401, 200, 200, 404, 200, 200]),
+        row(
+            "change a lead",
+            Method::PATCH,
+            format!("/api/leads/{lead}"),
+            Some(json!({"notes": "likes cake"})),
+            [401, 200, 200, 404, 200, 200],
+        ),
+        row(
+            "set a lead's status",
+            post.clone(),
+            format!("/api/leads/{lead}/status"),
+            Some(json!({"status": "contacted"})),
+            [401, 200, 200, 404, 200, 200],
+        ),
+        row(
+            "read a timeline",
+            get.clone(),
+            format!("/api/leads/{lead}/activities"),
+            None,
+            [401, 200, 200, 404, 200, 200],
+        ),
+        row(
+            "add a note",
+            post.clone(),
+            format!("/api/leads/{lead}/activities"),
+            Some(json!({"body": "called"})),
+            [401, 201, 201, 404, 201, 201],
+        ),
+        // Nothing is configured to send through: a permitted send is 503, a refused one never gets that far.
+        row(
+            "send WhatsApp",
+            post.clone(),
+            format!("/api/leads/{lead}/message/whatsapp"),
+            Some(json!({"text": "hello"})),
+            [401, 503, 503, 404, 503, 503],
+        ),
+        row("delete a lead", Method::DELETE, format!("/api/leads/{FRESH_LEAD}"), None, [401, 403, 204, 404, 204, 204]),
+        row(
+            "list a lead's reminders",
+            get.clone(),
+            format!("/api/leads/{lead}/reminders"),
+            None,
+            [401, 200, 200, 404, 200, 200],
+        ),
+        row(
+            "set a reminder",
+            post.clone(),
+            format!("/api/leads/{lead}/reminders"),
+            Some(json!({"due_at": later, "note": "again"})),
+            [401, 201, 201, 404, 201, 201],
+        ),
+        row("my reminders", get.clone(), "/api/reminders", None, [401, 200, 200, 200, 200, 200]),
+        row(
+            "snooze a reminder",
+            Method::PATCH,
+            format!("/api/reminders/{reminder}"),
+            Some(json!({"note": "moved"})),
+            [401, 200, 200, 404, 200, 200],
+        ),
+        // Cancelling an already cancelled reminder is still 204.
+        row(
+            "cancel a reminder",
+            Method::DELETE,
+            format!("/api/reminders/{reminder}"),
+            None,
+            [401, 204, 204, 404, 204, 204],
+        ),
+        row("my notifications", get.clone(), "/api/notifications", None, [401, 200, 200, 200, 200, 200]),
+        // A notification is its user's alone.
+        row(
+            "mark a notification read",
+            post.clone(),
+            format!("/api/notifications/{notification}/read"),
+            None,
+            [401, 404, 204, 404, 404, 404],
+        ),
+    ];
+    check(&a, &a.owner, &table).await;
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
 
 use crate::{
     helpers::*,
-    webhooks::{PUBLIC, activities, app_with, leads, signed, twilio_signature},
+    providers::{PUBLIC, app_with, signed, twilio_signature},
 };
 
 type ModelSocket = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
@@ -107,17 +107,17 @@ async fn next_model(models: &mut tokio::sync::mpsc::UnboundedReceiver<(ModelSock
         .unwrap()
 }
 
+/// Waits (up to 10 s) for `n` finished calls (a `call` activity with a transcript) on the lead.
 async fn wait_call_activity(admin: &Session, lead_id: i64, n: usize) -> Vec<Value> {
-    for _ in 0..100 {
-        let acts = activities(admin, lead_id).await;
-        let ended: Vec<Value> =
-            acts.into_iter().filter(|a| a["kind"] == "call" && a["data"]["transcript"].is_array()).collect();
-        if ended.len() >= n {
-            return ended;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("no finished call activity");
+    eventually(Duration::from_secs(10), &format!("{n} finished call activities on lead {lead_id}"), || async {
+        let ended: Vec<Value> = activities(admin, lead_id)
+            .await
+            .into_iter()
+            .filter(|a| a["kind"] == "call" && a["data"]["transcript"].is_array())
+            .collect();
+        (ended.len() >= n).then_some(ended)
+    })
+    .await
 }
 
 #[tokio::test]

@@ -1,115 +1,12 @@
-//! Webhooks in and WhatsApp out (DESIGN.md sections 8 and 10), against local
-//! fakes over loopback. Signatures are computed here exactly as Twilio
-//! documents them, independently of the server's code.
+//! Webhooks in (Twilio voice, status and WhatsApp; the Baileys bridge) and
+//! WhatsApp out (bridge first, Twilio as fallback), against local fakes over
+//! loopback.
 
 use std::time::Duration;
 
-use base64::Engine;
-use hmac::{Hmac, Mac};
-use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::{fakes, helpers::*};
-
-const TOKEN: &str = "twilio-auth-token";
-pub const PUBLIC: &str = "https://crm.example.com";
-
-pub fn twilio_signature(url: &str, params: &[(&str, &str)]) -> String {
-    let mut sorted = params.to_vec();
-    sorted.sort();
-    let mut data = url.to_string();
-    for (k, v) in sorted {
-        data.push_str(k);
-        data.push_str(v);
-    }
-    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(TOKEN.as_bytes()).unwrap();
-    mac.update(data.as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
-}
-
-fn form(params: &[(&str, &str)]) -> String {
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in params {
-        s.append_pair(k, v);
-    }
-    s.finish()
-}
-
-/// POSTs a Twilio webhook signed over `signed_url`.
-async fn post_twilio(
-    app: &TestApp,
-    path: &str,
-    params: &[(&str, &str)],
-    signed_url: Option<&str>,
-) -> reqwest::Response {
-    let mut req = reqwest::Client::new()
-        .post(app.url(path))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(form(params));
-    if let Some(u) = signed_url {
-        req = req.header("X-Twilio-Signature", twilio_signature(u, params));
-    }
-    req.send().await.unwrap()
-}
-
-pub async fn signed(app: &TestApp, path: &str, params: &[(&str, &str)]) -> (StatusCode, String) {
-    let res = post_twilio(app, path, params, Some(&format!("{PUBLIC}{path}"))).await;
-    let s = res.status();
-    (s, res.text().await.unwrap())
-}
-
-/// An app with Twilio configured, public URL behind a proxy, and business #1
-/// given numbers and a bridge instance.
-pub async fn app_with(extra: &[(&str, &str)]) -> (TestApp, Session) {
-    let mut spawn = Spawn::default()
-        .env("FRONTDESK_PUBLIC_URL", PUBLIC)
-        .env("FRONTDESK_TWILIO_AUTH_TOKEN", TOKEN)
-        .env("FRONTDESK_TWILIO_ACCOUNT_SID", "AC123")
-        .env("FRONTDESK_BAILEYS_SECRET", "bridge-secret");
-    for (k, v) in extra {
-        spawn = spawn.env(k, v);
-    }
-    let app = spawn.start().await;
-    // Secure cookies are not sent back over http by a cookie jar; talk with an explicit header instead.
-    let admin = login_over_http(&app).await;
-    let (s, body) = admin
-        .patch(
-            "/api/admin/businesses/1",
-            &json!({"phone_e164": "+972031234567", "whatsapp_e164": "+972501234567", "whatsapp_instance": "biz1"}),
-        )
-        .await;
-    assert_eq!(s, 200, "{body}");
-    (app, admin)
-}
-
-/// Logs in on an https-configured server reached over http: keeps cookies by hand.
-async fn login_over_http(app: &TestApp) -> Session {
-    let client = reqwest::Client::new();
-    let res = client
-        .post(app.url("/api/auth/login"))
-        .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let cookie: Vec<String> = set_cookies(&res).iter().map(|c| c.split(';').next().unwrap().to_string()).collect();
-    let body: Value = res.json().await.unwrap();
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("cookie", cookie.join("; ").parse().unwrap());
-    Session {
-        http: reqwest::Client::builder().default_headers(headers).build().unwrap(),
-        base: app.base.clone(),
-        csrf: Some(body["csrfToken"].as_str().unwrap().to_string()),
-    }
-}
-
-pub async fn leads(admin: &Session) -> Vec<Value> {
-    admin.get_json("/api/leads?page_size=100").await.1["items"].as_array().unwrap().clone()
-}
-
-pub async fn activities(admin: &Session, lead_id: i64) -> Vec<Value> {
-    admin.get_json(&format!("/api/leads/{lead_id}/activities")).await.1["items"].as_array().unwrap().clone()
-}
+use crate::{fakes, helpers::*, providers::*};
 
 fn wa(from: &str, sid: &str, body: &str, name: &str) -> Vec<(&'static str, String)> {
     vec![
@@ -329,24 +226,6 @@ async fn without_an_ai_key_a_call_gets_a_polite_message_and_is_a_missed_call() {
     assert_eq!(acts[0]["data"]["status"], "missed");
 }
 
-pub fn baileys_event(id: &str, remote: &str, alt: Option<&str>, from_me: bool, text: &str) -> Value {
-    json!({
-        "event": "messages.upsert", "instance": "biz1",
-        "data": {
-            "key": {"remoteJid": remote, "remoteJidAlt": alt, "fromMe": from_me, "id": id},
-            "pushName": "Push Name", "message": {"extendedTextMessage": {"text": text}}, "messageTimestamp": 1795700000
-        }
-    })
-}
-
-pub async fn post_baileys(app: &TestApp, body: &Value, header: Option<&str>) -> reqwest::Response {
-    let mut req = reqwest::Client::new().post(app.url("/webhook/baileys")).json(body);
-    if let Some(h) = header {
-        req = req.header("X-Webhook-Secret", h);
-    }
-    req.send().await.unwrap()
-}
-
 #[tokio::test]
 async fn the_baileys_webhook_is_authenticated_idempotent_and_handles_lid_and_from_me() {
     let (app, admin) = app_with(&[]).await;
@@ -461,17 +340,6 @@ async fn twilio_is_used_when_the_bridge_is_not_configured_and_the_bridge_when_tw
     assert_eq!(s, 200, "{body}");
     assert_eq!(body["provider"], "baileys");
     assert_eq!(bridge_rec.count(), 1);
-}
-
-async fn wait_for_kind(admin: &Session, lead_id: i64, kind: &str, n: usize) -> Vec<Value> {
-    for _ in 0..100 {
-        let acts = activities(admin, lead_id).await;
-        if acts.iter().filter(|a| a["kind"] == kind).count() >= n {
-            return acts;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("no {kind} activity on lead {lead_id}");
 }
 
 #[tokio::test]
