@@ -24,7 +24,11 @@ export function createTestQueryClient(me: Me | null = testMe): QueryClient {
 
 export function renderWithProviders(
   ui: ReactElement,
-  { queryClient = createTestQueryClient(), route = '/', ...options }: { queryClient?: QueryClient; route?: string } & RenderOptions = {},
+  {
+    queryClient = createTestQueryClient(),
+    route = '/',
+    ...options
+  }: { queryClient?: QueryClient; route?: string } & RenderOptions = {},
 ) {
   const Wrapper = ({ children }: { children: ReactNode }) => (
     <AppProvider queryClient={queryClient}>

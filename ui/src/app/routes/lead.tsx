@@ -23,7 +23,9 @@ export function Component() {
   const leadId = Number(useParams().leadId);
   const lead = useLead(leadId);
   const [editing, { open: openEdit, close: closeEdit }] = useDisclosure(false);
-  const manager = canManage(me) && (me.user.role !== 'system_admin' || me.impersonating || lead.data?.tenant_id === me.user.tenant_id);
+  const manager =
+    canManage(me) &&
+    (me.user.role !== 'system_admin' || me.impersonating || lead.data?.tenant_id === me.user.tenant_id);
   const users = useUsers(manager);
   const assignees = (users.data?.items ?? [])
     .filter((u) => !u.disabled)

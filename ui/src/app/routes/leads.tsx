@@ -100,7 +100,12 @@ export function Component() {
         )}
         {leads.data && leads.data.items.length > 0 && <LeadsTable leads={leads.data.items} showTenant={showTenant} />}
         {leads.data && (
-          <Paging page={page} pageSize={leads.data.page_size || DEFAULT_PAGE_SIZE} total={leads.data.total} onChange={(p) => update({ page: String(p) })} />
+          <Paging
+            page={page}
+            pageSize={leads.data.page_size || DEFAULT_PAGE_SIZE}
+            total={leads.data.total}
+            onChange={(p) => update({ page: String(p) })}
+          />
         )}
       </Paper>
       <Modal opened={opened} onClose={close} title={t('leads.new')} size="lg" fullScreen={false}>

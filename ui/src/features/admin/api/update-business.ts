@@ -4,7 +4,9 @@ import type { Business } from '@/types/api';
 
 export type UpdateBusinessInput = {
   id: number;
-  data: Partial<Pick<Business, 'name' | 'phone_e164' | 'whatsapp_e164' | 'whatsapp_instance' | 'timezone' | 'ai_auto_reply'>>;
+  data: Partial<
+    Pick<Business, 'name' | 'phone_e164' | 'whatsapp_e164' | 'whatsapp_instance' | 'timezone' | 'ai_auto_reply'>
+  >;
 };
 
 export const updateBusiness = ({ id, data }: UpdateBusinessInput): Promise<Business> =>

@@ -7,7 +7,8 @@ export type UpdateLeadInput = {
   data: { first_name?: string; last_name?: string; email?: string | null; notes?: string; phone_e164?: string };
 };
 
-export const updateLead = ({ leadId, data }: UpdateLeadInput): Promise<Lead> => api.patch<Lead>(`/api/leads/${leadId}`, data);
+export const updateLead = ({ leadId, data }: UpdateLeadInput): Promise<Lead> =>
+  api.patch<Lead>(`/api/leads/${leadId}`, data);
 
 export const useUpdateLead = (onSuccess?: () => void) => {
   const qc = useQueryClient();

@@ -1,7 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 
-export const markNotificationRead = (id: number): Promise<unknown> => api.post<unknown>(`/api/notifications/${id}/read`);
+export const markNotificationRead = (id: number): Promise<unknown> =>
+  api.post<unknown>(`/api/notifications/${id}/read`);
 
 export const useMarkNotificationRead = () => {
   const qc = useQueryClient();
