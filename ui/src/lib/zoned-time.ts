@@ -41,14 +41,8 @@ const WALL_RE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
 export function wallTimeToDate(wall: string, timeZone: string): Date | null {
   const m = WALL_RE.exec(wall.trim());
   if (!m) return null;
-  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  type Fields = [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as Fields;
   const guess = Date.UTC(y, mo - 1, d, h, mi, s || 0);
   // Two passes settle DST edges.
   let ts = guess - offsetAt(new Date(guess), timeZone);
