@@ -4,7 +4,7 @@ import type { ReactElement, ReactNode } from 'react';
 import { MemoryRouter } from 'react-router';
 import { AppProvider } from '@/app/provider';
 import type { Me } from '@/types/api';
-import { meQueryKey } from '@/lib/auth';
+import { queryKeys } from '@/lib/query-keys';
 
 export const testMe: Me = {
   user: { id: 1, email: 'owner@example.com', name: 'Owner', role: 'owner', tenant_id: 1 },
@@ -18,7 +18,7 @@ export function createTestQueryClient(me: Me | null = testMe): QueryClient {
   const qc = new QueryClient({
     defaultOptions: { queries: { retry: false, staleTime: Infinity }, mutations: { retry: false } },
   });
-  qc.setQueryData(meQueryKey, me);
+  qc.setQueryData(queryKeys.auth.me(), me);
   return qc;
 }
 

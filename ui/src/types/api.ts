@@ -135,3 +135,11 @@ export type AppNotification = {
 };
 
 export type NotificationsPage = Page<AppNotification> & { unread: number };
+
+/** Query parameters of the list endpoints (also part of their react-query keys, see lib/query-keys.ts). */
+export type LeadsParams = { q?: string; status?: string; source?: string; page?: number; page_size?: number };
+export type MyRemindersParams = { status?: string; due_before?: string };
+export type NotificationsParams = { page?: number; page_size?: number };
+export type BusinessesParams = { page?: number; page_size?: number; q?: string };
+export type AdminAuditParams = { tenant_id?: string; action?: string; page?: number };
+export type BusinessAuditParams = { page?: number; action?: string };

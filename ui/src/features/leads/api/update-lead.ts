@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { queryKeys } from '@/lib/query-keys';
 import type { Lead } from '@/types/api';
 
 export type UpdateLeadInput = {
@@ -16,8 +17,8 @@ export const useUpdateLead = (onSuccess?: () => void) => {
     mutationFn: updateLead,
     meta: { inlineError: true },
     onSuccess: (_lead, { leadId }) => {
-      void qc.invalidateQueries({ queryKey: ['leads'] });
-      void qc.invalidateQueries({ queryKey: ['activities', leadId] });
+      void qc.invalidateQueries({ queryKey: queryKeys.leads.all });
+      void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
       onSuccess?.();
     },
   });
