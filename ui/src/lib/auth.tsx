@@ -41,6 +41,8 @@ export function useTimezone(): string {
 }
 
 export const isAdmin = (me: Me | null | undefined) => me?.user.role === 'system_admin';
+/** The platform admin outside any business: list views span every business (and show which). */
+export const seesAllBusinesses = (me: Me | null | undefined) => isAdmin(me) && !me?.impersonating;
 /** Owners and admins manage a business (prompts, users, audit). */
 export const canManage = (me: Me | null | undefined) => me?.user.role === 'owner' || me?.user.role === 'system_admin';
 

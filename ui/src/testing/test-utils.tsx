@@ -10,6 +10,7 @@ export const testMe: Me = {
   user: { id: 1, email: 'owner@example.com', name: 'Owner', role: 'owner', tenant_id: 1 },
   impersonating: false,
   impersonated_tenant_id: null,
+  impersonation_started_at: null,
   effective_tenant_id: 1,
   tenant: { id: 1, name: 'Test Biz', timezone: 'Asia/Jerusalem' },
 };

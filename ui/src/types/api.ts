@@ -13,11 +13,20 @@ export type User = {
 
 export type TenantSummary = { id: number; name: string; timezone?: string | null };
 
+/** GET /api/auth/me (also the answer of impersonate and exit). */
 export type Me = {
   user: User;
   impersonating: boolean;
   impersonated_tenant_id: number | null;
+  /** Unix seconds; null when not impersonating. */
+  impersonation_started_at: number | null;
+  /**
+   * The business every request acts in, as the server decides it: the
+   * impersonated one while impersonating, else the user's own. Use this
+   * rather than re-deriving it from the fields above.
+   */
   effective_tenant_id: number;
+  /** The effective business. */
   tenant: TenantSummary | null;
 };
 

@@ -43,7 +43,7 @@ export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure(false);
   const location = useLocation();
   useEffect(() => close(), [location.pathname, close]);
-  useLiveEvents(me.effective_tenant_id ?? me.user.tenant_id);
+  useLiveEvents(me.effective_tenant_id);
 
   return (
     <div className="fd-shell">
