@@ -1,4 +1,4 @@
-/** Typed models of the frontdesk API (DESIGN.md section 7). */
+/** Typed models of the frontdesk HTTP API: the JSON bodies it answers and accepts, field names as sent (snake_case). */
 
 export type Role = 'system_admin' | 'owner' | 'agent';
 export const ROLES: readonly Role[] = ['system_admin', 'owner', 'agent'];
