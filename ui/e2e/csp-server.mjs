@@ -21,15 +21,26 @@ const PORT = Number(opt('port', process.env.PORT || 5180));
 const API = opt('api', process.env.FRONTDESK_API || '');
 const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const CSP = "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
 const PROXIED = ['/api/', '/webhook/', '/healthz', '/readyz', '/livez', '/version'];
 
 function proxy(req, res) {
   const target = new URL(req.url, API);
-  const upstream = http.request(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (up) => {
-    res.writeHead(up.statusCode || 502, up.headers);
-    up.pipe(res);
-  });
+  const upstream = http.request(
+    target,
+    { method: req.method, headers: { ...req.headers, host: target.host } },
+    (up) => {
+      res.writeHead(up.statusCode || 502, up.headers);
+      up.pipe(res);
+    },
+  );
   upstream.on('error', (e) => {
     res.writeHead(502, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify({ error: 'bad_gateway', message: e.message, hint: `is the API running at ${API}?` }));
@@ -44,12 +55,21 @@ http
     res.setHeader('Content-Security-Policy', CSP);
     const file = path.join(DIST, path.normalize(pathname));
     if (pathname.startsWith('/assets/') && file.startsWith(DIST) && existsSync(file) && statSync(file).isFile()) {
-      res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'public, max-age=31536000, immutable' });
+      res.writeHead(200, {
+        'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
+        'Cache-Control': 'public, max-age=31536000, immutable',
+      });
       return createReadStream(file).pipe(res);
     }
     if (pathname.startsWith('/api/')) {
       res.writeHead(404, { 'Content-Type': 'application/json' });
-      return res.end(JSON.stringify({ error: 'not_found', message: 'No API behind this static server.', hint: 'start it with --api URL' }));
+      return res.end(
+        JSON.stringify({
+          error: 'not_found',
+          message: 'No API behind this static server.',
+          hint: 'start it with --api URL',
+        }),
+      );
     }
     const html = readFileSync(path.join(DIST, 'index.html'), 'utf8').replace('__FRONTDESK_BUILD__', 'csp-server');
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '@/lib/api-client';
-import { meQueryKey } from '@/lib/auth';
+import { isTenantScoped, queryKeys } from '@/lib/query-keys';
 import { createQueryClient } from '@/lib/react-query';
 import { AppProvider } from './provider';
 import { AppRouter } from './router';
@@ -11,8 +11,8 @@ export function App() {
     // A 401 not_authenticated anywhere: forget the session; <ProtectedRoute>
     // then sends the user to the login page (with ?next= to come back).
     api.setOnUnauthorized(() => {
-      queryClient.setQueryData(meQueryKey, null);
-      queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth' });
+      queryClient.setQueryData(queryKeys.auth.me(), null);
+      queryClient.removeQueries({ predicate: isTenantScoped });
     });
     // Bootstrap the CSRF token (the XSRF-TOKEN cookie is HttpOnly).
     api.refreshCsrfToken().catch(() => {

@@ -2,40 +2,51 @@ import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { openLiveEvents } from '@/lib/events';
+import { queryKeys } from '@/lib/query-keys';
+
+type Fields = Record<string, unknown>;
 
 /** While signed in: map server events to react-query invalidations. */
 export function useLiveEvents(tenantKey: number | null) {
   const qc = useQueryClient();
   useEffect(() => {
     if (tenantKey === null) return;
-    return openLiveEvents((name, data) => {
-      const leadId = typeof data.lead_id === 'number' ? data.lead_id : undefined;
-      switch (name) {
-        case 'lead.created':
-        case 'lead.updated':
-          void qc.invalidateQueries({ queryKey: ['leads'] });
-          break;
-        case 'activity.created':
-          if (leadId !== undefined) void qc.invalidateQueries({ queryKey: ['activities', leadId] });
-          void qc.invalidateQueries({ queryKey: ['leads'] });
-          break;
-        case 'reminder.fired':
-          void qc.invalidateQueries({ queryKey: ['reminders'] });
-          if (leadId !== undefined) void qc.invalidateQueries({ queryKey: ['activities', leadId] });
-          break;
-        case 'notification.created': {
-          void qc.invalidateQueries({ queryKey: ['notifications'] });
-          // The server sends {notification: {...}}; accept a flat object too.
-          const n = (data.notification && typeof data.notification === 'object' ? data.notification : data) as Record<string, unknown>;
-          if (typeof n.title === 'string' && n.title) {
-            notifications.show({ color: 'blue', title: n.title, message: typeof n.body === 'string' ? n.body : '', autoClose: 6000 });
+    return openLiveEvents(
+      (name, data) => {
+        const leadId = typeof data.lead_id === 'number' ? data.lead_id : undefined;
+        switch (name) {
+          case 'lead.created':
+          case 'lead.updated':
+            void qc.invalidateQueries({ queryKey: queryKeys.leads.all });
+            break;
+          case 'activity.created':
+            if (leadId !== undefined) void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
+            void qc.invalidateQueries({ queryKey: queryKeys.leads.all });
+            break;
+          case 'reminder.fired':
+            void qc.invalidateQueries({ queryKey: queryKeys.reminders.all });
+            if (leadId !== undefined) void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
+            break;
+          case 'notification.created': {
+            void qc.invalidateQueries({ queryKey: queryKeys.notifications.all });
+            // The server sends {notification: {...}}; accept a flat object too.
+            const n = (data.notification && typeof data.notification === 'object' ? data.notification : data) as Fields;
+            if (typeof n.title === 'string' && n.title) {
+              notifications.show({
+                color: 'blue',
+                title: n.title,
+                message: typeof n.body === 'string' ? n.body : '',
+                autoClose: 6000,
+              });
+            }
+            break;
           }
-          break;
+          case 'lagged':
+            void qc.invalidateQueries();
+            break;
         }
-        case 'lagged':
-          void qc.invalidateQueries();
-          break;
-      }
-    }, () => void qc.invalidateQueries());
+      },
+      () => void qc.invalidateQueries(),
+    );
   }, [qc, tenantKey]);
 }

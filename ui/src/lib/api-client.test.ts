@@ -2,7 +2,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { stubFetch } from '@/testing/test-utils';
 import { ApiClient, ApiError } from './api-client';
 
-const csrfFailed = { error: 'csrf_failed', message: 'CSRF token missing or wrong', hint: 'GET /api/auth/csrf and send its csrfToken in X-CSRFToken' };
+const csrfFailed = {
+  error: 'csrf_failed',
+  message: 'CSRF token missing or wrong',
+  hint: 'GET /api/auth/csrf and send its csrfToken in X-CSRFToken',
+};
 
 function tokenSequence(...tokens: string[]) {
   let i = 0;
@@ -11,7 +15,9 @@ function tokenSequence(...tokens: string[]) {
 
 describe('ApiClient', () => {
   it('sends credentials and no CSRF header on GET', async () => {
-    const { calls, impl } = stubFetch({ 'GET /api/leads': () => [200, { items: [], total: 0, page: 1, page_size: 25 }] });
+    const { calls, impl } = stubFetch({
+      'GET /api/leads': () => [200, { items: [], total: 0, page: 1, page_size: 25 }],
+    });
     const spy = vi.fn(impl);
     const client = new ApiClient({ fetchImpl: spy });
     await client.get('/api/leads', { query: { q: 'dana', status: '', page: 2 } });
@@ -65,7 +71,12 @@ describe('ApiClient', () => {
     const client = new ApiClient({ fetchImpl: impl });
     await expect(client.post('/api/leads/1/activities', { body: 'hi' })).resolves.toEqual({ id: 1 });
     expect(attempts).toBe(2);
-    expect(calls.map((c) => c.url)).toEqual(['/api/auth/csrf', '/api/leads/1/activities', '/api/auth/csrf', '/api/leads/1/activities']);
+    expect(calls.map((c) => c.url)).toEqual([
+      '/api/auth/csrf',
+      '/api/leads/1/activities',
+      '/api/auth/csrf',
+      '/api/leads/1/activities',
+    ]);
     expect(client.getCsrfToken()).toBe('new');
   });
 
@@ -82,7 +93,12 @@ describe('ApiClient', () => {
     const err = await client.post('/x').catch((e: unknown) => e);
     expect(attempts).toBe(2);
     expect(err).toBeInstanceOf(ApiError);
-    expect(err).toMatchObject({ status: 403, error: 'csrf_failed', message: csrfFailed.message, hint: csrfFailed.hint });
+    expect(err).toMatchObject({
+      status: 403,
+      error: 'csrf_failed',
+      message: csrfFailed.message,
+      hint: csrfFailed.hint,
+    });
   });
 
   it('does not retry other 403s', async () => {
@@ -101,7 +117,10 @@ describe('ApiClient', () => {
 
   it('calls onUnauthorized on 401 not_authenticated, unless the request allows it', async () => {
     const { impl } = stubFetch({
-      'GET /api/leads': () => [401, { error: 'not_authenticated', message: 'Sign in first', hint: 'POST /api/auth/login' }],
+      'GET /api/leads': () => [
+        401,
+        { error: 'not_authenticated', message: 'Sign in first', hint: 'POST /api/auth/login' },
+      ],
       'GET /api/auth/me': () => [401, { error: 'not_authenticated', message: 'Sign in first', hint: '' }],
     });
     const client = new ApiClient({ fetchImpl: impl });
@@ -115,13 +134,18 @@ describe('ApiClient', () => {
 
   it('does not treat wrong credentials as a lost session', async () => {
     const { impl } = stubFetch({
-      'POST /api/auth/login': () => [401, { error: 'invalid_credentials', message: 'Wrong email or password', hint: '' }],
+      'POST /api/auth/login': () => [
+        401,
+        { error: 'invalid_credentials', message: 'Wrong email or password', hint: '' },
+      ],
       'GET /api/auth/csrf': tokenSequence('t'),
     });
     const client = new ApiClient({ fetchImpl: impl });
     const onUnauthorized = vi.fn();
     client.setOnUnauthorized(onUnauthorized);
-    await expect(client.post('/api/auth/login', { email: 'a', password: 'b' })).rejects.toMatchObject({ error: 'invalid_credentials' });
+    await expect(client.post('/api/auth/login', { email: 'a', password: 'b' })).rejects.toMatchObject({
+      error: 'invalid_credentials',
+    });
     expect(onUnauthorized).not.toHaveBeenCalled();
   });
 
@@ -130,7 +154,10 @@ describe('ApiClient', () => {
       'GET /api/auth/csrf': tokenSequence('t'),
       'POST /api/leads': (c) =>
         (c.body as { phone_e164: string }).phone_e164 === 'dup'
-          ? [409, { error: 'duplicate_lead', lead_id: 42, message: 'A lead with this phone exists', hint: 'Open lead 42' }]
+          ? [
+              409,
+              { error: 'duplicate_lead', lead_id: 42, message: 'A lead with this phone exists', hint: 'Open lead 42' },
+            ]
           : [400, { error: 'invalid_input', field: 'phone_e164', message: 'Bad phone', hint: 'Use 05x or +972' }],
     });
     const client = new ApiClient({ fetchImpl: impl });
@@ -140,7 +167,9 @@ describe('ApiClient', () => {
     const bad = (await client.post('/api/leads', { phone_e164: 'x' }).catch((e: unknown) => e)) as ApiError;
     expect(bad).toMatchObject({ status: 400, field: 'phone_e164', message: 'Bad phone', hint: 'Use 05x or +972' });
 
-    const html = new ApiClient({ fetchImpl: async () => new Response('<html>bad gateway</html>', { status: 502, statusText: 'Bad Gateway' }) });
+    const html = new ApiClient({
+      fetchImpl: async () => new Response('<html>bad gateway</html>', { status: 502, statusText: 'Bad Gateway' }),
+    });
     const e502 = (await html.get('/x').catch((e: unknown) => e)) as ApiError;
     expect(e502).toMatchObject({ status: 502, error: 'http_502' });
     expect(e502.message).toContain('bad gateway');
@@ -154,7 +183,10 @@ describe('ApiClient', () => {
   });
 
   it('sends an empty JSON object on body-less POSTs', async () => {
-    const { calls, impl } = stubFetch({ 'GET /api/auth/csrf': tokenSequence('t'), 'POST /api/notifications/1/read': () => [204] });
+    const { calls, impl } = stubFetch({
+      'GET /api/auth/csrf': tokenSequence('t'),
+      'POST /api/notifications/1/read': () => [204],
+    });
     const client = new ApiClient({ fetchImpl: impl });
     await client.post('/api/notifications/1/read');
     expect(calls[1]!.body).toEqual({});

@@ -165,7 +165,8 @@ export class ApiClient {
     const init: RequestInit = { method, credentials: 'include', headers, signal: options.signal ?? null };
     // Body-less POST/PUT/PATCH still send `{}` as JSON: the server accepts
     // only application/json bodies on its JSON endpoints.
-    const payload = options.body !== undefined ? options.body : method !== 'GET' && method !== 'DELETE' ? {} : undefined;
+    const payload =
+      options.body !== undefined ? options.body : method !== 'GET' && method !== 'DELETE' ? {} : undefined;
     if (payload !== undefined) {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(payload);

@@ -8,11 +8,10 @@ import { Navigate, Outlet, useLocation } from 'react-router';
 import { Alert, Button, Center, Loader } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { api, isApiError } from './api-client';
+import { isTenantScoped, queryKeys } from './query-keys';
 import { paths } from '@/config/paths';
 import { DEFAULT_TIMEZONE } from '@/config/constants';
 import type { Me, Role, User } from '@/types/api';
-
-export const meQueryKey = ['auth', 'me'] as const;
 
 export async function getMe(): Promise<Me | null> {
   try {
@@ -23,8 +22,7 @@ export async function getMe(): Promise<Me | null> {
   }
 }
 
-export const meQueryOptions = () =>
-  queryOptions({ queryKey: meQueryKey, queryFn: getMe, staleTime: 60_000 });
+export const meQueryOptions = () => queryOptions({ queryKey: queryKeys.auth.me(), queryFn: getMe, staleTime: 60_000 });
 
 export function useMe() {
   return useQuery(meQueryOptions());
@@ -43,6 +41,8 @@ export function useTimezone(): string {
 }
 
 export const isAdmin = (me: Me | null | undefined) => me?.user.role === 'system_admin';
+/** The platform admin outside any business: list views span every business (and show which). */
+export const seesAllBusinesses = (me: Me | null | undefined) => isAdmin(me) && !me?.impersonating;
 /** Owners and admins manage a business (prompts, users, audit). */
 export const canManage = (me: Me | null | undefined) => me?.user.role === 'owner' || me?.user.role === 'system_admin';
 
@@ -62,7 +62,7 @@ export function useLogin() {
     meta: { inlineError: true },
     onSuccess: async () => {
       // Nothing cached from another session may leak into this one.
-      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth' });
+      qc.removeQueries({ predicate: isTenantScoped });
       await qc.fetchQuery({ ...meQueryOptions(), staleTime: 0 });
     },
   });
@@ -82,7 +82,7 @@ export function useLogout() {
     mutationFn: logout,
     onSettled: () => {
       qc.clear();
-      qc.setQueryData(meQueryKey, null);
+      qc.setQueryData(queryKeys.auth.me(), null);
     },
   });
 }

@@ -64,7 +64,12 @@ export function looksLikePhone(input: string): boolean {
   return digits.length >= 7 && digits.length <= 15;
 }
 
-export function leadDisplayName(lead: { first_name: string | null; last_name: string | null; phone_e164: string | null; whatsapp_id?: string | null }): string {
+export function leadDisplayName(lead: {
+  first_name: string | null;
+  last_name: string | null;
+  phone_e164: string | null;
+  whatsapp_id?: string | null;
+}): string {
   const name = [lead.first_name, lead.last_name].filter(Boolean).join(' ').trim();
   return name || formatPhone(lead.phone_e164) || lead.whatsapp_id || '';
 }

@@ -18,7 +18,14 @@ function partsInZone(date: Date, timeZone: string): Parts {
     second: '2-digit',
   });
   const get = (type: string) => Number(fmt.formatToParts(date).find((p) => p.type === type)?.value ?? '0');
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour') % 24, minute: get('minute'), second: get('second') };
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour') % 24,
+    minute: get('minute'),
+    second: get('second'),
+  };
 }
 
 /** Offset (ms) of `timeZone` from UTC at `date`. */
@@ -34,7 +41,8 @@ const WALL_RE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
 export function wallTimeToDate(wall: string, timeZone: string): Date | null {
   const m = WALL_RE.exec(wall.trim());
   if (!m) return null;
-  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+  type Fields = [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as Fields;
   const guess = Date.UTC(y, mo - 1, d, h, mi, s || 0);
   // Two passes settle DST edges.
   let ts = guess - offsetAt(new Date(guess), timeZone);

@@ -4,12 +4,13 @@ import type { ReactElement, ReactNode } from 'react';
 import { MemoryRouter } from 'react-router';
 import { AppProvider } from '@/app/provider';
 import type { Me } from '@/types/api';
-import { meQueryKey } from '@/lib/auth';
+import { queryKeys } from '@/lib/query-keys';
 
 export const testMe: Me = {
   user: { id: 1, email: 'owner@example.com', name: 'Owner', role: 'owner', tenant_id: 1 },
   impersonating: false,
   impersonated_tenant_id: null,
+  impersonation_started_at: null,
   effective_tenant_id: 1,
   tenant: { id: 1, name: 'Test Biz', timezone: 'Asia/Jerusalem' },
 };
@@ -18,13 +19,17 @@ export function createTestQueryClient(me: Me | null = testMe): QueryClient {
   const qc = new QueryClient({
     defaultOptions: { queries: { retry: false, staleTime: Infinity }, mutations: { retry: false } },
   });
-  qc.setQueryData(meQueryKey, me);
+  qc.setQueryData(queryKeys.auth.me(), me);
   return qc;
 }
 
 export function renderWithProviders(
   ui: ReactElement,
-  { queryClient = createTestQueryClient(), route = '/', ...options }: { queryClient?: QueryClient; route?: string } & RenderOptions = {},
+  {
+    queryClient = createTestQueryClient(),
+    route = '/',
+    ...options
+  }: { queryClient?: QueryClient; route?: string } & RenderOptions = {},
 ) {
   const Wrapper = ({ children }: { children: ReactNode }) => (
     <AppProvider queryClient={queryClient}>

@@ -1,4 +1,4 @@
-/** Typed models of the frontdesk API (DESIGN.md section 7). */
+/** Typed models of the frontdesk HTTP API: the JSON bodies it answers and accepts, field names as sent (snake_case). */
 
 export type Role = 'system_admin' | 'owner' | 'agent';
 export const ROLES: readonly Role[] = ['system_admin', 'owner', 'agent'];
@@ -13,11 +13,20 @@ export type User = {
 
 export type TenantSummary = { id: number; name: string; timezone?: string | null };
 
+/** GET /api/auth/me (also the answer of impersonate and exit). */
 export type Me = {
   user: User;
   impersonating: boolean;
   impersonated_tenant_id: number | null;
+  /** Unix seconds; null when not impersonating. */
+  impersonation_started_at: number | null;
+  /**
+   * The business every request acts in, as the server decides it: the
+   * impersonated one while impersonating, else the user's own. Use this
+   * rather than re-deriving it from the fields above.
+   */
   effective_tenant_id: number;
+  /** The effective business. */
   tenant: TenantSummary | null;
 };
 
@@ -135,3 +144,11 @@ export type AppNotification = {
 };
 
 export type NotificationsPage = Page<AppNotification> & { unread: number };
+
+/** Query parameters of the list endpoints (also part of their react-query keys, see lib/query-keys.ts). */
+export type LeadsParams = { q?: string; status?: string; source?: string; page?: number; page_size?: number };
+export type MyRemindersParams = { status?: string; due_before?: string };
+export type NotificationsParams = { page?: number; page_size?: number };
+export type BusinessesParams = { page?: number; page_size?: number; q?: string };
+export type AdminAuditParams = { tenant_id?: string; action?: string; page?: number };
+export type BusinessAuditParams = { page?: number; action?: string };

@@ -43,7 +43,7 @@ export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure(false);
   const location = useLocation();
   useEffect(() => close(), [location.pathname, close]);
-  useLiveEvents(me.effective_tenant_id ?? me.user.tenant_id);
+  useLiveEvents(me.effective_tenant_id);
 
   return (
     <div className="fd-shell">
@@ -83,11 +83,23 @@ export function AppLayout() {
           </Group>
         </Group>
       </header>
-      <Drawer opened={opened} onClose={close} title={t('app.name')} size="75%" position="left" /* Mantine mirrors it in rtl: the start side, where the burger is */>
+      <Drawer
+        opened={opened}
+        onClose={close}
+        title={t('app.name')}
+        size="75%"
+        position="left" /* Mantine mirrors it in rtl: the start side, where the burger is */
+      >
         <nav aria-label={t('nav.main')}>
           <Stack gap={2}>
             {items.map((it) => (
-              <NavLink key={it.to} component={RouterNavLink} to={it.to} label={it.label} data-testid={`${it.testId}-mobile`} />
+              <NavLink
+                key={it.to}
+                component={RouterNavLink}
+                to={it.to}
+                label={it.label}
+                data-testid={`${it.testId}-mobile`}
+              />
             ))}
           </Stack>
         </nav>

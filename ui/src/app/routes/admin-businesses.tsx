@@ -49,7 +49,12 @@ export function Component() {
           </>
         )}
       </Paper>
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('business.create') : t('business.edit')} size="lg">
+      <Modal
+        opened={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing === 'new' ? t('business.create') : t('business.edit')}
+        size="lg"
+      >
         {editing !== null && (
           <BusinessForm
             key={editing === 'new' ? 'new' : editing.id}

@@ -22,7 +22,12 @@ export function Component() {
         {audit.data && (
           <>
             <AuditTable items={audit.data.items} />
-            <Paging page={page} pageSize={audit.data.page_size} total={audit.data.total} onChange={(p) => setParams({ page: String(p) })} />
+            <Paging
+              page={page}
+              pageSize={audit.data.page_size}
+              total={audit.data.total}
+              onChange={(p) => setParams({ page: String(p) })}
+            />
           </>
         )}
       </Paper>

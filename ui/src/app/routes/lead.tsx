@@ -5,7 +5,7 @@ import { Link, useParams } from 'react-router';
 import { ErrorAlert } from '@/components/errors/error-alert';
 import { PageLoader } from '@/components/ui/page-loader';
 import { paths } from '@/config/paths';
-import { canManage, useSession } from '@/lib/auth';
+import { canManage, seesAllBusinesses, useSession } from '@/lib/auth';
 import { ActivityTimeline } from '@/features/activities/components/activity-timeline';
 import { NoteForm } from '@/features/activities/components/note-form';
 import { useLead } from '@/features/leads/api/get-lead';
@@ -23,7 +23,9 @@ export function Component() {
   const leadId = Number(useParams().leadId);
   const lead = useLead(leadId);
   const [editing, { open: openEdit, close: closeEdit }] = useDisclosure(false);
-  const manager = canManage(me) && (me.user.role !== 'system_admin' || me.impersonating || lead.data?.tenant_id === me.user.tenant_id);
+  // Assignees are the users of the effective business: offer them only for
+  // that business's leads (outside any business, an admin sees every lead).
+  const manager = canManage(me) && lead.data?.tenant_id === me.effective_tenant_id;
   const users = useUsers(manager);
   const assignees = (users.data?.items ?? [])
     .filter((u) => !u.disabled)
@@ -65,7 +67,7 @@ export function Component() {
         </Stack>
         <Stack gap="md">
           <Paper withBorder p="md">
-            <LeadDetails lead={data} showTenant={me.user.role === 'system_admin' && !me.impersonating} />
+            <LeadDetails lead={data} showTenant={seesAllBusinesses(me)} />
           </Paper>
           <Paper withBorder p="md">
             <Title order={3} size="h5" mb="sm">

@@ -9,7 +9,7 @@ import { PageLoader } from '@/components/ui/page-loader';
 import { Paging } from '@/components/ui/paging';
 import { DEFAULT_PAGE_SIZE } from '@/config/constants';
 import { paths } from '@/config/paths';
-import { useSession } from '@/lib/auth';
+import { seesAllBusinesses, useSession } from '@/lib/auth';
 import { useLeads } from '@/features/leads/api/get-leads';
 import { LeadsTable } from '@/features/leads/components/leads-table';
 import { NewLeadForm } from '@/features/leads/components/new-lead-form';
@@ -48,7 +48,7 @@ export function Component() {
   }, [q]);
 
   const leads = useLeads({ q: params.get('q') ?? '', status, source, page, page_size: DEFAULT_PAGE_SIZE });
-  const showTenant = me.user.role === 'system_admin' && !me.impersonating;
+  const showTenant = seesAllBusinesses(me);
 
   return (
     <>
@@ -100,7 +100,12 @@ export function Component() {
         )}
         {leads.data && leads.data.items.length > 0 && <LeadsTable leads={leads.data.items} showTenant={showTenant} />}
         {leads.data && (
-          <Paging page={page} pageSize={leads.data.page_size || DEFAULT_PAGE_SIZE} total={leads.data.total} onChange={(p) => update({ page: String(p) })} />
+          <Paging
+            page={page}
+            pageSize={leads.data.page_size || DEFAULT_PAGE_SIZE}
+            total={leads.data.total}
+            onChange={(p) => update({ page: String(p) })}
+          />
         )}
       </Paper>
       <Modal opened={opened} onClose={close} title={t('leads.new')} size="lg" fullScreen={false}>

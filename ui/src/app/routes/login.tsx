@@ -9,7 +9,9 @@ import { paths } from '@/config/paths';
 
 /** Only same-app paths may be a ?next= target (no open redirects). */
 function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : paths.leads.getHref();
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login')
+    ? next
+    : paths.leads.getHref();
 }
 
 export function LoginRoute() {

@@ -26,7 +26,17 @@ export function Component() {
       ) : (
         <Tabs defaultValue={due.length > 0 ? 'due' : 'upcoming'} keepMounted={false}>
           <Tabs.List mb="md">
-            <Tabs.Tab value="due" rightSection={due.length ? <Badge size="xs" color="red">{due.length}</Badge> : null} data-testid="tab-due">
+            <Tabs.Tab
+              value="due"
+              rightSection={
+                due.length ? (
+                  <Badge size="xs" color="red">
+                    {due.length}
+                  </Badge>
+                ) : null
+              }
+              data-testid="tab-due"
+            >
               {t('reminders.due_tab')}
             </Tabs.Tab>
             <Tabs.Tab value="upcoming" data-testid="tab-upcoming">
@@ -43,7 +53,11 @@ export function Component() {
             <RemindersList items={upcoming} empty={t('reminders.noneUpcoming')} />
           </Tabs.Panel>
           <Tabs.Panel value="fired">
-            {fired.error ? <ErrorAlert error={fired.error} /> : <RemindersList items={firedItems} empty={t('reminders.noneFired')} />}
+            {fired.error ? (
+              <ErrorAlert error={fired.error} />
+            ) : (
+              <RemindersList items={firedItems} empty={t('reminders.noneFired')} />
+            )}
           </Tabs.Panel>
         </Tabs>
       )}

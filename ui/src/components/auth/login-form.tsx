@@ -39,7 +39,13 @@ export function LoginForm({ onSuccess }: { onSuccess: () => void }) {
           onChange={(e) => setPassword(e.currentTarget.value)}
           data-testid="login-password"
         />
-        <Button type="submit" loading={login.isPending} disabled={!email || !password} data-testid="login-submit" fullWidth>
+        <Button
+          type="submit"
+          loading={login.isPending}
+          disabled={!email || !password}
+          data-testid="login-submit"
+          fullWidth
+        >
           {t('login.submit')}
         </Button>
       </Stack>

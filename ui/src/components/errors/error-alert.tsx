@@ -4,7 +4,15 @@ import { errorText } from '@/lib/notify';
 import type { ReactNode } from 'react';
 
 /** A failed request, inline: the server's message and hint, verbatim. */
-export function ErrorAlert({ error, onRetry, children }: { error: unknown; onRetry?: () => void; children?: ReactNode }) {
+export function ErrorAlert({
+  error,
+  onRetry,
+  children,
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  children?: ReactNode;
+}) {
   const { t } = useTranslation();
   if (!error) return null;
   const { title, message, hint } = errorText(error);

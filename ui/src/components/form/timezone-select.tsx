@@ -11,7 +11,17 @@ function zones(): string[] {
   }
 }
 
-export function TimezoneSelect({ label, value, onChange, testId }: { label: string; value: string; onChange: (v: string) => void; testId?: string }) {
+export function TimezoneSelect({
+  label,
+  value,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  testId?: string;
+}) {
   const data = useMemo(() => {
     const all = zones();
     return value && !all.includes(value) ? [value, ...all] : all;

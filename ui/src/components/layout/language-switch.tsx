@@ -11,8 +11,22 @@ export function LanguageSwitch() {
       value={i18n.language === 'en' ? 'en' : 'he'}
       onChange={(v) => void i18n.changeLanguage(v)}
       data={[
-        { value: 'he', label: <span data-testid="lang-he" lang="he">עב</span> },
-        { value: 'en', label: <span data-testid="lang-en" lang="en">EN</span> },
+        {
+          value: 'he',
+          label: (
+            <span data-testid="lang-he" lang="he">
+              עב
+            </span>
+          ),
+        },
+        {
+          value: 'en',
+          label: (
+            <span data-testid="lang-en" lang="en">
+              EN
+            </span>
+          ),
+        },
       ]}
     />
   );

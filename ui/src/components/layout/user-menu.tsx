@@ -13,7 +13,14 @@ export function UserMenu() {
   return (
     <Menu position="bottom-end" withinPortal shadow="md" width={240}>
       <Menu.Target>
-        <Button variant="default" size="xs" radius="xl" aria-label={t('header.userMenu')} data-testid="user-menu" px="xs">
+        <Button
+          variant="default"
+          size="xs"
+          radius="xl"
+          aria-label={t('header.userMenu')}
+          data-testid="user-menu"
+          px="xs"
+        >
           <span className="fd-avatar" aria-hidden="true">
             {initials}
           </span>
@@ -38,7 +45,9 @@ export function UserMenu() {
           data-testid="logout"
           color="red"
           disabled={logout.isPending}
-          onClick={() => logout.mutate(undefined, { onSettled: () => void navigate(paths.login.getHref(), { replace: true }) })}
+          onClick={() =>
+            logout.mutate(undefined, { onSettled: () => void navigate(paths.login.getHref(), { replace: true }) })
+          }
         >
           {t('header.logout')}
         </Menu.Item>

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { queryKeys } from '@/lib/query-keys';
 import type { Activity } from '@/types/api';
 
 export type CreateNoteInput = { leadId: number; body: string };
@@ -13,8 +14,8 @@ export const useCreateNote = (onSuccess?: () => void) => {
     mutationFn: createNote,
     meta: { inlineError: true },
     onSuccess: (_a, { leadId }) => {
-      void qc.invalidateQueries({ queryKey: ['activities', leadId] });
-      void qc.invalidateQueries({ queryKey: ['leads'] });
+      void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
+      void qc.invalidateQueries({ queryKey: queryKeys.leads.all });
       onSuccess?.();
     },
   });

@@ -67,7 +67,9 @@ const aiReply = activity('ai_reply', 'Thanks! Shall I book you for 10:00?', {
 const aiError = activity('ai_error', 'the model answered 429: rate limited', { channel: 'whatsapp' });
 
 function item(a: Activity): HTMLElement {
-  const el = document.querySelector<HTMLElement>(`[data-testid="activity"][data-kind="${a.kind}"][data-activity-id="${a.id}"]`);
+  const el = document.querySelector<HTMLElement>(
+    `[data-testid="activity"][data-kind="${a.kind}"][data-activity-id="${a.id}"]`,
+  );
   if (!el) throw new Error(`activity ${a.id} (${a.kind}) not rendered`);
   return el;
 }

@@ -35,7 +35,10 @@ type Media = { kind?: string; url: string; content_type?: string };
 function media(data: unknown): Media[] {
   const v = field(data, 'media');
   if (!Array.isArray(v)) return [];
-  return v.filter((m): m is Media => !!m && typeof m === 'object' && typeof (m as Media).url === 'string' && /^https?:\/\//.test((m as Media).url));
+  return v.filter(
+    (m): m is Media =>
+      !!m && typeof m === 'object' && typeof (m as Media).url === 'string' && /^https?:\/\//.test((m as Media).url),
+  );
 }
 
 function Body({ text }: { text: string | null }) {
@@ -82,7 +85,14 @@ function ActivityBody({ activity }: { activity: Activity }) {
           {files.length > 0 && (
             <Group gap="xs" mt={4}>
               {files.map((m, i) => (
-                <Anchor key={i} href={m.url} target="_blank" rel="noopener noreferrer" size="xs" data-testid="activity-media">
+                <Anchor
+                  key={i}
+                  href={m.url}
+                  target="_blank"
+                  rel="noopener noreferrer"
+                  size="xs"
+                  data-testid="activity-media"
+                >
                   {t('activity.attachment', { kind: m.kind || m.content_type || '' })}
                 </Anchor>
               ))}

@@ -54,7 +54,13 @@ export function CallTranscript({ data, body }: { data: unknown; body?: string | 
     <div data-testid="call" data-status={call.status ?? ''}>
       <Group gap="sm" wrap="wrap">
         {call.status && (
-          <Badge size="sm" variant="light" color={STATUS_COLORS[call.status] ?? 'gray'} data-testid="call-status" data-status={call.status}>
+          <Badge
+            size="sm"
+            variant="light"
+            color={STATUS_COLORS[call.status] ?? 'gray'}
+            data-testid="call-status"
+            data-status={call.status}
+          >
             {t(`callStatus.${call.status}`, { defaultValue: call.status })}
           </Badge>
         )}
@@ -79,7 +85,12 @@ export function CallTranscript({ data, body }: { data: unknown; body?: string | 
           {lines.map((line, i) => {
             const agent = line.speaker === 'agent';
             return (
-              <div key={i} className={`fd-bubble ${agent ? 'fd-bubble-agent' : 'fd-bubble-caller'}`} data-testid="transcript-line" data-speaker={line.speaker}>
+              <div
+                key={i}
+                className={`fd-bubble ${agent ? 'fd-bubble-agent' : 'fd-bubble-caller'}`}
+                data-testid="transcript-line"
+                data-speaker={line.speaker}
+              >
                 <Text size="xs" fw={600} c="dimmed">
                   {agent ? t('activity.speakerAgent') : t('activity.speakerCaller')}
                 </Text>

@@ -16,7 +16,7 @@ export function NoteForm({ leadId }: { leadId: number }) {
   return (
     <form onSubmit={submit}>
       <Textarea
-          dir="auto"
+        dir="auto"
         label={t('activity.addNote')}
         autosize
         minRows={2}

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { queryKeys } from '@/lib/query-keys';
 import type { Business } from '@/types/api';
 
 export type CreateBusinessInput = {
@@ -20,7 +21,7 @@ export const useCreateBusiness = (onSuccess?: () => void) => {
     mutationFn: createBusiness,
     meta: { inlineError: true },
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['admin', 'businesses'] });
+      void qc.invalidateQueries({ queryKey: queryKeys.admin.businesses() });
       onSuccess?.();
     },
   });

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import { meQueryKey } from '@/lib/auth';
+import { isTenantScoped, queryKeys } from '@/lib/query-keys';
 import type { Me } from '@/types/api';
 
 export const exitImpersonation = (): Promise<Me> => api.post<Me>('/api/admin/impersonate/exit');
@@ -10,8 +10,8 @@ export const useExitImpersonation = (onSuccess?: (me: Me) => void) => {
   return useMutation({
     mutationFn: exitImpersonation,
     onSuccess: (me) => {
-      qc.setQueryData(meQueryKey, me);
-      void qc.resetQueries({ predicate: (q) => q.queryKey[0] !== 'auth' });
+      qc.setQueryData(queryKeys.auth.me(), me);
+      void qc.resetQueries({ predicate: isTenantScoped });
       onSuccess?.(me);
     },
   });

@@ -1,15 +1,14 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import type { Business, Page } from '@/types/api';
-
-export type BusinessesParams = { page?: number; page_size?: number; q?: string };
+import { queryKeys } from '@/lib/query-keys';
+import type { Business, BusinessesParams, Page } from '@/types/api';
 
 export const getBusinesses = (params: BusinessesParams, signal?: AbortSignal): Promise<Page<Business>> =>
   api.get<Page<Business>>('/api/admin/businesses', { query: params, signal });
 
 export const getBusinessesQueryOptions = (params: BusinessesParams) =>
   queryOptions({
-    queryKey: ['admin', 'businesses', params],
+    queryKey: queryKeys.admin.businessList(params),
     queryFn: ({ signal }) => getBusinesses(params, signal),
     placeholderData: keepPreviousData,
   });

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import { meQueryKey } from '@/lib/auth';
+import { isTenantScoped, queryKeys } from '@/lib/query-keys';
 import type { Me } from '@/types/api';
 
 /** Act inside a business; the answer is the new `me`. */
@@ -13,8 +13,8 @@ export const useImpersonate = (onSuccess?: (me: Me) => void) => {
     mutationFn: impersonate,
     onSuccess: (me) => {
       // Everything cached belonged to the previous effective tenant.
-      qc.setQueryData(meQueryKey, me);
-      void qc.resetQueries({ predicate: (q) => q.queryKey[0] !== 'auth' });
+      qc.setQueryData(queryKeys.auth.me(), me);
+      void qc.resetQueries({ predicate: isTenantScoped });
       onSuccess?.(me);
     },
   });

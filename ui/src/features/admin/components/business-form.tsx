@@ -43,7 +43,10 @@ export function BusinessForm({ business, onDone, onCancel }: Props) {
     if (business) {
       update.mutate({ id: business.id, data: { ...common, ai_auto_reply: autoReply } });
     } else {
-      create.mutate({ ...common, owner: { email: ownerEmail.trim(), name: ownerName.trim(), password: ownerPassword } });
+      create.mutate({
+        ...common,
+        owner: { email: ownerEmail.trim(), name: ownerName.trim(), password: ownerPassword },
+      });
     }
   };
 
@@ -51,22 +54,73 @@ export function BusinessForm({ business, onDone, onCancel }: Props) {
     <form onSubmit={submit} data-testid="business-form">
       <Stack gap="sm">
         {mutation.error && <ErrorAlert error={mutation.error} />}
-        <TextInput label={t('business.name')} required value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldError('name')} data-testid="business-name" autoFocus />
+        <TextInput
+          label={t('business.name')}
+          required
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={fieldError('name')}
+          data-testid="business-name"
+          autoFocus
+        />
         <Group grow wrap="wrap" align="flex-start">
-          <TextInput label={t('business.phone')} type="tel" dir="ltr" value={phone} onChange={(e) => setPhone(e.currentTarget.value)} error={fieldError('phone_e164')} data-testid="business-phone" />
-          <TextInput label={t('business.whatsappPhone')} type="tel" dir="ltr" value={waPhone} onChange={(e) => setWaPhone(e.currentTarget.value)} error={fieldError('whatsapp_e164')} data-testid="business-whatsapp-phone" />
+          <TextInput
+            label={t('business.phone')}
+            type="tel"
+            dir="ltr"
+            value={phone}
+            onChange={(e) => setPhone(e.currentTarget.value)}
+            error={fieldError('phone_e164')}
+            data-testid="business-phone"
+          />
+          <TextInput
+            label={t('business.whatsappPhone')}
+            type="tel"
+            dir="ltr"
+            value={waPhone}
+            onChange={(e) => setWaPhone(e.currentTarget.value)}
+            error={fieldError('whatsapp_e164')}
+            data-testid="business-whatsapp-phone"
+          />
         </Group>
         <Group grow wrap="wrap" align="flex-start">
-          <TextInput label={t('business.whatsappInstance')} dir="ltr" value={waInstance} onChange={(e) => setWaInstance(e.currentTarget.value)} error={fieldError('whatsapp_instance')} data-testid="business-whatsapp-instance" />
+          <TextInput
+            label={t('business.whatsappInstance')}
+            dir="ltr"
+            value={waInstance}
+            onChange={(e) => setWaInstance(e.currentTarget.value)}
+            error={fieldError('whatsapp_instance')}
+            data-testid="business-whatsapp-instance"
+          />
           <TimezoneSelect label={t('business.timezone')} value={timezone} onChange={setTimezone} />
         </Group>
         {editing ? (
-          <Switch label={t('business.aiAutoReply')} checked={autoReply} onChange={(e) => setAutoReply(e.currentTarget.checked)} />
+          <Switch
+            label={t('business.aiAutoReply')}
+            checked={autoReply}
+            onChange={(e) => setAutoReply(e.currentTarget.checked)}
+          />
         ) : (
           <>
             <Divider label={t('business.owner')} labelPosition="center" />
-            <TextInput label={t('users.name')} required value={ownerName} onChange={(e) => setOwnerName(e.currentTarget.value)} error={fieldError('owner.name')} data-testid="owner-name" />
-            <TextInput label={t('users.email')} type="email" dir="ltr" required value={ownerEmail} onChange={(e) => setOwnerEmail(e.currentTarget.value)} error={fieldError('owner.email', 'email')} data-testid="owner-email" />
+            <TextInput
+              label={t('users.name')}
+              required
+              value={ownerName}
+              onChange={(e) => setOwnerName(e.currentTarget.value)}
+              error={fieldError('owner.name')}
+              data-testid="owner-name"
+            />
+            <TextInput
+              label={t('users.email')}
+              type="email"
+              dir="ltr"
+              required
+              value={ownerEmail}
+              onChange={(e) => setOwnerEmail(e.currentTarget.value)}
+              error={fieldError('owner.email', 'email')}
+              data-testid="owner-email"
+            />
             <PasswordInput
               label={t('users.password')}
               description={t('users.passwordHelp')}

@@ -58,7 +58,12 @@ export function BusinessesTable({ items, me, onEdit, onImpersonate, impersonatin
                 </Table.Td>
                 <Table.Td>
                   <Group gap={4} wrap="nowrap">
-                    <Button size="compact-xs" variant="default" onClick={() => onEdit(b)} data-testid={`edit-business-${b.id}`}>
+                    <Button
+                      size="compact-xs"
+                      variant="default"
+                      onClick={() => onEdit(b)}
+                      data-testid={`edit-business-${b.id}`}
+                    >
                       {t('common.edit')}
                     </Button>
                     <Button

@@ -12,7 +12,7 @@ export function ImpersonationBanner() {
   const navigate = useNavigate();
   const exit = useExitImpersonation(() => void navigate(paths.adminBusinesses.getHref()));
   if (!me.impersonating) return null;
-  const name = me.tenant?.name ?? `#${me.impersonated_tenant_id ?? ''}`;
+  const name = me.tenant?.name ?? `#${me.effective_tenant_id}`;
   return (
     <div className="fd-banner" role="status" data-testid="impersonation-banner">
       <Group justify="center" gap="sm" wrap="wrap">

@@ -1,15 +1,14 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import type { AuditEntry, Page } from '@/types/api';
-
-export type BusinessAuditParams = { page?: number; action?: string };
+import { queryKeys } from '@/lib/query-keys';
+import type { AuditEntry, BusinessAuditParams, Page } from '@/types/api';
 
 export const getBusinessAudit = (params: BusinessAuditParams, signal?: AbortSignal): Promise<Page<AuditEntry>> =>
   api.get<Page<AuditEntry>>('/api/business/current/audit', { query: params, signal });
 
 export const getBusinessAuditQueryOptions = (params: BusinessAuditParams) =>
   queryOptions({
-    queryKey: ['audit', 'business', params],
+    queryKey: queryKeys.audit.business(params),
     queryFn: ({ signal }) => getBusinessAudit(params, signal),
     placeholderData: keepPreviousData,
   });

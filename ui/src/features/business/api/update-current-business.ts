@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import { meQueryKey } from '@/lib/auth';
+import { queryKeys } from '@/lib/query-keys';
 import type { Business } from '@/types/api';
 
 export type UpdateCurrentBusinessInput = { name?: string; timezone?: string; ai_auto_reply?: boolean };
@@ -14,9 +14,9 @@ export const useUpdateCurrentBusiness = (onSuccess?: () => void) => {
     mutationFn: updateCurrentBusiness,
     meta: { inlineError: true },
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['business', 'current'] });
+      void qc.invalidateQueries({ queryKey: queryKeys.business.current() });
       // The tenant's name and timezone are part of `me`.
-      void qc.invalidateQueries({ queryKey: meQueryKey });
+      void qc.invalidateQueries({ queryKey: queryKeys.auth.me() });
       onSuccess?.();
     },
   });

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { queryKeys } from '@/lib/query-keys';
 import type { Prompt } from '@/types/api';
 
 /** Both prompts, always together: the API refuses anything else (e.g. `{prompt}`). */
@@ -14,7 +15,7 @@ export const useUpdatePrompt = (onSuccess?: (p: Prompt) => void) => {
     mutationFn: updatePrompt,
     meta: { inlineError: true },
     onSuccess: (p) => {
-      void qc.invalidateQueries({ queryKey: ['business', 'prompt'] });
+      void qc.invalidateQueries({ queryKey: queryKeys.business.prompt() });
       onSuccess?.(p);
     },
   });

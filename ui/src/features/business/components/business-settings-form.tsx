@@ -26,7 +26,12 @@ export function BusinessSettingsForm({ business }: { business: Business }) {
       <Stack gap="sm">
         {update.error && <ErrorAlert error={update.error} />}
         <Group grow align="flex-start" wrap="wrap">
-          <TextInput label={t('business.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required />
+          <TextInput
+            label={t('business.name')}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            required
+          />
           <TimezoneSelect label={t('business.timezone')} value={timezone} onChange={setTimezone} />
         </Group>
         <Switch

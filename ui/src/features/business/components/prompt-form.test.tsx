@@ -17,7 +17,10 @@ describe('PromptForm', () => {
   it('saves both prompts in one PUT with exactly {calls_prompt, whatsapp_prompt}', async () => {
     const { calls, impl } = stubFetch({
       'GET /api/auth/csrf': () => [200, { csrfToken: 'tok' }],
-      'PUT /api/business/current/prompt': (c) => [200, { ...(c.body as object), updated_at: '2026-11-26T10:00:00Z', updated_by: 1 }],
+      'PUT /api/business/current/prompt': (c) => [
+        200,
+        { ...(c.body as object), updated_at: '2026-11-26T10:00:00Z', updated_by: 1 },
+      ],
       'GET /api/business/current/prompt': () => [200, prompt],
     });
     vi.stubGlobal('fetch', impl);
@@ -55,7 +58,10 @@ describe('PromptForm', () => {
   it('shows the server message and hint when the save fails', async () => {
     const { impl } = stubFetch({
       'GET /api/auth/csrf': () => [200, { csrfToken: 'tok' }],
-      'PUT /api/business/current/prompt': () => [400, { error: 'invalid_input', message: 'Prompt too long', hint: 'Keep each prompt under 20000 characters' }],
+      'PUT /api/business/current/prompt': () => [
+        400,
+        { error: 'invalid_input', message: 'Prompt too long', hint: 'Keep each prompt under 20000 characters' },
+      ],
     });
     vi.stubGlobal('fetch', impl);
     renderWithProviders(<PromptForm prompt={prompt} />);

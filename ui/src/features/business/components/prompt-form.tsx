@@ -31,13 +31,20 @@ export function PromptForm({ prompt }: { prompt: Prompt }) {
       <Stack gap="sm">
         {update.error && <ErrorAlert error={update.error} />}
         {saved && !dirty && !update.error && (
-          <Alert color="teal" variant="light" data-testid="prompt-saved" withCloseButton onClose={() => setSaved(false)} closeButtonLabel={t('common.close')}>
+          <Alert
+            color="teal"
+            variant="light"
+            data-testid="prompt-saved"
+            withCloseButton
+            onClose={() => setSaved(false)}
+            closeButtonLabel={t('common.close')}
+          >
             {t('prompts.saved')}
           </Alert>
         )}
         <div className="fd-prompts">
           <Textarea
-          dir="auto"
+            dir="auto"
             label={t('prompts.calls')}
             description={t('prompts.callsHelp')}
             autosize
@@ -48,7 +55,7 @@ export function PromptForm({ prompt }: { prompt: Prompt }) {
             data-testid="prompt-calls"
           />
           <Textarea
-          dir="auto"
+            dir="auto"
             label={t('prompts.whatsapp')}
             description={t('prompts.whatsappHelp')}
             autosize

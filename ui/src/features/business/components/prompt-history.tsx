@@ -38,7 +38,11 @@ export function PromptHistory() {
             <Accordion.Panel>
               <Stack gap="sm">
                 <LineDiff label={t('prompts.calls')} before={prev?.calls_prompt ?? ''} after={rev.calls_prompt} />
-                <LineDiff label={t('prompts.whatsapp')} before={prev?.whatsapp_prompt ?? ''} after={rev.whatsapp_prompt} />
+                <LineDiff
+                  label={t('prompts.whatsapp')}
+                  before={prev?.whatsapp_prompt ?? ''}
+                  after={rev.whatsapp_prompt}
+                />
               </Stack>
             </Accordion.Panel>
           </Accordion.Item>

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { queryKeys } from '@/lib/query-keys';
 import type { Lead, LeadSource, LeadStatus } from '@/types/api';
 
 export type CreateLeadInput = {
@@ -20,7 +21,7 @@ export const useCreateLead = (onSuccess?: (lead: Lead) => void) => {
     mutationFn: createLead,
     meta: { inlineError: true },
     onSuccess: (lead) => {
-      void qc.invalidateQueries({ queryKey: ['leads'] });
+      void qc.invalidateQueries({ queryKey: queryKeys.leads.all });
       onSuccess?.(lead);
     },
   });

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { queryKeys } from '@/lib/query-keys';
 import type { Lead, LeadStatus } from '@/types/api';
 
 export type UpdateLeadStatusInput = { leadId: number; status: LeadStatus; note?: string };
@@ -12,8 +13,8 @@ export const useUpdateLeadStatus = () => {
   return useMutation({
     mutationFn: updateLeadStatus,
     onSuccess: (_lead, { leadId }) => {
-      void qc.invalidateQueries({ queryKey: ['leads'] });
-      void qc.invalidateQueries({ queryKey: ['activities', leadId] });
+      void qc.invalidateQueries({ queryKey: queryKeys.leads.all });
+      void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
     },
   });
 };

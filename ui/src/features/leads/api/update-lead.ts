@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { queryKeys } from '@/lib/query-keys';
 import type { Lead } from '@/types/api';
 
 export type UpdateLeadInput = {
@@ -7,7 +8,8 @@ export type UpdateLeadInput = {
   data: { first_name?: string; last_name?: string; email?: string | null; notes?: string; phone_e164?: string };
 };
 
-export const updateLead = ({ leadId, data }: UpdateLeadInput): Promise<Lead> => api.patch<Lead>(`/api/leads/${leadId}`, data);
+export const updateLead = ({ leadId, data }: UpdateLeadInput): Promise<Lead> =>
+  api.patch<Lead>(`/api/leads/${leadId}`, data);
 
 export const useUpdateLead = (onSuccess?: () => void) => {
   const qc = useQueryClient();
@@ -15,8 +17,8 @@ export const useUpdateLead = (onSuccess?: () => void) => {
     mutationFn: updateLead,
     meta: { inlineError: true },
     onSuccess: (_lead, { leadId }) => {
-      void qc.invalidateQueries({ queryKey: ['leads'] });
-      void qc.invalidateQueries({ queryKey: ['activities', leadId] });
+      void qc.invalidateQueries({ queryKey: queryKeys.leads.all });
+      void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
       onSuccess?.();
     },
   });

@@ -37,8 +37,19 @@ export function EditLeadForm({ lead, onDone, onCancel }: { lead: Lead; onDone: (
       <Stack gap="sm">
         {update.error && <ErrorAlert error={update.error} />}
         <Group grow align="flex-start" wrap="wrap">
-          <TextInput label={t('leads.fields.firstName')} value={firstName} onChange={(e) => setFirstName(e.currentTarget.value)} error={field === 'first_name'} autoFocus />
-          <TextInput label={t('leads.fields.lastName')} value={lastName} onChange={(e) => setLastName(e.currentTarget.value)} error={field === 'last_name'} />
+          <TextInput
+            label={t('leads.fields.firstName')}
+            value={firstName}
+            onChange={(e) => setFirstName(e.currentTarget.value)}
+            error={field === 'first_name'}
+            autoFocus
+          />
+          <TextInput
+            label={t('leads.fields.lastName')}
+            value={lastName}
+            onChange={(e) => setLastName(e.currentTarget.value)}
+            error={field === 'last_name'}
+          />
         </Group>
         <TextInput
           label={t('leads.fields.phone')}
@@ -48,8 +59,23 @@ export function EditLeadForm({ lead, onDone, onCancel }: { lead: Lead; onDone: (
           onChange={(e) => setPhone(e.currentTarget.value)}
           error={phoneBad ? t('leads.form.phoneInvalid') : field === 'phone_e164'}
         />
-        <TextInput label={t('leads.fields.email')} type="email" dir="ltr" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={field === 'email'} />
-        <Textarea dir="auto" label={t('leads.fields.notes')} autosize minRows={2} maxRows={8} value={notes} onChange={(e) => setNotes(e.currentTarget.value)} />
+        <TextInput
+          label={t('leads.fields.email')}
+          type="email"
+          dir="ltr"
+          value={email}
+          onChange={(e) => setEmail(e.currentTarget.value)}
+          error={field === 'email'}
+        />
+        <Textarea
+          dir="auto"
+          label={t('leads.fields.notes')}
+          autosize
+          minRows={2}
+          maxRows={8}
+          value={notes}
+          onChange={(e) => setNotes(e.currentTarget.value)}
+        />
         <Group justify="flex-end">
           <Button variant="default" type="button" onClick={onCancel}>
             {t('common.cancel')}

@@ -50,7 +50,9 @@ export function LeadDetails({ lead, showTenant }: { lead: Lead; showTenant?: boo
           <bdi className="fd-ltr">{lead.whatsapp_id}</bdi>
         </Row>
       )}
-      <Row label={t('leads.fields.email')}>{lead.email ? <Anchor href={`mailto:${lead.email}`}>{lead.email}</Anchor> : '—'}</Row>
+      <Row label={t('leads.fields.email')}>
+        {lead.email ? <Anchor href={`mailto:${lead.email}`}>{lead.email}</Anchor> : '—'}
+      </Row>
       <Row label={t('leads.fields.source')}>{t(`leadSource.${lead.source}`, { defaultValue: lead.source })}</Row>
       {showTenant && <Row label={t('leads.fields.business')}>#{lead.tenant_id}</Row>}
       <Row label={t('leads.fields.created')}>

@@ -13,7 +13,13 @@ const COLORS: Record<string, string> = {
 export function LeadStatusBadge({ status }: { status: string }) {
   const { t } = useTranslation();
   return (
-    <Badge color={COLORS[status] ?? 'gray'} variant="light" className="fd-badge-full" data-testid="lead-status-badge" data-status={status}>
+    <Badge
+      color={COLORS[status] ?? 'gray'}
+      variant="light"
+      className="fd-badge-full"
+      data-testid="lead-status-badge"
+      data-status={status}
+    >
       {t(`leadStatus.${status}`, { defaultValue: status })}
     </Badge>
   );

@@ -14,7 +14,10 @@ export function LeadStatusForm({ lead }: { lead: Lead }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (update.isPending || status === lead.status) return;
-    update.mutate({ leadId: lead.id, status: status as LeadStatus, ...(note.trim() ? { note: note.trim() } : {}) }, { onSuccess: () => setNote('') });
+    update.mutate(
+      { leadId: lead.id, status: status as LeadStatus, ...(note.trim() ? { note: note.trim() } : {}) },
+      { onSuccess: () => setNote('') },
+    );
   };
 
   return (

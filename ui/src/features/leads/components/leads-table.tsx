@@ -37,7 +37,9 @@ export function LeadsTable({ leads, showTenant }: { leads: Lead[]; showTenant: b
               <Table.Td>
                 <LeadStatusBadge status={lead.status} />
               </Table.Td>
-              <Table.Td className="fd-hide-mobile">{t(`leadSource.${lead.source}`, { defaultValue: lead.source })}</Table.Td>
+              <Table.Td className="fd-hide-mobile">
+                {t(`leadSource.${lead.source}`, { defaultValue: lead.source })}
+              </Table.Td>
               {showTenant && <Table.Td className="fd-hide-mobile">#{lead.tenant_id}</Table.Td>}
               <Table.Td className="fd-hide-mobile">
                 <Text size="sm" c="dimmed">

@@ -42,14 +42,28 @@ describe('NewLeadForm', () => {
     fireEvent.click(screen.getByTestId('lead-submit'));
     await waitFor(() => expect(onCreated).toHaveBeenCalledWith(created));
     const post = calls.find((c) => c.method === 'POST')!;
-    expect(post.body).toEqual({ first_name: 'Dana', last_name: 'Levi', phone_e164: '052-123-4567', source: 'manual', status: 'new' });
+    expect(post.body).toEqual({
+      first_name: 'Dana',
+      last_name: 'Levi',
+      phone_e164: '052-123-4567',
+      source: 'manual',
+      status: 'new',
+    });
     expect(post.headers['X-CSRFToken']).toBe('tok');
   });
 
   it('offers a link to the existing lead on 409 duplicate_lead', async () => {
     const { impl } = stubFetch({
       'GET /api/auth/csrf': () => [200, { csrfToken: 'tok' }],
-      'POST /api/leads': () => [409, { error: 'duplicate_lead', lead_id: 42, message: 'A lead with this phone already exists', hint: 'Open lead 42 instead' }],
+      'POST /api/leads': () => [
+        409,
+        {
+          error: 'duplicate_lead',
+          lead_id: 42,
+          message: 'A lead with this phone already exists',
+          hint: 'Open lead 42 instead',
+        },
+      ],
     });
     vi.stubGlobal('fetch', impl);
     renderWithProviders(<NewLeadForm onCreated={() => {}} />);

@@ -28,7 +28,9 @@ export function NewLeadForm({ onCreated, onCancel }: Props) {
   const nameError = touched && !firstName.trim() ? t('common.required') : null;
   const serverField = isApiError(create.error) ? create.error.field : undefined;
   const duplicateId =
-    isApiError(create.error) && create.error.error === 'duplicate_lead' ? Number(create.error.body.lead_id) || null : null;
+    isApiError(create.error) && create.error.error === 'duplicate_lead'
+      ? Number(create.error.body.lead_id) || null
+      : null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { queryKeys } from '@/lib/query-keys';
 
 export type SendWhatsappInput = { leadId: number; text: string };
 /** `provider`: `baileys` or `twilio`, whichever carried the message. */
@@ -13,6 +14,6 @@ export const useSendWhatsapp = () => {
   return useMutation({
     mutationFn: sendWhatsapp,
     meta: { inlineError: true },
-    onSuccess: (_a, { leadId }) => void qc.invalidateQueries({ queryKey: ['activities', leadId] }),
+    onSuccess: (_a, { leadId }) => void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) }),
   });
 };

@@ -15,7 +15,10 @@ describe('WhatsappForm', () => {
   it('sends {text} and shows the provider that carried it', async () => {
     const { calls, impl } = stubFetch({
       'GET /api/auth/csrf': () => [200, { csrfToken: 'tok' }],
-      'POST /api/leads/7/message/whatsapp': () => [200, { message_id: 5, provider: 'baileys', provider_message_id: 'BAE5' }],
+      'POST /api/leads/7/message/whatsapp': () => [
+        200,
+        { message_id: 5, provider: 'baileys', provider_message_id: 'BAE5' },
+      ],
     });
     vi.stubGlobal('fetch', impl);
     renderWithProviders(<WhatsappForm leadId={7} />);
@@ -37,7 +40,8 @@ describe('WhatsappForm', () => {
         503,
         {
           error: 'provider_unavailable',
-          message: 'No WhatsApp provider could send this message (baileys: the WhatsApp session is not connected (state close)).',
+          message:
+            'No WhatsApp provider could send this message (baileys: the WhatsApp session is not connected (state close)).',
           hint: 'Configure the Baileys bridge (FRONTDESK_BAILEYS_URL, ...) or Twilio, and check that it is connected.',
         },
       ],

@@ -18,7 +18,7 @@ export function WhatsappForm({ leadId, disabled }: { leadId: number; disabled?: 
   return (
     <form onSubmit={submit} data-testid="whatsapp-form">
       <Textarea
-          dir="auto"
+        dir="auto"
         label={t('whatsapp.message')}
         autosize
         minRows={2}
@@ -39,7 +39,14 @@ export function WhatsappForm({ leadId, disabled }: { leadId: number; disabled?: 
         </Alert>
       )}
       <Group justify="flex-end" mt="xs">
-        <Button type="submit" size="sm" color="green" loading={send.isPending} disabled={disabled || !text.trim()} data-testid="whatsapp-send">
+        <Button
+          type="submit"
+          size="sm"
+          color="green"
+          loading={send.isPending}
+          disabled={disabled || !text.trim()}
+          data-testid="whatsapp-send"
+        >
           {t('whatsapp.send')}
         </Button>
       </Group>

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { queryKeys } from '@/lib/query-keys';
 
 export const cancelReminder = (reminderId: number): Promise<void> => api.delete<void>(`/api/reminders/${reminderId}`);
 
@@ -7,6 +8,6 @@ export const useCancelReminder = () => {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: cancelReminder,
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['reminders'] }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: queryKeys.reminders.all }),
   });
 };

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { queryKeys } from '@/lib/query-keys';
 import type { Reminder } from '@/types/api';
 
 export type CreateReminderInput = { leadId: number; due_at: string; note: string; assignee_user_id?: number };
@@ -13,8 +14,8 @@ export const useCreateReminder = (onSuccess?: () => void) => {
     mutationFn: createReminder,
     meta: { inlineError: true },
     onSuccess: (_r, { leadId }) => {
-      void qc.invalidateQueries({ queryKey: ['reminders'] });
-      void qc.invalidateQueries({ queryKey: ['activities', leadId] });
+      void qc.invalidateQueries({ queryKey: queryKeys.reminders.all });
+      void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
       onSuccess?.();
     },
   });

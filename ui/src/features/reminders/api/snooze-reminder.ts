@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { queryKeys } from '@/lib/query-keys';
 import type { Reminder } from '@/types/api';
 
 export type SnoozeReminderInput = { reminderId: number; due_at?: string; note?: string };
@@ -12,6 +13,6 @@ export const useSnoozeReminder = () => {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: snoozeReminder,
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['reminders'] }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: queryKeys.reminders.all }),
   });
 };

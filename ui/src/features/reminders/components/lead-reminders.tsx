@@ -12,7 +12,9 @@ export function LeadReminders({ leadId }: { leadId: number }) {
   if (query.error) return <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
   const items = query.data?.items ?? [];
   const order: Record<string, number> = { pending: 0, failed: 1, fired: 2, cancelled: 3 };
-  const sorted = [...items].sort((a, b) => (order[a.status] ?? 9) - (order[b.status] ?? 9) || a.due_at.localeCompare(b.due_at));
+  const sorted = [...items].sort(
+    (a, b) => (order[a.status] ?? 9) - (order[b.status] ?? 9) || a.due_at.localeCompare(b.due_at),
+  );
   if (query.isPending) return null;
   if (sorted.length === 0)
     return (

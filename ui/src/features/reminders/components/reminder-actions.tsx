@@ -31,13 +31,22 @@ export function ReminderActions({ reminder }: { reminder: Reminder }) {
     <Group gap={4} wrap="nowrap">
       <Menu withinPortal position="bottom-end">
         <Menu.Target>
-          <Button size="compact-xs" variant="light" loading={snooze.isPending} disabled={busy} data-testid="reminder-snooze">
+          <Button
+            size="compact-xs"
+            variant="light"
+            loading={snooze.isPending}
+            disabled={busy}
+            data-testid="reminder-snooze"
+          >
             {t('reminders.snooze')}
           </Button>
         </Menu.Target>
         <Menu.Dropdown>
           {PRESETS.map((p) => (
-            <Menu.Item key={p} onClick={() => snooze.mutate({ reminderId: reminder.id, due_at: toRfc3339(presetDate(p, tz)) })}>
+            <Menu.Item
+              key={p}
+              onClick={() => snooze.mutate({ reminderId: reminder.id, due_at: toRfc3339(presetDate(p, tz)) })}
+            >
               {t(`reminders.presets.${p}`)}
             </Menu.Item>
           ))}
@@ -58,7 +67,12 @@ export function ReminderActions({ reminder }: { reminder: Reminder }) {
       </Button>
       <Modal opened={opened} onClose={close} title={t('reminders.snooze')}>
         <Stack>
-          <ZonedDateTimeInput label={t('reminders.due')} description={t('reminders.timezone', { tz })} value={custom} onChange={setCustom} />
+          <ZonedDateTimeInput
+            label={t('reminders.due')}
+            description={t('reminders.timezone', { tz })}
+            value={custom}
+            onChange={setCustom}
+          />
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>
               {t('common.cancel')}
@@ -67,7 +81,8 @@ export function ReminderActions({ reminder }: { reminder: Reminder }) {
               disabled={!customDate}
               loading={snooze.isPending}
               onClick={() =>
-                customDate && snooze.mutate({ reminderId: reminder.id, due_at: toRfc3339(customDate) }, { onSuccess: close })
+                customDate &&
+                snooze.mutate({ reminderId: reminder.id, due_at: toRfc3339(customDate) }, { onSuccess: close })
               }
             >
               {t('common.save')}

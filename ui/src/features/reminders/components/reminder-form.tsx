@@ -59,7 +59,14 @@ export function ReminderForm({ leadId, assignees, onDone }: Props) {
         />
         <Group gap={6}>
           {PRESETS.map((p) => (
-            <Button key={p} type="button" size="compact-xs" variant="light" onClick={() => setDue(presetWallTime(p, tz))} data-testid={`reminder-preset-${p}`}>
+            <Button
+              key={p}
+              type="button"
+              size="compact-xs"
+              variant="light"
+              onClick={() => setDue(presetWallTime(p, tz))}
+              data-testid={`reminder-preset-${p}`}
+            >
               {t(`reminders.presets.${p}`)}
             </Button>
           ))}

@@ -6,7 +6,13 @@ const COLORS: Record<string, string> = { pending: 'blue', fired: 'green', failed
 export function ReminderStatusBadge({ status }: { status: string }) {
   const { t } = useTranslation();
   return (
-    <Badge size="sm" variant="light" color={COLORS[status] ?? 'gray'} data-testid="reminder-status" data-status={status}>
+    <Badge
+      size="sm"
+      variant="light"
+      color={COLORS[status] ?? 'gray'}
+      data-testid="reminder-status"
+      data-status={status}
+    >
       {t(`reminderStatus.${status}`, { defaultValue: status })}
     </Badge>
   );

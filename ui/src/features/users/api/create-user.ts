@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { queryKeys } from '@/lib/query-keys';
 import type { BusinessUser, Role } from '@/types/api';
 
 export type CreateUserInput = { email: string; name: string; password: string; role: Exclude<Role, 'system_admin'> };
@@ -13,7 +14,7 @@ export const useCreateUser = (onSuccess?: () => void) => {
     mutationFn: createUser,
     meta: { inlineError: true },
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['business', 'users'] });
+      void qc.invalidateQueries({ queryKey: queryKeys.business.users() });
       onSuccess?.();
     },
   });

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { queryKeys } from '@/lib/query-keys';
 import type { BusinessUser, Role } from '@/types/api';
 
 export type UpdateUserInput = { userId: number; data: { name?: string; role?: Role; disabled?: boolean } };
@@ -11,6 +12,6 @@ export const useUpdateUser = () => {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: updateUser,
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['business', 'users'] }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: queryKeys.business.users() }),
   });
 };

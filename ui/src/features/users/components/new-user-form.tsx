@@ -22,7 +22,15 @@ export function NewUserForm({ onDone, onCancel }: { onDone: () => void; onCancel
     <form onSubmit={submit} data-testid="new-user-form">
       <Stack gap="sm">
         {create.error && <ErrorAlert error={create.error} />}
-        <TextInput label={t('users.name')} required value={name} onChange={(e) => setName(e.currentTarget.value)} error={field === 'name'} data-testid="user-name" autoFocus />
+        <TextInput
+          label={t('users.name')}
+          required
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={field === 'name'}
+          data-testid="user-name"
+          autoFocus
+        />
         <TextInput
           label={t('users.email')}
           type="email"
@@ -61,7 +69,12 @@ export function NewUserForm({ onDone, onCancel }: { onDone: () => void; onCancel
               {t('common.cancel')}
             </Button>
           )}
-          <Button type="submit" loading={create.isPending} disabled={!email || !name || !password} data-testid="user-submit">
+          <Button
+            type="submit"
+            loading={create.isPending}
+            disabled={!email || !name || !password}
+            data-testid="user-submit"
+          >
             {t('users.add')}
           </Button>
         </Group>

@@ -9,7 +9,9 @@ import { useUpdateUser } from '../api/update-user';
 function UserRow({ user, isSelf }: { user: BusinessUser; isSelf: boolean }) {
   const { t } = useTranslation();
   const update = useUpdateUser();
-  const endSessions = useEndUserSessions(() => notifySuccess(t('users.sessionsEnded', { name: user.name || user.email })));
+  const endSessions = useEndUserSessions(() =>
+    notifySuccess(t('users.sessionsEnded', { name: user.name || user.email })),
+  );
   const editable = !isSelf && user.role !== 'system_admin';
   return (
     <Table.Tr data-testid="user-row" data-user-email={user.email}>

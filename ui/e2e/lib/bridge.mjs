@@ -1,0 +1,62 @@
+/** A fake Baileys bridge (Evolution API) for the WhatsApp scenarios. */
+import http from 'node:http';
+
+/**
+ * The two Evolution API endpoints the server calls, on 127.0.0.1:`port`.
+ * `states` sets an instance's connection state (default "open"); every
+ * request is recorded in `requests` ({method, path, instance, apikey, body}).
+ */
+export function startBridge(port, secret) {
+  const states = new Map();
+  const requests = [];
+  // Message ids unique across runs (the server keeps (provider, id) unique).
+  const idPrefix = `E2EFAKE${Date.now().toString(36).toUpperCase()}N`;
+  let sent = 0;
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      let body;
+      try {
+        body = raw ? JSON.parse(raw) : null;
+      } catch {
+        body = raw;
+      }
+      const url = new URL(req.url || '/', 'http://bridge');
+      const apikey = req.headers.apikey || '';
+      const answer = (status, json) => {
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(json));
+      };
+      const state = url.pathname.match(/^\/instance\/connectionState\/([^/]+)$/);
+      const send = url.pathname.match(/^\/message\/sendText\/([^/]+)$/);
+      const instance = decodeURIComponent((state || send || [])[1] || '');
+      requests.push({ method: req.method, path: url.pathname, instance, apikey, body });
+      if (apikey !== secret)
+        return answer(401, { status: 401, error: 'Unauthorized', response: { message: 'Unauthorized' } });
+      if (req.method === 'GET' && state) {
+        return answer(200, { instance: { instanceName: instance, state: states.get(instance) || 'open' } });
+      }
+      if (req.method === 'POST' && send) {
+        if ((states.get(instance) || 'open') !== 'open')
+          return answer(400, { status: 400, error: 'Bad Request', response: { message: 'Connection Closed' } });
+        if (!body || typeof body.number !== 'string' || typeof body.text !== 'string')
+          return answer(400, { status: 400, error: 'Bad Request' });
+        sent++;
+        return answer(201, {
+          key: { remoteJid: `${body.number}@s.whatsapp.net`, fromMe: true, id: `${idPrefix}${sent}` },
+          message: { conversation: body.text },
+          status: 'PENDING',
+        });
+      }
+      return answer(404, { status: 404, error: 'Not Found' });
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () =>
+      resolve({ states, requests, close: () => new Promise((r) => server.close(r)) }),
+    );
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * Every react-query key of the app, in one place: queries, invalidations and
+ * the live-events handler all build their keys here, never as literals.
+ *
+ * Keys are hierarchical and react-query matches by prefix, so each `all` (or
+ * a shorter key) invalidates everything below it:
+ *
+ * - `leads.all` covers the lists and the details, not the activities or the
+ *   reminders of a lead (those have their own roots, refreshed on their own
+ *   events);
+ * - `business.prompt()` also covers `business.promptHistory()` (saving the
+ *   prompts adds a revision);
+ * - `auth` holds the session itself (`me`): see `isTenantScoped`.
+ */
+import type { QueryKey } from '@tanstack/react-query';
+import type {
+  AdminAuditParams,
+  BusinessAuditParams,
+  BusinessesParams,
+  LeadsParams,
+  MyRemindersParams,
+  NotificationsParams,
+} from '@/types/api';
+
+const auth = ['auth'] as const;
+const leads = ['leads'] as const;
+const activities = ['activities'] as const;
+const reminders = ['reminders'] as const;
+const notifications = ['notifications'] as const;
+const business = ['business'] as const;
+const admin = ['admin'] as const;
+const audit = ['audit'] as const;
+
+export const queryKeys = {
+  auth: {
+    all: auth,
+    /** GET /api/auth/me: the session, `null` when signed out. */
+    me: () => [...auth, 'me'] as const,
+  },
+  leads: {
+    all: leads,
+    lists: () => [...leads, 'list'] as const,
+    list: (params: LeadsParams) => [...leads, 'list', params] as const,
+    details: () => [...leads, 'detail'] as const,
+    detail: (leadId: number) => [...leads, 'detail', leadId] as const,
+  },
+  activities: {
+    all: activities,
+    /** A lead's timeline. */
+    lead: (leadId: number) => [...activities, leadId] as const,
+  },
+  reminders: {
+    all: reminders,
+    lead: (leadId: number) => [...reminders, 'lead', leadId] as const,
+    /** The signed-in user's reminders (GET /api/reminders). */
+    mine: (params: MyRemindersParams) => [...reminders, 'mine', params] as const,
+  },
+  notifications: {
+    all: notifications,
+    list: (params: NotificationsParams) => [...notifications, params] as const,
+  },
+  /** The effective business (/api/business/current/...). */
+  business: {
+    all: business,
+    current: () => [...business, 'current'] as const,
+    prompt: () => [...business, 'prompt'] as const,
+    promptHistory: () => [...business, 'prompt', 'history'] as const,
+    users: () => [...business, 'users'] as const,
+  },
+  /** Platform admin (/api/admin/...). */
+  admin: {
+    all: admin,
+    businesses: () => [...admin, 'businesses'] as const,
+    businessList: (params: BusinessesParams) => [...admin, 'businesses', params] as const,
+  },
+  audit: {
+    all: audit,
+    admin: (params: AdminAuditParams) => [...audit, 'admin', params] as const,
+    business: (params: BusinessAuditParams) => [...audit, 'business', params] as const,
+  },
+};
+
+/**
+ * Every query but the session itself (`auth`): data seen through the current
+ * session and effective business, to be dropped when either changes (sign-in,
+ * sign-out, impersonation).
+ */
+export const isTenantScoped = (query: { queryKey: QueryKey }): boolean => query.queryKey[0] !== auth[0];
