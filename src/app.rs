@@ -116,6 +116,11 @@ pub fn build_router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), csrf::layer))
         .layer(sessions)
         .layer(DefaultBodyLimit::max(config.settings.body_limit_kb * 1024))
+        // Inside `json_errors` and the header layers, so a 408 is JSON with the usual headers.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(config.settings.request_timeout_secs.max(1)),
+        ))
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(state.clone(), http::client_ip::layer));
     for (name, value) in [
@@ -146,11 +151,7 @@ pub fn build_router(state: AppState) -> Router {
                 }))
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(middleware::from_fn(server_errors))
-                .layer(CatchPanicLayer::custom(|_| ApiError::internal("a request handler panicked").into_response()))
-                .layer(TimeoutLayer::with_status_code(
-                    StatusCode::REQUEST_TIMEOUT,
-                    Duration::from_secs(config.settings.request_timeout_secs.max(1)),
-                )),
+                .layer(CatchPanicLayer::custom(|_| ApiError::internal("a request handler panicked").into_response())),
         )
         .with_state(state)
 }

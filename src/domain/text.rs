@@ -57,6 +57,12 @@ pub fn required(field: &str, value: &str, max: usize, multiline: bool) -> Result
     Ok(v)
 }
 
+/// A required email address.
+pub fn required_email(field: &str, value: &str) -> Result<String, Invalid> {
+    email(field, Some(value))?
+        .ok_or_else(|| Invalid::new(field, format!("`{field}` is required."), "Type an email address."))
+}
+
 /// An optional email address: empty means none.
 pub fn email(field: &str, value: Option<&str>) -> Result<Option<String>, Invalid> {
     let Some(v) = value else { return Ok(None) };

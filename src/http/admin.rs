@@ -112,10 +112,11 @@ impl BusinessBody {
             name: self.name.as_deref().map(check_name).transpose()?,
             phone_e164: parse_phone("phone_e164", &self.phone_e164)?,
             whatsapp_e164: parse_phone("whatsapp_e164", &self.whatsapp_e164)?,
-            whatsapp_instance: self
-                .whatsapp_instance
-                .clone()
-                .map(|o| o.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())),
+            whatsapp_instance: match self.whatsapp_instance.as_ref() {
+                None => None,
+                Some(None) => Some(None),
+                Some(Some(s)) => Some(Some(text::check("whatsapp_instance", s, 100, false)?).filter(|s| !s.is_empty())),
+            },
             timezone: self.timezone.as_deref().map(check_timezone).transpose()?,
             ai_auto_reply: self.ai_auto_reply,
         })
@@ -131,9 +132,11 @@ async fn create(
     let fields = body.fields()?;
     let owner = match &body.owner {
         Some(o) => {
+            let email = text::required_email("owner.email", &o.email)?;
+            let name = text::check("owner.name", &o.name, NAME_MAX, false)?;
             check_policy("owner.password", &o.password)?;
             let hash = state.passwords.hash(o.password.clone()).await?;
-            Some((o.email.clone(), o.name.clone(), hash))
+            Some((email, name, hash))
         }
         None => None,
     };

@@ -14,7 +14,10 @@ use super::{
     extract::{ApiJson, ApiPath, ApiQuery, Auth, ManagerAuth, PageQuery},
 };
 use crate::{
-    domain::Role,
+    domain::{
+        Role,
+        text::{self, NAME_MAX},
+    },
     error::{ApiError, ApiResult},
     password::check_policy,
     state::AppState,
@@ -89,16 +92,18 @@ async fn create_user(
     ApiJson(body): ApiJson<NewUserBody>,
 ) -> ApiResult<(StatusCode, Json<User>)> {
     let role = business_role(&body.role)?;
+    let email = text::required_email("email", &body.email)?;
+    let name = text::check("name", &body.name, NAME_MAX, false)?;
     check_policy("password", &body.password)?;
     let hash = state.passwords.hash(body.password).await?;
     let tenant_id = auth.tenant_id();
-    let entry = auth.audit("user.created", body.email.clone(), json!({"role": role.as_str()}));
+    let entry = auth.audit("user.created", email.clone(), json!({"role": role.as_str()}));
     let user = state
         .db
         .write(move |tx| -> ApiResult<_> {
             let id = store::users::insert(
                 tx,
-                &store::users::NewUser { tenant_id, email: &body.email, name: &body.name, role, password_hash: &hash },
+                &store::users::NewUser { tenant_id, email: &email, name: &name, role, password_hash: &hash },
             )?;
             store::audit::record(tx, entry)?;
             store::users::get(tx, id)?.ok_or_else(|| ApiError::internal("created user vanished"))
@@ -129,6 +134,7 @@ async fn patch_user(
             "Ask another owner or the platform admin.",
         ));
     }
+    let name = body.name.as_deref().map(|n| text::check("name", n, NAME_MAX, false)).transpose()?;
     let tenant_id = auth.tenant_id();
     let caller_is_admin = auth.is_admin();
     let entry = auth.audit(
@@ -144,7 +150,7 @@ async fn patch_user(
             if existing.role == Role::SystemAdmin && !caller_is_admin {
                 return Err(ApiError::forbidden("Only the platform admin can change the platform admin."));
             }
-            let updated = store::users::update_in_tenant(tx, tenant_id, id, body.name.as_deref(), role, body.disabled)?
+            let updated = store::users::update_in_tenant(tx, tenant_id, id, name.as_deref(), role, body.disabled)?
                 .ok_or_else(|| ApiError::not_found("User"))?;
             if body.disabled == Some(true) {
                 store::sessions::delete_for_user(tx, id, None)?;
