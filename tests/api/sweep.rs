@@ -111,15 +111,26 @@ async fn every_route_survives_bad_input_with_a_4xx_json_error() {
                 continue;
             }
             for (name, body) in bad_bodies() {
-                let res = admin
+                let sent_res = admin
                     .http
                     .request(method.clone(), admin.url(&url))
                     .header("X-CSRFToken", admin.csrf.clone().unwrap())
                     .header("Content-Type", "application/json")
                     .body(body)
                     .send()
-                    .await
-                    .unwrap();
+                    .await;
+                // A route that takes no body may answer (and close) before a large body is
+                // fully written: the client then sees a broken pipe. Legitimate HTTP; the
+                // server must simply still be there.
+                let res = match sent_res {
+                    Ok(res) => res,
+                    Err(e) if e.is_request() => {
+                        let live = Client::new().get(app.url("/livez")).send().await;
+                        assert!(live.is_ok_and(|r| r.status() == StatusCode::OK), "{method} {url} with {name}: {e}");
+                        continue;
+                    }
+                    Err(e) => panic!("{method} {url} with {name}: {e}"),
+                };
                 let status = res.status();
                 check(&app, &format!("{method} {url} with {name}"), res).await;
                 sent += 1;
