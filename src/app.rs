@@ -233,16 +233,15 @@ async fn server_errors(req: Request, next: Next) -> Response {
 /// comes from the `Auth` the handler's extractor computed (left in the slot
 /// this layer hands down), never from raw session fields.
 async fn audit_impersonated_writes(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let write = csrf::is_write(req.method());
+    // Reads are never audited: they pass without the slot's allocation.
+    if !csrf::is_write(req.method()) {
+        return next.run(req).await;
+    }
     let (method, path) = (req.method().clone(), req.uri().path().to_owned());
     let slot = http::extract::AuthSlot::default();
     req.extensions_mut().insert(slot.clone());
     let res = next.run(req).await;
-    if !write
-        || !res.status().is_success()
-        || path.starts_with("/api/admin/impersonate")
-        || path.ends_with("/impersonate")
-    {
+    if !res.status().is_success() || path.starts_with("/api/admin/impersonate") || path.ends_with("/impersonate") {
         return res;
     }
     let Some(auth) = slot.get() else { return res };

@@ -98,11 +98,6 @@ pub fn client_ip(parts: &Parts) -> Option<String> {
     parts.extensions.get::<ClientAddr>().map(|c| c.0.to_string())
 }
 
-/// [`client_ip`] for middleware holding the whole request.
-pub fn client_ip_of(req: &Request) -> Option<String> {
-    req.extensions().get::<ClientAddr>().map(|c| c.0.to_string())
-}
-
 /// The client's address (see [`super::client_ip`]).
 pub struct ClientIp(pub Option<String>);
 

@@ -106,6 +106,11 @@ impl Messenger {
         });
     }
 
+    /// Why each provider cannot serve `tenant` at all (empty when one can).
+    pub fn unconfigured_reasons(&self, tenant: &Tenant) -> Vec<String> {
+        self.providers.iter().filter_map(|p| p.unconfigured(tenant).map(|why| format!("{}: {why}", p.name()))).collect()
+    }
+
     /// The provider a send to `tenant` will try first, if any is configured.
     pub fn preferred(&self, tenant: &Tenant) -> Option<&'static str> {
         self.providers.iter().find(|p| p.unconfigured(tenant).is_none()).map(|p| p.name())

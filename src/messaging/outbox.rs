@@ -40,12 +40,8 @@ pub async fn send_to_lead(
         .await?
         .ok_or_else(|| ApiError::not_found("Business"))?;
     let Some(provider) = state.messenger.preferred(&tenant) else {
-        // Nothing configured: let the messenger say why, per provider; nothing was attempted.
-        let to = Recipient { phone_e164: None, whatsapp_id: None };
-        return match state.messenger.send(&tenant, &to, text).await {
-            Err(e) => Err(e),
-            Ok(_) => Err(unavailable(&[])),
-        };
+        // Nothing configured: say why, per provider; nothing was attempted or recorded.
+        return Err(unavailable(&state.messenger.unconfigured_reasons(&tenant)));
     };
     let Origin { actor, is_ai, audit, idempotency_key } = origin;
     let body = text.to_string();
