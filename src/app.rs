@@ -33,7 +33,7 @@ use crate::{
     password::Passwords,
     scheduler::{self, Wake},
     server,
-    state::AppState,
+    state::{AppState, Shared},
     store::{self, sessions::SqliteSessionStore},
     voice::ActiveCalls,
 };
@@ -57,7 +57,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         }),
     ]);
     let anon_key = db.write_blocking(|tx| store::keys::get_or_create(tx, "anon_csrf", 32))?;
-    Ok(AppState {
+    Ok(AppState::new(Shared {
         anon_csrf: csrf::AnonTokens::new(anon_key),
         messenger: Arc::new(messenger),
         db,
@@ -66,13 +66,14 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         throttle: Arc::default(),
         user_cache: Arc::default(),
         sessions: Arc::default(),
+        regions: crate::cache::TtlCache::new(Duration::from_secs(3600)),
         index_html: assets::index_html().into(),
         events: Events::new(),
         reminder_wake: Wake::default(),
         http,
         shutdown,
         calls: ActiveCalls::default(),
-    })
+    }))
 }
 
 /// The whole application. Layers run outermost first, in the order listed
@@ -253,6 +254,20 @@ async fn audit_impersonated_writes(State(state): State<AppState>, mut req: Reque
         }
     }
     res
+}
+
+/// The async runtime. Blocking work is database reads (no more at once
+/// than there are pooled connections) and password hashes (no more than
+/// the cores), so a few threads beyond that are enough: a thread per waiting
+/// read would only wait on the pool, and each thread costs the allocator a
+/// heap of its own. Idle threads are kept, not re-made per burst.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(crate::db::READERS as usize + cores + 2)
+        .thread_keep_alive(Duration::from_secs(300))
+        .build()
 }
 
 /// Resolves on SIGINT or SIGTERM.

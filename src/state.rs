@@ -11,8 +11,28 @@ use crate::{
     password::Passwords, scheduler::Wake, voice::ActiveCalls,
 };
 
+/// Cheap to clone: every extractor and layer takes its own copy per
+/// request, so the fields live behind one `Arc` (one reference count to
+/// bump instead of one per field).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> AppState {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What every handler can reach through [`AppState`].
+pub struct Shared {
     pub db: Db,
     pub config: Arc<Config>,
     pub passwords: Passwords,
@@ -21,6 +41,9 @@ pub struct AppState {
     pub sessions: Arc<SessionCache>,
     /// Users read by `Auth`, kept for a second.
     pub user_cache: Arc<UserCache>,
+    /// Each business's phone region, which is set when the business is made
+    /// and never changes: creating a lead needs no read of it.
+    pub regions: crate::cache::TtlCache<i64, String>,
     /// `index.html` with the build id filled in, ready to serve.
     pub index_html: axum::body::Bytes,
     /// Live events for `/api/events`.

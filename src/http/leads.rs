@@ -48,7 +48,7 @@ async fn list(
     auth: Auth,
     ApiQuery(q): ApiQuery<ListQuery>,
     ApiQuery(paging): ApiQuery<PageQuery>,
-) -> ApiResult<Json<Page<Lead>>> {
+) -> ApiResult<super::RawJson> {
     let search = q.q.as_deref().map(|s| text::check("q", s, SEARCH_MAX, false)).transpose()?;
     let filter = LeadFilter {
         q: search.filter(|s| !s.is_empty()),
@@ -65,7 +65,7 @@ async fn list(
     };
     let page = paging.request(25);
     let scope = auth.list_scope();
-    Ok(Json(state.db.read(move |c| store::leads::list(c, scope, &filter, page)).await?))
+    Ok(super::RawJson(state.db.read(move |c| store::leads::list_json(c, scope, &filter, page)).await?))
 }
 
 #[derive(Deserialize)]
@@ -100,6 +100,19 @@ fn target_tenant(auth: &Auth, requested: Option<i64>) -> Result<i64, ApiError> {
     }
 }
 
+/// The region a business reads local numbers in, from the cache when it
+/// can be (it never changes after the business is made).
+async fn region_of(state: &AppState, tenant_id: i64) -> ApiResult<Option<String>> {
+    if let Some(r) = state.regions.get(&tenant_id) {
+        return Ok(Some(r));
+    }
+    let region = state.db.read(move |c| store::tenants::region(c, tenant_id)).await?;
+    if let Some(r) = &region {
+        state.regions.put(tenant_id, r.clone());
+    }
+    Ok(region)
+}
+
 async fn create(
     State(state): State<AppState>,
     auth: Auth,
@@ -113,9 +126,7 @@ async fn create(
     let status = LeadStatus::parse_field("status", body.status.as_deref().unwrap_or("new"))?;
     let notes = text::check("notes", &body.notes, NOTE_MAX, true)?;
     // Parsing happens here, in the request, never inside the single writer.
-    let region = state
-        .db
-        .read(move |c| store::tenants::region(c, tenant_id))
+    let region = region_of(&state, tenant_id)
         .await?
         .ok_or_else(|| ApiError::invalid("tenant_id", "No such business.", "Name an existing business id."))?;
     let phone = PhoneE164::parse_field("phone_e164", &body.phone_e164, &region)?.into_string();
@@ -185,12 +196,9 @@ async fn patch(
     ApiJson(body): ApiJson<PatchBody>,
 ) -> ApiResult<Json<Lead>> {
     let id = lead.id;
-    // Validated here, in the request (the region read is the only extra hop, and only for a new phone).
+    // Validated here, in the request (a new phone needs the region, which is cached).
     let region = match body.phone_e164 {
-        Some(Some(_)) => {
-            let t = lead.tenant_id;
-            state.db.read(move |c| store::tenants::region(c, t)).await?.unwrap_or_else(|| "IL".into())
-        }
+        Some(Some(_)) => region_of(&state, lead.tenant_id).await?.unwrap_or_else(|| "IL".into()),
         _ => String::new(),
     };
     let p = LeadPatch {

@@ -23,3 +23,13 @@ pub fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Op
     use serde::Deserialize;
     Ok(Some(Option::deserialize(d)?))
 }
+
+/// A JSON body serialised already (by the store, straight from its rows).
+pub struct RawJson(pub Vec<u8>);
+
+impl axum::response::IntoResponse for RawJson {
+    fn into_response(self) -> axum::response::Response {
+        ([(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"))], self.0)
+            .into_response()
+    }
+}

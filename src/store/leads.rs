@@ -1,11 +1,11 @@
 //! Leads: one per (tenant, phone) and per (tenant, WhatsApp user id).
 //! Search uses the trigram FTS index (`leads_fts`), never a full scan.
 
-use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params, types::Type};
 use serde::Serialize;
 
+use super::PageRequest;
 use super::error::{Rule, StoreError, StoreResult, Unique, is_check, unique_key};
-use super::{Page, PageRequest};
 use crate::domain::Scope;
 
 #[derive(Clone, Debug, Serialize)]
@@ -220,12 +220,12 @@ fn search_term(q: &str) -> Option<String> {
     Some(format!("\"{}\"", term.replace('"', "\"\"")))
 }
 
-pub fn list(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequest) -> StoreResult<Page<Lead>> {
+/// A page of leads as the JSON body `{items, total, page, page_size}`, each
+/// item exactly as [`Lead`] serialises. Rows are written into the body as
+/// they are read, borrowed from SQLite: no String per field, no `Lead` per row.
+pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequest) -> StoreResult<Vec<u8>> {
     let mut clauses: Vec<&str> = Vec::new();
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-    // A search joins from the FTS matches (usually far fewer than the
-    // tenant's leads) instead of probing every lead against them.
-    let mut from = "leads l";
     if let Some(t) = scope.filter() {
         clauses.push("l.tenant_id = ?");
         args.push(Box::new(t));
@@ -238,13 +238,10 @@ pub fn list(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequest) 
         clauses.push("l.source = ?");
         args.push(Box::new(s.clone()));
     }
+    let mut fts_term = None;
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         match search_term(q) {
-            Some(term) => {
-                from = "leads_fts f JOIN leads l ON l.id = f.rowid";
-                clauses.insert(0, "leads_fts MATCH ?");
-                args.insert(0, Box::new(term));
-            }
+            Some(term) => fts_term = Some(term),
             None => {
                 clauses.push(
                     "(l.first_name LIKE ?1x OR l.last_name LIKE ?1x OR l.phone_e164 LIKE ?1x OR l.email LIKE ?1x)",
@@ -268,29 +265,189 @@ pub fn list(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequest) 
             flat.push(args[i].as_ref());
         }
     }
+    let and = if sql_where.is_empty() { " WHERE " } else { " AND " };
     let searching = f.q.as_deref().is_some_and(|q| !q.trim().is_empty());
-    let total: i64 = if searching {
-        conn.prepare_cached(&format!("SELECT count(*) FROM {from}{sql_where}"))?.query_row(&flat[..], |r| r.get(0))?
-    } else {
-        conn.prepare_cached(
-            "SELECT coalesce(sum(n), 0) FROM lead_counts
-             WHERE (?1 IS NULL OR tenant_id = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR source = ?3)",
-        )?
-        .query_row(params![scope.filter(), f.status, f.source], |r| r.get(0))?
+    let total: i64 = match &fts_term {
+        Some(term) => fts_count(conn, scope, f, term, &sql_where, &flat)?,
+        None if searching => conn
+            .prepare_cached(&format!("SELECT count(*) FROM leads l{sql_where}"))?
+            .query_row(&flat[..], |r| r.get(0))?,
+        None => conn
+            .prepare_cached(
+                "SELECT coalesce(sum(n), 0) FROM lead_counts
+                 WHERE (?1 IS NULL OR tenant_id = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR source = ?3)",
+            )?
+            .query_row(params![scope.filter(), f.status, f.source], |r| r.get(0))?,
     };
-    // Bound after the count, which takes only the filter values.
+    let order = "ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ? OFFSET ?";
     let (limit, offset) = (page.page_size, page.offset());
-    flat.push(&limit);
-    flat.push(&offset);
-    let sql =
-        format!("SELECT {COLUMNS} FROM {from}{sql_where} ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ? OFFSET ?");
-    let items = conn.prepare_cached(&sql)?.query_map(&flat[..], from_row)?.collect::<Result<Vec<_>, _>>()?;
-    Ok(page.wrap(items, total))
+    let mut bound: Vec<&dyn ToSql> = Vec::with_capacity(flat.len() + 3);
+    let sql = match &fts_term {
+        // Many matches: walk the leads in list order, keeping the matching
+        // ones, so a page costs its own rows rather than a sort of every match.
+        Some(term) if total > SORT_MATCHES_UP_TO => {
+            bound.extend(&flat);
+            bound.push(term);
+            format!(
+                "SELECT {COLUMNS} FROM leads l{sql_where}{and}\
+                 l.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?) {order}"
+            )
+        }
+        // Few matches: start from them and sort them.
+        Some(term) => {
+            bound.push(term);
+            bound.extend(&flat);
+            let rest = sql_where.replacen(" WHERE ", " AND ", 1);
+            format!(
+                "SELECT {COLUMNS} FROM leads_fts f JOIN leads l ON l.id = f.rowid WHERE leads_fts MATCH ?{rest} {order}"
+            )
+        }
+        None => {
+            bound.extend(&flat);
+            format!("SELECT {COLUMNS} FROM leads l{sql_where} {order}")
+        }
+    };
+    bound.push(&limit);
+    bound.push(&offset);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(&bound[..])?;
+    let mut out = Vec::with_capacity(512 + 400 * page.page_size as usize);
+    out.extend_from_slice(b"{\"items\":[");
+    let mut first = true;
+    while let Some(r) = rows.next()? {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        serde_json::to_writer(&mut out, &borrow_row(r)?).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+    }
+    out.extend_from_slice(
+        format!("],\"total\":{total},\"page\":{},\"page_size\":{}}}", page.page, page.page_size).as_bytes(),
+    );
+    Ok(out)
+}
+
+/// Up to this many search matches are sorted; beyond it the list is walked
+/// in order instead.
+const SORT_MATCHES_UP_TO: i64 = 500;
+
+/// How many leads in scope match an FTS term. When the scope holds every
+/// lead (the platform admin's view, or the only business with leads) and
+/// nothing else filters, the index alone counts them: no lookup per match.
+fn fts_count(
+    conn: &Connection,
+    scope: Scope,
+    f: &LeadFilter,
+    term: &str,
+    sql_where: &str,
+    filter_args: &[&dyn ToSql],
+) -> StoreResult<i64> {
+    let only_tenant_filter = f.status.is_none() && f.source.is_none();
+    let whole_index = only_tenant_filter
+        && match scope.filter() {
+            None => true,
+            Some(t) => conn
+                .prepare_cached("SELECT NOT EXISTS (SELECT 1 FROM lead_counts WHERE tenant_id <> ?1 AND n > 0)")?
+                .query_row([t], |r| r.get(0))?,
+        };
+    if whole_index {
+        return Ok(conn
+            .prepare_cached("SELECT count(*) FROM leads_fts WHERE leads_fts MATCH ?1")?
+            .query_row([term], |r| r.get(0))?);
+    }
+    let rest = sql_where.replacen(" WHERE ", " AND ", 1);
+    let mut bound: Vec<&dyn ToSql> = vec![&term];
+    bound.extend(filter_args);
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM leads_fts f JOIN leads l ON l.id = f.rowid WHERE leads_fts MATCH ?{rest}"
+        ))?
+        .query_row(&bound[..], |r| r.get(0))?)
+}
+
+/// [`Lead`]'s JSON shape over borrowed row data (same fields, same order).
+#[derive(Serialize)]
+struct LeadRef<'a> {
+    id: i64,
+    tenant_id: i64,
+    first_name: &'a str,
+    last_name: &'a str,
+    phone_e164: Option<&'a str>,
+    whatsapp_id: Option<&'a str>,
+    email: Option<&'a str>,
+    source: &'a str,
+    status: &'a str,
+    notes: &'a str,
+    created_at: &'a str,
+    updated_at: &'a str,
+    last_activity_at: &'a str,
+}
+
+fn text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    r.get_ref(i)?.as_str().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
+}
+
+fn opt_text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    r.get_ref(i)?.as_str_or_null().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
+}
+
+fn borrow_row<'r>(r: &'r Row<'_>) -> rusqlite::Result<LeadRef<'r>> {
+    Ok(LeadRef {
+        id: r.get(0)?,
+        tenant_id: r.get(1)?,
+        first_name: text(r, 2)?,
+        last_name: text(r, 3)?,
+        phone_e164: opt_text(r, 4)?,
+        whatsapp_id: opt_text(r, 5)?,
+        email: opt_text(r, 6)?,
+        source: text(r, 7)?,
+        status: text(r, 8)?,
+        notes: text(r, 9)?,
+        created_at: text(r, 10)?,
+        updated_at: text(r, 11)?,
+        last_activity_at: text(r, 12)?,
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::search_term;
+    use super::*;
+    use crate::db::Db;
+
+    /// The list's hand-written body must stay what serialising `Lead`s gives.
+    #[test]
+    fn the_streamed_list_body_is_the_lead_json_of_every_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("l.db")).unwrap();
+        db.write_blocking(|tx| -> StoreResult<_> {
+            tx.execute_batch(
+                "INSERT INTO tenants (id, name) VALUES (1, 't');
+                 INSERT INTO leads (tenant_id, first_name, last_name, phone_e164, email, source, notes)
+                     VALUES (1, 'דנה \"ד\"', 'לוי\\', '+972521111111', 'd@example.com', 'manual', 'line1
+line2');
+                 INSERT INTO leads (tenant_id, first_name, whatsapp_id, source, status)
+                     VALUES (1, 'x', 'wa-user', 'whatsapp', 'contacted');",
+            )?;
+            Ok(())
+        })
+        .unwrap();
+        let page = PageRequest::new(Some(1), Some(10), 25);
+        let body = db.write_blocking(|c| list_json(c, Scope::All, &LeadFilter::default(), page)).unwrap();
+        let got: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let want = db
+            .write_blocking(|c| -> StoreResult<_> {
+                let ids: Vec<i64> =
+                    got["items"].as_array().unwrap().iter().map(|l| l["id"].as_i64().unwrap()).collect();
+                let leads = ids
+                    .iter()
+                    .map(|id| get(c, Scope::All, *id).map(Option::unwrap))
+                    .collect::<StoreResult<Vec<_>>>()?;
+                Ok(serde_json::to_value(page.wrap(leads, 2)).unwrap())
+            })
+            .unwrap();
+        assert_eq!(got, want);
+        assert_eq!(got["items"].as_array().unwrap().len(), 2);
+    }
 
     #[test]
     fn search_terms_for_phones_drop_formatting_and_the_national_zero() {
