@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::error::StoreResult;
+use super::now_sql;
 use super::{Actor, leads};
 use super::{Page, PageRequest};
 use crate::domain::ActivityKind;
@@ -92,10 +93,11 @@ pub fn list_for_lead(conn: &Connection, lead_id: i64, page: PageRequest) -> Stor
 /// Whether the lead got an `ai_error` with this `reason` in the last hour.
 pub fn recent_ai_error(conn: &Connection, lead_id: i64, reason: &str) -> StoreResult<bool> {
     Ok(conn
-        .prepare_cached(
+        .prepare_cached(concat!(
             "SELECT 1 FROM lead_activities WHERE lead_id = ?1 AND kind = 'ai_error'
                AND json_extract(data, '$.reason') = ?2
-               AND created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 hour')",
-        )?
+               AND created_at >= ",
+            now_sql!("'-1 hour'")
+        ))?
         .exists(params![lead_id, reason])?)
 }

@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::error::StoreResult;
+use super::now_sql;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Call {
@@ -75,12 +76,16 @@ pub fn take_stream_token(conn: &Connection, token: &str, call_sid: &str) -> Stor
         return Ok(None);
     }
     let id: Option<i64> = conn
-        .prepare_cached(
-            "UPDATE calls SET token_used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), status = 'in_progress'
+        .prepare_cached(concat!(
+            "UPDATE calls SET token_used_at = ",
+            now_sql!(),
+            ", status = 'in_progress'
              WHERE stream_token = ?1 AND token_used_at IS NULL AND call_sid = ?2
-               AND started_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?3)
-             RETURNING id",
-        )?
+               AND started_at >= ",
+            now_sql!("?3"),
+            "
+             RETURNING id"
+        ))?
         .query_row(params![token, call_sid, format!("-{STREAM_TOKEN_TTL_SECS} seconds")], |r| r.get(0))
         .optional()?;
     match id {
@@ -99,12 +104,14 @@ pub fn finish(
     duration_s: Option<i64>,
     transcript: Option<&Value>,
 ) -> StoreResult<()> {
-    conn.prepare_cached(
+    conn.prepare_cached(concat!(
         "UPDATE calls SET status = ?2, duration_s = coalesce(?3, duration_s),
              transcript = coalesce(?4, transcript),
-             ended_at = coalesce(ended_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-         WHERE id = ?1",
-    )?
+             ended_at = coalesce(ended_at, ",
+        now_sql!(),
+        ")
+         WHERE id = ?1"
+    ))?
     .execute(params![id, status, duration_s, transcript.map(|t| t.to_string())])?;
     Ok(())
 }

@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 use serde::Serialize;
 
 use super::error::{Rule, StoreError, StoreResult, Unique, is_check, unique_key};
+use super::now_sql;
 use super::{Page, PageRequest};
 use crate::domain::Scope;
 
@@ -146,7 +147,8 @@ pub fn update_scoped(conn: &Connection, scope: Scope, id: i64, p: &LeadPatch) ->
 
 fn update(conn: &Connection, tenant_id: i64, id: i64, p: &LeadPatch) -> StoreResult<()> {
     let res = conn.execute(
-        "UPDATE leads SET
+        concat!(
+            "UPDATE leads SET
             first_name = coalesce(?3, first_name),
             last_name = coalesce(?4, last_name),
             phone_e164 = CASE WHEN ?5 THEN ?6 ELSE phone_e164 END,
@@ -154,9 +156,14 @@ fn update(conn: &Connection, tenant_id: i64, id: i64, p: &LeadPatch) -> StoreRes
             source = coalesce(?9, source),
             status = coalesce(?10, status),
             notes = coalesce(?11, notes),
-            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
-            last_activity_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE id = ?1 AND tenant_id = ?2",
+            updated_at = ",
+            now_sql!(),
+            ",
+            last_activity_at = ",
+            now_sql!(),
+            "
+         WHERE id = ?1 AND tenant_id = ?2"
+        ),
         params![
             id,
             tenant_id,
@@ -186,7 +193,7 @@ fn update(conn: &Connection, tenant_id: i64, id: i64, p: &LeadPatch) -> StoreRes
 
 /// Bumps last_activity_at (new activity on the lead).
 pub fn touch(conn: &Connection, id: i64) -> StoreResult<()> {
-    conn.prepare_cached("UPDATE leads SET last_activity_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1")?
+    conn.prepare_cached(concat!("UPDATE leads SET last_activity_at = ", now_sql!(), " WHERE id = ?1"))?
         .execute([id])?;
     Ok(())
 }

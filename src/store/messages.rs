@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::error::StoreResult;
+use super::now_sql;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Message {
@@ -240,9 +241,10 @@ pub fn fail_interrupted(conn: &Connection) -> StoreResult<usize> {
 /// AI replies sent to a lead in the last hour (the per-lead reply budget).
 pub fn ai_replies_in_last_hour(conn: &Connection, tenant_id: i64, lead_id: i64) -> StoreResult<i64> {
     Ok(conn
-        .prepare_cached(
+        .prepare_cached(concat!(
             "SELECT count(*) FROM messages WHERE tenant_id = ?1 AND lead_id = ?2 AND is_ai = 1 AND direction = 'out'
-               AND status <> 'failed' AND created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 hour')",
-        )?
+               AND status <> 'failed' AND created_at >= ",
+            now_sql!("'-1 hour'")
+        ))?
         .query_row(params![tenant_id, lead_id], |r| r.get(0))?)
 }

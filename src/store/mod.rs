@@ -20,6 +20,23 @@ use serde::Serialize;
 
 pub use error::{StoreError, StoreResult};
 
+/// "Now" in SQL, in the format every stored timestamp has (the column defaults
+/// in schema.sql spell the same). `now_sql!("'-1 hour'")` or `now_sql!("?3")`
+/// adds a modifier. A macro, not a const, so `concat!` can splice it into a
+/// static SQL literal.
+macro_rules! now_sql {
+    () => {
+        $crate::store::now_sql!(@ "")
+    };
+    ($modifier:literal) => {
+        $crate::store::now_sql!(@ concat!(", ", $modifier))
+    };
+    (@ $tail:expr) => {
+        concat!("strftime('%Y-%m-%dT%H:%M:%fZ', 'now'", $tail, ")")
+    };
+}
+pub(crate) use now_sql;
+
 /// Who made a change: the real signed-in user, and whether they were
 /// impersonating (activities and audit rows record both).
 #[derive(Clone, Copy, Debug)]
@@ -55,5 +72,14 @@ impl PageRequest {
 
     pub fn wrap<T>(self, items: Vec<T>, total: i64) -> Page<T> {
         Page { items, total, page: self.page, page_size: self.page_size }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn now_sql_spells_the_stored_format() {
+        assert_eq!(now_sql!(), "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+        assert_eq!(now_sql!("'-1 hour'"), "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 hour')");
     }
 }

@@ -4,6 +4,7 @@ use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::error::StoreResult;
+use super::now_sql;
 use super::{Page, PageRequest};
 
 #[derive(Clone, Debug, Serialize)]
@@ -74,8 +75,12 @@ pub fn list_for_user(conn: &Connection, user_id: i64, page: PageRequest) -> Stor
 
 pub fn mark_read(conn: &Connection, user_id: i64, id: i64) -> StoreResult<bool> {
     Ok(conn.execute(
-        "UPDATE notifications SET read_at = coalesce(read_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-         WHERE id = ?1 AND user_id = ?2",
+        concat!(
+            "UPDATE notifications SET read_at = coalesce(read_at, ",
+            now_sql!(),
+            ")
+         WHERE id = ?1 AND user_id = ?2"
+        ),
         params![id, user_id],
     )? > 0)
 }

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::Actor;
 use super::error::StoreResult;
+use super::now_sql;
 use super::{Page, PageRequest};
 
 #[derive(Clone, Debug, Serialize)]
@@ -58,11 +59,15 @@ pub fn get(conn: &Connection, tenant_id: i64) -> StoreResult<Prompts> {
 /// Saves both prompts and a revision, in the caller's transaction.
 pub fn save(conn: &Connection, tenant_id: i64, calls: &str, whatsapp: &str, actor: Actor) -> StoreResult<Prompts> {
     conn.execute(
-        "INSERT INTO prompts (tenant_id, calls_prompt, whatsapp_prompt, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?4)
+        concat!(
+            "INSERT INTO prompts (tenant_id, calls_prompt, whatsapp_prompt, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ",
+            now_sql!(),
+            ", ?4)
          ON CONFLICT (tenant_id) DO UPDATE SET calls_prompt = excluded.calls_prompt,
              whatsapp_prompt = excluded.whatsapp_prompt, updated_at = excluded.updated_at,
-             updated_by = excluded.updated_by",
+             updated_by = excluded.updated_by"
+        ),
         params![tenant_id, calls, whatsapp, actor.user_id],
     )?;
     conn.execute(

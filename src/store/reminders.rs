@@ -13,6 +13,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::error::{StoreError, StoreResult};
+use super::now_sql;
 use super::{Page, PageRequest};
 use crate::domain::Scope;
 
@@ -123,7 +124,8 @@ pub fn snooze(
     note: Option<&str>,
 ) -> StoreResult<bool> {
     Ok(conn.execute(
-        "UPDATE lead_reminders SET
+        concat!(
+            "UPDATE lead_reminders SET
             note = coalesce(?4, note),
             due_at = coalesce(?3, due_at),
             next_attempt_at = coalesce(?3, next_attempt_at),
@@ -132,16 +134,23 @@ pub fn snooze(
             attempts = CASE WHEN ?3 IS NULL THEN attempts ELSE 0 END,
             last_error = CASE WHEN ?3 IS NULL THEN last_error ELSE NULL END,
             claimed_at = NULL,
-            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE id = ?1 AND tenant_id = ?2 AND status <> 'cancelled' AND status <> 'claimed'",
+            updated_at = ",
+            now_sql!(),
+            "
+         WHERE id = ?1 AND tenant_id = ?2 AND status <> 'cancelled' AND status <> 'claimed'"
+        ),
         params![id, tenant_id, due_at, note],
     )? > 0)
 }
 
 pub fn cancel(conn: &Connection, tenant_id: i64, id: i64) -> StoreResult<bool> {
     Ok(conn.execute(
-        "UPDATE lead_reminders SET status = 'cancelled', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE id = ?1 AND tenant_id = ?2 AND status IN ('pending', 'fired', 'failed')",
+        concat!(
+            "UPDATE lead_reminders SET status = 'cancelled', updated_at = ",
+            now_sql!(),
+            "
+         WHERE id = ?1 AND tenant_id = ?2 AND status IN ('pending', 'fired', 'failed')"
+        ),
         params![id, tenant_id],
     )? > 0)
 }
@@ -185,11 +194,13 @@ pub fn mark_fired_at(conn: &Connection, id: i64, now: &str) -> StoreResult<()> {
 /// false when the claim was lost (put back and taken again meanwhile).
 pub fn mark_done(conn: &Connection, id: i64, token: &str) -> StoreResult<bool> {
     Ok(conn
-        .prepare_cached(
+        .prepare_cached(concat!(
             "UPDATE lead_reminders SET status = 'fired', last_error = NULL, claimed_at = NULL, claim_token = NULL,
-                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-             WHERE id = ?1 AND status = 'claimed' AND claim_token = ?2",
-        )?
+                 updated_at = ",
+            now_sql!(),
+            "
+             WHERE id = ?1 AND status = 'claimed' AND claim_token = ?2"
+        ))?
         .execute(params![id, token])?
         > 0)
 }
@@ -197,13 +208,15 @@ pub fn mark_done(conn: &Connection, id: i64, token: &str) -> StoreResult<bool> {
 /// Delivery failed: retry at `retry_at`, or give up as `failed` after MAX_ATTEMPTS.
 pub fn mark_failed_attempt(conn: &Connection, id: i64, token: &str, error: &str, retry_at: &str) -> StoreResult<bool> {
     Ok(conn
-        .prepare_cached(
+        .prepare_cached(concat!(
             "UPDATE lead_reminders SET
                 status = CASE WHEN attempts >= ?4 THEN 'failed' ELSE 'pending' END,
                 next_attempt_at = ?3, last_error = ?2, claimed_at = NULL, claim_token = NULL,
-                updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-             WHERE id = ?1 AND status = 'claimed' AND claim_token = ?5",
-        )?
+                updated_at = ",
+            now_sql!(),
+            "
+             WHERE id = ?1 AND status = 'claimed' AND claim_token = ?5"
+        ))?
         .execute(params![id, error, retry_at, MAX_ATTEMPTS, token])?
         > 0)
 }

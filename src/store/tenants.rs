@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::error::{StoreError, StoreResult, unique_key};
+use super::now_sql;
 use super::{Page, PageRequest};
 
 #[derive(Clone, Debug, Serialize)]
@@ -105,15 +106,19 @@ pub fn insert(conn: &Connection, name: &str, fields: &TenantFields) -> StoreResu
 pub fn update(conn: &Connection, id: i64, f: &TenantFields) -> StoreResult<Option<Tenant>> {
     let changed = conn
         .execute(
-            "UPDATE tenants SET
+            concat!(
+                "UPDATE tenants SET
                 name = coalesce(?2, name),
                 phone_e164 = CASE WHEN ?3 THEN ?4 ELSE phone_e164 END,
                 whatsapp_e164 = CASE WHEN ?5 THEN ?6 ELSE whatsapp_e164 END,
                 whatsapp_instance = CASE WHEN ?7 THEN ?8 ELSE whatsapp_instance END,
                 timezone = coalesce(?9, timezone),
                 ai_auto_reply = coalesce(?10, ai_auto_reply),
-                updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-             WHERE id = ?1",
+                updated_at = ",
+                now_sql!(),
+                "
+             WHERE id = ?1"
+            ),
             params![
                 id,
                 f.name,

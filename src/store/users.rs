@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::error::{Rule, StoreError, StoreResult, is_check, unique_key};
+use super::now_sql;
 use crate::domain::Role;
 
 #[derive(Clone, Debug, Serialize)]
@@ -96,9 +97,13 @@ pub fn update_in_tenant(
     disabled: Option<bool>,
 ) -> StoreResult<Option<User>> {
     let n = conn.execute(
-        "UPDATE users SET name = coalesce(?3, name), role = coalesce(?4, role), disabled = coalesce(?5, disabled),
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE id = ?1 AND tenant_id = ?2",
+        concat!(
+            "UPDATE users SET name = coalesce(?3, name), role = coalesce(?4, role), disabled = coalesce(?5, disabled),
+             updated_at = ",
+            now_sql!(),
+            "
+         WHERE id = ?1 AND tenant_id = ?2"
+        ),
         params![id, tenant_id, name.map(str::trim), role.map(Role::as_str), disabled],
     )?;
     if n == 0 {
@@ -109,8 +114,14 @@ pub fn update_in_tenant(
 
 pub fn set_password(conn: &Connection, id: i64, hash: &str) -> StoreResult<bool> {
     let n = conn.execute(
-        "UPDATE users SET password_hash = ?2, password_changed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+        concat!(
+            "UPDATE users SET password_hash = ?2, password_changed_at = ",
+            now_sql!(),
+            ",
+             updated_at = ",
+            now_sql!(),
+            " WHERE id = ?1"
+        ),
         params![id, hash],
     )?;
     Ok(n > 0)
