@@ -52,16 +52,8 @@ async fn list(
     let search = q.q.as_deref().map(|s| text::check("q", s, SEARCH_MAX, false)).transpose()?;
     let filter = LeadFilter {
         q: search.filter(|s| !s.is_empty()),
-        status: q
-            .status
-            .filter(|s| !s.is_empty())
-            .map(|s| LeadStatus::parse_field("status", &s).map(|v| v.as_str().to_string()))
-            .transpose()?,
-        source: q
-            .source
-            .filter(|s| !s.is_empty())
-            .map(|s| LeadSource::parse_field("source", &s).map(|v| v.as_str().to_string()))
-            .transpose()?,
+        status: q.status.filter(|s| !s.is_empty()).map(|s| LeadStatus::parse_field("status", &s)).transpose()?,
+        source: q.source.filter(|s| !s.is_empty()).map(|s| LeadSource::parse_field("source", &s)).transpose()?,
     };
     let page = paging.request(25);
     let scope = auth.list_scope();
@@ -136,8 +128,8 @@ async fn create(
                     phone_e164: Some(&phone),
                     whatsapp_id: None,
                     email: email.as_deref(),
-                    source: source.as_str(),
-                    status: status.as_str(),
+                    source,
+                    status,
                     notes: &notes,
                     created_by: Some(actor.user_id),
                 },
@@ -148,7 +140,7 @@ async fn create(
                 id,
                 ActivityKind::Created,
                 "",
-                &json!({"source": source.as_str()}),
+                &json!({"source": source}),
                 Some(actor),
             )?;
             let lead = store::leads::get(tx, Scope::tenant(tenant_id), id)?
@@ -205,16 +197,8 @@ async fn patch(
             None => None,
             Some(e) => Some(check_email(e.as_deref())?),
         },
-        source: body
-            .source
-            .as_deref()
-            .map(|s| LeadSource::parse_field("source", s).map(|v| v.as_str().to_string()))
-            .transpose()?,
-        status: body
-            .status
-            .as_deref()
-            .map(|s| LeadStatus::parse_field("status", s).map(|v| v.as_str().to_string()))
-            .transpose()?,
+        source: body.source.as_deref().map(|s| LeadSource::parse_field("source", s)).transpose()?,
+        status: body.status.as_deref().map(|s| LeadStatus::parse_field("status", s)).transpose()?,
         notes: body.notes.as_deref().map(|n| text::check("notes", n, NOTE_MAX, true)).transpose()?,
     };
     let mut changed: Vec<&str> = Vec::new();
@@ -244,7 +228,7 @@ async fn patch(
             let (before, after) = store::leads::update_scoped(tx, scope, id, &p)?;
             let old_status = before.status;
             let mut acts = Vec::new();
-            if let Some(new) = p.status.as_deref().filter(|s| *s != old_status) {
+            if let Some(new) = p.status.filter(|s| *s != old_status) {
                 acts.push(store::activities::add(
                     tx,
                     tenant_id,
@@ -328,7 +312,7 @@ async fn set_status(
             if let Some(e) = cross {
                 store::audit::record(tx, e)?;
             }
-            let p = LeadPatch { status: Some(status.as_str().to_string()), ..Default::default() };
+            let p = LeadPatch { status: Some(status), ..Default::default() };
             let (before, after) = store::leads::update_scoped(tx, Scope::tenant(tenant_id), id, &p)?;
             let act = store::activities::add(
                 tx,
@@ -336,7 +320,7 @@ async fn set_status(
                 id,
                 ActivityKind::StatusChange,
                 &note,
-                &json!({"from": before.status, "to": status.as_str()}),
+                &json!({"from": before.status, "to": status}),
                 Some(actor),
             )?;
             Ok((after, act))

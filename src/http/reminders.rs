@@ -120,7 +120,7 @@ async fn mine(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<M
                 "Use pending, fired, failed or cancelled.",
             ));
         }
-        Some(Ok(s)) => Some(s.as_str().to_string()),
+        Some(Ok(s)) => Some(s),
     };
     let due_before = match q.due_before.filter(|s| !s.is_empty()) {
         Some(s) => Some(format(parse_field("due_before", &s)?)),
@@ -130,7 +130,7 @@ async fn mine(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<M
     let items = state
         .db
         .read(move |c| -> ApiResult<_> {
-            Ok(store::reminders::list_for_assignee(c, tenant_id, user_id, status.as_deref(), due_before.as_deref())?)
+            Ok(store::reminders::list_for_assignee(c, tenant_id, user_id, status, due_before.as_deref())?)
         })
         .await?;
     Ok(Json(json!({ "items": items })))
@@ -209,7 +209,7 @@ async fn cancel(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<
             Ok(done)
         })
         .await?;
-    if !done && r.status != "cancelled" {
+    if !done && r.status != ReminderStatus::Cancelled {
         return Err(ApiError::conflict(
             "reminder_not_changeable",
             "This reminder is being delivered right now.",

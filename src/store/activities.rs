@@ -94,10 +94,10 @@ pub fn list_for_lead(conn: &Connection, lead_id: i64, page: PageRequest) -> Stor
 pub fn recent_ai_error(conn: &Connection, lead_id: i64, reason: &str) -> StoreResult<bool> {
     Ok(conn
         .prepare_cached(concat!(
-            "SELECT 1 FROM lead_activities WHERE lead_id = ?1 AND kind = 'ai_error'
+            "SELECT 1 FROM lead_activities WHERE lead_id = ?1 AND kind = ?3
                AND json_extract(data, '$.reason') = ?2
                AND created_at >= ",
             now_sql!("'-1 hour'")
         ))?
-        .exists(params![lead_id, reason])?)
+        .exists(params![lead_id, reason, ActivityKind::AiError])?)
 }

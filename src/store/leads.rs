@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::error::{Rule, StoreError, StoreResult, Unique, is_check, unique_key};
 use super::now_sql;
 use super::{Page, PageRequest};
-use crate::domain::Scope;
+use crate::domain::{LeadSource, LeadStatus, Scope};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Lead {
@@ -18,8 +18,8 @@ pub struct Lead {
     pub phone_e164: Option<String>,
     pub whatsapp_id: Option<String>,
     pub email: Option<String>,
-    pub source: String,
-    pub status: String,
+    pub source: LeadSource,
+    pub status: LeadStatus,
     pub notes: String,
     pub created_at: String,
     pub updated_at: String,
@@ -60,8 +60,8 @@ pub struct NewLead<'a> {
     pub phone_e164: Option<&'a str>,
     pub whatsapp_id: Option<&'a str>,
     pub email: Option<&'a str>,
-    pub source: &'a str,
-    pub status: &'a str,
+    pub source: LeadSource,
+    pub status: LeadStatus,
     pub notes: &'a str,
     pub created_by: Option<i64>,
 }
@@ -131,8 +131,8 @@ pub struct LeadPatch {
     pub last_name: Option<String>,
     pub phone_e164: Option<Option<String>>,
     pub email: Option<Option<String>>,
-    pub source: Option<String>,
-    pub status: Option<String>,
+    pub source: Option<LeadSource>,
+    pub status: Option<LeadStatus>,
     pub notes: Option<String>,
 }
 
@@ -205,8 +205,8 @@ pub fn delete(conn: &Connection, tenant_id: i64, id: i64) -> StoreResult<bool> {
 #[derive(Default, Debug)]
 pub struct LeadFilter {
     pub q: Option<String>,
-    pub status: Option<String>,
-    pub source: Option<String>,
+    pub status: Option<LeadStatus>,
+    pub source: Option<LeadSource>,
 }
 
 /// Turns a search string into an FTS5 trigram phrase, or None when it is too
@@ -237,13 +237,13 @@ pub fn list(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequest) 
         clauses.push("l.tenant_id = ?");
         args.push(Box::new(t));
     }
-    if let Some(s) = &f.status {
+    if let Some(s) = f.status {
         clauses.push("l.status = ?");
-        args.push(Box::new(s.clone()));
+        args.push(Box::new(s));
     }
-    if let Some(s) = &f.source {
+    if let Some(s) = f.source {
         clauses.push("l.source = ?");
-        args.push(Box::new(s.clone()));
+        args.push(Box::new(s));
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         match search_term(q) {
@@ -333,7 +333,12 @@ pub fn find_contact(conn: &Connection, tenant_id: i64, contact: &Contact) -> Sto
 
 /// Finds the lead for `contact` (by phone, then WhatsApp id) or creates it
 /// with `source`. Returns (lead id, created). Runs inside the caller's write.
-pub fn upsert_contact(conn: &Connection, tenant_id: i64, contact: &Contact, source: &str) -> StoreResult<(i64, bool)> {
+pub fn upsert_contact(
+    conn: &Connection,
+    tenant_id: i64,
+    contact: &Contact,
+    source: LeadSource,
+) -> StoreResult<(i64, bool)> {
     let found = find_contact(conn, tenant_id, contact)?;
     let name = contact.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if let Some(id) = found {
@@ -359,7 +364,7 @@ pub fn upsert_contact(conn: &Connection, tenant_id: i64, contact: &Contact, sour
             whatsapp_id: contact.whatsapp_id.as_deref(),
             email: None,
             source,
-            status: "new",
+            status: LeadStatus::New,
             notes: "",
             created_by: None,
         },

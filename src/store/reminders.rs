@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::error::{StoreError, StoreResult};
 use super::now_sql;
 use super::{Page, PageRequest};
-use crate::domain::Scope;
+use crate::domain::{ReminderStatus, Scope};
 
 pub const STALE_CLAIM_SECS: i64 = 60;
 pub const MAX_ATTEMPTS: i64 = 5;
@@ -30,7 +30,7 @@ pub struct Reminder {
     pub due_at: String,
     pub note: String,
     /// `claimed` is internal; the API shows it as `pending`.
-    pub status: String,
+    pub status: ReminderStatus,
     pub attempts: i64,
     pub last_error: Option<String>,
     pub fired_at: Option<String>,
@@ -100,7 +100,7 @@ pub fn list_for_assignee(
     conn: &Connection,
     tenant_id: i64,
     user_id: i64,
-    status: Option<&str>,
+    status: Option<ReminderStatus>,
     due_before: Option<&str>,
 ) -> StoreResult<Vec<Reminder>> {
     Ok(conn

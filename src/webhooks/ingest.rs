@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 
 use crate::{
     ai,
-    domain::ActivityKind,
     domain::Scope,
+    domain::{ActivityKind, LeadSource},
     error::ApiError,
     error::ApiResult,
     state::AppState,
@@ -42,7 +42,7 @@ pub async fn ingest_inbound(
             if !store::messages::first_delivery(tx, tenant.id, provider, &external_id)? {
                 return Ok((tenant.id, None));
             }
-            let (lead_id, created) = store::leads::upsert_contact(tx, tenant.id, &contact, "whatsapp")?;
+            let (lead_id, created) = store::leads::upsert_contact(tx, tenant.id, &contact, LeadSource::Whatsapp)?;
             let mut acts = Vec::new();
             if created {
                 acts.push(store::activities::add(
@@ -51,7 +51,7 @@ pub async fn ingest_inbound(
                     lead_id,
                     ActivityKind::Created,
                     "",
-                    &json!({"source": "whatsapp"}),
+                    &json!({"source": LeadSource::Whatsapp}),
                     None,
                 )?);
             }

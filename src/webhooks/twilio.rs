@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     domain::ActivityKind,
-    domain::PhoneE164,
+    domain::{LeadSource, PhoneE164},
     error::ApiError,
     error::ApiResult,
     state::AppState,
@@ -80,7 +80,7 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
                     "Anonymous calls are not recorded.",
                 ));
             }
-            let (lead_id, created) = store::leads::upsert_contact(tx, tenant.id, &contact, "call")?;
+            let (lead_id, created) = store::leads::upsert_contact(tx, tenant.id, &contact, LeadSource::Call)?;
             let status = if ai_on { "ringing" } else { "missed" };
             let call = store::calls::insert(
                 tx,
@@ -101,7 +101,7 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
                     lead_id,
                     ActivityKind::Created,
                     "",
-                    &json!({"source": ActivityKind::Call}),
+                    &json!({"source": LeadSource::Call}),
                     None,
                 )?;
             }

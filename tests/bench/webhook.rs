@@ -104,7 +104,12 @@ pub fn run(dir: &Path) {
                 whatsapp_id: None,
                 name: Some("Bench".into()),
             };
-            let (lead, _) = frontdesk::store::leads::upsert_contact(tx, tenant.id, &contact, "whatsapp")?;
+            let (lead, _) = frontdesk::store::leads::upsert_contact(
+                tx,
+                tenant.id,
+                &contact,
+                frontdesk::domain::LeadSource::Whatsapp,
+            )?;
             let m = frontdesk::store::messages::insert(
                 tx,
                 &frontdesk::store::messages::NewMessage {
