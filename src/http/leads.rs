@@ -16,7 +16,7 @@ use super::extract::{ApiJson, ApiQuery, Auth, ManagerAuth, PageQuery, ScopedLead
 use crate::{
     domain::ActivityKind,
     domain::{
-        LeadSource, LeadStatus, PhoneE164, Scope,
+        LeadSource, LeadStatus, PhoneE164, Scope, TenantId,
         text::{self, NAME_MAX, NOTE_MAX, SEARCH_MAX},
     },
     error::{ApiError, ApiResult},
@@ -72,7 +72,7 @@ struct CreateBody {
     status: Option<String>,
     #[serde(default)]
     notes: String,
-    tenant_id: Option<i64>,
+    tenant_id: Option<TenantId>,
 }
 
 fn check_email(s: Option<&str>) -> Result<Option<String>, ApiError> {
@@ -81,7 +81,7 @@ fn check_email(s: Option<&str>) -> Result<Option<String>, ApiError> {
 
 /// The business a new lead goes to: the effective business; an
 /// admin who is not impersonating may name another with `tenant_id`.
-fn target_tenant(auth: &Auth, requested: Option<i64>) -> Result<i64, ApiError> {
+fn target_tenant(auth: &Auth, requested: Option<TenantId>) -> Result<TenantId, ApiError> {
     match requested {
         None => Ok(auth.tenant_id()),
         Some(t) if t == auth.tenant_id() => Ok(t),
@@ -121,8 +121,8 @@ async fn create(
             }
             let id = store::leads::insert(
                 tx,
+                tenant_id,
                 &NewLead {
-                    tenant_id,
                     first_name: &first_name,
                     last_name: &last_name,
                     phone_e164: Some(&phone),
@@ -143,7 +143,7 @@ async fn create(
                 &json!({"source": source}),
                 Some(actor),
             )?;
-            let lead = store::leads::get(tx, Scope::tenant(tenant_id), id)?
+            let lead = store::leads::get(tx, Scope::Tenant(tenant_id), id)?
                 .ok_or_else(|| ApiError::internal("lead vanished"))?;
             Ok((lead, activity))
         })
@@ -216,7 +216,7 @@ async fn patch(
     }
     let actor = auth.actor();
     let tenant_id = lead.tenant_id;
-    let scope = Scope::tenant(tenant_id);
+    let scope = Scope::Tenant(tenant_id);
     let cross = auth.cross_tenant_write(tenant_id, format!("PATCH /api/leads/{id}"));
     // One write job: the scoped read of the current state, the change, its activities.
     let (lead, acts) = state
@@ -276,7 +276,7 @@ async fn delete(
     state
         .db
         .write(move |tx| -> ApiResult<_> {
-            if !store::leads::delete(tx, tenant_id, id)? {
+            if !store::leads::delete(tx, Scope::Tenant(tenant_id), id)? {
                 return Err(ApiError::not_found("Lead"));
             }
             let mut entry = entry;
@@ -313,7 +313,7 @@ async fn set_status(
                 store::audit::record(tx, e)?;
             }
             let p = LeadPatch { status: Some(status), ..Default::default() };
-            let (before, after) = store::leads::update_scoped(tx, Scope::tenant(tenant_id), id, &p)?;
+            let (before, after) = store::leads::update_scoped(tx, Scope::Tenant(tenant_id), id, &p)?;
             let act = store::activities::add(
                 tx,
                 tenant_id,
@@ -335,9 +335,9 @@ async fn activities(
     ScopedLead { lead, .. }: ScopedLead,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<Activity>>> {
-    let id = lead.id;
+    let (tenant_id, id) = (lead.tenant_id, lead.id);
     let page = q.request(100);
-    Ok(Json(state.db.read(move |c| store::activities::list_for_lead(c, id, page)).await?))
+    Ok(Json(state.db.read(move |c| store::activities::list_for_lead(c, tenant_id, id, page)).await?))
 }
 
 #[derive(Deserialize)]

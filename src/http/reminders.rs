@@ -15,7 +15,7 @@ use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, PageQuery, ScopedLead};
 use crate::{
     domain::ActivityKind,
     domain::{
-        ReminderStatus, Scope,
+        ReminderStatus, Scope, UserId,
         text::{self, NOTE_MAX},
         time::{format, parse_field},
     },
@@ -45,9 +45,9 @@ async fn list_for_lead(
     ScopedLead { lead, .. }: ScopedLead,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<Reminder>>> {
-    let id = lead.id;
+    let (tenant_id, id) = (lead.tenant_id, lead.id);
     let page = q.request(100);
-    Ok(Json(state.db.read(move |c| store::reminders::list_for_lead(c, id, page)).await?))
+    Ok(Json(state.db.read(move |c| store::reminders::list_for_lead(c, tenant_id, id, page)).await?))
 }
 
 #[derive(Deserialize)]
@@ -56,7 +56,7 @@ struct CreateBody {
     due_at: String,
     #[serde(default)]
     note: String,
-    assignee_user_id: Option<i64>,
+    assignee_user_id: Option<UserId>,
 }
 
 async fn create(
@@ -169,14 +169,14 @@ async fn snooze(
             if let Some(e) = cross {
                 store::audit::record(tx, e)?;
             }
-            if !store::reminders::snooze(tx, tenant_id, id, due.as_deref(), note.as_deref())? {
+            if !store::reminders::snooze(tx, Scope::Tenant(tenant_id), id, due.as_deref(), note.as_deref())? {
                 return Err(ApiError::conflict(
                     "reminder_not_changeable",
                     "This reminder is cancelled or being delivered right now.",
                     "Create a new reminder instead, or try again in a moment.",
                 ));
             }
-            let r = store::reminders::get(tx, Scope::tenant(tenant_id), id)?
+            let r = store::reminders::get(tx, Scope::Tenant(tenant_id), id)?
                 .ok_or_else(|| ApiError::not_found("Reminder"))?;
             let act = store::activities::add(
                 tx,
@@ -202,7 +202,7 @@ async fn cancel(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<
     let done = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            let done = store::reminders::cancel(tx, tenant_id, id)?;
+            let done = store::reminders::cancel(tx, Scope::Tenant(tenant_id), id)?;
             if let (true, Some(e)) = (done, cross) {
                 store::audit::record(tx, e)?;
             }

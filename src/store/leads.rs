@@ -7,12 +7,12 @@ use serde::Serialize;
 use super::error::{Rule, StoreError, StoreResult, Unique, is_check, unique_key};
 use super::now_sql;
 use super::{Page, PageRequest};
-use crate::domain::{LeadSource, LeadStatus, Scope};
+use crate::domain::{LeadId, LeadSource, LeadStatus, Scope, TenantId, UserId};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Lead {
-    pub id: i64,
-    pub tenant_id: i64,
+    pub id: LeadId,
+    pub tenant_id: TenantId,
     pub first_name: String,
     pub last_name: String,
     pub phone_e164: Option<String>,
@@ -48,13 +48,12 @@ fn from_row(r: &Row) -> rusqlite::Result<Lead> {
 }
 
 /// A lead within `scope`; another tenant's lead is simply not found.
-pub fn get(conn: &Connection, scope: Scope, id: i64) -> StoreResult<Option<Lead>> {
+pub fn get(conn: &Connection, scope: Scope, id: LeadId) -> StoreResult<Option<Lead>> {
     let sql = format!("SELECT {COLUMNS} FROM leads l WHERE l.id = ?1 AND (?2 IS NULL OR l.tenant_id = ?2)");
     Ok(conn.prepare_cached(&sql)?.query_row(params![id, scope.filter()], from_row).optional()?)
 }
 
 pub struct NewLead<'a> {
-    pub tenant_id: i64,
     pub first_name: &'a str,
     pub last_name: &'a str,
     pub phone_e164: Option<&'a str>,
@@ -63,30 +62,31 @@ pub struct NewLead<'a> {
     pub source: LeadSource,
     pub status: LeadStatus,
     pub notes: &'a str,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
 }
 
 /// A phone or WhatsApp id the tenant already has, naming the existing lead.
-pub fn duplicate(key: Unique, lead_id: i64) -> StoreError {
+pub fn duplicate(key: Unique, lead_id: LeadId) -> StoreError {
     StoreError::Duplicate { key, existing_id: Some(lead_id) }
 }
 
-pub fn find_by_phone(conn: &Connection, tenant_id: i64, phone: &str) -> StoreResult<Option<i64>> {
+pub fn find_by_phone(conn: &Connection, tenant_id: TenantId, phone: &str) -> StoreResult<Option<LeadId>> {
     Ok(conn
         .prepare_cached("SELECT id FROM leads WHERE tenant_id = ?1 AND phone_e164 = ?2")?
         .query_row(params![tenant_id, phone], |r| r.get(0))
         .optional()?)
 }
 
-pub fn find_by_whatsapp_id(conn: &Connection, tenant_id: i64, wa: &str) -> StoreResult<Option<i64>> {
+pub fn find_by_whatsapp_id(conn: &Connection, tenant_id: TenantId, wa: &str) -> StoreResult<Option<LeadId>> {
     Ok(conn
         .prepare_cached("SELECT id FROM leads WHERE tenant_id = ?1 AND whatsapp_id = ?2")?
         .query_row(params![tenant_id, wa], |r| r.get(0))
         .optional()?)
 }
 
-/// Inserts a lead; a duplicate phone or WhatsApp id becomes 409 with the existing id.
-pub fn insert(conn: &Connection, l: &NewLead) -> StoreResult<i64> {
+/// Inserts a lead into `tenant_id`; a duplicate phone or WhatsApp id becomes
+/// `Duplicate` naming the existing lead.
+pub fn insert(conn: &Connection, tenant_id: TenantId, l: &NewLead) -> StoreResult<LeadId> {
     let res = conn
         .prepare_cached(
             "INSERT INTO leads (tenant_id, first_name, last_name, phone_e164, whatsapp_id, email, source, status, notes,
@@ -94,7 +94,7 @@ pub fn insert(conn: &Connection, l: &NewLead) -> StoreResult<i64> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
-            l.tenant_id,
+            tenant_id,
             l.first_name,
             l.last_name,
             l.phone_e164,
@@ -106,15 +106,15 @@ pub fn insert(conn: &Connection, l: &NewLead) -> StoreResult<i64> {
             l.created_by
         ]);
     match res {
-        Ok(_) => Ok(conn.last_insert_rowid()),
+        Ok(_) => Ok(LeadId(conn.last_insert_rowid())),
         Err(e) if unique_key(&e).is_some() => {
             let existing = match l.phone_e164 {
-                Some(p) => find_by_phone(conn, l.tenant_id, p)?.map(|id| duplicate(Unique::LeadPhone, id)),
+                Some(p) => find_by_phone(conn, tenant_id, p)?.map(|id| duplicate(Unique::LeadPhone, id)),
                 None => None,
             };
             let existing = match (existing, l.whatsapp_id) {
                 (None, Some(w)) => {
-                    find_by_whatsapp_id(conn, l.tenant_id, w)?.map(|id| duplicate(Unique::LeadWhatsapp, id))
+                    find_by_whatsapp_id(conn, tenant_id, w)?.map(|id| duplicate(Unique::LeadWhatsapp, id))
                 }
                 (e, _) => e,
             };
@@ -138,14 +138,14 @@ pub struct LeadPatch {
 
 /// Applies `p` to a lead in `scope`, in the caller's transaction: the lead
 /// before and after, or `NotFound` when it is not in scope.
-pub fn update_scoped(conn: &Connection, scope: Scope, id: i64, p: &LeadPatch) -> StoreResult<(Lead, Lead)> {
+pub fn update_scoped(conn: &Connection, scope: Scope, id: LeadId, p: &LeadPatch) -> StoreResult<(Lead, Lead)> {
     let before = get(conn, scope, id)?.ok_or(StoreError::NotFound("lead"))?;
     update(conn, before.tenant_id, id, p)?;
     let after = get(conn, scope, id)?.ok_or(StoreError::NotFound("lead"))?;
     Ok((before, after))
 }
 
-fn update(conn: &Connection, tenant_id: i64, id: i64, p: &LeadPatch) -> StoreResult<()> {
+fn update(conn: &Connection, tenant_id: TenantId, id: LeadId, p: &LeadPatch) -> StoreResult<()> {
     let res = conn.execute(
         concat!(
             "UPDATE leads SET
@@ -192,14 +192,21 @@ fn update(conn: &Connection, tenant_id: i64, id: i64, p: &LeadPatch) -> StoreRes
 }
 
 /// Bumps last_activity_at (new activity on the lead).
-pub fn touch(conn: &Connection, id: i64) -> StoreResult<()> {
-    conn.prepare_cached(concat!("UPDATE leads SET last_activity_at = ", now_sql!(), " WHERE id = ?1"))?
-        .execute([id])?;
+pub fn touch(conn: &Connection, tenant_id: TenantId, id: LeadId) -> StoreResult<()> {
+    conn.prepare_cached(concat!(
+        "UPDATE leads SET last_activity_at = ",
+        now_sql!(),
+        " WHERE id = ?1 AND tenant_id = ?2"
+    ))?
+    .execute(params![id, tenant_id])?;
     Ok(())
 }
 
-pub fn delete(conn: &Connection, tenant_id: i64, id: i64) -> StoreResult<bool> {
-    Ok(conn.execute("DELETE FROM leads WHERE id = ?1 AND tenant_id = ?2", params![id, tenant_id])? > 0)
+/// Deletes a lead in `scope`; false when it is not there (or not in scope).
+pub fn delete(conn: &Connection, scope: Scope, id: LeadId) -> StoreResult<bool> {
+    Ok(conn
+        .execute("DELETE FROM leads WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2)", params![id, scope.filter()])?
+        > 0)
 }
 
 #[derive(Default, Debug)]
@@ -319,7 +326,7 @@ pub struct Contact {
 }
 
 /// The lead for `contact`, by phone, then by WhatsApp id.
-pub fn find_contact(conn: &Connection, tenant_id: i64, contact: &Contact) -> StoreResult<Option<i64>> {
+pub fn find_contact(conn: &Connection, tenant_id: TenantId, contact: &Contact) -> StoreResult<Option<LeadId>> {
     if let Some(p) = &contact.phone_e164
         && let Some(id) = find_by_phone(conn, tenant_id, p)?
     {
@@ -335,10 +342,10 @@ pub fn find_contact(conn: &Connection, tenant_id: i64, contact: &Contact) -> Sto
 /// with `source`. Returns (lead id, created). Runs inside the caller's write.
 pub fn upsert_contact(
     conn: &Connection,
-    tenant_id: i64,
+    tenant_id: TenantId,
     contact: &Contact,
     source: LeadSource,
-) -> StoreResult<(i64, bool)> {
+) -> StoreResult<(LeadId, bool)> {
     let found = find_contact(conn, tenant_id, contact)?;
     let name = contact.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if let Some(id) = found {
@@ -356,8 +363,8 @@ pub fn upsert_contact(
     }
     let id = insert(
         conn,
+        tenant_id,
         &NewLead {
-            tenant_id,
             first_name: name.unwrap_or(""),
             last_name: "",
             phone_e164: contact.phone_e164.as_deref(),

@@ -18,6 +18,8 @@ pub mod users;
 
 use serde::Serialize;
 
+use crate::domain::UserId;
+
 pub use error::{StoreError, StoreResult};
 
 /// "Now" in SQL, in the format every stored timestamp has (the column defaults
@@ -41,7 +43,7 @@ pub(crate) use now_sql;
 /// impersonating (activities and audit rows record both).
 #[derive(Clone, Copy, Debug)]
 pub struct Actor {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub impersonating: bool,
 }
 
