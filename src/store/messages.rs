@@ -118,8 +118,8 @@ pub fn recent_for_lead(
     limit: i64,
 ) -> StoreResult<Vec<Message>> {
     let mut v = conn
-        .prepare_cached(&format!("{SELECT} WHERE lead_id = ?1 AND tenant_id = ?3 ORDER BY id DESC LIMIT ?2"))?
-        .query_map(params![lead_id, limit, tenant_id], from_row)?
+        .prepare_cached(&format!("{SELECT} WHERE lead_id = ?1 AND tenant_id = ?2 ORDER BY id DESC LIMIT ?3"))?
+        .query_map(params![lead_id, tenant_id, limit], from_row)?
         .collect::<Result<Vec<_>, _>>()?;
     v.reverse();
     Ok(v)

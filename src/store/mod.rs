@@ -1,6 +1,8 @@
 //! All SQL lives here, one file per resource. Functions take a connection (or
-//! transaction) and, for tenant data, the tenant they are scoped to: a query
-//! can't forget its scope because the scope is an argument.
+//! transaction) and, for tenant data, the `Scope` or `TenantId` they are
+//! confined to as the next argument: a query can't forget its scope because
+//! the scope is an argument. The few that deliberately are not confined are
+//! named `*_unscoped`, and their doc says why that is safe.
 
 pub mod activities;
 pub mod audit;
