@@ -86,8 +86,7 @@ pub fn take_stream_token_unscoped(conn: &Connection, token: &str, call_sid: &str
              WHERE stream_token = ?1 AND token_used_at IS NULL AND call_sid = ?2
                AND started_at >= ",
             now_sql!("?3"),
-            "
-             RETURNING id"
+            " RETURNING id"
         ))?
         .query_row(params![token, call_sid, format!("-{STREAM_TOKEN_TTL_SECS} seconds")], |r| r.get(0))
         .optional()?;

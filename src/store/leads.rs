@@ -161,8 +161,7 @@ fn update(conn: &Connection, tenant_id: TenantId, id: LeadId, p: &LeadPatch) -> 
             ",
             last_activity_at = ",
             now_sql!(),
-            "
-         WHERE id = ?1 AND tenant_id = ?2"
+            " WHERE id = ?1 AND tenant_id = ?2"
         ),
         params![
             id,

@@ -144,8 +144,7 @@ pub fn snooze(conn: &Connection, scope: Scope, id: i64, due_at: Option<&str>, no
             claimed_at = NULL,
             updated_at = ",
             now_sql!(),
-            "
-         WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2) AND status <> 'cancelled' AND status <> 'claimed'"
+            " WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2) AND status <> 'cancelled' AND status <> 'claimed'"
         ),
         params![id, scope.filter(), due_at, note],
     )? > 0)
@@ -157,8 +156,7 @@ pub fn cancel(conn: &Connection, scope: Scope, id: i64) -> StoreResult<bool> {
         concat!(
             "UPDATE lead_reminders SET status = 'cancelled', updated_at = ",
             now_sql!(),
-            "
-         WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2) AND status IN ('pending', 'fired', 'failed')"
+            " WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2) AND status IN ('pending', 'fired', 'failed')"
         ),
         params![id, scope.filter()],
     )? > 0)
@@ -210,8 +208,7 @@ pub fn mark_done_unscoped(conn: &Connection, id: i64, token: &str) -> StoreResul
             "UPDATE lead_reminders SET status = 'fired', last_error = NULL, claimed_at = NULL, claim_token = NULL,
                  updated_at = ",
             now_sql!(),
-            "
-             WHERE id = ?1 AND status = 'claimed' AND claim_token = ?2"
+            " WHERE id = ?1 AND status = 'claimed' AND claim_token = ?2"
         ))?
         .execute(params![id, token])?
         > 0)
@@ -233,8 +230,7 @@ pub fn mark_failed_attempt_unscoped(
                 next_attempt_at = ?3, last_error = ?2, claimed_at = NULL, claim_token = NULL,
                 updated_at = ",
             now_sql!(),
-            "
-             WHERE id = ?1 AND status = 'claimed' AND claim_token = ?5"
+            " WHERE id = ?1 AND status = 'claimed' AND claim_token = ?5"
         ))?
         .execute(params![id, error, retry_at, MAX_ATTEMPTS, token])?
         > 0)

@@ -117,8 +117,7 @@ pub fn update(conn: &Connection, id: TenantId, f: &TenantFields) -> StoreResult<
                 ai_auto_reply = coalesce(?10, ai_auto_reply),
                 updated_at = ",
                 now_sql!(),
-                "
-             WHERE id = ?1"
+                " WHERE id = ?1"
             ),
             params![
                 id,

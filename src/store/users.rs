@@ -106,8 +106,7 @@ pub fn update_in_tenant(
             "UPDATE users SET name = coalesce(?3, name), role = coalesce(?4, role), disabled = coalesce(?5, disabled),
              updated_at = ",
             now_sql!(),
-            "
-         WHERE id = ?1 AND tenant_id = ?2"
+            " WHERE id = ?1 AND tenant_id = ?2"
         ),
         params![id, tenant_id, name.map(str::trim), role.map(Role::as_str), disabled],
     )?;
