@@ -8,8 +8,7 @@
 use serde_json::{Value, json};
 
 use crate::{
-    domain::ActivityKind,
-    domain::Scope,
+    domain::{ActivityKind, LeadId, Scope, TenantId},
     error::ApiResult,
     messaging,
     state::AppState,
@@ -22,14 +21,14 @@ const HISTORY: i64 = 20;
 pub const MAX_REPLIES_PER_HOUR: i64 = 20;
 
 /// Starts a reply in the background if AI is configured for this business.
-pub fn spawn_whatsapp_reply(state: &AppState, tenant_id: i64, lead_id: i64) {
+pub fn spawn_whatsapp_reply(state: &AppState, tenant_id: TenantId, lead_id: LeadId) {
     if state.config.settings.openai_api_key.is_none() {
         return;
     }
     let state = state.clone();
     tokio::spawn(async move {
         if let Err(error) = reply(&state, tenant_id, lead_id).await {
-            tracing::warn!(tenant = tenant_id, lead = lead_id, %error, "AI reply failed");
+            tracing::warn!(tenant = tenant_id.0, lead = lead_id.0, %error, "AI reply failed");
             let result = state
                 .db
                 .write(move |tx| -> ApiResult<_> {
@@ -52,15 +51,15 @@ pub fn spawn_whatsapp_reply(state: &AppState, tenant_id: i64, lead_id: i64) {
     });
 }
 
-async fn reply(state: &AppState, tenant_id: i64, lead_id: i64) -> Result<(), String> {
+async fn reply(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Result<(), String> {
     let (tenant, prompts, lead, history, recent_replies) = state
         .db
         .read(move |c| -> ApiResult<_> {
             Ok((
                 store::tenants::get(c, tenant_id)?,
                 store::prompts::get(c, tenant_id)?,
-                store::leads::get(c, Scope::tenant(tenant_id), lead_id)?,
-                store::messages::recent_for_lead(c, lead_id, HISTORY)?,
+                store::leads::get(c, Scope::Tenant(tenant_id), lead_id)?,
+                store::messages::recent_for_lead(c, tenant_id, lead_id, HISTORY)?,
                 store::messages::ai_replies_in_last_hour(c, tenant_id, lead_id)?,
             ))
         })
@@ -71,7 +70,7 @@ async fn reply(state: &AppState, tenant_id: i64, lead_id: i64) -> Result<(), Str
         return Ok(());
     }
     if recent_replies >= MAX_REPLIES_PER_HOUR {
-        tracing::warn!(tenant = tenant_id, lead = lead_id, "AI reply skipped: hourly limit for this lead reached");
+        tracing::warn!(tenant = tenant_id.0, lead = lead_id.0, "AI reply skipped: hourly limit for this lead reached");
         note_reply_limit(state, tenant_id, lead_id).await;
         return Ok(());
     }
@@ -87,14 +86,14 @@ async fn reply(state: &AppState, tenant_id: i64, lead_id: i64) -> Result<(), Str
 }
 
 /// Says on the timeline, once an hour at most, that the AI stopped answering this lead.
-async fn note_reply_limit(state: &AppState, tenant_id: i64, lead_id: i64) {
+async fn note_reply_limit(state: &AppState, tenant_id: TenantId, lead_id: LeadId) {
     let text = format!(
         "The AI stopped answering this lead: {MAX_REPLIES_PER_HOUR} replies in the last hour. A person should take over."
     );
     let result = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            if store::activities::recent_ai_error(tx, lead_id, "reply_limit")? {
+            if store::activities::recent_ai_error(tx, tenant_id, lead_id, "reply_limit")? {
                 return Ok(None);
             }
             let data = json!({"channel": "whatsapp", "reason": "reply_limit"});

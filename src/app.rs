@@ -300,7 +300,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(note) = crate::bootstrap::first_start(&db, &config.settings)? {
         println!("{note}");
     }
-    let interrupted = db.write_blocking(|tx| store::messages::fail_interrupted(tx))?;
+    let interrupted = db.write_blocking(|tx| store::messages::fail_interrupted_unscoped(tx))?;
     if interrupted > 0 {
         tracing::warn!(messages = interrupted, "sends cut short by the last stop were marked failed, not re-sent");
     }

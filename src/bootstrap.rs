@@ -5,7 +5,7 @@ use serde_json::json;
 use crate::{
     config::Settings,
     db::Db,
-    domain::Role,
+    domain::{Role, TenantId},
     password::hash_blocking,
     store::{self, tenants::TenantFields},
     util::random_token,
@@ -14,7 +14,7 @@ use crate::{
 /// Creates business #1 and the admin when the database has no users. Returns
 /// the lines to print once (the generated password is never logged).
 pub fn first_start(db: &Db, settings: &Settings) -> anyhow::Result<Option<String>> {
-    if store::users::count(&*db.conn()?)? > 0 {
+    if store::users::count_unscoped(&*db.conn()?)? > 0 {
         return Ok(None);
     }
     let email = settings.admin_email.clone().unwrap_or_else(|| "admin@localhost".into());
@@ -26,10 +26,10 @@ pub fn first_start(db: &Db, settings: &Settings) -> anyhow::Result<Option<String
     let business = settings.business_name.trim().to_string();
     let created = db.write_blocking(|tx| -> crate::store::StoreResult<_> {
         // Another process may have bootstrapped between the check and this transaction.
-        if store::users::count(tx)? > 0 {
+        if store::users::count_unscoped(tx)? > 0 {
             return Ok(false);
         }
-        let tenant_id = match store::tenants::get(tx, 1)? {
+        let tenant_id = match store::tenants::get(tx, TenantId(1))? {
             Some(t) => t.id,
             None => store::tenants::insert(
                 tx,
@@ -39,13 +39,8 @@ pub fn first_start(db: &Db, settings: &Settings) -> anyhow::Result<Option<String
         };
         let user_id = store::users::insert(
             tx,
-            &store::users::NewUser {
-                tenant_id,
-                email: &email,
-                name: "Admin",
-                role: Role::SystemAdmin,
-                password_hash: &hash,
-            },
+            tenant_id,
+            &store::users::NewUser { email: &email, name: "Admin", role: Role::SystemAdmin, password_hash: &hash },
         )?;
         store::audit::record(
             tx,

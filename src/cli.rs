@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::{
     config::{Settings, UserCommand},
     db::Db,
+    domain::TenantId,
     password::{check_policy, hash_blocking},
     store,
     util::random_token,
@@ -20,6 +21,7 @@ pub fn user(settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {
     let db = open(settings)?;
     match cmd {
         UserCommand::Create { email, name, role, tenant_id, password } => {
+            let tenant_id = TenantId(tenant_id);
             let (password, generated) = choose_password(password)?;
             let hash = hash_blocking(&password)?;
             let id = db.write_blocking(|tx| -> crate::store::StoreResult<_> {
@@ -28,7 +30,8 @@ pub fn user(settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {
                 }
                 let id = store::users::insert(
                     tx,
-                    &store::users::NewUser { tenant_id, email: &email, name: &name, role, password_hash: &hash },
+                    tenant_id,
+                    &store::users::NewUser { email: &email, name: &name, role, password_hash: &hash },
                 )?;
                 store::audit::record(
                     tx,
@@ -51,9 +54,9 @@ pub fn user(settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {
             let (password, generated) = choose_password(password)?;
             let hash = hash_blocking(&password)?;
             let ended = db.write_blocking(|tx| -> crate::store::StoreResult<_> {
-                let id =
-                    store::users::find_id_by_email(tx, &email)?.ok_or(crate::store::StoreError::NotFound("user"))?;
-                store::users::set_password(tx, id, &hash)?;
+                let id = store::users::find_id_by_email_unscoped(tx, &email)?
+                    .ok_or(crate::store::StoreError::NotFound("user"))?;
+                store::users::set_password_unscoped(tx, id, &hash)?;
                 let ended = store::sessions::delete_for_user(tx, id, None)?;
                 store::audit::record(
                     tx,

@@ -10,6 +10,7 @@ use axum::{
 };
 use serde_json::{Map, Value};
 
+use crate::domain::LeadId;
 use crate::store::error::{Rule, StoreError, Unique};
 
 #[derive(Debug)]
@@ -177,7 +178,7 @@ impl From<StoreError> for ApiError {
     }
 }
 
-fn duplicate(key: Unique, existing_id: Option<i64>) -> ApiError {
+fn duplicate(key: Unique, existing_id: Option<LeadId>) -> ApiError {
     let (code, field, message, hint) = match key {
         Unique::LeadPhone | Unique::LeadWhatsapp => (
             "duplicate_lead",
@@ -212,7 +213,7 @@ fn duplicate(key: Unique, existing_id: Option<i64>) -> ApiError {
     };
     let e = ApiError::conflict(code, message, hint);
     match existing_id {
-        Some(id) => e.with("lead_id", id),
+        Some(id) => e.with("lead_id", id.0),
         None => e.with("field", field),
     }
 }

@@ -14,16 +14,18 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::{broadcast, oneshot};
 
+use crate::domain::{TenantId, UserId};
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Event {
     #[serde(skip)]
-    pub tenant_id: i64,
+    pub tenant_id: TenantId,
     /// `lead.created`, `lead.updated`, `activity.created`, `reminder.fired`, `notification.created`.
     #[serde(skip)]
     pub kind: &'static str,
     /// Only this user receives it (notifications); None = everyone in the tenant.
     #[serde(skip)]
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub data: Value,
 }
 
@@ -36,7 +38,7 @@ pub struct Events {
 }
 
 /// Open streams per user, oldest first: (stream id, its "you are evicted" sender).
-type StreamRegistry = HashMap<i64, VecDeque<(u64, oneshot::Sender<()>)>>;
+type StreamRegistry = HashMap<UserId, VecDeque<(u64, oneshot::Sender<()>)>>;
 
 /// Most open event streams one user may hold; a new one closes the oldest.
 pub const MAX_STREAMS_PER_USER: usize = 8;
@@ -44,7 +46,7 @@ pub const MAX_STREAMS_PER_USER: usize = 8;
 /// One registered stream; dropping it unregisters the stream.
 pub struct StreamSlot {
     streams: Arc<Mutex<StreamRegistry>>,
-    user_id: i64,
+    user_id: UserId,
     id: u64,
     /// Resolves when a newer stream of the same user pushed this one out.
     pub evicted: oneshot::Receiver<()>,
@@ -69,7 +71,7 @@ impl Events {
     }
 
     /// Registers a new stream of `user_id`, closing their oldest past the cap.
-    pub fn open_stream(&self, user_id: i64) -> StreamSlot {
+    pub fn open_stream(&self, user_id: UserId) -> StreamSlot {
         let id = self.next_stream.fetch_add(1, Ordering::Relaxed);
         let (tx, evicted) = oneshot::channel();
         let mut map = self.streams.lock().unwrap_or_else(|p| p.into_inner());
@@ -84,7 +86,7 @@ impl Events {
     }
 
     /// Publishes after commit; nobody listening is fine.
-    pub fn publish(&self, tenant_id: i64, kind: &'static str, data: Value) {
+    pub fn publish(&self, tenant_id: TenantId, kind: &'static str, data: Value) {
         let _ = self.tx.send(Event { tenant_id, kind, user_id: None, data });
     }
 
@@ -97,7 +99,7 @@ impl Events {
         );
     }
 
-    pub fn publish_to_user(&self, tenant_id: i64, user_id: i64, kind: &'static str, data: Value) {
+    pub fn publish_to_user(&self, tenant_id: TenantId, user_id: UserId, kind: &'static str, data: Value) {
         let _ = self.tx.send(Event { tenant_id, kind, user_id: Some(user_id), data });
     }
 

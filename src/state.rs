@@ -43,7 +43,7 @@ pub struct Shared {
     pub user_cache: Arc<UserCache>,
     /// Each business's phone region, which is set when the business is made
     /// and never changes: creating a lead needs no read of it.
-    pub regions: crate::cache::TtlCache<i64, String>,
+    pub regions: crate::cache::TtlCache<crate::domain::TenantId, String>,
     /// `index.html` with the build id filled in, ready to serve.
     pub index_html: axum::body::Bytes,
     /// Live events for `/api/events`.

@@ -59,8 +59,7 @@ impl Role {
 macro_rules! text_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum $name { $($variant),+ }
 
         impl $name {
@@ -78,6 +77,20 @@ macro_rules! text_enum {
                     format!("`{s}` is not one of: {}.", Self::ALL.join(", ")),
                     format!("Use one of: {}.", Self::ALL.join(", ")),
                 ))
+            }
+        }
+
+        // JSON spells a value exactly as the database does: one text per variant.
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                Self::parse(&s).ok_or_else(|| serde::de::Error::unknown_variant(&s, Self::ALL))
             }
         }
 
@@ -146,6 +159,31 @@ text_enum!(
         Other => "other",
     }
 );
+
+#[cfg(test)]
+mod tests {
+    use super::{ActivityKind, LeadSource, LeadStatus, ReminderStatus};
+
+    /// The API's JSON and the database hold the same text for every value.
+    #[test]
+    fn text_enums_serialize_as_their_stored_text() {
+        fn check<T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+            all: &[&str],
+            parse: fn(&str) -> Option<T>,
+        ) {
+            for text in all {
+                let v = parse(text).unwrap();
+                assert_eq!(serde_json::to_value(&v).unwrap(), serde_json::json!(text));
+                assert_eq!(serde_json::from_value::<T>(serde_json::json!(text)).unwrap(), v);
+            }
+        }
+        check(LeadStatus::ALL, LeadStatus::parse);
+        check(LeadSource::ALL, LeadSource::parse);
+        check(ActivityKind::ALL, ActivityKind::parse);
+        check(ReminderStatus::ALL, ReminderStatus::parse);
+        assert!(serde_json::from_value::<LeadStatus>(serde_json::json!("nope")).is_err());
+    }
+}
 
 /// No input makes a parser panic: requests, query strings and webhooks all
 /// reach these.

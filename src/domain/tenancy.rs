@@ -55,11 +55,6 @@ pub enum Scope {
 }
 
 impl Scope {
-    /// One business.
-    pub fn tenant(id: i64) -> Scope {
-        Scope::Tenant(TenantId(id))
-    }
-
     /// The business to filter by, or None for all (bind as `?N IS NULL OR tenant_id = ?N`).
     pub fn filter(self) -> Option<TenantId> {
         match self {

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::{
     domain::{
-        PhoneE164, Role,
+        PhoneE164, Role, Scope, TenantId,
         text::{self, NAME_MAX},
         time::unix_now,
     },
@@ -45,7 +45,7 @@ async fn list(
     ApiQuery(paging): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<Tenant>>> {
     let page = paging.request(50);
-    Ok(Json(state.db.read(move |c| store::tenants::list(c, page)).await?))
+    Ok(Json(state.db.read(move |c| store::tenants::list_unscoped(c, page)).await?))
 }
 
 /// Business fields as sent by clients; absent = unchanged, null = cleared.
@@ -148,7 +148,8 @@ async fn create(
             if let Some((email, name, hash)) = &owner {
                 store::users::insert(
                     tx,
-                    &store::users::NewUser { tenant_id: id, email, name, role: Role::Owner, password_hash: hash },
+                    id,
+                    &store::users::NewUser { email, name, role: Role::Owner, password_hash: hash },
                 )
                 .map_err(|e| prefix_field(e.into(), "owner."))?;
             }
@@ -171,7 +172,7 @@ fn prefix_field(mut e: ApiError, prefix: &str) -> ApiError {
 async fn get_one(
     State(state): State<AppState>,
     AdminAuth(_): AdminAuth,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenantId>,
 ) -> ApiResult<Json<Tenant>> {
     let t = state.db.read(move |c| store::tenants::get(c, id)).await?;
     t.map(Json).ok_or_else(|| ApiError::not_found("Business"))
@@ -180,7 +181,7 @@ async fn get_one(
 async fn patch(
     State(state): State<AppState>,
     AdminAuth(auth): AdminAuth,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenantId>,
     ApiJson(body): ApiJson<BusinessBody>,
 ) -> ApiResult<Json<Tenant>> {
     if body.owner.is_some() {
@@ -194,7 +195,7 @@ async fn patch(
 }
 
 /// Shared by admin PATCH and the business's own PATCH.
-pub async fn update_business(state: &AppState, auth: &Auth, id: i64, body: &BusinessBody) -> ApiResult<Tenant> {
+pub async fn update_business(state: &AppState, auth: &Auth, id: TenantId, body: &BusinessBody) -> ApiResult<Tenant> {
     let fields = body.fields()?;
     let mut entry = auth.audit("business.updated", format!("tenant:{id}"), Value::Null);
     entry.tenant_id = Some(id);
@@ -219,7 +220,7 @@ async fn impersonate(
     State(state): State<AppState>,
     AdminAuth(mut auth): AdminAuth,
     session: super::session::TypedSession,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenantId>,
 ) -> ApiResult<Json<Value>> {
     if state.db.read(move |c| store::tenants::get(c, id)).await?.is_none() {
         return Err(ApiError::not_found("Business"));
@@ -252,7 +253,7 @@ async fn exit(
 
 #[derive(Deserialize)]
 struct AuditQuery {
-    tenant_id: Option<i64>,
+    tenant_id: Option<TenantId>,
     action: Option<String>,
 }
 
@@ -264,5 +265,6 @@ async fn audit(
 ) -> ApiResult<Json<Page<store::audit::AuditRow>>> {
     let page = paging.request(50);
     let action = q.action.filter(|a| !a.is_empty());
-    Ok(Json(state.db.read(move |c| store::audit::list(c, q.tenant_id, action.as_deref(), page, false)).await?))
+    let scope = q.tenant_id.map_or(Scope::All, Scope::Tenant);
+    Ok(Json(state.db.read(move |c| store::audit::list(c, scope, action.as_deref(), page, false)).await?))
 }

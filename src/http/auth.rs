@@ -16,7 +16,10 @@ use super::{
     session::TypedSession,
 };
 use crate::{
-    domain::text::{self, EMAIL_MAX},
+    domain::{
+        TenantId, UserId,
+        text::{self, EMAIL_MAX},
+    },
     error::{ApiError, ApiResult},
     password::{LOGIN_PASSWORD_MAX, check_policy},
     state::AppState,
@@ -35,11 +38,11 @@ pub fn router() -> Router<AppState> {
 /// The user as the API shows it.
 #[derive(Serialize)]
 pub struct UserView<'a> {
-    pub id: i64,
+    pub id: UserId,
     pub email: &'a str,
     pub name: &'a str,
     pub role: &'static str,
-    pub tenant_id: i64,
+    pub tenant_id: TenantId,
 }
 
 impl<'a> From<&'a User> for UserView<'a> {
@@ -92,7 +95,7 @@ async fn login(
     }
     let found = {
         let email = email.clone();
-        state.db.read(move |c| store::users::find_for_login(c, &email)).await?
+        state.db.read(move |c| store::users::find_for_login_unscoped(c, &email)).await?
     };
     let hash = found.as_ref().map(|(_, h)| h.clone());
     let password_ok = state.passwords.verify(body.password, hash).await?;
@@ -208,7 +211,7 @@ async fn change_password(
     if let Some(wait) = state.throttle.check(&email, &ip) {
         return Err(ApiError::too_many(wait));
     }
-    let current = state.db.read(move |c| store::users::password_hash(c, uid)).await?;
+    let current = state.db.read(move |c| store::users::password_hash_unscoped(c, uid)).await?;
     if !state.passwords.verify(body.current_password, current).await? {
         state.throttle.failure(&email, &ip);
         return Err(ApiError::invalid(
@@ -223,7 +226,7 @@ async fn change_password(
     state
         .db
         .write(move |tx| -> ApiResult<_> {
-            store::users::set_password(tx, uid, &hash)?;
+            store::users::set_password_unscoped(tx, uid, &hash)?;
             store::sessions::delete_for_user(tx, uid, keep.as_deref())?;
             Ok(store::audit::record(tx, entry)?)
         })

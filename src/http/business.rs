@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     domain::{
-        Role,
+        Role, Scope, UserId,
         text::{self, NAME_MAX},
     },
     error::{ApiError, ApiResult},
@@ -103,10 +103,11 @@ async fn create_user(
         .write(move |tx| -> ApiResult<_> {
             let id = store::users::insert(
                 tx,
-                &store::users::NewUser { tenant_id, email: &email, name: &name, role, password_hash: &hash },
+                tenant_id,
+                &store::users::NewUser { email: &email, name: &name, role, password_hash: &hash },
             )?;
             store::audit::record(tx, entry)?;
-            store::users::get(tx, id)?.ok_or_else(|| ApiError::internal("created user vanished"))
+            store::users::get_in_tenant(tx, tenant_id, id)?.ok_or_else(|| ApiError::internal("created user vanished"))
         })
         .await?;
     Ok((StatusCode::CREATED, Json(user)))
@@ -123,7 +124,7 @@ struct UserPatch {
 async fn patch_user(
     State(state): State<AppState>,
     ManagerAuth(auth): ManagerAuth,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UserId>,
     ApiJson(body): ApiJson<UserPatch>,
 ) -> ApiResult<Json<User>> {
     let role = body.role.as_deref().map(business_role).transpose()?;
@@ -167,7 +168,7 @@ async fn patch_user(
 async fn end_sessions(
     State(state): State<AppState>,
     ManagerAuth(auth): ManagerAuth,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<UserId>,
 ) -> ApiResult<StatusCode> {
     let tenant_id = auth.tenant_id();
     let caller_is_admin = auth.is_admin();
@@ -203,6 +204,9 @@ async fn audit(
     let action = q.action.filter(|a| !a.is_empty());
     let hide_admin_ips = !auth.is_admin();
     Ok(Json(
-        state.db.read(move |c| store::audit::list(c, Some(tenant_id), action.as_deref(), page, hide_admin_ips)).await?,
+        state
+            .db
+            .read(move |c| store::audit::list(c, Scope::Tenant(tenant_id), action.as_deref(), page, hide_admin_ips))
+            .await?,
     ))
 }

@@ -23,7 +23,7 @@ use super::{
     session::{SessionState, TypedSession},
 };
 use crate::{
-    domain::{Role, time::unix_now},
+    domain::{Role, TenantId, UserId, time::unix_now},
     error::ApiResult,
     state::AppState,
     store::{self, sessions::SqliteSessionStore},
@@ -39,8 +39,8 @@ pub fn router() -> Router<AppState> {
 /// What the stream was opened as; it may go on only while this still holds.
 struct Opened {
     session_id: Option<String>,
-    user_id: i64,
-    impersonated_tenant: Option<i64>,
+    user_id: UserId,
+    impersonated_tenant: Option<TenantId>,
 }
 
 /// Whether the session behind a stream is still the one that opened it.
@@ -62,7 +62,7 @@ async fn still_valid(state: &AppState, opened: &Opened) -> bool {
     let user_id = opened.user_id;
     let user = match state.user_cache.get(user_id) {
         Some(u) => Some(u),
-        None => state.db.read(move |c| store::users::get(c, user_id)).await.ok().flatten(),
+        None => state.db.read(move |c| store::users::get_unscoped(c, user_id)).await.ok().flatten(),
     };
     let Some(user) = user.filter(|u| !u.disabled) else { return false };
     match (opened.impersonated_tenant, s.impersonation) {
@@ -102,7 +102,7 @@ async fn events(
                 _ = &mut slot.evicted => return,
                 _ = tick.tick() => {
                     if !still_valid(&watcher, &opened).await {
-                        tracing::debug!(user = user_id, "event stream ended: its session is no longer valid");
+                        tracing::debug!(user = user_id.0, "event stream ended: its session is no longer valid");
                         return;
                     }
                 }

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     cache::TtlCache,
-    domain::{Role, Scope, time::unix_now},
+    domain::{LeadId, Role, Scope, TenantId, UserId, time::unix_now},
     error::ApiError,
     state::AppState,
     store::{self, Actor, users::User},
@@ -34,7 +34,7 @@ pub struct Auth {
 impl Auth {
     /// The business this request acts in: the impersonated one while
     /// impersonating, else the user's home business.
-    pub fn tenant_id(&self) -> i64 {
+    pub fn tenant_id(&self) -> TenantId {
         match self.impersonation {
             Some(imp) => imp.tenant_id,
             None => self.user.tenant_id,
@@ -60,13 +60,13 @@ impl Auth {
 
     /// For cross-tenant list views: an admin who is not impersonating sees all.
     pub fn list_scope(&self) -> Scope {
-        if self.is_admin() && !self.impersonating() { Scope::All } else { Scope::tenant(self.tenant_id()) }
+        if self.is_admin() && !self.impersonating() { Scope::All } else { Scope::Tenant(self.tenant_id()) }
     }
 
     /// The platform admin, not impersonating, changing another business's
     /// data: that business's audit log records it as it would an impersonated
     /// write (`admin.write`, who, what, from where). None otherwise.
-    pub fn cross_tenant_write(&self, tenant_id: i64, what: String) -> Option<store::audit::Entry<'static>> {
+    pub fn cross_tenant_write(&self, tenant_id: TenantId, what: String) -> Option<store::audit::Entry<'static>> {
         (self.is_admin() && !self.impersonating() && tenant_id != self.user.tenant_id).then(|| store::audit::Entry {
             tenant_id: Some(tenant_id),
             actor_user_id: Some(self.user.id),
@@ -144,7 +144,7 @@ impl FromRequestParts<AppState> for Auth {
         let user = match state.user_cache.get(user_id) {
             Some(u) => Some(u),
             None => {
-                let u = state.db.read(move |c| store::users::get(c, user_id)).await?;
+                let u = state.db.read(move |c| store::users::get_unscoped(c, user_id)).await?;
                 if let Some(u) = &u {
                     state.user_cache.put(u.clone());
                 }
@@ -204,11 +204,11 @@ impl FromRequestParts<AppState> for ScopedLead {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let auth = Auth::from_request_parts(parts, state).await?;
-        let ApiPath(id) = ApiPath::<i64>::from_request_parts(parts, state).await?;
+        let ApiPath(id) = ApiPath::<LeadId>::from_request_parts(parts, state).await?;
         let scope = auth.list_scope();
         let lead = state.db.read(move |c| store::leads::get(c, scope, id)).await?;
         let lead = lead.ok_or_else(|| {
-            tracing::debug!(lead = id, ?scope, "lead not found in scope");
+            tracing::debug!(lead = id.0, ?scope, "lead not found in scope");
             ApiError::not_found("Lead")
         })?;
         Ok(ScopedLead { auth, lead })
@@ -299,7 +299,7 @@ impl PageQuery {
 /// [`UserCache::forget`]; a change made by another process (the CLI) is seen
 /// within [`USER_CACHE_TTL`]. Ended sessions are never served from here:
 /// the session itself is always read from the store.
-pub struct UserCache(TtlCache<i64, User>);
+pub struct UserCache(TtlCache<UserId, User>);
 
 pub const USER_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(1);
 
@@ -310,7 +310,7 @@ impl Default for UserCache {
 }
 
 impl UserCache {
-    pub fn get(&self, id: i64) -> Option<User> {
+    pub fn get(&self, id: UserId) -> Option<User> {
         self.0.get(&id)
     }
 
@@ -318,7 +318,7 @@ impl UserCache {
         self.0.put(user.id, user);
     }
 
-    pub fn forget(&self, id: i64) {
+    pub fn forget(&self, id: UserId) {
         self.0.remove(&id);
     }
 }

@@ -16,7 +16,7 @@ use super::extract::{ApiJson, ApiQuery, Auth, ManagerAuth, PageQuery, ScopedLead
 use crate::{
     domain::ActivityKind,
     domain::{
-        LeadSource, LeadStatus, PhoneE164, Scope,
+        LeadSource, LeadStatus, PhoneE164, Scope, TenantId,
         text::{self, NAME_MAX, NOTE_MAX, SEARCH_MAX},
     },
     error::{ApiError, ApiResult},
@@ -52,16 +52,8 @@ async fn list(
     let search = q.q.as_deref().map(|s| text::check("q", s, SEARCH_MAX, false)).transpose()?;
     let filter = LeadFilter {
         q: search.filter(|s| !s.is_empty()),
-        status: q
-            .status
-            .filter(|s| !s.is_empty())
-            .map(|s| LeadStatus::parse_field("status", &s).map(|v| v.as_str().to_string()))
-            .transpose()?,
-        source: q
-            .source
-            .filter(|s| !s.is_empty())
-            .map(|s| LeadSource::parse_field("source", &s).map(|v| v.as_str().to_string()))
-            .transpose()?,
+        status: q.status.filter(|s| !s.is_empty()).map(|s| LeadStatus::parse_field("status", &s)).transpose()?,
+        source: q.source.filter(|s| !s.is_empty()).map(|s| LeadSource::parse_field("source", &s)).transpose()?,
     };
     let page = paging.request(25);
     let scope = auth.list_scope();
@@ -80,7 +72,7 @@ struct CreateBody {
     status: Option<String>,
     #[serde(default)]
     notes: String,
-    tenant_id: Option<i64>,
+    tenant_id: Option<TenantId>,
 }
 
 fn check_email(s: Option<&str>) -> Result<Option<String>, ApiError> {
@@ -89,7 +81,7 @@ fn check_email(s: Option<&str>) -> Result<Option<String>, ApiError> {
 
 /// The business a new lead goes to: the effective business; an
 /// admin who is not impersonating may name another with `tenant_id`.
-fn target_tenant(auth: &Auth, requested: Option<i64>) -> Result<i64, ApiError> {
+fn target_tenant(auth: &Auth, requested: Option<TenantId>) -> Result<TenantId, ApiError> {
     match requested {
         None => Ok(auth.tenant_id()),
         Some(t) if t == auth.tenant_id() => Ok(t),
@@ -102,7 +94,7 @@ fn target_tenant(auth: &Auth, requested: Option<i64>) -> Result<i64, ApiError> {
 
 /// The region a business reads local numbers in, from the cache when it
 /// can be (it never changes after the business is made).
-async fn region_of(state: &AppState, tenant_id: i64) -> ApiResult<Option<String>> {
+async fn region_of(state: &AppState, tenant_id: TenantId) -> ApiResult<Option<String>> {
     if let Some(r) = state.regions.get(&tenant_id) {
         return Ok(Some(r));
     }
@@ -140,15 +132,15 @@ async fn create(
             }
             let id = store::leads::insert(
                 tx,
+                tenant_id,
                 &NewLead {
-                    tenant_id,
                     first_name: &first_name,
                     last_name: &last_name,
                     phone_e164: Some(&phone),
                     whatsapp_id: None,
                     email: email.as_deref(),
-                    source: source.as_str(),
-                    status: status.as_str(),
+                    source,
+                    status,
                     notes: &notes,
                     created_by: Some(actor.user_id),
                 },
@@ -159,10 +151,10 @@ async fn create(
                 id,
                 ActivityKind::Created,
                 "",
-                &json!({"source": source.as_str()}),
+                &json!({"source": source}),
                 Some(actor),
             )?;
-            let lead = store::leads::get(tx, Scope::tenant(tenant_id), id)?
+            let lead = store::leads::get(tx, Scope::Tenant(tenant_id), id)?
                 .ok_or_else(|| ApiError::internal("lead vanished"))?;
             Ok((lead, activity))
         })
@@ -213,16 +205,8 @@ async fn patch(
             None => None,
             Some(e) => Some(check_email(e.as_deref())?),
         },
-        source: body
-            .source
-            .as_deref()
-            .map(|s| LeadSource::parse_field("source", s).map(|v| v.as_str().to_string()))
-            .transpose()?,
-        status: body
-            .status
-            .as_deref()
-            .map(|s| LeadStatus::parse_field("status", s).map(|v| v.as_str().to_string()))
-            .transpose()?,
+        source: body.source.as_deref().map(|s| LeadSource::parse_field("source", s)).transpose()?,
+        status: body.status.as_deref().map(|s| LeadStatus::parse_field("status", s)).transpose()?,
         notes: body.notes.as_deref().map(|n| text::check("notes", n, NOTE_MAX, true)).transpose()?,
     };
     let mut changed: Vec<&str> = Vec::new();
@@ -240,7 +224,7 @@ async fn patch(
     }
     let actor = auth.actor();
     let tenant_id = lead.tenant_id;
-    let scope = Scope::tenant(tenant_id);
+    let scope = Scope::Tenant(tenant_id);
     let cross = auth.cross_tenant_write(tenant_id, format!("PATCH /api/leads/{id}"));
     // One write job: the scoped read of the current state, the change, its activities.
     let (lead, acts) = state
@@ -252,7 +236,7 @@ async fn patch(
             let (before, after) = store::leads::update_scoped(tx, scope, id, &p)?;
             let old_status = before.status;
             let mut acts = Vec::new();
-            if let Some(new) = p.status.as_deref().filter(|s| *s != old_status) {
+            if let Some(new) = p.status.filter(|s| *s != old_status) {
                 acts.push(store::activities::add(
                     tx,
                     tenant_id,
@@ -300,7 +284,7 @@ async fn delete(
     state
         .db
         .write(move |tx| -> ApiResult<_> {
-            if !store::leads::delete(tx, tenant_id, id)? {
+            if !store::leads::delete(tx, Scope::Tenant(tenant_id), id)? {
                 return Err(ApiError::not_found("Lead"));
             }
             let mut entry = entry;
@@ -336,15 +320,15 @@ async fn set_status(
             if let Some(e) = cross {
                 store::audit::record(tx, e)?;
             }
-            let p = LeadPatch { status: Some(status.as_str().to_string()), ..Default::default() };
-            let (before, after) = store::leads::update_scoped(tx, Scope::tenant(tenant_id), id, &p)?;
+            let p = LeadPatch { status: Some(status), ..Default::default() };
+            let (before, after) = store::leads::update_scoped(tx, Scope::Tenant(tenant_id), id, &p)?;
             let act = store::activities::add(
                 tx,
                 tenant_id,
                 id,
                 ActivityKind::StatusChange,
                 &note,
-                &json!({"from": before.status, "to": status.as_str()}),
+                &json!({"from": before.status, "to": status}),
                 Some(actor),
             )?;
             Ok((after, act))
@@ -359,9 +343,9 @@ async fn activities(
     ScopedLead { lead, .. }: ScopedLead,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<Activity>>> {
-    let id = lead.id;
+    let (tenant_id, id) = (lead.tenant_id, lead.id);
     let page = q.request(100);
-    Ok(Json(state.db.read(move |c| store::activities::list_for_lead(c, id, page)).await?))
+    Ok(Json(state.db.read(move |c| store::activities::list_for_lead(c, tenant_id, id, page)).await?))
 }
 
 #[derive(Deserialize)]

@@ -8,7 +8,10 @@ use serde_json::{Value, json};
 
 use super::extract::{AdminAuth, ApiJson, ApiPath, ApiQuery, Auth, ManagerAuth, PageQuery};
 use crate::{
-    domain::text::{self, PROMPT_MAX},
+    domain::{
+        TenantId,
+        text::{self, PROMPT_MAX},
+    },
     error::{ApiError, ApiResult},
     state::AppState,
     store::{
@@ -61,11 +64,11 @@ pub fn parse_body(body: &Value) -> Result<(String, String), ApiError> {
     Ok((field("calls_prompt")?, field("whatsapp_prompt")?))
 }
 
-async fn load(state: &AppState, tenant_id: i64) -> ApiResult<Json<Prompts>> {
+async fn load(state: &AppState, tenant_id: TenantId) -> ApiResult<Json<Prompts>> {
     Ok(Json(state.db.read(move |c| store::prompts::get(c, tenant_id)).await?))
 }
 
-async fn save(state: &AppState, auth: &Auth, tenant_id: i64, body: &Value) -> ApiResult<Json<Prompts>> {
+async fn save(state: &AppState, auth: &Auth, tenant_id: TenantId, body: &Value) -> ApiResult<Json<Prompts>> {
     let (calls, whatsapp) = parse_body(body)?;
     let actor = auth.actor();
     let mut entry = auth.audit(
@@ -113,7 +116,7 @@ async fn history_current(
 async fn get_any(
     State(state): State<AppState>,
     AdminAuth(_): AdminAuth,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenantId>,
 ) -> ApiResult<Json<Prompts>> {
     if state.db.read(move |c| store::tenants::get(c, id)).await?.is_none() {
         return Err(ApiError::not_found("Business"));
@@ -124,7 +127,7 @@ async fn get_any(
 async fn put_any(
     State(state): State<AppState>,
     AdminAuth(auth): AdminAuth,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TenantId>,
     ApiJson(body): ApiJson<Value>,
 ) -> ApiResult<Json<Prompts>> {
     save(&state, &auth, id, &body).await

@@ -15,7 +15,7 @@ use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, PageQuery, ScopedLead};
 use crate::{
     domain::ActivityKind,
     domain::{
-        ReminderStatus, Scope,
+        ReminderStatus, Scope, UserId,
         text::{self, NOTE_MAX},
         time::{format, parse_field},
     },
@@ -45,9 +45,9 @@ async fn list_for_lead(
     ScopedLead { lead, .. }: ScopedLead,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<Reminder>>> {
-    let id = lead.id;
+    let (tenant_id, id) = (lead.tenant_id, lead.id);
     let page = q.request(100);
-    Ok(Json(state.db.read(move |c| store::reminders::list_for_lead(c, id, page)).await?))
+    Ok(Json(state.db.read(move |c| store::reminders::list_for_lead(c, tenant_id, id, page)).await?))
 }
 
 #[derive(Deserialize)]
@@ -56,7 +56,7 @@ struct CreateBody {
     due_at: String,
     #[serde(default)]
     note: String,
-    assignee_user_id: Option<i64>,
+    assignee_user_id: Option<UserId>,
 }
 
 async fn create(
@@ -120,7 +120,7 @@ async fn mine(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<M
                 "Use pending, fired, failed or cancelled.",
             ));
         }
-        Some(Ok(s)) => Some(s.as_str().to_string()),
+        Some(Ok(s)) => Some(s),
     };
     let due_before = match q.due_before.filter(|s| !s.is_empty()) {
         Some(s) => Some(format(parse_field("due_before", &s)?)),
@@ -130,7 +130,7 @@ async fn mine(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<M
     let items = state
         .db
         .read(move |c| -> ApiResult<_> {
-            Ok(store::reminders::list_for_assignee(c, tenant_id, user_id, status.as_deref(), due_before.as_deref())?)
+            Ok(store::reminders::list_for_assignee(c, tenant_id, user_id, status, due_before.as_deref())?)
         })
         .await?;
     Ok(Json(json!({ "items": items })))
@@ -169,14 +169,14 @@ async fn snooze(
             if let Some(e) = cross {
                 store::audit::record(tx, e)?;
             }
-            if !store::reminders::snooze(tx, tenant_id, id, due.as_deref(), note.as_deref())? {
+            if !store::reminders::snooze(tx, Scope::Tenant(tenant_id), id, due.as_deref(), note.as_deref())? {
                 return Err(ApiError::conflict(
                     "reminder_not_changeable",
                     "This reminder is cancelled or being delivered right now.",
                     "Create a new reminder instead, or try again in a moment.",
                 ));
             }
-            let r = store::reminders::get(tx, Scope::tenant(tenant_id), id)?
+            let r = store::reminders::get(tx, Scope::Tenant(tenant_id), id)?
                 .ok_or_else(|| ApiError::not_found("Reminder"))?;
             let act = store::activities::add(
                 tx,
@@ -202,14 +202,14 @@ async fn cancel(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<
     let done = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            let done = store::reminders::cancel(tx, tenant_id, id)?;
+            let done = store::reminders::cancel(tx, Scope::Tenant(tenant_id), id)?;
             if let (true, Some(e)) = (done, cross) {
                 store::audit::record(tx, e)?;
             }
             Ok(done)
         })
         .await?;
-    if !done && r.status != "cancelled" {
+    if !done && r.status != ReminderStatus::Cancelled {
         return Err(ApiError::conflict(
             "reminder_not_changeable",
             "This reminder is being delivered right now.",

@@ -4,14 +4,19 @@
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-use crate::{domain::time::unix_now, error::ApiError, store::sessions::STATE_KEY, util::random_token};
+use crate::{
+    domain::{TenantId, UserId, time::unix_now},
+    error::ApiError,
+    store::sessions::STATE_KEY,
+    util::random_token,
+};
 
 /// Everything frontdesk keeps in a session, under one key.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct SessionState {
     /// The synchronizer CSRF token bound to this session.
     pub csrf: Option<String>,
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     /// Unix seconds of login (absolute timeout).
     #[serde(default)]
     pub login_at: i64,
@@ -24,7 +29,7 @@ pub struct SessionState {
 /// An admin acting inside a business. The role is never touched.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Impersonation {
-    pub tenant_id: i64,
+    pub tenant_id: TenantId,
     /// Unix seconds; impersonation ends by itself after the configured limit.
     pub started_at: i64,
 }
@@ -66,7 +71,7 @@ impl TypedSession {
 
     /// Replaces whatever session existed with a fresh one for `user_id`
     /// (new id, new CSRF token). Returns the new token.
-    pub async fn login(&self, user_id: i64) -> Result<String, ApiError> {
+    pub async fn login(&self, user_id: UserId) -> Result<String, ApiError> {
         self.0.cycle_id().await.map_err(store_err)?;
         self.0.clear().await;
         let now = unix_now();

@@ -21,7 +21,7 @@ pub use baileys::Baileys;
 pub use outbox::{Origin, send_to_lead};
 pub use twilio::Twilio;
 
-use crate::{error::ApiError, store::tenants::Tenant};
+use crate::{domain::TenantId, error::ApiError, store::tenants::Tenant};
 
 /// How long a health answer is trusted.
 const HEALTH_TTL: Duration = Duration::from_secs(30);
@@ -77,7 +77,7 @@ struct ProviderState {
 /// The providers and their health, shared by the app.
 pub struct Messenger {
     providers: Vec<Box<dyn WhatsAppProvider>>,
-    state: Mutex<HashMap<(&'static str, i64), ProviderState>>,
+    state: Mutex<HashMap<(&'static str, TenantId), ProviderState>>,
 }
 
 /// What a successful send used.
@@ -92,13 +92,13 @@ impl Messenger {
         Messenger { providers, state: Mutex::default() }
     }
 
-    fn with_state<R>(&self, key: (&'static str, i64), f: impl FnOnce(&mut ProviderState) -> R) -> R {
+    fn with_state<R>(&self, key: (&'static str, TenantId), f: impl FnOnce(&mut ProviderState) -> R) -> R {
         let mut map = self.state.lock().unwrap_or_else(|p| p.into_inner());
         f(map.entry(key).or_default())
     }
 
     /// Opens the breaker; `error` is the plain reason shown while it is open.
-    fn trip(&self, key: (&'static str, i64), error: &str) {
+    fn trip(&self, key: (&'static str, TenantId), error: &str) {
         self.with_state(key, |s| {
             s.open_until = Some(Instant::now() + BREAKER_OPEN);
             s.healthy_until = None;
@@ -138,7 +138,7 @@ impl Messenger {
                 match p.health(tenant).await {
                     Ok(()) => self.with_state(key, |s| s.healthy_until = Some(Instant::now() + HEALTH_TTL)),
                     Err(e) => {
-                        tracing::warn!(provider = p.name(), tenant = tenant.id, error = %e.detail, "WhatsApp provider unhealthy");
+                        tracing::warn!(provider = p.name(), tenant = tenant.id.0, error = %e.detail, "WhatsApp provider unhealthy");
                         self.trip(key, &e.plain);
                         reasons.push(format!("{}: {}", p.name(), e.plain));
                         continue;
@@ -148,7 +148,7 @@ impl Messenger {
             match p.send(tenant, to, text).await {
                 Ok(id) => return Ok(Sent { provider: p.name(), provider_message_id: id }),
                 Err(e) => {
-                    tracing::warn!(provider = p.name(), tenant = tenant.id, error = %e.detail, "WhatsApp send failed");
+                    tracing::warn!(provider = p.name(), tenant = tenant.id.0, error = %e.detail, "WhatsApp send failed");
                     self.trip(key, &e.plain);
                     reasons.push(format!("{}: {}", p.name(), e.plain));
                 }

@@ -49,7 +49,7 @@ pub async fn send_to_lead(
     let claim = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            store::leads::get(tx, Scope::tenant(tenant_id), lead_id)?.ok_or_else(|| ApiError::not_found("Lead"))?;
+            store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?.ok_or_else(|| ApiError::not_found("Lead"))?;
             if let Some(key) = key.as_deref()
                 && let Some(prior) = store::messages::by_idempotency_key(tx, tenant_id, key)?
             {
@@ -60,7 +60,7 @@ pub async fn send_to_lead(
                         "Wait a moment and look at the lead's timeline.",
                     )),
                     "failed" => {
-                        store::messages::retry_failed(tx, prior.id, &body)?;
+                        store::messages::retry_failed(tx, tenant_id, prior.id, &body)?;
                         Ok(Err(prior.id))
                     }
                     _ => Ok(Ok(prior)),
@@ -68,8 +68,8 @@ pub async fn send_to_lead(
             }
             let id = store::messages::insert_pending(
                 tx,
+                tenant_id,
                 &store::messages::Pending {
-                    tenant_id,
                     lead_id,
                     provider,
                     body: &body,
@@ -97,7 +97,9 @@ pub async fn send_to_lead(
         Ok(sent) => sent,
         Err(e) => {
             let reason = e.message.clone();
-            if let Err(db) = state.db.write(move |tx| store::messages::mark_failed(tx, pending_id, &reason)).await {
+            if let Err(db) =
+                state.db.write(move |tx| store::messages::mark_failed(tx, tenant_id, pending_id, &reason)).await
+            {
                 tracing::error!(error = %db, message = pending_id, "could not record a failed send");
             }
             return Err(e);

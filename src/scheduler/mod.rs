@@ -82,7 +82,7 @@ pub async fn start(state: AppState) -> anyhow::Result<JobScheduler> {
                 let cutoff =
                     format(OffsetDateTime::now_utc() - time::Duration::seconds(store::reminders::STALE_CLAIM_SECS));
                 let live = state.reminder_wake.in_flight().clone();
-                match state.db.write(move |tx| store::reminders::rescue_stale(tx, &cutoff, &live)).await {
+                match state.db.write(move |tx| store::reminders::rescue_stale_unscoped(tx, &cutoff, &live)).await {
                     Ok(n) if n > 0 => tracing::warn!(rescued = n, "reminder claims left by a crash put back"),
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "reminder sweep failed"),
@@ -130,7 +130,7 @@ async fn timer_loop(state: AppState) {
 }
 
 async fn until_next_due(state: &AppState) -> Duration {
-    let next = state.db.read(store::reminders::next_due).await.ok().flatten();
+    let next = state.db.read(store::reminders::next_due_unscoped).await.ok().flatten();
     match next.as_deref().and_then(parse_stored) {
         Some(at) => {
             let d = at - OffsetDateTime::now_utc();
@@ -188,13 +188,13 @@ type Fired = (Claimed, Option<store::notifications::Notification>, Option<store:
 /// delivery, so the reminder is `fired` before the transaction commits.
 fn claim_and_deliver_locally(tx: &rusqlite::Transaction, webhook_on: bool) -> Result<Vec<Fired>, ApiError> {
     let now_s = now();
-    let claimed = store::reminders::claim_due(tx, &now_s, BATCH)?;
+    let claimed = store::reminders::claim_due_unscoped(tx, &now_s, BATCH)?;
     let mut out = Vec::with_capacity(claimed.len());
     for c in claimed {
         let r = &c.reminder;
         let (mut notification, mut activity) = (None, None);
         if c.first {
-            let lead = store::leads::get(tx, Scope::tenant(r.tenant_id), r.lead_id)?;
+            let lead = store::leads::get(tx, Scope::Tenant(r.tenant_id), r.lead_id)?;
             let name = lead
                 .as_ref()
                 .map(|l| format!("{} {}", l.first_name, l.last_name).trim().to_string())
@@ -211,8 +211,8 @@ fn claim_and_deliver_locally(tx: &rusqlite::Transaction, webhook_on: bool) -> Re
             if let Some(user_id) = r.assignee_user_id.or(r.created_by) {
                 notification = Some(store::notifications::insert(
                     tx,
+                    r.tenant_id,
                     &store::notifications::NewNotification {
-                        tenant_id: r.tenant_id,
                         user_id,
                         kind: "reminder",
                         title: &name,
@@ -222,10 +222,10 @@ fn claim_and_deliver_locally(tx: &rusqlite::Transaction, webhook_on: bool) -> Re
                     },
                 )?);
             }
-            store::reminders::mark_fired_at(tx, r.id, &now_s)?;
+            store::reminders::mark_fired_at_unscoped(tx, r.id, &now_s)?;
         }
         if !webhook_on {
-            store::reminders::mark_done(tx, r.id, &c.token)?;
+            store::reminders::mark_done_unscoped(tx, r.id, &c.token)?;
         }
         out.push((c, notification, activity));
     }

@@ -32,7 +32,7 @@ pub async fn deliver(state: &AppState, claimed: Claimed) {
     let (tenant_id, lead_id) = (r.tenant_id, r.lead_id);
     // The same for every retry of one firing, so the receiver can drop repeats.
     let delivery_id = format!("reminder-{}-{}", r.id, r.due_at);
-    let lead = state.db.read(move |c| store::leads::get(c, Scope::tenant(tenant_id), lead_id)).await.ok().flatten();
+    let lead = state.db.read(move |c| store::leads::get(c, Scope::Tenant(tenant_id), lead_id)).await.ok().flatten();
     let body = json!({"event": "reminder.fired", "tenant_id": r.tenant_id, "reminder": r, "lead": lead}).to_string();
     let mut req =
         state.http.post(url).header("Content-Type", "application/json").header("X-Frontdesk-Delivery", delivery_id);
@@ -56,11 +56,14 @@ pub async fn deliver(state: &AppState, claimed: Claimed) {
     let id = r.id;
     let attempts = r.attempts;
     let result = match outcome {
-        Ok(()) => state.db.write(move |tx| store::reminders::mark_done(tx, id, &token)).await,
+        Ok(()) => state.db.write(move |tx| store::reminders::mark_done_unscoped(tx, id, &token)).await,
         Err(err) => {
             tracing::warn!(reminder = id, attempts, error = %err, "reminder webhook failed");
             let retry_at = format(OffsetDateTime::now_utc() + backoff(attempts));
-            state.db.write(move |tx| store::reminders::mark_failed_attempt(tx, id, &token, &err, &retry_at)).await
+            state
+                .db
+                .write(move |tx| store::reminders::mark_failed_attempt_unscoped(tx, id, &token, &err, &retry_at))
+                .await
         }
     };
     match result {

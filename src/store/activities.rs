@@ -5,19 +5,20 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::error::StoreResult;
+use super::now_sql;
 use super::{Actor, leads};
 use super::{Page, PageRequest};
-use crate::domain::ActivityKind;
+use crate::domain::{ActivityKind, LeadId, TenantId, UserId};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Activity {
     pub id: i64,
-    pub tenant_id: i64,
-    pub lead_id: i64,
+    pub tenant_id: TenantId,
+    pub lead_id: LeadId,
     pub kind: ActivityKind,
     pub body: String,
     pub data: Value,
-    pub actor_user_id: Option<i64>,
+    pub actor_user_id: Option<UserId>,
     pub actor_name: Option<String>,
     pub impersonating: bool,
     pub created_at: String,
@@ -26,8 +27,8 @@ pub struct Activity {
 /// Appends an activity and bumps the lead's last activity. Returns the row.
 pub fn add(
     conn: &Connection,
-    tenant_id: i64,
-    lead_id: i64,
+    tenant_id: TenantId,
+    lead_id: LeadId,
     kind: ActivityKind,
     body: &str,
     data: &Value,
@@ -48,7 +49,7 @@ pub fn add(
         actor.is_some_and(|a| a.impersonating)
     ])?;
     let id = conn.last_insert_rowid();
-    leads::touch(conn, lead_id)?;
+    leads::touch(conn, tenant_id, lead_id)?;
     get(conn, id)
 }
 
@@ -76,26 +77,38 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Activity> {
     })
 }
 
-/// Newest first. The caller has already checked the lead is in scope.
-/// A lead's timeline, newest first, a page at a time.
-pub fn list_for_lead(conn: &Connection, lead_id: i64, page: PageRequest) -> StoreResult<Page<Activity>> {
+/// A lead's timeline, newest first, a page at a time; empty when the lead is
+/// not in `tenant_id`. (The lead is checked once, then its index is walked.)
+pub fn list_for_lead(
+    conn: &Connection,
+    tenant_id: TenantId,
+    lead_id: LeadId,
+    page: PageRequest,
+) -> StoreResult<Page<Activity>> {
     let total: i64 = conn
-        .prepare_cached("SELECT count(*) FROM lead_activities WHERE lead_id = ?1")?
-        .query_row([lead_id], |r| r.get(0))?;
+        .prepare_cached(
+            "SELECT count(*) FROM lead_activities
+             WHERE lead_id = (SELECT id FROM leads WHERE id = ?1 AND tenant_id = ?2)",
+        )?
+        .query_row(params![lead_id, tenant_id], |r| r.get(0))?;
     let items = conn
-        .prepare_cached(&format!("{SELECT} WHERE a.lead_id = ?1 ORDER BY a.id DESC LIMIT ?2 OFFSET ?3"))?
-        .query_map(params![lead_id, page.page_size, page.offset()], from_row)?
+        .prepare_cached(&format!(
+            "{SELECT} WHERE a.lead_id = (SELECT id FROM leads WHERE id = ?1 AND tenant_id = ?2)
+             ORDER BY a.id DESC LIMIT ?3 OFFSET ?4"
+        ))?
+        .query_map(params![lead_id, tenant_id, page.page_size, page.offset()], from_row)?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(page.wrap(items, total))
 }
 
 /// Whether the lead got an `ai_error` with this `reason` in the last hour.
-pub fn recent_ai_error(conn: &Connection, lead_id: i64, reason: &str) -> StoreResult<bool> {
+pub fn recent_ai_error(conn: &Connection, tenant_id: TenantId, lead_id: LeadId, reason: &str) -> StoreResult<bool> {
     Ok(conn
-        .prepare_cached(
-            "SELECT 1 FROM lead_activities WHERE lead_id = ?1 AND kind = 'ai_error'
+        .prepare_cached(concat!(
+            "SELECT 1 FROM lead_activities WHERE lead_id = ?1 AND tenant_id = ?4 AND kind = ?3
                AND json_extract(data, '$.reason') = ?2
-               AND created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 hour')",
-        )?
-        .exists(params![lead_id, reason])?)
+               AND created_at >= ",
+            now_sql!("'-1 hour'")
+        ))?
+        .exists(params![lead_id, reason, ActivityKind::AiError, tenant_id])?)
 }

@@ -6,12 +6,13 @@ use serde_json::Value;
 
 use super::error::StoreResult;
 use super::{Page, PageRequest};
+use crate::domain::{Scope, TenantId, UserId};
 
 /// One row to append.
 #[derive(Debug, Default)]
 pub struct Entry<'a> {
-    pub tenant_id: Option<i64>,
-    pub actor_user_id: Option<i64>,
+    pub tenant_id: Option<TenantId>,
+    pub actor_user_id: Option<UserId>,
     pub action: &'a str,
     pub target: String,
     pub details: Value,
@@ -22,8 +23,8 @@ pub struct Entry<'a> {
 #[derive(Debug, Serialize)]
 pub struct AuditRow {
     pub id: i64,
-    pub tenant_id: Option<i64>,
-    pub actor_user_id: Option<i64>,
+    pub tenant_id: Option<TenantId>,
+    pub actor_user_id: Option<UserId>,
     pub actor_email: Option<String>,
     pub action: String,
     pub target: String,
@@ -33,6 +34,8 @@ pub struct AuditRow {
     pub created_at: String,
 }
 
+/// Appends a row; the entry names its own business (none for, e.g., a failed
+/// login with an unknown email).
 pub fn record(conn: &Connection, e: Entry) -> StoreResult<()> {
     let details = if e.details.is_null() { "{}".to_string() } else { e.details.to_string() };
     conn.prepare_cached(
@@ -43,17 +46,18 @@ pub fn record(conn: &Connection, e: Entry) -> StoreResult<()> {
     Ok(())
 }
 
-/// Filtered, newest first. `tenant_id: None` means every tenant (admin view).
+/// Filtered, newest first. `Scope::All` is every business (the admin's view).
 /// `hide_admin_ips`: a business's own view does not show where the platform
 /// admin signs in from (their impersonations there keep their address).
 pub fn list(
     conn: &Connection,
-    tenant_id: Option<i64>,
+    scope: Scope,
     action: Option<&str>,
     page: PageRequest,
     hide_admin_ips: bool,
 ) -> StoreResult<Page<AuditRow>> {
     let filter = "(?1 IS NULL OR a.tenant_id = ?1) AND (?2 IS NULL OR a.action = ?2)";
+    let tenant_id = scope.filter();
     let total: i64 =
         conn.query_row(&format!("SELECT count(*) FROM audit_log a WHERE {filter}"), params![tenant_id, action], |r| {
             r.get(0)

@@ -5,12 +5,14 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::error::StoreResult;
+use super::now_sql;
+use crate::domain::{LeadId, TenantId};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Call {
     pub id: i64,
-    pub tenant_id: i64,
-    pub lead_id: Option<i64>,
+    pub tenant_id: TenantId,
+    pub lead_id: Option<LeadId>,
     pub call_sid: Option<String>,
     pub stream_token: Option<String>,
     pub from_e164: Option<String>,
@@ -40,13 +42,14 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Call> {
     })
 }
 
-pub fn by_sid(conn: &Connection, call_sid: &str) -> StoreResult<Option<Call>> {
+/// The call Twilio names by its CallSid.
+/// Unscoped: a webhook names only the call; its business is learnt from the row.
+pub fn by_sid_unscoped(conn: &Connection, call_sid: &str) -> StoreResult<Option<Call>> {
     Ok(conn.prepare_cached(&format!("{SELECT} WHERE call_sid = ?1"))?.query_row([call_sid], from_row).optional()?)
 }
 
 pub struct NewCall<'a> {
-    pub tenant_id: i64,
-    pub lead_id: i64,
+    pub lead_id: LeadId,
     pub call_sid: &'a str,
     pub stream_token: Option<&'a str>,
     pub from_e164: Option<&'a str>,
@@ -54,12 +57,12 @@ pub struct NewCall<'a> {
     pub status: &'a str,
 }
 
-pub fn insert(conn: &Connection, c: &NewCall) -> StoreResult<Call> {
+pub fn insert(conn: &Connection, tenant_id: TenantId, c: &NewCall) -> StoreResult<Call> {
     conn.prepare_cached(
         "INSERT INTO calls (tenant_id, lead_id, call_sid, stream_token, from_e164, to_e164, status)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![c.tenant_id, c.lead_id, c.call_sid, c.stream_token, c.from_e164, c.to_e164, c.status])?;
+    .execute(params![tenant_id, c.lead_id, c.call_sid, c.stream_token, c.from_e164, c.to_e164, c.status])?;
     let id = conn.last_insert_rowid();
     Ok(conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([id], from_row)?)
 }
@@ -70,17 +73,21 @@ pub const STREAM_TOKEN_TTL_SECS: i64 = 60;
 /// Takes a stream token once: the call it belongs to, or None if unknown,
 /// used, older than [`STREAM_TOKEN_TTL_SECS`], or issued for another call
 /// than `call_sid` (the `start` frame's `callSid`).
-pub fn take_stream_token(conn: &Connection, token: &str, call_sid: &str) -> StoreResult<Option<Call>> {
+/// Unscoped: the one-time token is what names the call, and so its business.
+pub fn take_stream_token_unscoped(conn: &Connection, token: &str, call_sid: &str) -> StoreResult<Option<Call>> {
     if token.is_empty() || call_sid.is_empty() {
         return Ok(None);
     }
     let id: Option<i64> = conn
-        .prepare_cached(
-            "UPDATE calls SET token_used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), status = 'in_progress'
+        .prepare_cached(concat!(
+            "UPDATE calls SET token_used_at = ",
+            now_sql!(),
+            ", status = 'in_progress'
              WHERE stream_token = ?1 AND token_used_at IS NULL AND call_sid = ?2
-               AND started_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?3)
-             RETURNING id",
-        )?
+               AND started_at >= ",
+            now_sql!("?3"),
+            " RETURNING id"
+        ))?
         .query_row(params![token, call_sid, format!("-{STREAM_TOKEN_TTL_SECS} seconds")], |r| r.get(0))
         .optional()?;
     match id {
@@ -91,20 +98,23 @@ pub fn take_stream_token(conn: &Connection, token: &str, call_sid: &str) -> Stor
     }
 }
 
-/// Ends a call: status, duration, transcript.
+/// Ends a call of `tenant_id`: status, duration, transcript.
 pub fn finish(
     conn: &Connection,
+    tenant_id: TenantId,
     id: i64,
     status: &str,
     duration_s: Option<i64>,
     transcript: Option<&Value>,
 ) -> StoreResult<()> {
-    conn.prepare_cached(
+    conn.prepare_cached(concat!(
         "UPDATE calls SET status = ?2, duration_s = coalesce(?3, duration_s),
              transcript = coalesce(?4, transcript),
-             ended_at = coalesce(ended_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-         WHERE id = ?1",
-    )?
-    .execute(params![id, status, duration_s, transcript.map(|t| t.to_string())])?;
+             ended_at = coalesce(ended_at, ",
+        now_sql!(),
+        ")
+         WHERE id = ?1 AND tenant_id = ?5"
+    ))?
+    .execute(params![id, status, duration_s, transcript.map(|t| t.to_string()), tenant_id])?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! turns it into an answer in one place (`From<StoreError> for ApiError` in
 //! `error.rs`); the store never writes user-facing words or status codes.
 
+use crate::domain::LeadId;
 use crate::error::constraint;
 
 /// A UNIQUE key that refused a write.
@@ -31,7 +32,7 @@ pub enum StoreError {
     NotFound(&'static str),
     /// Already exists; `existing_id` names the row when it is useful (a lead).
     #[error("duplicate {key:?}")]
-    Duplicate { key: Unique, existing_id: Option<i64> },
+    Duplicate { key: Unique, existing_id: Option<LeadId> },
     #[error("refused by rule {0:?}")]
     Conflict(Rule),
     #[error("sqlite: {0}")]

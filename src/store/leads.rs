@@ -6,19 +6,20 @@ use serde::Serialize;
 
 use super::PageRequest;
 use super::error::{Rule, StoreError, StoreResult, Unique, is_check, unique_key};
-use crate::domain::Scope;
+use super::now_sql;
+use crate::domain::{LeadId, LeadSource, LeadStatus, Scope, TenantId, UserId};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Lead {
-    pub id: i64,
-    pub tenant_id: i64,
+    pub id: LeadId,
+    pub tenant_id: TenantId,
     pub first_name: String,
     pub last_name: String,
     pub phone_e164: Option<String>,
     pub whatsapp_id: Option<String>,
     pub email: Option<String>,
-    pub source: String,
-    pub status: String,
+    pub source: LeadSource,
+    pub status: LeadStatus,
     pub notes: String,
     pub created_at: String,
     pub updated_at: String,
@@ -47,45 +48,45 @@ fn from_row(r: &Row) -> rusqlite::Result<Lead> {
 }
 
 /// A lead within `scope`; another tenant's lead is simply not found.
-pub fn get(conn: &Connection, scope: Scope, id: i64) -> StoreResult<Option<Lead>> {
+pub fn get(conn: &Connection, scope: Scope, id: LeadId) -> StoreResult<Option<Lead>> {
     let sql = format!("SELECT {COLUMNS} FROM leads l WHERE l.id = ?1 AND (?2 IS NULL OR l.tenant_id = ?2)");
     Ok(conn.prepare_cached(&sql)?.query_row(params![id, scope.filter()], from_row).optional()?)
 }
 
 pub struct NewLead<'a> {
-    pub tenant_id: i64,
     pub first_name: &'a str,
     pub last_name: &'a str,
     pub phone_e164: Option<&'a str>,
     pub whatsapp_id: Option<&'a str>,
     pub email: Option<&'a str>,
-    pub source: &'a str,
-    pub status: &'a str,
+    pub source: LeadSource,
+    pub status: LeadStatus,
     pub notes: &'a str,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
 }
 
 /// A phone or WhatsApp id the tenant already has, naming the existing lead.
-pub fn duplicate(key: Unique, lead_id: i64) -> StoreError {
+pub fn duplicate(key: Unique, lead_id: LeadId) -> StoreError {
     StoreError::Duplicate { key, existing_id: Some(lead_id) }
 }
 
-pub fn find_by_phone(conn: &Connection, tenant_id: i64, phone: &str) -> StoreResult<Option<i64>> {
+pub fn find_by_phone(conn: &Connection, tenant_id: TenantId, phone: &str) -> StoreResult<Option<LeadId>> {
     Ok(conn
         .prepare_cached("SELECT id FROM leads WHERE tenant_id = ?1 AND phone_e164 = ?2")?
         .query_row(params![tenant_id, phone], |r| r.get(0))
         .optional()?)
 }
 
-pub fn find_by_whatsapp_id(conn: &Connection, tenant_id: i64, wa: &str) -> StoreResult<Option<i64>> {
+pub fn find_by_whatsapp_id(conn: &Connection, tenant_id: TenantId, wa: &str) -> StoreResult<Option<LeadId>> {
     Ok(conn
         .prepare_cached("SELECT id FROM leads WHERE tenant_id = ?1 AND whatsapp_id = ?2")?
         .query_row(params![tenant_id, wa], |r| r.get(0))
         .optional()?)
 }
 
-/// Inserts a lead; a duplicate phone or WhatsApp id becomes 409 with the existing id.
-pub fn insert(conn: &Connection, l: &NewLead) -> StoreResult<i64> {
+/// Inserts a lead into `tenant_id`; a duplicate phone or WhatsApp id becomes
+/// `Duplicate` naming the existing lead.
+pub fn insert(conn: &Connection, tenant_id: TenantId, l: &NewLead) -> StoreResult<LeadId> {
     let res = conn
         .prepare_cached(
             "INSERT INTO leads (tenant_id, first_name, last_name, phone_e164, whatsapp_id, email, source, status, notes,
@@ -93,7 +94,7 @@ pub fn insert(conn: &Connection, l: &NewLead) -> StoreResult<i64> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
-            l.tenant_id,
+            tenant_id,
             l.first_name,
             l.last_name,
             l.phone_e164,
@@ -105,15 +106,15 @@ pub fn insert(conn: &Connection, l: &NewLead) -> StoreResult<i64> {
             l.created_by
         ]);
     match res {
-        Ok(_) => Ok(conn.last_insert_rowid()),
+        Ok(_) => Ok(LeadId(conn.last_insert_rowid())),
         Err(e) if unique_key(&e).is_some() => {
             let existing = match l.phone_e164 {
-                Some(p) => find_by_phone(conn, l.tenant_id, p)?.map(|id| duplicate(Unique::LeadPhone, id)),
+                Some(p) => find_by_phone(conn, tenant_id, p)?.map(|id| duplicate(Unique::LeadPhone, id)),
                 None => None,
             };
             let existing = match (existing, l.whatsapp_id) {
                 (None, Some(w)) => {
-                    find_by_whatsapp_id(conn, l.tenant_id, w)?.map(|id| duplicate(Unique::LeadWhatsapp, id))
+                    find_by_whatsapp_id(conn, tenant_id, w)?.map(|id| duplicate(Unique::LeadWhatsapp, id))
                 }
                 (e, _) => e,
             };
@@ -130,23 +131,24 @@ pub struct LeadPatch {
     pub last_name: Option<String>,
     pub phone_e164: Option<Option<String>>,
     pub email: Option<Option<String>>,
-    pub source: Option<String>,
-    pub status: Option<String>,
+    pub source: Option<LeadSource>,
+    pub status: Option<LeadStatus>,
     pub notes: Option<String>,
 }
 
 /// Applies `p` to a lead in `scope`, in the caller's transaction: the lead
 /// before and after, or `NotFound` when it is not in scope.
-pub fn update_scoped(conn: &Connection, scope: Scope, id: i64, p: &LeadPatch) -> StoreResult<(Lead, Lead)> {
+pub fn update_scoped(conn: &Connection, scope: Scope, id: LeadId, p: &LeadPatch) -> StoreResult<(Lead, Lead)> {
     let before = get(conn, scope, id)?.ok_or(StoreError::NotFound("lead"))?;
     update(conn, before.tenant_id, id, p)?;
     let after = get(conn, scope, id)?.ok_or(StoreError::NotFound("lead"))?;
     Ok((before, after))
 }
 
-fn update(conn: &Connection, tenant_id: i64, id: i64, p: &LeadPatch) -> StoreResult<()> {
+fn update(conn: &Connection, tenant_id: TenantId, id: LeadId, p: &LeadPatch) -> StoreResult<()> {
     let res = conn.execute(
-        "UPDATE leads SET
+        concat!(
+            "UPDATE leads SET
             first_name = coalesce(?3, first_name),
             last_name = coalesce(?4, last_name),
             phone_e164 = CASE WHEN ?5 THEN ?6 ELSE phone_e164 END,
@@ -154,9 +156,13 @@ fn update(conn: &Connection, tenant_id: i64, id: i64, p: &LeadPatch) -> StoreRes
             source = coalesce(?9, source),
             status = coalesce(?10, status),
             notes = coalesce(?11, notes),
-            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
-            last_activity_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE id = ?1 AND tenant_id = ?2",
+            updated_at = ",
+            now_sql!(),
+            ",
+            last_activity_at = ",
+            now_sql!(),
+            " WHERE id = ?1 AND tenant_id = ?2"
+        ),
         params![
             id,
             tenant_id,
@@ -185,21 +191,28 @@ fn update(conn: &Connection, tenant_id: i64, id: i64, p: &LeadPatch) -> StoreRes
 }
 
 /// Bumps last_activity_at (new activity on the lead).
-pub fn touch(conn: &Connection, id: i64) -> StoreResult<()> {
-    conn.prepare_cached("UPDATE leads SET last_activity_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1")?
-        .execute([id])?;
+pub fn touch(conn: &Connection, tenant_id: TenantId, id: LeadId) -> StoreResult<()> {
+    conn.prepare_cached(concat!(
+        "UPDATE leads SET last_activity_at = ",
+        now_sql!(),
+        " WHERE id = ?1 AND tenant_id = ?2"
+    ))?
+    .execute(params![id, tenant_id])?;
     Ok(())
 }
 
-pub fn delete(conn: &Connection, tenant_id: i64, id: i64) -> StoreResult<bool> {
-    Ok(conn.execute("DELETE FROM leads WHERE id = ?1 AND tenant_id = ?2", params![id, tenant_id])? > 0)
+/// Deletes a lead in `scope`; false when it is not there (or not in scope).
+pub fn delete(conn: &Connection, scope: Scope, id: LeadId) -> StoreResult<bool> {
+    Ok(conn
+        .execute("DELETE FROM leads WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2)", params![id, scope.filter()])?
+        > 0)
 }
 
 #[derive(Default, Debug)]
 pub struct LeadFilter {
     pub q: Option<String>,
-    pub status: Option<String>,
-    pub source: Option<String>,
+    pub status: Option<LeadStatus>,
+    pub source: Option<LeadSource>,
 }
 
 /// Turns a search string into an FTS5 trigram phrase, or None when it is too
@@ -230,13 +243,13 @@ pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequ
         clauses.push("l.tenant_id = ?");
         args.push(Box::new(t));
     }
-    if let Some(s) = &f.status {
+    if let Some(s) = f.status {
         clauses.push("l.status = ?");
-        args.push(Box::new(s.clone()));
+        args.push(Box::new(s));
     }
-    if let Some(s) = &f.source {
+    if let Some(s) = f.source {
         clauses.push("l.source = ?");
-        args.push(Box::new(s.clone()));
+        args.push(Box::new(s));
     }
     let mut fts_term = None;
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
@@ -440,7 +453,7 @@ line2');
                     got["items"].as_array().unwrap().iter().map(|l| l["id"].as_i64().unwrap()).collect();
                 let leads = ids
                     .iter()
-                    .map(|id| get(c, Scope::All, *id).map(Option::unwrap))
+                    .map(|id| get(c, Scope::All, LeadId(*id)).map(Option::unwrap))
                     .collect::<StoreResult<Vec<_>>>()?;
                 Ok(serde_json::to_value(page.wrap(leads, 2)).unwrap())
             })
@@ -469,7 +482,7 @@ pub struct Contact {
 }
 
 /// The lead for `contact`, by phone, then by WhatsApp id.
-pub fn find_contact(conn: &Connection, tenant_id: i64, contact: &Contact) -> StoreResult<Option<i64>> {
+pub fn find_contact(conn: &Connection, tenant_id: TenantId, contact: &Contact) -> StoreResult<Option<LeadId>> {
     if let Some(p) = &contact.phone_e164
         && let Some(id) = find_by_phone(conn, tenant_id, p)?
     {
@@ -483,7 +496,12 @@ pub fn find_contact(conn: &Connection, tenant_id: i64, contact: &Contact) -> Sto
 
 /// Finds the lead for `contact` (by phone, then WhatsApp id) or creates it
 /// with `source`. Returns (lead id, created). Runs inside the caller's write.
-pub fn upsert_contact(conn: &Connection, tenant_id: i64, contact: &Contact, source: &str) -> StoreResult<(i64, bool)> {
+pub fn upsert_contact(
+    conn: &Connection,
+    tenant_id: TenantId,
+    contact: &Contact,
+    source: LeadSource,
+) -> StoreResult<(LeadId, bool)> {
     let found = find_contact(conn, tenant_id, contact)?;
     let name = contact.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if let Some(id) = found {
@@ -501,15 +519,15 @@ pub fn upsert_contact(conn: &Connection, tenant_id: i64, contact: &Contact, sour
     }
     let id = insert(
         conn,
+        tenant_id,
         &NewLead {
-            tenant_id,
             first_name: name.unwrap_or(""),
             last_name: "",
             phone_e164: contact.phone_e164.as_deref(),
             whatsapp_id: contact.whatsapp_id.as_deref(),
             email: None,
             source,
-            status: "new",
+            status: LeadStatus::New,
             notes: "",
             created_by: None,
         },

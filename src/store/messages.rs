@@ -5,12 +5,14 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::error::StoreResult;
+use super::now_sql;
+use crate::domain::{LeadId, TenantId, UserId};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Message {
     pub id: i64,
-    pub tenant_id: i64,
-    pub lead_id: i64,
+    pub tenant_id: TenantId,
+    pub lead_id: LeadId,
     pub direction: String,
     pub provider: String,
     pub provider_message_id: Option<String>,
@@ -26,7 +28,7 @@ pub struct Message {
 /// Records a webhook delivery id for a business; false when that business
 /// already processed it. A unique key decides, so concurrent retries cannot
 /// both pass; keys are per business, so one business's ids never hide another's.
-pub fn first_delivery(conn: &Connection, tenant_id: i64, provider: &str, external_id: &str) -> StoreResult<bool> {
+pub fn first_delivery(conn: &Connection, tenant_id: TenantId, provider: &str, external_id: &str) -> StoreResult<bool> {
     Ok(conn
         .prepare_cached(
             "INSERT INTO processed_webhooks (tenant_id, provider, external_id) VALUES (?1, ?2, ?3)
@@ -37,22 +39,21 @@ pub fn first_delivery(conn: &Connection, tenant_id: i64, provider: &str, externa
 }
 
 pub struct NewMessage<'a> {
-    pub tenant_id: i64,
-    pub lead_id: i64,
+    pub lead_id: LeadId,
     pub direction: &'a str,
     pub provider: &'a str,
     pub provider_message_id: Option<&'a str>,
     pub body: &'a str,
     pub media: &'a Value,
     pub status: &'a str,
-    pub author_user_id: Option<i64>,
+    pub author_user_id: Option<UserId>,
     pub is_ai: bool,
 }
 
 /// Inserts a message. The same provider id seen twice (the bridge echoes our
 /// own sends back as `fromMe`, and may do so before our send is recorded)
 /// updates the one row instead of failing after the message went out.
-pub fn insert(conn: &Connection, m: &NewMessage) -> StoreResult<Message> {
+pub fn insert(conn: &Connection, tenant_id: TenantId, m: &NewMessage) -> StoreResult<Message> {
     let id = conn
         .prepare_cached(
             "INSERT INTO messages (tenant_id, lead_id, direction, provider, provider_message_id, body, media, status,
@@ -65,7 +66,7 @@ pub fn insert(conn: &Connection, m: &NewMessage) -> StoreResult<Message> {
         )?
         .query_row(
             params![
-                m.tenant_id,
+                tenant_id,
                 m.lead_id,
                 m.direction,
                 m.provider,
@@ -103,29 +104,35 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Message> {
 }
 
 /// Whether a provider's message id is already recorded for this business.
-pub fn exists(conn: &Connection, tenant_id: i64, provider: &str, provider_message_id: &str) -> StoreResult<bool> {
+pub fn exists(conn: &Connection, tenant_id: TenantId, provider: &str, provider_message_id: &str) -> StoreResult<bool> {
     Ok(conn
         .prepare_cached("SELECT 1 FROM messages WHERE tenant_id = ?1 AND provider = ?2 AND provider_message_id = ?3")?
         .exists(params![tenant_id, provider, provider_message_id])?)
 }
 
 /// The last `limit` messages of a lead, oldest first (chat history for the AI).
-pub fn recent_for_lead(conn: &Connection, lead_id: i64, limit: i64) -> StoreResult<Vec<Message>> {
+pub fn recent_for_lead(
+    conn: &Connection,
+    tenant_id: TenantId,
+    lead_id: LeadId,
+    limit: i64,
+) -> StoreResult<Vec<Message>> {
     let mut v = conn
-        .prepare_cached(&format!("{SELECT} WHERE lead_id = ?1 ORDER BY id DESC LIMIT ?2"))?
-        .query_map(params![lead_id, limit], from_row)?
+        .prepare_cached(&format!("{SELECT} WHERE lead_id = ?1 AND tenant_id = ?2 ORDER BY id DESC LIMIT ?3"))?
+        .query_map(params![lead_id, tenant_id, limit], from_row)?
         .collect::<Result<Vec<_>, _>>()?;
     v.reverse();
     Ok(v)
 }
 
-/// A provider's delivery report (Twilio status callback).
-pub fn set_status(
+/// A provider's delivery report (Twilio status callback): the message's business and lead.
+/// Unscoped: the callback names only the provider's message id; the business is learnt from the row.
+pub fn set_status_unscoped(
     conn: &Connection,
     provider: &str,
     provider_message_id: &str,
     status: &str,
-) -> StoreResult<Option<(i64, i64)>> {
+) -> StoreResult<Option<(TenantId, LeadId)>> {
     Ok(conn
         .prepare_cached(
             "UPDATE messages SET status = ?3
@@ -137,19 +144,18 @@ pub fn set_status(
 
 /// An outgoing message about to be handed to a provider.
 pub struct Pending<'a> {
-    pub tenant_id: i64,
-    pub lead_id: i64,
+    pub lead_id: LeadId,
     /// The provider expected to send it (the one that does is set on success).
     pub provider: &'a str,
     pub body: &'a str,
-    pub author_user_id: Option<i64>,
+    pub author_user_id: Option<UserId>,
     pub is_ai: bool,
     pub idempotency_key: Option<&'a str>,
 }
 
 /// Records an outgoing message as `pending` before the provider is called,
 /// so a crash or a retry can never make it go out twice unseen.
-pub fn insert_pending(conn: &Connection, p: &Pending) -> StoreResult<i64> {
+pub fn insert_pending(conn: &Connection, tenant_id: TenantId, p: &Pending) -> StoreResult<i64> {
     Ok(conn
         .prepare_cached(
             "INSERT INTO messages (tenant_id, lead_id, direction, provider, body, status, author_user_id, is_ai,
@@ -157,13 +163,13 @@ pub fn insert_pending(conn: &Connection, p: &Pending) -> StoreResult<i64> {
              VALUES (?1, ?2, 'out', ?3, ?4, 'pending', ?5, ?6, ?7) RETURNING id",
         )?
         .query_row(
-            params![p.tenant_id, p.lead_id, p.provider, p.body, p.author_user_id, p.is_ai, p.idempotency_key],
+            params![tenant_id, p.lead_id, p.provider, p.body, p.author_user_id, p.is_ai, p.idempotency_key],
             |r| r.get(0),
         )?)
 }
 
 /// The message a client already sent with this idempotency key, if any.
-pub fn by_idempotency_key(conn: &Connection, tenant_id: i64, key: &str) -> StoreResult<Option<Message>> {
+pub fn by_idempotency_key(conn: &Connection, tenant_id: TenantId, key: &str) -> StoreResult<Option<Message>> {
     Ok(conn
         .prepare_cached(&format!("{SELECT} WHERE tenant_id = ?1 AND idempotency_key = ?2"))?
         .query_row(params![tenant_id, key], from_row)
@@ -171,18 +177,21 @@ pub fn by_idempotency_key(conn: &Connection, tenant_id: i64, key: &str) -> Store
 }
 
 /// A failed attempt with the same key is tried again on the same row.
-pub fn retry_failed(conn: &Connection, id: i64, body: &str) -> StoreResult<()> {
+pub fn retry_failed(conn: &Connection, tenant_id: TenantId, id: i64, body: &str) -> StoreResult<()> {
     conn.prepare_cached(
-        "UPDATE messages SET status = 'pending', error_code = NULL, body = ?2 WHERE id = ?1 AND status = 'failed'",
+        "UPDATE messages SET status = 'pending', error_code = NULL, body = ?2
+         WHERE id = ?1 AND tenant_id = ?3 AND status = 'failed'",
     )?
-    .execute(params![id, body])?;
+    .execute(params![id, body, tenant_id])?;
     Ok(())
 }
 
 /// The provider refused or could not be reached: `failed`, with a plain reason.
-pub fn mark_failed(conn: &Connection, id: i64, reason: &str) -> StoreResult<()> {
-    conn.prepare_cached("UPDATE messages SET status = 'failed', error_code = ?2 WHERE id = ?1 AND status = 'pending'")?
-        .execute(params![id, reason])?;
+pub fn mark_failed(conn: &Connection, tenant_id: TenantId, id: i64, reason: &str) -> StoreResult<()> {
+    conn.prepare_cached(
+        "UPDATE messages SET status = 'failed', error_code = ?2 WHERE id = ?1 AND tenant_id = ?3 AND status = 'pending'",
+    )?
+    .execute(params![id, reason, tenant_id])?;
     Ok(())
 }
 
@@ -191,7 +200,7 @@ pub fn mark_failed(conn: &Connection, id: i64, reason: &str) -> StoreResult<()> 
 /// and the pending row goes, so the send stays one message).
 pub fn mark_sent(
     conn: &Connection,
-    tenant_id: i64,
+    tenant_id: TenantId,
     id: i64,
     provider: &str,
     provider_message_id: &str,
@@ -229,7 +238,8 @@ pub fn mark_sent(
 
 /// At start: sends left `pending` by a crash may or may not have gone out;
 /// they are marked failed (`interrupted`) rather than sent again.
-pub fn fail_interrupted(conn: &Connection) -> StoreResult<usize> {
+/// Unscoped: a sweep at start, before any request, over every business.
+pub fn fail_interrupted_unscoped(conn: &Connection) -> StoreResult<usize> {
     Ok(conn.execute(
         "UPDATE messages SET status = 'failed', error_code = 'interrupted: the server stopped during the send'
          WHERE status = 'pending'",
@@ -238,11 +248,12 @@ pub fn fail_interrupted(conn: &Connection) -> StoreResult<usize> {
 }
 
 /// AI replies sent to a lead in the last hour (the per-lead reply budget).
-pub fn ai_replies_in_last_hour(conn: &Connection, tenant_id: i64, lead_id: i64) -> StoreResult<i64> {
+pub fn ai_replies_in_last_hour(conn: &Connection, tenant_id: TenantId, lead_id: LeadId) -> StoreResult<i64> {
     Ok(conn
-        .prepare_cached(
+        .prepare_cached(concat!(
             "SELECT count(*) FROM messages WHERE tenant_id = ?1 AND lead_id = ?2 AND is_ai = 1 AND direction = 'out'
-               AND status <> 'failed' AND created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 hour')",
-        )?
+               AND status <> 'failed' AND created_at >= ",
+            now_sql!("'-1 hour'")
+        ))?
         .query_row(params![tenant_id, lead_id], |r| r.get(0))?)
 }

@@ -1,6 +1,8 @@
 //! All SQL lives here, one file per resource. Functions take a connection (or
-//! transaction) and, for tenant data, the tenant they are scoped to: a query
-//! can't forget its scope because the scope is an argument.
+//! transaction) and, for tenant data, the `Scope` or `TenantId` they are
+//! confined to as the next argument: a query can't forget its scope because
+//! the scope is an argument. The few that deliberately are not confined are
+//! named `*_unscoped`, and their doc says why that is safe.
 
 pub mod activities;
 pub mod audit;
@@ -18,13 +20,32 @@ pub mod users;
 
 use serde::Serialize;
 
+use crate::domain::UserId;
+
 pub use error::{StoreError, StoreResult};
+
+/// "Now" in SQL, in the format every stored timestamp has (the column defaults
+/// in schema.sql spell the same). `now_sql!("'-1 hour'")` or `now_sql!("?3")`
+/// adds a modifier. A macro, not a const, so `concat!` can splice it into a
+/// static SQL literal.
+macro_rules! now_sql {
+    () => {
+        $crate::store::now_sql!(@ "")
+    };
+    ($modifier:literal) => {
+        $crate::store::now_sql!(@ concat!(", ", $modifier))
+    };
+    (@ $tail:expr) => {
+        concat!("strftime('%Y-%m-%dT%H:%M:%fZ', 'now'", $tail, ")")
+    };
+}
+pub(crate) use now_sql;
 
 /// Who made a change: the real signed-in user, and whether they were
 /// impersonating (activities and audit rows record both).
 #[derive(Clone, Copy, Debug)]
 pub struct Actor {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub impersonating: bool,
 }
 
@@ -55,5 +76,14 @@ impl PageRequest {
 
     pub fn wrap<T>(self, items: Vec<T>, total: i64) -> Page<T> {
         Page { items, total, page: self.page, page_size: self.page_size }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn now_sql_spells_the_stored_format() {
+        assert_eq!(now_sql!(), "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+        assert_eq!(now_sql!("'-1 hour'"), "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 hour')");
     }
 }

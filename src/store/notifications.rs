@@ -1,20 +1,24 @@
-//! The bell: per-user notifications.
+//! The bell: per-user notifications. Reads and marks are scoped by the user,
+//! which is narrower than a business: a user sees their own notifications of
+//! every business they were notified in (the platform admin's reminders).
 
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::error::StoreResult;
+use super::now_sql;
 use super::{Page, PageRequest};
+use crate::domain::{LeadId, TenantId, UserId};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Notification {
     pub id: i64,
-    pub tenant_id: i64,
-    pub user_id: i64,
+    pub tenant_id: TenantId,
+    pub user_id: UserId,
     pub kind: String,
     pub title: String,
     pub body: String,
-    pub lead_id: Option<i64>,
+    pub lead_id: Option<LeadId>,
     pub reminder_id: Option<i64>,
     pub read_at: Option<String>,
     pub created_at: String,
@@ -39,27 +43,27 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Notification> {
 }
 
 pub struct NewNotification<'a> {
-    pub tenant_id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub kind: &'a str,
     pub title: &'a str,
     pub body: &'a str,
-    pub lead_id: Option<i64>,
+    pub lead_id: Option<LeadId>,
     pub reminder_id: Option<i64>,
 }
 
-pub fn insert(conn: &Connection, n: &NewNotification) -> StoreResult<Notification> {
+/// A notification for a user, about something in `tenant_id`.
+pub fn insert(conn: &Connection, tenant_id: TenantId, n: &NewNotification) -> StoreResult<Notification> {
     conn.prepare_cached(
         "INSERT INTO notifications (tenant_id, user_id, kind, title, body, lead_id, reminder_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![n.tenant_id, n.user_id, n.kind, n.title, n.body, n.lead_id, n.reminder_id])?;
+    .execute(params![tenant_id, n.user_id, n.kind, n.title, n.body, n.lead_id, n.reminder_id])?;
     let id = conn.last_insert_rowid();
     Ok(conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([id], from_row)?)
 }
 
 /// A user's notifications, newest first, with the unread count.
-pub fn list_for_user(conn: &Connection, user_id: i64, page: PageRequest) -> StoreResult<(Page<Notification>, i64)> {
+pub fn list_for_user(conn: &Connection, user_id: UserId, page: PageRequest) -> StoreResult<(Page<Notification>, i64)> {
     let (total, unread): (i64, i64) = conn
         .prepare_cached(
             "SELECT count(*), count(*) FILTER (WHERE read_at IS NULL) FROM notifications WHERE user_id = ?1",
@@ -72,10 +76,15 @@ pub fn list_for_user(conn: &Connection, user_id: i64, page: PageRequest) -> Stor
     Ok((page.wrap(items, total), unread))
 }
 
-pub fn mark_read(conn: &Connection, user_id: i64, id: i64) -> StoreResult<bool> {
+/// Marks one of the user's notifications read; false when it is not theirs.
+pub fn mark_read(conn: &Connection, user_id: UserId, id: i64) -> StoreResult<bool> {
     Ok(conn.execute(
-        "UPDATE notifications SET read_at = coalesce(read_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-         WHERE id = ?1 AND user_id = ?2",
+        concat!(
+            "UPDATE notifications SET read_at = coalesce(read_at, ",
+            now_sql!(),
+            ")
+         WHERE id = ?1 AND user_id = ?2"
+        ),
         params![id, user_id],
     )? > 0)
 }

@@ -5,19 +5,21 @@ use serde::Serialize;
 
 use super::Actor;
 use super::error::StoreResult;
+use super::now_sql;
 use super::{Page, PageRequest};
+use crate::domain::{TenantId, UserId};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Prompts {
     pub calls_prompt: String,
     pub whatsapp_prompt: String,
     pub updated_at: Option<String>,
-    pub updated_by: Option<i64>,
+    pub updated_by: Option<UserId>,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Author {
-    pub id: i64,
+    pub id: UserId,
     pub name: String,
     pub email: String,
 }
@@ -33,7 +35,7 @@ pub struct Revision {
 }
 
 /// The current prompts of `tenant_id` (empty strings when never saved).
-pub fn get(conn: &Connection, tenant_id: i64) -> StoreResult<Prompts> {
+pub fn get(conn: &Connection, tenant_id: TenantId) -> StoreResult<Prompts> {
     let found = conn
         .prepare_cached(
             "SELECT calls_prompt, whatsapp_prompt, updated_at, updated_by FROM prompts WHERE tenant_id = ?1",
@@ -56,13 +58,17 @@ pub fn get(conn: &Connection, tenant_id: i64) -> StoreResult<Prompts> {
 }
 
 /// Saves both prompts and a revision, in the caller's transaction.
-pub fn save(conn: &Connection, tenant_id: i64, calls: &str, whatsapp: &str, actor: Actor) -> StoreResult<Prompts> {
+pub fn save(conn: &Connection, tenant_id: TenantId, calls: &str, whatsapp: &str, actor: Actor) -> StoreResult<Prompts> {
     conn.execute(
-        "INSERT INTO prompts (tenant_id, calls_prompt, whatsapp_prompt, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?4)
+        concat!(
+            "INSERT INTO prompts (tenant_id, calls_prompt, whatsapp_prompt, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ",
+            now_sql!(),
+            ", ?4)
          ON CONFLICT (tenant_id) DO UPDATE SET calls_prompt = excluded.calls_prompt,
              whatsapp_prompt = excluded.whatsapp_prompt, updated_at = excluded.updated_at,
-             updated_by = excluded.updated_by",
+             updated_by = excluded.updated_by"
+        ),
         params![tenant_id, calls, whatsapp, actor.user_id],
     )?;
     conn.execute(
@@ -73,9 +79,8 @@ pub fn save(conn: &Connection, tenant_id: i64, calls: &str, whatsapp: &str, acto
     get(conn, tenant_id)
 }
 
-/// Revisions of `tenant_id`, newest first.
 /// A tenant's prompt revisions, newest first, a page at a time.
-pub fn history(conn: &Connection, tenant_id: i64, page: PageRequest) -> StoreResult<Page<Revision>> {
+pub fn history(conn: &Connection, tenant_id: TenantId, page: PageRequest) -> StoreResult<Page<Revision>> {
     let total: i64 = conn
         .prepare_cached("SELECT count(*) FROM prompt_revisions WHERE tenant_id = ?1")?
         .query_row([tenant_id], |r| r.get(0))?;
@@ -85,7 +90,7 @@ pub fn history(conn: &Connection, tenant_id: i64, page: PageRequest) -> StoreRes
          WHERE r.tenant_id = ?1 ORDER BY r.id DESC LIMIT ?2 OFFSET ?3",
     )?;
     let rows = stmt.query_map(params![tenant_id, page.page_size, page.offset()], |r| {
-        let author_id: Option<i64> = r.get(3)?;
+        let author_id: Option<UserId> = r.get(3)?;
         Ok(Revision {
             id: r.get(0)?,
             calls_prompt: r.get(1)?,

@@ -13,8 +13,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::error::{StoreError, StoreResult};
+use super::now_sql;
 use super::{Page, PageRequest};
-use crate::domain::Scope;
+use crate::domain::{LeadId, ReminderStatus, Scope, TenantId, UserId};
 
 pub const STALE_CLAIM_SECS: i64 = 60;
 pub const MAX_ATTEMPTS: i64 = 5;
@@ -22,14 +23,14 @@ pub const MAX_ATTEMPTS: i64 = 5;
 #[derive(Clone, Debug, Serialize)]
 pub struct Reminder {
     pub id: i64,
-    pub tenant_id: i64,
-    pub lead_id: i64,
-    pub assignee_user_id: Option<i64>,
-    pub created_by: Option<i64>,
+    pub tenant_id: TenantId,
+    pub lead_id: LeadId,
+    pub assignee_user_id: Option<UserId>,
+    pub created_by: Option<UserId>,
     pub due_at: String,
     pub note: String,
     /// `claimed` is internal; the API shows it as `pending`.
-    pub status: String,
+    pub status: ReminderStatus,
     pub attempts: i64,
     pub last_error: Option<String>,
     pub fired_at: Option<String>,
@@ -64,12 +65,13 @@ pub fn get(conn: &Connection, scope: Scope, id: i64) -> StoreResult<Option<Remin
         .optional()?)
 }
 
+/// A new pending reminder on a lead of `tenant_id`.
 pub fn insert(
     conn: &Connection,
-    tenant_id: i64,
-    lead_id: i64,
-    assignee: i64,
-    created_by: i64,
+    tenant_id: TenantId,
+    lead_id: LeadId,
+    assignee: UserId,
+    created_by: UserId,
     due_at: &str,
     note: &str,
 ) -> StoreResult<Reminder> {
@@ -79,17 +81,29 @@ pub fn insert(
     )?
     .execute(params![tenant_id, lead_id, assignee, created_by, due_at, note])?;
     let id = conn.last_insert_rowid();
-    get(conn, Scope::tenant(tenant_id), id)?.ok_or(StoreError::NotFound("reminder"))
+    get(conn, Scope::Tenant(tenant_id), id)?.ok_or(StoreError::NotFound("reminder"))
 }
 
-/// A lead's reminders by due time, a page at a time.
-pub fn list_for_lead(conn: &Connection, lead_id: i64, page: PageRequest) -> StoreResult<Page<Reminder>> {
+/// A lead's reminders by due time, a page at a time; empty when the lead is
+/// not in `tenant_id`. (The lead is checked once, then its index is walked.)
+pub fn list_for_lead(
+    conn: &Connection,
+    tenant_id: TenantId,
+    lead_id: LeadId,
+    page: PageRequest,
+) -> StoreResult<Page<Reminder>> {
     let total: i64 = conn
-        .prepare_cached("SELECT count(*) FROM lead_reminders WHERE lead_id = ?1")?
-        .query_row([lead_id], |r| r.get(0))?;
+        .prepare_cached(
+            "SELECT count(*) FROM lead_reminders
+             WHERE lead_id = (SELECT id FROM leads WHERE id = ?1 AND tenant_id = ?2)",
+        )?
+        .query_row(params![lead_id, tenant_id], |r| r.get(0))?;
     let items = conn
-        .prepare_cached(&format!("{SELECT} WHERE lead_id = ?1 ORDER BY due_at, id LIMIT ?2 OFFSET ?3"))?
-        .query_map(params![lead_id, page.page_size, page.offset()], from_row)?
+        .prepare_cached(&format!(
+            "{SELECT} WHERE lead_id = (SELECT id FROM leads WHERE id = ?1 AND tenant_id = ?2)
+             ORDER BY due_at, id LIMIT ?3 OFFSET ?4"
+        ))?
+        .query_map(params![lead_id, tenant_id, page.page_size, page.offset()], from_row)?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(page.wrap(items, total))
 }
@@ -97,9 +111,9 @@ pub fn list_for_lead(conn: &Connection, lead_id: i64, page: PageRequest) -> Stor
 /// The caller's reminders in a tenant, by status and due time.
 pub fn list_for_assignee(
     conn: &Connection,
-    tenant_id: i64,
-    user_id: i64,
-    status: Option<&str>,
+    tenant_id: TenantId,
+    user_id: UserId,
+    status: Option<ReminderStatus>,
     due_before: Option<&str>,
 ) -> StoreResult<Vec<Reminder>> {
     Ok(conn
@@ -114,16 +128,12 @@ pub fn list_for_assignee(
 }
 
 /// Moves a reminder to a new time (and/or note); a fired or failed reminder
-/// becomes pending again. Cancelled ones cannot be snoozed.
-pub fn snooze(
-    conn: &Connection,
-    tenant_id: i64,
-    id: i64,
-    due_at: Option<&str>,
-    note: Option<&str>,
-) -> StoreResult<bool> {
+/// becomes pending again. Cancelled ones cannot be snoozed. False when not
+/// changeable or not in `scope`.
+pub fn snooze(conn: &Connection, scope: Scope, id: i64, due_at: Option<&str>, note: Option<&str>) -> StoreResult<bool> {
     Ok(conn.execute(
-        "UPDATE lead_reminders SET
+        concat!(
+            "UPDATE lead_reminders SET
             note = coalesce(?4, note),
             due_at = coalesce(?3, due_at),
             next_attempt_at = coalesce(?3, next_attempt_at),
@@ -132,17 +142,23 @@ pub fn snooze(
             attempts = CASE WHEN ?3 IS NULL THEN attempts ELSE 0 END,
             last_error = CASE WHEN ?3 IS NULL THEN last_error ELSE NULL END,
             claimed_at = NULL,
-            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE id = ?1 AND tenant_id = ?2 AND status <> 'cancelled' AND status <> 'claimed'",
-        params![id, tenant_id, due_at, note],
+            updated_at = ",
+            now_sql!(),
+            " WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2) AND status <> 'cancelled' AND status <> 'claimed'"
+        ),
+        params![id, scope.filter(), due_at, note],
     )? > 0)
 }
 
-pub fn cancel(conn: &Connection, tenant_id: i64, id: i64) -> StoreResult<bool> {
+/// Cancels a reminder in `scope` unless it is being delivered (or already cancelled).
+pub fn cancel(conn: &Connection, scope: Scope, id: i64) -> StoreResult<bool> {
     Ok(conn.execute(
-        "UPDATE lead_reminders SET status = 'cancelled', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE id = ?1 AND tenant_id = ?2 AND status IN ('pending', 'fired', 'failed')",
-        params![id, tenant_id],
+        concat!(
+            "UPDATE lead_reminders SET status = 'cancelled', updated_at = ",
+            now_sql!(),
+            " WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2) AND status IN ('pending', 'fired', 'failed')"
+        ),
+        params![id, scope.filter()],
     )? > 0)
 }
 
@@ -159,7 +175,8 @@ pub struct Claimed {
 
 /// Claims every due reminder, atomically: two overlapping ticks, or two
 /// processes, can never both get the same row.
-pub fn claim_due(conn: &Connection, now: &str, limit: i64) -> StoreResult<Vec<Claimed>> {
+/// Unscoped: the scheduler's sweep serves every business; each claimed row carries its own tenant.
+pub fn claim_due_unscoped(conn: &Connection, now: &str, limit: i64) -> StoreResult<Vec<Claimed>> {
     // RETURNING gives the rows as claimed (shown as `pending`, like `get`), no second read.
     Ok(conn
         .prepare_cached(
@@ -176,34 +193,45 @@ pub fn claim_due(conn: &Connection, now: &str, limit: i64) -> StoreResult<Vec<Cl
         .collect::<Result<Vec<_>, _>>()?)
 }
 
-pub fn mark_fired_at(conn: &Connection, id: i64, now: &str) -> StoreResult<()> {
+/// Unscoped: `id` is a reminder the scheduler has just claimed in this same transaction.
+pub fn mark_fired_at_unscoped(conn: &Connection, id: i64, now: &str) -> StoreResult<()> {
     conn.prepare_cached("UPDATE lead_reminders SET fired_at = ?2 WHERE id = ?1")?.execute(params![id, now])?;
     Ok(())
 }
 
 /// Delivery finished: `fired`. Only the claim that took the row can say so;
 /// false when the claim was lost (put back and taken again meanwhile).
-pub fn mark_done(conn: &Connection, id: i64, token: &str) -> StoreResult<bool> {
+/// Unscoped: the claim token, which only the scheduler holds, names the row.
+pub fn mark_done_unscoped(conn: &Connection, id: i64, token: &str) -> StoreResult<bool> {
     Ok(conn
-        .prepare_cached(
+        .prepare_cached(concat!(
             "UPDATE lead_reminders SET status = 'fired', last_error = NULL, claimed_at = NULL, claim_token = NULL,
-                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-             WHERE id = ?1 AND status = 'claimed' AND claim_token = ?2",
-        )?
+                 updated_at = ",
+            now_sql!(),
+            " WHERE id = ?1 AND status = 'claimed' AND claim_token = ?2"
+        ))?
         .execute(params![id, token])?
         > 0)
 }
 
 /// Delivery failed: retry at `retry_at`, or give up as `failed` after MAX_ATTEMPTS.
-pub fn mark_failed_attempt(conn: &Connection, id: i64, token: &str, error: &str, retry_at: &str) -> StoreResult<bool> {
+/// Unscoped: the claim token, which only the scheduler holds, names the row.
+pub fn mark_failed_attempt_unscoped(
+    conn: &Connection,
+    id: i64,
+    token: &str,
+    error: &str,
+    retry_at: &str,
+) -> StoreResult<bool> {
     Ok(conn
-        .prepare_cached(
+        .prepare_cached(concat!(
             "UPDATE lead_reminders SET
                 status = CASE WHEN attempts >= ?4 THEN 'failed' ELSE 'pending' END,
                 next_attempt_at = ?3, last_error = ?2, claimed_at = NULL, claim_token = NULL,
-                updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-             WHERE id = ?1 AND status = 'claimed' AND claim_token = ?5",
-        )?
+                updated_at = ",
+            now_sql!(),
+            " WHERE id = ?1 AND status = 'claimed' AND claim_token = ?5"
+        ))?
         .execute(params![id, error, retry_at, MAX_ATTEMPTS, token])?
         > 0)
 }
@@ -212,7 +240,8 @@ pub fn mark_failed_attempt(conn: &Connection, id: i64, token: &str, error: &str,
 /// `older_than` and not in `live` (tokens this process is still delivering,
 /// however slowly). Each row is put back only if it still carries the token
 /// read here, so a claim finishing at the same moment is never undone.
-pub fn rescue_stale(
+/// Unscoped: a scheduler sweep over every business; it only changes claim state.
+pub fn rescue_stale_unscoped(
     conn: &Connection,
     older_than: &str,
     live: &std::collections::HashSet<String>,
@@ -236,7 +265,8 @@ pub fn rescue_stale(
 }
 
 /// When the next pending reminder is due (for the precise timer).
-pub fn next_due(conn: &Connection) -> StoreResult<Option<String>> {
+/// Unscoped: the scheduler's timer serves every business and reads only a time.
+pub fn next_due_unscoped(conn: &Connection) -> StoreResult<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT min(next_attempt_at) FROM lead_reminders WHERE status = 'pending'")?
         .query_row([], |r| r.get(0))?)
@@ -267,19 +297,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(&dir.path().join("c.db")).unwrap();
         setup(&db);
-        let first = db.write_blocking(|tx| claim_due(tx, "2021-01-01T00:00:00.000Z", 10)).unwrap();
+        let first = db.write_blocking(|tx| claim_due_unscoped(tx, "2021-01-01T00:00:00.000Z", 10)).unwrap();
         assert_eq!(first.len(), 1);
         let token = first[0].token.clone();
         // Still being delivered here, however long: not stale.
         let live: HashSet<String> = [token.clone()].into();
-        assert_eq!(db.write_blocking(|tx| rescue_stale(tx, "2099-01-01T00:00:00.000Z", &live)).unwrap(), 0);
+        assert_eq!(db.write_blocking(|tx| rescue_stale_unscoped(tx, "2099-01-01T00:00:00.000Z", &live)).unwrap(), 0);
         // A crash left it: rescued, and claimed again under a new token.
-        assert_eq!(db.write_blocking(|tx| rescue_stale(tx, "2099-01-01T00:00:00.000Z", &HashSet::new())).unwrap(), 1);
-        let second = db.write_blocking(|tx| claim_due(tx, "2021-01-01T00:00:00.000Z", 10)).unwrap();
+        assert_eq!(
+            db.write_blocking(|tx| rescue_stale_unscoped(tx, "2099-01-01T00:00:00.000Z", &HashSet::new())).unwrap(),
+            1
+        );
+        let second = db.write_blocking(|tx| claim_due_unscoped(tx, "2021-01-01T00:00:00.000Z", 10)).unwrap();
         assert_ne!(second[0].token, token);
         // The old claim's late outcome changes nothing; the new claim finishes it.
-        assert!(!db.write_blocking(|tx| mark_done(tx, 1, &token)).unwrap());
-        assert!(!db.write_blocking(|tx| mark_failed_attempt(tx, 1, &token, "x", "2021-01-01T00:00:00.000Z")).unwrap());
-        assert!(db.write_blocking(|tx| mark_done(tx, 1, &second[0].token)).unwrap());
+        assert!(!db.write_blocking(|tx| mark_done_unscoped(tx, 1, &token)).unwrap());
+        assert!(
+            !db.write_blocking(|tx| mark_failed_attempt_unscoped(tx, 1, &token, "x", "2021-01-01T00:00:00.000Z"))
+                .unwrap()
+        );
+        assert!(db.write_blocking(|tx| mark_done_unscoped(tx, 1, &second[0].token)).unwrap());
     }
 }

@@ -17,7 +17,7 @@ use tower_sessions::{
 };
 
 use super::error::{StoreError, StoreResult};
-use crate::{cache::TtlCache, db::Db};
+use crate::{cache::TtlCache, db::Db, domain::UserId};
 
 /// The key of the one typed value frontdesk keeps in a session (see `http::session`).
 pub const STATE_KEY: &str = "fd";
@@ -32,7 +32,7 @@ pub struct SqliteSessionStore {
 /// database read per request. Every write and delete made by this process
 /// updates it at once ([`SessionCache::forget_user`] after bulk deletes);
 /// a session ended by another process (the CLI) is seen within [`CACHE_TTL`].
-pub struct SessionCache(TtlCache<Id, (Record, Option<i64>)>);
+pub struct SessionCache(TtlCache<Id, (Record, Option<UserId>)>);
 
 pub const CACHE_TTL: Duration = Duration::from_secs(1);
 
@@ -57,7 +57,7 @@ impl SessionCache {
     }
 
     /// Drops every cached session of `user_id` (after [`delete_for_user`] commits).
-    pub fn forget_user(&self, user_id: i64) {
+    pub fn forget_user(&self, user_id: UserId) {
         self.0.remove_where(|(_, u)| *u == Some(user_id));
     }
 }
@@ -105,8 +105,8 @@ fn backend(e: impl std::fmt::Display) -> SessionStoreError {
     SessionStoreError::Backend(e.to_string())
 }
 
-fn user_of(record: &Record) -> Option<i64> {
-    record.data.get(STATE_KEY)?.get("user_id")?.as_i64()
+fn user_of(record: &Record) -> Option<UserId> {
+    record.data.get(STATE_KEY)?.get("user_id")?.as_i64().map(UserId)
 }
 
 #[async_trait]
@@ -200,7 +200,7 @@ impl SessionStore for SqliteSessionStore {
 /// Ends every session of `user_id`, except `keep` (the caller's own, when
 /// they changed their own password). Returns how many ended. The caller
 /// then calls [`SessionCache::forget_user`] once the transaction commits.
-pub fn delete_for_user(conn: &Connection, user_id: i64, keep: Option<&str>) -> StoreResult<usize> {
+pub fn delete_for_user(conn: &Connection, user_id: UserId, keep: Option<&str>) -> StoreResult<usize> {
     let keep = keep.map(key);
     Ok(conn.execute("DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR id <> ?2)", params![user_id, keep])?)
 }

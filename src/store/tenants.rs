@@ -4,11 +4,13 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::error::{StoreError, StoreResult, unique_key};
+use super::now_sql;
 use super::{Page, PageRequest};
+use crate::domain::TenantId;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Tenant {
-    pub id: i64,
+    pub id: TenantId,
     pub name: String,
     pub phone_e164: Option<String>,
     pub whatsapp_e164: Option<String>,
@@ -56,33 +58,33 @@ fn map_unique(err: rusqlite::Error) -> StoreError {
     }
 }
 
-pub fn get(conn: &Connection, id: i64) -> StoreResult<Option<Tenant>> {
+pub fn get(conn: &Connection, id: TenantId) -> StoreResult<Option<Tenant>> {
     let sql = format!("SELECT {COLUMNS} FROM tenants WHERE id = ?1");
     Ok(conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?)
 }
 
 /// The region local phone numbers of this business are read in (e.g. `IL`).
-pub fn region(conn: &Connection, id: i64) -> StoreResult<Option<String>> {
+pub fn region(conn: &Connection, id: TenantId) -> StoreResult<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT default_region FROM tenants WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
         .optional()?)
 }
 
-pub fn count(conn: &Connection) -> StoreResult<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM tenants", [], |r| r.get(0))?)
-}
-
-pub fn list(conn: &Connection, page: PageRequest) -> StoreResult<Page<Tenant>> {
+/// Every business, a page at a time.
+/// Unscoped: the platform admin's list of businesses (`AdminAuth` guards the route).
+pub fn list_unscoped(conn: &Connection, page: PageRequest) -> StoreResult<Page<Tenant>> {
     let sql = format!("SELECT {COLUMNS} FROM tenants ORDER BY id LIMIT ?1 OFFSET ?2");
     let items = conn
         .prepare_cached(&sql)?
         .query_map(params![page.page_size, page.offset()], from_row)?
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(page.wrap(items, count(conn)?))
+    let total: i64 = conn.query_row("SELECT count(*) FROM tenants", [], |r| r.get(0))?;
+    Ok(page.wrap(items, total))
 }
 
-pub fn insert(conn: &Connection, name: &str, fields: &TenantFields) -> StoreResult<i64> {
+/// A new business (with its empty prompts). Touches no existing business.
+pub fn insert(conn: &Connection, name: &str, fields: &TenantFields) -> StoreResult<TenantId> {
     conn.execute(
         "INSERT INTO tenants (name, phone_e164, whatsapp_e164, whatsapp_instance, timezone, ai_auto_reply)
          VALUES (?1, ?2, ?3, ?4, coalesce(?5, 'Asia/Jerusalem'), coalesce(?6, 1))",
@@ -96,24 +98,27 @@ pub fn insert(conn: &Connection, name: &str, fields: &TenantFields) -> StoreResu
         ],
     )
     .map_err(map_unique)?;
-    let id = conn.last_insert_rowid();
+    let id = TenantId(conn.last_insert_rowid());
     conn.execute("INSERT INTO prompts (tenant_id) VALUES (?1)", [id])?;
     Ok(id)
 }
 
 /// Applies the given fields; `None` leaves a field as it is.
-pub fn update(conn: &Connection, id: i64, f: &TenantFields) -> StoreResult<Option<Tenant>> {
+pub fn update(conn: &Connection, id: TenantId, f: &TenantFields) -> StoreResult<Option<Tenant>> {
     let changed = conn
         .execute(
-            "UPDATE tenants SET
+            concat!(
+                "UPDATE tenants SET
                 name = coalesce(?2, name),
                 phone_e164 = CASE WHEN ?3 THEN ?4 ELSE phone_e164 END,
                 whatsapp_e164 = CASE WHEN ?5 THEN ?6 ELSE whatsapp_e164 END,
                 whatsapp_instance = CASE WHEN ?7 THEN ?8 ELSE whatsapp_instance END,
                 timezone = coalesce(?9, timezone),
                 ai_auto_reply = coalesce(?10, ai_auto_reply),
-                updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-             WHERE id = ?1",
+                updated_at = ",
+                now_sql!(),
+                " WHERE id = ?1"
+            ),
             params![
                 id,
                 f.name,
@@ -135,13 +140,15 @@ pub fn update(conn: &Connection, id: i64, f: &TenantFields) -> StoreResult<Optio
 }
 
 /// The business a call to `phone` reaches.
-pub fn by_phone(conn: &Connection, phone: &str) -> StoreResult<Option<Tenant>> {
+/// Unscoped: a webhook names only the number called; this is how its business is found.
+pub fn by_phone_unscoped(conn: &Connection, phone: &str) -> StoreResult<Option<Tenant>> {
     let sql = format!("SELECT {COLUMNS} FROM tenants WHERE phone_e164 = ?1");
     Ok(conn.prepare_cached(&sql)?.query_row([phone], from_row).optional()?)
 }
 
 /// The business a WhatsApp message to `phone` reaches (its WhatsApp number, else its phone).
-pub fn by_whatsapp(conn: &Connection, phone: &str) -> StoreResult<Option<Tenant>> {
+/// Unscoped: a webhook names only the number written to; this is how its business is found.
+pub fn by_whatsapp_unscoped(conn: &Connection, phone: &str) -> StoreResult<Option<Tenant>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM tenants WHERE whatsapp_e164 = ?1
          UNION ALL SELECT {COLUMNS} FROM tenants WHERE phone_e164 = ?1 AND whatsapp_e164 IS NULL LIMIT 1"
@@ -150,7 +157,8 @@ pub fn by_whatsapp(conn: &Connection, phone: &str) -> StoreResult<Option<Tenant>
 }
 
 /// The business behind a Baileys (Evolution API) instance.
-pub fn by_instance(conn: &Connection, instance: &str) -> StoreResult<Option<Tenant>> {
+/// Unscoped: the bridge names only its instance; this is how its business is found.
+pub fn by_instance_unscoped(conn: &Connection, instance: &str) -> StoreResult<Option<Tenant>> {
     let sql = format!("SELECT {COLUMNS} FROM tenants WHERE whatsapp_instance = ?1");
     Ok(conn.prepare_cached(&sql)?.query_row([instance], from_row).optional()?)
 }

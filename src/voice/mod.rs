@@ -111,7 +111,7 @@ async fn handle(state: AppState, socket: WebSocket) {
         start["start"]["streamSid"].as_str().or(start["streamSid"].as_str()).unwrap_or_default().to_string();
     let token = start["start"]["customParameters"]["token"].as_str().unwrap_or_default().to_string();
     let call_sid = start["start"]["callSid"].as_str().unwrap_or_default().to_string();
-    let call = state.db.write(move |tx| store::calls::take_stream_token(tx, &token, &call_sid)).await;
+    let call = state.db.write(move |tx| store::calls::take_stream_token_unscoped(tx, &token, &call_sid)).await;
     let call = match call {
         Ok(Some(c)) => c,
         Ok(None) => {
@@ -218,7 +218,7 @@ async fn finish(
     let result = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            store::calls::finish(tx, call_id, status, Some(duration), Some(&transcript))?;
+            store::calls::finish(tx, tenant_id, call_id, status, Some(duration), Some(&transcript))?;
             match lead_id {
                 Some(lead) => {
                     Ok(Some(store::activities::add(tx, tenant_id, lead, ActivityKind::Call, &body, &data, None)?))
@@ -229,9 +229,8 @@ async fn finish(
         .await;
     match result {
         Ok(Some(act)) => {
-            let lead_id = lead_id.unwrap_or_default();
             state.events.activity(&act);
-            state.events.publish(tenant_id, "lead.updated", json!({"lead_id": lead_id}));
+            state.events.publish(tenant_id, "lead.updated", json!({"lead_id": act.lead_id}));
         }
         Ok(None) => {}
         Err(e) => tracing::error!(error = %e, call = call_id, "could not record the end of a call"),

@@ -127,7 +127,7 @@ async fn record_outbound(
     let outcome = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            let Some(tenant) = store::tenants::by_instance(tx, &instance)? else {
+            let Some(tenant) = store::tenants::by_instance_unscoped(tx, &instance)? else {
                 return Err(ApiError::not_found("Business for this instance"));
             };
             let Some(lead_id) = store::leads::find_contact(tx, tenant.id, &contact)? else { return Ok(None) };
@@ -140,8 +140,8 @@ async fn record_outbound(
             }
             store::messages::insert(
                 tx,
+                tenant.id,
                 &store::messages::NewMessage {
-                    tenant_id: tenant.id,
                     lead_id,
                     direction: "out",
                     provider: "baileys",
@@ -162,7 +162,7 @@ async fn record_outbound(
                 &json!({"provider": "baileys", "from_phone": true}),
                 None,
             )?;
-            let _ = store::leads::get(tx, Scope::tenant(tenant.id), lead_id)?;
+            let _ = store::leads::get(tx, Scope::Tenant(tenant.id), lead_id)?;
             Ok(Some((lead_id, act)))
         })
         .await?;

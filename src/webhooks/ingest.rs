@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 
 use crate::{
     ai,
-    domain::ActivityKind,
     domain::Scope,
+    domain::{ActivityKind, LeadSource},
     error::ApiError,
     error::ApiResult,
     state::AppState,
@@ -35,14 +35,14 @@ pub async fn ingest_inbound(
         .db
         .write(move |tx| -> ApiResult<_> {
             let tenant = match &lookup {
-                Lookup::WhatsAppNumber(n) => store::tenants::by_whatsapp(tx, n)?,
-                Lookup::Instance(i) => store::tenants::by_instance(tx, i)?,
+                Lookup::WhatsAppNumber(n) => store::tenants::by_whatsapp_unscoped(tx, n)?,
+                Lookup::Instance(i) => store::tenants::by_instance_unscoped(tx, i)?,
             };
             let Some(tenant) = tenant else { return Err(ApiError::not_found("Business for this number or instance")) };
             if !store::messages::first_delivery(tx, tenant.id, provider, &external_id)? {
                 return Ok((tenant.id, None));
             }
-            let (lead_id, created) = store::leads::upsert_contact(tx, tenant.id, &contact, "whatsapp")?;
+            let (lead_id, created) = store::leads::upsert_contact(tx, tenant.id, &contact, LeadSource::Whatsapp)?;
             let mut acts = Vec::new();
             if created {
                 acts.push(store::activities::add(
@@ -51,14 +51,14 @@ pub async fn ingest_inbound(
                     lead_id,
                     ActivityKind::Created,
                     "",
-                    &json!({"source": "whatsapp"}),
+                    &json!({"source": LeadSource::Whatsapp}),
                     None,
                 )?);
             }
             let m = store::messages::insert(
                 tx,
+                tenant.id,
                 &store::messages::NewMessage {
-                    tenant_id: tenant.id,
                     lead_id,
                     direction: "in",
                     provider,
@@ -79,7 +79,7 @@ pub async fn ingest_inbound(
                 &json!({"message_id": m.id, "provider": provider, "media": media}),
                 None,
             )?);
-            let lead = store::leads::get(tx, Scope::tenant(tenant.id), lead_id)?;
+            let lead = store::leads::get(tx, Scope::Tenant(tenant.id), lead_id)?;
             Ok((tenant.id, Some((lead_id, created, acts, lead))))
         })
         .await?;

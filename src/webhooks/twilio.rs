@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     domain::ActivityKind,
-    domain::PhoneE164,
+    domain::{LeadSource, PhoneE164},
     error::ApiError,
     error::ApiResult,
     state::AppState,
@@ -67,10 +67,10 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
     let outcome = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            let Some(tenant) = store::tenants::by_phone(tx, &to)? else { return Ok(None) };
-            if let Some(existing) = store::calls::by_sid(tx, &sid)? {
+            let Some(tenant) = store::tenants::by_phone_unscoped(tx, &to)? else { return Ok(None) };
+            if let Some(existing) = store::calls::by_sid_unscoped(tx, &sid)? {
                 // Twilio retried: answer the same way, change nothing.
-                return Ok(Some((tenant.id, existing.lead_id.unwrap_or(0), existing.stream_token, None, None)));
+                return Ok(Some((tenant.id, existing.stream_token, None, None)));
             }
             let contact = Contact { phone_e164: from.clone(), whatsapp_id: None, name: None };
             if contact.phone_e164.is_none() {
@@ -80,12 +80,12 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
                     "Anonymous calls are not recorded.",
                 ));
             }
-            let (lead_id, created) = store::leads::upsert_contact(tx, tenant.id, &contact, "call")?;
+            let (lead_id, created) = store::leads::upsert_contact(tx, tenant.id, &contact, LeadSource::Call)?;
             let status = if ai_on { "ringing" } else { "missed" };
             let call = store::calls::insert(
                 tx,
+                tenant.id,
                 &store::calls::NewCall {
-                    tenant_id: tenant.id,
                     lead_id,
                     call_sid: &sid,
                     stream_token: ai_on.then_some(token.as_str()),
@@ -101,7 +101,7 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
                     lead_id,
                     ActivityKind::Created,
                     "",
-                    &json!({"source": ActivityKind::Call}),
+                    &json!({"source": LeadSource::Call}),
                     None,
                 )?;
             }
@@ -114,7 +114,7 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
                 &json!({"call_id": call.id, "call_sid": sid, "status": status, "direction": "inbound"}),
                 None,
             )?;
-            Ok(Some((tenant.id, lead_id, call.stream_token, Some(act), Some(created))))
+            Ok(Some((tenant.id, call.stream_token, Some(act), created.then_some(lead_id))))
         })
         .await;
     let outcome = match outcome {
@@ -123,7 +123,7 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
         }
         other => other?,
     };
-    let Some((tenant_id, lead_id, token, act, created)) = outcome else {
+    let Some((tenant_id, token, act, created_lead)) = outcome else {
         tracing::info!("call to a number no business uses");
         return Ok(twiml(
             "<Say language=\"he-IL\">המספר שחייגתם אינו מחובר לשירות.</Say>\
@@ -131,7 +131,7 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
                 .into(),
         ));
     };
-    if created == Some(true) {
+    if let Some(lead_id) = created_lead {
         state.events.publish(tenant_id, "lead.created", json!({"lead_id": lead_id}));
     }
     if let Some(act) = act {
@@ -156,7 +156,7 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
 pub async fn status(State(state): State<AppState>, form: TwilioForm) -> Result<Json<Value>, ApiError> {
     if let (Some(sid), Some(st)) = (form.get("MessageSid"), form.get("MessageStatus")) {
         let (sid, st) = (sid.to_string(), st.to_string());
-        let found = state.db.write(move |tx| store::messages::set_status(tx, "twilio", &sid, &st)).await?;
+        let found = state.db.write(move |tx| store::messages::set_status_unscoped(tx, "twilio", &sid, &st)).await?;
         return match found {
             Some(_) => Ok(Json(json!({"ok": true}))),
             None => Err(ApiError::not_found("Message")),
@@ -173,11 +173,11 @@ pub async fn status(State(state): State<AppState>, form: TwilioForm) -> Result<J
     let done = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            let Some(call) = store::calls::by_sid(tx, &sid)? else { return Ok(None) };
+            let Some(call) = store::calls::by_sid_unscoped(tx, &sid)? else { return Ok(None) };
             let final_state = !matches!(status.as_str(), "ringing" | "in_progress");
             // A missed call keeps its status; a bridged call's end is recorded by the media stream too.
             let status = if call.status == "missed" { "missed".to_string() } else { status.clone() };
-            store::calls::finish(tx, call.id, &status, duration, None)?;
+            store::calls::finish(tx, call.tenant_id, call.id, &status, duration, None)?;
             let act = match (final_state, call.lead_id) {
                 (true, Some(lead_id)) => Some(store::activities::add(
                     tx,

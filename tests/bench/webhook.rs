@@ -95,7 +95,7 @@ pub fn run(dir: &Path) {
     let t = Instant::now();
     for i in 0..count {
         db.write_blocking(|tx| -> frontdesk::store::StoreResult<()> {
-            let tenant = frontdesk::store::tenants::by_whatsapp(tx, "+972501234567")?.unwrap();
+            let tenant = frontdesk::store::tenants::by_whatsapp_unscoped(tx, "+972501234567")?.unwrap();
             if !frontdesk::store::messages::first_delivery(tx, tenant.id, "twilio", &format!("SMraw{i}"))? {
                 return Ok(());
             }
@@ -104,11 +104,16 @@ pub fn run(dir: &Path) {
                 whatsapp_id: None,
                 name: Some("Bench".into()),
             };
-            let (lead, _) = frontdesk::store::leads::upsert_contact(tx, tenant.id, &contact, "whatsapp")?;
+            let (lead, _) = frontdesk::store::leads::upsert_contact(
+                tx,
+                tenant.id,
+                &contact,
+                frontdesk::domain::LeadSource::Whatsapp,
+            )?;
             let m = frontdesk::store::messages::insert(
                 tx,
+                tenant.id,
                 &frontdesk::store::messages::NewMessage {
-                    tenant_id: tenant.id,
                     lead_id: lead,
                     direction: "in",
                     provider: "twilio",
