@@ -300,3 +300,51 @@ ALTER TABLE lead_reminders ADD COLUMN claim_token TEXT;
 ALTER TABLE messages ADD COLUMN error_code TEXT;
 ALTER TABLE messages ADD COLUMN idempotency_key TEXT;
 CREATE UNIQUE INDEX messages_idempotency ON messages (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+
+-- version: 3
+-- Search index upkeep, deferred to the end of the writer's group transaction.
+-- The writer runs each request's writes in its own SAVEPOINT, and FTS5 writes
+-- its pending terms to disk at every savepoint: one index segment (and the
+-- merges that follow) per new lead. Inside a group the writer sets
+-- `search_index_mode.deferred` = 1, so the triggers only note the lead;
+-- before COMMIT it indexes every noted lead at once and sets the flag back
+-- to 0. The flag is never committed as 1, so every other connection (the
+-- CLI, a maintenance script) sees 0 and keeps the index in step at once.
+CREATE TABLE search_index_mode (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    deferred INTEGER NOT NULL DEFAULT 0 CHECK (deferred IN (0, 1))
+);
+INSERT INTO search_index_mode (id, deferred) VALUES (1, 0);
+CREATE TABLE search_index_pending (
+    lead_id INTEGER PRIMARY KEY,
+    -- 1: the lead is not in the index yet; 0: its indexed text is stale.
+    is_new  INTEGER NOT NULL
+);
+
+DROP TRIGGER leads_fts_ai;
+DROP TRIGGER leads_fts_au;
+CREATE TRIGGER leads_fts_ai AFTER INSERT ON leads
+WHEN (SELECT deferred FROM search_index_mode WHERE id = 1) = 0 BEGIN
+    INSERT INTO leads_fts (rowid, text) VALUES (new.id,
+        new.first_name || ' ' || new.last_name || ' ' || coalesce(new.phone_e164, '') || ' '
+        || coalesce(new.whatsapp_id, '') || ' ' || coalesce(new.email, ''));
+END;
+CREATE TRIGGER leads_fts_ai_deferred AFTER INSERT ON leads
+WHEN (SELECT deferred FROM search_index_mode WHERE id = 1) = 1 BEGIN
+    INSERT OR IGNORE INTO search_index_pending (lead_id, is_new) VALUES (new.id, 1);
+END;
+CREATE TRIGGER leads_fts_au AFTER UPDATE OF first_name, last_name, phone_e164, whatsapp_id, email ON leads
+WHEN (SELECT deferred FROM search_index_mode WHERE id = 1) = 0 BEGIN
+    DELETE FROM leads_fts WHERE rowid = old.id;
+    INSERT INTO leads_fts (rowid, text) VALUES (new.id,
+        new.first_name || ' ' || new.last_name || ' ' || coalesce(new.phone_e164, '') || ' '
+        || coalesce(new.whatsapp_id, '') || ' ' || coalesce(new.email, ''));
+END;
+CREATE TRIGGER leads_fts_au_deferred AFTER UPDATE OF first_name, last_name, phone_e164, whatsapp_id, email ON leads
+WHEN (SELECT deferred FROM search_index_mode WHERE id = 1) = 1 BEGIN
+    INSERT OR IGNORE INTO search_index_pending (lead_id, is_new) VALUES (new.id, 0);
+END;
+-- Deletes stay immediate (rare); a deleted lead is no longer pending either.
+CREATE TRIGGER leads_fts_pending_ad AFTER DELETE ON leads BEGIN
+    DELETE FROM search_index_pending WHERE lead_id = old.id;
+END;

@@ -70,6 +70,10 @@ fn run_group(
             return Vec::new();
         }
     };
+    if let Err(e) = crate::store::leads::defer_search_index(&tx) {
+        tracing::error!(error = %e, "could not begin a write group");
+        return Vec::new();
+    }
     let mut completions = Vec::with_capacity(batch.len());
     let mut jobs = batch.into_iter();
     let mut rolled_back = false;
@@ -110,7 +114,15 @@ fn run_group(
         );
         Err("the transaction was rolled back by the database".to_string())
     } else {
-        tx.commit().map_err(|e| e.to_string())
+        // The search index is part of the group: if it cannot be brought up
+        // to date, nothing of the group commits.
+        match crate::store::leads::sync_search_index(&tx) {
+            Ok(()) => tx.commit().map_err(|e| e.to_string()),
+            Err(e) => {
+                drop(tx);
+                Err(format!("search index upkeep failed: {e}"))
+            }
+        }
     };
     if let Err(e) = &commit
         && !rolled_back

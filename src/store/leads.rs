@@ -340,6 +340,38 @@ pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequ
     Ok(out)
 }
 
+/// Starts a writer group in which the search index is brought up to date
+/// once, at the end ([`sync_search_index`]), instead of at every change
+/// (see `search_index_mode` in schema.sql for why).
+pub fn defer_search_index(tx: &Connection) -> StoreResult<()> {
+    tx.prepare_cached("UPDATE search_index_mode SET deferred = 1 WHERE id = 1")?.execute([])?;
+    Ok(())
+}
+
+/// Indexes every lead the group created or renamed, and ends the deferral.
+/// Runs in the group's transaction just before COMMIT, outside any request's
+/// savepoint, so FTS5 writes one segment for the whole group.
+pub fn sync_search_index(tx: &Connection) -> StoreResult<()> {
+    let stale: Vec<i64> = tx
+        .prepare_cached("SELECT lead_id FROM search_index_pending WHERE is_new = 0")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut unindex = tx.prepare_cached("DELETE FROM leads_fts WHERE rowid = ?1")?;
+    for id in stale {
+        unindex.execute([id])?;
+    }
+    tx.prepare_cached(
+        "INSERT INTO leads_fts (rowid, text)
+         SELECT l.id, l.first_name || ' ' || l.last_name || ' ' || coalesce(l.phone_e164, '') || ' '
+                      || coalesce(l.whatsapp_id, '') || ' ' || coalesce(l.email, '')
+         FROM search_index_pending p JOIN leads l ON l.id = p.lead_id",
+    )?
+    .execute([])?;
+    tx.prepare_cached("DELETE FROM search_index_pending")?.execute([])?;
+    tx.prepare_cached("UPDATE search_index_mode SET deferred = 0 WHERE id = 1")?.execute([])?;
+    Ok(())
+}
+
 /// Up to this many search matches are sorted; beyond it the list is walked
 /// in order instead.
 const SORT_MATCHES_UP_TO: i64 = 500;
@@ -426,6 +458,78 @@ fn borrow_row<'r>(r: &'r Row<'_>) -> rusqlite::Result<LeadRef<'r>> {
 mod tests {
     use super::*;
     use crate::db::Db;
+
+    fn matches(db: &Db, term: &str) -> Vec<i64> {
+        db.write_blocking(|c| -> StoreResult<Vec<i64>> {
+            Ok(c.prepare("SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?1 ORDER BY rowid")?
+                .query_map([term], |r| r.get(0))?
+                .collect::<Result<_, _>>()?)
+        })
+        .unwrap()
+    }
+
+    /// Writes through the writer are indexed at the end of their group (a
+    /// failed write leaves nothing behind); writes by any other connection
+    /// are indexed at once, because the deferral is never committed.
+    #[test]
+    fn the_search_index_follows_group_writes_and_outside_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let db = Db::open(&path).unwrap();
+        db.write_blocking(|tx| -> StoreResult<_> {
+            tx.execute_batch("INSERT INTO tenants (id, name) VALUES (1, 't')")?;
+            Ok(())
+        })
+        .unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        rt.block_on(async {
+            let add = |name: &'static str, phone: &'static str, fail: bool| {
+                let db = db.clone();
+                async move {
+                    db.write(move |tx| -> StoreResult<()> {
+                        tx.execute(
+                            "INSERT INTO leads (tenant_id, first_name, phone_e164, source) VALUES (1, ?1, ?2, 'manual')",
+                            params![name, phone],
+                        )?;
+                        if fail {
+                            return Err(StoreError::NotFound("a failing write"));
+                        }
+                        Ok(())
+                    })
+                    .await
+                }
+            };
+            let (a, b, c) = tokio::join!(
+                add("Zehava", "+972521000001", false),
+                add("Zalman", "+972521000002", true),
+                add("Zipora", "+972521000003", false)
+            );
+            assert!(a.is_ok() && b.is_err() && c.is_ok());
+            db.write(|tx| -> StoreResult<()> {
+                tx.execute("UPDATE leads SET first_name = 'Yardena' WHERE first_name = 'Zehava'", [])?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        });
+        assert_eq!(matches(&db, "\"Zipora\"").len(), 1);
+        assert!(matches(&db, "\"Zalman\"").is_empty(), "a rolled-back write left an index entry");
+        assert!(matches(&db, "\"Zehava\"").is_empty(), "the old name is still indexed");
+        assert_eq!(matches(&db, "\"Yardena\"").len(), 1);
+        let other = rusqlite::Connection::open(&path).unwrap();
+        let (deferred, pending): (i64, i64) = other
+            .query_row(
+                "SELECT (SELECT deferred FROM search_index_mode), (SELECT count(*) FROM search_index_pending)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((deferred, pending), (0, 0));
+        other
+            .execute("INSERT INTO leads (tenant_id, first_name, phone_e164, source) VALUES (1, 'Tehila', '+972539999999', 'manual')", [])
+            .unwrap();
+        assert_eq!(matches(&db, "\"Tehila\"").len(), 1);
+    }
 
     /// The list's hand-written body must stay what serialising `Lead`s gives.
     #[test]
