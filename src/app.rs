@@ -296,6 +296,8 @@ const CALL_SAVE_LIMIT: Duration = Duration::from_secs(5);
 /// Opens the data file, bootstraps, listens, and serves until a signal; then
 /// lets requests and voice calls finish within the grace.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    // Held until this function returns: `frontdesk restore` refuses while it is.
+    let _lock = crate::db::lock::DataLock::acquire(&config.settings.data).map_err(|e| Refusal(e.to_string()))?;
     let db = Db::open_with(&config.settings.data, config.settings.durability).map_err(|e| Refusal(e.to_string()))?;
     if let Some(note) = crate::bootstrap::first_start(&db, &config.settings)? {
         println!("{note}");

@@ -35,6 +35,12 @@ pub enum Command {
         /// Where to write the copy; must not exist yet.
         path: PathBuf,
     },
+    /// Replace the data file with a verified copy of BACKUP. The server must be stopped; the current
+    /// file is kept as <data>.replaced-<unix time>.
+    Restore {
+        /// The backup to restore (from `frontdesk backup`, a pre-upgrade copy, or a Litestream restore).
+        backup: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -63,6 +63,7 @@ impl Durability {
     }
 }
 
+pub mod lock;
 mod writer;
 
 use writer::{Completion, WriteJob, writer_loop};
@@ -106,6 +107,11 @@ pub enum OpenError {
          It was written by a newer frontdesk: run that version, or restore a backup made for this one."
     )]
     NewerSchema { path: String, found: u32, known: u32 },
+    #[error(
+        "could not write a copy of {path} before upgrading its schema from version {from} to {to}: {reason}. \
+         Nothing was migrated; free some disk space or make the data file's folder writable, then start again."
+    )]
+    PreUpgradeCopy { path: String, from: u32, to: u32, reason: String },
     #[error("database error while opening {path}: {source}")]
     Sqlite { path: String, source: rusqlite::Error },
     #[error("database pool error: {0}")]
@@ -227,6 +233,7 @@ impl Db {
         // Opening is lazy; make SQLite touch the file so an unwritable path fails here.
         init_connection(&mut conn, durability)
             .map_err(|source| OpenError::Unwritable { path: shown.clone(), source })?;
+        copy_before_upgrade(&conn, path, &shown)?;
         migrate(&mut conn, &shown)?;
         drop(conn);
 
@@ -348,6 +355,31 @@ impl Db {
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
+}
+
+/// An existing data file (schema version above 0) about to be migrated gets
+/// a verified copy first, `<data>.pre-v<latest>.db` (see
+/// [`crate::backup::pre_upgrade_copy`]): going back is restoring it. A new
+/// file (version 0) and a current one get none.
+fn copy_before_upgrade(conn: &Connection, path: &Path, shown: &str) -> Result<(), OpenError> {
+    let current: u32 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|source| OpenError::Sqlite { path: shown.to_string(), source })?;
+    let latest = latest_version();
+    if current == 0 || current >= latest {
+        return Ok(());
+    }
+    let copy = crate::backup::pre_upgrade_copy(path, latest).map_err(|e| OpenError::PreUpgradeCopy {
+        path: shown.to_string(),
+        from: current,
+        to: latest,
+        reason: format!("{e:#}"),
+    })?;
+    tracing::info!(
+        copy = %copy.display(), from = current, to = latest,
+        "wrote a verified copy of the data file before upgrading its schema"
+    );
+    Ok(())
 }
 
 fn migrate(conn: &mut Connection, path: &str) -> Result<(), OpenError> {

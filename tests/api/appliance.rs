@@ -308,12 +308,6 @@ fn mode_of(path: &std::path::Path) -> u32 {
     std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).permissions().mode() & 0o777
 }
 
-fn with_suffix(path: &std::path::Path, suffix: &str) -> std::path::PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    name.into()
-}
-
 #[tokio::test]
 async fn backup_under_concurrent_lead_writes_is_verified_private_and_opens_as_a_data_file() {
     let app = spawn_app().await;

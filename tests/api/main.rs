@@ -18,5 +18,6 @@ mod smoke;
 mod sweep;
 mod tenancy;
 mod ui;
+mod upgrade;
 mod voice;
 mod webhooks;
