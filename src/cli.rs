@@ -14,7 +14,7 @@ use crate::{
 };
 
 fn open(settings: &Settings) -> anyhow::Result<Db> {
-    Ok(Db::open_with(&settings.data, settings.durability)?)
+    Ok(Db::open_opts(&settings.data, settings.db_options())?)
 }
 
 pub fn user(settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {

@@ -297,6 +297,7 @@ fn help_documents_every_setting() {
         "FRONTDESK_MAX_CONNECTIONS",
         "FRONTDESK_SHUTDOWN_GRACE_SECS",
         "FRONTDESK_DURABILITY",
+        "FRONTDESK_WAL_CHECKPOINTS",
         "FRONTDESK_TRUSTED_PROXIES",
     ] {
         assert!(help.contains(var), "--help lacks {var}");

@@ -20,4 +20,5 @@ mod tenancy;
 mod ui;
 mod upgrade;
 mod voice;
+mod wal;
 mod webhooks;
