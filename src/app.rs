@@ -106,6 +106,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(http::business::router())
         .merge(http::prompts::router())
         .merge(http::leads::router())
+        .merge(http::lead_csv::router())
         .merge(http::reminders::router())
         .merge(http::notifications::router())
         .merge(http::events::router())

@@ -10,6 +10,7 @@ mod events;
 mod fakes;
 mod hardening;
 mod impersonation;
+mod lead_csv;
 mod leads;
 mod prompts;
 mod providers;
