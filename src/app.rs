@@ -106,6 +106,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(http::business::router())
         .merge(http::prompts::router())
         .merge(http::leads::router())
+        .merge(http::lead_csv::router())
         .merge(http::reminders::router())
         .merge(http::notifications::router())
         .merge(http::events::router())
@@ -296,7 +297,9 @@ const CALL_SAVE_LIMIT: Duration = Duration::from_secs(5);
 /// Opens the data file, bootstraps, listens, and serves until a signal; then
 /// lets requests and voice calls finish within the grace.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let db = Db::open_with(&config.settings.data, config.settings.durability).map_err(|e| Refusal(e.to_string()))?;
+    // Held until this function returns: `frontdesk restore` refuses while it is.
+    let _lock = crate::db::lock::DataLock::acquire(&config.settings.data).map_err(|e| Refusal(e.to_string()))?;
+    let db = Db::open_opts(&config.settings.data, config.settings.db_options()).map_err(|e| Refusal(e.to_string()))?;
     if let Some(note) = crate::bootstrap::first_start(&db, &config.settings)? {
         println!("{note}");
     }
@@ -338,7 +341,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     tokio::join!(requests, calls.drain(grace, CALL_SAVE_LIMIT));
     cleanup.abort();
     let _ = jobs.shutdown().await;
-    db.checkpoint().map_err(|e| anyhow::anyhow!("WAL checkpoint at shutdown failed: {e}"))?;
+    match settings.wal_checkpoints {
+        crate::db::WalCheckpoints::Internal => {
+            db.checkpoint().map_err(|e| anyhow::anyhow!("WAL checkpoint at shutdown failed: {e}"))?
+        }
+        crate::db::WalCheckpoints::External => tracing::info!("WAL left as it is for the external checkpointer"),
+    }
     tracing::info!("stopped cleanly");
     Ok(())
 }

@@ -43,7 +43,7 @@ pub fn run(source: &Path, dest: &Path) -> anyhow::Result<Report> {
     create_private(dest)?;
     let partial = RemoveUnlessKept(Some(dest.to_path_buf()));
     let pages = copy(source, dest)?;
-    verify(dest)?;
+    verify(source, dest)?;
     sync_dir(dest);
     partial.keep();
     Ok(Report { pages })
@@ -69,12 +69,12 @@ fn copy(source: &Path, dest: &Path) -> anyhow::Result<i32> {
     // Read-write without create: a WAL reader needs the shared-memory file,
     // and a wrong path must not leave an empty database behind.
     let src = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .with_context(|| format!("cannot open the data file {}", source.display()))?;
+        .with_context(|| format!("cannot open {}", source.display()))?;
     src.busy_timeout(Duration::from_secs(5))?;
     // One snapshot for the whole copy (see the module comment).
     src.execute_batch("BEGIN")?;
     src.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
-        .with_context(|| format!("cannot read the data file {}", source.display()))?;
+        .with_context(|| format!("cannot read {} as a SQLite database", source.display()))?;
     let mut dst = Connection::open(dest).with_context(|| format!("cannot open {}", dest.display()))?;
     let pages = {
         let backup = Backup::new(&src, &mut dst)?;
@@ -113,22 +113,43 @@ fn copy(source: &Path, dest: &Path) -> anyhow::Result<i32> {
 }
 
 /// Only a copy SQLite itself finds intact counts as a backup.
-fn verify(dest: &Path) -> anyhow::Result<()> {
+fn verify(source: &Path, dest: &Path) -> anyhow::Result<()> {
     let conn = Connection::open_with_flags(dest, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     let mut stmt = conn.prepare("PRAGMA integrity_check")?;
     let problems = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
     if problems != ["ok"] {
         bail!(
             "the copy failed SQLite's integrity check, so it was removed: {}. \
-             The data file itself may be damaged; check it with `PRAGMA integrity_check`",
-            problems.join("; ")
+             {} itself may be damaged; check it with `PRAGMA integrity_check`",
+            problems.join("; "),
+            source.display()
         );
     }
     Ok(())
 }
 
+/// Before the schema of `data` is migrated to `version`: a verified copy
+/// `<data>.pre-v<version>.db` beside it, made as [`run`] makes a backup. An
+/// existing copy of that name is never overwritten: the new one is then
+/// `<data>.pre-v<version>-<unix time>.db`. Returns where it went.
+pub fn pre_upgrade_copy(data: &Path, version: u32) -> anyhow::Result<PathBuf> {
+    let mut dest = with_suffix(data, &format!(".pre-v{version}.db"));
+    if dest.symlink_metadata().is_ok() {
+        dest = with_suffix(data, &format!(".pre-v{version}-{}.db", crate::domain::time::unix_now()));
+    }
+    run(data, &dest)?;
+    Ok(dest)
+}
+
+/// `path` with `suffix` appended to its file name.
+pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
 /// Makes the new directory entry durable too; a failure only weakens crash safety.
-fn sync_dir(dest: &Path) {
+pub(crate) fn sync_dir(dest: &Path) {
     let dir = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if let Err(e) = std::fs::File::open(dir).and_then(|d| d.sync_all()) {
         tracing::warn!(error = %e, dir = %dir.display(), "could not sync the backup's folder");
@@ -136,10 +157,10 @@ fn sync_dir(dest: &Path) {
 }
 
 /// Removes the copy (and any journal SQLite left beside it) unless kept.
-struct RemoveUnlessKept(Option<PathBuf>);
+pub(crate) struct RemoveUnlessKept(pub(crate) Option<PathBuf>);
 
 impl RemoveUnlessKept {
-    fn keep(mut self) {
+    pub(crate) fn keep(mut self) {
         self.0 = None;
     }
 }
@@ -148,9 +169,7 @@ impl Drop for RemoveUnlessKept {
     fn drop(&mut self) {
         let Some(path) = self.0.take() else { return };
         for suffix in ["", "-journal", "-wal", "-shm"] {
-            let mut name = path.as_os_str().to_owned();
-            name.push(suffix);
-            let _ = std::fs::remove_file(PathBuf::from(name));
+            let _ = std::fs::remove_file(with_suffix(&path, suffix));
         }
     }
 }
@@ -185,6 +204,20 @@ mod tests {
         let err = run(&source, &dest).unwrap_err().to_string();
         assert!(err.contains("already exists"), "{err}");
         assert_eq!(std::fs::read(&dest).unwrap(), before, "the existing file is untouched");
+    }
+
+    #[test]
+    fn pre_upgrade_copies_never_overwrite_each_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("data.db");
+        crate::db::Db::open(&source).unwrap();
+        let first = pre_upgrade_copy(&source, 7).unwrap();
+        assert_eq!(first, dir.path().join("data.db.pre-v7.db"));
+        let before = std::fs::read(&first).unwrap();
+        let second = pre_upgrade_copy(&source, 7).unwrap();
+        assert_ne!(second, first);
+        assert!(second.to_string_lossy().contains(".pre-v7-"), "{}", second.display());
+        assert_eq!(std::fs::read(&first).unwrap(), before, "the first copy is untouched");
     }
 
     #[test]

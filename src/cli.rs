@@ -1,4 +1,4 @@
-//! The non-server commands: `user create|reset-password` and `backup`.
+//! The non-server commands: `user create|reset-password`, `backup` and `restore`.
 
 use std::path::Path;
 
@@ -14,7 +14,7 @@ use crate::{
 };
 
 fn open(settings: &Settings) -> anyhow::Result<Db> {
-    Ok(Db::open_with(&settings.data, settings.durability)?)
+    Ok(Db::open_opts(&settings.data, settings.db_options())?)
 }
 
 pub fn user(settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {
@@ -93,5 +93,30 @@ fn choose_password(given: Option<String>) -> anyhow::Result<(String, bool)> {
 pub fn backup(settings: &Settings, dest: &Path) -> anyhow::Result<()> {
     let report = crate::backup::run(&settings.data, dest)?;
     println!("backup written to {} ({} pages, integrity check ok)", dest.display(), report.pages);
+    Ok(())
+}
+
+/// Prints what it did only once the verified copy is in place.
+pub fn restore(settings: &Settings, backup: &Path) -> anyhow::Result<()> {
+    let data = &settings.data;
+    let r = crate::restore::run(data, backup)?;
+    println!(
+        "restored {} to {} (schema version {}, {} pages, integrity check ok)",
+        backup.display(),
+        data.display(),
+        r.version,
+        r.pages
+    );
+    match &r.replaced {
+        Some(old) => println!("the previous data file was kept as {}", old.display()),
+        None => println!("there was no data file at {} before", data.display()),
+    }
+    let latest = crate::db::latest_version();
+    if r.version < latest {
+        println!(
+            "the next `frontdesk serve` upgrades it from schema version {} to {latest}, keeping a copy first",
+            r.version
+        );
+    }
     Ok(())
 }

@@ -35,6 +35,12 @@ pub enum Command {
         /// Where to write the copy; must not exist yet.
         path: PathBuf,
     },
+    /// Replace the data file with a verified copy of BACKUP. The server must be stopped; the current
+    /// file is kept as <data>.replaced-<unix time>.
+    Restore {
+        /// The backup to restore (from `frontdesk backup`, a pre-upgrade copy, or a Litestream restore).
+        backup: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -159,6 +165,10 @@ pub struct Settings {
     /// full: an answered write survives power loss (one fsync per group commit); normal: a process crash only.
     #[arg(long, env = "FRONTDESK_DURABILITY", value_enum, default_value = "full", global = true)]
     pub durability: crate::db::Durability,
+    /// internal: the server checkpoints the WAL (every 250 ms and at shutdown); external: it never does,
+    /// so a replicator such as Litestream owns checkpoints.
+    #[arg(long, env = "FRONTDESK_WAL_CHECKPOINTS", value_enum, default_value = "internal", global = true)]
+    pub wal_checkpoints: crate::db::WalCheckpoints,
     /// Comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none).
     #[arg(long, env = "FRONTDESK_TRUSTED_PROXIES", default_value = "", global = true)]
     pub trusted_proxies: String,
@@ -242,6 +252,13 @@ fn parse_proxies(list: &str) -> Result<Vec<ipnet::IpNet>, Refusal> {
             })
         })
         .collect()
+}
+
+impl Settings {
+    /// How the data file is opened, from these settings.
+    pub fn db_options(&self) -> crate::db::DbOptions {
+        crate::db::DbOptions { durability: self.durability, checkpoints: self.wal_checkpoints }
+    }
 }
 
 impl Config {

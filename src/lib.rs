@@ -16,9 +16,10 @@
 //! - [`ai`]: WhatsApp replies from the business's prompt.
 //! - [`events`]: the live event bus behind `/api/events`.
 //! - [`scheduler`]: fires due reminders exactly once.
-//! - [`bootstrap`], [`cli`]: first start; `user` and `backup` commands.
+//! - [`bootstrap`], [`cli`]: first start; `user`, `backup` and `restore` commands.
 //! - [`cache`]: the short-lived user and session caches' map.
-//! - [`backup`]: the verified online copy behind `frontdesk backup`.
+//! - [`backup`]: the verified online copy behind `frontdesk backup` and the pre-upgrade copy.
+//! - [`restore`]: `frontdesk restore`, which swaps a verified copy in while no server runs.
 
 pub mod ai;
 pub mod app;
@@ -35,6 +36,7 @@ pub mod events;
 pub mod http;
 pub mod messaging;
 pub mod password;
+pub mod restore;
 pub mod scheduler;
 pub mod server;
 pub mod state;

@@ -63,6 +63,7 @@ fn main() -> std::process::ExitCode {
             .and_then(|config| frontdesk::app::runtime()?.block_on(frontdesk::app::serve(config))),
         Command::User(cmd) => frontdesk::cli::user(&cli.settings, cmd),
         Command::Backup { path } => frontdesk::cli::backup(&cli.settings, &path),
+        Command::Restore { backup } => frontdesk::cli::restore(&cli.settings, &backup),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -63,6 +63,31 @@ impl Durability {
     }
 }
 
+pub mod lock;
+/// Who copies the WAL back into the data file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum WalCheckpoints {
+    /// This server: every 250 ms on its own thread, and at shutdown.
+    #[default]
+    Internal,
+    /// Another process (Litestream): no checkpoint thread, none at shutdown,
+    /// and none when a connection closes; the WAL grows until it checkpoints.
+    External,
+}
+
+/// How the database is opened.
+#[derive(Clone, Copy, Debug)]
+pub struct DbOptions {
+    pub durability: Durability,
+    pub checkpoints: WalCheckpoints,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        DbOptions { durability: Durability::Full, checkpoints: WalCheckpoints::Internal }
+    }
+}
+
 mod writer;
 
 use writer::{Completion, WriteJob, writer_loop};
@@ -106,6 +131,11 @@ pub enum OpenError {
          It was written by a newer frontdesk: run that version, or restore a backup made for this one."
     )]
     NewerSchema { path: String, found: u32, known: u32 },
+    #[error(
+        "could not write a copy of {path} before upgrading its schema from version {from} to {to}: {reason}. \
+         Nothing was migrated; free some disk space or make the data file's folder writable, then start again."
+    )]
+    PreUpgradeCopy { path: String, from: u32, to: u32, reason: String },
     #[error("database error while opening {path}: {source}")]
     Sqlite { path: String, source: rusqlite::Error },
     #[error("database pool error: {0}")]
@@ -127,7 +157,8 @@ fn configure_sqlite() {
     });
 }
 
-fn init_connection(conn: &mut Connection, durability: Durability) -> rusqlite::Result<()> {
+fn init_connection(conn: &mut Connection, opts: DbOptions) -> rusqlite::Result<()> {
+    let durability = opts.durability;
     // busy_timeout first: switching to WAL on a fresh file can itself meet a lock.
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -145,6 +176,11 @@ fn init_connection(conn: &mut Connection, durability: Durability) -> rusqlite::R
     // Checkpoints run on their own thread (`checkpoint_loop`), not inside the
     // writer's commits, where they held up every write of the group behind them.
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    if opts.checkpoints == WalCheckpoints::External {
+        // The last connection to close would otherwise checkpoint (and delete)
+        // the WAL behind the external checkpointer's back.
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
+    }
     Ok(())
 }
 
@@ -214,8 +250,14 @@ impl Db {
         Db::open_with(path, Durability::Full)
     }
 
-    /// Opens (creating if needed) the data file, migrates it, and builds the pool.
+    /// Opens (creating if needed) the data file at `durability`, checkpointing it itself.
     pub fn open_with(path: &Path, durability: Durability) -> Result<Db, OpenError> {
+        Db::open_opts(path, DbOptions { durability, ..DbOptions::default() })
+    }
+
+    /// Opens (creating if needed) the data file, migrates it, and builds the
+    /// pool; starts the checkpoint thread unless checkpoints are external.
+    pub fn open_opts(path: &Path, opts: DbOptions) -> Result<Db, OpenError> {
         configure_sqlite();
         let shown = path.display().to_string();
         make_private(path);
@@ -225,12 +267,12 @@ impl Db {
         )
         .map_err(|source| OpenError::Unwritable { path: shown.clone(), source })?;
         // Opening is lazy; make SQLite touch the file so an unwritable path fails here.
-        init_connection(&mut conn, durability)
-            .map_err(|source| OpenError::Unwritable { path: shown.clone(), source })?;
+        init_connection(&mut conn, opts).map_err(|source| OpenError::Unwritable { path: shown.clone(), source })?;
+        copy_before_upgrade(&conn, path, &shown)?;
         migrate(&mut conn, &shown)?;
         drop(conn);
 
-        let manager = SqliteConnectionManager::file(path).with_init(move |c| init_connection(c, durability));
+        let manager = SqliteConnectionManager::file(path).with_init(move |c| init_connection(c, opts));
         let pool = r2d2::Pool::builder()
             .max_size(READERS)
             .min_idle(Some(1))
@@ -247,19 +289,21 @@ impl Db {
                 path: shown.clone(),
                 source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
             })?;
-        let mut checkpointer =
-            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        if opts.checkpoints == WalCheckpoints::Internal {
+            let mut checkpointer =
+                Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                    .map_err(|source| OpenError::Sqlite { path: shown.clone(), source })?;
+            init_connection(&mut checkpointer, opts)
                 .map_err(|source| OpenError::Sqlite { path: shown.clone(), source })?;
-        init_connection(&mut checkpointer, durability)
-            .map_err(|source| OpenError::Sqlite { path: shown.clone(), source })?;
-        let alive = Arc::downgrade(&write_lock);
-        std::thread::Builder::new()
-            .name("sqlite-checkpoint".into())
-            .spawn(move || checkpoint_loop(checkpointer, alive))
-            .map_err(|e| OpenError::Sqlite {
-                path: shown.clone(),
-                source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
-            })?;
+            let alive = Arc::downgrade(&write_lock);
+            std::thread::Builder::new()
+                .name("sqlite-checkpoint".into())
+                .spawn(move || checkpoint_loop(checkpointer, alive))
+                .map_err(|e| OpenError::Sqlite {
+                    path: shown.clone(),
+                    source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+                })?;
+        }
         Ok(Db { pool, write_lock, writer })
     }
 
@@ -348,6 +392,31 @@ impl Db {
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
+}
+
+/// An existing data file (schema version above 0) about to be migrated gets
+/// a verified copy first, `<data>.pre-v<latest>.db` (see
+/// [`crate::backup::pre_upgrade_copy`]): going back is restoring it. A new
+/// file (version 0) and a current one get none.
+fn copy_before_upgrade(conn: &Connection, path: &Path, shown: &str) -> Result<(), OpenError> {
+    let current: u32 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|source| OpenError::Sqlite { path: shown.to_string(), source })?;
+    let latest = latest_version();
+    if current == 0 || current >= latest {
+        return Ok(());
+    }
+    let copy = crate::backup::pre_upgrade_copy(path, latest).map_err(|e| OpenError::PreUpgradeCopy {
+        path: shown.to_string(),
+        from: current,
+        to: latest,
+        reason: format!("{e:#}"),
+    })?;
+    tracing::info!(
+        copy = %copy.display(), from = current, to = latest,
+        "wrote a verified copy of the data file before upgrading its schema"
+    );
+    Ok(())
 }
 
 fn migrate(conn: &mut Connection, path: &str) -> Result<(), OpenError> {

@@ -36,11 +36,23 @@ pub fn router() -> Router<AppState> {
         .route("/api/leads/{id}/activities", get(activities).post(add_note))
 }
 
+/// `?q=&status=&source=` of the list (and of the CSV export).
 #[derive(Deserialize)]
-struct ListQuery {
+pub(super) struct ListQuery {
     q: Option<String>,
     status: Option<String>,
     source: Option<String>,
+}
+
+impl ListQuery {
+    pub(super) fn filter(self) -> ApiResult<LeadFilter> {
+        let search = self.q.as_deref().map(|s| text::check("q", s, SEARCH_MAX, false)).transpose()?;
+        Ok(LeadFilter {
+            q: search.filter(|s| !s.is_empty()),
+            status: self.status.filter(|s| !s.is_empty()).map(|s| LeadStatus::parse_field("status", &s)).transpose()?,
+            source: self.source.filter(|s| !s.is_empty()).map(|s| LeadSource::parse_field("source", &s)).transpose()?,
+        })
+    }
 }
 
 async fn list(
@@ -49,12 +61,7 @@ async fn list(
     ApiQuery(q): ApiQuery<ListQuery>,
     ApiQuery(paging): ApiQuery<PageQuery>,
 ) -> ApiResult<super::RawJson> {
-    let search = q.q.as_deref().map(|s| text::check("q", s, SEARCH_MAX, false)).transpose()?;
-    let filter = LeadFilter {
-        q: search.filter(|s| !s.is_empty()),
-        status: q.status.filter(|s| !s.is_empty()).map(|s| LeadStatus::parse_field("status", &s)).transpose()?,
-        source: q.source.filter(|s| !s.is_empty()).map(|s| LeadSource::parse_field("source", &s)).transpose()?,
-    };
+    let filter = q.filter()?;
     let page = paging.request(25);
     let scope = auth.list_scope();
     Ok(super::RawJson(state.db.read(move |c| store::leads::list_json(c, scope, &filter, page)).await?))
@@ -94,7 +101,7 @@ fn target_tenant(auth: &Auth, requested: Option<TenantId>) -> Result<TenantId, A
 
 /// The region a business reads local numbers in, from the cache when it
 /// can be (it never changes after the business is made).
-async fn region_of(state: &AppState, tenant_id: TenantId) -> ApiResult<Option<String>> {
+pub(super) async fn region_of(state: &AppState, tenant_id: TenantId) -> ApiResult<Option<String>> {
     if let Some(r) = state.regions.get(&tenant_id) {
         return Ok(Some(r));
     }

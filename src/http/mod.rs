@@ -10,6 +10,7 @@ pub mod events;
 pub mod extract;
 pub mod faults;
 pub mod health;
+pub mod lead_csv;
 pub mod leads;
 pub mod messages;
 pub mod notifications;

@@ -218,7 +218,7 @@ pub struct LeadFilter {
 /// Turns a search string into an FTS5 trigram phrase, or None when it is too
 /// short for trigrams (then a bounded LIKE is used). Phone-looking input is
 /// reduced to digits without a national leading 0, so `052-123` finds `+97252123...`.
-fn search_term(q: &str) -> Option<String> {
+pub(crate) fn search_term(q: &str) -> Option<String> {
     let q = q.trim();
     let phoneish = !q.is_empty() && q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
     let term = if phoneish {

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod calls;
 pub mod error;
 pub mod keys;
+pub mod lead_csv;
 pub mod leads;
 pub mod messages;
 pub mod notifications;

@@ -297,6 +297,7 @@ fn help_documents_every_setting() {
         "FRONTDESK_MAX_CONNECTIONS",
         "FRONTDESK_SHUTDOWN_GRACE_SECS",
         "FRONTDESK_DURABILITY",
+        "FRONTDESK_WAL_CHECKPOINTS",
         "FRONTDESK_TRUSTED_PROXIES",
     ] {
         assert!(help.contains(var), "--help lacks {var}");
@@ -306,12 +307,6 @@ fn help_documents_every_setting() {
 fn mode_of(path: &std::path::Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).permissions().mode() & 0o777
-}
-
-fn with_suffix(path: &std::path::Path, suffix: &str) -> std::path::PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    name.into()
 }
 
 #[tokio::test]

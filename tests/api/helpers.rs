@@ -375,3 +375,39 @@ pub async fn wait_for_kind(s: &Session, lead_id: i64, kind: &str, n: usize) -> V
     })
     .await
 }
+
+/// A data file as schema version 1 left it: only the `-- version: 1` block of
+/// `schema.sql`, `user_version` 1, business #1 and one lead (Dana, +972521234567).
+pub fn schema_v1_file(path: &std::path::Path) {
+    let schema = include_str!("../../schema.sql");
+    let start = schema.find("-- version: 1\n").expect("schema.sql has a version 1 block");
+    let end = schema.find("-- version: 2\n").expect("schema.sql has a version 2 block");
+    let c = rusqlite::Connection::open(path).unwrap();
+    c.execute_batch(&schema[start..end]).unwrap();
+    c.execute_batch(
+        "INSERT INTO tenants (id, name) VALUES (1, 'Old Business');
+         INSERT INTO leads (tenant_id, first_name, phone_e164, source) VALUES (1, 'Dana', '+972521234567', 'manual');
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
+}
+
+/// `path` with `suffix` appended to its file name (`-wal`, `.pre-v2.db`, ...).
+pub fn with_suffix(path: &std::path::Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    name.into()
+}
+
+/// Runs `frontdesk ARGS` against the data file `data`.
+pub fn run_cli(data: &std::path::Path, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    Command::new(bin()).args(args).env_clear().env("FRONTDESK_DATA", data).output().unwrap()
+}
+
+/// File names in `dir`, sorted.
+pub fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}

@@ -192,4 +192,26 @@ describe('ApiClient', () => {
     expect(calls[1]!.body).toEqual({});
     expect(calls[1]!.headers['Content-Type']).toBe('application/json');
   });
+
+  it('posts a raw body as-is with its Content-Type, the CSRF header and its retry', async () => {
+    let attempts = 0;
+    const { calls, impl } = stubFetch({
+      'GET /api/auth/csrf': tokenSequence('old', 'new'),
+      'POST /api/leads/import': (c) => {
+        attempts++;
+        return c.headers['X-CSRFToken'] === 'new' ? [200, { created: 1 }] : [403, csrfFailed];
+      },
+    });
+    const client = new ApiClient({ fetchImpl: impl });
+    const csv = 'first_name,phone\nדנה,052-1234567\n';
+    await expect(
+      client.postRaw('/api/leads/import', { data: csv, contentType: 'text/csv' }, { query: { dry_run: true } }),
+    ).resolves.toEqual({ created: 1 });
+    expect(attempts).toBe(2);
+    const last = calls[calls.length - 1]!;
+    expect(last.url).toBe('/api/leads/import?dry_run=true');
+    expect(last.headers['Content-Type']).toBe('text/csv');
+    expect(last.headers['X-CSRFToken']).toBe('new');
+    expect(last.body).toBe(csv);
+  });
 });

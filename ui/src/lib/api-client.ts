@@ -2,7 +2,8 @@
  * The one HTTP client of the UI, and the only caller of `fetch`.
  *
  * - Every request goes to the same origin with `credentials: 'include'`.
- * - Bodies are JSON; answers are parsed as JSON (204 -> undefined).
+ * - Bodies are JSON, except a raw body (`postRaw`, e.g. a CSV file) sent as-is
+ *   with its own Content-Type; answers are parsed as JSON (204 -> undefined).
  * - Writes (POST/PUT/PATCH/DELETE) carry `X-CSRFToken`. The XSRF-TOKEN cookie
  *   is HttpOnly, so the token is kept in memory from `GET /api/auth/csrf`
  *   (fetched at bootstrap, lazily before the first write, and after logout)
@@ -50,9 +51,14 @@ export function isApiError(e: unknown): e is ApiError {
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Query = Record<string, string | number | boolean | null | undefined>;
 
+/** A body sent as-is rather than as JSON, e.g. a CSV file as `text/csv`. */
+export type RawBody = { data: Blob | string; contentType: string };
+
 export type RequestOptions = {
   query?: Query;
   body?: unknown;
+  /** Sent instead of `body`, untouched, with its own Content-Type. */
+  raw?: RawBody;
   signal?: AbortSignal;
   /** Do not call onUnauthorized on 401 (used by the bootstrap `me` query). */
   allowUnauthorized?: boolean;
@@ -135,6 +141,10 @@ export class ApiClient {
   post<T>(path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
     return this.request<T>('POST', path, { ...options, body });
   }
+  /** POST a raw body (e.g. `{data: file, contentType: 'text/csv'}`); the answer is JSON as usual. */
+  postRaw<T>(path: string, raw: RawBody, options: Omit<RequestOptions, 'body' | 'raw'> = {}): Promise<T> {
+    return this.request<T>('POST', path, { ...options, raw });
+  }
   put<T>(path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
     return this.request<T>('PUT', path, { ...options, body });
   }
@@ -167,7 +177,10 @@ export class ApiClient {
     // only application/json bodies on its JSON endpoints.
     const payload =
       options.body !== undefined ? options.body : method !== 'GET' && method !== 'DELETE' ? {} : undefined;
-    if (payload !== undefined) {
+    if (options.raw) {
+      headers['Content-Type'] = options.raw.contentType;
+      init.body = options.raw.data;
+    } else if (payload !== undefined) {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(payload);
     }

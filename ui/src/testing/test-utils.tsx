@@ -47,7 +47,10 @@ export function stubFetch(routes: Record<string, (call: Call) => [number, unknow
     const url = typeof input === 'string' ? input : input.toString();
     const method = (init.method ?? 'GET').toUpperCase();
     const headers = { ...(init.headers as Record<string, string>) };
-    const body = typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
+    // JSON bodies parsed; raw ones (e.g. a CSV string or Blob) as sent.
+    const isJson = (headers['Content-Type'] ?? 'application/json') === 'application/json';
+    const body =
+      typeof init.body === 'string' && isJson ? (JSON.parse(init.body) as unknown) : (init.body ?? undefined);
     const call = { method, url, headers, body };
     calls.push(call);
     const path = url.split('?')[0];
