@@ -80,18 +80,10 @@ pub fn export_page(
         "SELECT l.id, l.first_name, l.last_name, l.phone_e164, l.email, l.source, l.status, l.notes, l.created_at, \
          l.last_activity_at FROM leads l WHERE 1",
     );
-    let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-    if let Some(t) = scope.filter() {
-        sql.push_str(" AND l.tenant_id = ?");
-        args.push(Box::new(t));
-    }
-    if let Some(s) = f.status {
-        sql.push_str(" AND l.status = ?");
-        args.push(Box::new(s));
-    }
-    if let Some(s) = f.source {
-        sql.push_str(" AND l.source = ?");
-        args.push(Box::new(s));
+    let (conditions, mut args) = super::leads::filter_conditions(scope, f);
+    for c in conditions {
+        sql.push_str(" AND ");
+        sql.push_str(c);
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         match search_term(q) {

@@ -233,11 +233,10 @@ pub(crate) fn search_term(q: &str) -> Option<String> {
     Some(format!("\"{}\"", term.replace('"', "\"\"")))
 }
 
-/// A page of leads as the JSON body `{items, total, page, page_size}`, each
-/// item exactly as [`Lead`] serialises. Rows are written into the body as
-/// they are read, borrowed from SQLite: no String per field, no `Lead` per row.
-pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequest) -> StoreResult<Vec<u8>> {
-    let mut clauses: Vec<&str> = Vec::new();
+/// The list's filters other than the search text, as conditions on `l`
+/// (one `?` each) with their values in order; the CSV export shares them.
+pub(super) fn filter_conditions(scope: Scope, f: &LeadFilter) -> (Vec<&'static str>, Vec<Box<dyn ToSql>>) {
+    let mut clauses = Vec::new();
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();
     if let Some(t) = scope.filter() {
         clauses.push("l.tenant_id = ?");
@@ -251,6 +250,14 @@ pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequ
         clauses.push("l.source = ?");
         args.push(Box::new(s));
     }
+    (clauses, args)
+}
+
+/// A page of leads as the JSON body `{items, total, page, page_size}`, each
+/// item exactly as [`Lead`] serialises. Rows are written into the body as
+/// they are read, borrowed from SQLite: no String per field, no `Lead` per row.
+pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequest) -> StoreResult<Vec<u8>> {
+    let (mut clauses, mut args) = filter_conditions(scope, f);
     let mut fts_term = None;
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         match search_term(q) {
