@@ -78,6 +78,7 @@ export const scenarios = [
       const done = page.locator('[data-testid="import-summary"][data-dry-run="false"]');
       await done.waitFor();
       assert((await count(done, 'import-created')) === 1, 'the import created 1 lead');
+      await shot(page, 'import-done');
       await byTestId(page, 'import-close').click();
 
       // The list refreshed by itself: the new lead is there, its phone in the business's format.

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, FileInput, Group, Loader, Stack, Table, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Code, FileInput, Group, Loader, Stack, Table, Text } from '@mantine/core';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -9,7 +9,7 @@ import type { LeadImportResult } from '@/types/api';
 import { useImportLeads, usePreviewLeadsImport } from '../api/import-leads';
 
 /** The columns the import reads (docs/api.md, "CSV import"). */
-const COLUMNS = 'first_name, last_name, phone, email, notes';
+const COLUMNS = 'first_name,last_name,phone,email,notes';
 /** Rows listed per table; the counts above them are always complete. */
 const MAX_LISTED = 200;
 
@@ -72,9 +72,17 @@ export function ImportLeadsForm({ onClose }: Props) {
 
   return (
     <Stack gap="sm" data-testid="import-form">
-      <Text size="sm" c="dimmed">
-        {t('leads.import.help', { columns: COLUMNS })}
-      </Text>
+      <div>
+        <Text size="sm" c="dimmed">
+          {t('leads.import.help')}
+        </Text>
+        <Code block dir="ltr" my={4} data-testid="import-columns">
+          {COLUMNS}
+        </Code>
+        <Text size="sm" c="dimmed">
+          {t('leads.import.helpFormat')}
+        </Text>
+      </div>
       <FileInput
         label={t('leads.import.file')}
         placeholder={t('leads.import.filePlaceholder')}
