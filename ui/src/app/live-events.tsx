@@ -19,6 +19,11 @@ export function useLiveEvents(tenantKey: number | null) {
           case 'lead.updated':
             void qc.invalidateQueries({ queryKey: queryKeys.leads.all });
             break;
+          case 'leads.imported':
+            // New leads, and existing ones completed (each with an `updated` activity).
+            void qc.invalidateQueries({ queryKey: queryKeys.leads.all });
+            void qc.invalidateQueries({ queryKey: queryKeys.activities.all });
+            break;
           case 'activity.created':
             if (leadId !== undefined) void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
             void qc.invalidateQueries({ queryKey: queryKeys.leads.all });

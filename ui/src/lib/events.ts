@@ -6,6 +6,8 @@
 export const LIVE_EVENT_NAMES = [
   'lead.created',
   'lead.updated',
+  // A CSV import committed ({created, updated}); no per-lead events for it.
+  'leads.imported',
   'activity.created',
   'reminder.fired',
   'notification.created',

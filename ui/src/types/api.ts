@@ -95,6 +95,29 @@ export type Lead = {
   last_activity_at: string | null;
 };
 
+/**
+ * POST /api/leads/import. Rows are numbered from 1 at the first line after
+ * the header (blank lines are skipped and not counted).
+ */
+export type LeadImportDuplicate = {
+  row: number;
+  /** The existing lead; null in a dry run when the row repeats an earlier row that creates a lead. */
+  lead_id: number | null;
+};
+/** One failing field of a row (a row may be listed once per field); `field` is the column name, or `row`. */
+export type LeadImportInvalid = { row: number; field: string; message: string };
+export type LeadImportResult = {
+  dry_run: boolean;
+  /** Data rows in the file. */
+  rows: number;
+  /** New leads (to be) created. */
+  created: number;
+  /** Existing leads (to be) completed: a duplicate only fills their empty fields. */
+  updated: number;
+  duplicates: LeadImportDuplicate[];
+  invalid: LeadImportInvalid[];
+};
+
 export type TranscriptLine = { speaker: 'caller' | 'agent' | string; text: string };
 /** `data` of a `call` activity. A finished AI call: `{call_id, status, duration_s, transcript, dtmf, ended_by}`. */
 export type CallData = {
@@ -147,6 +170,8 @@ export type NotificationsPage = Page<AppNotification> & { unread: number };
 
 /** Query parameters of the list endpoints (also part of their react-query keys, see lib/query-keys.ts). */
 export type LeadsParams = { q?: string; status?: string; source?: string; page?: number; page_size?: number };
+/** The filters of GET /api/leads/export.csv: those of the lead list, without paging. */
+export type LeadsExportParams = Pick<LeadsParams, 'q' | 'status' | 'source'>;
 export type MyRemindersParams = { status?: string; due_before?: string };
 export type NotificationsParams = { page?: number; page_size?: number };
 export type BusinessesParams = { page?: number; page_size?: number; q?: string };

@@ -10,7 +10,9 @@ import { Paging } from '@/components/ui/paging';
 import { DEFAULT_PAGE_SIZE } from '@/config/constants';
 import { paths } from '@/config/paths';
 import { seesAllBusinesses, useSession } from '@/lib/auth';
+import { leadsExportUrl } from '@/features/leads/api/export-leads';
 import { useLeads } from '@/features/leads/api/get-leads';
+import { ImportLeadsForm } from '@/features/leads/components/import-leads-form';
 import { LeadsTable } from '@/features/leads/components/leads-table';
 import { NewLeadForm } from '@/features/leads/components/new-lead-form';
 import { LEAD_SOURCES, LEAD_STATUSES } from '@/types/api';
@@ -21,6 +23,7 @@ export function Component() {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const [opened, { open, close }] = useDisclosure(false);
+  const [importOpened, importDialog] = useDisclosure(false);
 
   const status = params.get('status') ?? '';
   const source = params.get('source') ?? '';
@@ -48,6 +51,8 @@ export function Component() {
   }, [q]);
 
   const leads = useLeads({ q: params.get('q') ?? '', status, source, page, page_size: DEFAULT_PAGE_SIZE });
+  // The same filters as the list (all pages): a plain download, the session cookie goes along.
+  const exportHref = leadsExportUrl({ q: params.get('q') ?? '', status, source });
   const showTenant = seesAllBusinesses(me);
 
   return (
@@ -55,9 +60,24 @@ export function Component() {
       <PageHeader
         title={t('leads.title')}
         actions={
-          <Button onClick={open} data-testid="new-lead">
-            {t('leads.new')}
-          </Button>
+          <>
+            <Button
+              component="a"
+              href={exportHref}
+              download
+              variant="default"
+              title={t('leads.exportCsvTitle')}
+              data-testid="export-csv"
+            >
+              {t('leads.exportCsv')}
+            </Button>
+            <Button variant="default" onClick={importDialog.open} data-testid="import-csv">
+              {t('leads.import.button')}
+            </Button>
+            <Button onClick={open} data-testid="new-lead">
+              {t('leads.new')}
+            </Button>
+          </>
         }
       />
       <Paper withBorder p="sm" mb="md">
@@ -116,6 +136,9 @@ export function Component() {
             void navigate(paths.lead.getHref(lead.id));
           }}
         />
+      </Modal>
+      <Modal opened={importOpened} onClose={importDialog.close} title={t('leads.import.title')} size="lg">
+        <ImportLeadsForm onClose={importDialog.close} />
       </Modal>
     </>
   );
