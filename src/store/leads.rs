@@ -285,10 +285,17 @@ pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequ
             flat.push(args[i].as_ref());
         }
     }
-    let and = if sql_where.is_empty() { " WHERE " } else { " AND " };
     let searching = f.q.as_deref().is_some_and(|q| !q.trim().is_empty());
     let total: i64 = match &fts_term {
-        Some(term) => fts_count(conn, scope, f, term, &sql_where, &flat)?,
+        Some(term) => {
+            let mut bound: Vec<&dyn ToSql> = vec![term];
+            bound.extend(&flat);
+            let rest = sql_where.replacen(" WHERE ", " AND ", 1);
+            conn.prepare_cached(&format!(
+                "SELECT count(*) FROM leads_fts f JOIN leads l ON l.id = f.rowid WHERE leads_fts MATCH ?{rest}"
+            ))?
+            .query_row(&bound[..], |r| r.get(0))?
+        }
         None if searching => conn
             .prepare_cached(&format!("SELECT count(*) FROM leads l{sql_where}"))?
             .query_row(&flat[..], |r| r.get(0))?,
@@ -303,17 +310,7 @@ pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequ
     let (limit, offset) = (page.page_size, page.offset());
     let mut bound: Vec<&dyn ToSql> = Vec::with_capacity(flat.len() + 3);
     let sql = match &fts_term {
-        // Many matches: walk the leads in list order, keeping the matching
-        // ones, so a page costs its own rows rather than a sort of every match.
-        Some(term) if total > SORT_MATCHES_UP_TO => {
-            bound.extend(&flat);
-            bound.push(term);
-            format!(
-                "SELECT {COLUMNS} FROM leads l{sql_where}{and}\
-                 l.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?) {order}"
-            )
-        }
-        // Few matches: start from them and sort them.
+        // A search starts from the matches (usually far fewer than the leads).
         Some(term) => {
             bound.push(term);
             bound.extend(&flat);
@@ -377,44 +374,6 @@ pub fn sync_search_index(tx: &Connection) -> StoreResult<()> {
     tx.prepare_cached("DELETE FROM search_index_pending")?.execute([])?;
     tx.prepare_cached("UPDATE search_index_mode SET deferred = 0 WHERE id = 1")?.execute([])?;
     Ok(())
-}
-
-/// Up to this many search matches are sorted; beyond it the list is walked
-/// in order instead.
-const SORT_MATCHES_UP_TO: i64 = 500;
-
-/// How many leads in scope match an FTS term. When the scope holds every
-/// lead (the platform admin's view, or the only business with leads) and
-/// nothing else filters, the index alone counts them: no lookup per match.
-fn fts_count(
-    conn: &Connection,
-    scope: Scope,
-    f: &LeadFilter,
-    term: &str,
-    sql_where: &str,
-    filter_args: &[&dyn ToSql],
-) -> StoreResult<i64> {
-    let only_tenant_filter = f.status.is_none() && f.source.is_none();
-    let whole_index = only_tenant_filter
-        && match scope.filter() {
-            None => true,
-            Some(t) => conn
-                .prepare_cached("SELECT NOT EXISTS (SELECT 1 FROM lead_counts WHERE tenant_id <> ?1 AND n > 0)")?
-                .query_row([t], |r| r.get(0))?,
-        };
-    if whole_index {
-        return Ok(conn
-            .prepare_cached("SELECT count(*) FROM leads_fts WHERE leads_fts MATCH ?1")?
-            .query_row([term], |r| r.get(0))?);
-    }
-    let rest = sql_where.replacen(" WHERE ", " AND ", 1);
-    let mut bound: Vec<&dyn ToSql> = vec![&term];
-    bound.extend(filter_args);
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT count(*) FROM leads_fts f JOIN leads l ON l.id = f.rowid WHERE leads_fts MATCH ?{rest}"
-        ))?
-        .query_row(&bound[..], |r| r.get(0))?)
 }
 
 /// [`Lead`]'s JSON shape over borrowed row data (same fields, same order).
