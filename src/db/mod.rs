@@ -42,6 +42,9 @@ pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 pub struct Db {
     pool: Pool,
     write_lock: Arc<Mutex<()>>,
+    /// Held while a checkpoint runs: the background one and the final
+    /// TRUNCATE at shutdown must not meet (the loser would only report busy).
+    checkpointing: Arc<Mutex<()>>,
     writer: mpsc::Sender<WriteJob>,
 }
 
@@ -193,12 +196,13 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 /// Copies the WAL back into the data file every [`CHECKPOINT_EVERY`]
 /// (PASSIVE: it never waits for or blocks readers and the writer), for as
 /// long as the database is open (`alive` is the writer's lock).
-fn checkpoint_loop(conn: Connection, alive: std::sync::Weak<Mutex<()>>) {
+fn checkpoint_loop(conn: Connection, alive: std::sync::Weak<Mutex<()>>, checkpointing: Arc<Mutex<()>>) {
     loop {
         std::thread::sleep(CHECKPOINT_EVERY);
         if alive.strong_count() == 0 {
             return;
         }
+        let _running = checkpointing.lock().unwrap_or_else(|p| p.into_inner());
         if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
             tracing::warn!(error = %e, "WAL checkpoint failed; retrying");
         }
@@ -279,6 +283,7 @@ impl Db {
             .connection_timeout(Duration::from_secs(10))
             .build(manager)?;
         let write_lock = Arc::new(Mutex::new(()));
+        let checkpointing = Arc::new(Mutex::new(()));
         let (writer, queue) = mpsc::channel::<WriteJob>();
         let conn = pool.get()?;
         let lock = write_lock.clone();
@@ -296,15 +301,16 @@ impl Db {
             init_connection(&mut checkpointer, opts)
                 .map_err(|source| OpenError::Sqlite { path: shown.clone(), source })?;
             let alive = Arc::downgrade(&write_lock);
+            let checkpointing = checkpointing.clone();
             std::thread::Builder::new()
                 .name("sqlite-checkpoint".into())
-                .spawn(move || checkpoint_loop(checkpointer, alive))
+                .spawn(move || checkpoint_loop(checkpointer, alive, checkpointing))
                 .map_err(|e| OpenError::Sqlite {
                     path: shown.clone(),
                     source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
                 })?;
         }
-        Ok(Db { pool, write_lock, writer })
+        Ok(Db { pool, write_lock, checkpointing, writer })
     }
 
     /// Runs read-only work on a pooled connection, off the async threads.
@@ -389,7 +395,19 @@ impl Db {
     /// Folds the WAL back into the main file (at shutdown).
     pub fn checkpoint(&self) -> Result<(), StoreError> {
         let conn = self.conn()?;
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        let _running = self.checkpointing.lock().unwrap_or_else(|p| p.into_inner());
+        // A read still finishing makes TRUNCATE report busy (first column):
+        // retry briefly. Whatever is left stays safe in the WAL.
+        for _ in 0..100 {
+            let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            if busy == 0 {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        tracing::warn!(
+            "the WAL could not be truncated at shutdown (still in use); it is folded back at the next start"
+        );
         Ok(())
     }
 }
