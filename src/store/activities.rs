@@ -49,7 +49,12 @@ pub fn add(
         actor.is_some_and(|a| a.impersonating)
     ])?;
     let id = conn.last_insert_rowid();
-    leads::touch(conn, tenant_id, lead_id)?;
+    // A lead's `created` entry is written with the lead, whose
+    // last_activity_at is already now: touching it again would only rewrite
+    // the three indexes that hold it.
+    if kind != ActivityKind::Created {
+        leads::touch(conn, tenant_id, lead_id)?;
+    }
     get(conn, id)
 }
 
