@@ -196,17 +196,24 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 /// Copies the WAL back into the data file every [`CHECKPOINT_EVERY`]
 /// (PASSIVE: it never waits for or blocks readers and the writer), for as
 /// long as the database is open (`alive` is the writer's lock).
-fn checkpoint_loop(conn: Connection, alive: std::sync::Weak<Mutex<()>>, checkpointing: Arc<Mutex<()>>) {
+fn checkpoint_loop(conn: Connection, checkpointing: std::sync::Weak<Mutex<()>>) {
     loop {
         std::thread::sleep(CHECKPOINT_EVERY);
-        if alive.strong_count() == 0 {
-            return;
-        }
-        let _running = checkpointing.lock().unwrap_or_else(|p| p.into_inner());
+        // Gone once every handle of the database is dropped.
+        let Some(lock) = checkpointing.upgrade() else { return };
+        let _running = lock.lock().unwrap_or_else(|p| p.into_inner());
         if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
             tracing::warn!(error = %e, "WAL checkpoint failed; retrying");
         }
     }
+}
+
+/// Starts one of the database's own threads.
+fn spawn(name: &str, shown: &str, f: impl FnOnce() + Send + 'static) -> Result<(), OpenError> {
+    std::thread::Builder::new().name(name.into()).spawn(f).map(drop).map_err(|e| OpenError::Sqlite {
+        path: shown.to_string(),
+        source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+    })
 }
 
 /// `path` with SQLite's `-wal` or `-shm` suffix.
@@ -274,7 +281,6 @@ impl Db {
         init_connection(&mut conn, opts).map_err(|source| OpenError::Unwritable { path: shown.clone(), source })?;
         copy_before_upgrade(&conn, path, &shown)?;
         migrate(&mut conn, &shown)?;
-        drop(conn);
 
         let manager = SqliteConnectionManager::file(path).with_init(move |c| init_connection(c, opts));
         let pool = r2d2::Pool::builder()
@@ -285,30 +291,13 @@ impl Db {
         let write_lock = Arc::new(Mutex::new(()));
         let checkpointing = Arc::new(Mutex::new(()));
         let (writer, queue) = mpsc::channel::<WriteJob>();
-        let conn = pool.get()?;
+        let pooled = pool.get()?;
         let lock = write_lock.clone();
-        std::thread::Builder::new()
-            .name("sqlite-writer".into())
-            .spawn(move || writer_loop(conn, queue, lock))
-            .map_err(|e| OpenError::Sqlite {
-                path: shown.clone(),
-                source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
-            })?;
+        spawn("sqlite-writer", &shown, move || writer_loop(pooled, queue, lock))?;
+        // The connection that migrated the file goes on to checkpoint it.
         if opts.checkpoints == WalCheckpoints::Internal {
-            let mut checkpointer =
-                Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-                    .map_err(|source| OpenError::Sqlite { path: shown.clone(), source })?;
-            init_connection(&mut checkpointer, opts)
-                .map_err(|source| OpenError::Sqlite { path: shown.clone(), source })?;
-            let alive = Arc::downgrade(&write_lock);
-            let checkpointing = checkpointing.clone();
-            std::thread::Builder::new()
-                .name("sqlite-checkpoint".into())
-                .spawn(move || checkpoint_loop(checkpointer, alive, checkpointing))
-                .map_err(|e| OpenError::Sqlite {
-                    path: shown.clone(),
-                    source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
-                })?;
+            let checkpointing = Arc::downgrade(&checkpointing);
+            spawn("sqlite-checkpoint", &shown, move || checkpoint_loop(conn, checkpointing))?;
         }
         Ok(Db { pool, write_lock, checkpointing, writer })
     }

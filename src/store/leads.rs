@@ -356,6 +356,17 @@ pub fn defer_search_index(tx: &Connection) -> StoreResult<()> {
 /// Runs in the group's transaction just before COMMIT, outside any request's
 /// savepoint, so FTS5 writes one segment for the whole group.
 pub fn sync_search_index(tx: &Connection) -> StoreResult<()> {
+    let noted: bool =
+        tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM search_index_pending)")?.query_row([], |r| r.get(0))?;
+    if noted {
+        index_noted_leads(tx)?;
+    }
+    tx.prepare_cached("UPDATE search_index_mode SET deferred = 0 WHERE id = 1")?.execute([])?;
+    Ok(())
+}
+
+/// Re-indexes the leads noted in `search_index_pending` and clears the notes.
+fn index_noted_leads(tx: &Connection) -> StoreResult<()> {
     let stale: Vec<i64> = tx
         .prepare_cached("SELECT lead_id FROM search_index_pending WHERE is_new = 0")?
         .query_map([], |r| r.get(0))?
@@ -372,7 +383,6 @@ pub fn sync_search_index(tx: &Connection) -> StoreResult<()> {
     )?
     .execute([])?;
     tx.prepare_cached("DELETE FROM search_index_pending")?.execute([])?;
-    tx.prepare_cached("UPDATE search_index_mode SET deferred = 0 WHERE id = 1")?.execute([])?;
     Ok(())
 }
 

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Button, Code, FileInput, Group, Loader, Stack, Table, Text } from '@mantine/core';
-import { useRef, useState } from 'react';
+import { type ReactNode, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ErrorAlert } from '@/components/errors/error-alert';
@@ -181,101 +181,116 @@ export function ImportSummary({ result }: { result: LeadImportResult }) {
       )}
 
       {invalid.length > 0 && (
-        <section>
-          <Text size="sm" fw={500}>
-            {dry ? t('leads.import.invalidTitle') : t('leads.import.invalidTitleDone')}
-          </Text>
-          <Text size="xs" c="dimmed" mb={4}>
-            {t('leads.import.rowNote')}
-          </Text>
-          <div className="fd-table-wrap fd-import-list">
-            <Table withTableBorder striped verticalSpacing={4} fz="sm" data-testid="import-invalid-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('leads.import.row')}</Table.Th>
-                  <Table.Th>{t('leads.import.field')}</Table.Th>
-                  <Table.Th>{t('leads.import.message')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {invalid.map((i, n) => {
-                  const label = FIELD_LABELS[i.field];
-                  return (
-                    <Table.Tr key={n} data-testid="import-invalid-row" data-row={i.row} data-field={i.field}>
-                      <Table.Td>{i.row}</Table.Td>
-                      <Table.Td>
-                        {label ? t(label) : ''}{' '}
-                        <Text span size="xs" c="dimmed" className="fd-ltr">
-                          {label ? `(${i.field})` : i.field}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm" dir="auto">
-                          {i.message}
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </div>
-          {result.invalid.length > invalid.length && (
-            <Text size="xs" c="dimmed" mt={4}>
-              {t('leads.import.more', { count: result.invalid.length - invalid.length })}
-            </Text>
-          )}
-        </section>
+        <RowTable
+          title={dry ? t('leads.import.invalidTitle') : t('leads.import.invalidTitleDone')}
+          note={t('leads.import.rowNote')}
+          headers={[t('leads.import.row'), t('leads.import.field'), t('leads.import.message')]}
+          testId="import-invalid-table"
+          more={result.invalid.length - invalid.length}
+        >
+          {invalid.map((i, n) => {
+            const label = FIELD_LABELS[i.field];
+            return (
+              <Table.Tr key={n} data-testid="import-invalid-row" data-row={i.row} data-field={i.field}>
+                <Table.Td>{i.row}</Table.Td>
+                <Table.Td>
+                  {label ? t(label) : ''}{' '}
+                  <Text span size="xs" c="dimmed" className="fd-ltr">
+                    {label ? `(${i.field})` : i.field}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" dir="auto">
+                    {i.message}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </RowTable>
       )}
 
       {duplicates.length > 0 && (
-        <section>
-          <Text size="sm" fw={500} mb={4}>
-            {t('leads.import.duplicatesTitle')}
-          </Text>
-          <div className="fd-table-wrap fd-import-list">
-            <Table withTableBorder striped verticalSpacing={4} fz="sm" data-testid="import-duplicates-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('leads.import.row')}</Table.Th>
-                  <Table.Th>{t('leads.import.existingLead')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {duplicates.map((d) => (
-                  <Table.Tr key={d.row} data-testid="import-duplicate-row" data-row={d.row}>
-                    <Table.Td>{d.row}</Table.Td>
-                    <Table.Td>
-                      {d.lead_id !== null ? (
-                        // A new tab, so the dialog and its preview stay open.
-                        <Anchor
-                          component={Link}
-                          to={paths.lead.getHref(d.lead_id)}
-                          target="_blank"
-                          rel="noopener"
-                          size="sm"
-                          data-testid="import-duplicate-link"
-                        >
-                          {t('leads.import.leadN', { id: d.lead_id })}
-                        </Anchor>
-                      ) : (
-                        <Text span size="sm" c="dimmed">
-                          {t('leads.import.repeatInFile')}
-                        </Text>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </div>
-          {result.duplicates.length > duplicates.length && (
-            <Text size="xs" c="dimmed" mt={4}>
-              {t('leads.import.more', { count: result.duplicates.length - duplicates.length })}
-            </Text>
-          )}
-        </section>
+        <RowTable
+          title={t('leads.import.duplicatesTitle')}
+          headers={[t('leads.import.row'), t('leads.import.existingLead')]}
+          testId="import-duplicates-table"
+          more={result.duplicates.length - duplicates.length}
+        >
+          {duplicates.map((d) => (
+            <Table.Tr key={d.row} data-testid="import-duplicate-row" data-row={d.row}>
+              <Table.Td>{d.row}</Table.Td>
+              <Table.Td>
+                {d.lead_id !== null ? (
+                  // A new tab, so the dialog and its preview stay open.
+                  <Anchor
+                    component={Link}
+                    to={paths.lead.getHref(d.lead_id)}
+                    target="_blank"
+                    rel="noopener"
+                    size="sm"
+                    data-testid="import-duplicate-link"
+                  >
+                    {t('leads.import.leadN', { id: d.lead_id })}
+                  </Anchor>
+                ) : (
+                  <Text span size="sm" c="dimmed">
+                    {t('leads.import.repeatInFile')}
+                  </Text>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </RowTable>
       )}
     </Stack>
+  );
+}
+
+/** One titled table of the report's rows, with a count of the rows not shown. */
+function RowTable({
+  title,
+  note,
+  headers,
+  testId,
+  more,
+  children,
+}: {
+  title: string;
+  note?: string;
+  headers: string[];
+  testId: string;
+  more: number;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <section>
+      <Text size="sm" fw={500} mb={note ? undefined : 4}>
+        {title}
+      </Text>
+      {note && (
+        <Text size="xs" c="dimmed" mb={4}>
+          {note}
+        </Text>
+      )}
+      <div className="fd-table-wrap fd-import-list">
+        <Table withTableBorder striped verticalSpacing={4} fz="sm" data-testid={testId}>
+          <Table.Thead>
+            <Table.Tr>
+              {headers.map((h) => (
+                <Table.Th key={h}>{h}</Table.Th>
+              ))}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>{children}</Table.Tbody>
+        </Table>
+      </div>
+      {more > 0 && (
+        <Text size="xs" c="dimmed" mt={4}>
+          {t('leads.import.more', { count: more })}
+        </Text>
+      )}
+    </section>
   );
 }
