@@ -348,3 +348,114 @@ END;
 CREATE TRIGGER leads_fts_pending_ad AFTER DELETE ON leads BEGIN
     DELETE FROM search_index_pending WHERE lead_id = old.id;
 END;
+
+-- version: 4
+-- The AI front desk, alerts on staff phones, assignment and automatic HTTPS.
+
+-- Business settings. business_hours: local times per weekday in the business
+-- timezone, several intervals a day, "24:00" = end of day. holidays: closed days.
+ALTER TABLE tenants ADD COLUMN business_hours TEXT NOT NULL DEFAULT
+    '{"sun":[["09:00","18:00"]],"mon":[["09:00","18:00"]],"tue":[["09:00","18:00"]],"wed":[["09:00","18:00"]],"thu":[["09:00","18:00"]],"fri":[["09:00","13:00"]],"sat":[]}'
+    CHECK (json_valid(business_hours));
+ALTER TABLE tenants ADD COLUMN holidays TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(holidays));
+ALTER TABLE tenants ADD COLUMN forward_e164 TEXT CHECK (forward_e164 IS NULL OR forward_e164 GLOB '+[1-9]*');
+ALTER TABLE tenants ADD COLUMN ai_language TEXT NOT NULL DEFAULT 'he' CHECK (ai_language IN ('he', 'en'));
+ALTER TABLE tenants ADD COLUMN handoff_hours INTEGER NOT NULL DEFAULT 12 CHECK (handoff_hours BETWEEN 1 AND 720);
+ALTER TABLE tenants ADD COLUMN ai_max_replies_per_hour INTEGER NOT NULL DEFAULT 20
+    CHECK (ai_max_replies_per_hour BETWEEN 1 AND 1000);
+ALTER TABLE tenants ADD COLUMN missed_call_text TEXT;
+ALTER TABLE tenants ADD COLUMN twilio_template_sid TEXT;
+ALTER TABLE tenants ADD COLUMN auto_assign TEXT NOT NULL DEFAULT 'none' CHECK (auto_assign IN ('none', 'round_robin'));
+-- The user who got the last round-robin lead (the next goes to the one after).
+ALTER TABLE tenants ADD COLUMN last_auto_assignee INTEGER;
+
+-- Staff phones and what may reach them.
+ALTER TABLE users ADD COLUMN phone_e164 TEXT CHECK (phone_e164 IS NULL OR phone_e164 GLOB '+[1-9]*');
+ALTER TABLE users ADD COLUMN notify_whatsapp INTEGER NOT NULL DEFAULT 0 CHECK (notify_whatsapp IN (0, 1));
+ALTER TABLE users ADD COLUMN notify_push INTEGER NOT NULL DEFAULT 0 CHECK (notify_push IN (0, 1));
+
+-- Leads: AI pause (NULL = the AI may answer), assignee, tags (JSON array of
+-- strings), and the last message each way: needs_reply is "the last message is
+-- inbound" = last_inbound_at set and no outbound at or after it.
+ALTER TABLE leads ADD COLUMN ai_paused_until TEXT;
+ALTER TABLE leads ADD COLUMN assignee_user_id INTEGER REFERENCES users(id) ON DELETE SET NULL;
+ALTER TABLE leads ADD COLUMN tags TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags));
+ALTER TABLE leads ADD COLUMN last_inbound_at TEXT;
+ALTER TABLE leads ADD COLUMN last_outbound_at TEXT;
+CREATE INDEX leads_needs_reply ON leads (tenant_id, last_inbound_at, id)
+    WHERE last_inbound_at IS NOT NULL AND (last_outbound_at IS NULL OR last_outbound_at < last_inbound_at);
+CREATE INDEX leads_tenant_assignee ON leads (tenant_id, assignee_user_id, last_activity_at DESC, id DESC);
+-- Existing conversations: the newest message each way.
+UPDATE leads SET
+    last_inbound_at = (SELECT max(created_at) FROM messages m WHERE m.lead_id = leads.id AND m.direction = 'in'),
+    last_outbound_at = (SELECT max(created_at) FROM messages m WHERE m.lead_id = leads.id AND m.direction = 'out');
+
+-- Calls: who answered and the voicemail, if one was left.
+ALTER TABLE calls ADD COLUMN answered_by TEXT CHECK (answered_by IS NULL OR answered_by IN ('person', 'ai', 'voicemail'));
+ALTER TABLE calls ADD COLUMN recording_url TEXT;
+
+-- New timeline kinds; SQLite cannot change a CHECK in place, so the table is rebuilt.
+CREATE TABLE lead_activities_v4 (
+    id            INTEGER PRIMARY KEY,
+    tenant_id     INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    lead_id       INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    kind          TEXT    NOT NULL CHECK (kind IN ('created', 'status_change', 'note', 'message_in',
+                      'message_out', 'call', 'reminder_set', 'reminder_fired', 'ai_reply', 'ai_error', 'updated',
+                      'ai_action', 'ai_paused', 'ai_resumed', 'call_summary', 'voicemail', 'assigned')),
+    body          TEXT    NOT NULL DEFAULT '',
+    data          TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(data)),
+    actor_user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    impersonating INTEGER NOT NULL DEFAULT 0 CHECK (impersonating IN (0, 1)),
+    created_at    TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+INSERT INTO lead_activities_v4 SELECT id, tenant_id, lead_id, kind, body, data, actor_user_id, impersonating, created_at
+    FROM lead_activities;
+DROP TABLE lead_activities;
+ALTER TABLE lead_activities_v4 RENAME TO lead_activities;
+CREATE INDEX lead_activities_lead ON lead_activities (lead_id, id DESC);
+
+-- Alerts to staff phones (WhatsApp, Web Push): each one a delivery the
+-- scheduler claims exactly once and retries with backoff, like a reminder.
+CREATE TABLE alerts (
+    id              INTEGER PRIMARY KEY,
+    tenant_id       INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    user_id         INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    channel         TEXT    NOT NULL CHECK (channel IN ('whatsapp', 'push')),
+    kind            TEXT    NOT NULL,
+    lead_id         INTEGER REFERENCES leads(id) ON DELETE CASCADE,
+    title           TEXT    NOT NULL DEFAULT '',
+    body            TEXT    NOT NULL DEFAULT '',
+    url             TEXT    NOT NULL DEFAULT '',
+    status          TEXT    NOT NULL DEFAULT 'pending'
+                    CHECK (status IN ('pending', 'claimed', 'sent', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    claim_token     TEXT,
+    claimed_at      TEXT,
+    sent_at         TEXT,
+    last_error      TEXT,
+    created_at      TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX alerts_due ON alerts (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX alerts_claimed ON alerts (claimed_at) WHERE status = 'claimed';
+CREATE INDEX alerts_user ON alerts (user_id, id DESC);
+
+-- Web Push subscriptions (one per browser), deleted when the push service says 404/410.
+CREATE TABLE push_subscriptions (
+    id         INTEGER PRIMARY KEY,
+    tenant_id  INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    endpoint   TEXT    NOT NULL UNIQUE,
+    p256dh     TEXT    NOT NULL,
+    auth       TEXT    NOT NULL,
+    created_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX push_subscriptions_user ON push_subscriptions (user_id);
+
+-- ACME state (account key, certificates), so HTTPS survives a restart and a
+-- copy of the data file is a complete copy of the instance.
+CREATE TABLE acme_cache (
+    name       TEXT PRIMARY KEY,
+    value      BLOB NOT NULL,
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) WITHOUT ROWID;

@@ -135,6 +135,12 @@ text_enum!(
         AiReply => "ai_reply",
         AiError => "ai_error",
         Updated => "updated",
+        AiAction => "ai_action",
+        AiPaused => "ai_paused",
+        AiResumed => "ai_resumed",
+        CallSummary => "call_summary",
+        Voicemail => "voicemail",
+        Assigned => "assigned",
     }
 );
 

@@ -24,7 +24,7 @@ async fn health_endpoints_answer_and_other_methods_get_405_not_403() {
     assert_eq!(status, 200);
     assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
     assert!(v["build"].as_str().unwrap().starts_with(env!("CARGO_PKG_VERSION")));
-    assert_eq!(v["schema_version"], 3);
+    assert_eq!(v["schema_version"], latest_schema_version());
 }
 
 #[tokio::test]
@@ -182,7 +182,7 @@ async fn an_existing_file_is_migrated_and_keeps_its_data() {
     assert_eq!(app.client().get("/readyz").await.status(), 200);
     let c = rusqlite::Connection::open(app.data_path()).unwrap();
     let v: u32 = c.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-    assert_eq!(v, 3);
+    assert_eq!(v, latest_schema_version());
     let x: i64 = c.query_row("SELECT x FROM keepme", [], |r| r.get(0)).unwrap();
     assert_eq!(x, 7);
 }

@@ -378,6 +378,16 @@ pub async fn wait_for_kind(s: &Session, lead_id: i64, kind: &str, n: usize) -> V
 
 /// A data file as schema version 1 left it: only the `-- version: 1` block of
 /// `schema.sql`, `user_version` 1, business #1 and one lead (Dana, +972521234567).
+/// The newest `-- version: N` block of schema.sql: what a migrated file ends at.
+pub fn latest_schema_version() -> u32 {
+    include_str!("../../schema.sql")
+        .lines()
+        .filter_map(|l| l.strip_prefix("-- version: "))
+        .filter_map(|v| v.trim().parse().ok())
+        .max()
+        .unwrap()
+}
+
 pub fn schema_v1_file(path: &std::path::Path) {
     let schema = include_str!("../../schema.sql");
     let start = schema.find("-- version: 1\n").expect("schema.sql has a version 1 block");

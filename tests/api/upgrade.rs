@@ -43,13 +43,14 @@ async fn an_older_data_file_gets_a_verified_copy_before_it_is_migrated() {
     schema_v1_file(&data);
     let mut app = Spawn::default().reuse(dir).start().await;
     assert_eq!(app.client().get("/readyz").await.status(), 200);
-    let copy = with_suffix(&app.data_path(), ".pre-v3.db");
+    let latest = latest_schema_version();
+    let copy = with_suffix(&app.data_path(), &format!(".pre-v{latest}.db"));
     assert!(copy.is_file(), "no pre-upgrade copy: {:?}", names_in(app.dir.path()));
     assert_eq!(user_version(&copy), 1, "the copy is the file as it was");
     assert_eq!(lead_names(&copy), ["Dana"]);
     assert_eq!(integrity(&copy), "ok");
     assert_eq!(mode_of(&copy), 0o600);
-    assert_eq!(user_version(&app.data_path()), 3);
+    assert_eq!(user_version(&app.data_path()), latest);
     let admin = app.admin().await;
     let names: Vec<_> = leads(&admin).await.iter().map(|l| l["first_name"].clone()).collect();
     assert_eq!(names, ["Dana"], "the migrated file keeps its lead");
@@ -62,7 +63,7 @@ async fn an_older_data_file_gets_a_verified_copy_before_it_is_migrated() {
     let again = Spawn::default().reuse(dir).start().await;
     assert_eq!(again.client().get("/readyz").await.status(), 200);
     let pre: Vec<_> = names_in(again.dir.path()).into_iter().filter(|n| n.contains(".pre-v")).collect();
-    assert_eq!(pre, ["frontdesk.db.pre-v3.db"], "before: {before:?}");
+    assert_eq!(pre, [format!("frontdesk.db.pre-v{latest}.db")], "before: {before:?}");
     let fresh = spawn_app().await;
     assert_eq!(fresh.client().get("/readyz").await.status(), 200);
     assert!(names_in(fresh.dir.path()).iter().all(|n| !n.contains(".pre-v")));
@@ -73,13 +74,16 @@ async fn an_existing_pre_upgrade_copy_is_never_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("frontdesk.db");
     schema_v1_file(&data);
-    let taken = with_suffix(&data, ".pre-v3.db");
+    let latest = latest_schema_version();
+    let taken = with_suffix(&data, &format!(".pre-v{latest}.db"));
     std::fs::write(&taken, b"an older copy, kept as it is").unwrap();
     let app = Spawn::default().reuse(dir).start().await;
     assert_eq!(app.client().get("/readyz").await.status(), 200);
     assert_eq!(std::fs::read(&taken).unwrap(), b"an older copy, kept as it is");
-    let other: Vec<_> =
-        names_in(app.dir.path()).into_iter().filter(|n| n.starts_with("frontdesk.db.pre-v3-")).collect();
+    let other: Vec<_> = names_in(app.dir.path())
+        .into_iter()
+        .filter(|n| n.starts_with(&format!("frontdesk.db.pre-v{latest}-")))
+        .collect();
     assert_eq!(other.len(), 1, "{:?}", names_in(app.dir.path()));
     let copy = app.dir.path().join(&other[0]);
     assert!(other[0].ends_with(".db"));
@@ -96,7 +100,8 @@ async fn restore_puts_a_copy_back_when_the_server_is_stopped_and_keeps_the_repla
     let admin = app.admin().await;
     create_lead(&admin, "After", "0529999999").await;
     assert!(app.terminate().success());
-    let pre = with_suffix(&app.data_path(), ".pre-v3.db");
+    let latest = latest_schema_version();
+    let pre = with_suffix(&app.data_path(), &format!(".pre-v{latest}.db"));
     let data = app.data_path();
 
     let (ok, out, err) = restore(&data, &pre);
@@ -121,8 +126,9 @@ async fn restore_puts_a_copy_back_when_the_server_is_stopped_and_keeps_the_repla
     let admin = again.admin().await;
     let names: Vec<_> = leads(&admin).await.iter().map(|l| l["first_name"].clone()).collect();
     assert_eq!(names, ["Dana"]);
-    assert_eq!(user_version(&again.data_path()), 3);
-    let pre: Vec<_> = names_in(again.dir.path()).into_iter().filter(|n| n.contains(".pre-v3")).collect();
+    assert_eq!(user_version(&again.data_path()), latest);
+    let pre: Vec<_> =
+        names_in(again.dir.path()).into_iter().filter(|n| n.contains(&format!(".pre-v{latest}"))).collect();
     assert_eq!(pre.len(), 2, "{pre:?}");
 }
 
