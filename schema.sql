@@ -390,6 +390,17 @@ UPDATE leads SET
     last_inbound_at = (SELECT max(created_at) FROM messages m WHERE m.lead_id = leads.id AND m.direction = 'in'),
     last_outbound_at = (SELECT max(created_at) FROM messages m WHERE m.lead_id = leads.id AND m.direction = 'out');
 
+-- The last message each way, kept by the messages themselves (a provider's
+-- retry updates the one row and fires nothing).
+CREATE TRIGGER messages_last_inbound AFTER INSERT ON messages WHEN new.direction = 'in' BEGIN
+    UPDATE leads SET last_inbound_at = new.created_at
+    WHERE id = new.lead_id AND (last_inbound_at IS NULL OR last_inbound_at < new.created_at);
+END;
+CREATE TRIGGER messages_last_outbound AFTER INSERT ON messages WHEN new.direction = 'out' BEGIN
+    UPDATE leads SET last_outbound_at = new.created_at
+    WHERE id = new.lead_id AND (last_outbound_at IS NULL OR last_outbound_at < new.created_at);
+END;
+
 -- Calls: who answered and the voicemail, if one was left.
 ALTER TABLE calls ADD COLUMN answered_by TEXT CHECK (answered_by IS NULL OR answered_by IN ('person', 'ai', 'voicemail'));
 ALTER TABLE calls ADD COLUMN recording_url TEXT;

@@ -172,6 +172,11 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(Rule::EmailShape) => {
                 ApiError::invalid("email", "The email address is not valid.", "Use an address like name@example.com.")
             }
+            StoreError::Conflict(Rule::TooManyTags) => ApiError::invalid(
+                "tags",
+                format!("A lead has at most {} tags.", crate::domain::text::TAGS_MAX),
+                "Remove a tag first.",
+            ),
             StoreError::Db(e) => ApiError::internal(format!("sqlite: {e}")),
             StoreError::Unavailable(why) => ApiError::internal(format!("database unavailable: {why}")),
         }

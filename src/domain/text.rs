@@ -11,6 +11,9 @@ pub const PROMPT_MAX: usize = 100_000;
 pub const SEARCH_MAX: usize = 100;
 /// WhatsApp's own limit for one text message.
 pub const MESSAGE_MAX: usize = 4_096;
+/// A lead's tags: at most this many, each at most TAG_MAX characters.
+pub const TAGS_MAX: usize = 20;
+pub const TAG_MAX: usize = 40;
 /// Longest phone input we bother parsing (formatting included).
 pub const PHONE_INPUT_MAX: usize = 40;
 
@@ -55,6 +58,26 @@ pub fn required(field: &str, value: &str, max: usize, multiline: bool) -> Result
         return Err(Invalid::new(field, format!("`{field}` is required."), format!("Fill in `{field}`.")));
     }
     Ok(v)
+}
+
+/// A lead's tags: each trimmed, non-empty, one line, at most [`TAG_MAX`]
+/// characters; duplicates dropped (first kept); at most [`TAGS_MAX`].
+pub fn tags(values: &[String]) -> Result<Vec<String>, Invalid> {
+    let mut out: Vec<String> = Vec::new();
+    for v in values {
+        let t = required("tags", v, TAG_MAX, false)?;
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    if out.len() > TAGS_MAX {
+        return Err(Invalid::new(
+            "tags",
+            format!("A lead has at most {TAGS_MAX} tags; {} were sent.", out.len()),
+            "Remove some tags.",
+        ));
+    }
+    Ok(out)
 }
 
 /// A required email address.

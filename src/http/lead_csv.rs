@@ -49,7 +49,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn export(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Response> {
-    let filter = Arc::new(q.filter()?);
+    let filter = Arc::new(q.filter(auth.user.id)?);
     let scope = auth.list_scope();
     let f = filter.clone();
     let (first, next) = state.db.read(move |c| export_page(c, scope, &f, None, EXPORT_PAGE)).await?;

@@ -16,15 +16,15 @@ use super::extract::{ApiJson, ApiQuery, Auth, ManagerAuth, PageQuery, ScopedLead
 use crate::{
     domain::ActivityKind,
     domain::{
-        LeadSource, LeadStatus, PhoneE164, Scope, TenantId,
-        text::{self, NAME_MAX, NOTE_MAX, SEARCH_MAX},
+        LeadSource, LeadStatus, PhoneE164, Scope, TenantId, UserId,
+        text::{self, NAME_MAX, NOTE_MAX, SEARCH_MAX, TAG_MAX},
     },
     error::{ApiError, ApiResult},
     state::AppState,
     store::{
         self, Page,
         activities::Activity,
-        leads::{Lead, LeadFilter, LeadPatch, NewLead},
+        leads::{Assignee, Lead, LeadFilter, LeadPatch, NewLead},
     },
 };
 
@@ -34,23 +34,56 @@ pub fn router() -> Router<AppState> {
         .route("/api/leads/{id}", get(get_one).patch(patch).delete(delete))
         .route("/api/leads/{id}/status", post(set_status))
         .route("/api/leads/{id}/activities", get(activities).post(add_note))
+        .route("/api/leads/{id}/ai", post(set_ai))
 }
 
-/// `?q=&status=&source=` of the list (and of the CSV export).
+/// `?q=&status=&source=&needs_reply=&assignee=&tag=` of the list (and of the CSV export).
 #[derive(Deserialize)]
 pub(super) struct ListQuery {
     q: Option<String>,
     status: Option<String>,
     source: Option<String>,
+    needs_reply: Option<String>,
+    assignee: Option<String>,
+    tag: Option<String>,
 }
 
 impl ListQuery {
-    pub(super) fn filter(self) -> ApiResult<LeadFilter> {
+    /// The filter; `assignee=me` means `me`, the signed-in user.
+    pub(super) fn filter(self, me: UserId) -> ApiResult<LeadFilter> {
         let search = self.q.as_deref().map(|s| text::check("q", s, SEARCH_MAX, false)).transpose()?;
+        let needs_reply = match self.needs_reply.as_deref().unwrap_or("") {
+            "" => None,
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            v => {
+                return Err(ApiError::invalid(
+                    "needs_reply",
+                    format!("`needs_reply={v}` is not true or false."),
+                    "Use needs_reply=true or needs_reply=false.",
+                ));
+            }
+        };
+        let assignee = match self.assignee.as_deref().unwrap_or("") {
+            "" => None,
+            "me" => Some(Assignee::User(me)),
+            "none" => Some(Assignee::Nobody),
+            v => Some(Assignee::User(v.parse().map(UserId).map_err(|_| {
+                ApiError::invalid(
+                    "assignee",
+                    format!("`assignee={v}` is not me, none or a user id."),
+                    "Use assignee=me, assignee=none or assignee=<user id>.",
+                )
+            })?)),
+        };
+        let tag = self.tag.as_deref().map(|t| text::check("tag", t, TAG_MAX, false)).transpose()?;
         Ok(LeadFilter {
             q: search.filter(|s| !s.is_empty()),
             status: self.status.filter(|s| !s.is_empty()).map(|s| LeadStatus::parse_field("status", &s)).transpose()?,
             source: self.source.filter(|s| !s.is_empty()).map(|s| LeadSource::parse_field("source", &s)).transpose()?,
+            needs_reply,
+            assignee,
+            tag: tag.filter(|t| !t.is_empty()),
         })
     }
 }
@@ -61,7 +94,7 @@ async fn list(
     ApiQuery(q): ApiQuery<ListQuery>,
     ApiQuery(paging): ApiQuery<PageQuery>,
 ) -> ApiResult<super::RawJson> {
-    let filter = q.filter()?;
+    let filter = q.filter(auth.user.id)?;
     let page = paging.request(25);
     let scope = auth.list_scope();
     Ok(super::RawJson(state.db.read(move |c| store::leads::list_json(c, scope, &filter, page)).await?))
@@ -187,6 +220,9 @@ struct PatchBody {
     source: Option<String>,
     status: Option<String>,
     notes: Option<String>,
+    tags: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    assignee_user_id: Option<Option<UserId>>,
 }
 
 async fn patch(
@@ -215,6 +251,8 @@ async fn patch(
         source: body.source.as_deref().map(|s| LeadSource::parse_field("source", s)).transpose()?,
         status: body.status.as_deref().map(|s| LeadStatus::parse_field("status", s)).transpose()?,
         notes: body.notes.as_deref().map(|n| text::check("notes", n, NOTE_MAX, true)).transpose()?,
+        tags: body.tags.as_deref().map(text::tags).transpose()?,
+        assignee_user_id: body.assignee_user_id,
     };
     let mut changed: Vec<&str> = Vec::new();
     for (name, set) in [
@@ -224,6 +262,7 @@ async fn patch(
         ("email", p.email.is_some()),
         ("source", p.source.is_some()),
         ("notes", p.notes.is_some()),
+        ("tags", p.tags.is_some()),
     ] {
         if set {
             changed.push(name);
@@ -240,9 +279,29 @@ async fn patch(
             if let Some(e) = cross {
                 store::audit::record(tx, e)?;
             }
+            if let Some(Some(user)) = p.assignee_user_id
+                && !store::users::can_be_assigned(tx, tenant_id, user)?
+            {
+                return Err(ApiError::invalid(
+                    "assignee_user_id",
+                    format!("User {user} is not an enabled user of this business."),
+                    "Assign the lead to someone in its business (GET /api/business/current/users).",
+                ));
+            }
             let (before, after) = store::leads::update_scoped(tx, scope, id, &p)?;
             let old_status = before.status;
             let mut acts = Vec::new();
+            if p.assignee_user_id.is_some() && before.assignee_user_id != after.assignee_user_id {
+                acts.push(store::activities::add(
+                    tx,
+                    tenant_id,
+                    id,
+                    ActivityKind::Assigned,
+                    "",
+                    &json!({"from": before.assignee_user_id, "to": after.assignee_user_id}),
+                    Some(actor),
+                )?);
+            }
             if let Some(new) = p.status.filter(|s| *s != old_status) {
                 acts.push(store::activities::add(
                     tx,
@@ -382,4 +441,50 @@ async fn add_note(
         .await?;
     state.events.activity(&act);
     Ok((StatusCode::CREATED, Json(act)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AiBody {
+    paused: bool,
+    /// How long a pause lasts; the business's `handoff_hours` when absent.
+    hours: Option<u32>,
+}
+
+/// Pauses or resumes the AI on one lead (`ai_paused` / `ai_resumed` on the timeline).
+async fn set_ai(
+    State(state): State<AppState>,
+    ScopedLead { auth, lead }: ScopedLead,
+    ApiJson(body): ApiJson<AiBody>,
+) -> ApiResult<Json<Lead>> {
+    if let Some(h) = body.hours
+        && !(1..=720).contains(&h)
+    {
+        return Err(ApiError::invalid("hours", format!("`hours` is {h}."), "Pause for 1 to 720 hours."));
+    }
+    let (id, tenant_id, actor) = (lead.id, lead.tenant_id, auth.actor());
+    let cross = auth.cross_tenant_write(tenant_id, format!("POST /api/leads/{id}/ai"));
+    let (lead, act) = state
+        .db
+        .write(move |tx| -> ApiResult<_> {
+            if let Some(e) = cross {
+                store::audit::record(tx, e)?;
+            }
+            let change = if body.paused {
+                let hours = match body.hours {
+                    Some(h) => h,
+                    None => store::tenants::handoff_hours(tx, tenant_id)?,
+                };
+                store::leads::AiPause::For { hours }
+            } else {
+                store::leads::AiPause::Resume
+            };
+            let act = store::leads::set_ai_pause(tx, tenant_id, id, change, Some(actor), "")?;
+            let lead =
+                store::leads::get(tx, Scope::Tenant(tenant_id), id)?.ok_or_else(|| ApiError::not_found("Lead"))?;
+            Ok((lead, act))
+        })
+        .await?;
+    publish_update(&state, &lead, act.into_iter().collect());
+    Ok(Json(lead))
 }

@@ -20,7 +20,9 @@ pub mod session;
 pub mod throttle;
 
 /// For PATCH bodies: tells a missing field (None) from an explicit null (Some(None)).
-pub fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+pub fn double_option<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
     use serde::Deserialize;
     Ok(Some(Option::deserialize(d)?))
 }

@@ -23,6 +23,8 @@ pub enum Rule {
     LeadNeedsContact,
     /// The users table's email CHECK.
     EmailShape,
+    /// A lead has at most `TAGS_MAX` tags.
+    TooManyTags,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -24,10 +24,20 @@ pub struct Lead {
     pub created_at: String,
     pub updated_at: String,
     pub last_activity_at: String,
+    /// Until when the AI stays silent on this lead; None = it may answer.
+    pub ai_paused_until: Option<String>,
+    pub assignee_user_id: Option<UserId>,
+    pub tags: Vec<String>,
+    pub last_inbound_at: Option<String>,
+    /// The last message is inbound and nothing was sent after it.
+    pub needs_reply: bool,
 }
 
+// The last column is `needs_reply`, the expression of the `leads_needs_reply` index.
 const COLUMNS: &str = "l.id, l.tenant_id, l.first_name, l.last_name, l.phone_e164, l.whatsapp_id, l.email, l.source, \
-                       l.status, l.notes, l.created_at, l.updated_at, l.last_activity_at";
+                       l.status, l.notes, l.created_at, l.updated_at, l.last_activity_at, l.ai_paused_until, \
+                       l.assignee_user_id, l.tags, l.last_inbound_at, \
+                       (l.last_inbound_at IS NOT NULL AND (l.last_outbound_at IS NULL OR l.last_outbound_at < l.last_inbound_at))";
 
 fn from_row(r: &Row) -> rusqlite::Result<Lead> {
     Ok(Lead {
@@ -44,6 +54,11 @@ fn from_row(r: &Row) -> rusqlite::Result<Lead> {
         created_at: r.get(10)?,
         updated_at: r.get(11)?,
         last_activity_at: r.get(12)?,
+        ai_paused_until: r.get(13)?,
+        assignee_user_id: r.get(14)?,
+        tags: serde_json::from_str(&r.get::<_, String>(15)?).unwrap_or_default(),
+        last_inbound_at: r.get(16)?,
+        needs_reply: r.get(17)?,
     })
 }
 
@@ -134,6 +149,8 @@ pub struct LeadPatch {
     pub source: Option<LeadSource>,
     pub status: Option<LeadStatus>,
     pub notes: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub assignee_user_id: Option<Option<UserId>>,
 }
 
 /// Applies `p` to a lead in `scope`, in the caller's transaction: the lead
@@ -156,6 +173,8 @@ fn update(conn: &Connection, tenant_id: TenantId, id: LeadId, p: &LeadPatch) -> 
             source = coalesce(?9, source),
             status = coalesce(?10, status),
             notes = coalesce(?11, notes),
+            tags = coalesce(?12, tags),
+            assignee_user_id = CASE WHEN ?13 THEN ?14 ELSE assignee_user_id END,
             updated_at = ",
             now_sql!(),
             ",
@@ -174,7 +193,10 @@ fn update(conn: &Connection, tenant_id: TenantId, id: LeadId, p: &LeadPatch) -> 
             p.email.clone().flatten(),
             p.source,
             p.status,
-            p.notes
+            p.notes,
+            p.tags.as_ref().map(|t| serde_json::Value::from(t.clone()).to_string()),
+            p.assignee_user_id.is_some(),
+            p.assignee_user_id.flatten()
         ],
     );
     match res {
@@ -201,6 +223,83 @@ pub fn touch(conn: &Connection, tenant_id: TenantId, id: LeadId) -> StoreResult<
     Ok(())
 }
 
+/// A change to whether the AI may answer a lead.
+#[derive(Clone, Copy, Debug)]
+pub enum AiPause {
+    /// Silent for this many hours from now.
+    For {
+        hours: u32,
+    },
+    Resume,
+}
+
+/// Pauses or resumes the AI on a lead of `tenant_id`, with its timeline
+/// entry (`reason` as the body). Resuming a lead that is not paused changes
+/// nothing and records nothing (None).
+pub fn set_ai_pause(
+    conn: &Connection,
+    tenant_id: TenantId,
+    id: LeadId,
+    change: AiPause,
+    actor: Option<super::Actor>,
+    reason: &str,
+) -> StoreResult<Option<super::activities::Activity>> {
+    let (until, kind) = match change {
+        AiPause::For { hours } => {
+            let until = time::OffsetDateTime::now_utc() + time::Duration::hours(i64::from(hours));
+            (Some(crate::domain::time::format(until)), crate::domain::ActivityKind::AiPaused)
+        }
+        AiPause::Resume => (None, crate::domain::ActivityKind::AiResumed),
+    };
+    let changed = conn
+        .prepare_cached(
+            "UPDATE leads SET ai_paused_until = ?3
+             WHERE id = ?1 AND tenant_id = ?2 AND (?3 IS NOT NULL OR ai_paused_until IS NOT NULL)",
+        )?
+        .execute(params![id, tenant_id, until])?;
+    if changed == 0 {
+        if get(conn, Scope::Tenant(tenant_id), id)?.is_none() {
+            return Err(StoreError::NotFound("lead"));
+        }
+        return Ok(None);
+    }
+    let data = serde_json::json!({ "until": until });
+    Ok(Some(super::activities::add(conn, tenant_id, id, kind, reason, &data, actor)?))
+}
+
+/// Whether the AI may answer this lead now (not paused, or the pause is over).
+pub fn ai_may_answer(conn: &Connection, tenant_id: TenantId, id: LeadId) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached(concat!(
+            "SELECT ai_paused_until IS NULL OR ai_paused_until <= ",
+            now_sql!(),
+            " FROM leads WHERE id = ?1 AND tenant_id = ?2"
+        ))?
+        .query_row(params![id, tenant_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// Adds one tag (at most [`crate::domain::text::TAGS_MAX`]); false when the
+/// lead already had it. The caller validates the tag.
+pub fn add_tag(conn: &Connection, tenant_id: TenantId, id: LeadId, tag: &str) -> StoreResult<bool> {
+    let lead = get(conn, Scope::Tenant(tenant_id), id)?.ok_or(StoreError::NotFound("lead"))?;
+    if lead.tags.iter().any(|t| t == tag) {
+        return Ok(false);
+    }
+    if lead.tags.len() >= crate::domain::text::TAGS_MAX {
+        return Err(StoreError::Conflict(Rule::TooManyTags));
+    }
+    let mut tags = lead.tags;
+    tags.push(tag.to_string());
+    conn.prepare_cached("UPDATE leads SET tags = ?3 WHERE id = ?1 AND tenant_id = ?2")?.execute(params![
+        id,
+        tenant_id,
+        serde_json::Value::from(tags).to_string()
+    ])?;
+    Ok(true)
+}
+
 /// Deletes a lead in `scope`; false when it is not there (or not in scope).
 pub fn delete(conn: &Connection, scope: Scope, id: LeadId) -> StoreResult<bool> {
     Ok(conn
@@ -213,6 +312,23 @@ pub struct LeadFilter {
     pub q: Option<String>,
     pub status: Option<LeadStatus>,
     pub source: Option<LeadSource>,
+    /// `true`: only conversations waiting for a reply, oldest waiting first.
+    pub needs_reply: Option<bool>,
+    pub assignee: Option<Assignee>,
+    pub tag: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Assignee {
+    Nobody,
+    User(UserId),
+}
+
+impl LeadFilter {
+    /// Only filters the per-(status, source) totals can answer.
+    fn counted_by_totals(&self) -> bool {
+        self.needs_reply.is_none() && self.assignee.is_none() && self.tag.is_none()
+    }
 }
 
 /// Turns a search string into an FTS5 trigram phrase, or None when it is too
@@ -233,6 +349,12 @@ pub(crate) fn search_term(q: &str) -> Option<String> {
     Some(format!("\"{}\"", term.replace('"', "\"\"")))
 }
 
+// Conditions carry no `?`; written out so the partial index's WHERE is matched.
+const NEEDS_REPLY_WHERE: &str =
+    "l.last_inbound_at IS NOT NULL AND (l.last_outbound_at IS NULL OR l.last_outbound_at < l.last_inbound_at)";
+const NOT_NEEDS_REPLY_WHERE: &str =
+    "NOT (l.last_inbound_at IS NOT NULL AND (l.last_outbound_at IS NULL OR l.last_outbound_at < l.last_inbound_at))";
+
 /// The list's filters other than the search text, as conditions on `l`
 /// (one `?` each) with their values in order; the CSV export shares them.
 pub(super) fn filter_conditions(scope: Scope, f: &LeadFilter) -> (Vec<&'static str>, Vec<Box<dyn ToSql>>) {
@@ -249,6 +371,23 @@ pub(super) fn filter_conditions(scope: Scope, f: &LeadFilter) -> (Vec<&'static s
     if let Some(s) = f.source {
         clauses.push("l.source = ?");
         args.push(Box::new(s));
+    }
+    match f.needs_reply {
+        Some(true) => clauses.push(NEEDS_REPLY_WHERE),
+        Some(false) => clauses.push(NOT_NEEDS_REPLY_WHERE),
+        None => {}
+    }
+    match f.assignee {
+        Some(Assignee::Nobody) => clauses.push("l.assignee_user_id IS NULL"),
+        Some(Assignee::User(u)) => {
+            clauses.push("l.assignee_user_id = ?");
+            args.push(Box::new(u));
+        }
+        None => {}
+    }
+    if let Some(t) = &f.tag {
+        clauses.push("EXISTS (SELECT 1 FROM json_each(l.tags) WHERE value = ?)");
+        args.push(Box::new(t.clone()));
     }
     (clauses, args)
 }
@@ -273,16 +412,21 @@ pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequ
     // Each clause uses positional `?`; the LIKE clause repeats one value, so expand it.
     let mut sql_where = String::new();
     let mut flat: Vec<&dyn ToSql> = Vec::new();
+    let mut next_arg = args.iter();
     for (i, c) in clauses.iter().enumerate() {
         sql_where.push_str(if i == 0 { " WHERE " } else { " AND " });
         if c.contains("?1x") {
             sql_where.push_str(&c.replace("?1x", "?"));
-            for _ in 0..4 {
-                flat.push(args[i].as_ref());
+            if let Some(a) = next_arg.next() {
+                flat.extend(std::iter::repeat_n(a.as_ref(), 4));
             }
         } else {
             sql_where.push_str(c);
-            flat.push(args[i].as_ref());
+            if c.contains('?')
+                && let Some(a) = next_arg.next()
+            {
+                flat.push(a.as_ref());
+            }
         }
     }
     let searching = f.q.as_deref().is_some_and(|q| !q.trim().is_empty());
@@ -296,7 +440,7 @@ pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequ
             ))?
             .query_row(&bound[..], |r| r.get(0))?
         }
-        None if searching => conn
+        None if searching || !f.counted_by_totals() => conn
             .prepare_cached(&format!("SELECT count(*) FROM leads l{sql_where}"))?
             .query_row(&flat[..], |r| r.get(0))?,
         None => conn
@@ -306,7 +450,11 @@ pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequ
             )?
             .query_row(params![scope.filter(), f.status, f.source], |r| r.get(0))?,
     };
-    let order = "ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ? OFFSET ?";
+    let order = if f.needs_reply == Some(true) {
+        "ORDER BY l.last_inbound_at, l.id LIMIT ? OFFSET ?"
+    } else {
+        "ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ? OFFSET ?"
+    };
     let (limit, offset) = (page.page_size, page.offset());
     let mut bound: Vec<&dyn ToSql> = Vec::with_capacity(flat.len() + 3);
     let sql = match &fts_term {
@@ -402,6 +550,11 @@ struct LeadRef<'a> {
     created_at: &'a str,
     updated_at: &'a str,
     last_activity_at: &'a str,
+    ai_paused_until: Option<&'a str>,
+    assignee_user_id: Option<i64>,
+    tags: &'a serde_json::value::RawValue,
+    last_inbound_at: Option<&'a str>,
+    needs_reply: bool,
 }
 
 fn text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
@@ -427,6 +580,12 @@ fn borrow_row<'r>(r: &'r Row<'_>) -> rusqlite::Result<LeadRef<'r>> {
         created_at: text(r, 10)?,
         updated_at: text(r, 11)?,
         last_activity_at: text(r, 12)?,
+        ai_paused_until: opt_text(r, 13)?,
+        assignee_user_id: r.get(14)?,
+        tags: serde_json::from_str(text(r, 15)?)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(15, Type::Text, Box::new(e)))?,
+        last_inbound_at: opt_text(r, 16)?,
+        needs_reply: r.get(17)?,
     })
 }
 

@@ -71,6 +71,15 @@ pub fn region(conn: &Connection, id: TenantId) -> StoreResult<Option<String>> {
         .optional()?)
 }
 
+/// How long a human takeover pauses the AI on a lead of this business.
+pub fn handoff_hours(conn: &Connection, id: TenantId) -> StoreResult<u32> {
+    Ok(conn
+        .prepare_cached("SELECT handoff_hours FROM tenants WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(12))
+}
+
 /// Every business, a page at a time.
 /// Unscoped: the platform admin's list of businesses (`AdminAuth` guards the route).
 pub fn list_unscoped(conn: &Connection, page: PageRequest) -> StoreResult<Page<Tenant>> {

@@ -66,6 +66,40 @@ pub fn list_in_tenant(conn: &Connection, tenant_id: TenantId) -> StoreResult<Vec
     Ok(conn.prepare_cached(&sql)?.query_map([tenant_id], from_row)?.collect::<Result<Vec<_>, _>>()?)
 }
 
+/// Whether `id` may own a lead of `tenant_id`: an enabled user of that business.
+pub fn can_be_assigned(conn: &Connection, tenant_id: TenantId, id: UserId) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM users WHERE id = ?1 AND tenant_id = ?2 AND disabled = 0")?
+        .exists(params![id, tenant_id])?)
+}
+
+/// The enabled owners of a business: who hears about what concerns the business as a whole.
+pub fn owners(conn: &Connection, tenant_id: TenantId) -> StoreResult<Vec<UserId>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM users WHERE tenant_id = ?1 AND role = 'owner' AND disabled = 0 ORDER BY id")?
+        .query_map([tenant_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?)
+}
+
+/// Who hears about a lead: its assignee when enabled, else the business's owners.
+pub fn people_for_lead(
+    conn: &Connection,
+    tenant_id: TenantId,
+    lead_id: crate::domain::LeadId,
+) -> StoreResult<Vec<UserId>> {
+    let assignee: Option<UserId> = conn
+        .prepare_cached(
+            "SELECT u.id FROM leads l JOIN users u ON u.id = l.assignee_user_id AND u.tenant_id = l.tenant_id
+             WHERE l.id = ?1 AND l.tenant_id = ?2 AND u.disabled = 0",
+        )?
+        .query_row(params![lead_id, tenant_id], |r| r.get(0))
+        .optional()?;
+    match assignee {
+        Some(u) => Ok(vec![u]),
+        None => owners(conn, tenant_id),
+    }
+}
+
 /// Unscoped: first start asks only whether any user exists at all.
 pub fn count_unscoped(conn: &Connection) -> StoreResult<i64> {
     Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
