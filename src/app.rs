@@ -73,6 +73,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         http,
         shutdown,
         calls: ActiveCalls::default(),
+        ai_bursts: Default::default(),
     }))
 }
 
