@@ -115,15 +115,15 @@ pub async fn send_to_lead(
             let (m, echoed) =
                 store::messages::mark_sent(tx, tenant_id, pending_id, s.provider, &s.provider_message_id)?;
             // A person wrote: the AI leaves this conversation to them for a while.
-            let paused = match actor {
+            let takeover = |tx: &rusqlite::Transaction| match actor {
                 Some(a) if !is_ai => {
-                    store::leads::pause_for_takeover(tx, tenant_id, lead_id, Some(a), "a person replied")?
+                    store::leads::pause_for_takeover(tx, tenant_id, lead_id, Some(a), "a person replied")
                 }
-                _ => None,
+                _ => Ok(None),
             };
             // The bridge echoed it back (fromMe) first: that echo is already on the timeline.
             if echoed {
-                return Ok((m, paused.into_iter().collect()));
+                return Ok((m, takeover(tx)?.into_iter().collect()));
             }
             let a = store::activities::add(
                 tx,
@@ -134,7 +134,7 @@ pub async fn send_to_lead(
                 &json!({"message_id": m.id, "provider": s.provider, "provider_message_id": s.provider_message_id}),
                 actor,
             )?;
-            Ok((m, std::iter::once(a).chain(paused).collect::<Vec<_>>()))
+            Ok((m, std::iter::once(a).chain(takeover(tx)?).collect::<Vec<_>>()))
         })
         .await?;
     for a in &activity {
