@@ -76,14 +76,14 @@ async fn patch_current(
         ("whatsapp_instance", body.whatsapp_instance.is_some()),
         ("owner", body.owner.is_some()),
     ];
-    if let Some((field, _)) = routing.iter().find(|(_, set)| *set) {
-        if *field == "owner" || !auth.is_admin() {
-            return Err(ApiError::invalid(
-                field,
-                format!("`{field}` is not a setting of the business itself."),
-                "The platform admin sets numbers and the WhatsApp instance under /api/admin/businesses/:id.",
-            ));
-        }
+    if let Some((field, _)) = routing.iter().find(|(_, set)| *set)
+        && (*field == "owner" || !auth.is_admin())
+    {
+        return Err(ApiError::invalid(
+            field,
+            format!("`{field}` is not a setting of the business itself."),
+            "The platform admin sets numbers and the WhatsApp instance under /api/admin/businesses/:id.",
+        ));
     }
     update_business(&state, &auth, auth.tenant_id(), &body).await.map(|t| Json(t.into()))
 }
