@@ -8,16 +8,21 @@ import { ActivityTimeline } from './activity-timeline';
 import { formatDuration } from './call-transcript';
 
 let nextId = 1;
-function activity(kind: string, body: string, data: unknown): Activity {
+function activity(kind: string, body: string, data: unknown, extra: Partial<Activity> = {}): Activity {
   return {
     id: nextId++,
+    tenant_id: 1,
     lead_id: 7,
     kind,
     body,
     data,
     actor_user_id: null,
     actor_name: null,
+    impersonating: false,
     created_at: '2026-11-26T10:00:00Z',
+    message_status: null,
+    message_error: null,
+    ...extra,
   };
 }
 

@@ -1,12 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
-import type { Business } from '@/types/api';
+import type { CurrentBusiness } from '@/types/api';
 
 export type UpdateCurrentBusinessInput = { name?: string; timezone?: string; ai_auto_reply?: boolean };
 
-export const updateCurrentBusiness = (input: UpdateCurrentBusinessInput): Promise<Business> =>
-  api.patch<Business>('/api/business/current', input);
+export const updateCurrentBusiness = (input: UpdateCurrentBusinessInput): Promise<CurrentBusiness> =>
+  api.patch<CurrentBusiness>('/api/business/current', input);
 
 export const useUpdateCurrentBusiness = (onSuccess?: () => void) => {
   const qc = useQueryClient();
