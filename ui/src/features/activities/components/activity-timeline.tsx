@@ -7,7 +7,7 @@ import { useTimezone } from '@/lib/auth';
 import { formatDateTime } from '@/lib/format';
 import type { Activity } from '@/types/api';
 import { useActivities } from '../api/get-activities';
-import { assignedTo, deliveryTick, describeAiAction, OUTGOING_KINDS } from '../lib/describe';
+import { assignedTo, deliveryTick, describeAiAction, OUTGOING_KINDS, pauseReason } from '../lib/describe';
 import { CallTranscript } from './call-transcript';
 
 /** Names of the business's users by id (for `assigned` entries); ids are shown when unknown. */
@@ -200,7 +200,7 @@ function ActivityBody({ activity, userNames }: { activity: Activity; userNames?:
               t('activity.aiPaused')
             )}
           </Text>
-          <Body text={body} />
+          <Body text={pauseReason(body, t)} />
         </>
       );
     }

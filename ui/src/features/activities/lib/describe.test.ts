@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import i18n from '@/i18n';
-import { deliveryTick, describeAiAction } from './describe';
+import { deliveryTick, describeAiAction, pauseReason } from './describe';
 
 const t = (key: string, options?: Record<string, unknown>) => i18n.t(key, options);
 const fmt = (iso: string) => `<${iso}>`;
@@ -77,5 +77,18 @@ describe('describeAiAction', () => {
   it('speaks Hebrew', async () => {
     await i18n.changeLanguage('he');
     expect(describeAiAction(action('add_tag', { tag: 'תספורת' }), t, fmt).text).toBe('תייג את הליד „תספורת”');
+  });
+});
+
+describe('pauseReason', () => {
+  it("translates the server's fixed takeover reasons and keeps the others", async () => {
+    await i18n.changeLanguage('en');
+    expect(pauseReason('a person replied', t)).toBe('A person replied to the customer.');
+    expect(pauseReason('The AI paused itself on this lead: 30 replies', t)).toBe(
+      'The AI paused itself on this lead: 30 replies',
+    );
+    expect(pauseReason('', t)).toBeNull();
+    await i18n.changeLanguage('he');
+    expect(pauseReason('replied from the phone', t)).toBe('מישהו ענה מהטלפון של העסק.');
   });
 });

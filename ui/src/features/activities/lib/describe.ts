@@ -115,3 +115,17 @@ export function assignedTo(data: unknown): { from: number | null; to: number | n
   const id = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return { from: id(d.from), to: id(d.to) };
 }
+
+/** The fixed reasons the server gives a takeover pause (`ai_paused` body), by their i18n key under `activity.pauseReason.`. */
+const PAUSE_REASONS: Record<string, string> = {
+  'a person replied': 'personReplied',
+  'replied from the phone': 'phoneReplied',
+};
+
+/** An `ai_paused` reason in the reader's language when it is one of the server's fixed ones; else as written. */
+export function pauseReason(body: string | null | undefined, t: Translate): string | null {
+  const text = (body ?? '').trim();
+  if (!text) return null;
+  const key = PAUSE_REASONS[text];
+  return key ? t(`activity.pauseReason.${key}`) : text;
+}

@@ -9,7 +9,7 @@ export function OpenStatus({ business }: { business: CurrentBusiness }) {
   const s = openStatus(business, i18n.language);
   return (
     <Group gap="xs" wrap="wrap" data-testid="open-status" data-open={s.state === 'open' ? 'true' : 'false'}>
-      <Badge color={s.state === 'open' ? 'teal' : 'gray'} variant="light" size="lg" className="fd-badge-full">
+      <Badge tt="none" color={s.state === 'open' ? 'teal' : 'gray'} variant="light" size="lg" className="fd-badge-full">
         {s.state === 'open' ? t('hours.openNow') : t('hours.closedNow')}
       </Badge>
       <Text size="sm">

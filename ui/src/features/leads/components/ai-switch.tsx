@@ -48,6 +48,7 @@ export function AiSwitch({ lead, defaultHours, autoReply }: Props) {
       <Group gap="xs" wrap="wrap">
         {paused ? (
           <Badge
+            tt="none"
             color="orange"
             variant="light"
             size="lg"
@@ -59,6 +60,7 @@ export function AiSwitch({ lead, defaultHours, autoReply }: Props) {
           </Badge>
         ) : (
           <Badge
+            tt="none"
             color="teal"
             variant="light"
             size="lg"

@@ -44,6 +44,7 @@ export function LeadTags({ lead }: { lead: Lead }) {
         <Group gap={6} wrap="wrap">
           {tags.map((tag) => (
             <Badge
+              tt="none"
               key={tag}
               variant="light"
               color="grape"

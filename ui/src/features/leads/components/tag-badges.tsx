@@ -8,6 +8,7 @@ export function TagBadges({ tags, onPick }: { tags: readonly string[]; onPick?: 
       {tags.map((tag) =>
         onPick ? (
           <Badge
+            tt="none"
             key={tag}
             component="button"
             type="button"
@@ -22,7 +23,7 @@ export function TagBadges({ tags, onPick }: { tags: readonly string[]; onPick?: 
             <bdi>{tag}</bdi>
           </Badge>
         ) : (
-          <Badge key={tag} size="sm" variant="light" color="grape" data-testid="row-tag" data-tag={tag}>
+          <Badge key={tag} tt="none" size="sm" variant="light" color="grape" data-testid="row-tag" data-tag={tag}>
             <bdi>{tag}</bdi>
           </Badge>
         ),
