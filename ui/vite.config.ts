@@ -28,5 +28,8 @@ export default defineConfig({
     setupFiles: ['./src/testing/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // `cargo test -- ui::` runs these next to the lint and the browser run on a
+    // small machine: a heavy form render can take seconds there.
+    testTimeout: 20_000,
   },
 });

@@ -28,6 +28,11 @@ export function useLiveEvents(tenantKey: number | null) {
             if (leadId !== undefined) void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
             void qc.invalidateQueries({ queryKey: queryKeys.leads.all });
             break;
+          case 'message.status':
+            // Delivery ticks and failure reasons live on the lead's timeline.
+            if (leadId !== undefined) void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
+            else void qc.invalidateQueries({ queryKey: queryKeys.activities.all });
+            break;
           case 'reminder.fired':
             void qc.invalidateQueries({ queryKey: queryKeys.reminders.all });
             if (leadId !== undefined) void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });

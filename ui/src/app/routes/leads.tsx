@@ -27,6 +27,9 @@ export function Component() {
 
   const status = params.get('status') ?? '';
   const source = params.get('source') ?? '';
+  const tag = params.get('tag') ?? '';
+  const [tagInput, setTagInput] = useState(tag);
+  const [tagDebounced] = useDebouncedValue(tagInput.trim(), 300);
   const page = Math.max(1, Number(params.get('page')) || 1);
   const [search, setSearch] = useState(params.get('q') ?? '');
   const [q] = useDebouncedValue(search.trim(), 300);
@@ -49,10 +52,14 @@ export function Component() {
     if ((params.get('q') ?? '') !== q) update({ q, page: '' });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [q]);
+  useEffect(() => {
+    if ((params.get('tag') ?? '') !== tagDebounced) update({ tag: tagDebounced, page: '' });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tagDebounced]);
 
-  const leads = useLeads({ q: params.get('q') ?? '', status, source, page, page_size: DEFAULT_PAGE_SIZE });
+  const leads = useLeads({ q: params.get('q') ?? '', status, source, tag, page, page_size: DEFAULT_PAGE_SIZE });
   // The same filters as the list (all pages): a plain download, the session cookie goes along.
-  const exportHref = leadsExportUrl({ q: params.get('q') ?? '', status, source });
+  const exportHref = leadsExportUrl({ q: params.get('q') ?? '', status, source, tag });
   const showTenant = seesAllBusinesses(me);
 
   return (
@@ -108,6 +115,15 @@ export function Component() {
             onChange={(v) => update({ source: v ?? '', page: '' })}
             data-testid="filter-source"
           />
+          <TextInput
+            type="search"
+            dir="auto"
+            label={t('tags.filter')}
+            placeholder={t('tags.filterPlaceholder')}
+            value={tagInput}
+            onChange={(e) => setTagInput(e.currentTarget.value)}
+            data-testid="filter-tag"
+          />
         </div>
       </Paper>
       <Paper withBorder p="sm">
@@ -118,7 +134,16 @@ export function Component() {
             {t('leads.empty')}
           </Text>
         )}
-        {leads.data && leads.data.items.length > 0 && <LeadsTable leads={leads.data.items} showTenant={showTenant} />}
+        {leads.data && leads.data.items.length > 0 && (
+          <LeadsTable
+            leads={leads.data.items}
+            showTenant={showTenant}
+            onTag={(picked) => {
+              setTagInput(picked);
+              update({ tag: picked, page: '' });
+            }}
+          />
+        )}
         {leads.data && (
           <Paging
             page={page}

@@ -5,7 +5,15 @@ import type { Lead } from '@/types/api';
 
 export type UpdateLeadInput = {
   leadId: number;
-  data: { first_name?: string; last_name?: string; email?: string | null; notes?: string; phone_e164?: string };
+  data: {
+    first_name?: string;
+    last_name?: string;
+    email?: string | null;
+    notes?: string;
+    phone_e164?: string;
+    /** The whole list (replaces the lead's tags): at most 20, each at most 40 characters. */
+    tags?: string[];
+  };
 };
 
 export const updateLead = ({ leadId, data }: UpdateLeadInput): Promise<Lead> =>
