@@ -107,8 +107,15 @@ async fn note_reply_limit(state: &AppState, tenant_id: TenantId, lead_id: LeadId
     }
 }
 
-/// One chat completion; the reply text.
+/// One chat completion; the reply text. Counted and timed for `/metrics`.
 async fn complete(state: &AppState, messages: &[Value]) -> Result<String, String> {
+    let start = std::time::Instant::now();
+    let result = complete_once(state, messages).await;
+    crate::metrics::METRICS.ai_call(start.elapsed(), result.is_ok());
+    result
+}
+
+async fn complete_once(state: &AppState, messages: &[Value]) -> Result<String, String> {
     let s = &state.config.settings;
     let url = format!("{}/chat/completions", s.openai_base_url.as_str().trim_end_matches('/'));
     let res = state

@@ -155,6 +155,8 @@ pub fn build_router(state: AppState) -> Router {
                 .layer(middleware::from_fn(server_errors))
                 .layer(CatchPanicLayer::custom(|_| ApiError::internal("a request handler panicked").into_response())),
         )
+        // Outermost, so the latency is the whole request's and a panic's 500 is counted.
+        .layer(middleware::from_fn(crate::metrics::track))
         .with_state(state)
 }
 
@@ -291,6 +293,25 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: no new connections; finishing in-flight requests and calls");
 }
 
+/// Serves `/metrics` on its own listener (same connection limits) until shutdown.
+async fn serve_metrics(bind: std::net::SocketAddr, state: &AppState, limits: server::Limits) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind).await.map_err(|e| {
+        Refusal(format!("cannot listen on {bind} for metrics: {e}. Set FRONTDESK_METRICS_BIND to a free address."))
+    })?;
+    let addr = listener.local_addr()?;
+    println!("metrics on http://{addr}/metrics");
+    let mut stop = state.shutdown.clone();
+    let router = crate::metrics::router(state.clone());
+    tokio::spawn(async move {
+        let stopped = async move {
+            let _ = stop.wait_for(|s| *s).await;
+        };
+        // A scrape in flight at shutdown is simply cut off.
+        drop(server::serve_until(listener, router, limits, stopped).await);
+    });
+    Ok(())
+}
+
 /// After the grace, how long ended calls get to be saved before the process exits anyway.
 const CALL_SAVE_LIMIT: Duration = Duration::from_secs(5);
 
@@ -324,11 +345,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!(%addr, "listening");
     let calls = state.calls.clone();
     let settings = state.config.settings.clone();
-    let app = build_router(state);
     let limits = server::Limits {
         header_timeout: Duration::from_secs(settings.header_timeout_secs.max(1)),
         max_connections: settings.max_connections,
     };
+    if let Some(bind) = settings.metrics_bind {
+        serve_metrics(bind, &state, limits).await?;
+    }
+    let app = build_router(state);
     let connections = server::serve_until(listener, app, limits, shutdown_signal()).await;
     // Ends event streams and the reminder timer so in-flight requests can finish.
     let _ = shutdown_tx.send(true);

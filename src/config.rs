@@ -193,6 +193,10 @@ pub struct Settings {
     /// running are then ended and saved.
     #[arg(long, env = "FRONTDESK_SHUTDOWN_GRACE_SECS", default_value_t = 20, global = true)]
     pub shutdown_grace_secs: u64,
+    /// Serve Prometheus metrics at GET /metrics on this address (a second listener; off when unset).
+    /// Keep it private: it is not behind sign-in.
+    #[arg(long, env = "FRONTDESK_METRICS_BIND", global = true)]
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 impl std::fmt::Debug for Settings {

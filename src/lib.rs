@@ -15,6 +15,7 @@
 //! - [`voice`]: the Twilio Media Streams <-> realtime model bridge.
 //! - [`ai`]: WhatsApp replies from the business's prompt.
 //! - [`events`]: the live event bus behind `/api/events`.
+//! - [`metrics`]: Prometheus series and the `/metrics` listener.
 //! - [`scheduler`]: fires due reminders exactly once.
 //! - [`bootstrap`], [`cli`]: first start; `user`, `backup` and `restore` commands.
 //! - [`cache`]: the short-lived user and session caches' map.
@@ -35,6 +36,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod messaging;
+pub mod metrics;
 pub mod password;
 pub mod restore;
 pub mod scheduler;

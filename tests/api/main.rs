@@ -12,6 +12,7 @@ mod hardening;
 mod impersonation;
 mod lead_csv;
 mod leads;
+mod metrics;
 mod prompts;
 mod providers;
 mod reminders;
