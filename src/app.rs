@@ -332,17 +332,33 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         Refusal(format!("cannot listen on {}: {e}. Set FRONTDESK_BIND to a free address.", config.settings.bind))
     })?;
     let addr = listener.local_addr()?;
+    let https = if config.domains.is_empty() {
+        None
+    } else {
+        let bind = config.settings.tls_bind;
+        let tls_listener = tokio::net::TcpListener::bind(bind).await.map_err(|e| {
+            Refusal(format!(
+                "cannot listen on {bind} for HTTPS: {e}. Set FRONTDESK_TLS_BIND to a free address \
+                 (port 443 needs root or CAP_NET_BIND_SERVICE)."
+            ))
+        })?;
+        Some((tls_listener, Arc::new(crate::acme::start(&config, db.clone())?)))
+    };
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let state = build_state(db.clone(), config, shutdown_rx)?;
     state.passwords.warm_up();
     let cleanup = SqliteSessionStore::new(db.clone(), state.sessions.clone()).spawn_cleanup(Duration::from_secs(600));
     let mut jobs = scheduler::start(state.clone()).await?;
-    println!(
-        "frontdesk {} listening on http://{addr} (public URL {})",
-        crate::BUILD_ID,
-        state.config.settings.public_url
-    );
+    println!("frontdesk {} listening on http://{addr} (public URL {})", crate::BUILD_ID, state.config.public_url);
     tracing::info!(%addr, "listening");
+    if let Some((tls_listener, _)) = &https {
+        println!(
+            "https on {} for {} (certificates from {}); plain http redirects there",
+            tls_listener.local_addr()?,
+            state.config.domains.join(", "),
+            state.config.settings.acme_directory
+        );
+    }
     let calls = state.calls.clone();
     let settings = state.config.settings.clone();
     let limits = server::Limits {
@@ -352,8 +368,21 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(bind) = settings.metrics_bind {
         serve_metrics(bind, &state, limits).await?;
     }
-    let app = build_router(state);
-    let connections = server::serve_until(listener, app, limits, shutdown_signal()).await;
+    let connections = match https {
+        None => server::serve_until(listener, build_router(state), limits, shutdown_signal()).await,
+        Some((tls_listener, acceptor)) => {
+            let plain = crate::acme::redirect_router(state.clone());
+            let mut stop = state.shutdown.clone();
+            tokio::spawn(async move {
+                let stopped = async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                };
+                // Redirects and probes are short: nothing to wait for at shutdown.
+                drop(server::serve_until(listener, plain, limits, stopped).await);
+            });
+            server::serve_tls_until(tls_listener, build_router(state), limits, Some(acceptor), shutdown_signal()).await
+        }
+    };
     // Ends event streams and the reminder timer so in-flight requests can finish.
     let _ = shutdown_tx.send(true);
     let grace = Duration::from_secs(settings.shutdown_grace_secs);

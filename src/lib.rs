@@ -1,6 +1,7 @@
 //! frontdesk: a self-hosted CRM and AI front desk in one binary and one SQLite file.
 //!
 //! Map of the crate:
+//! - [`acme`]: automatic HTTPS (ACME TLS-ALPN-01), certificates kept in the data file.
 //! - [`config`]: settings from env and flags, validated once.
 //! - [`db`]: the SQLite pool, PRAGMAs, migrations from `schema.sql`, blocking helpers.
 //! - [`error`]: `ApiError`, the one error type, and constraint mapping.
@@ -22,6 +23,7 @@
 //! - [`backup`]: the verified online copy behind `frontdesk backup` and the pre-upgrade copy.
 //! - [`restore`]: `frontdesk restore`, which swaps a verified copy in while no server runs.
 
+pub mod acme;
 pub mod ai;
 pub mod app;
 pub mod assets;

@@ -4,6 +4,7 @@
 //! the scope is an argument. The few that deliberately are not confined are
 //! named `*_unscoped`, and their doc says why that is safe.
 
+pub mod acme;
 pub mod activities;
 pub mod audit;
 pub mod calls;

@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod acme;
 mod appliance;
 mod auth;
 mod connections;
