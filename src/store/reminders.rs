@@ -272,6 +272,17 @@ pub fn next_due_unscoped(conn: &Connection) -> StoreResult<Option<String>> {
         .query_row([], |r| r.get(0))?)
 }
 
+/// For `/metrics`: reminders not yet delivered (claimed ones included), and
+/// how many of those are past their due time at `now`. Across businesses:
+/// the scrape is an operator's view of the whole instance.
+pub fn pending_counts_unscoped(conn: &Connection, now: &str) -> StoreResult<(i64, i64)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(due_at < ?1), 0) FROM lead_reminders WHERE status IN ('pending', 'claimed')",
+        )?
+        .query_row(params![now], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -318,15 +329,4 @@ mod tests {
         );
         assert!(db.write_blocking(|tx| mark_done_unscoped(tx, 1, &second[0].token)).unwrap());
     }
-}
-
-/// For `/metrics`: reminders not yet delivered (claimed ones included), and
-/// how many of those are past their due time at `now`. Across businesses:
-/// the scrape is an operator's view of the whole instance.
-pub fn pending_counts_unscoped(conn: &Connection, now: &str) -> StoreResult<(i64, i64)> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT count(*), coalesce(sum(due_at < ?1), 0) FROM lead_reminders WHERE status IN ('pending', 'claimed')",
-        )?
-        .query_row(params![now], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
