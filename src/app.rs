@@ -111,6 +111,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(http::notifications::router())
         .merge(http::events::router())
         .merge(http::messages::router())
+        .merge(http::openapi::router())
         .merge(crate::webhooks::router())
         .merge(crate::voice::router())
         .fallback(assets::fallback)

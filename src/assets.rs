@@ -59,7 +59,7 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
             StatusCode::NOT_FOUND,
             "not_found",
             format!("No such endpoint: {} {}", req.method(), path),
-            "See the API reference in docs/api.md.",
+            "The API is described at GET /api/openapi.json.",
         )
         .into_response();
     }

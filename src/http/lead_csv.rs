@@ -48,6 +48,14 @@ pub fn router() -> Router<AppState> {
         .route("/api/leads/import", post(import).layer(DefaultBodyLimit::max(IMPORT_MAX_BYTES)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/leads/export.csv",
+    tag = "leads",
+    params(ListQuery),
+    responses((status = 200, description = "UTF-8 CSV with a byte order mark, streamed", body = String, content_type = "text/csv")),
+    security(("session" = [])),
+)]
 async fn export(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Response> {
     let filter = Arc::new(q.filter()?);
     let scope = auth.list_scope();
@@ -83,8 +91,9 @@ async fn export(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery
         .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ImportQuery {
     #[serde(default)]
     dry_run: bool,
@@ -208,6 +217,15 @@ fn parse(body: &[u8], region: &str) -> ApiResult<Parsed> {
     Ok(out)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/leads/import",
+    tag = "leads",
+    params(ImportQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, description = "{dry_run, rows, created, updated, duplicates: [{row, lead_id}], invalid: [{row, field, message}]}", body = serde_json::Value)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn import(
     State(state): State<AppState>,
     auth: Auth,

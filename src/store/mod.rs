@@ -52,7 +52,7 @@ pub struct Actor {
 }
 
 /// A page of a list answer: `{items, total, page, page_size}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,

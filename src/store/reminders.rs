@@ -20,7 +20,7 @@ use crate::domain::{LeadId, ReminderStatus, Scope, TenantId, UserId};
 pub const STALE_CLAIM_SECS: i64 = 60;
 pub const MAX_ATTEMPTS: i64 = 5;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Reminder {
     pub id: i64,
     pub tenant_id: TenantId,

@@ -8,7 +8,8 @@ use super::now_sql;
 use super::{Page, PageRequest};
 use crate::domain::TenantId;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Business)]
 pub struct Tenant {
     pub id: TenantId,
     pub name: String,

@@ -14,6 +14,7 @@ mod impersonation;
 mod lead_csv;
 mod leads;
 mod metrics;
+mod openapi;
 mod prompts;
 mod providers;
 mod reminders;

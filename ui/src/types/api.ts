@@ -41,7 +41,10 @@ export type Business = {
   whatsapp_instance: string | null;
   timezone: string;
   ai_auto_reply: boolean;
+  /** Region for reading local phone numbers, e.g. IL. */
+  default_region: string;
   created_at: string;
+  updated_at: string;
 };
 
 export type Prompt = {
@@ -130,12 +133,15 @@ export type CallData = {
 
 export type Activity = {
   id: number;
+  tenant_id: number;
   lead_id: number;
   kind: string;
   body: string | null;
   data: unknown;
   actor_user_id: number | null;
   actor_name: string | null;
+  /** Written by the platform admin while impersonating. */
+  impersonating: boolean;
   created_at: string;
 };
 
@@ -157,12 +163,31 @@ export type Reminder = {
 
 export type AppNotification = {
   id: number;
+  tenant_id: number;
+  user_id: number;
   kind: string;
   title: string;
   body: string | null;
   lead_id: number | null;
   reminder_id: number | null;
   read_at: string | null;
+  created_at: string;
+};
+
+/** A WhatsApp message (in `lead.message_*` events and the timeline's `message_id`). */
+export type Message = {
+  id: number;
+  tenant_id: number;
+  lead_id: number;
+  direction: 'in' | 'out' | string;
+  provider: string;
+  provider_message_id: string | null;
+  body: string;
+  media: unknown;
+  status: 'pending' | 'sent' | 'failed' | 'received' | string;
+  /** Why a send failed, in plain words. */
+  error_code: string | null;
+  is_ai: boolean;
   created_at: string;
 };
 

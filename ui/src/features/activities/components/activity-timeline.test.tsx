@@ -11,12 +11,14 @@ let nextId = 1;
 function activity(kind: string, body: string, data: unknown): Activity {
   return {
     id: nextId++,
+    tenant_id: 1,
     lead_id: 7,
     kind,
     body,
     data,
     actor_user_id: null,
     actor_name: null,
+    impersonating: false,
     created_at: '2026-11-26T10:00:00Z',
   };
 }
