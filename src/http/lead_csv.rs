@@ -48,6 +48,14 @@ pub fn router() -> Router<AppState> {
         .route("/api/leads/import", post(import).layer(DefaultBodyLimit::max(IMPORT_MAX_BYTES)))
 }
 
+/// Export the leads the list would show, as CSV.
+///
+/// Same filters and scope as `GET /api/leads`, all of them, most recently active first.
+/// `text/csv; charset=utf-8`, `Content-Disposition: attachment; filename="leads.csv"`, a UTF-8
+/// byte order mark (so Excel reads Hebrew), then the header
+/// `id,first_name,last_name,phone_e164,email,source,status,notes,created_at,last_activity_at`.
+/// Streamed 500 leads at a time (not one snapshot). Text a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-` or `@`) gets a leading `'`, which the import removes.
 #[utoipa::path(
     get,
     path = "/api/leads/export.csv",
@@ -217,6 +225,17 @@ fn parse(body: &[u8], region: &str) -> ApiResult<Parsed> {
     Ok(out)
 }
 
+/// Import leads from CSV (`Content-Type: text/csv`) into the business you work in.
+///
+/// UTF-8 (a BOM is fine), `,`- or `;`-separated (whichever the header line has more of), LF or
+/// CRLF. Header, case-insensitive: `first_name` and `phone` (or `phone_e164`) required; `last_name`,
+/// `email`, `notes` optional; other columns ignored. At most 5 MB and 20,000 rows (else 413).
+/// Rows are numbered from 1 at the first line after the header; blank lines are skipped and not
+/// counted. Each row is checked as `POST /api/leads` checks its body (local phones read in the
+/// business's region); a failing row is listed in `invalid` once per field. A row whose phone is an
+/// existing lead's, or repeats an earlier row, is a duplicate: it only fills that lead's empty fields
+/// (counted in `updated`). All writes are one transaction with one `lead.import` audit entry;
+/// `?dry_run=true` decides the same and writes nothing.
 #[utoipa::path(
     post,
     path = "/api/leads/import",
