@@ -166,7 +166,7 @@ async fn accept_failed(e: io::Error) {
 /// A socket holding its connection slot until dropped. On a WebSocket upgrade
 /// hyper hands this very value to the upgraded stream, so a call keeps its
 /// slot for as long as it lasts.
-pub struct Held {
+struct Held {
     tcp: TcpStream,
     _slot: OwnedSemaphorePermit,
 }
