@@ -112,6 +112,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(http::notifications::router())
         .merge(http::events::router())
         .merge(http::messages::router())
+        .merge(http::openapi::router())
         .merge(crate::webhooks::router())
         .merge(crate::voice::router())
         .fallback(assets::fallback)
@@ -156,6 +157,8 @@ pub fn build_router(state: AppState) -> Router {
                 .layer(middleware::from_fn(server_errors))
                 .layer(CatchPanicLayer::custom(|_| ApiError::internal("a request handler panicked").into_response())),
         )
+        // Outermost, so the latency is the whole request's and a panic's 500 is counted.
+        .layer(middleware::from_fn(crate::metrics::track))
         .with_state(state)
 }
 
@@ -292,6 +295,25 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: no new connections; finishing in-flight requests and calls");
 }
 
+/// Serves `/metrics` on its own listener (same connection limits) until shutdown.
+async fn serve_metrics(bind: std::net::SocketAddr, state: &AppState, limits: server::Limits) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind).await.map_err(|e| {
+        Refusal(format!("cannot listen on {bind} for metrics: {e}. Set FRONTDESK_METRICS_BIND to a free address."))
+    })?;
+    let addr = listener.local_addr()?;
+    println!("metrics on http://{addr}/metrics");
+    let mut stop = state.shutdown.clone();
+    let router = crate::metrics::router(state.clone());
+    tokio::spawn(async move {
+        let stopped = async move {
+            let _ = stop.wait_for(|s| *s).await;
+        };
+        // A scrape in flight at shutdown is simply cut off.
+        drop(server::serve_until(listener, router, limits, stopped).await);
+    });
+    Ok(())
+}
+
 /// After the grace, how long ended calls get to be saved before the process exits anyway.
 const CALL_SAVE_LIMIT: Duration = Duration::from_secs(5);
 
@@ -312,25 +334,57 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         Refusal(format!("cannot listen on {}: {e}. Set FRONTDESK_BIND to a free address.", config.settings.bind))
     })?;
     let addr = listener.local_addr()?;
+    let https = if config.domains.is_empty() {
+        None
+    } else {
+        let bind = config.settings.tls_bind;
+        let tls_listener = tokio::net::TcpListener::bind(bind).await.map_err(|e| {
+            Refusal(format!(
+                "cannot listen on {bind} for HTTPS: {e}. Set FRONTDESK_TLS_BIND to a free address \
+                 (port 443 needs root or CAP_NET_BIND_SERVICE)."
+            ))
+        })?;
+        Some((tls_listener, Arc::new(crate::acme::start(&config, db.clone())?)))
+    };
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let state = build_state(db.clone(), config, shutdown_rx)?;
     state.passwords.warm_up();
     let cleanup = SqliteSessionStore::new(db.clone(), state.sessions.clone()).spawn_cleanup(Duration::from_secs(600));
     let mut jobs = scheduler::start(state.clone()).await?;
-    println!(
-        "frontdesk {} listening on http://{addr} (public URL {})",
-        crate::BUILD_ID,
-        state.config.settings.public_url
-    );
+    println!("frontdesk {} listening on http://{addr} (public URL {})", crate::BUILD_ID, state.config.public_url);
     tracing::info!(%addr, "listening");
+    if let Some((tls_listener, _)) = &https {
+        println!(
+            "https on {} for {} (certificates from {}); plain http redirects there",
+            tls_listener.local_addr()?,
+            state.config.domains.join(", "),
+            state.config.settings.acme_directory
+        );
+    }
     let calls = state.calls.clone();
     let settings = state.config.settings.clone();
-    let app = build_router(state);
     let limits = server::Limits {
         header_timeout: Duration::from_secs(settings.header_timeout_secs.max(1)),
         max_connections: settings.max_connections,
     };
-    let connections = server::serve_until(listener, app, limits, shutdown_signal()).await;
+    if let Some(bind) = settings.metrics_bind {
+        serve_metrics(bind, &state, limits).await?;
+    }
+    let connections = match https {
+        None => server::serve_until(listener, build_router(state), limits, shutdown_signal()).await,
+        Some((tls_listener, acceptor)) => {
+            let plain = crate::acme::redirect_router(state.clone());
+            let mut stop = state.shutdown.clone();
+            tokio::spawn(async move {
+                let stopped = async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                };
+                // Redirects and probes are short: nothing to wait for at shutdown.
+                drop(server::serve_until(listener, plain, limits, stopped).await);
+            });
+            server::serve_tls_until(tls_listener, build_router(state), limits, Some(acceptor), shutdown_signal()).await
+        }
+    };
     // Ends event streams and the reminder timer so in-flight requests can finish.
     let _ = shutdown_tx.send(true);
     let grace = Duration::from_secs(settings.shutdown_grace_secs);

@@ -45,12 +45,21 @@ fn content_type(path: &str) -> &'static str {
 /// The router's fallback: everything no route matched.
 pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
     let path = req.uri().path();
+    if path == "/metrics" {
+        return ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "Metrics are not served on this port.",
+            "Set FRONTDESK_METRICS_BIND and scrape /metrics there.",
+        )
+        .into_response();
+    }
     if path == "/api" || API_PREFIXES.iter().any(|p| path.starts_with(p)) {
         return ApiError::new(
             StatusCode::NOT_FOUND,
             "not_found",
             format!("No such endpoint: {} {}", req.method(), path),
-            "See the API reference in docs/api.md.",
+            "The API is described at GET /api/openapi.json.",
         )
         .into_response();
     }

@@ -92,8 +92,9 @@ pub struct Settings {
     #[arg(long, env = "FRONTDESK_DATA", default_value = "./frontdesk.db", global = true)]
     pub data: PathBuf,
     /// External URL: its scheme decides the cookies' Secure flag; Twilio signatures are computed over it.
-    #[arg(long, env = "FRONTDESK_PUBLIC_URL", default_value = "http://localhost:8080", global = true)]
-    pub public_url: Url,
+    /// Default: https://<first of FRONTDESK_DOMAINS> when domains are set, else http://localhost:8080.
+    #[arg(long, env = "FRONTDESK_PUBLIC_URL", global = true)]
+    pub public_url: Option<Url>,
     /// deploy (SameSite=Lax) or preview (SameSite=None, https only). Nothing else differs.
     #[arg(long, env = "FRONTDESK_MODE", value_enum, default_value = "deploy", global = true)]
     pub mode: Mode,
@@ -199,6 +200,33 @@ pub struct Settings {
     /// running are then ended and saved.
     #[arg(long, env = "FRONTDESK_SHUTDOWN_GRACE_SECS", default_value_t = 20, global = true)]
     pub shutdown_grace_secs: u64,
+    /// Serve Prometheus metrics at GET /metrics on this address (a second listener; off when unset).
+    /// Keep it private: it is not behind sign-in.
+    #[arg(long, env = "FRONTDESK_METRICS_BIND", global = true)]
+    pub metrics_bind: Option<SocketAddr>,
+    /// Comma-separated domain names: turns on automatic HTTPS (ACME TLS-ALPN-01) for them on
+    /// FRONTDESK_TLS_BIND; plain HTTP on FRONTDESK_BIND then redirects to https.
+    #[arg(long, env = "FRONTDESK_DOMAINS", default_value = "", global = true)]
+    pub domains: String,
+    /// Contact email given to the ACME certificate authority (expiry and policy notices).
+    #[arg(long, env = "FRONTDESK_ACME_EMAIL", global = true)]
+    pub acme_email: Option<String>,
+    /// The ACME directory URL (default: Let's Encrypt production).
+    #[arg(
+        long,
+        env = "FRONTDESK_ACME_DIRECTORY",
+        default_value = "https://acme-v02.api.letsencrypt.org/directory",
+        global = true
+    )]
+    pub acme_directory: Url,
+    /// A PEM file of CA certificates: the ACME directory's HTTPS certificate is checked against these
+    /// instead of the public roots (for a private or test certificate authority).
+    #[arg(long, env = "FRONTDESK_ACME_CA_ROOT", global = true)]
+    pub acme_ca_root: Option<PathBuf>,
+    /// HTTPS listen address when FRONTDESK_DOMAINS is set. The certificate authority validates on
+    /// port 443 of each domain, so that port must reach this address.
+    #[arg(long, env = "FRONTDESK_TLS_BIND", default_value = "0.0.0.0:443", global = true)]
+    pub tls_bind: SocketAddr,
 }
 
 impl std::fmt::Debug for Settings {
@@ -207,7 +235,8 @@ impl std::fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("bind", &self.bind)
             .field("data", &self.data)
-            .field("public_url", &self.public_url.as_str())
+            .field("public_url", &self.public_url.as_ref().map(Url::as_str))
+            .field("domains", &self.domains)
             .field("mode", &self.mode)
             .field("twilio_auth_token", &set(&self.twilio_auth_token))
             .field("baileys_secret", &set(&self.baileys_secret))
@@ -220,6 +249,10 @@ impl std::fmt::Debug for Settings {
 #[derive(Clone, Debug)]
 pub struct Config {
     pub settings: Settings,
+    /// FRONTDESK_PUBLIC_URL, or its default (see [`Settings::public_url`]).
+    pub public_url: Url,
+    /// FRONTDESK_DOMAINS, checked and lowercased: automatic HTTPS is on when not empty.
+    pub domains: Vec<String>,
     /// Cookies carry `Secure` (and the session cookie the `__Host-` prefix).
     pub secure_cookies: bool,
     /// `scheme://host[:port]` of the public URL, for Origin checks.
@@ -267,11 +300,45 @@ impl Settings {
     }
 }
 
+/// `a.example.com, B.example.com` -> names fit for a certificate (TLS-ALPN-01 cannot prove wildcards).
+fn parse_domains(list: &str) -> Result<Vec<String>, Refusal> {
+    let mut out: Vec<String> = Vec::new();
+    for d in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let d = d.to_ascii_lowercase();
+        let label_ok = |l: &str| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        };
+        if d.len() > 253 || !d.split('.').all(label_ok) || d.parse::<std::net::IpAddr>().is_ok() {
+            return Err(Refusal(format!(
+                "FRONTDESK_DOMAINS: `{d}` is not a domain name (e.g. crm.example.com; no scheme, port or wildcard)."
+            )));
+        }
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
 impl Config {
-    pub fn from_settings(settings: Settings) -> Result<Self, Refusal> {
-        let scheme = settings.public_url.scheme();
+    pub fn from_settings(mut settings: Settings) -> Result<Self, Refusal> {
+        let domains = parse_domains(&settings.domains)?;
+        let default_url = match domains.first() {
+            Some(d) => format!("https://{d}"),
+            None => "http://localhost:8080".to_string(),
+        };
+        let public_url = match settings.public_url.take() {
+            Some(u) => u,
+            None => Url::parse(&default_url).map_err(|e| Refusal(format!("FRONTDESK_DOMAINS: {e}")))?,
+        };
+        settings.public_url = Some(public_url.clone());
+        let scheme = public_url.scheme();
         if scheme != "http" && scheme != "https" {
-            return Err(Refusal(format!("FRONTDESK_PUBLIC_URL must be an http(s) URL, got `{}`", settings.public_url)));
+            return Err(Refusal(format!("FRONTDESK_PUBLIC_URL must be an http(s) URL, got `{public_url}`")));
         }
         let secure_cookies = scheme == "https";
         if settings.mode == Mode::Preview && !secure_cookies {
@@ -279,18 +346,20 @@ impl Config {
                 "refusing to start: FRONTDESK_MODE=preview sends SameSite=None cookies, which browsers only \
                  accept with Secure, and Secure cookies need https. FRONTDESK_PUBLIC_URL is `{}`. \
                  Set FRONTDESK_PUBLIC_URL to the https address people use, or use FRONTDESK_MODE=deploy.",
-                settings.public_url
+                public_url
             )));
         }
-        let public_origin = settings.public_url.origin().ascii_serialization();
+        let public_origin = public_url.origin().ascii_serialization();
         let trusted_proxies = parse_proxies(&settings.trusted_proxies)?;
-        let host = settings.public_url.host_str().unwrap_or("localhost");
-        let stream_url = match settings.public_url.port() {
+        let host = public_url.host_str().unwrap_or("localhost");
+        let stream_url = match public_url.port() {
             Some(p) => format!("wss://{host}:{p}/ws/twilio/media"),
             None => format!("wss://{host}/ws/twilio/media"),
         };
-        let public_base = settings.public_url.as_str().trim_end_matches('/').to_string();
+        let public_base = public_url.as_str().trim_end_matches('/').to_string();
         Ok(Config {
+            public_url,
+            domains,
             status_callback_url: format!("{public_base}/webhook/twilio/status"),
             public_base,
             stream_url,

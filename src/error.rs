@@ -27,6 +27,26 @@ pub struct ApiError {
     pub detail: Option<Box<str>>,
 }
 
+/// The error body as the OpenAPI document describes it (the body itself is
+/// written by `IntoResponse for ApiError`, from the fields above).
+#[derive(utoipa::ToSchema)]
+#[schema(as = Error)]
+#[allow(dead_code)] // described, never built
+pub struct ErrorBody {
+    /// A stable code, e.g. `invalid_input`, `not_found`, `csrf_failed`.
+    error: String,
+    /// What went wrong, for people.
+    message: String,
+    /// What to do about it.
+    hint: String,
+    /// The offending field of a 400.
+    field: Option<String>,
+    /// The existing lead of a duplicate (409).
+    lead_id: Option<i64>,
+    /// On 5xx: the id the server log has the details under.
+    request_id: Option<String>,
+}
+
 /// A 5xx's detail, handed from the answer to the logging layer.
 #[derive(Clone, Debug)]
 pub struct ErrorDetail(pub String);

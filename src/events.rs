@@ -85,6 +85,11 @@ impl Events {
         StreamSlot { streams: self.streams.clone(), user_id, id, evicted }
     }
 
+    /// Open `/api/events` streams of all users (for `/metrics`).
+    pub fn open_streams(&self) -> usize {
+        self.streams.lock().unwrap_or_else(|p| p.into_inner()).values().map(VecDeque::len).sum()
+    }
+
     /// Publishes after commit; nobody listening is fine.
     pub fn publish(&self, tenant_id: TenantId, kind: &'static str, data: Value) {
         let _ = self.tx.send(Event { tenant_id, kind, user_id: None, data });

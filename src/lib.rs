@@ -1,6 +1,7 @@
 //! frontdesk: a self-hosted CRM and AI front desk in one binary and one SQLite file.
 //!
 //! Map of the crate:
+//! - [`acme`]: automatic HTTPS (ACME TLS-ALPN-01), certificates kept in the data file.
 //! - [`config`]: settings from env and flags, validated once.
 //! - [`db`]: the SQLite pool, PRAGMAs, migrations from `schema.sql`, blocking helpers.
 //! - [`error`]: `ApiError`, the one error type, and constraint mapping.
@@ -15,12 +16,14 @@
 //! - [`voice`]: the Twilio Media Streams <-> realtime model bridge.
 //! - [`ai`]: WhatsApp replies from the business's prompt.
 //! - [`events`]: the live event bus behind `/api/events`.
+//! - [`metrics`]: Prometheus series and the `/metrics` listener.
 //! - [`scheduler`]: fires due reminders exactly once.
 //! - [`bootstrap`], [`cli`]: first start; `user`, `backup` and `restore` commands.
 //! - [`cache`]: the short-lived user and session caches' map.
 //! - [`backup`]: the verified online copy behind `frontdesk backup` and the pre-upgrade copy.
 //! - [`restore`]: `frontdesk restore`, which swaps a verified copy in while no server runs.
 
+pub mod acme;
 pub mod ai;
 pub mod app;
 pub mod assets;
@@ -35,6 +38,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod messaging;
+pub mod metrics;
 pub mod password;
 pub mod restore;
 pub mod scheduler;

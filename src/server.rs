@@ -45,12 +45,26 @@ pub async fn serve_until(
     limits: Limits,
     stop: impl Future<Output = ()>,
 ) -> GracefulShutdown {
+    serve_tls_until(listener, router, limits, None, stop).await
+}
+
+/// [`serve_until`], with each connection first going through `tls` when
+/// given. The handshake runs inside the connection's task, under the same
+/// slot and the same deadline as the first request.
+pub async fn serve_tls_until(
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    tls: Option<Arc<crate::acme::Acceptor>>,
+    stop: impl Future<Output = ()>,
+) -> GracefulShutdown {
     let slots = Arc::new(Semaphore::new(limits.max_connections.clamp(1, Semaphore::MAX_PERMITS)));
     let graceful = GracefulShutdown::new();
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
     // WebSockets over HTTP/2 use extended CONNECT.
     builder.http2().enable_connect_protocol();
+    let builder = Arc::new(builder);
     tokio::pin!(stop);
     loop {
         // A slot first: while all are taken, new connections wait in the
@@ -84,14 +98,37 @@ pub async fn serve_until(
             req.extensions_mut().insert(ConnectInfo(remote));
             router.clone().oneshot(req)
         });
-        let io = TokioIo::new(Held { tcp, _slot: slot });
-        let conn = graceful.watch(builder.serve_connection_with_upgrades(io, service).into_owned());
+        let held = Held { tcp, _slot: slot };
+        let (watcher, builder, tls) = (graceful.watcher(), builder.clone(), tls.clone());
         let header_timeout = limits.header_timeout;
+        let conn = async move {
+            let done = match tls {
+                None => {
+                    watcher
+                        .watch(builder.serve_connection_with_upgrades(TokioIo::new(held), service).into_owned())
+                        .await
+                }
+                Some(tls) => match tls.accept(held).await {
+                    Ok(Some(stream)) => {
+                        watcher
+                            .watch(builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned())
+                            .await
+                    }
+                    // An ACME validation connection, answered by the acceptor.
+                    Ok(None) => Ok(()),
+                    Err(e) => {
+                        tracing::debug!(error = %e, %remote, "TLS handshake failed");
+                        Ok(())
+                    }
+                },
+            };
+            if let Err(e) = done {
+                tracing::debug!(error = %e, %remote, "connection ended with an error");
+            }
+        };
         tokio::spawn(async move {
             tokio::select! {
-                done = conn => if let Err(e) = done {
-                    tracing::debug!(error = %e, %remote, "connection ended with an error");
-                },
+                () = conn => {},
                 () = first_request_deadline(seen_request, header_timeout) => {
                     tracing::debug!(%remote, "closed a connection that sent no complete request in time");
                 }

@@ -23,8 +23,16 @@ pub struct Completion {
 }
 
 /// Calls the model with `messages` and, when given, `tools`. Errors are
-/// plain reasons for the timeline; the details go to the log only.
+/// plain reasons for the timeline; the details go to the log only. Counted
+/// and timed for `/metrics`.
 pub async fn complete(state: &AppState, messages: &[Value], tools: Option<&Value>) -> Result<Completion, String> {
+    let start = std::time::Instant::now();
+    let result = complete_once(state, messages, tools).await;
+    crate::metrics::METRICS.ai_call(start.elapsed(), result.is_ok());
+    result
+}
+
+async fn complete_once(state: &AppState, messages: &[Value], tools: Option<&Value>) -> Result<Completion, String> {
     let s = &state.config.settings;
     let url = format!("{}/chat/completions", s.openai_base_url.as_str().trim_end_matches('/'));
     let mut request = json!({"model": s.openai_chat_model, "messages": messages});

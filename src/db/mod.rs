@@ -342,7 +342,12 @@ impl Db {
             });
             (ok, completion)
         });
-        self.writer.send(job).map_err(|_| E::from(unavailable("the database writer has stopped")))?;
+        // Counted before the send, so the writer never takes it off a count it is not on yet.
+        crate::metrics::METRICS.writer_queue.inc();
+        if self.writer.send(job).is_err() {
+            crate::metrics::METRICS.writer_queue.dec();
+            return Err(E::from(unavailable("the database writer has stopped")));
+        }
         result.await.map_err(|_| E::from(unavailable("the database writer dropped a write")))?
     }
 

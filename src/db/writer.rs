@@ -42,9 +42,13 @@ pub(super) fn writer_loop(
             }
         }
         let batch: Vec<WriteJob> = pending.drain(..pending.len().min(MAX_GROUP)).collect();
+        let metrics = &crate::metrics::METRICS;
+        metrics.writer_queue.dec_by(batch.len() as i64);
+        metrics.writer_group.observe(batch.len() as f64);
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run_group(&mut conn, &lock, batch)));
         match outcome {
             Ok(unrun) => {
+                metrics.writer_queue.inc_by(unrun.len() as i64);
                 // Jobs never started because SQLite rolled the group back: first in the next group.
                 for job in unrun.into_iter().rev() {
                     pending.push_front(job);

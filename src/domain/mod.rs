@@ -29,7 +29,7 @@ impl Invalid {
 
 /// A user's role. Guards read only this; impersonation never changes it.
 /// Also the `--role` of `frontdesk user create` (`system-admin`, `owner`, `agent`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     SystemAdmin,
@@ -80,6 +80,17 @@ macro_rules! text_enum {
                 ))
             }
         }
+
+        // In the OpenAPI document: a string, one of ALL.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some(Self::ALL.iter().copied()))
+                    .into()
+            }
+        }
+        impl utoipa::ToSchema for $name {}
 
         // JSON spells a value exactly as the database does: one text per variant.
         impl Serialize for $name {

@@ -39,6 +39,14 @@ pub fn router() -> Router<AppState> {
         .route("/api/admin/audit", get(audit))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/admin/businesses",
+    tag = "admin",
+    params(PageQuery),
+    responses((status = 200, description = "OK", body = Page<Tenant>)),
+    security(("session" = [])),
+)]
 async fn list(
     State(state): State<AppState>,
     AdminAuth(_): AdminAuth,
@@ -49,7 +57,7 @@ async fn list(
 }
 
 /// Business fields as sent by clients; absent = unchanged, null = cleared.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BusinessBody {
     pub name: Option<String>,
@@ -96,7 +104,7 @@ fn optional_text(field: &str, v: &Option<Option<String>>, max: usize) -> Result<
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OwnerBody {
     pub email: String,
@@ -188,6 +196,14 @@ impl BusinessBody {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/admin/businesses",
+    tag = "admin",
+    request_body = BusinessBody,
+    responses((status = 201, description = "Created", body = Tenant)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn create(
     State(state): State<AppState>,
     AdminAuth(auth): AdminAuth,
@@ -234,6 +250,14 @@ fn prefix_field(mut e: ApiError, prefix: &str) -> ApiError {
     e
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/admin/businesses/{id}",
+    tag = "admin",
+    params(("id" = i64, Path, description = "Business id")),
+    responses((status = 200, description = "OK", body = Tenant)),
+    security(("session" = [])),
+)]
 async fn get_one(
     State(state): State<AppState>,
     AdminAuth(_): AdminAuth,
@@ -243,6 +267,15 @@ async fn get_one(
     t.map(Json).ok_or_else(|| ApiError::not_found("Business"))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/admin/businesses/{id}",
+    tag = "admin",
+    params(("id" = i64, Path, description = "Business id")),
+    request_body = BusinessBody,
+    responses((status = 200, description = "OK", body = Tenant)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn patch(
     State(state): State<AppState>,
     AdminAuth(auth): AdminAuth,
@@ -285,6 +318,14 @@ pub async fn update_business(state: &AppState, auth: &Auth, id: TenantId, body: 
 
 /// Acts inside business `id`: flags in the session, a new session id, the
 /// role untouched, the CSRF token kept, an audit row.
+#[utoipa::path(
+    post,
+    path = "/api/admin/businesses/{id}/impersonate",
+    tag = "admin",
+    params(("id" = i64, Path, description = "Business id")),
+    responses((status = 200, description = "The body of GET /api/auth/me, now impersonating", body = serde_json::Value)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn impersonate(
     State(state): State<AppState>,
     AdminAuth(mut auth): AdminAuth,
@@ -306,6 +347,13 @@ async fn impersonate(
     Ok(Json(me_body(&state, &auth).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/admin/impersonate/exit",
+    tag = "admin",
+    responses((status = 200, description = "The body of GET /api/auth/me, impersonation ended", body = serde_json::Value)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn exit(
     State(state): State<AppState>,
     AdminAuth(mut auth): AdminAuth,
@@ -320,12 +368,21 @@ async fn exit(
     Ok(Json(me_body(&state, &auth).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AuditQuery {
     tenant_id: Option<TenantId>,
     action: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/admin/audit",
+    tag = "admin",
+    params(AuditQuery, PageQuery),
+    responses((status = 200, description = "OK", body = Page<store::audit::AuditRow>)),
+    security(("session" = [])),
+)]
 async fn audit(
     State(state): State<AppState>,
     AdminAuth(_): AdminAuth,

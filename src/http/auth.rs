@@ -36,7 +36,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The user as the API shows it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = User)]
 pub struct UserView<'a> {
     pub id: UserId,
     pub email: &'a str,
@@ -51,7 +52,8 @@ impl<'a> From<&'a User> for UserView<'a> {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = Login)]
 struct LoginBody {
     email: String,
     password: String,
@@ -74,6 +76,14 @@ fn invalid_credentials() -> ApiError {
 
 /// Same answer, and the same argon2 work, whether the email is unknown, the
 /// password wrong or the account disabled.
+#[utoipa::path(
+    post,
+    path = "/api/auth/login",
+    tag = "auth",
+    request_body = LoginBody,
+    responses((status = 200, description = "Signed in: the body of GET /api/auth/me; sets the session cookie", body = serde_json::Value)),
+    security(()),
+)]
 async fn login(
     State(state): State<AppState>,
     session: TypedSession,
@@ -146,6 +156,13 @@ async fn login(
     Ok(with_xsrf_cookie(&state, &token, json!({ "user": UserView::from(&user), "csrfToken": token })))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/auth/logout",
+    tag = "auth",
+    responses((status = 204, description = "Done")),
+    security(()),
+)]
 async fn logout(State(state): State<AppState>, session: TypedSession) -> ApiResult<Response> {
     session.logout().await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
@@ -157,6 +174,13 @@ async fn logout(State(state): State<AppState>, session: TypedSession) -> ApiResu
 /// time, so a second tab never breaks the first). Without one, a signed
 /// anonymous token, and nothing is written: the one the browser already holds
 /// while it is good for another hour, else a new one.
+#[utoipa::path(
+    get,
+    path = "/api/auth/csrf",
+    tag = "auth",
+    responses((status = 200, description = "{csrfToken}: send it as X-CSRFToken on every write", body = serde_json::Value)),
+    security(()),
+)]
 async fn csrf_token(State(state): State<AppState>, session: TypedSession, headers: HeaderMap) -> ApiResult<Response> {
     let current = session.state().await?;
     let token = if current.user_id.is_some() || current.csrf.is_some() {
@@ -184,17 +208,33 @@ pub async fn me_body(state: &AppState, auth: &Auth) -> ApiResult<Value> {
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/auth/me",
+    tag = "auth",
+    responses((status = 200, description = "{user, impersonating, impersonated_tenant_id, impersonation_started_at, effective_tenant_id, tenant}", body = serde_json::Value)),
+    security(("session" = [])),
+)]
 async fn me(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {
     Ok(Json(me_body(&state, &auth).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = PasswordChange)]
 struct PasswordBody {
     current_password: String,
     new_password: String,
 }
 
 /// Changes the caller's password and ends their other sessions.
+#[utoipa::path(
+    post,
+    path = "/api/auth/password",
+    tag = "auth",
+    request_body = PasswordBody,
+    responses((status = 204, description = "Done")),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn change_password(
     State(state): State<AppState>,
     auth: Auth,

@@ -35,7 +35,7 @@ pub fn router() -> Router<AppState> {
 
 /// The business as stored, with where it stands now: `open_now`,
 /// `next_open_at` (the next opening after now) and, when open, `closes_at`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct BusinessView {
     #[serde(flatten)]
     tenant: Tenant,
@@ -57,6 +57,13 @@ impl From<Tenant> for BusinessView {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/business/current",
+    tag = "business",
+    responses((status = 200, description = "OK", body = BusinessView)),
+    security(("session" = [])),
+)]
 async fn current(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<BusinessView>> {
     let id = auth.tenant_id();
     let t = state.db.read(move |c| store::tenants::get(c, id)).await?;
@@ -65,6 +72,14 @@ async fn current(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Bu
 
 /// Owners change their business's settings; the numbers and the WhatsApp
 /// instance route webhooks between businesses, so only the platform admin sets those.
+#[utoipa::path(
+    patch,
+    path = "/api/business/current",
+    tag = "business",
+    request_body = BusinessBody,
+    responses((status = 200, description = "OK", body = BusinessView)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn patch_current(
     State(state): State<AppState>,
     ManagerAuth(auth): ManagerAuth,
@@ -88,14 +103,22 @@ async fn patch_current(
     update_business(&state, &auth, auth.tenant_id(), &body).await.map(|t| Json(t.into()))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/business/current/users",
+    tag = "business",
+    responses((status = 200, description = "{items: [BusinessUser]}", body = serde_json::Value)),
+    security(("session" = [])),
+)]
 async fn list_users(State(state): State<AppState>, ManagerAuth(auth): ManagerAuth) -> ApiResult<Json<Value>> {
     let tenant_id = auth.tenant_id();
     let items = state.db.read(move |c| store::users::list_in_tenant(c, tenant_id)).await?;
     Ok(Json(json!({ "items": items })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewUser)]
 struct NewUserBody {
     email: String,
     #[serde(default)]
@@ -113,6 +136,14 @@ fn business_role(role: &str) -> Result<Role, ApiError> {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/business/current/users",
+    tag = "business",
+    request_body = NewUserBody,
+    responses((status = 201, description = "Created", body = User)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn create_user(
     State(state): State<AppState>,
     ManagerAuth(auth): ManagerAuth,
@@ -140,14 +171,24 @@ async fn create_user(
     Ok((StatusCode::CREATED, Json(user)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = UserPatch)]
 struct UserPatch {
     name: Option<String>,
     role: Option<String>,
     disabled: Option<bool>,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/business/current/users/{id}",
+    tag = "business",
+    params(("id" = i64, Path, description = "User id")),
+    request_body = UserPatch,
+    responses((status = 200, description = "OK", body = User)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn patch_user(
     State(state): State<AppState>,
     ManagerAuth(auth): ManagerAuth,
@@ -192,6 +233,14 @@ async fn patch_user(
     Ok(Json(user))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/business/current/users/{id}/sessions",
+    tag = "business",
+    params(("id" = i64, Path, description = "User id")),
+    responses((status = 204, description = "Done")),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn end_sessions(
     State(state): State<AppState>,
     ManagerAuth(auth): ManagerAuth,
@@ -215,11 +264,20 @@ async fn end_sessions(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AuditQuery {
     action: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/business/current/audit",
+    tag = "business",
+    params(AuditQuery, PageQuery),
+    responses((status = 200, description = "OK", body = Page<store::audit::AuditRow>)),
+    security(("session" = [])),
+)]
 async fn audit(
     State(state): State<AppState>,
     ManagerAuth(auth): ManagerAuth,

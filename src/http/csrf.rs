@@ -173,7 +173,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let headers = req.headers();
     // Requests addressed to this server directly (tests, a LAN address) carry
     // their own origin in Host; accept that as same-origin too.
-    let scheme = state.config.settings.public_url.scheme();
+    let scheme = state.config.public_url.scheme();
     let host_origin = headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(|h| format!("{scheme}://{h}"));
     if cross_site(headers, &state.config.public_origin, host_origin.as_deref()) {
         return failure("Cross-site request refused.");

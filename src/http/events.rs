@@ -76,6 +76,13 @@ async fn still_valid(state: &AppState, opened: &Opened) -> bool {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/events",
+    tag = "events",
+    responses((status = 200, description = "Server-sent events of the caller's business", body = String, content_type = "text/event-stream")),
+    security(("session" = [])),
+)]
 async fn events(
     State(state): State<AppState>,
     auth: Auth,

@@ -48,6 +48,22 @@ pub fn router() -> Router<AppState> {
         .route("/api/leads/import", post(import).layer(DefaultBodyLimit::max(IMPORT_MAX_BYTES)))
 }
 
+/// Export the leads the list would show, as CSV.
+///
+/// Same filters and scope as `GET /api/leads`, all of them, most recently active first.
+/// `text/csv; charset=utf-8`, `Content-Disposition: attachment; filename="leads.csv"`, a UTF-8
+/// byte order mark (so Excel reads Hebrew), then the header
+/// `id,first_name,last_name,phone_e164,email,source,status,notes,created_at,last_activity_at`.
+/// Streamed 500 leads at a time (not one snapshot). Text a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-` or `@`) gets a leading `'`, which the import removes.
+#[utoipa::path(
+    get,
+    path = "/api/leads/export.csv",
+    tag = "leads",
+    params(ListQuery),
+    responses((status = 200, description = "UTF-8 CSV with a byte order mark, streamed", body = String, content_type = "text/csv")),
+    security(("session" = [])),
+)]
 async fn export(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Response> {
     let filter = Arc::new(q.filter(auth.user.id)?);
     let scope = auth.list_scope();
@@ -83,8 +99,9 @@ async fn export(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery
         .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ImportQuery {
     #[serde(default)]
     dry_run: bool,
@@ -221,6 +238,26 @@ fn keep_tags(r: Result<Vec<String>, Invalid>, errors: &mut Vec<Invalid>) -> Vec<
     r.map_err(|e| errors.push(e)).unwrap_or_default()
 }
 
+/// Import leads from CSV (`Content-Type: text/csv`) into the business you work in.
+///
+/// UTF-8 (a BOM is fine), `,`- or `;`-separated (whichever the header line has more of), LF or
+/// CRLF. Header, case-insensitive: `first_name` and `phone` (or `phone_e164`) required; `last_name`,
+/// `email`, `notes` optional; other columns ignored. At most 5 MB and 20,000 rows (else 413).
+/// Rows are numbered from 1 at the first line after the header; blank lines are skipped and not
+/// counted. Each row is checked as `POST /api/leads` checks its body (local phones read in the
+/// business's region); a failing row is listed in `invalid` once per field. A row whose phone is an
+/// existing lead's, or repeats an earlier row, is a duplicate: it only fills that lead's empty fields
+/// (counted in `updated`). All writes are one transaction with one `lead.import` audit entry;
+/// `?dry_run=true` decides the same and writes nothing.
+#[utoipa::path(
+    post,
+    path = "/api/leads/import",
+    tag = "leads",
+    params(ImportQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, description = "{dry_run, rows, created, updated, duplicates: [{row, lead_id}], invalid: [{row, field, message}]}", body = serde_json::Value)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn import(
     State(state): State<AppState>,
     auth: Auth,

@@ -38,7 +38,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// `?q=&status=&source=&needs_reply=&assignee=&tag=` of the list (and of the CSV export).
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ListQuery {
     q: Option<String>,
     status: Option<String>,
@@ -88,6 +89,14 @@ impl ListQuery {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/leads",
+    tag = "leads",
+    params(ListQuery, PageQuery),
+    responses((status = 200, description = "OK", body = Page<Lead>)),
+    security(("session" = [])),
+)]
 async fn list(
     State(state): State<AppState>,
     auth: Auth,
@@ -100,8 +109,9 @@ async fn list(
     Ok(super::RawJson(state.db.read(move |c| store::leads::list_json(c, scope, &filter, page)).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewLead)]
 struct CreateBody {
     first_name: String,
     #[serde(default)]
@@ -145,6 +155,14 @@ pub(super) async fn region_of(state: &AppState, tenant_id: TenantId) -> ApiResul
     Ok(region)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/leads",
+    tag = "leads",
+    request_body = CreateBody,
+    responses((status = 201, description = "Created", body = Lead)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn create(
     State(state): State<AppState>,
     auth: Auth,
@@ -204,12 +222,21 @@ async fn create(
     Ok((StatusCode::CREATED, Json(lead)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/leads/{id}",
+    tag = "leads",
+    params(("id" = i64, Path, description = "Lead id")),
+    responses((status = 200, description = "OK", body = Lead)),
+    security(("session" = [])),
+)]
 async fn get_one(ScopedLead { lead, .. }: ScopedLead) -> Json<Lead> {
     Json(lead)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = LeadPatch)]
 struct PatchBody {
     first_name: Option<String>,
     last_name: Option<String>,
@@ -225,6 +252,15 @@ struct PatchBody {
     assignee_user_id: Option<Option<UserId>>,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/leads/{id}",
+    tag = "leads",
+    params(("id" = i64, Path, description = "Lead id")),
+    request_body = PatchBody,
+    responses((status = 200, description = "OK", body = Lead)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn patch(
     State(state): State<AppState>,
     ScopedLead { auth, lead }: ScopedLead,
@@ -339,6 +375,14 @@ fn publish_update(state: &AppState, lead: &Lead, acts: Vec<Activity>) {
 }
 
 /// Deleting is for owners and the admin; agents archive instead.
+#[utoipa::path(
+    delete,
+    path = "/api/leads/{id}",
+    tag = "leads",
+    params(("id" = i64, Path, description = "Lead id")),
+    responses((status = 204, description = "Done")),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn delete(
     State(state): State<AppState>,
     ManagerAuth(_): ManagerAuth,
@@ -362,13 +406,23 @@ async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = LeadStatusChange)]
 struct StatusBody {
     status: String,
     note: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/leads/{id}/status",
+    tag = "leads",
+    params(("id" = i64, Path, description = "Lead id")),
+    request_body = StatusBody,
+    responses((status = 200, description = "OK", body = Lead)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn set_status(
     State(state): State<AppState>,
     ScopedLead { auth, lead }: ScopedLead,
@@ -404,6 +458,15 @@ async fn set_status(
     Ok(Json(lead))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/leads/{id}/activities",
+    tag = "leads",
+    params(("id" = i64, Path, description = "Lead id")),
+    params(PageQuery),
+    responses((status = 200, description = "OK", body = Page<Activity>)),
+    security(("session" = [])),
+)]
 async fn activities(
     State(state): State<AppState>,
     ScopedLead { lead, .. }: ScopedLead,
@@ -414,12 +477,22 @@ async fn activities(
     Ok(Json(state.db.read(move |c| store::activities::list_for_lead(c, tenant_id, id, page)).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewNote)]
 struct NoteBody {
     body: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/leads/{id}/activities",
+    tag = "leads",
+    params(("id" = i64, Path, description = "Lead id")),
+    request_body = NoteBody,
+    responses((status = 201, description = "Created", body = Activity)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn add_note(
     State(state): State<AppState>,
     ScopedLead { auth, lead }: ScopedLead,

@@ -17,8 +17,9 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Free `text`, or `{template: true, variables?}`: the business's approved template.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = WhatsAppSend)]
 struct SendBody {
     text: Option<String>,
     #[serde(default)]
@@ -26,6 +27,15 @@ struct SendBody {
     variables: Option<serde_json::Map<String, Value>>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/leads/{id}/message/whatsapp",
+    tag = "messages",
+    params(("id" = i64, Path, description = "Lead id"), ("Idempotency-Key" = Option<String>, Header, description = "Up to 100 characters; a retry with the same key returns the first send")),
+    request_body = SendBody,
+    responses((status = 200, description = "{message_id, provider, provider_message_id}", body = serde_json::Value)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn send(
     State(state): State<AppState>,
     ScopedLead { auth, lead }: ScopedLead,

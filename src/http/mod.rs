@@ -14,6 +14,7 @@ pub mod lead_csv;
 pub mod leads;
 pub mod messages;
 pub mod notifications;
+pub mod openapi;
 pub mod prompts;
 pub mod reminders;
 pub mod session;

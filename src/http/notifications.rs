@@ -19,6 +19,14 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/notifications", get(list)).route("/api/notifications/{id}/read", post(mark_read))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/notifications",
+    tag = "notifications",
+    params(PageQuery),
+    responses((status = 200, description = "{items: [Notification], total, page, page_size, unread}", body = serde_json::Value)),
+    security(("session" = [])),
+)]
 async fn list(
     State(state): State<AppState>,
     auth: Auth,
@@ -32,6 +40,14 @@ async fn list(
     })))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/notifications/{id}/read",
+    tag = "notifications",
+    params(("id" = i64, Path, description = "Notification id")),
+    responses((status = 204, description = "Done")),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn mark_read(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
     let user_id = auth.user.id;
     if state.db.write(move |tx| store::notifications::mark_read(tx, user_id, id)).await? {

@@ -91,10 +91,25 @@ async fn save(state: &AppState, auth: &Auth, tenant_id: TenantId, body: &Value) 
     Ok(Json(saved))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/business/current/prompt",
+    tag = "prompts",
+    responses((status = 200, description = "OK", body = Prompts)),
+    security(("session" = [])),
+)]
 async fn get_current(State(state): State<AppState>, ManagerAuth(auth): ManagerAuth) -> ApiResult<Json<Prompts>> {
     load(&state, auth.tenant_id()).await
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/business/current/prompt",
+    tag = "prompts",
+    request_body(content = serde_json::Value, description = "{calls_prompt?, whatsapp_prompt?}"),
+    responses((status = 200, description = "OK", body = Prompts)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn put_current(
     State(state): State<AppState>,
     ManagerAuth(auth): ManagerAuth,
@@ -103,6 +118,14 @@ async fn put_current(
     save(&state, &auth, auth.tenant_id(), &body).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/business/current/prompt/history",
+    tag = "prompts",
+    params(PageQuery),
+    responses((status = 200, description = "OK", body = Page<Revision>)),
+    security(("session" = [])),
+)]
 async fn history_current(
     State(state): State<AppState>,
     ManagerAuth(auth): ManagerAuth,
@@ -113,6 +136,14 @@ async fn history_current(
     Ok(Json(state.db.read(move |c| store::prompts::history(c, tenant_id, page)).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/admin/businesses/{id}/prompt",
+    tag = "prompts",
+    params(("id" = i64, Path, description = "Business id")),
+    responses((status = 200, description = "OK", body = Prompts)),
+    security(("session" = [])),
+)]
 async fn get_any(
     State(state): State<AppState>,
     AdminAuth(_): AdminAuth,
@@ -124,6 +155,15 @@ async fn get_any(
     load(&state, id).await
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/admin/businesses/{id}/prompt",
+    tag = "prompts",
+    params(("id" = i64, Path, description = "Business id")),
+    request_body(content = serde_json::Value, description = "{calls_prompt?, whatsapp_prompt?}"),
+    responses((status = 200, description = "OK", body = Prompts)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn put_any(
     State(state): State<AppState>,
     AdminAuth(auth): AdminAuth,

@@ -40,6 +40,15 @@ fn future_time(s: &str) -> Result<String, ApiError> {
     Ok(format(t))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/leads/{id}/reminders",
+    tag = "reminders",
+    params(("id" = i64, Path, description = "Lead id")),
+    params(PageQuery),
+    responses((status = 200, description = "OK", body = Page<Reminder>)),
+    security(("session" = [])),
+)]
 async fn list_for_lead(
     State(state): State<AppState>,
     ScopedLead { lead, .. }: ScopedLead,
@@ -50,8 +59,9 @@ async fn list_for_lead(
     Ok(Json(state.db.read(move |c| store::reminders::list_for_lead(c, tenant_id, id, page)).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewReminder)]
 struct CreateBody {
     due_at: String,
     #[serde(default)]
@@ -59,6 +69,15 @@ struct CreateBody {
     assignee_user_id: Option<UserId>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/leads/{id}/reminders",
+    tag = "reminders",
+    params(("id" = i64, Path, description = "Lead id")),
+    request_body = CreateBody,
+    responses((status = 201, description = "Created", body = Reminder)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn create(
     State(state): State<AppState>,
     ScopedLead { auth, lead }: ScopedLead,
@@ -102,13 +121,22 @@ async fn create(
     Ok((StatusCode::CREATED, Json(reminder)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct MineQuery {
     status: Option<String>,
     due_before: Option<String>,
 }
 
 /// The caller's reminders in the effective business.
+#[utoipa::path(
+    get,
+    path = "/api/reminders",
+    tag = "reminders",
+    params(MineQuery),
+    responses((status = 200, description = "{items: [Reminder]}", body = serde_json::Value)),
+    security(("session" = [])),
+)]
 async fn mine(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<MineQuery>) -> ApiResult<Json<Value>> {
     // `claimed` is internal (it shows as pending), so it is not a filter.
     let status = match q.status.as_deref().filter(|s| !s.is_empty()).map(|s| ReminderStatus::parse_field("status", s)) {
@@ -136,8 +164,9 @@ async fn mine(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<M
     Ok(Json(json!({ "items": items })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ReminderChange)]
 struct SnoozeBody {
     due_at: Option<String>,
     note: Option<String>,
@@ -148,6 +177,15 @@ async fn reminder_in_scope(state: &AppState, auth: &Auth, id: i64) -> ApiResult<
     state.db.read(move |c| store::reminders::get(c, scope, id)).await?.ok_or_else(|| ApiError::not_found("Reminder"))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/reminders/{id}",
+    tag = "reminders",
+    params(("id" = i64, Path, description = "Reminder id")),
+    request_body = SnoozeBody,
+    responses((status = 200, description = "OK", body = Reminder)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn snooze(
     State(state): State<AppState>,
     auth: Auth,
@@ -195,6 +233,14 @@ async fn snooze(
     Ok(Json(updated))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/reminders/{id}",
+    tag = "reminders",
+    params(("id" = i64, Path, description = "Reminder id")),
+    responses((status = 204, description = "Done")),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn cancel(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
     let r = reminder_in_scope(&state, &auth, id).await?;
     let tenant_id = r.tenant_id;

@@ -127,6 +127,25 @@ impl Messenger {
         });
     }
 
+    /// For `/metrics`, per provider: (name, businesses whose last health
+    /// check passed and is still fresh, businesses whose breaker is open).
+    pub fn health_counts(&self) -> Vec<(&'static str, i64, i64)> {
+        let now = Instant::now();
+        let map = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        self.providers
+            .iter()
+            .map(|p| {
+                let mine = map.iter().filter(|((name, _), _)| *name == p.name()).map(|(_, s)| s);
+                let (mut healthy, mut open) = (0, 0);
+                for s in mine {
+                    healthy += i64::from(s.healthy_until.is_some_and(|t| t > now));
+                    open += i64::from(s.open_until.is_some_and(|t| t > now));
+                }
+                (p.name(), healthy, open)
+            })
+            .collect()
+    }
+
     /// Why each provider cannot serve `tenant` at all (empty when one can).
     pub fn unconfigured_reasons(&self, tenant: &Tenant) -> Vec<String> {
         self.providers.iter().filter_map(|p| p.unconfigured(tenant).map(|why| format!("{}: {why}", p.name()))).collect()

@@ -146,6 +146,7 @@ pub async fn fire_due(state: &AppState) -> Result<(), ApiError> {
         let webhook_on = state.config.settings.reminder_webhook_url.is_some();
         let claimed = state.db.write(move |tx| claim_and_deliver_locally(tx, webhook_on)).await?;
         let n = claimed.len() as i64;
+        crate::metrics::METRICS.reminders_fired.inc_by(claimed.iter().filter(|(c, _, _)| c.first).count() as u64);
         for (c, notification, activity) in &claimed {
             let r = &c.reminder;
             if let Some(activity) = activity {

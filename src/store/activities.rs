@@ -10,7 +10,7 @@ use super::{Actor, leads};
 use super::{Page, PageRequest};
 use crate::domain::{ActivityKind, LeadId, TenantId, UserId};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Activity {
     pub id: i64,
     pub tenant_id: TenantId,

@@ -20,7 +20,8 @@ pub struct Entry<'a> {
     pub impersonating: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = AuditEntry)]
 pub struct AuditRow {
     pub id: i64,
     pub tenant_id: Option<TenantId>,

@@ -9,7 +9,7 @@ use super::error::{Rule, StoreError, StoreResult, Unique, is_check, unique_key};
 use super::now_sql;
 use crate::domain::{LeadId, LeadSource, LeadStatus, Scope, TenantId, UserId};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Lead {
     pub id: LeadId,
     pub tenant_id: TenantId,

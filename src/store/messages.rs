@@ -8,7 +8,7 @@ use super::error::StoreResult;
 use super::now_sql;
 use crate::domain::{LeadId, TenantId, UserId};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Message {
     pub id: i64,
     pub tenant_id: TenantId,

@@ -4,6 +4,7 @@
 //! the scope is an argument. The few that deliberately are not confined are
 //! named `*_unscoped`, and their doc says why that is safe.
 
+pub mod acme;
 pub mod activities;
 pub mod audit;
 pub mod calls;
@@ -51,7 +52,7 @@ pub struct Actor {
 }
 
 /// A page of a list answer: `{items, total, page, page_size}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,

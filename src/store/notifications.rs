@@ -10,7 +10,7 @@ use super::now_sql;
 use super::{Page, PageRequest};
 use crate::domain::{LeadId, TenantId, UserId};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Notification {
     pub id: i64,
     pub tenant_id: TenantId,

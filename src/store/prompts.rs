@@ -9,7 +9,7 @@ use super::now_sql;
 use super::{Page, PageRequest};
 use crate::domain::{TenantId, UserId};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Prompts {
     pub calls_prompt: String,
     pub whatsapp_prompt: String,
@@ -17,14 +17,14 @@ pub struct Prompts {
     pub updated_by: Option<UserId>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Author {
     pub id: UserId,
     pub name: String,
     pub email: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Revision {
     pub id: i64,
     pub calls_prompt: String,

@@ -20,7 +20,7 @@ use crate::domain::{LeadId, ReminderStatus, Scope, TenantId, UserId};
 pub const STALE_CLAIM_SECS: i64 = 60;
 pub const MAX_ATTEMPTS: i64 = 5;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Reminder {
     pub id: i64,
     pub tenant_id: TenantId,
@@ -270,6 +270,17 @@ pub fn next_due_unscoped(conn: &Connection) -> StoreResult<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT min(next_attempt_at) FROM lead_reminders WHERE status = 'pending'")?
         .query_row([], |r| r.get(0))?)
+}
+
+/// For `/metrics`: reminders not yet delivered (claimed ones included), and
+/// how many of those are past their due time at `now`. Across businesses:
+/// the scrape is an operator's view of the whole instance.
+pub fn pending_counts_unscoped(conn: &Connection, now: &str) -> StoreResult<(i64, i64)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(due_at < ?1), 0) FROM lead_reminders WHERE status IN ('pending', 'claimed')",
+        )?
+        .query_row(params![now], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@ use serde_json::Value;
 
 use crate::domain::{TenantId, hours::Schedule};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Business)]
 pub struct Tenant {
     pub id: TenantId,
     pub name: String,

@@ -7,7 +7,8 @@ use super::error::{Rule, StoreError, StoreResult, is_check, unique_key};
 use super::now_sql;
 use crate::domain::{Role, TenantId, UserId};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = BusinessUser)]
 pub struct User {
     pub id: UserId,
     pub tenant_id: TenantId,

@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod acme;
 mod appliance;
 mod auth;
 mod connections;
@@ -13,6 +14,8 @@ mod hardening;
 mod impersonation;
 mod lead_csv;
 mod leads;
+mod metrics;
+mod openapi;
 mod prompts;
 mod providers;
 mod reminders;

@@ -223,12 +223,31 @@ export type Reminder = {
 
 export type AppNotification = {
   id: number;
+  tenant_id: number;
+  user_id: number;
   kind: string;
   title: string;
   body: string | null;
   lead_id: number | null;
   reminder_id: number | null;
   read_at: string | null;
+  created_at: string;
+};
+
+/** A WhatsApp message (in `lead.message_*` events and the timeline's `message_id`). */
+export type Message = {
+  id: number;
+  tenant_id: number;
+  lead_id: number;
+  direction: 'in' | 'out' | string;
+  provider: string;
+  provider_message_id: string | null;
+  body: string;
+  media: unknown;
+  status: 'pending' | 'sent' | 'failed' | 'received' | string;
+  /** Why a send failed, in plain words. */
+  error_code: string | null;
+  is_ai: boolean;
   created_at: string;
 };
 

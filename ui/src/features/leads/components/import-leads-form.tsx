@@ -8,7 +8,7 @@ import { notifySuccess } from '@/lib/notify';
 import type { LeadImportResult } from '@/types/api';
 import { useImportLeads, usePreviewLeadsImport } from '../api/import-leads';
 
-/** The columns the import reads (docs/api.md, "CSV import"). */
+/** The columns the import reads (POST /api/leads/import in /api/openapi.json). */
 const COLUMNS = 'first_name,last_name,phone,email,notes';
 /** Rows listed per table; the counts above them are always complete. */
 const MAX_LISTED = 200;

@@ -1,0 +1,132 @@
+//! `GET /api/openapi.json`: the OpenAPI 3.1 description of `/api`, generated
+//! from the handlers' `#[utoipa::path]` attributes and the types' `ToSchema`
+//! derives. Public: it describes the API, it holds no data. A test compares
+//! it with the routes in the source, so an endpoint cannot go missing here.
+
+use std::sync::LazyLock;
+
+use axum::{
+    Router,
+    http::{HeaderValue, header},
+    response::IntoResponse,
+    routing::get,
+};
+use utoipa::{
+    Modify, OpenApi,
+    openapi::{
+        Content, Ref, ResponseBuilder,
+        security::{ApiKey, ApiKeyValue, SecurityScheme},
+    },
+};
+
+use super::{admin, auth, business, events, lead_csv, leads, messages, notifications, prompts, reminders};
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "frontdesk",
+        description = "The HTTP API of frontdesk. Sign in with POST /api/auth/login (the session is a cookie); \
+            every POST, PUT, PATCH and DELETE also carries the X-CSRFToken header from GET /api/auth/csrf. \
+            Errors are {error, message, hint} (see the Error schema)."
+    ),
+    paths(
+        openapi_json,
+        auth::login, auth::logout, auth::me, auth::csrf_token, auth::change_password,
+        admin::list, admin::create, admin::get_one, admin::patch, admin::impersonate, admin::exit, admin::audit,
+        business::current, business::patch_current, business::list_users, business::create_user,
+        business::patch_user, business::end_sessions, business::audit,
+        prompts::get_current, prompts::put_current, prompts::history_current, prompts::get_any, prompts::put_any,
+        leads::list, leads::create, leads::get_one, leads::patch, leads::delete, leads::set_status,
+        leads::activities, leads::add_note,
+        lead_csv::export, lead_csv::import,
+        reminders::list_for_lead, reminders::create, reminders::mine, reminders::snooze, reminders::cancel,
+        notifications::list, notifications::mark_read,
+        events::events,
+        messages::send,
+    ),
+    // Bodies the handlers build as JSON objects name these; listed so they are described too.
+    components(schemas(
+        crate::error::ErrorBody,
+        crate::store::messages::Message,
+        crate::store::notifications::Notification,
+        crate::store::users::User,
+        super::auth::UserView,
+        crate::store::prompts::Author,
+        crate::domain::Role,
+        crate::domain::LeadStatus,
+        crate::domain::LeadSource,
+        crate::domain::ActivityKind,
+        crate::domain::ReminderStatus,
+        crate::domain::LeadId,
+        crate::domain::TenantId,
+        crate::domain::UserId,
+    )),
+    modifiers(&Security, &Errors)
+)]
+pub struct ApiDoc;
+
+/// The session cookie and the CSRF header, as security schemes.
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "frontdesk_session",
+                "Set by POST /api/auth/login. Named __Host-frontdesk_session (and Secure) when the public URL is https.",
+            ))),
+        );
+        components.add_security_scheme(
+            "csrf",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-CSRFToken",
+                "The csrfToken of GET /api/auth/csrf; required on every POST, PUT, PATCH and DELETE except login and logout.",
+            ))),
+        );
+    }
+}
+
+/// Every operation's error answers share one shape: a `default` response.
+struct Errors;
+
+impl Modify for Errors {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let error = ResponseBuilder::new()
+            .description("An error: {error, message, hint}, plus field, lead_id or request_id where they apply")
+            .content("application/json", Content::new(Some(Ref::from_schema_name("Error"))))
+            .build();
+        for item in doc.paths.paths.values_mut() {
+            for op in
+                [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
+            {
+                op.responses.responses.insert("default".into(), error.clone().into());
+            }
+        }
+    }
+}
+
+/// The document, made once.
+pub fn document() -> &'static str {
+    static DOC: LazyLock<String> =
+        LazyLock::new(|| ApiDoc::openapi().to_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")));
+    &DOC
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/openapi.json", get(openapi_json))
+}
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json")),
+    security(())
+)]
+async fn openapi_json() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], document())
+}

@@ -1,0 +1,257 @@
+//! `GET /api/openapi.json`: public, OpenAPI 3.1, with the session cookie and
+//! CSRF header as security schemes and the error shape; it lists every `/api`
+//! route of the router, and the UI's types in `ui/src/types/api.ts` name the
+//! same fields as its main schemas.
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    path::Path,
+};
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+async fn spec(app: &TestApp) -> Value {
+    let res = reqwest::get(app.url("/api/openapi.json")).await.unwrap();
+    assert_eq!(res.status(), 200, "public: no session needed");
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    res.json().await.unwrap()
+}
+
+/// Every `.route("/api/...", get(..).post(..))` in `src/`: (method, path).
+/// Read from the code the router is built from, so a new route is seen
+/// without anyone listing it a second time.
+fn routes_in_source() -> BTreeSet<(String, String)> {
+    fn walk(dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|e| e == "rs") {
+                out.push(std::fs::read_to_string(&p).unwrap());
+            }
+        }
+    }
+    let mut sources = Vec::new();
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut sources);
+    let mut routes = BTreeSet::new();
+    for src in &sources {
+        let mut rest = src.as_str();
+        while let Some(at) = rest.find(".route(") {
+            rest = &rest[at + ".route(".len()..];
+            let call = balanced(rest);
+            let Some(path) = call.trim_start().strip_prefix('"').and_then(|s| s.split('"').next()) else { continue };
+            if !path.starts_with("/api/") || path.starts_with("/api/_test/") {
+                continue; // test-only fault routes exist only with FRONTDESK_TEST_FAULTS
+            }
+            let router = &call[call.find(',').unwrap_or(call.len())..];
+            for method in ["get", "post", "put", "patch", "delete"] {
+                let called = router.match_indices(&format!("{method}(")).any(|(i, _)| {
+                    // `get(` itself, not `target(` or `.get_or(`
+                    i == 0 || !router.as_bytes()[i - 1].is_ascii_alphanumeric() && router.as_bytes()[i - 1] != b'_'
+                });
+                if called {
+                    routes.insert((method.to_string(), path.to_string()));
+                }
+            }
+        }
+    }
+    routes
+}
+
+/// The text up to the parenthesis closing the one just opened.
+fn balanced(s: &str) -> &str {
+    let mut depth = 1;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return &s[..i];
+                }
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+fn refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get("$ref") {
+                out.push(r.clone());
+            }
+            m.values().for_each(|v| refs(v, out));
+        }
+        Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_spec_is_public_and_lists_every_api_route() {
+    let app = spawn_app().await;
+    let doc = spec(&app).await;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
+
+    let routes = routes_in_source();
+    assert!(routes.len() > 30, "the route scan found the routes: {routes:?}");
+    assert!(routes.contains(&("get".into(), "/api/leads/{id}".into())));
+    let missing: Vec<_> = routes
+        .iter()
+        .filter(|(method, path)| doc["paths"][path.as_str()][method.as_str()].is_null())
+        .map(|(m, p)| format!("{} {p}", m.to_uppercase()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes missing from /api/openapi.json (add #[utoipa::path] to the handler and list it in \
+         src/http/openapi.rs): {missing:?}"
+    );
+    // And nothing described that the router does not serve.
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys().filter(|k| *k != "parameters") {
+            assert!(routes.contains(&(method.clone(), path.clone())), "{method} {path} is described but not routed");
+        }
+    }
+
+    // Every reference resolves.
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    for r in all {
+        let name = r.strip_prefix("#/components/schemas/").unwrap_or_else(|| panic!("unexpected $ref {r}"));
+        assert!(doc["components"]["schemas"][name].is_object(), "dangling $ref {r}");
+    }
+
+    // The error shape, and every operation answers errors with it.
+    let error = &doc["components"]["schemas"]["Error"];
+    for field in ["error", "message", "hint"] {
+        assert!(error["properties"][field].is_object(), "Error.{field}");
+        assert!(error["required"].as_array().unwrap().contains(&json!(field)));
+    }
+    assert_eq!(
+        doc["paths"]["/api/leads/{id}"]["get"]["responses"]["default"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Error"
+    );
+
+    // Security schemes: the real cookie name, and the CSRF header.
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(
+        schemes["csrf"],
+        json!({"type": "apiKey", "in": "header", "name": "X-CSRFToken", "description": schemes["csrf"]["description"]})
+    );
+    assert_eq!(schemes["session"]["in"], "cookie");
+    let res =
+        app.client().post_json_raw("/api/auth/login", &json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})).await;
+    assert_eq!(res.status(), 200);
+    let cookie = set_cookies(&res).into_iter().find(|c| c.contains("session")).unwrap();
+    assert_eq!(cookie.split('=').next().unwrap(), schemes["session"]["name"].as_str().unwrap());
+    // Writes need both; reading a lead needs the session; the spec itself needs nothing.
+    assert_eq!(doc["paths"]["/api/leads"]["post"]["security"], json!([{"session": [], "csrf": []}]));
+    assert_eq!(doc["paths"]["/api/leads/{id}"]["get"]["security"], json!([{"session": []}]));
+    assert_eq!(doc["paths"]["/api/openapi.json"]["get"]["security"], json!([{}]));
+    // Bodies: the lead create body and the lead answer.
+    let create = &doc["paths"]["/api/leads"]["post"];
+    assert!(create["requestBody"]["content"]["application/json"]["schema"].is_object());
+    assert_eq!(
+        create["responses"]["201"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Lead"
+    );
+}
+
+/// `export type Name = { field: ...; ... };` of `ui/src/types/api.ts` -> field names.
+fn ts_types() -> BTreeMap<String, BTreeSet<String>> {
+    let src = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/types/api.ts")).unwrap();
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut rest = src.as_str();
+    while let Some(at) = rest.find("export type ") {
+        rest = &rest[at + "export type ".len()..];
+        let Some((name, rhs)) = rest.split_once(" = ") else { continue };
+        if name.contains(|c: char| !c.is_ascii_alphanumeric()) {
+            continue;
+        }
+        // `{ ... }`, or `Base & { ... }` (the base's fields and these).
+        let (mut fields, after) = match rhs.split_once('{') {
+            Some(("", after)) => (BTreeSet::new(), after),
+            Some((base, after)) if base.trim_end().ends_with('&') => {
+                let base = base.trim_end().trim_end_matches('&').trim();
+                (out.get(base).cloned().unwrap_or_default(), after)
+            }
+            _ => continue,
+        };
+        let body = balanced_braces(after);
+        let mut depth = 0;
+        for line in body.split(['\n', ';']) {
+            let t = line.trim();
+            if depth == 0
+                && let Some((field, _)) = t.split_once(':')
+                && !t.starts_with("//")
+                && !t.starts_with('*')
+                && !t.starts_with("/*")
+            {
+                fields.insert(field.trim().trim_end_matches('?').to_string());
+            }
+            depth += t.matches('{').count() as i32 - t.matches('}').count() as i32;
+        }
+        out.insert(name.to_string(), fields);
+    }
+    out
+}
+
+fn balanced_braces(s: &str) -> &str {
+    let mut depth = 1;
+    for (i, c) in s.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return &s[..i];
+                }
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+#[tokio::test]
+async fn the_ui_types_name_the_fields_the_server_sends() {
+    let app = spawn_app().await;
+    let doc = spec(&app).await;
+    let ts = ts_types();
+    // (schema in the spec, type in ui/src/types/api.ts)
+    let pairs = [
+        ("Lead", "Lead"),
+        ("Business", "Business"),
+        ("User", "User"),
+        ("BusinessUser", "BusinessUser"),
+        ("Reminder", "Reminder"),
+        ("Activity", "Activity"),
+        ("Message", "Message"),
+        ("Notification", "AppNotification"),
+    ];
+    let mut drift = Vec::new();
+    for (schema, ty) in pairs {
+        let server: BTreeSet<String> = doc["components"]["schemas"][schema]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("schema {schema} is in the spec"))
+            .keys()
+            .cloned()
+            .collect();
+        let Some(ui) = ts.get(ty) else {
+            drift.push(format!("ui/src/types/api.ts has no type {ty}"));
+            continue;
+        };
+        let only_server: Vec<_> = server.difference(ui).collect();
+        let only_ui: Vec<_> = ui.difference(&server).collect();
+        if !only_server.is_empty() || !only_ui.is_empty() {
+            drift.push(format!(
+                "{ty} vs {schema}: only the server sends {only_server:?}; only the UI expects {only_ui:?}"
+            ));
+        }
+    }
+    assert!(drift.is_empty(), "server and UI types drifted:\n{}", drift.join("\n"));
+}
