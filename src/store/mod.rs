@@ -5,8 +5,10 @@
 //! named `*_unscoped`, and their doc says why that is safe.
 
 pub mod activities;
+pub mod alerts;
 pub mod audit;
 pub mod calls;
+pub mod claims;
 pub mod error;
 pub mod keys;
 pub mod lead_csv;
@@ -14,6 +16,7 @@ pub mod leads;
 pub mod messages;
 pub mod notifications;
 pub mod prompts;
+pub mod push;
 pub mod reminders;
 pub mod sessions;
 pub mod tenants;
