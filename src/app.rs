@@ -111,6 +111,8 @@ pub fn build_router(state: AppState) -> Router {
         .merge(http::lead_csv::router())
         .merge(http::reminders::router())
         .merge(http::notifications::router())
+        .merge(http::push::router())
+        .merge(http::inbox::router())
         .merge(http::events::router())
         .merge(http::messages::router())
         .merge(crate::webhooks::router())

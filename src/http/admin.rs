@@ -61,6 +61,7 @@ pub struct BusinessBody {
     pub whatsapp_instance: Option<Option<String>>,
     pub timezone: Option<String>,
     pub ai_auto_reply: Option<bool>,
+    pub auto_assign: Option<String>,
     pub owner: Option<OwnerBody>,
 }
 
@@ -106,6 +107,19 @@ pub fn check_timezone(tz: &str) -> Result<String, ApiError> {
     Ok(tz.to_string())
 }
 
+/// How new leads are assigned: `none` or `round_robin`.
+fn check_auto_assign(v: &str) -> Result<&'static str, ApiError> {
+    match v {
+        "none" => Ok("none"),
+        "round_robin" => Ok("round_robin"),
+        _ => Err(ApiError::invalid(
+            "auto_assign",
+            format!("`{v}` is not a way to assign new leads."),
+            "Use none or round_robin.",
+        )),
+    }
+}
+
 impl BusinessBody {
     pub fn fields(&self) -> Result<TenantFields, ApiError> {
         Ok(TenantFields {
@@ -119,6 +133,7 @@ impl BusinessBody {
             },
             timezone: self.timezone.as_deref().map(check_timezone).transpose()?,
             ai_auto_reply: self.ai_auto_reply,
+            auto_assign: self.auto_assign.as_deref().map(check_auto_assign).transpose()?,
         })
     }
 }

@@ -45,6 +45,7 @@ struct CurrentPatch {
     name: Option<String>,
     timezone: Option<String>,
     ai_auto_reply: Option<bool>,
+    auto_assign: Option<String>,
 }
 
 async fn patch_current(
@@ -56,6 +57,7 @@ async fn patch_current(
         name: body.name,
         timezone: body.timezone,
         ai_auto_reply: body.ai_auto_reply,
+        auto_assign: body.auto_assign,
         ..Default::default()
     };
     update_business(&state, &auth, auth.tenant_id(), &body).await.map(Json)

@@ -107,16 +107,23 @@ pub async fn start(state: AppState) -> anyhow::Result<JobScheduler> {
 }
 
 /// A notification may have queued alerts (`store::notifications::insert`):
-/// whoever publishes `notification.created` after committing one wakes the
-/// timer, so alerts go out at once without every caller knowing about them.
-/// (The 15 s sweep wakes it anyway.)
+/// whoever publishes `notification.created` (or an auto-assigned
+/// `lead.created`) after committing wakes the timer, so alerts go out at once
+/// without every caller knowing about them. (The 15 s sweep wakes it anyway.)
 async fn wake_on_notifications(state: AppState) {
     let mut events = state.events.subscribe();
     let mut shutdown = state.shutdown.clone();
     loop {
         tokio::select! {
             ev = events.recv() => match ev {
-                Ok(e) if e.kind == "notification.created" => state.reminder_wake.now(),
+                Ok(e) if e.kind == "notification.created" || e.kind == "leads.imported" => state.reminder_wake.now(),
+                // A new lead with an assignee was auto-assigned (see `store::leads::insert`);
+                // one announced without its body may have been.
+                Ok(e) if e.kind == "lead.created"
+                    && (e.data.get("lead").is_none() || !e.data["lead"]["assignee_user_id"].is_null()) =>
+                {
+                    state.reminder_wake.now()
+                }
                 Ok(_) => {}
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => state.reminder_wake.now(),
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return,

@@ -128,6 +128,17 @@ pub fn list_for_assignee(
         .collect::<Result<Vec<_>, _>>()?)
 }
 
+/// The user's reminders in a tenant that are due now or earlier and not
+/// cancelled (pending, firing, fired or failed): what is waiting for them.
+pub fn count_due_for_assignee(conn: &Connection, tenant_id: TenantId, user_id: UserId, now: &str) -> StoreResult<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM lead_reminders
+             WHERE assignee_user_id = ?1 AND tenant_id = ?2 AND status <> 'cancelled' AND due_at <= ?3",
+        )?
+        .query_row(params![user_id, tenant_id, now], |r| r.get(0))?)
+}
+
 /// Moves a reminder to a new time (and/or note); a fired or failed reminder
 /// becomes pending again. Cancelled ones cannot be snoozed. False when not
 /// changeable or not in `scope`.

@@ -18,12 +18,14 @@ pub struct Tenant {
     pub timezone: String,
     pub ai_auto_reply: bool,
     pub default_region: String,
+    /// `none` or `round_robin` (new leads go to the enabled agents in turn).
+    pub auto_assign: String,
     pub created_at: String,
     pub updated_at: String,
 }
 
 const COLUMNS: &str = "id, name, phone_e164, whatsapp_e164, whatsapp_instance, timezone, ai_auto_reply, \
-                       default_region, created_at, updated_at";
+                       default_region, created_at, updated_at, auto_assign";
 
 fn from_row(r: &Row) -> rusqlite::Result<Tenant> {
     Ok(Tenant {
@@ -37,6 +39,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Tenant> {
         default_region: r.get(7)?,
         created_at: r.get(8)?,
         updated_at: r.get(9)?,
+        auto_assign: r.get(10)?,
     })
 }
 
@@ -49,6 +52,8 @@ pub struct TenantFields {
     pub whatsapp_instance: Option<Option<String>>,
     pub timezone: Option<String>,
     pub ai_auto_reply: Option<bool>,
+    /// `none` or `round_robin`, checked by the caller.
+    pub auto_assign: Option<&'static str>,
 }
 
 fn map_unique(err: rusqlite::Error) -> StoreError {
@@ -124,6 +129,7 @@ pub fn update(conn: &Connection, id: TenantId, f: &TenantFields) -> StoreResult<
                 whatsapp_instance = CASE WHEN ?7 THEN ?8 ELSE whatsapp_instance END,
                 timezone = coalesce(?9, timezone),
                 ai_auto_reply = coalesce(?10, ai_auto_reply),
+                auto_assign = coalesce(?11, auto_assign),
                 updated_at = ",
                 now_sql!(),
                 " WHERE id = ?1"
@@ -139,6 +145,7 @@ pub fn update(conn: &Connection, id: TenantId, f: &TenantFields) -> StoreResult<
                 f.whatsapp_instance.clone().flatten(),
                 f.timezone,
                 f.ai_auto_reply,
+                f.auto_assign,
             ],
         )
         .map_err(map_unique)?;
