@@ -4,7 +4,7 @@
 //! `claimed` (one `UPDATE ... RETURNING` sets a random `claim_token`, the
 //! claim time and the attempt count, so two ticks or two processes never get
 //! the same row) -> done, or back to `pending` with a later attempt time, or
-//! `failed` after [`MAX_ATTEMPTS`]. Only the claim holding the token can
+//! `failed` after the queue's `max_attempts`. Only the claim holding the token can
 //! record the outcome; a claim older than [`STALE_CLAIM_SECS`] that this
 //! process is not delivering was left by a crash and is put back.
 //! Every function here is unscoped: the scheduler serves every business, each
@@ -19,7 +19,6 @@ use super::error::StoreResult;
 use super::now_sql;
 
 pub const STALE_CLAIM_SECS: i64 = 60;
-pub const MAX_ATTEMPTS: i64 = 5;
 
 /// One claimable table.
 #[derive(Clone, Copy, Debug)]
@@ -29,13 +28,22 @@ pub struct Queue {
     done: &'static str,
     /// Extra SET clause of every outcome (`updated_at` where the table has it).
     touch: &'static str,
+    /// Attempts before a row is `failed`. With the backoff of 2, 4, 8, ... s,
+    /// 5 attempts span 30 s and 8 span over 4 minutes.
+    pub max_attempts: i64,
 }
 
-pub const REMINDERS: Queue =
-    Queue { table: "lead_reminders", done: "status = 'fired'", touch: concat!(", updated_at = ", now_sql!()) };
+pub const REMINDERS: Queue = Queue {
+    table: "lead_reminders",
+    done: "status = 'fired'",
+    touch: concat!(", updated_at = ", now_sql!()),
+    max_attempts: 5,
+};
 
+/// Alerts get more attempts than reminders: a provider that failed is skipped
+/// for 60 s (its breaker), and the retries must outlast that.
 pub const ALERTS: Queue =
-    Queue { table: "alerts", done: concat!("status = 'sent', sent_at = ", now_sql!()), touch: "" };
+    Queue { table: "alerts", done: concat!("status = 'sent', sent_at = ", now_sql!()), touch: "", max_attempts: 8 };
 
 /// Claims up to `limit` due rows of `q`, oldest due first, and maps each
 /// row as claimed: `returning` lists the columns `map` reads.
@@ -69,7 +77,7 @@ pub fn mark_done_unscoped(conn: &Connection, q: Queue, id: i64, token: &str) -> 
 }
 
 /// Delivery failed: retry at `retry_at`, or give up as `failed` after
-/// [`MAX_ATTEMPTS`] (at once when `permanent`). `error` is a plain reason.
+/// the queue's `max_attempts` (at once when `permanent`). `error` is a plain reason.
 pub fn mark_failed_attempt_unscoped(
     conn: &Connection,
     q: Queue,
@@ -85,7 +93,7 @@ pub fn mark_failed_attempt_unscoped(
          WHERE id = ?1 AND status = 'claimed' AND claim_token = ?5",
         q.table, q.touch
     );
-    Ok(conn.prepare_cached(&sql)?.execute(params![id, error, retry_at, MAX_ATTEMPTS, token, permanent])? > 0)
+    Ok(conn.prepare_cached(&sql)?.execute(params![id, error, retry_at, q.max_attempts, token, permanent])? > 0)
 }
 
 /// Puts claims abandoned by a crash back in the queue: claimed before

@@ -214,7 +214,7 @@ pub fn mark_done_unscoped(conn: &Connection, id: i64, token: &str) -> StoreResul
     claims::mark_done_unscoped(conn, claims::REMINDERS, id, token)
 }
 
-/// Delivery failed: retry at `retry_at`, or give up as `failed` after MAX_ATTEMPTS.
+/// Delivery failed: retry at `retry_at`, or give up as `failed` after 5 attempts.
 /// Unscoped: the claim token, which only the scheduler holds, names the row.
 pub fn mark_failed_attempt_unscoped(
     conn: &Connection,

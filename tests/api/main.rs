@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod alerts;
 mod appliance;
 mod auth;
 mod connections;
