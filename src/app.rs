@@ -75,6 +75,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         shutdown,
         calls: ActiveCalls::default(),
         vapid,
+        ai_bursts: Default::default(),
     }))
 }
 

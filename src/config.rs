@@ -130,6 +130,9 @@ pub struct Settings {
     /// Chat model for WhatsApp replies.
     #[arg(long, env = "FRONTDESK_OPENAI_CHAT_MODEL", default_value = "gpt-4.1-mini", global = true)]
     pub openai_chat_model: String,
+    /// WhatsApp messages this close together (ms) get one AI reply for the whole burst.
+    #[arg(long, env = "FRONTDESK_AI_DEBOUNCE_MS", default_value_t = 4000, global = true)]
+    pub ai_debounce_ms: u64,
     /// Realtime WebSocket URL for the voice agent.
     #[arg(
         long,

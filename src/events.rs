@@ -99,6 +99,11 @@ impl Events {
         );
     }
 
+    /// Announces a new in-app notification to its user.
+    pub fn notification(&self, n: &crate::store::notifications::Notification) {
+        self.publish_to_user(n.tenant_id, n.user_id, "notification.created", serde_json::json!({"notification": n}));
+    }
+
     pub fn publish_to_user(&self, tenant_id: TenantId, user_id: UserId, kind: &'static str, data: Value) {
         let _ = self.tx.send(Event { tenant_id, kind, user_id: Some(user_id), data });
     }

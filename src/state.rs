@@ -62,4 +62,6 @@ pub struct Shared {
     pub vapid: crate::webpush::Vapid,
     /// Voice calls in progress: shutdown gives them a grace, then ends and saves them.
     pub calls: ActiveCalls,
+    /// The WhatsApp AI's debounce: the latest message of each lead's burst.
+    pub ai_bursts: crate::ai::Bursts,
 }

@@ -1,6 +1,7 @@
 //! Domain values parsed once at the edge: roles, lead statuses and sources,
 //! E.164 phone numbers, timestamps.
 
+pub mod hours;
 pub mod phone;
 pub mod tenancy;
 pub mod text;

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::{
     domain::{
-        PhoneE164, Role, Scope, TenantId,
+        PhoneE164, Role, Scope, TenantId, hours,
         text::{self, NAME_MAX},
         time::unix_now,
     },
@@ -61,8 +61,39 @@ pub struct BusinessBody {
     pub whatsapp_instance: Option<Option<String>>,
     pub timezone: Option<String>,
     pub ai_auto_reply: Option<bool>,
-    pub auto_assign: Option<String>,
     pub owner: Option<OwnerBody>,
+    pub business_hours: Option<Value>,
+    pub holidays: Option<Value>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    pub forward_e164: Option<Option<String>>,
+    pub ai_language: Option<String>,
+    pub handoff_hours: Option<u32>,
+    pub ai_max_replies_per_hour: Option<u32>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    pub missed_call_text: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    pub twilio_template_sid: Option<Option<String>>,
+    pub auto_assign: Option<String>,
+}
+
+fn in_range(field: &str, v: Option<u32>, range: std::ops::RangeInclusive<u32>) -> Result<Option<u32>, ApiError> {
+    match v {
+        Some(n) if !range.contains(&n) => Err(ApiError::invalid(
+            field,
+            format!("`{field}` is {n}."),
+            format!("Use a whole number from {} to {}.", range.start(), range.end()),
+        )),
+        _ => Ok(v),
+    }
+}
+
+/// Optional text: empty or null clears it.
+fn optional_text(field: &str, v: &Option<Option<String>>, max: usize) -> Result<Option<Option<String>>, ApiError> {
+    Ok(match v {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(s)) => Some(Some(text::check(field, s, max, true)?).filter(|s| !s.is_empty())),
+    })
 }
 
 #[derive(Deserialize)]
@@ -89,35 +120,9 @@ fn check_name(name: &str) -> Result<String, ApiError> {
     Ok(text::required("name", name, NAME_MAX, false)?)
 }
 
-/// IANA zone names look like `Asia/Jerusalem` or `UTC`.
+/// A real IANA zone name, e.g. `Asia/Jerusalem` or `UTC`.
 pub fn check_timezone(tz: &str) -> Result<String, ApiError> {
-    let ok = !tz.is_empty()
-        && tz.len() <= 64
-        && tz
-            .split('/')
-            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || "_+-".contains(c)))
-        && tz.chars().next().is_some_and(|c| c.is_ascii_uppercase());
-    if !ok {
-        return Err(ApiError::invalid(
-            "timezone",
-            format!("`{tz}` is not a time zone name."),
-            "Use an IANA name such as Asia/Jerusalem or UTC.",
-        ));
-    }
-    Ok(tz.to_string())
-}
-
-/// How new leads are assigned: `none` or `round_robin`.
-fn check_auto_assign(v: &str) -> Result<&'static str, ApiError> {
-    match v {
-        "none" => Ok("none"),
-        "round_robin" => Ok("round_robin"),
-        _ => Err(ApiError::invalid(
-            "auto_assign",
-            format!("`{v}` is not a way to assign new leads."),
-            "Use none or round_robin.",
-        )),
-    }
+    Ok(crate::domain::hours::check_timezone(tz)?)
 }
 
 impl BusinessBody {
@@ -133,7 +138,52 @@ impl BusinessBody {
             },
             timezone: self.timezone.as_deref().map(check_timezone).transpose()?,
             ai_auto_reply: self.ai_auto_reply,
-            auto_assign: self.auto_assign.as_deref().map(check_auto_assign).transpose()?,
+            business_hours: self
+                .business_hours
+                .as_ref()
+                .map(|v| hours::WeekHours::parse(v).map(|h| h.to_json()))
+                .transpose()?,
+            holidays: self
+                .holidays
+                .as_ref()
+                .map(|v| hours::parse_holidays(v).map(|d| hours::holidays_json(&d)))
+                .transpose()?,
+            forward_e164: parse_phone("forward_e164", &self.forward_e164)?,
+            ai_language: match self.ai_language.as_deref() {
+                None => None,
+                Some(l @ ("he" | "en")) => Some(l.to_string()),
+                Some(l) => {
+                    return Err(ApiError::invalid(
+                        "ai_language",
+                        format!("`{l}` is not a language the AI speaks here."),
+                        "Use he or en.",
+                    ));
+                }
+            },
+            handoff_hours: in_range("handoff_hours", self.handoff_hours, 1..=720)?,
+            ai_max_replies_per_hour: in_range("ai_max_replies_per_hour", self.ai_max_replies_per_hour, 1..=1000)?,
+            missed_call_text: optional_text("missed_call_text", &self.missed_call_text, text::MESSAGE_MAX)?,
+            twilio_template_sid: match optional_text("twilio_template_sid", &self.twilio_template_sid, 64)? {
+                Some(Some(sid)) if !(sid.starts_with("HX") && sid[2..].chars().all(|c| c.is_ascii_hexdigit())) => {
+                    return Err(ApiError::invalid(
+                        "twilio_template_sid",
+                        format!("`{sid}` is not a Twilio Content SID."),
+                        "Copy the template's SID (HX followed by 32 hex digits) from Twilio's Content Template Builder.",
+                    ));
+                }
+                v => v,
+            },
+            auto_assign: match self.auto_assign.as_deref() {
+                None => None,
+                Some(a @ ("none" | "round_robin")) => Some(a.to_string()),
+                Some(a) => {
+                    return Err(ApiError::invalid(
+                        "auto_assign",
+                        format!("`{a}` is not an assignment rule."),
+                        "Use none or round_robin.",
+                    ));
+                }
+            },
         })
     }
 }
@@ -217,7 +267,11 @@ pub async fn update_business(state: &AppState, auth: &Auth, id: TenantId, body: 
     entry.details = json!({
         "name": fields.name, "timezone": fields.timezone, "ai_auto_reply": fields.ai_auto_reply,
         "phone_e164": fields.phone_e164, "whatsapp_e164": fields.whatsapp_e164,
-        "whatsapp_instance": fields.whatsapp_instance,
+        "whatsapp_instance": fields.whatsapp_instance, "forward_e164": fields.forward_e164,
+        "business_hours": fields.business_hours, "holidays": fields.holidays, "ai_language": fields.ai_language,
+        "handoff_hours": fields.handoff_hours, "ai_max_replies_per_hour": fields.ai_max_replies_per_hour,
+        "missed_call_text": fields.missed_call_text, "twilio_template_sid": fields.twilio_template_sid,
+        "auto_assign": fields.auto_assign,
     });
     state
         .db

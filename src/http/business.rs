@@ -6,7 +6,7 @@ use axum::{
     http::StatusCode,
     routing::{delete, get, patch},
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{
@@ -33,34 +33,59 @@ pub fn router() -> Router<AppState> {
         .route("/api/business/current/audit", get(audit))
 }
 
-async fn current(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Tenant>> {
+/// The business as stored, with where it stands now: `open_now`,
+/// `next_open_at` (the next opening after now) and, when open, `closes_at`.
+#[derive(Serialize)]
+pub struct BusinessView {
+    #[serde(flatten)]
+    tenant: Tenant,
+    open_now: bool,
+    next_open_at: Option<String>,
+    closes_at: Option<String>,
+}
+
+impl From<Tenant> for BusinessView {
+    fn from(tenant: Tenant) -> Self {
+        let now = tenant.schedule().state_at(chrono::Utc::now());
+        let rfc3339 = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        BusinessView {
+            open_now: now.open_now,
+            next_open_at: now.next_open_at.map(rfc3339),
+            closes_at: now.closes_at.map(rfc3339),
+            tenant,
+        }
+    }
+}
+
+async fn current(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<BusinessView>> {
     let id = auth.tenant_id();
     let t = state.db.read(move |c| store::tenants::get(c, id)).await?;
-    t.map(Json).ok_or_else(|| ApiError::not_found("Business"))
+    t.map(|t| Json(t.into())).ok_or_else(|| ApiError::not_found("Business"))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CurrentPatch {
-    name: Option<String>,
-    timezone: Option<String>,
-    ai_auto_reply: Option<bool>,
-    auto_assign: Option<String>,
-}
-
+/// Owners change their business's settings; the numbers and the WhatsApp
+/// instance route webhooks between businesses, so only the platform admin sets those.
 async fn patch_current(
     State(state): State<AppState>,
     ManagerAuth(auth): ManagerAuth,
-    ApiJson(body): ApiJson<CurrentPatch>,
-) -> ApiResult<Json<Tenant>> {
-    let body = BusinessBody {
-        name: body.name,
-        timezone: body.timezone,
-        ai_auto_reply: body.ai_auto_reply,
-        auto_assign: body.auto_assign,
-        ..Default::default()
-    };
-    update_business(&state, &auth, auth.tenant_id(), &body).await.map(Json)
+    ApiJson(body): ApiJson<BusinessBody>,
+) -> ApiResult<Json<BusinessView>> {
+    let routing = [
+        ("phone_e164", body.phone_e164.is_some()),
+        ("whatsapp_e164", body.whatsapp_e164.is_some()),
+        ("whatsapp_instance", body.whatsapp_instance.is_some()),
+        ("owner", body.owner.is_some()),
+    ];
+    if let Some((field, _)) = routing.iter().find(|(_, set)| *set)
+        && (*field == "owner" || !auth.is_admin())
+    {
+        return Err(ApiError::invalid(
+            field,
+            format!("`{field}` is not a setting of the business itself."),
+            "The platform admin sets numbers and the WhatsApp instance under /api/admin/businesses/:id.",
+        ));
+    }
+    update_business(&state, &auth, auth.tenant_id(), &body).await.map(|t| Json(t.into()))
 }
 
 async fn list_users(State(state): State<AppState>, ManagerAuth(auth): ManagerAuth) -> ApiResult<Json<Value>> {

@@ -84,7 +84,7 @@ async fn create(
                     "Pick someone from the business's users, or leave it empty for yourself.",
                 ));
             }
-            let r = store::reminders::insert(tx, tenant_id, lead_id, assignee, actor.user_id, &due, &note)?;
+            let r = store::reminders::insert(tx, tenant_id, lead_id, assignee, Some(actor.user_id), &due, &note)?;
             let act = store::activities::add(
                 tx,
                 tenant_id,

@@ -106,7 +106,7 @@ pub async fn send_to_lead(
         }
     };
     let (s, body) = (sent.clone(), text.to_string());
-    let (message, activity) = state
+    let (message, activity): (Message, Vec<store::activities::Activity>) = state
         .db
         .write(move |tx| -> ApiResult<_> {
             if let Some(e) = audit {
@@ -114,9 +114,16 @@ pub async fn send_to_lead(
             }
             let (m, echoed) =
                 store::messages::mark_sent(tx, tenant_id, pending_id, s.provider, &s.provider_message_id)?;
+            // A person wrote: the AI leaves this conversation to them for a while.
+            let takeover = |tx: &rusqlite::Transaction| match actor {
+                Some(a) if !is_ai => {
+                    store::leads::pause_for_takeover(tx, tenant_id, lead_id, Some(a), "a person replied")
+                }
+                _ => Ok(None),
+            };
             // The bridge echoed it back (fromMe) first: that echo is already on the timeline.
             if echoed {
-                return Ok((m, None));
+                return Ok((m, takeover(tx)?.into_iter().collect()));
             }
             let a = store::activities::add(
                 tx,
@@ -127,11 +134,11 @@ pub async fn send_to_lead(
                 &json!({"message_id": m.id, "provider": s.provider, "provider_message_id": s.provider_message_id}),
                 actor,
             )?;
-            Ok((m, Some(a)))
+            Ok((m, std::iter::once(a).chain(takeover(tx)?).collect::<Vec<_>>()))
         })
         .await?;
-    if let Some(activity) = &activity {
-        state.events.activity(activity);
+    for a in &activity {
+        state.events.activity(a);
     }
     Ok((message, sent))
 }

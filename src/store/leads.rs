@@ -339,6 +339,22 @@ pub fn set_ai_pause(
     Ok(Some(super::activities::add(conn, tenant_id, id, kind, reason, &data, actor)?))
 }
 
+/// A person wrote to the lead (from the UI, or from the business's own
+/// phone): the AI stays silent for the business's `handoff_hours`. Only the
+/// start of a pause goes on the timeline, not every message of the conversation.
+pub fn pause_for_takeover(
+    conn: &Connection,
+    tenant_id: TenantId,
+    id: LeadId,
+    actor: Option<super::Actor>,
+    how: &str,
+) -> StoreResult<Option<super::activities::Activity>> {
+    let was_answering = ai_may_answer(conn, tenant_id, id)?;
+    let hours = super::tenants::handoff_hours(conn, tenant_id)?;
+    let activity = set_ai_pause(conn, tenant_id, id, AiPause::For { hours }, actor, how)?;
+    Ok(activity.filter(|_| was_answering))
+}
+
 /// Whether the AI may answer this lead now (not paused, or the pause is over).
 pub fn ai_may_answer(conn: &Connection, tenant_id: TenantId, id: LeadId) -> StoreResult<bool> {
     Ok(conn

@@ -125,6 +125,24 @@ pub fn recent_for_lead(
     Ok(v)
 }
 
+/// Whether we are sending this very text to the lead right now (a bridge
+/// echo of it is ours, not a person's).
+pub fn pending_out_with_body(conn: &Connection, tenant_id: TenantId, lead_id: LeadId, body: &str) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM messages WHERE lead_id = ?1 AND tenant_id = ?2 AND direction = 'out'
+               AND status = 'pending' AND body = ?3",
+        )?
+        .exists(params![lead_id, tenant_id, body])?)
+}
+
+/// The id of the lead's newest inbound message, if any.
+pub fn newest_inbound_id(conn: &Connection, tenant_id: TenantId, lead_id: LeadId) -> StoreResult<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT max(id) FROM messages WHERE lead_id = ?1 AND tenant_id = ?2 AND direction = 'in'")?
+        .query_row(params![lead_id, tenant_id], |r| r.get(0))?)
+}
+
 /// A provider's delivery report (Twilio status callback): the message's business and lead.
 /// Unscoped: the callback names only the provider's message id; the business is learnt from the row.
 pub fn set_status_unscoped(

@@ -72,7 +72,7 @@ pub fn insert(
     tenant_id: TenantId,
     lead_id: LeadId,
     assignee: UserId,
-    created_by: UserId,
+    created_by: Option<UserId>,
     due_at: &str,
     note: &str,
 ) -> StoreResult<Reminder> {

@@ -6,7 +6,9 @@ use serde::Serialize;
 use super::error::{StoreError, StoreResult, unique_key};
 use super::now_sql;
 use super::{Page, PageRequest};
-use crate::domain::TenantId;
+use serde_json::Value;
+
+use crate::domain::{TenantId, hours::Schedule};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Tenant {
@@ -18,14 +20,34 @@ pub struct Tenant {
     pub timezone: String,
     pub ai_auto_reply: bool,
     pub default_region: String,
-    /// `none` or `round_robin` (new leads go to the enabled agents in turn).
-    pub auto_assign: String,
     pub created_at: String,
     pub updated_at: String,
+    /// Weekday intervals in local time (see `domain::hours`).
+    pub business_hours: Value,
+    pub holidays: Value,
+    /// The phone a person answers (transfers, in-hours ringing).
+    pub forward_e164: Option<String>,
+    pub ai_language: String,
+    pub handoff_hours: u32,
+    pub ai_max_replies_per_hour: u32,
+    pub missed_call_text: Option<String>,
+    pub twilio_template_sid: Option<String>,
+    pub auto_assign: String,
+}
+
+impl Tenant {
+    pub fn schedule(&self) -> Schedule {
+        Schedule::from_stored(&self.timezone, &self.business_hours, &self.holidays)
+    }
 }
 
 const COLUMNS: &str = "id, name, phone_e164, whatsapp_e164, whatsapp_instance, timezone, ai_auto_reply, \
-                       default_region, created_at, updated_at, auto_assign";
+                       default_region, created_at, updated_at, business_hours, holidays, forward_e164, ai_language, \
+                       handoff_hours, ai_max_replies_per_hour, missed_call_text, twilio_template_sid, auto_assign";
+
+fn json_column(r: &Row, i: usize) -> rusqlite::Result<Value> {
+    Ok(serde_json::from_str(&r.get::<_, String>(i)?).unwrap_or(Value::Null))
+}
 
 fn from_row(r: &Row) -> rusqlite::Result<Tenant> {
     Ok(Tenant {
@@ -39,7 +61,15 @@ fn from_row(r: &Row) -> rusqlite::Result<Tenant> {
         default_region: r.get(7)?,
         created_at: r.get(8)?,
         updated_at: r.get(9)?,
-        auto_assign: r.get(10)?,
+        business_hours: json_column(r, 10)?,
+        holidays: json_column(r, 11)?,
+        forward_e164: r.get(12)?,
+        ai_language: r.get(13)?,
+        handoff_hours: r.get(14)?,
+        ai_max_replies_per_hour: r.get(15)?,
+        missed_call_text: r.get(16)?,
+        twilio_template_sid: r.get(17)?,
+        auto_assign: r.get(18)?,
     })
 }
 
@@ -52,8 +82,16 @@ pub struct TenantFields {
     pub whatsapp_instance: Option<Option<String>>,
     pub timezone: Option<String>,
     pub ai_auto_reply: Option<bool>,
-    /// `none` or `round_robin`, checked by the caller.
-    pub auto_assign: Option<&'static str>,
+    /// Stored JSON, already checked.
+    pub business_hours: Option<Value>,
+    pub holidays: Option<Value>,
+    pub forward_e164: Option<Option<String>>,
+    pub ai_language: Option<String>,
+    pub handoff_hours: Option<u32>,
+    pub ai_max_replies_per_hour: Option<u32>,
+    pub missed_call_text: Option<Option<String>>,
+    pub twilio_template_sid: Option<Option<String>>,
+    pub auto_assign: Option<String>,
 }
 
 fn map_unique(err: rusqlite::Error) -> StoreError {
@@ -114,6 +152,8 @@ pub fn insert(conn: &Connection, name: &str, fields: &TenantFields) -> StoreResu
     .map_err(map_unique)?;
     let id = TenantId(conn.last_insert_rowid());
     conn.execute("INSERT INTO prompts (tenant_id) VALUES (?1)", [id])?;
+    // The front-desk settings, when given, the one way they are ever written.
+    update(conn, id, fields)?;
     Ok(id)
 }
 
@@ -129,7 +169,15 @@ pub fn update(conn: &Connection, id: TenantId, f: &TenantFields) -> StoreResult<
                 whatsapp_instance = CASE WHEN ?7 THEN ?8 ELSE whatsapp_instance END,
                 timezone = coalesce(?9, timezone),
                 ai_auto_reply = coalesce(?10, ai_auto_reply),
-                auto_assign = coalesce(?11, auto_assign),
+                business_hours = coalesce(?11, business_hours),
+                holidays = coalesce(?12, holidays),
+                forward_e164 = CASE WHEN ?13 THEN ?14 ELSE forward_e164 END,
+                ai_language = coalesce(?15, ai_language),
+                handoff_hours = coalesce(?16, handoff_hours),
+                ai_max_replies_per_hour = coalesce(?17, ai_max_replies_per_hour),
+                missed_call_text = CASE WHEN ?18 THEN ?19 ELSE missed_call_text END,
+                twilio_template_sid = CASE WHEN ?20 THEN ?21 ELSE twilio_template_sid END,
+                auto_assign = coalesce(?22, auto_assign),
                 updated_at = ",
                 now_sql!(),
                 " WHERE id = ?1"
@@ -145,6 +193,17 @@ pub fn update(conn: &Connection, id: TenantId, f: &TenantFields) -> StoreResult<
                 f.whatsapp_instance.clone().flatten(),
                 f.timezone,
                 f.ai_auto_reply,
+                f.business_hours.as_ref().map(Value::to_string),
+                f.holidays.as_ref().map(Value::to_string),
+                f.forward_e164.is_some(),
+                f.forward_e164.clone().flatten(),
+                f.ai_language,
+                f.handoff_hours,
+                f.ai_max_replies_per_hour,
+                f.missed_call_text.is_some(),
+                f.missed_call_text.clone().flatten(),
+                f.twilio_template_sid.is_some(),
+                f.twilio_template_sid.clone().flatten(),
                 f.auto_assign,
             ],
         )

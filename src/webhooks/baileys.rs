@@ -162,12 +162,23 @@ async fn record_outbound(
                 &json!({"provider": "baileys", "from_phone": true}),
                 None,
             )?;
-            let _ = store::leads::get(tx, Scope::Tenant(tenant.id), lead_id)?;
-            Ok(Some((lead_id, act)))
+            // Someone answered from the business's phone: the AI steps back. (Our own
+            // send echoed before it was marked sent is still pending under the same text.)
+            let ours = store::messages::pending_out_with_body(tx, tenant.id, lead_id, &text)?;
+            let paused = if ours {
+                None
+            } else {
+                store::leads::pause_for_takeover(tx, tenant.id, lead_id, None, "replied from the phone")?
+            };
+            let lead = store::leads::get(tx, Scope::Tenant(tenant.id), lead_id)?;
+            Ok(Some((tenant.id, lead_id, lead, std::iter::once(act).chain(paused).collect::<Vec<_>>())))
         })
         .await?;
-    if let Some((lead_id, act)) = outcome {
-        state.events.activity(&act);
+    if let Some((tenant_id, lead_id, lead, acts)) = outcome {
+        for a in &acts {
+            state.events.activity(a);
+        }
+        state.events.publish(tenant_id, "lead.updated", json!({"lead_id": lead_id, "lead": lead}));
         return Ok(json!({"ok": true, "lead_id": lead_id}));
     }
     Ok(json!({"ok": true, "recorded": false}))

@@ -21,6 +21,8 @@ pub struct Recorder {
     /// When set, sendText first echoes the message to this frontdesk as a
     /// `fromMe` webhook (as the real bridge does), before answering.
     pub echo_to: Arc<Mutex<Option<String>>>,
+    /// The chat fake's next answers (assistant messages), in order; then plain text.
+    pub script: Arc<Mutex<std::collections::VecDeque<Value>>>,
 }
 
 impl Recorder {
@@ -29,6 +31,16 @@ impl Recorder {
     }
     pub fn last(&self) -> Value {
         self.requests.lock().unwrap().last().cloned().unwrap_or(Value::Null)
+    }
+    /// Queues an assistant message for the chat fake to answer next.
+    pub fn answer(&self, message: Value) {
+        self.script.lock().unwrap().push_back(message);
+    }
+    /// Queues a tool call (`arguments` as JSON) for the chat fake to answer next.
+    pub fn answer_tool(&self, id: &str, name: &str, arguments: Value) {
+        self.answer(json!({"role": "assistant", "content": null, "tool_calls": [
+            {"id": id, "type": "function", "function": {"name": name, "arguments": arguments.to_string()}}
+        ]}));
     }
     pub fn fail(&self, status: Option<u16>) {
         *self.fail_with.lock().unwrap() = status;
@@ -134,7 +146,9 @@ pub async fn chat() -> (String, Recorder) {
         if let Some(s) = rec.failing() {
             return (s, Json(json!({"error": {"message": "fake outage"}})));
         }
-        (StatusCode::OK, Json(json!({"choices": [{"message": {"role": "assistant", "content": "AI reply text"}}]})))
+        let scripted = rec.script.lock().unwrap().pop_front();
+        let message = scripted.unwrap_or_else(|| json!({"role": "assistant", "content": "AI reply text"}));
+        (StatusCode::OK, Json(json!({"choices": [{"message": message}]})))
     }
     let router = Router::new().route("/v1/chat/completions", post(complete)).with_state(rec.clone());
     (format!("{}/v1", serve(router).await), rec)

@@ -42,6 +42,8 @@ impl Default for Spawn {
             env: vec![
                 ("FRONTDESK_ADMIN_EMAIL".into(), ADMIN_EMAIL.into()),
                 ("FRONTDESK_ADMIN_PASSWORD".into(), ADMIN_PASSWORD.into()),
+                // Tests of other things should not wait out the WhatsApp AI's burst window.
+                ("FRONTDESK_AI_DEBOUNCE_MS".into(), "50".into()),
             ],
             data: None,
             dir: None,

@@ -9,6 +9,7 @@ mod connections;
 mod csrf;
 mod events;
 mod fakes;
+mod front_desk;
 mod hardening;
 mod impersonation;
 mod lead_csv;

@@ -91,10 +91,15 @@ pub async fn app_with(extra: &[(&str, &str)]) -> (TestApp, Session) {
 
 /// Logs in on an https-configured server reached over http: keeps cookies by hand.
 async fn login_over_http(app: &TestApp) -> Session {
+    login_over_http_as(app, ADMIN_EMAIL, ADMIN_PASSWORD).await
+}
+
+/// Signs in as anyone over plain http (see [`app_with`]).
+pub async fn login_over_http_as(app: &TestApp, email: &str, password: &str) -> Session {
     let client = reqwest::Client::new();
     let res = client
         .post(app.url("/api/auth/login"))
-        .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+        .json(&json!({"email": email, "password": password}))
         .send()
         .await
         .unwrap();

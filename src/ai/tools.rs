@@ -1,0 +1,385 @@
+//! What the AI may do to the CRM: one registry of tools, declared to the
+//! chat model (WhatsApp) and to the realtime model (calls), executed here,
+//! scoped to the conversation's lead and business, validated like the API,
+//! and recorded on the timeline as `ai_action` (actor: the AI, no user).
+//! A refused call becomes an error text for the model, never a failed request.
+
+use rusqlite::Connection;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::{
+    domain::{
+        ActivityKind, LeadId, LeadStatus, Scope, TenantId, UserId,
+        text::{self, NAME_MAX, NOTE_MAX, TAG_MAX},
+        time,
+    },
+    store::{self, activities::Activity, leads::LeadPatch, notifications::Notification},
+};
+
+/// Reminders the AI sets are at most this far ahead.
+const MAX_DAYS_AHEAD: i64 = 90;
+
+struct Spec {
+    name: &'static str,
+    description: &'static str,
+    parameters: fn() -> Value,
+}
+
+const SPECS: &[Spec] = &[
+    Spec {
+        name: "create_callback_reminder",
+        description: "Schedule a call back to this customer by the staff, e.g. when they ask to be called at a time.",
+        parameters: || {
+            json!({"type": "object", "properties": {
+                "due_at": {"type": "string", "description": "RFC 3339 time with offset, in the future, within 90 days"},
+                "note": {"type": "string", "description": "What the call is about"}
+            }, "required": ["due_at", "note"], "additionalProperties": false})
+        },
+    },
+    Spec {
+        name: "set_lead_status",
+        description: "Mark the lead as contacted, or as qualified when they are a real prospect.",
+        parameters: || {
+            json!({"type": "object", "properties": {
+                "status": {"type": "string", "enum": ["contacted", "qualified"]}
+            }, "required": ["status"], "additionalProperties": false})
+        },
+    },
+    Spec {
+        name: "update_lead",
+        description: "Record the customer's name or email when they tell you. Only fills fields that are empty.",
+        parameters: || {
+            json!({"type": "object", "properties": {
+                "first_name": {"type": "string"}, "last_name": {"type": "string"}, "email": {"type": "string"}
+            }, "additionalProperties": false})
+        },
+    },
+    Spec {
+        name: "add_tag",
+        description: "Tag the lead with a short label (e.g. the service they want).",
+        parameters: || {
+            json!({"type": "object", "properties": {"tag": {"type": "string", "maxLength": 40}},
+                   "required": ["tag"], "additionalProperties": false})
+        },
+    },
+    Spec {
+        name: "handoff_to_human",
+        description: "Hand the conversation to a person (the customer asks for one, is upset, or you cannot help). \
+                      After this you send nothing more.",
+        parameters: || {
+            json!({"type": "object", "properties": {"reason": {"type": "string"}},
+                   "required": ["reason"], "additionalProperties": false})
+        },
+    },
+];
+
+/// The tools in chat completions' format.
+pub fn chat_tools() -> Value {
+    Value::from(
+        SPECS
+            .iter()
+            .map(|s| {
+                json!({"type": "function", "function": {
+                    "name": s.name, "description": s.description, "parameters": (s.parameters)()
+                }})
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// The tools in the realtime session's format (`session.update`).
+pub fn realtime_tools() -> Vec<Value> {
+    SPECS
+        .iter()
+        .map(|s| json!({"type": "function", "name": s.name, "description": s.description, "parameters": (s.parameters)()}))
+        .collect()
+}
+
+/// Where a tool runs: the conversation's lead in its business.
+#[derive(Clone, Copy, Debug)]
+pub struct ToolScope {
+    pub tenant_id: TenantId,
+    pub lead_id: LeadId,
+    /// `whatsapp` or `call`, recorded with each action.
+    pub channel: &'static str,
+}
+
+/// What a tool call did, for the caller to publish after the commit.
+#[derive(Debug, Default)]
+pub struct Done {
+    /// For the model: the result, or `{"error": ...}` when refused.
+    pub result: Value,
+    pub activities: Vec<Activity>,
+    pub notifications: Vec<Notification>,
+    /// The AI handed the lead to a person: it says nothing more.
+    pub handed_off: bool,
+    pub reminders_set: bool,
+}
+
+/// Runs one tool call inside the caller's write transaction. Refusals are
+/// results (`{"error": ...}`) recorded like actions; only a database failure is an `Err`.
+pub fn execute(tx: &Connection, at: ToolScope, name: &str, arguments: &str) -> Result<Done, store::StoreError> {
+    let mut done = Done::default();
+    let args: Value = serde_json::from_str(arguments).unwrap_or(Value::Null);
+    let outcome = run(tx, at, name, &args, &mut done)?;
+    let (body, result) = match outcome {
+        Ok((summary, result)) => (summary, result),
+        Err(refusal) => (format!("refused {name}: {refusal}"), json!({"error": refusal})),
+    };
+    done.activities.push(store::activities::add(
+        tx,
+        at.tenant_id,
+        at.lead_id,
+        ActivityKind::AiAction,
+        &body,
+        &json!({"tool": name, "arguments": args, "result": result, "channel": at.channel}),
+        None,
+    )?);
+    done.result = result;
+    Ok(done)
+}
+
+type Outcome = Result<(String, Value), String>;
+
+fn parse<T: serde::de::DeserializeOwned>(args: &Value) -> Result<T, String> {
+    serde_json::from_value(args.clone()).map_err(|e| format!("invalid arguments: {e}"))
+}
+
+fn run(
+    tx: &Connection,
+    at: ToolScope,
+    name: &str,
+    args: &Value,
+    done: &mut Done,
+) -> Result<Outcome, store::StoreError> {
+    Ok(match name {
+        "create_callback_reminder" => callback(tx, at, args, done)?,
+        "set_lead_status" => set_status(tx, at, args, done)?,
+        "update_lead" => update_lead(tx, at, args, done)?,
+        "add_tag" => add_tag(tx, at, args)?,
+        "handoff_to_human" => handoff(tx, at, args, done)?,
+        other => Err(format!("there is no tool named {other}")),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallbackArgs {
+    due_at: String,
+    note: String,
+}
+
+fn callback(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> Result<Outcome, store::StoreError> {
+    let a: CallbackArgs = match parse(args) {
+        Ok(a) => a,
+        Err(e) => return Ok(Err(e)),
+    };
+    let due = match time::parse_field("due_at", &a.due_at) {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(e.message)),
+    };
+    let now = ::time::OffsetDateTime::now_utc();
+    if due <= now || due > now + ::time::Duration::days(MAX_DAYS_AHEAD) {
+        return Ok(Err(format!("due_at must be in the future and within {MAX_DAYS_AHEAD} days")));
+    }
+    let note = match text::check("note", &a.note, NOTE_MAX, true) {
+        Ok(n) => n,
+        Err(e) => return Ok(Err(e.message)),
+    };
+    let people = store::users::people_for_lead(tx, at.tenant_id, at.lead_id)?;
+    if people.is_empty() {
+        return Ok(Err("this business has no one to call back (no assignee and no owner)".into()));
+    }
+    let due = time::format(due);
+    for user in &people {
+        let r = store::reminders::insert(tx, at.tenant_id, at.lead_id, *user, None, &due, &note)?;
+        done.activities.push(store::activities::add(
+            tx,
+            at.tenant_id,
+            at.lead_id,
+            ActivityKind::ReminderSet,
+            &note,
+            &json!({"reminder_id": r.id, "due_at": r.due_at, "assignee_user_id": user, "by_ai": true}),
+            None,
+        )?);
+    }
+    done.reminders_set = true;
+    Ok(Ok((format!("call back at {due}: {note}"), json!({"ok": true, "due_at": due, "for_users": people.len()}))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusArgs {
+    status: String,
+}
+
+fn set_status(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> Result<Outcome, store::StoreError> {
+    let a: StatusArgs = match parse(args) {
+        Ok(a) => a,
+        Err(e) => return Ok(Err(e)),
+    };
+    let status = match LeadStatus::parse(&a.status) {
+        Some(s @ (LeadStatus::Contacted | LeadStatus::Qualified)) => s,
+        _ => return Ok(Err(format!("status `{}` is not allowed; use contacted or qualified", a.status))),
+    };
+    let p = LeadPatch { status: Some(status), ..Default::default() };
+    let (before, _) = store::leads::update_scoped(tx, Scope::Tenant(at.tenant_id), at.lead_id, &p)?;
+    if before.status != status {
+        done.activities.push(store::activities::add(
+            tx,
+            at.tenant_id,
+            at.lead_id,
+            ActivityKind::StatusChange,
+            "",
+            &json!({"from": before.status, "to": status, "by_ai": true}),
+            None,
+        )?);
+    }
+    Ok(Ok((format!("status {} → {}", before.status.as_str(), status.as_str()), json!({"ok": true, "status": status}))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateArgs {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+}
+
+fn update_lead(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> Result<Outcome, store::StoreError> {
+    let a: UpdateArgs = match parse(args) {
+        Ok(a) => a,
+        Err(e) => return Ok(Err(e)),
+    };
+    let checked = (|| -> Result<_, crate::domain::Invalid> {
+        Ok((
+            a.first_name.as_deref().map(|s| text::required("first_name", s, NAME_MAX, false)).transpose()?,
+            a.last_name.as_deref().map(|s| text::required("last_name", s, NAME_MAX, false)).transpose()?,
+            text::email("email", a.email.as_deref())?,
+        ))
+    })();
+    let (first, last, email) = match checked {
+        Ok(v) => v,
+        Err(e) => return Ok(Err(e.message)),
+    };
+    let lead =
+        store::leads::get(tx, Scope::Tenant(at.tenant_id), at.lead_id)?.ok_or(store::StoreError::NotFound("lead"))?;
+    let mut p = LeadPatch::default();
+    let (mut filled, mut kept) = (Vec::new(), Vec::new());
+    for (field, new, empty) in [
+        ("first_name", &first, lead.first_name.is_empty()),
+        ("last_name", &last, lead.last_name.is_empty()),
+        ("email", &email, lead.email.as_deref().unwrap_or("").is_empty()),
+    ] {
+        match (new, empty) {
+            (Some(_), true) => filled.push(field),
+            (Some(_), false) => kept.push(field),
+            (None, _) => {}
+        }
+    }
+    if filled.contains(&"first_name") {
+        p.first_name = first;
+    }
+    if filled.contains(&"last_name") {
+        p.last_name = last;
+    }
+    if filled.contains(&"email") {
+        p.email = Some(email);
+    }
+    if !filled.is_empty() {
+        store::leads::update_scoped(tx, Scope::Tenant(at.tenant_id), at.lead_id, &p)?;
+        done.activities.push(store::activities::add(
+            tx,
+            at.tenant_id,
+            at.lead_id,
+            ActivityKind::Updated,
+            "",
+            &json!({"fields": filled, "by_ai": true}),
+            None,
+        )?);
+    }
+    let summary =
+        if filled.is_empty() { "nothing to fill".to_string() } else { format!("filled {}", filled.join(", ")) };
+    Ok(Ok((summary, json!({"ok": true, "filled": filled, "kept_existing": kept}))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TagArgs {
+    tag: String,
+}
+
+fn add_tag(tx: &Connection, at: ToolScope, args: &Value) -> Result<Outcome, store::StoreError> {
+    let a: TagArgs = match parse(args) {
+        Ok(a) => a,
+        Err(e) => return Ok(Err(e)),
+    };
+    let tag = match text::required("tag", &a.tag, TAG_MAX, false) {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(e.message)),
+    };
+    match store::leads::add_tag(tx, at.tenant_id, at.lead_id, &tag) {
+        Ok(added) => Ok(Ok((format!("tag {tag}"), json!({"ok": true, "added": added})))),
+        Err(store::StoreError::Conflict(_)) => Ok(Err("the lead already has the most tags allowed".into())),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HandoffArgs {
+    reason: String,
+}
+
+fn handoff(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> Result<Outcome, store::StoreError> {
+    let a: HandoffArgs = match parse(args) {
+        Ok(a) => a,
+        Err(e) => return Ok(Err(e)),
+    };
+    let reason = match text::check("reason", &a.reason, NOTE_MAX, true) {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(e.message)),
+    };
+    let hours = store::tenants::handoff_hours(tx, at.tenant_id)?;
+    let change = store::leads::AiPause::For { hours };
+    done.activities.extend(store::leads::set_ai_pause(tx, at.tenant_id, at.lead_id, change, None, &reason)?);
+    done.notifications = notify(tx, at.tenant_id, at.lead_id, "ai_handoff", &reason)?;
+    done.handed_off = true;
+    Ok(Ok((format!("handed to a person: {reason}"), json!({"ok": true, "paused_hours": hours}))))
+}
+
+/// Tells the lead's people (its assignee, else the owners) about it, in the app and on their phones.
+pub fn notify(
+    tx: &Connection,
+    tenant_id: TenantId,
+    lead_id: LeadId,
+    kind: &str,
+    body: &str,
+) -> Result<Vec<Notification>, store::StoreError> {
+    let people: Vec<UserId> = store::users::people_for_lead(tx, tenant_id, lead_id)?;
+    let lead = store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?;
+    let title = lead
+        .map(|l| {
+            let name = format!("{} {}", l.first_name, l.last_name).trim().to_string();
+            if name.is_empty() { l.phone_e164.or(l.whatsapp_id).unwrap_or_default() } else { name }
+        })
+        .unwrap_or_default();
+    people
+        .into_iter()
+        .map(|user_id| {
+            store::notifications::insert(
+                tx,
+                tenant_id,
+                &store::notifications::NewNotification {
+                    user_id,
+                    kind,
+                    title: &title,
+                    body,
+                    lead_id: Some(lead_id),
+                    reminder_id: None,
+                },
+            )
+        })
+        .collect()
+}

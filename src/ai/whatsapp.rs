@@ -1,0 +1,221 @@
+//! Answering WhatsApp: one reply per burst of messages, only while the lead
+//! is not paused, within the lead's hourly budget, with the context block
+//! and the tools; re-checked just before anything is sent.
+
+use std::{
+    collections::HashMap,
+    sync::{
+        Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use serde_json::json;
+
+use super::{client, context, tools};
+use crate::{
+    domain::{ActivityKind, LeadId, Scope, TenantId},
+    error::ApiResult,
+    messaging,
+    state::AppState,
+    store,
+};
+
+const HISTORY: i64 = 20;
+/// Rounds of tool calls before the model must answer in words.
+const MAX_TOOL_ROUNDS: usize = 4;
+
+/// The latest inbound message's ticket per lead: a reply waits out the
+/// debounce and goes ahead only if no newer message took the ticket.
+#[derive(Default)]
+pub struct Bursts {
+    latest: Mutex<HashMap<LeadId, u64>>,
+    next: AtomicU64,
+}
+
+impl Bursts {
+    fn take_ticket(&self, lead: LeadId) -> u64 {
+        let ticket = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        self.latest.lock().unwrap_or_else(|p| p.into_inner()).insert(lead, ticket);
+        ticket
+    }
+
+    /// True (and forgets the lead) when `ticket` is still the lead's latest.
+    fn is_latest(&self, lead: LeadId, ticket: u64) -> bool {
+        let mut map = self.latest.lock().unwrap_or_else(|p| p.into_inner());
+        if map.get(&lead) == Some(&ticket) {
+            map.remove(&lead);
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Called after an inbound message commits: answers the burst it belongs
+/// to once `FRONTDESK_AI_DEBOUNCE_MS` pass without another message.
+pub fn spawn_whatsapp_reply(state: &AppState, tenant_id: TenantId, lead_id: LeadId) {
+    if state.config.settings.openai_api_key.is_none() {
+        return;
+    }
+    let ticket = state.ai_bursts.take_ticket(lead_id);
+    let state = state.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(state.config.settings.ai_debounce_ms)).await;
+        if !state.ai_bursts.is_latest(lead_id, ticket) {
+            return;
+        }
+        if let Err(error) = reply(&state, tenant_id, lead_id).await {
+            tracing::warn!(tenant = tenant_id.0, lead = lead_id.0, %error, "AI reply failed");
+            record_error(&state, tenant_id, lead_id, error, "").await;
+        }
+    });
+}
+
+async fn record_error(state: &AppState, tenant_id: TenantId, lead_id: LeadId, error: String, reason: &'static str) {
+    let result = state
+        .db
+        .write(move |tx| -> ApiResult<_> {
+            let mut data = json!({"channel": "whatsapp"});
+            if !reason.is_empty() {
+                data["reason"] = reason.into();
+            }
+            Ok(store::activities::add(tx, tenant_id, lead_id, ActivityKind::AiError, &error, &data, None)?)
+        })
+        .await;
+    match result {
+        Ok(a) => state.events.activity(&a),
+        Err(e) => tracing::error!(error = %e, "could not record an AI failure"),
+    }
+}
+
+/// Whether the AI may still speak: on, not paused, and no message newer than `newest_in`.
+async fn may_send(state: &AppState, tenant_id: TenantId, lead_id: LeadId, newest_in: Option<i64>) -> bool {
+    state
+        .db
+        .read(move |c| -> ApiResult<_> {
+            Ok(store::leads::ai_may_answer(c, tenant_id, lead_id)?
+                && store::messages::newest_inbound_id(c, tenant_id, lead_id)? == newest_in)
+        })
+        .await
+        .unwrap_or(false)
+}
+
+async fn reply(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Result<(), String> {
+    let read = state
+        .db
+        .read(move |c| -> ApiResult<_> {
+            Ok((
+                store::tenants::get(c, tenant_id)?,
+                store::prompts::get(c, tenant_id)?,
+                store::leads::get(c, Scope::Tenant(tenant_id), lead_id)?,
+                store::messages::recent_for_lead(c, tenant_id, lead_id, HISTORY)?,
+                store::messages::ai_replies_in_last_hour(c, tenant_id, lead_id)?,
+                store::messages::newest_inbound_id(c, tenant_id, lead_id)?,
+                store::leads::ai_may_answer(c, tenant_id, lead_id)?,
+            ))
+        })
+        .await
+        .map_err(|_| "the database could not be read".to_string())?;
+    let (tenant, prompts, lead, history, recent_replies, newest_in, may_answer) = read;
+    let (Some(tenant), Some(lead)) = (tenant, lead) else { return Ok(()) };
+    if !tenant.ai_auto_reply || prompts.whatsapp_prompt.trim().is_empty() || !may_answer {
+        return Ok(());
+    }
+    if recent_replies >= i64::from(tenant.ai_max_replies_per_hour) {
+        return over_budget(state, tenant_id, lead_id, tenant.ai_max_replies_per_hour).await;
+    }
+    let system = context::instructions(&prompts.whatsapp_prompt, &tenant, Some(&lead), chrono::Utc::now());
+    let mut messages = vec![json!({"role": "system", "content": system})];
+    for m in history.iter().filter(|m| !m.body.is_empty()) {
+        let role = if m.direction == "in" { "user" } else { "assistant" };
+        messages.push(json!({"role": role, "content": m.body}));
+    }
+    let tools = tools::chat_tools();
+    let mut text = None;
+    for round in 0..=MAX_TOOL_ROUNDS {
+        // After the last round of tools the model must answer in words.
+        let offer = (round < MAX_TOOL_ROUNDS).then_some(&tools);
+        let c = client::complete(state, &messages, offer).await?;
+        if c.tool_calls.is_empty() || offer.is_none() {
+            text = c.text;
+            break;
+        }
+        if !may_send(state, tenant_id, lead_id, newest_in).await {
+            return Ok(());
+        }
+        messages.push(c.message.clone());
+        let mut handed_off = false;
+        for call in c.tool_calls {
+            let at = tools::ToolScope { tenant_id, lead_id, channel: "whatsapp" };
+            let args = call.arguments.clone();
+            let name = call.name.clone();
+            let done = state
+                .db
+                .write(move |tx| -> ApiResult<_> { Ok(tools::execute(tx, at, &name, &args)?) })
+                .await
+                .map_err(|_| "an AI action could not be saved".to_string())?;
+            publish(state, &done);
+            handed_off |= done.handed_off;
+            messages.push(json!({"role": "tool", "tool_call_id": call.id, "content": done.result.to_string()}));
+        }
+        if handed_off {
+            return Ok(());
+        }
+    }
+    let Some(text) = text else { return Err("the AI service answered without a reply".into()) };
+    // A person took over, or the customer wrote again while the model thought:
+    // the newer message's own reply will answer everything.
+    if !may_send(state, tenant_id, lead_id, newest_in).await {
+        return Ok(());
+    }
+    let origin = messaging::Origin { actor: None, is_ai: true, audit: None, idempotency_key: None };
+    messaging::send_to_lead(state, &lead, &text, origin).await.map_err(|e| e.message)?;
+    Ok(())
+}
+
+pub(super) fn publish(state: &AppState, done: &tools::Done) {
+    for a in &done.activities {
+        state.events.activity(a);
+    }
+    for n in &done.notifications {
+        state.events.notification(n);
+    }
+    if done.reminders_set {
+        state.reminder_wake.now();
+    }
+}
+
+/// The lead's hourly budget is spent: pause the AI there and tell the owners.
+async fn over_budget(state: &AppState, tenant_id: TenantId, lead_id: LeadId, max: u32) -> Result<(), String> {
+    let why = format!("The AI paused itself on this lead: {max} replies in the last hour. A person should take over.");
+    let done = state
+        .db
+        .write(move |tx| -> ApiResult<_> {
+            let hours = store::tenants::handoff_hours(tx, tenant_id)?;
+            let change = store::leads::AiPause::For { hours };
+            let mut done = tools::Done::default();
+            done.activities.extend(store::leads::set_ai_pause(tx, tenant_id, lead_id, change, None, &why)?);
+            let owners = store::users::owners(tx, tenant_id)?;
+            for user_id in owners {
+                done.notifications.push(store::notifications::insert(
+                    tx,
+                    tenant_id,
+                    &store::notifications::NewNotification {
+                        user_id,
+                        kind: "ai_budget",
+                        title: "AI paused",
+                        body: &why,
+                        lead_id: Some(lead_id),
+                        reminder_id: None,
+                    },
+                )?);
+            }
+            Ok(done)
+        })
+        .await
+        .map_err(|_| "the AI's pause could not be saved".to_string())?;
+    publish(state, &done);
+    Ok(())
+}
