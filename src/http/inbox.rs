@@ -6,13 +6,14 @@
 //! - `reminders_due`: the caller's reminders due now or earlier and not cancelled.
 //!
 //! Each count is the `total` the lead list answers for the same filter.
+//! Also `/api/business/current/assignees`: who a lead can be assigned to.
 
 use axum::{Json, Router, extract::State, routing::get};
 use serde::Serialize;
 
 use super::extract::Auth;
 use crate::{
-    domain::{Scope, time::now},
+    domain::{Scope, UserId, time::now},
     error::ApiResult,
     state::AppState,
     store::{
@@ -22,7 +23,28 @@ use crate::{
 };
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/inbox/counts", get(counts))
+    Router::new().route("/api/inbox/counts", get(counts)).route("/api/business/current/assignees", get(assignees))
+}
+
+#[derive(Serialize)]
+struct Assignable {
+    id: UserId,
+    name: String,
+    email: String,
+    role: &'static str,
+}
+
+/// Who a lead of the effective business can be given to (its enabled
+/// users), for everyone who works its leads: agents too, unlike the users page.
+async fn assignees(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<serde_json::Value>> {
+    let tenant_id = auth.tenant_id();
+    let users = state.db.read(move |c| store::users::list_in_tenant(c, tenant_id)).await?;
+    let items: Vec<Assignable> = users
+        .into_iter()
+        .filter(|u| !u.disabled)
+        .map(|u| Assignable { id: u.id, name: u.name, email: u.email, role: u.role.as_str() })
+        .collect();
+    Ok(Json(serde_json::json!({ "items": items })))
 }
 
 #[derive(Serialize)]

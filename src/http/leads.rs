@@ -348,7 +348,7 @@ async fn patch(
         .await?;
     publish_update(&state, &lead, acts);
     if let Some(n) = notified {
-        state.events.publish_to_user(n.tenant_id, n.user_id, "notification.created", json!({"notification": n}));
+        state.events.notification(&n);
     }
     Ok(Json(lead))
 }

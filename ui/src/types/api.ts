@@ -9,7 +9,34 @@ export type User = {
   name: string;
   role: Role;
   tenant_id: number;
+  /** Where WhatsApp alerts go (E.164); absent in older answers. */
+  phone_e164?: string | null;
+  notify_whatsapp?: boolean;
+  notify_push?: boolean;
 };
+
+/** PATCH /api/auth/me: the caller's own profile. */
+export type ProfileInput = {
+  name?: string;
+  phone_e164?: string | null;
+  notify_whatsapp?: boolean;
+  notify_push?: boolean;
+};
+
+/** GET /api/inbox/counts, for the effective business. */
+export type InboxCounts = {
+  /** Leads whose last message is inbound (the list's needs_reply=true). */
+  needs_reply: number;
+  /** Open leads assigned to me (assignee=me&open=true). */
+  mine: number;
+  /** Open leads without an assignee (assignee=none&open=true). */
+  unassigned: number;
+  /** My reminders due now or earlier, not cancelled. */
+  reminders_due: number;
+};
+
+/** GET /api/business/current/assignees: who a lead can be assigned to. */
+export type Assignee = { id: number; name: string; email: string; role: Role };
 
 export type TenantSummary = { id: number; name: string; timezone?: string | null };
 
@@ -93,6 +120,11 @@ export type Lead = {
   created_at: string;
   updated_at: string;
   last_activity_at: string | null;
+  assignee_user_id?: number | null;
+  /** The last message is inbound: someone is waiting for an answer. */
+  needs_reply?: boolean;
+  last_inbound_at?: string | null;
+  tags?: string[];
 };
 
 /**
@@ -169,7 +201,19 @@ export type AppNotification = {
 export type NotificationsPage = Page<AppNotification> & { unread: number };
 
 /** Query parameters of the list endpoints (also part of their react-query keys, see lib/query-keys.ts). */
-export type LeadsParams = { q?: string; status?: string; source?: string; page?: number; page_size?: number };
+export type LeadsParams = {
+  q?: string;
+  status?: string;
+  source?: string;
+  page?: number;
+  page_size?: number;
+  /** `true`: waiting for a reply, oldest first. */
+  needs_reply?: boolean;
+  /** `me`, `none` or a user id. */
+  assignee?: string;
+  /** `true`: not won, lost or archived. */
+  open?: boolean;
+};
 /** The filters of GET /api/leads/export.csv: those of the lead list, without paging. */
 export type LeadsExportParams = Pick<LeadsParams, 'q' | 'status' | 'source'>;
 export type MyRemindersParams = { status?: string; due_before?: string };

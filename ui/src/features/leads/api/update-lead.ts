@@ -5,7 +5,14 @@ import type { Lead } from '@/types/api';
 
 export type UpdateLeadInput = {
   leadId: number;
-  data: { first_name?: string; last_name?: string; email?: string | null; notes?: string; phone_e164?: string };
+  data: {
+    first_name?: string;
+    last_name?: string;
+    email?: string | null;
+    notes?: string;
+    phone_e164?: string;
+    assignee_user_id?: number | null;
+  };
 };
 
 export const updateLead = ({ leadId, data }: UpdateLeadInput): Promise<Lead> =>
@@ -19,6 +26,7 @@ export const useUpdateLead = (onSuccess?: () => void) => {
     onSuccess: (_lead, { leadId }) => {
       void qc.invalidateQueries({ queryKey: queryKeys.leads.all });
       void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
+      void qc.invalidateQueries({ queryKey: queryKeys.inbox.all });
       onSuccess?.();
     },
   });
