@@ -19,6 +19,7 @@ use axum::{
     routing::post,
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
+use futures_util::StreamExt;
 use hkdf::Hkdf;
 use p256::{
     PublicKey, SecretKey,
@@ -584,4 +585,79 @@ async fn a_push_is_signed_and_encrypted_for_the_browser_and_a_gone_subscription_
     })
     .await;
     assert!(a["last_error"].as_str().unwrap().contains("gone"), "{a}");
+}
+
+/// A bridge that records when each text arrived.
+async fn timing_bridge() -> (String, Arc<Mutex<Vec<(OffsetDateTime, String)>>>) {
+    type Log = Arc<Mutex<Vec<(OffsetDateTime, String)>>>;
+    let log: Log = Arc::default();
+    async fn state() -> axum::Json<Value> {
+        axum::Json(json!({"instance": {"instanceName": "biz1", "state": "open"}}))
+    }
+    async fn send(State(log): State<Log>, axum::Json(body): axum::Json<Value>) -> (StatusCode, axum::Json<Value>) {
+        let mut l = log.lock().unwrap();
+        l.push((OffsetDateTime::now_utc(), body["text"].as_str().unwrap_or("").to_string()));
+        let n = l.len();
+        (StatusCode::CREATED, axum::Json(json!({"key": {"id": format!("T{n}"), "fromMe": true}})))
+    }
+    let router = Router::new()
+        .route("/instance/connectionState/{instance}", axum::routing::get(state))
+        .route("/message/sendText/{instance}", post(send))
+        .with_state(log.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    (format!("http://{addr}"), log)
+}
+
+/// The figure for the report: from a reminder's due time to the provider
+/// receiving its WhatsApp alert, over 1,000 reminders due 100 a second.
+/// `cargo test --test api -- --ignored alert_latency --nocapture`
+#[tokio::test]
+#[ignore = "a measurement (about 30 s); prints p50/p99"]
+async fn alert_latency_over_1000_reminders() {
+    const N: usize = 1000;
+    let (bridge, log) = timing_bridge().await;
+    let app = spawn_with_bridge(&bridge, None).env("FRONTDESK_BODY_LIMIT_KB", "1024").start().await;
+    let admin = app.admin().await;
+    setup_business(&admin).await;
+    let (agent_id, _agent) = agent_with_phone(&app, &admin, "agent@a.io", "0549876543").await;
+    let mut leads_ids = Vec::new();
+    for i in 0..10 {
+        leads_ids.push(create_lead(&admin, &format!("L{i}"), &format!("05212340{i:02}")).await["id"].as_i64().unwrap());
+    }
+    let start = OffsetDateTime::now_utc() + time::Duration::seconds(15);
+    let due: Vec<OffsetDateTime> = (0..N).map(|i| start + time::Duration::milliseconds(i as i64 * 10)).collect();
+    let admin = &admin;
+    let creates = due.iter().enumerate().map(|(i, at)| {
+        let lead = leads_ids[i % leads_ids.len()];
+        let body =
+            json!({"due_at": at.format(&Rfc3339).unwrap(), "note": format!("r#{i}#"), "assignee_user_id": agent_id});
+        async move {
+            let (s, b) = admin.post(&format!("/api/leads/{lead}/reminders"), &body).await;
+            assert_eq!(s, 201, "{b}");
+        }
+    });
+    futures_util::stream::iter(creates).buffer_unordered(8).collect::<Vec<_>>().await;
+    assert!(OffsetDateTime::now_utc() < start, "creating the reminders took too long for the measurement");
+    let done = wait_until(Duration::from_secs(60), || async { log.lock().unwrap().len() >= N }).await;
+    assert!(done, "only {} of {N} alerts arrived", log.lock().unwrap().len());
+    let mut lat: Vec<f64> = log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(at, text)| {
+            let i: usize = text.split("r#").nth(1).and_then(|s| s.split('#').next()).unwrap().parse().unwrap();
+            (*at - due[i]).as_seconds_f64() * 1000.0
+        })
+        .collect();
+    assert_eq!(lat.len(), N, "each alert exactly once");
+    lat.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let p = |q: f64| lat[((lat.len() as f64 * q).ceil() as usize).saturating_sub(1)];
+    println!(
+        "alert latency, due time -> provider received, {N} reminders at 100/s: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
+        p(0.50),
+        p(0.99),
+        lat[lat.len() - 1]
+    );
 }
