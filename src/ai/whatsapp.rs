@@ -170,8 +170,8 @@ async fn reply(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Result
     if !may_send(state, tenant_id, lead_id, newest_in).await {
         return Ok(());
     }
-    let origin = messaging::Origin { actor: None, is_ai: true, audit: None, idempotency_key: None };
-    messaging::send_to_lead(state, &lead, &text, origin).await.map_err(|e| e.message)?;
+    let origin = messaging::Origin { actor: None, is_ai: true, audit: None, idempotency_key: None, automatic: None };
+    messaging::send_to_lead(state, &lead, messaging::Outgoing::Text(text), origin).await.map_err(|e| e.message)?;
     Ok(())
 }
 

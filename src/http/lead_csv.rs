@@ -105,6 +105,7 @@ enum Column {
     Phone,
     Email,
     Notes,
+    Tags,
 }
 
 fn column(name: &str) -> Option<Column> {
@@ -114,7 +115,7 @@ fn column(name: &str) -> Option<Column> {
         "phone" | "phone_e164" => Some(Column::Phone),
         "email" => Some(Column::Email),
         "notes" => Some(Column::Notes),
-        // `tags` (accepted, not stored yet) and anything else.
+        "tags" => Some(Column::Tags),
         _ => None,
     }
 }
@@ -136,7 +137,7 @@ fn header_error(message: String) -> ApiError {
         "header",
         message,
         "The first line names the columns: first_name, last_name, phone (or phone_e164), email, notes, \
-         separated by , or ;.",
+         tags (a|b), separated by , or ;.",
     )
 }
 
@@ -192,6 +193,14 @@ fn parse(body: &[u8], region: &str) -> ApiResult<Parsed> {
         let last_name = keep(text::check("last_name", get(Column::LastName), NAME_MAX, false));
         let phone = keep(PhoneE164::parse_field(phone_field, get(Column::Phone), region).map(PhoneE164::into_string));
         let notes = keep(text::check("notes", get(Column::Notes), NOTE_MAX, true));
+        let tag_cell = get(Column::Tags);
+        let tags: Vec<String> = tag_cell
+            .split(store::lead_csv::TAG_SEPARATOR)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect();
+        let tags = keep_tags(text::tags(&tags), &mut errors);
         let email = match text::email("email", Some(get(Column::Email))) {
             Ok(e) => e,
             Err(e) => {
@@ -200,12 +209,16 @@ fn parse(body: &[u8], region: &str) -> ApiResult<Parsed> {
             }
         };
         if errors.is_empty() {
-            out.rows.push(ImportRow { row, first_name, last_name, phone_e164: phone, email, notes });
+            out.rows.push(ImportRow { row, first_name, last_name, phone_e164: phone, email, notes, tags });
         } else {
             out.invalid.extend(errors.into_iter().map(|e| InvalidRow { row, field: e.field, message: e.message }));
         }
     }
     Ok(out)
+}
+
+fn keep_tags(r: Result<Vec<String>, Invalid>, errors: &mut Vec<Invalid>) -> Vec<String> {
+    r.map_err(|e| errors.push(e)).unwrap_or_default()
 }
 
 async fn import(

@@ -16,10 +16,14 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/leads/{id}/message/whatsapp", post(send))
 }
 
+/// Free `text`, or `{template: true, variables?}`: the business's approved template.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SendBody {
-    text: String,
+    text: Option<String>,
+    #[serde(default)]
+    template: bool,
+    variables: Option<serde_json::Map<String, Value>>,
 }
 
 async fn send(
@@ -28,7 +32,20 @@ async fn send(
     headers: HeaderMap,
     ApiJson(body): ApiJson<SendBody>,
 ) -> ApiResult<Json<Value>> {
-    let text = text::required("text", &body.text, MESSAGE_MAX, true)?;
+    let outgoing = if body.template {
+        if body.text.is_some() {
+            return Err(crate::error::ApiError::invalid(
+                "text",
+                "A template carries its own text.",
+                "Send {\"template\": true, \"variables\": {\"1\": \"...\"}} without text.",
+            ));
+        }
+        let variables = body.variables.map(check_variables).transpose()?;
+        messaging::Outgoing::Template { variables }
+    } else {
+        let text = text::required("text", body.text.as_deref().unwrap_or(""), MESSAGE_MAX, true)?;
+        messaging::Outgoing::Text(text)
+    };
     // A client that may retry (a timeout, a flaky network) sends a key: the retry returns the first send.
     let idempotency_key = match headers.get("idempotency-key") {
         None => None,
@@ -49,11 +66,32 @@ async fn send(
         is_ai: false,
         audit: auth.cross_tenant_write(lead.tenant_id, format!("POST /api/leads/{id}/message/whatsapp")),
         idempotency_key,
+        automatic: None,
     };
-    let (message, sent) = messaging::send_to_lead(&state, &lead, &text, origin).await?;
+    let (message, sent) = messaging::send_to_lead(&state, &lead, outgoing, origin).await?;
     Ok(Json(json!({
         "message_id": message.id,
         "provider": sent.provider,
         "provider_message_id": sent.provider_message_id,
     })))
+}
+
+/// Template variables: Twilio's `{"1": "Dana", ...}`, short one-line strings.
+fn check_variables(v: serde_json::Map<String, Value>) -> ApiResult<Value> {
+    if v.len() > 20 {
+        return Err(crate::error::ApiError::invalid("variables", "At most 20 template variables.", "Send fewer."));
+    }
+    let mut out = serde_json::Map::new();
+    for (k, val) in v {
+        let key = text::required("variables", &k, 20, false)?;
+        let Some(s) = val.as_str() else {
+            return Err(crate::error::ApiError::invalid(
+                "variables",
+                format!("Template variable `{key}` is not text."),
+                "Send {\"1\": \"Dana\"}: every value a string.",
+            ));
+        };
+        out.insert(key, Value::String(text::check("variables", s, 1000, false)?));
+    }
+    Ok(Value::Object(out))
 }

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use reqwest::Url;
 use serde_json::{Value, json};
 
-use super::{ProviderError, Recipient, WhatsAppProvider};
+use super::{Content, ProviderError, Recipient, WhatsAppProvider};
 use crate::store::tenants::Tenant;
 
 pub struct Baileys {
@@ -24,9 +24,11 @@ fn describe(e: reqwest::Error) -> ProviderError {
 }
 
 fn answered(what: &str, status: reqwest::StatusCode) -> ProviderError {
-    ProviderError::new(
+    ProviderError::answered(
+        status,
         format!("the bridge refused the request (HTTP {})", status.as_u16()),
         format!("{what} answered {status}"),
+        None,
     )
 }
 
@@ -76,7 +78,11 @@ impl WhatsAppProvider for Baileys {
         }
     }
 
-    async fn send(&self, tenant: &Tenant, to: &Recipient, text: &str) -> Result<String, ProviderError> {
+    async fn send(&self, tenant: &Tenant, to: &Recipient, content: &Content<'_>) -> Result<String, ProviderError> {
+        let Content::Text(text) = content else {
+            let why = "the bridge sends free text only (it has no 24-hour window, so no template is needed)";
+            return Err(ProviderError { recipient: true, ..ProviderError::new(why, why) });
+        };
         let instance = tenant.whatsapp_instance.as_deref().unwrap_or_default();
         let number = match (&to.phone_e164, &to.whatsapp_id) {
             (Some(p), _) => p.trim_start_matches('+').to_string(),

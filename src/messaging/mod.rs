@@ -5,6 +5,7 @@
 //! while (circuit breaker) and the other is tried.
 
 mod baileys;
+pub mod missed_call;
 mod outbox;
 mod twilio;
 
@@ -18,7 +19,7 @@ use async_trait::async_trait;
 use axum::http::StatusCode;
 
 pub use baileys::Baileys;
-pub use outbox::{Origin, send_to_lead};
+pub use outbox::{Origin, Outgoing, send_to_lead};
 pub use twilio::Twilio;
 
 use crate::{domain::TenantId, error::ApiError, store::tenants::Tenant};
@@ -35,23 +36,43 @@ pub struct Recipient {
     pub whatsapp_id: Option<String>,
 }
 
+/// What goes out: free text, or the business's approved template (Twilio only).
+#[derive(Clone, Debug)]
+pub enum Content<'a> {
+    Text(&'a str),
+    Template { sid: &'a str, variables: Option<&'a serde_json::Value> },
+}
+
 /// Why a provider failed: a plain reason a user may read, and the detail
 /// (URLs, account ids, the provider's own words) that only goes to the log.
 #[derive(Debug, Clone)]
 pub struct ProviderError {
     pub plain: String,
     pub detail: String,
+    /// The provider refused this recipient or this message (a 400/422 about
+    /// the number, the window, the template), not the service: the message
+    /// fails, the provider stays in use.
+    pub recipient: bool,
+    /// The provider's own error code, when it gave one (Twilio's `code`).
+    pub code: Option<String>,
 }
 
 impl ProviderError {
     pub fn new(plain: impl Into<String>, detail: impl Into<String>) -> Self {
-        ProviderError { plain: plain.into(), detail: detail.into() }
+        ProviderError { plain: plain.into(), detail: detail.into(), recipient: false, code: None }
     }
 
     /// A transport failure of an HTTP call (timeout, refused, TLS...).
     pub fn transport(who: &str, e: &reqwest::Error) -> Self {
         let plain = if e.is_timeout() { format!("{who} timed out") } else { format!("{who} could not be reached") };
-        ProviderError { plain, detail: format!("{who}: {e}") }
+        ProviderError::new(plain, format!("{who}: {e}"))
+    }
+
+    /// An HTTP error answer: 400 and 422 concern this message or recipient;
+    /// anything else (401/403 credentials, 404 account, 429, 5xx) the service.
+    pub fn answered(status: reqwest::StatusCode, plain: String, detail: String, code: Option<String>) -> Self {
+        let recipient = matches!(status.as_u16(), 400 | 422);
+        ProviderError { plain, detail, recipient, code }
     }
 }
 
@@ -63,8 +84,8 @@ pub trait WhatsAppProvider: Send + Sync {
     fn unconfigured(&self, tenant: &Tenant) -> Option<String>;
     /// A live check; Ok when it can send now.
     async fn health(&self, tenant: &Tenant) -> Result<(), ProviderError>;
-    /// Sends `text`; returns the provider's message id.
-    async fn send(&self, tenant: &Tenant, to: &Recipient, text: &str) -> Result<String, ProviderError>;
+    /// Sends `content`; returns the provider's message id.
+    async fn send(&self, tenant: &Tenant, to: &Recipient, content: &Content<'_>) -> Result<String, ProviderError>;
 }
 
 #[derive(Default)]
@@ -117,7 +138,9 @@ impl Messenger {
     }
 
     /// Sends through the first usable provider, falling back to the next.
-    pub async fn send(&self, tenant: &Tenant, to: &Recipient, text: &str) -> Result<Sent, ApiError> {
+    /// A refusal about the recipient fails this message only: no fallback,
+    /// no breaker (the next message to someone else goes out as usual).
+    pub async fn send(&self, tenant: &Tenant, to: &Recipient, content: &Content<'_>) -> Result<Sent, ApiError> {
         let mut reasons: Vec<String> = Vec::new();
         for p in &self.providers {
             let key = (p.name(), tenant.id);
@@ -145,8 +168,12 @@ impl Messenger {
                     }
                 }
             }
-            match p.send(tenant, to, text).await {
+            match p.send(tenant, to, content).await {
                 Ok(id) => return Ok(Sent { provider: p.name(), provider_message_id: id }),
+                Err(e) if e.recipient => {
+                    tracing::info!(provider = p.name(), tenant = tenant.id.0, error = %e.detail, "WhatsApp message refused");
+                    return Err(refused(p.name(), &e));
+                }
                 Err(e) => {
                     tracing::warn!(provider = p.name(), tenant = tenant.id.0, error = %e.detail, "WhatsApp send failed");
                     self.trip(key, &e.plain);
@@ -156,6 +183,19 @@ impl Messenger {
         }
         Err(unavailable(&reasons))
     }
+}
+
+/// 422: the provider refused this message or its recipient (with its code).
+pub fn refused(provider: &str, e: &ProviderError) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "message_refused",
+        format!("{provider} refused this message: {}.", e.plain),
+        "Check the lead's number, and that the conversation is open (WhatsApp allows free text within 24 hours \
+         of the customer's last message; outside it, send the business's approved template).",
+    )
+    .with("provider", provider)
+    .with("error_code", e.code.clone())
 }
 
 /// 503: no provider could send; `reasons` are plain, one per provider.

@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use super::{Recipient, Sent, unavailable};
+use super::{Content, Recipient, Sent, unavailable};
 use crate::{
     domain::ActivityKind,
     domain::Scope,
@@ -23,14 +23,35 @@ pub struct Origin {
     /// The platform admin writing into another business (see `Auth::cross_tenant_write`).
     pub audit: Option<store::audit::Entry<'static>>,
     pub idempotency_key: Option<String>,
+    /// Sent by the system itself (e.g. `missed_call_text`), recorded as such.
+    pub automatic: Option<&'static str>,
 }
 
-/// Sends `text` to a lead; the message row and its activity commit together.
-/// Used by the staff endpoint and by AI replies.
+/// What to send a lead.
+#[derive(Clone, Debug)]
+pub enum Outgoing {
+    Text(String),
+    /// The business's approved template (`twilio_template_sid`) with its variables.
+    Template {
+        variables: Option<serde_json::Value>,
+    },
+}
+
+/// WhatsApp lets a business send free text only within this long of the
+/// customer's last message (Twilio enforces it; the bridge is a phone and does not).
+const WINDOW: time::Duration = time::Duration::hours(24);
+
+fn window_open(lead: &Lead) -> bool {
+    let last = lead.last_inbound_at.as_deref().and_then(crate::domain::time::parse_stored);
+    last.is_some_and(|t| time::OffsetDateTime::now_utc() - t < WINDOW)
+}
+
+/// Sends to a lead; the message row and its activity commit together.
+/// Used by the staff endpoint, AI replies and the missed-call text.
 pub async fn send_to_lead(
     state: &AppState,
     lead: &Lead,
-    text: &str,
+    outgoing: Outgoing,
     origin: Origin,
 ) -> Result<(Message, Sent), ApiError> {
     let (tenant_id, lead_id) = (lead.tenant_id, lead.id);
@@ -43,7 +64,47 @@ pub async fn send_to_lead(
         // Nothing configured: say why, per provider; nothing was attempted or recorded.
         return Err(unavailable(&state.messenger.unconfigured_reasons(&tenant)));
     };
-    let Origin { actor, is_ai, audit, idempotency_key } = origin;
+    let template_sid = tenant.twilio_template_sid.clone();
+    let (text, content) = match &outgoing {
+        Outgoing::Text(_) if provider == "twilio" && !window_open(lead) => {
+            let hint = if template_sid.is_some() {
+                "Send the business's approved template instead: {\"template\": true, \"variables\": {...}}."
+            } else {
+                "Wait for the customer to write, or set the business's twilio_template_sid (an approved \
+                 WhatsApp template) and send {\"template\": true}."
+            };
+            return Err(ApiError::conflict(
+                "whatsapp_window_closed",
+                "The customer last wrote more than 24 hours ago (or never): WhatsApp allows only an approved \
+                 template now.",
+                hint,
+            ));
+        }
+        Outgoing::Text(t) => (t.clone(), None),
+        Outgoing::Template { variables } => {
+            let Some(sid) = template_sid.as_deref() else {
+                return Err(ApiError::invalid(
+                    "template",
+                    "This business has no approved template.",
+                    "Set twilio_template_sid in the business settings (a Content SID, HX...).",
+                ));
+            };
+            if provider != "twilio" {
+                return Err(ApiError::invalid(
+                    "template",
+                    "Templates are sent through Twilio; this business sends through its own WhatsApp bridge.",
+                    "Send text: the bridge has no 24-hour window.",
+                ));
+            }
+            let shown = match variables {
+                Some(v) => format!("[template {sid}] {v}"),
+                None => format!("[template {sid}]"),
+            };
+            (shown, Some((sid.to_string(), variables.clone())))
+        }
+    };
+    let text = text.as_str();
+    let Origin { actor, is_ai, audit, idempotency_key, automatic } = origin;
     let body = text.to_string();
     let key = idempotency_key.clone();
     let claim = state
@@ -93,7 +154,11 @@ pub async fn send_to_lead(
         Err(id) => id,
     };
     let to = Recipient { phone_e164: lead.phone_e164.clone(), whatsapp_id: lead.whatsapp_id.clone() };
-    let sent = match state.messenger.send(&tenant, &to, text).await {
+    let content = match &content {
+        Some((sid, variables)) => Content::Template { sid, variables: variables.as_ref() },
+        None => Content::Text(text),
+    };
+    let sent = match state.messenger.send(&tenant, &to, &content).await {
         Ok(sent) => sent,
         Err(e) => {
             let reason = e.message.clone();
@@ -131,7 +196,8 @@ pub async fn send_to_lead(
                 lead_id,
                 if is_ai { ActivityKind::AiReply } else { ActivityKind::MessageOut },
                 &body,
-                &json!({"message_id": m.id, "provider": s.provider, "provider_message_id": s.provider_message_id}),
+                &json!({"message_id": m.id, "provider": s.provider, "provider_message_id": s.provider_message_id,
+                        "automatic": automatic}),
                 actor,
             )?;
             Ok((m, std::iter::once(a).chain(takeover(tx)?).collect::<Vec<_>>()))

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use reqwest::Url;
 use serde_json::Value;
 
-use super::{ProviderError, Recipient, WhatsAppProvider};
+use super::{Content, ProviderError, Recipient, WhatsAppProvider};
 use crate::store::tenants::Tenant;
 
 pub struct Twilio {
@@ -37,7 +37,7 @@ impl WhatsAppProvider for Twilio {
         Ok(())
     }
 
-    async fn send(&self, tenant: &Tenant, to: &Recipient, text: &str) -> Result<String, ProviderError> {
+    async fn send(&self, tenant: &Tenant, to: &Recipient, content: &Content<'_>) -> Result<String, ProviderError> {
         let sid = self.account_sid.as_deref().unwrap_or_default();
         let from = tenant.whatsapp_e164.as_deref().or(tenant.phone_e164.as_deref()).unwrap_or_default();
         let to = match (&to.phone_e164, &to.whatsapp_id) {
@@ -49,16 +49,25 @@ impl WhatsAppProvider for Twilio {
             }
         };
         let url = format!("{}/2010-04-01/Accounts/{sid}/Messages.json", self.base.as_str().trim_end_matches('/'));
+        let mut form = vec![
+            ("From", format!("whatsapp:{from}")),
+            ("To", format!("whatsapp:{to}")),
+            ("StatusCallback", self.status_callback.clone()),
+        ];
+        match content {
+            Content::Text(text) => form.push(("Body", text.to_string())),
+            Content::Template { sid, variables } => {
+                form.push(("ContentSid", sid.to_string()));
+                if let Some(v) = variables {
+                    form.push(("ContentVariables", v.to_string()));
+                }
+            }
+        }
         let res = self
             .http
             .post(url)
             .basic_auth(sid, self.auth_token.as_deref())
-            .form(&[
-                ("From", format!("whatsapp:{from}")),
-                ("To", format!("whatsapp:{to}")),
-                ("Body", text.to_string()),
-                ("StatusCallback", self.status_callback.clone()),
-            ])
+            .form(&form)
             .send()
             .await
             .map_err(|e| ProviderError::transport("Twilio", &e))?;
@@ -66,10 +75,12 @@ impl WhatsAppProvider for Twilio {
         let body: Value = res.json().await.unwrap_or(Value::Null);
         if !status.is_success() {
             let detail = body["message"].as_str().unwrap_or("");
-            return Err(ProviderError::new(
-                format!("Twilio refused the message (HTTP {})", status.as_u16()),
-                format!("Twilio answered {status} {detail}"),
-            ));
+            let code = body["code"].as_i64().map(|c| c.to_string());
+            let plain = match &code {
+                Some(c) => format!("Twilio refused the message (HTTP {}, error {c})", status.as_u16()),
+                None => format!("Twilio refused the message (HTTP {})", status.as_u16()),
+            };
+            return Err(ProviderError::answered(status, plain, format!("Twilio answered {status} {detail}"), code));
         }
         body["sid"]
             .as_str()

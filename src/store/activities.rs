@@ -22,6 +22,10 @@ pub struct Activity {
     pub actor_name: Option<String>,
     pub impersonating: bool,
     pub created_at: String,
+    /// For a message on the timeline: where it stands now (`queued`, `sent`,
+    /// `delivered`, `read`, `failed`...) and why it failed.
+    pub message_status: Option<String>,
+    pub message_error: Option<String>,
 }
 
 /// Appends an activity and bumps the lead's last activity. Returns the row.
@@ -63,8 +67,10 @@ fn get(conn: &Connection, id: i64) -> StoreResult<Activity> {
 }
 
 const SELECT: &str = "SELECT a.id, a.tenant_id, a.lead_id, a.kind, a.body, a.data, a.actor_user_id, u.name,
-                             a.impersonating, a.created_at
-                      FROM lead_activities a LEFT JOIN users u ON u.id = a.actor_user_id";
+                             a.impersonating, a.created_at, m.status, m.error_code
+                      FROM lead_activities a LEFT JOIN users u ON u.id = a.actor_user_id
+                      LEFT JOIN messages m ON a.kind IN ('message_in', 'message_out', 'ai_reply')
+                                          AND m.id = json_extract(a.data, '$.message_id') AND m.lead_id = a.lead_id";
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Activity> {
     let data: String = r.get(5)?;
@@ -79,6 +85,8 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Activity> {
         actor_name: r.get(7)?,
         impersonating: r.get(8)?,
         created_at: r.get(9)?,
+        message_status: r.get(10)?,
+        message_error: r.get(11)?,
     })
 }
 
@@ -116,4 +124,20 @@ pub fn recent_ai_error(conn: &Connection, tenant_id: TenantId, lead_id: LeadId, 
             now_sql!("'-1 hour'")
         ))?
         .exists(params![lead_id, reason, ActivityKind::AiError, tenant_id])?)
+}
+
+/// Whether the system sent the lead something marked `automatic` in the last 24 hours.
+pub fn automatic_within_a_day(
+    conn: &Connection,
+    tenant_id: TenantId,
+    lead_id: LeadId,
+    mark: &str,
+) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached(concat!(
+            "SELECT 1 FROM lead_activities WHERE lead_id = ?1 AND tenant_id = ?2 AND kind = 'message_out'
+               AND json_extract(data, '$.automatic') = ?3 AND created_at >= ",
+            now_sql!("'-24 hours'")
+        ))?
+        .exists(params![lead_id, tenant_id, mark])?)
 }

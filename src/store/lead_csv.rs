@@ -20,7 +20,7 @@ use super::{Actor, activities, now_sql};
 use crate::domain::{ActivityKind, LeadId, LeadSource, LeadStatus, Scope, TenantId};
 
 /// The export's columns, in order.
-pub const EXPORT_HEADER: [&str; 10] = [
+pub const EXPORT_HEADER: [&str; 11] = [
     "id",
     "first_name",
     "last_name",
@@ -29,6 +29,7 @@ pub const EXPORT_HEADER: [&str; 10] = [
     "source",
     "status",
     "notes",
+    "tags",
     "created_at",
     "last_activity_at",
 ];
@@ -78,7 +79,7 @@ pub fn export_page(
 ) -> StoreResult<(Vec<u8>, Option<Cursor>)> {
     let mut sql = String::from(
         "SELECT l.id, l.first_name, l.last_name, l.phone_e164, l.email, l.source, l.status, l.notes, l.created_at, \
-         l.last_activity_at FROM leads l WHERE 1",
+         l.last_activity_at, l.tags FROM leads l WHERE 1",
     );
     let (conditions, mut args) = super::leads::filter_conditions(scope, f);
     for c in conditions {
@@ -129,6 +130,7 @@ pub fn export_page(
         let notes: String = r.get(7)?;
         let created: String = r.get(8)?;
         let active: String = r.get(9)?;
+        let tags: Vec<String> = serde_json::from_str(&r.get::<_, String>(10)?).unwrap_or_default();
         w.write_record([
             id.to_string().as_str(),
             &cell(&first),
@@ -138,6 +140,7 @@ pub fn export_page(
             &source,
             &status,
             &cell(&notes),
+            &cell(&tags.join(TAG_SEPARATOR)),
             &created,
             &active,
         ])
@@ -147,6 +150,9 @@ pub fn export_page(
     let bytes = w.into_inner().map_err(|e| StoreError::Unavailable(e.to_string()))?;
     Ok((bytes, if n < limit { None } else { last }))
 }
+
+/// Tags share one cell, `a|b|c`.
+pub const TAG_SEPARATOR: &str = "|";
 
 /// One valid row of an import file.
 #[derive(Clone, Debug)]
@@ -158,6 +164,7 @@ pub struct ImportRow {
     pub phone_e164: String,
     pub email: Option<String>,
     pub notes: String,
+    pub tags: Vec<String>,
 }
 
 /// A row whose phone is a known lead's: `lead_id` is that lead (None in a
@@ -183,6 +190,7 @@ struct Known {
     last_name: String,
     email: Option<String>,
     notes: String,
+    tags: Vec<String>,
 }
 
 /// Imports `rows` into `tenant_id`. With `write` false nothing is written
@@ -215,6 +223,7 @@ pub fn import(
                 last_name: lead.last_name,
                 email: lead.email,
                 notes: lead.notes,
+                tags: lead.tags,
             };
             out.duplicates.push(DuplicateRow { row: r.row, lead_id: Some(id) });
             if fill(conn, tenant_id, &mut k, r, actor, write)? {
@@ -239,6 +248,10 @@ pub fn import(
                     created_by: actor.map(|a| a.user_id),
                 },
             )?;
+            if !r.tags.is_empty() {
+                conn.prepare_cached("UPDATE leads SET tags = ?2 WHERE id = ?1")?
+                    .execute(params![id, serde_json::Value::from(r.tags.clone()).to_string()])?;
+            }
             activities::add(
                 conn,
                 tenant_id,
@@ -261,6 +274,7 @@ pub fn import(
                 last_name: r.last_name.clone(),
                 email: r.email.clone(),
                 notes: r.notes.clone(),
+                tags: r.tags.clone(),
             },
         );
     }
@@ -295,18 +309,30 @@ fn fill(
         k.notes = r.notes.clone();
         fields.push("notes");
     }
+    if k.tags.is_empty() && !r.tags.is_empty() {
+        k.tags = r.tags.clone();
+        fields.push("tags");
+    }
     if fields.is_empty() {
         return Ok(false);
     }
     if let (true, Some(id)) = (write, k.id) {
         conn.prepare_cached(concat!(
-            "UPDATE leads SET first_name = ?3, last_name = ?4, email = ?5, notes = ?6, updated_at = ",
+            "UPDATE leads SET first_name = ?3, last_name = ?4, email = ?5, notes = ?6, tags = ?7, updated_at = ",
             now_sql!(),
             ", last_activity_at = ",
             now_sql!(),
             " WHERE id = ?1 AND tenant_id = ?2"
         ))?
-        .execute(params![id, tenant_id, k.first_name, k.last_name, k.email, k.notes])?;
+        .execute(params![
+            id,
+            tenant_id,
+            k.first_name,
+            k.last_name,
+            k.email,
+            k.notes,
+            serde_json::Value::from(k.tags.clone()).to_string()
+        ])?;
         activities::add(
             conn,
             tenant_id,

@@ -143,21 +143,46 @@ pub fn newest_inbound_id(conn: &Connection, tenant_id: TenantId, lead_id: LeadId
         .query_row(params![lead_id, tenant_id], |r| r.get(0))?)
 }
 
-/// A provider's delivery report (Twilio status callback): the message's business and lead.
-/// Unscoped: the callback names only the provider's message id; the business is learnt from the row.
-pub fn set_status_unscoped(
+/// Where an outgoing message stands, as the UI shows it.
+pub const DELIVERY: [&str; 5] = ["queued", "sent", "delivered", "read", "failed"];
+
+/// A provider's delivery report (Twilio's status callback, the bridge's
+/// `messages.update`): moves the message forward only (a late `sent` never
+/// undoes `read`); `failed` always applies. Returns the updated message.
+/// Unscoped: a report names only the provider's message id; the business is learnt from the row.
+pub fn record_delivery_unscoped(
     conn: &Connection,
     provider: &str,
     provider_message_id: &str,
     status: &str,
-) -> StoreResult<Option<(TenantId, LeadId)>> {
+    error_code: Option<&str>,
+) -> StoreResult<Option<Message>> {
+    let id: Option<i64> = conn
+        .prepare_cached(
+            "UPDATE messages SET status = ?3, error_code = coalesce(?4, error_code)
+             WHERE provider = ?1 AND provider_message_id = ?2 AND direction = 'out'
+               AND (?3 = 'failed' OR
+                    (CASE ?3 WHEN 'queued' THEN 1 WHEN 'sent' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 ELSE 0 END)
+                    > (CASE status WHEN 'pending' THEN 0 WHEN 'queued' THEN 1 WHEN 'sent' THEN 2
+                                   WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 ELSE 5 END))
+             RETURNING id",
+        )?
+        .query_row(params![provider, provider_message_id, status, error_code], |r| r.get(0))
+        .optional()?;
+    match id {
+        Some(id) => Ok(Some(conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([id], from_row)?)),
+        None => Ok(None),
+    }
+}
+
+/// Whether an outgoing message with this provider id exists (a report about
+/// an unknown message is 404; one that changes nothing is fine).
+pub fn outgoing_exists_unscoped(conn: &Connection, provider: &str, provider_message_id: &str) -> StoreResult<bool> {
     Ok(conn
         .prepare_cached(
-            "UPDATE messages SET status = ?3
-             WHERE provider = ?1 AND provider_message_id = ?2 AND direction = 'out' RETURNING tenant_id, lead_id",
+            "SELECT 1 FROM messages WHERE provider = ?1 AND provider_message_id = ?2 AND direction = 'out'",
         )?
-        .query_row(params![provider, provider_message_id, status], |r| Ok((r.get(0)?, r.get(1)?)))
-        .ok())
+        .exists(params![provider, provider_message_id])?)
 }
 
 /// An outgoing message about to be handed to a provider.

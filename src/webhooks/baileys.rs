@@ -66,6 +66,9 @@ pub async fn webhook(State(state): State<AppState>, BridgeEvent(body): BridgeEve
     let Some(event) = body["event"].as_str().filter(|e| !e.is_empty()) else {
         return Err(missing("event", "Every Evolution API event names itself in `event`."));
     };
+    if event == "messages.update" || event == "MESSAGES_UPDATE" {
+        return delivery_update(&state, &body["data"]).await.map(Json);
+    }
     if event != "messages.upsert" && event != "MESSAGES_UPSERT" {
         return Ok(Json(json!({"ok": true, "ignored": event})));
     }
@@ -114,6 +117,29 @@ pub async fn webhook(State(state): State<AppState>, BridgeEvent(body): BridgeEve
     ingest_inbound(&state, Lookup::Instance(instance), "baileys", id, contact, text, media).await.map(Json)
 }
 
+/// The bridge's delivery receipts: `data.keyId` (or `data.key.id`) and
+/// `data.status` as WhatsApp's ack name or number (also `data.update.status`).
+async fn delivery_update(state: &AppState, data: &Value) -> Result<Value, ApiError> {
+    let data = if let Some(first) = data.as_array().and_then(|a| a.first()) { first } else { data };
+    let Some(id) = data["keyId"].as_str().or(data["key"]["id"].as_str()).filter(|s| !s.is_empty()) else {
+        return Err(missing("data.keyId", "A messages.update event names the message in data.keyId."));
+    };
+    let raw = if data["status"].is_null() { &data["update"]["status"] } else { &data["status"] };
+    let status = match (raw.as_str(), raw.as_i64()) {
+        (Some("PENDING"), _) | (_, Some(1)) => "queued",
+        (Some("SERVER_ACK"), _) | (_, Some(2)) => "sent",
+        (Some("DELIVERY_ACK"), _) | (_, Some(3)) => "delivered",
+        (Some("READ" | "PLAYED"), _) | (_, Some(4 | 5)) => "read",
+        (Some("ERROR"), _) | (_, Some(0)) => "failed",
+        _ => return Ok(json!({"ok": true, "ignored": raw})),
+    };
+    // Receipts of messages we never recorded (sent from the phone before we knew the lead) are fine.
+    match super::delivery_report(state, "baileys", id.to_string(), status, None).await {
+        Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => Ok(json!({"ok": true, "recorded": false})),
+        other => other,
+    }
+}
+
 /// A message the business sent from the phone itself: recorded on an
 /// existing lead as outbound; never creates a lead.
 async fn record_outbound(
@@ -138,7 +164,7 @@ async fn record_outbound(
             if store::messages::exists(tx, tenant.id, "baileys", &id)? {
                 return Ok(None);
             }
-            store::messages::insert(
+            let m = store::messages::insert(
                 tx,
                 tenant.id,
                 &store::messages::NewMessage {
@@ -159,7 +185,7 @@ async fn record_outbound(
                 lead_id,
                 ActivityKind::MessageOut,
                 &text,
-                &json!({"provider": "baileys", "from_phone": true}),
+                &json!({"message_id": m.id, "provider": "baileys", "from_phone": true}),
                 None,
             )?;
             // Someone answered from the business's phone: the AI steps back. (Our own

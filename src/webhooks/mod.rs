@@ -116,3 +116,37 @@ pub fn check_bridge_secret(state: &AppState, header: Option<&str>, body_key: Opt
     let body_ok = body_key.is_some_and(|k| ct_eq(k, secret));
     if header_ok | body_ok { Ok(()) } else { Err(invalid_signature("The bridge secret is missing or wrong.")) }
 }
+
+/// Applies a provider's delivery report and tells the UI; 404 for a message we never sent.
+pub(crate) async fn delivery_report(
+    state: &AppState,
+    provider: &'static str,
+    provider_message_id: String,
+    status: &'static str,
+    error_code: Option<String>,
+) -> Result<serde_json::Value, ApiError> {
+    let updated = state
+        .db
+        .write(move |tx| -> crate::error::ApiResult<_> {
+            let m = crate::store::messages::record_delivery_unscoped(
+                tx,
+                provider,
+                &provider_message_id,
+                status,
+                error_code.as_deref(),
+            )?;
+            if m.is_none() && !crate::store::messages::outgoing_exists_unscoped(tx, provider, &provider_message_id)? {
+                return Err(ApiError::not_found("Message"));
+            }
+            Ok(m)
+        })
+        .await?;
+    if let Some(m) = updated {
+        state.events.publish(
+            m.tenant_id,
+            "message.status",
+            serde_json::json!({"lead_id": m.lead_id, "message_id": m.id, "status": m.status, "error_code": m.error_code}),
+        );
+    }
+    Ok(serde_json::json!({"ok": true}))
+}

@@ -70,7 +70,7 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
             let Some(tenant) = store::tenants::by_phone_unscoped(tx, &to)? else { return Ok(None) };
             if let Some(existing) = store::calls::by_sid_unscoped(tx, &sid)? {
                 // Twilio retried: answer the same way, change nothing.
-                return Ok(Some((tenant.id, existing.stream_token, None, None)));
+                return Ok(Some((tenant.id, existing.stream_token, None, None, None)));
             }
             let contact = Contact { phone_e164: from.clone(), whatsapp_id: None, name: None };
             if contact.phone_e164.is_none() {
@@ -114,7 +114,8 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
                 &json!({"call_id": call.id, "call_sid": sid, "status": status, "direction": "inbound"}),
                 None,
             )?;
-            Ok(Some((tenant.id, call.stream_token, Some(act), created.then_some(lead_id))))
+            let missed = (!ai_on).then_some(lead_id);
+            Ok(Some((tenant.id, call.stream_token, Some(act), created.then_some(lead_id), missed)))
         })
         .await;
     let outcome = match outcome {
@@ -123,7 +124,7 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
         }
         other => other?,
     };
-    let Some((tenant_id, token, act, created_lead)) = outcome else {
+    let Some((tenant_id, token, act, created_lead, missed)) = outcome else {
         tracing::info!("call to a number no business uses");
         return Ok(twiml(
             "<Say language=\"he-IL\">המספר שחייגתם אינו מחובר לשירות.</Say>\
@@ -136,6 +137,9 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
     }
     if let Some(act) = act {
         state.events.activity(&act);
+    }
+    if let Some(lead_id) = missed {
+        crate::messaging::missed_call::spawn_follow_up(&state, tenant_id, lead_id);
     }
     match token {
         Some(token) if ai_on => Ok(twiml(format!(
@@ -155,12 +159,18 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
 /// (MessageSid/MessageStatus).
 pub async fn status(State(state): State<AppState>, form: TwilioForm) -> Result<Json<Value>, ApiError> {
     if let (Some(sid), Some(st)) = (form.get("MessageSid"), form.get("MessageStatus")) {
-        let (sid, st) = (sid.to_string(), st.to_string());
-        let found = state.db.write(move |tx| store::messages::set_status_unscoped(tx, "twilio", &sid, &st)).await?;
-        return match found {
-            Some(_) => Ok(Json(json!({"ok": true}))),
-            None => Err(ApiError::not_found("Message")),
+        let status = match st {
+            "accepted" | "queued" | "scheduled" => "queued",
+            "sending" | "sent" => "sent",
+            "delivered" => "delivered",
+            "read" => "read",
+            "failed" | "undelivered" => "failed",
+            // Anything new from Twilio is acknowledged and changes nothing.
+            _ => return Ok(Json(json!({"ok": true, "ignored": st}))),
         };
+        let code = form.get("ErrorCode").filter(|c| !c.is_empty()).map(str::to_string);
+        let sid = sid.to_string();
+        return super::delivery_report(&state, "twilio", sid, status, code).await.map(Json);
     }
     let sid = required(&form, "CallSid")?.to_string();
     let call_status = required(&form, "CallStatus")?.replace('-', "_");

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-const HEADER: &str = "id,first_name,last_name,phone_e164,email,source,status,notes,created_at,last_activity_at";
+const HEADER: &str = "id,first_name,last_name,phone_e164,email,source,status,notes,tags,created_at,last_activity_at";
 
 async fn import_csv(s: &Session, body: impl Into<Vec<u8>>, dry_run: bool) -> (StatusCode, Value) {
     let path = if dry_run { "/api/leads/import?dry_run=true" } else { "/api/leads/import" };
@@ -45,7 +45,7 @@ async fn an_excel_file_with_semicolons_bom_crlf_and_hebrew_names_imports_after_a
     let app = spawn_app().await;
     let admin = app.admin().await;
     let file = "\u{feff}First_Name; Last_Name ;PHONE;Email;Notes;Tags\r\n\
-                דנה;כהן;052-1234567;dana@example.com;לקוחה חוזרת;vip\r\n\
+                דנה;כהן;052-1234567;dana@example.com;לקוחה חוזרת;vip|חוזרת\r\n\
                 יוסי;לוי;054-7654321;;;\r\n";
     let (s, dry) = import_csv(&admin, file, true).await;
     assert_eq!(s, 200, "{dry}");
@@ -63,6 +63,7 @@ async fn an_excel_file_with_semicolons_bom_crlf_and_hebrew_names_imports_after_a
     assert_eq!((dana["first_name"].as_str(), dana["last_name"].as_str()), (Some("דנה"), Some("כהן")));
     assert_eq!(dana["email"], "dana@example.com");
     assert_eq!(dana["notes"], "לקוחה חוזרת");
+    assert_eq!(dana["tags"], json!(["vip", "חוזרת"]));
     assert_eq!(by_phone(&all, "+972547654321")["email"], Value::Null);
     let acts = activities(&admin, dana["id"].as_i64().unwrap()).await;
     assert_eq!(acts.iter().filter(|a| a["kind"] == "created").count(), 1);

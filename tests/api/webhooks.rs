@@ -293,8 +293,9 @@ async fn outbound_whatsapp_prefers_a_connected_bridge_and_falls_back_to_twilio()
     assert_eq!(bridge_rec.last()["text"], "via bridge");
     assert_eq!(bridge_rec.last()["_instance"], "biz1");
     let acts = activities(&admin, lead["id"].as_i64().unwrap()).await;
-    assert_eq!(acts[0]["kind"], "message_out");
-    assert_eq!(acts[0]["data"]["provider"], "baileys");
+    assert_eq!(acts[1]["kind"], "message_out");
+    assert_eq!(acts[1]["data"]["provider"], "baileys");
+    assert_eq!(acts[0]["kind"], "ai_paused", "a person wrote");
     // The bridge's WhatsApp session drops: Twilio takes over.
     *bridge_rec.state.lock().unwrap() = Some("close".into());
     // (health is cached briefly; a failing send also trips it)
@@ -323,7 +324,9 @@ async fn outbound_whatsapp_prefers_a_connected_bridge_and_falls_back_to_twilio()
 async fn twilio_is_used_when_the_bridge_is_not_configured_and_the_bridge_when_twilio_is_not() {
     let (twilio, twilio_rec) = fakes::twilio_rest().await;
     let (app, admin) = app_with(&[("FRONTDESK_TWILIO_API_BASE", &twilio)]).await;
-    let (_, lead) = admin.post("/api/leads", &json!({"first_name": "A", "phone_e164": "0521231235"})).await;
+    // The customer wrote: Twilio may send free text within 24 hours.
+    signed(&app, "/webhook/twilio/whatsapp", &refs(&wa("+972521231235", "SMw1", "hello", "A"))).await;
+    let lead = leads(&admin).await[0].clone();
     let (s, body) = admin.post(&format!("/api/leads/{}/message/whatsapp", lead["id"]), &json!({"text": "t"})).await;
     assert_eq!(s, 200, "{body}");
     assert_eq!(body["provider"], "twilio");
@@ -410,4 +413,98 @@ async fn the_bridge_echoing_our_send_before_we_record_it_leaves_one_message_and_
         activities(&admin, lead_id).await.into_iter().filter(|a| a["kind"] == "message_out").collect();
     assert_eq!(outs.len(), 1, "{outs:?}");
     assert_eq!(outs[0]["body"], "echoed");
+}
+
+#[tokio::test]
+async fn twilio_keeps_the_24_hour_window_sends_templates_and_reports_delivery() {
+    let (twilio, twilio_rec) = fakes::twilio_rest().await;
+    let (app, admin) = app_with(&[("FRONTDESK_TWILIO_API_BASE", &twilio)]).await;
+    let (_, lead) = admin.post("/api/leads", &json!({"first_name": "Cold", "phone_e164": "0521231277"})).await;
+    let path = format!("/api/leads/{}/message/whatsapp", lead["id"]);
+    let (s, e) = admin.post(&path, &json!({"text": "hi"})).await;
+    assert_eq!((s.as_u16(), assert_error(&e)), (409, "whatsapp_window_closed"), "{e}");
+    assert_eq!(twilio_rec.count(), 0);
+    let (s, e) = admin.post(&path, &json!({"template": true})).await;
+    assert_eq!((s.as_u16(), e["field"].as_str()), (400, Some("template")), "no template set: {e}");
+    let sid = format!("HX{}", "0123456789abcdef".repeat(2));
+    let (s, _) = admin.patch("/api/business/current", &json!({"twilio_template_sid": sid})).await;
+    assert_eq!(s, 200);
+    let (s, body) = admin.post(&path, &json!({"template": true, "variables": {"1": "Cold"}})).await;
+    assert_eq!(s, 200, "{body}");
+    let t = twilio_rec.last();
+    assert_eq!(t["ContentSid"], sid.as_str());
+    assert_eq!(serde_json::from_str::<Value>(t["ContentVariables"].as_str().unwrap()).unwrap(), json!({"1": "Cold"}));
+    assert!(t.get("Body").is_none());
+    let (s, _) = admin.post(&path, &json!({"template": true, "variables": {"1": 5}})).await;
+    assert_eq!(s, 400);
+
+    // Delivery reports move forward only; a failure carries Twilio's code to the timeline.
+    let msg_sid = body["provider_message_id"].as_str().unwrap().to_string();
+    for st in ["delivered", "sent"] {
+        let (s, _) = signed(&app, "/webhook/twilio/status", &[("MessageSid", &msg_sid), ("MessageStatus", st)]).await;
+        assert_eq!(s, 200);
+    }
+    let lead_id = lead["id"].as_i64().unwrap();
+    let out = activities(&admin, lead_id).await.into_iter().find(|a| a["kind"] == "message_out").unwrap();
+    assert_eq!(out["message_status"], "delivered", "{out}");
+    let failed = [("MessageSid", msg_sid.as_str()), ("MessageStatus", "undelivered"), ("ErrorCode", "63016")];
+    signed(&app, "/webhook/twilio/status", &failed).await;
+    let out = activities(&admin, lead_id).await.into_iter().find(|a| a["kind"] == "message_out").unwrap();
+    assert_eq!((out["message_status"].as_str(), out["message_error"].as_str()), (Some("failed"), Some("63016")));
+    let (s, _) = signed(&app, "/webhook/twilio/status", &[("MessageSid", "SMnope"), ("MessageStatus", "sent")]).await;
+    assert_eq!(s, 404);
+
+    // A refusal about one recipient fails that message only; the next send goes out at once.
+    signed(&app, "/webhook/twilio/whatsapp", &refs(&wa("+972521231278", "SMw9", "hi", "Warm"))).await;
+    let warm = leads(&admin).await.into_iter().find(|l| l["first_name"] == "Warm").unwrap();
+    let warm_path = format!("/api/leads/{}/message/whatsapp", warm["id"]);
+    twilio_rec.fail(Some(400));
+    let (s, e) = admin.post(&warm_path, &json!({"text": "to a bad number"})).await;
+    assert_eq!((s.as_u16(), assert_error(&e)), (422, "message_refused"), "{e}");
+    twilio_rec.fail(None);
+    let (s, body) = admin.post(&warm_path, &json!({"text": "again"})).await;
+    assert_eq!(s, 200, "the breaker stayed closed: {body}");
+}
+
+#[tokio::test]
+async fn the_bridge_reports_delivery_and_a_missed_call_texts_back_once() {
+    let (bridge, bridge_rec) = fakes::evolution("bridge-secret").await;
+    let (app, admin) = app_with(&[("FRONTDESK_BAILEYS_URL", &bridge)]).await;
+    let (_, lead) = admin.post("/api/leads", &json!({"first_name": "B", "phone_e164": "0521231288"})).await;
+    let lead_id = lead["id"].as_i64().unwrap();
+    let (s, body) = admin.post(&format!("/api/leads/{lead_id}/message/whatsapp"), &json!({"text": "hello"})).await;
+    assert_eq!(s, 200, "the bridge has no window: {body}");
+    let key = body["provider_message_id"].as_str().unwrap();
+    let ev = json!({"event": "messages.update", "instance": "biz1", "data": {"keyId": key, "status": "READ"}});
+    assert_eq!(post_baileys(&app, &ev, Some("bridge-secret")).await.status(), 200);
+    let out = activities(&admin, lead_id).await.into_iter().find(|a| a["kind"] == "message_out").unwrap();
+    assert_eq!(out["message_status"], "read");
+    let ev = json!({"event": "messages.update", "instance": "biz1", "data": {"keyId": "unknown", "status": 3}});
+    assert_eq!(post_baileys(&app, &ev, Some("bridge-secret")).await.status(), 200);
+
+    // No AI agent: a call is missed; the caller gets the business's text once a day.
+    add_user(&admin, "owner@biz.test", "owner").await;
+    admin.patch("/api/business/current", &json!({"missed_call_text": "Sorry we missed you, we'll call back"})).await;
+    let before = bridge_rec.count();
+    for sid in ["CAm1", "CAm2"] {
+        let call = [("CallSid", sid), ("From", "+972521231299"), ("To", "+972031234567")];
+        let (s, _) = signed(&app, "/webhook/twilio/voice", &call).await;
+        assert_eq!(s, 200);
+    }
+    let caller = eventually(Duration::from_secs(5), "the text-back", || async {
+        let l = leads(&admin).await.into_iter().find(|l| l["phone_e164"] == "+972521231299")?;
+        let acts = activities(&admin, l["id"].as_i64().unwrap()).await;
+        acts.iter().any(|a| a["kind"] == "message_out").then_some(l)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(bridge_rec.count(), before + 1, "once, though two calls were missed");
+    assert_eq!(bridge_rec.last()["text"], "Sorry we missed you, we'll call back");
+    let acts = activities(&admin, caller["id"].as_i64().unwrap()).await;
+    let out = acts.iter().find(|a| a["kind"] == "message_out").unwrap();
+    assert_eq!(out["data"]["automatic"], "missed_call_text");
+    assert!(caller["ai_paused_until"].is_null(), "an automatic text is not a person taking over");
+    let owner = login_over_http_as(&app, "owner@biz.test", "user-password-1").await;
+    let (_, n) = owner.get_json("/api/notifications").await;
+    assert!(n["items"].as_array().unwrap().iter().any(|x| x["kind"] == "missed_call"), "{n}");
 }

@@ -1,0 +1,69 @@
+//! After a call nobody answered: the owners hear of it, and the caller gets
+//! the business's `missed_call_text` on WhatsApp, at most once a day per lead.
+
+use super::{Origin, Outgoing, send_to_lead};
+use crate::{
+    domain::{LeadId, Scope, TenantId},
+    error::ApiResult,
+    state::AppState,
+    store,
+};
+
+/// What the text's activity is marked with (and looked up by).
+pub const MARK: &str = "missed_call_text";
+
+pub fn spawn_follow_up(state: &AppState, tenant_id: TenantId, lead_id: LeadId) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = follow_up(&state, tenant_id, lead_id).await {
+            tracing::warn!(tenant = tenant_id.0, lead = lead_id.0, error = %e, "missed-call follow-up failed");
+        }
+    });
+}
+
+async fn follow_up(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Result<(), crate::error::ApiError> {
+    let (lead, text, notes) = state
+        .db
+        .write(move |tx| -> ApiResult<_> {
+            let tenant = store::tenants::get(tx, tenant_id)?;
+            let lead = store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?;
+            let who = lead.as_ref().and_then(|l| l.phone_e164.clone()).unwrap_or_default();
+            let mut notes = Vec::new();
+            for user_id in store::users::owners(tx, tenant_id)? {
+                notes.push(store::notifications::insert(
+                    tx,
+                    tenant_id,
+                    &store::notifications::NewNotification {
+                        user_id,
+                        kind: "missed_call",
+                        title: &who,
+                        body: "Missed call",
+                        lead_id: Some(lead_id),
+                        reminder_id: None,
+                    },
+                )?);
+            }
+            let text = tenant.and_then(|t| t.missed_call_text).filter(|t| !t.trim().is_empty());
+            let text = match text {
+                Some(t) if !store::activities::automatic_within_a_day(tx, tenant_id, lead_id, MARK)? => Some(t),
+                _ => None,
+            };
+            Ok((lead, text, notes))
+        })
+        .await?;
+    for n in &notes {
+        state.events.notification(n);
+    }
+    let (Some(lead), Some(text)) = (lead, text) else { return Ok(()) };
+    let day = crate::domain::time::now()[..10].to_string();
+    let origin = Origin {
+        actor: None,
+        is_ai: false,
+        audit: None,
+        // Two calls in a row must not both text: the key makes the second a no-op.
+        idempotency_key: Some(format!("{MARK}:{}:{day}", lead.id.0)),
+        automatic: Some(MARK),
+    };
+    send_to_lead(state, &lead, Outgoing::Text(text), origin).await?;
+    Ok(())
+}
