@@ -10,7 +10,7 @@ use super::{BATCH, Delivering, webhook::backoff};
 use crate::{
     domain::time::{format, now},
     error::ApiError,
-    messaging::Recipient,
+    messaging::{Content, Recipient},
     state::AppState,
     store::{self, alerts::Claimed, claims::ALERTS},
     webpush,
@@ -86,9 +86,13 @@ async fn whatsapp(state: &AppState, c: &Claimed) -> Outcome {
         text.push_str(&format!("{}{}", state.config.public_base, a.url));
     }
     let to = Recipient { phone_e164: Some(phone), whatsapp_id: None };
-    match state.messenger.send(&tenant, &to, &text).await {
+    match state.messenger.send(&tenant, &to, &Content::Text(&text)).await {
         Ok(_) => Ok(()),
-        Err(e) => Err((e.message, false)),
+        // 422: the provider refused this recipient or message (e.g. Twilio's 24-hour window): final.
+        Err(e) => {
+            let permanent = e.status == axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Err((e.message, permanent))
+        }
     }
 }
 
