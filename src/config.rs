@@ -133,6 +133,9 @@ pub struct Settings {
     /// WhatsApp messages this close together (ms) get one AI reply for the whole burst.
     #[arg(long, env = "FRONTDESK_AI_DEBOUNCE_MS", default_value_t = 4000, global = true)]
     pub ai_debounce_ms: u64,
+    /// The voice agent's voice.
+    #[arg(long, env = "FRONTDESK_OPENAI_VOICE", default_value = "marin", global = true)]
+    pub openai_voice: String,
     /// Realtime WebSocket URL for the voice agent.
     #[arg(
         long,

@@ -10,4 +10,4 @@ pub mod context;
 pub mod tools;
 mod whatsapp;
 
-pub use whatsapp::{Bursts, spawn_whatsapp_reply};
+pub use whatsapp::{Bursts, publish as publish_tool_effects, spawn_whatsapp_reply};

@@ -24,6 +24,8 @@ struct Spec {
     name: &'static str,
     description: &'static str,
     parameters: fn() -> Value,
+    /// Only on a phone call (the voice transport executes the call-control ones).
+    voice_only: bool,
 }
 
 const SPECS: &[Spec] = &[
@@ -36,6 +38,7 @@ const SPECS: &[Spec] = &[
                 "note": {"type": "string", "description": "What the call is about"}
             }, "required": ["due_at", "note"], "additionalProperties": false})
         },
+        voice_only: false,
     },
     Spec {
         name: "set_lead_status",
@@ -45,6 +48,7 @@ const SPECS: &[Spec] = &[
                 "status": {"type": "string", "enum": ["contacted", "qualified"]}
             }, "required": ["status"], "additionalProperties": false})
         },
+        voice_only: false,
     },
     Spec {
         name: "update_lead",
@@ -54,6 +58,7 @@ const SPECS: &[Spec] = &[
                 "first_name": {"type": "string"}, "last_name": {"type": "string"}, "email": {"type": "string"}
             }, "additionalProperties": false})
         },
+        voice_only: false,
     },
     Spec {
         name: "add_tag",
@@ -62,6 +67,7 @@ const SPECS: &[Spec] = &[
             json!({"type": "object", "properties": {"tag": {"type": "string", "maxLength": 40}},
                    "required": ["tag"], "additionalProperties": false})
         },
+        voice_only: false,
     },
     Spec {
         name: "handoff_to_human",
@@ -71,14 +77,46 @@ const SPECS: &[Spec] = &[
             json!({"type": "object", "properties": {"reason": {"type": "string"}},
                    "required": ["reason"], "additionalProperties": false})
         },
+        voice_only: false,
+    },
+    Spec {
+        name: "take_message",
+        description: "Take a message for the staff, with a time to call back when the caller gives one.",
+        parameters: || {
+            json!({"type": "object", "properties": {
+                "message": {"type": "string"},
+                "callback_at": {"type": "string", "description": "RFC 3339 time with offset, optional"}
+            }, "required": ["message"], "additionalProperties": false})
+        },
+        voice_only: true,
+    },
+    Spec {
+        name: TRANSFER,
+        description: "Transfer the call to a person at the business (the caller asks for one, or you cannot help).",
+        parameters: || {
+            json!({"type": "object", "properties": {"reason": {"type": "string"}},
+                   "required": ["reason"], "additionalProperties": false})
+        },
+        voice_only: true,
+    },
+    Spec {
+        name: END_CALL,
+        description: "End the call after saying goodbye, when the conversation is over.",
+        parameters: || json!({"type": "object", "properties": {}, "additionalProperties": false}),
+        voice_only: true,
     },
 ];
+
+/// Call control: declared here with the others, carried out by the voice agent.
+pub const TRANSFER: &str = "transfer_to_human";
+pub const END_CALL: &str = "end_call";
 
 /// The tools in chat completions' format.
 pub fn chat_tools() -> Value {
     Value::from(
         SPECS
             .iter()
+            .filter(|s| !s.voice_only)
             .map(|s| {
                 json!({"type": "function", "function": {
                     "name": s.name, "description": s.description, "parameters": (s.parameters)()
@@ -88,10 +126,12 @@ pub fn chat_tools() -> Value {
     )
 }
 
-/// The tools in the realtime session's format (`session.update`).
+/// The tools in the realtime session's format (`session.update`). A call
+/// has a person to transfer to instead of a chat handoff.
 pub fn realtime_tools() -> Vec<Value> {
     SPECS
         .iter()
+        .filter(|s| s.name != "handoff_to_human")
         .map(|s| json!({"type": "function", "name": s.name, "description": s.description, "parameters": (s.parameters)()}))
         .collect()
 }
@@ -123,11 +163,25 @@ pub fn execute(tx: &Connection, at: ToolScope, name: &str, arguments: &str) -> R
     let mut done = Done::default();
     let args: Value = serde_json::from_str(arguments).unwrap_or(Value::Null);
     let outcome = run(tx, at, name, &args, &mut done)?;
+    let (activity, result) = record(tx, at, name, &args, outcome)?;
+    done.activities.push(activity);
+    done.result = result;
+    Ok(done)
+}
+
+/// The `ai_action` entry of one tool call, and the result for the model.
+pub fn record(
+    tx: &Connection,
+    at: ToolScope,
+    name: &str,
+    args: &Value,
+    outcome: Result<(String, Value), String>,
+) -> Result<(Activity, Value), store::StoreError> {
     let (body, result) = match outcome {
         Ok((summary, result)) => (summary, result),
         Err(refusal) => (format!("refused {name}: {refusal}"), json!({"error": refusal})),
     };
-    done.activities.push(store::activities::add(
+    let activity = store::activities::add(
         tx,
         at.tenant_id,
         at.lead_id,
@@ -135,9 +189,8 @@ pub fn execute(tx: &Connection, at: ToolScope, name: &str, arguments: &str) -> R
         &body,
         &json!({"tool": name, "arguments": args, "result": result, "channel": at.channel}),
         None,
-    )?);
-    done.result = result;
-    Ok(done)
+    )?;
+    Ok((activity, result))
 }
 
 type Outcome = Result<(String, Value), String>;
@@ -159,6 +212,7 @@ fn run(
         "update_lead" => update_lead(tx, at, args, done)?,
         "add_tag" => add_tag(tx, at, args)?,
         "handoff_to_human" => handoff(tx, at, args, done)?,
+        "take_message" => take_message(tx, at, args, done)?,
         other => Err(format!("there is no tool named {other}")),
     })
 }
@@ -206,6 +260,42 @@ fn callback(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> Re
     }
     done.reminders_set = true;
     Ok(Ok((format!("call back at {due}: {note}"), json!({"ok": true, "due_at": due, "for_users": people.len()}))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MessageArgs {
+    message: String,
+    callback_at: Option<String>,
+}
+
+/// A note on the lead; with a time, a callback reminder too.
+fn take_message(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> Result<Outcome, store::StoreError> {
+    let a: MessageArgs = match parse(args) {
+        Ok(a) => a,
+        Err(e) => return Ok(Err(e)),
+    };
+    let message = match text::required("message", &a.message, NOTE_MAX, true) {
+        Ok(m) => m,
+        Err(e) => return Ok(Err(e.message)),
+    };
+    if let Some(due) = &a.callback_at {
+        // The reminder is checked first, so a bad time leaves no half-taken message.
+        match callback(tx, at, &json!({"due_at": due, "note": message}), done)? {
+            Ok(_) => {}
+            Err(e) => return Ok(Err(e)),
+        }
+    }
+    done.activities.push(store::activities::add(
+        tx,
+        at.tenant_id,
+        at.lead_id,
+        ActivityKind::Note,
+        &message,
+        &json!({"by_ai": true, "channel": at.channel}),
+        None,
+    )?);
+    Ok(Ok((format!("took a message: {message}"), json!({"ok": true, "callback_set": a.callback_at.is_some()}))))
 }
 
 #[derive(Deserialize)]

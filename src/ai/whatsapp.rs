@@ -175,7 +175,8 @@ async fn reply(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Result
     Ok(())
 }
 
-pub(super) fn publish(state: &AppState, done: &tools::Done) {
+/// Announces what a tool call did (activities, notifications, reminders to fire).
+pub fn publish(state: &AppState, done: &tools::Done) {
     for a in &done.activities {
         state.events.activity(a);
     }

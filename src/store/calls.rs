@@ -82,7 +82,7 @@ pub fn take_stream_token_unscoped(conn: &Connection, token: &str, call_sid: &str
         .prepare_cached(concat!(
             "UPDATE calls SET token_used_at = ",
             now_sql!(),
-            ", status = 'in_progress'
+            ", status = 'in_progress', answered_by = 'ai'
              WHERE stream_token = ?1 AND token_used_at IS NULL AND call_sid = ?2
                AND started_at >= ",
             now_sql!("?3"),
@@ -96,6 +96,22 @@ pub fn take_stream_token_unscoped(conn: &Connection, token: &str, call_sid: &str
         }
         None => Ok(None),
     }
+}
+
+/// Who took the call: `person`, `ai` or `voicemail`.
+pub fn set_answered_by(conn: &Connection, tenant_id: TenantId, id: i64, who: &str) -> StoreResult<()> {
+    conn.prepare_cached("UPDATE calls SET answered_by = ?3 WHERE id = ?1 AND tenant_id = ?2")?
+        .execute(params![id, tenant_id, who])?;
+    Ok(())
+}
+
+/// The voicemail the caller left.
+pub fn set_recording(conn: &Connection, tenant_id: TenantId, id: i64, url: &str) -> StoreResult<()> {
+    conn.prepare_cached(
+        "UPDATE calls SET recording_url = ?3, answered_by = 'voicemail' WHERE id = ?1 AND tenant_id = ?2",
+    )?
+    .execute(params![id, tenant_id, url])?;
+    Ok(())
 }
 
 /// Ends a call of `tenant_id`: status, duration, transcript.

@@ -30,36 +30,91 @@ pub struct Line {
 pub struct Outcome {
     pub transcript: Vec<Line>,
     pub dtmf: Vec<String>,
-    /// Who ended it: `twilio_stop`, `twilio_closed`, `model_closed`, `shutdown`.
+    /// Who ended it: `twilio_stop`, `twilio_closed`, `model_closed`, `shutdown`, `agent_hung_up`.
     pub ended_by: &'static str,
     pub frames_in: u64,
     pub frames_out: u64,
 }
 
 /// Settings sent to the model at the start of the call.
+#[derive(Default)]
 pub struct SessionConfig {
     pub instructions: String,
     pub greet: bool,
+    /// Function tools in the realtime format (empty: none).
+    pub tools: Vec<Value>,
+    /// The caller's expected language for transcription (`he`, `en`).
+    pub language: Option<String>,
+    /// The agent's voice; None leaves the model's default.
+    pub voice: Option<String>,
 }
 
 /// The first `session.update`: the business's prompt, µ-law both ways,
-/// server-side voice activity detection, and input transcription.
+/// server-side voice activity detection, input transcription, the voice and the tools.
 pub fn session_update(cfg: &SessionConfig) -> Value {
-    json!({
-        "type": "session.update",
-        "session": {
-            "type": "realtime",
-            "instructions": cfg.instructions,
-            "audio": {
-                "input": {
-                    "format": {"type": "audio/pcmu"},
-                    "turn_detection": {"type": "server_vad"},
-                    "transcription": {"model": "gpt-4o-mini-transcribe"}
-                },
-                "output": {"format": {"type": "audio/pcmu"}}
-            }
+    let mut transcription = json!({"model": "gpt-4o-mini-transcribe"});
+    if let Some(lang) = &cfg.language {
+        transcription["language"] = json!(lang);
+    }
+    let mut output = json!({"format": {"type": "audio/pcmu"}});
+    if let Some(voice) = &cfg.voice {
+        output["voice"] = json!(voice);
+    }
+    let mut session = json!({
+        "type": "realtime",
+        "instructions": cfg.instructions,
+        "audio": {
+            "input": {
+                "format": {"type": "audio/pcmu"},
+                "turn_detection": {"type": "server_vad"},
+                "transcription": transcription
+            },
+            "output": output
         }
-    })
+    });
+    if !cfg.tools.is_empty() {
+        session["tools"] = json!(cfg.tools);
+        session["tool_choice"] = json!("auto");
+    }
+    json!({"type": "session.update", "session": session})
+}
+
+/// What follows a tool call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Next {
+    /// The model speaks again (`response.create`).
+    Respond,
+    /// The call is moving elsewhere (a transfer): say nothing more.
+    Wait,
+    /// End the call once the agent's last audio has played.
+    HangUp,
+}
+
+/// A tool's answer to the model, and what follows.
+#[derive(Clone, Debug)]
+pub struct ToolReply {
+    pub output: Value,
+    pub next: Next,
+}
+
+/// What the call can do besides talk: the server's side of the tools.
+#[async_trait::async_trait]
+pub trait CallActions: Send {
+    /// Runs a tool the model called (arguments as the model wrote them).
+    async fn run(&mut self, name: &str, arguments: &str) -> ToolReply;
+    /// Ends the call for everyone (the agent's goodbye has played).
+    async fn hang_up(&mut self);
+}
+
+/// A call without tools.
+pub struct NoActions;
+
+#[async_trait::async_trait]
+impl CallActions for NoActions {
+    async fn run(&mut self, name: &str, _arguments: &str) -> ToolReply {
+        ToolReply { output: json!({"error": format!("there is no tool named {name}")}), next: Next::Respond }
+    }
+    async fn hang_up(&mut self) {}
 }
 
 /// How long final transcripts are awaited after the caller hangs up.
@@ -89,11 +144,14 @@ struct Playback {
     started_at_ms: Option<u64>,
     /// Marks sent to Twilio and not yet echoed back (played).
     pending_marks: usize,
+    /// The agent ended the call: hang up when the marks are all back.
+    hang_up_when_played: bool,
 }
 
 /// Runs the bridge until either side ends or `stop` resolves (then the call
 /// ends with `ended_by: "shutdown"`). `stream_sid` is Twilio's stream id
 /// (from its `start` message, already consumed by the caller).
+#[allow(clippy::too_many_arguments)]
 pub async fn relay<TwIn, TwOut, AiIn, AiOut, E1, E2, E3, E4, Stop>(
     mut twilio_in: TwIn,
     mut twilio_out: TwOut,
@@ -101,6 +159,7 @@ pub async fn relay<TwIn, TwOut, AiIn, AiOut, E1, E2, E3, E4, Stop>(
     mut ai_out: AiOut,
     stream_sid: String,
     cfg: SessionConfig,
+    actions: &mut dyn CallActions,
     stop: Stop,
 ) -> Outcome
 where
@@ -148,7 +207,14 @@ where
                         let append = json!({"type": "input_audio_buffer.append", "audio": payload});
                         if ai_out.send(append.to_string()).await.is_err() { out.ended_by = "model_closed"; break }
                     }
-                    Some("mark") => play.pending_marks = play.pending_marks.saturating_sub(1),
+                    Some("mark") => {
+                        play.pending_marks = play.pending_marks.saturating_sub(1);
+                        if play.hang_up_when_played && play.pending_marks == 0 {
+                            actions.hang_up().await;
+                            out.ended_by = "agent_hung_up";
+                            break;
+                        }
+                    }
                     Some("dtmf") => {
                         if let Some(d) = msg["dtmf"]["digit"].as_str() { out.dtmf.push(d.to_string()) }
                     }
@@ -193,6 +259,27 @@ where
                             let clear = json!({"event": "clear", "streamSid": stream_sid});
                             if twilio_out.send(clear.to_string()).await.is_err() { out.ended_by = "twilio_closed"; break }
                             play.pending_marks = 0;
+                        }
+                    }
+                    Some("response.function_call_arguments.done") => {
+                        let name = msg["name"].as_str().unwrap_or_default();
+                        let call_id = msg["call_id"].as_str().unwrap_or_default().to_string();
+                        let reply = actions.run(name, msg["arguments"].as_str().unwrap_or("{}")).await;
+                        let item = json!({"type": "conversation.item.create", "item": {
+                            "type": "function_call_output", "call_id": call_id, "output": reply.output.to_string()
+                        }});
+                        if ai_out.send(item.to_string()).await.is_err() { out.ended_by = "model_closed"; break }
+                        match reply.next {
+                            Next::Respond => {
+                                let _ = ai_out.send(json!({"type": "response.create"}).to_string()).await;
+                            }
+                            Next::Wait => {}
+                            Next::HangUp if play.pending_marks == 0 => {
+                                actions.hang_up().await;
+                                out.ended_by = "agent_hung_up";
+                                break;
+                            }
+                            Next::HangUp => play.hang_up_when_played = true,
                         }
                     }
                     Some("error") => tracing::warn!(error = %msg["error"], "realtime model reported an error"),

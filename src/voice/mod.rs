@@ -8,8 +8,11 @@
 //! running after the grace are ended by the server and saved the same way,
 //! with `ended_by: "shutdown"`.
 
+mod actions;
 mod active;
 pub mod bridge;
+mod summary;
+pub mod twiml;
 
 pub use active::{ActiveCalls, CallGuard};
 
@@ -126,17 +129,37 @@ async fn handle(state: AppState, socket: WebSocket) {
         }
     };
     let started = Instant::now();
-    let tenant_id = call.tenant_id;
-    // The prompt of this business, now: a save between two calls reaches the second.
-    let prompt = match state.db.read(move |c| store::prompts::get(c, tenant_id)).await {
-        Ok(p) => p.calls_prompt,
-        Err(e) => {
-            tracing::error!(error = %e, "could not read the calls prompt");
+    let (tenant_id, lead_id) = (call.tenant_id, call.lead_id);
+    // This business's prompt and settings, now: a save between two calls reaches the second.
+    let setup = state
+        .db
+        .read(move |c| -> ApiResult<_> {
+            let tenant = store::tenants::get(c, tenant_id)?;
+            let prompt = store::prompts::get(c, tenant_id)?.calls_prompt;
+            let lead = match lead_id {
+                Some(id) => store::leads::get(c, crate::domain::Scope::Tenant(tenant_id), id)?,
+                None => None,
+            };
+            let recent = match lead_id {
+                Some(id) => {
+                    store::activities::list_for_lead(c, tenant_id, id, store::PageRequest::new(Some(1), Some(3), 3))?
+                        .items
+                }
+                None => Vec::new(),
+            };
+            Ok((tenant, prompt, lead, recent))
+        })
+        .await;
+    let (tenant, prompt, lead, recent) = match setup {
+        Ok((Some(t), p, l, r)) => (t, p, l, r),
+        Ok((None, ..)) | Err(_) => {
+            tracing::error!(call = call.id, "could not read the call's business");
             let _ = tw_out.close().await;
             finish(&state, &call, "failed", started, &bridge::Outcome::default()).await;
             return;
         }
     };
+    let instructions = call_instructions(&prompt, &tenant, lead.as_ref(), &recent);
     let model = tokio::select! {
         model = connect_model(&state) => model,
         () = state.calls.stopped() => {
@@ -150,8 +173,11 @@ async fn handle(state: AppState, socket: WebSocket) {
         Ok(ws) => ws,
         Err(e) => {
             tracing::error!(error = %e, call = call.id, "could not reach the realtime model");
+            // Never dead air: an apology, then a person or a voicemail.
+            no_dead_air(&state, &tenant, &call).await;
             let _ = tw_out.close().await;
-            finish(&state, &call, "failed", started, &bridge::Outcome::default()).await;
+            let out = bridge::Outcome { ended_by: "model_unreachable", ..Default::default() };
+            finish(&state, &call, "failed", started, &out).await;
             return;
         }
     };
@@ -170,17 +196,75 @@ async fn handle(state: AppState, socket: WebSocket) {
     let ai_out =
         ai_out.with(|s: String| async move { Ok::<_, tungstenite::Error>(tungstenite::Message::Text(s.into())) });
     let tw_out = tw_out.with(|s: String| async move { Ok::<_, axum::Error>(Message::Text(s.into())) });
+    let session = bridge::SessionConfig {
+        instructions,
+        greet: true,
+        tools: crate::ai::tools::realtime_tools(),
+        language: Some(tenant.ai_language.clone()),
+        voice: Some(state.config.settings.openai_voice.clone()),
+    };
+    let mut actions = actions::LiveActions {
+        state: state.clone(),
+        tenant: tenant.clone(),
+        call_sid: call.call_sid.clone().unwrap_or_default(),
+        lead_id,
+    };
     let outcome = bridge::relay(
         tw_in,
         Box::pin(tw_out),
         ai_in,
         Box::pin(ai_out),
         stream_sid,
-        bridge::SessionConfig { instructions: prompt, greet: true },
+        session,
+        &mut actions,
         state.calls.stopped(),
     )
     .await;
+    if outcome.ended_by == "model_closed" {
+        // The model went away with the caller still on the line.
+        no_dead_air(&state, &tenant, &call).await;
+    }
     finish(&state, &call, "completed", started, &outcome).await;
+    summary::spawn(&state, &call, &tenant, &outcome.transcript);
+}
+
+/// The call's instructions: the business's prompt, the shared context block,
+/// and what the last three timeline entries of a known caller say.
+fn call_instructions(
+    prompt: &str,
+    tenant: &store::tenants::Tenant,
+    lead: Option<&store::leads::Lead>,
+    recent: &[store::activities::Activity],
+) -> String {
+    let mut text = crate::ai::context::instructions(prompt, tenant, lead, chrono::Utc::now());
+    if !recent.is_empty() {
+        text.push_str("- Latest on this caller's record:\n");
+        for a in recent {
+            let body: String = a.body.chars().take(200).collect();
+            text.push_str(&format!(
+                "  - {} {}: {}\n",
+                &a.created_at[..16.min(a.created_at.len())],
+                a.kind.as_str(),
+                body
+            ));
+        }
+    }
+    text
+}
+
+/// Takes the caller from a missing or lost model to an apology and a person
+/// or a voicemail (Twilio REST redirect); nobody answered, so the owners hear of it.
+async fn no_dead_air(state: &AppState, tenant: &store::tenants::Tenant, call: &store::calls::Call) {
+    let Some(sid) = call.call_sid.as_deref() else { return };
+    let doc = twiml::document(&twiml::fallback(&state.config, tenant));
+    if let Err(e) = actions::update_call(state, sid, &[("Twiml", doc)]).await {
+        tracing::error!(error = %e, call = call.id, "could not redirect a call away from the missing AI");
+    }
+    if tenant.forward_e164.is_none()
+        && let Some(lead_id) = call.lead_id
+    {
+        crate::messaging::missed_call::spawn_follow_up(state, tenant.id, lead_id);
+    }
 }
 
 async fn connect_model(
@@ -190,8 +274,9 @@ async fn connect_model(
     let key = s.openai_api_key.clone().ok_or("FRONTDESK_OPENAI_API_KEY is not set")?;
     let mut req = s.openai_realtime_url.as_str().into_client_request().map_err(|e| e.to_string())?;
     req.headers_mut().insert("Authorization", format!("Bearer {key}").parse().map_err(|_| "bad API key characters")?);
+    // A caller waits in silence meanwhile: after 3 s they get a person or a voicemail instead.
     let (ws, _) =
-        tokio::time::timeout(Duration::from_secs(10), tokio_tungstenite::connect_async_with_config(req, None, true))
+        tokio::time::timeout(Duration::from_secs(3), tokio_tungstenite::connect_async_with_config(req, None, true))
             .await
             .map_err(|_| "timed out".to_string())?
             .map_err(|e| e.to_string())?;

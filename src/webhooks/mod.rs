@@ -23,6 +23,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/webhook/twilio/voice", post(twilio::voice))
         .route("/webhook/twilio/status", post(twilio::status))
+        .route("/webhook/twilio/dial-result", post(twilio::dial_result))
+        .route("/webhook/twilio/recording", post(twilio::recording))
         .route("/webhook/twilio/whatsapp", post(twilio::whatsapp))
         .route("/webhook/baileys", post(baileys::webhook))
 }

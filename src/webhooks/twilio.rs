@@ -19,19 +19,15 @@ use crate::{
     error::ApiError,
     error::ApiResult,
     state::AppState,
-    store::{self, leads::Contact},
+    store::{self, leads::Contact, tenants::Tenant},
     util::random_token,
+    voice::twiml,
 };
 
 fn twiml(body: String) -> Response {
-    let mut res = (StatusCode::OK, format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>{body}</Response>"))
-        .into_response();
+    let mut res = (StatusCode::OK, twiml::document(&body)).into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml; charset=utf-8"));
     res
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }
 
 /// `whatsapp:+9725...` or `+9725...` -> E.164; a WhatsApp username stays None.
@@ -70,7 +66,7 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
             let Some(tenant) = store::tenants::by_phone_unscoped(tx, &to)? else { return Ok(None) };
             if let Some(existing) = store::calls::by_sid_unscoped(tx, &sid)? {
                 // Twilio retried: answer the same way, change nothing.
-                return Ok(Some((tenant.id, existing.stream_token, None, None, None)));
+                return Ok(Some((tenant, existing.stream_token, None, None, None)));
             }
             let contact = Contact { phone_e164: from.clone(), whatsapp_id: None, name: None };
             if contact.phone_e164.is_none() {
@@ -81,7 +77,9 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
                 ));
             }
             let (lead_id, created) = store::leads::upsert_contact(tx, tenant.id, &contact, LeadSource::Call)?;
-            let status = if ai_on { "ringing" } else { "missed" };
+            // A person first in hours; the AI otherwise; a voicemail when neither can answer.
+            let person = person_first(&tenant);
+            let status = if ai_on || person.is_some() { "ringing" } else { "missed" };
             let call = store::calls::insert(
                 tx,
                 tenant.id,
@@ -110,12 +108,12 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
                 tenant.id,
                 lead_id,
                 ActivityKind::Call,
-                if ai_on { "" } else { "Missed call (the AI agent is not configured)" },
+                if status == "missed" { "Missed call (nobody could answer; voicemail offered)" } else { "" },
                 &json!({"call_id": call.id, "call_sid": sid, "status": status, "direction": "inbound"}),
                 None,
             )?;
-            let missed = (!ai_on).then_some(lead_id);
-            Ok(Some((tenant.id, call.stream_token, Some(act), created.then_some(lead_id), missed)))
+            let missed = (status == "missed").then_some(lead_id);
+            Ok(Some((tenant, call.stream_token, Some(act), created.then_some(lead_id), missed)))
         })
         .await;
     let outcome = match outcome {
@@ -124,7 +122,7 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
         }
         other => other?,
     };
-    let Some((tenant_id, token, act, created_lead, missed)) = outcome else {
+    let Some((tenant, token, act, created_lead, missed)) = outcome else {
         tracing::info!("call to a number no business uses");
         return Ok(twiml(
             "<Say language=\"he-IL\">המספר שחייגתם אינו מחובר לשירות.</Say>\
@@ -132,6 +130,7 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
                 .into(),
         ));
     };
+    let tenant_id = tenant.id;
     if let Some(lead_id) = created_lead {
         state.events.publish(tenant_id, "lead.created", json!({"lead_id": lead_id}));
     }
@@ -141,17 +140,93 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
     if let Some(lead_id) = missed {
         crate::messaging::missed_call::spawn_follow_up(&state, tenant_id, lead_id);
     }
-    match token {
-        Some(token) if ai_on => Ok(twiml(format!(
-            "<Connect><Stream url=\"{}\"><Parameter name=\"token\" value=\"{}\"/></Stream></Connect>",
-            xml_escape(&state.config.stream_url),
-            xml_escape(&token)
-        ))),
-        _ => Ok(twiml(
-            "<Say language=\"he-IL\">שלום, תודה שהתקשרתם. כרגע איננו זמינים, נחזור אליכם בהקדם.</Say>\
-             <Say>Thank you for calling. We will call you back soon.</Say><Hangup/>"
-                .into(),
-        )),
+    let config = &state.config;
+    Ok(twiml(match (person_first(&tenant), token) {
+        (Some(forward), _) => twiml::dial_person(config, &forward),
+        (None, Some(token)) if ai_on => twiml::stream(config, &token),
+        _ => twiml::voicemail(config, &tenant),
+    }))
+}
+
+/// The number a person answers, when the business is open and has one.
+fn person_first(tenant: &Tenant) -> Option<String> {
+    let forward = tenant.forward_e164.clone()?;
+    tenant.schedule().state_at(chrono::Utc::now()).open_now.then_some(forward)
+}
+
+/// Twilio's report on ringing the person (`DialCallStatus`): answered, the
+/// call is theirs; otherwise the AI takes it, or a voicemail when there is no AI.
+pub async fn dial_result(State(state): State<AppState>, form: TwilioForm) -> Result<Response, ApiError> {
+    let sid = required(&form, "CallSid")?.to_string();
+    let answered = form.get("DialCallStatus") == Some("completed");
+    let ai_on = state.config.settings.openai_api_key.is_some();
+    let found = state
+        .db
+        .write(move |tx| -> ApiResult<_> {
+            let Some(call) = store::calls::by_sid_unscoped(tx, &sid)? else { return Ok(None) };
+            let tenant = store::tenants::get(tx, call.tenant_id)?.ok_or_else(|| ApiError::not_found("Business"))?;
+            let stream = call.stream_token.clone().filter(|_| ai_on && !answered);
+            if answered {
+                store::calls::set_answered_by(tx, call.tenant_id, call.id, "person")?;
+            } else if stream.is_none() {
+                store::calls::finish(tx, call.tenant_id, call.id, "missed", None, None)?;
+            }
+            Ok(Some((tenant, call, stream)))
+        })
+        .await?;
+    let Some((tenant, call, stream)) = found else { return Err(ApiError::not_found("Call")) };
+    if answered {
+        return Ok(twiml("<Hangup/>".into()));
+    }
+    match stream {
+        Some(token) => Ok(twiml(twiml::stream(&state.config, &token))),
+        None => {
+            if let Some(lead_id) = call.lead_id {
+                crate::messaging::missed_call::spawn_follow_up(&state, tenant.id, lead_id);
+            }
+            Ok(twiml(twiml::voicemail(&state.config, &tenant)))
+        }
+    }
+}
+
+/// A voicemail was recorded (`RecordingStatusCallback`): it goes on the lead's timeline.
+pub async fn recording(State(state): State<AppState>, form: TwilioForm) -> Result<Json<Value>, ApiError> {
+    let sid = required(&form, "CallSid")?.to_string();
+    if form.get("RecordingStatus").is_some_and(|s| s != "completed") {
+        return Ok(Json(json!({"ok": true, "ignored": form.get("RecordingStatus")})));
+    }
+    let url = required(&form, "RecordingUrl")?.to_string();
+    if !url.starts_with("https://") {
+        return Err(ApiError::invalid(
+            "RecordingUrl",
+            "The recording URL is not https.",
+            "Send Twilio's RecordingUrl.",
+        ));
+    }
+    let seconds: Option<i64> = form.get("RecordingDuration").and_then(|d| d.parse().ok());
+    let act = state
+        .db
+        .write(move |tx| -> ApiResult<_> {
+            let Some(call) = store::calls::by_sid_unscoped(tx, &sid)? else { return Ok(None) };
+            store::calls::set_recording(tx, call.tenant_id, call.id, &url)?;
+            let Some(lead_id) = call.lead_id else { return Ok(None) };
+            Ok(Some(store::activities::add(
+                tx,
+                call.tenant_id,
+                lead_id,
+                ActivityKind::Voicemail,
+                "",
+                &json!({"call_id": call.id, "recording_url": url, "duration_s": seconds}),
+                None,
+            )?))
+        })
+        .await?;
+    match act {
+        Some(a) => {
+            state.events.activity(&a);
+            Ok(Json(json!({"ok": true})))
+        }
+        None => Err(ApiError::not_found("Call")),
     }
 }
 

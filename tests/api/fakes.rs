@@ -80,7 +80,23 @@ pub async fn twilio_rest() -> (String, Recorder) {
         let n = rec.count();
         (StatusCode::CREATED, Json(json!({"sid": format!("SM{n:032}"), "status": "queued"})))
     }
-    let router = Router::new().route("/2010-04-01/Accounts/{sid}/Messages.json", post(send)).with_state(rec.clone());
+    /// A live call's update (`Twiml` or `Status`), recorded with `_call`.
+    async fn update_call(
+        State(rec): State<Recorder>,
+        Path((_account, call)): Path<(String, String)>,
+        body: String,
+    ) -> (StatusCode, Json<Value>) {
+        let mut v: serde_json::Map<String, Value> = form_urlencoded::parse(body.as_bytes())
+            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+            .collect();
+        v.insert("_call".into(), Value::String(call.trim_end_matches(".json").into()));
+        rec.requests.lock().unwrap().push(Value::Object(v));
+        (StatusCode::OK, Json(json!({"sid": call.trim_end_matches(".json"), "status": "in-progress"})))
+    }
+    let router = Router::new()
+        .route("/2010-04-01/Accounts/{sid}/Messages.json", post(send))
+        .route("/2010-04-01/Accounts/{account}/Calls/{call}", post(update_call))
+        .with_state(rec.clone());
     (serve(router).await, rec)
 }
 

@@ -72,7 +72,9 @@ pub async fn app_with(extra: &[(&str, &str)]) -> (TestApp, Session) {
         .env("FRONTDESK_PUBLIC_URL", PUBLIC)
         .env("FRONTDESK_TWILIO_AUTH_TOKEN", TOKEN)
         .env("FRONTDESK_TWILIO_ACCOUNT_SID", "AC123")
-        .env("FRONTDESK_BAILEYS_SECRET", BRIDGE_SECRET);
+        .env("FRONTDESK_BAILEYS_SECRET", BRIDGE_SECRET)
+        // Never the real Twilio: a test that needs REST passes its fake's URL.
+        .env("FRONTDESK_TWILIO_API_BASE", "http://127.0.0.1:9");
     for (k, v) in extra {
         spawn = spawn.env(k, v);
     }

@@ -36,7 +36,8 @@ fn start(greet: bool) -> Harness {
         ok_stream(ai_in),
         ai_out,
         "MZ1".into(),
-        SessionConfig { instructions: "be kind".into(), greet },
+        SessionConfig { instructions: "be kind".into(), greet, ..Default::default() },
+        Box::leak(Box::new(NoActions)),
         async move {
             let _ = stopped.await;
         },

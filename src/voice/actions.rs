@@ -1,0 +1,147 @@
+//! The live call's side of the tools: the lead tools run like WhatsApp's
+//! (scoped, audited as the AI); a transfer and a hang-up go through Twilio's
+//! REST API, which takes the call over from the media stream.
+
+use serde_json::{Value, json};
+
+use super::{
+    bridge::{CallActions, Next, ToolReply},
+    twiml,
+};
+use crate::{
+    ai::tools::{self, END_CALL, TRANSFER, ToolScope},
+    domain::LeadId,
+    error::ApiResult,
+    state::AppState,
+    store::tenants::Tenant,
+};
+
+pub struct LiveActions {
+    pub state: AppState,
+    pub tenant: Tenant,
+    pub call_sid: String,
+    pub lead_id: Option<LeadId>,
+}
+
+/// Changes a live call through Twilio's REST API (`Calls/{sid}.json`): new
+/// `Twiml` to run, or `Status=completed` to hang up.
+pub async fn update_call(state: &AppState, call_sid: &str, form: &[(&str, String)]) -> Result<(), String> {
+    let s = &state.config.settings;
+    let (Some(account), Some(token)) = (s.twilio_account_sid.as_deref(), s.twilio_auth_token.as_deref()) else {
+        return Err("Twilio is not configured".into());
+    };
+    let url = format!(
+        "{}/2010-04-01/Accounts/{account}/Calls/{call_sid}.json",
+        s.twilio_api_base.as_str().trim_end_matches('/')
+    );
+    let res = state
+        .http
+        .post(url)
+        .basic_auth(account, Some(token))
+        .form(form)
+        .timeout(std::time::Duration::from_secs(5))
+        .send()
+        .await
+        .map_err(|e| format!("Twilio could not be reached: {e}"))?;
+    if !res.status().is_success() {
+        return Err(format!("Twilio answered {}", res.status()));
+    }
+    Ok(())
+}
+
+impl LiveActions {
+    /// Records a call-control action and publishes it.
+    async fn record(&self, name: &'static str, args: Value, outcome: Result<(String, Value), String>) -> Value {
+        let Some(lead_id) = self.lead_id else { return json!({"ok": outcome.is_ok()}) };
+        let at = ToolScope { tenant_id: self.tenant.id, lead_id, channel: "call" };
+        let saved =
+            self.state.db.write(move |tx| -> ApiResult<_> { Ok(tools::record(tx, at, name, &args, outcome)?) }).await;
+        match saved {
+            Ok((activity, result)) => {
+                self.state.events.activity(&activity);
+                result
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "could not record a call action");
+                json!({"error": "the action could not be saved"})
+            }
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl CallActions for LiveActions {
+    async fn run(&mut self, name: &str, arguments: &str) -> ToolReply {
+        let args: Value = serde_json::from_str(arguments).unwrap_or(Value::Null);
+        match name {
+            TRANSFER => {
+                let outcome = match self.tenant.forward_e164.clone() {
+                    None => Err("this business has no number to transfer to; offer to take a message".to_string()),
+                    Some(forward) => {
+                        let doc = twiml::document(&twiml::transfer(&self.tenant, &forward));
+                        match update_call(&self.state, &self.call_sid, &[("Twiml", doc)]).await {
+                            Ok(()) => Ok(("transferred the call to a person".to_string(), json!({"ok": true}))),
+                            Err(e) => {
+                                tracing::warn!(error = %e, "transfer failed");
+                                Err("the transfer failed; offer to take a message".to_string())
+                            }
+                        }
+                    }
+                };
+                let next = if outcome.is_ok() { Next::Wait } else { Next::Respond };
+                if outcome.is_ok()
+                    && let Err(e) = self
+                        .state
+                        .db
+                        .write({
+                            let (tenant_id, sid) = (self.tenant.id, self.call_sid.clone());
+                            move |tx| -> ApiResult<_> {
+                                if let Some(call) = crate::store::calls::by_sid_unscoped(tx, &sid)?
+                                    && call.tenant_id == tenant_id
+                                {
+                                    crate::store::calls::set_answered_by(tx, tenant_id, call.id, "person")?;
+                                }
+                                Ok(())
+                            }
+                        })
+                        .await
+                {
+                    tracing::error!(error = %e, "could not record who took the call");
+                }
+                ToolReply { output: self.record(TRANSFER, args, outcome).await, next }
+            }
+            END_CALL => {
+                let output = self.record(END_CALL, args, Ok(("ended the call".into(), json!({"ok": true})))).await;
+                ToolReply { output, next: Next::HangUp }
+            }
+            _ => {
+                let Some(lead_id) = self.lead_id else {
+                    return ToolReply { output: json!({"error": "the caller is not known"}), next: Next::Respond };
+                };
+                let at = ToolScope { tenant_id: self.tenant.id, lead_id, channel: "call" };
+                let (name, arguments) = (name.to_string(), arguments.to_string());
+                let done = self
+                    .state
+                    .db
+                    .write(move |tx| -> ApiResult<_> { Ok(tools::execute(tx, at, &name, &arguments)?) })
+                    .await;
+                match done {
+                    Ok(done) => {
+                        crate::ai::publish_tool_effects(&self.state, &done);
+                        ToolReply { output: done.result, next: Next::Respond }
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "a call tool failed");
+                        ToolReply { output: json!({"error": "the action could not be saved"}), next: Next::Respond }
+                    }
+                }
+            }
+        }
+    }
+
+    async fn hang_up(&mut self) {
+        if let Err(e) = update_call(&self.state, &self.call_sid, &[("Status", "completed".into())]).await {
+            tracing::warn!(error = %e, "hang-up failed");
+        }
+    }
+}
