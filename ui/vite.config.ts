@@ -26,6 +26,8 @@ export default defineConfig({
     environment: 'jsdom',
     globals: true,
     setupFiles: ['./src/testing/setup.ts'],
+    // Form tests take ~3 s under jsdom on a loaded machine; 5 s (the default) flaked in `cargo test`.
+    testTimeout: 15_000,
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
   },
