@@ -21,10 +21,13 @@ pub struct Call {
     pub duration_s: Option<i64>,
     pub started_at: String,
     pub ended_at: Option<String>,
+    /// `person`, `ai` or `voicemail`; None while nobody has.
+    pub answered_by: Option<String>,
+    pub recording_url: Option<String>,
 }
 
 const SELECT: &str = "SELECT id, tenant_id, lead_id, call_sid, stream_token, from_e164, to_e164, status, duration_s,
-                             started_at, ended_at FROM calls";
+                             started_at, ended_at, answered_by, recording_url FROM calls";
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Call> {
     Ok(Call {
@@ -39,6 +42,8 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Call> {
         duration_s: r.get(8)?,
         started_at: r.get(9)?,
         ended_at: r.get(10)?,
+        answered_by: r.get(11)?,
+        recording_url: r.get(12)?,
     })
 }
 

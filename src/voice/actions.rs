@@ -21,6 +21,8 @@ pub struct LiveActions {
     pub tenant: Tenant,
     pub call_sid: String,
     pub lead_id: Option<LeadId>,
+    /// The agent handed the caller to a person.
+    pub transferred: bool,
 }
 
 /// Changes a live call through Twilio's REST API (`Calls/{sid}.json`): new
@@ -89,6 +91,7 @@ impl CallActions for LiveActions {
                     }
                 };
                 let next = if outcome.is_ok() { Next::Wait } else { Next::Respond };
+                self.transferred |= outcome.is_ok();
                 if outcome.is_ok()
                     && let Err(e) = self
                         .state

@@ -34,6 +34,8 @@ pub struct Outcome {
     pub ended_by: &'static str,
     pub frames_in: u64,
     pub frames_out: u64,
+    /// Who had the caller in the end: `ai`, or `person` after a transfer.
+    pub answered_by: Option<&'static str>,
 }
 
 /// Settings sent to the model at the start of the call.

@@ -208,6 +208,7 @@ async fn handle(state: AppState, socket: WebSocket) {
         tenant: tenant.clone(),
         call_sid: call.call_sid.clone().unwrap_or_default(),
         lead_id,
+        transferred: false,
     };
     let outcome = bridge::relay(
         tw_in,
@@ -224,6 +225,8 @@ async fn handle(state: AppState, socket: WebSocket) {
         // The model went away with the caller still on the line.
         no_dead_air(&state, &tenant, &call).await;
     }
+    let mut outcome = outcome;
+    outcome.answered_by = Some(if actions.transferred { "person" } else { "ai" });
     finish(&state, &call, "completed", started, &outcome).await;
     summary::spawn(&state, &call, &tenant, &outcome.transcript);
 }
@@ -295,7 +298,7 @@ async fn finish(
     let transcript = serde_json::to_value(&out.transcript).unwrap_or(Value::Null);
     let data = json!({
         "call_id": call.id, "call_sid": call.call_sid, "status": status, "duration_s": duration,
-        "transcript": transcript, "dtmf": out.dtmf, "ended_by": out.ended_by,
+        "transcript": transcript, "dtmf": out.dtmf, "ended_by": out.ended_by, "answered_by": out.answered_by,
     });
     let body: String =
         out.transcript.iter().map(|l| format!("{}: {}", l.speaker, l.text)).collect::<Vec<_>>().join("\n");

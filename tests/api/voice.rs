@@ -505,6 +505,7 @@ async fn the_agent_acts_transfers_and_hangs_up_after_its_last_words() {
         leads(&admin).await.into_iter().find(|l| l["phone_e164"] == "+972521010160").unwrap()["id"].as_i64().unwrap();
     let calls = wait_call_activity(&admin, lead_id, 1).await;
     assert_eq!(calls[0]["data"]["ended_by"], "agent_hung_up");
+    assert_eq!(calls[0]["data"]["answered_by"], "ai");
     let acts = activities(&admin, lead_id).await;
     let tools: Vec<&str> =
         acts.iter().filter(|a| a["kind"] == "ai_action").map(|a| a["data"]["tool"].as_str().unwrap()).collect();
