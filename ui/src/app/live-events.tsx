@@ -19,6 +19,8 @@ export function useLiveEvents(tenantKey: number | null) {
           case 'lead.updated':
             void qc.invalidateQueries({ queryKey: queryKeys.leads.all });
             void qc.invalidateQueries({ queryKey: queryKeys.inbox.all });
+            // A new lead may have been given to me by round-robin (that notification has no event of its own).
+            if (name === 'lead.created') void qc.invalidateQueries({ queryKey: queryKeys.notifications.all });
             break;
           case 'leads.imported':
             void qc.invalidateQueries({ queryKey: queryKeys.inbox.all });
