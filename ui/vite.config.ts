@@ -26,9 +26,10 @@ export default defineConfig({
     environment: 'jsdom',
     globals: true,
     setupFiles: ['./src/testing/setup.ts'],
-    // Form tests take ~3 s under jsdom on a loaded machine; 5 s (the default) flaked in `cargo test`.
-    testTimeout: 15_000,
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // `cargo test -- ui::` runs these next to the lint and the browser run on a
+    // small machine: a heavy form render can take seconds there.
+    testTimeout: 20_000,
   },
 });

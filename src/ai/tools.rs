@@ -193,10 +193,33 @@ pub fn record(
     Ok((activity, result))
 }
 
-type Outcome = Result<(String, Value), String>;
+/// Why a tool call did not happen: refused (the model is told why) or the database failed.
+enum Failure {
+    Refused(String),
+    Store(store::StoreError),
+}
 
-fn parse<T: serde::de::DeserializeOwned>(args: &Value) -> Result<T, String> {
-    serde_json::from_value(args.clone()).map_err(|e| format!("invalid arguments: {e}"))
+impl From<store::StoreError> for Failure {
+    fn from(e: store::StoreError) -> Self {
+        Failure::Store(e)
+    }
+}
+
+impl From<crate::domain::Invalid> for Failure {
+    fn from(e: crate::domain::Invalid) -> Self {
+        Failure::Refused(e.message)
+    }
+}
+
+fn refuse(why: impl Into<String>) -> Failure {
+    Failure::Refused(why.into())
+}
+
+/// What a tool did (a line for the timeline, the result for the model), or why not.
+type Step = Result<(String, Value), Failure>;
+
+fn parse<T: serde::de::DeserializeOwned>(args: &Value) -> Result<T, Failure> {
+    serde_json::from_value(args.clone()).map_err(|e| refuse(format!("invalid arguments: {e}")))
 }
 
 fn run(
@@ -205,16 +228,21 @@ fn run(
     name: &str,
     args: &Value,
     done: &mut Done,
-) -> Result<Outcome, store::StoreError> {
-    Ok(match name {
-        "create_callback_reminder" => callback(tx, at, args, done)?,
-        "set_lead_status" => set_status(tx, at, args, done)?,
-        "update_lead" => update_lead(tx, at, args, done)?,
-        "add_tag" => add_tag(tx, at, args)?,
-        "handoff_to_human" => handoff(tx, at, args, done)?,
-        "take_message" => take_message(tx, at, args, done)?,
-        other => Err(format!("there is no tool named {other}")),
-    })
+) -> Result<Result<(String, Value), String>, store::StoreError> {
+    let step = match name {
+        "create_callback_reminder" => callback(tx, at, args, done),
+        "set_lead_status" => set_status(tx, at, args, done),
+        "update_lead" => update_lead(tx, at, args, done),
+        "add_tag" => add_tag(tx, at, args),
+        "handoff_to_human" => handoff(tx, at, args, done),
+        "take_message" => take_message(tx, at, args, done),
+        other => Err(refuse(format!("there is no tool named {other}"))),
+    };
+    match step {
+        Ok(v) => Ok(Ok(v)),
+        Err(Failure::Refused(why)) => Ok(Err(why)),
+        Err(Failure::Store(e)) => Err(e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -224,26 +252,17 @@ struct CallbackArgs {
     note: String,
 }
 
-fn callback(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> Result<Outcome, store::StoreError> {
-    let a: CallbackArgs = match parse(args) {
-        Ok(a) => a,
-        Err(e) => return Ok(Err(e)),
-    };
-    let due = match time::parse_field("due_at", &a.due_at) {
-        Ok(t) => t,
-        Err(e) => return Ok(Err(e.message)),
-    };
+fn callback(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> Step {
+    let a: CallbackArgs = parse(args)?;
+    let due = time::parse_field("due_at", &a.due_at)?;
     let now = ::time::OffsetDateTime::now_utc();
     if due <= now || due > now + ::time::Duration::days(MAX_DAYS_AHEAD) {
-        return Ok(Err(format!("due_at must be in the future and within {MAX_DAYS_AHEAD} days")));
+        return Err(refuse(format!("due_at must be in the future and within {MAX_DAYS_AHEAD} days")));
     }
-    let note = match text::check("note", &a.note, NOTE_MAX, true) {
-        Ok(n) => n,
-        Err(e) => return Ok(Err(e.message)),
-    };
+    let note = text::check("note", &a.note, NOTE_MAX, true)?;
     let people = store::users::people_for_lead(tx, at.tenant_id, at.lead_id)?;
     if people.is_empty() {
-        return Ok(Err("this business has no one to call back (no assignee and no owner)".into()));
+        return Err(refuse("this business has no one to call back (no assignee and no owner)"));
     }
     let due = time::format(due);
     for user in &people {
@@ -259,7 +278,7 @@ fn callback(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> Re
         )?);
     }
     done.reminders_set = true;
-    Ok(Ok((format!("call back at {due}: {note}"), json!({"ok": true, "due_at": due, "for_users": people.len()}))))
+    Ok((format!("call back at {due}: {note}"), json!({"ok": true, "due_at": due, "for_users": people.len()})))
 }
 
 #[derive(Deserialize)]
@@ -270,21 +289,12 @@ struct MessageArgs {
 }
 
 /// A note on the lead; with a time, a callback reminder too.
-fn take_message(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> Result<Outcome, store::StoreError> {
-    let a: MessageArgs = match parse(args) {
-        Ok(a) => a,
-        Err(e) => return Ok(Err(e)),
-    };
-    let message = match text::required("message", &a.message, NOTE_MAX, true) {
-        Ok(m) => m,
-        Err(e) => return Ok(Err(e.message)),
-    };
+fn take_message(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> Step {
+    let a: MessageArgs = parse(args)?;
+    let message = text::required("message", &a.message, NOTE_MAX, true)?;
     if let Some(due) = &a.callback_at {
         // The reminder is checked first, so a bad time leaves no half-taken message.
-        match callback(tx, at, &json!({"due_at": due, "note": message}), done)? {
-            Ok(_) => {}
-            Err(e) => return Ok(Err(e)),
-        }
+        callback(tx, at, &json!({"due_at": due, "note": message}), done)?;
     }
     done.activities.push(store::activities::add(
         tx,
@@ -295,7 +305,7 @@ fn take_message(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -
         &json!({"by_ai": true, "channel": at.channel}),
         None,
     )?);
-    Ok(Ok((format!("took a message: {message}"), json!({"ok": true, "callback_set": a.callback_at.is_some()}))))
+    Ok((format!("took a message: {message}"), json!({"ok": true, "callback_set": a.callback_at.is_some()})))
 }
 
 #[derive(Deserialize)]
@@ -304,14 +314,11 @@ struct StatusArgs {
     status: String,
 }
 
-fn set_status(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> Result<Outcome, store::StoreError> {
-    let a: StatusArgs = match parse(args) {
-        Ok(a) => a,
-        Err(e) => return Ok(Err(e)),
-    };
+fn set_status(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> Step {
+    let a: StatusArgs = parse(args)?;
     let status = match LeadStatus::parse(&a.status) {
         Some(s @ (LeadStatus::Contacted | LeadStatus::Qualified)) => s,
-        _ => return Ok(Err(format!("status `{}` is not allowed; use contacted or qualified", a.status))),
+        _ => return Err(refuse(format!("status `{}` is not allowed; use contacted or qualified", a.status))),
     };
     let p = LeadPatch { status: Some(status), ..Default::default() };
     let (before, _) = store::leads::update_scoped(tx, Scope::Tenant(at.tenant_id), at.lead_id, &p)?;
@@ -326,7 +333,7 @@ fn set_status(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> 
             None,
         )?);
     }
-    Ok(Ok((format!("status {} → {}", before.status.as_str(), status.as_str()), json!({"ok": true, "status": status}))))
+    Ok((format!("status {} → {}", before.status.as_str(), status.as_str()), json!({"ok": true, "status": status})))
 }
 
 #[derive(Deserialize)]
@@ -337,22 +344,11 @@ struct UpdateArgs {
     email: Option<String>,
 }
 
-fn update_lead(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> Result<Outcome, store::StoreError> {
-    let a: UpdateArgs = match parse(args) {
-        Ok(a) => a,
-        Err(e) => return Ok(Err(e)),
-    };
-    let checked = (|| -> Result<_, crate::domain::Invalid> {
-        Ok((
-            a.first_name.as_deref().map(|s| text::required("first_name", s, NAME_MAX, false)).transpose()?,
-            a.last_name.as_deref().map(|s| text::required("last_name", s, NAME_MAX, false)).transpose()?,
-            text::email("email", a.email.as_deref())?,
-        ))
-    })();
-    let (first, last, email) = match checked {
-        Ok(v) => v,
-        Err(e) => return Ok(Err(e.message)),
-    };
+fn update_lead(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> Step {
+    let a: UpdateArgs = parse(args)?;
+    let first = a.first_name.as_deref().map(|s| text::required("first_name", s, NAME_MAX, false)).transpose()?;
+    let last = a.last_name.as_deref().map(|s| text::required("last_name", s, NAME_MAX, false)).transpose()?;
+    let email = text::email("email", a.email.as_deref())?;
     let lead =
         store::leads::get(tx, Scope::Tenant(at.tenant_id), at.lead_id)?.ok_or(store::StoreError::NotFound("lead"))?;
     let mut p = LeadPatch::default();
@@ -391,7 +387,7 @@ fn update_lead(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) ->
     }
     let summary =
         if filled.is_empty() { "nothing to fill".to_string() } else { format!("filled {}", filled.join(", ")) };
-    Ok(Ok((summary, json!({"ok": true, "filled": filled, "kept_existing": kept}))))
+    Ok((summary, json!({"ok": true, "filled": filled, "kept_existing": kept})))
 }
 
 #[derive(Deserialize)]
@@ -400,19 +396,13 @@ struct TagArgs {
     tag: String,
 }
 
-fn add_tag(tx: &Connection, at: ToolScope, args: &Value) -> Result<Outcome, store::StoreError> {
-    let a: TagArgs = match parse(args) {
-        Ok(a) => a,
-        Err(e) => return Ok(Err(e)),
-    };
-    let tag = match text::required("tag", &a.tag, TAG_MAX, false) {
-        Ok(t) => t,
-        Err(e) => return Ok(Err(e.message)),
-    };
+fn add_tag(tx: &Connection, at: ToolScope, args: &Value) -> Step {
+    let a: TagArgs = parse(args)?;
+    let tag = text::required("tag", &a.tag, TAG_MAX, false)?;
     match store::leads::add_tag(tx, at.tenant_id, at.lead_id, &tag) {
-        Ok(added) => Ok(Ok((format!("tag {tag}"), json!({"ok": true, "added": added})))),
-        Err(store::StoreError::Conflict(_)) => Ok(Err("the lead already has the most tags allowed".into())),
-        Err(e) => Err(e),
+        Ok(added) => Ok((format!("tag {tag}"), json!({"ok": true, "added": added}))),
+        Err(store::StoreError::Conflict(_)) => Err(refuse("the lead already has the most tags allowed")),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -422,21 +412,15 @@ struct HandoffArgs {
     reason: String,
 }
 
-fn handoff(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> Result<Outcome, store::StoreError> {
-    let a: HandoffArgs = match parse(args) {
-        Ok(a) => a,
-        Err(e) => return Ok(Err(e)),
-    };
-    let reason = match text::check("reason", &a.reason, NOTE_MAX, true) {
-        Ok(r) => r,
-        Err(e) => return Ok(Err(e.message)),
-    };
+fn handoff(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> Step {
+    let a: HandoffArgs = parse(args)?;
+    let reason = text::check("reason", &a.reason, NOTE_MAX, true)?;
     let hours = store::tenants::handoff_hours(tx, at.tenant_id)?;
     let change = store::leads::AiPause::For { hours };
     done.activities.extend(store::leads::set_ai_pause(tx, at.tenant_id, at.lead_id, change, None, &reason)?);
     done.notifications = notify(tx, at.tenant_id, at.lead_id, "ai_handoff", &reason)?;
     done.handed_off = true;
-    Ok(Ok((format!("handed to a person: {reason}"), json!({"ok": true, "paused_hours": hours}))))
+    Ok((format!("handed to a person: {reason}"), json!({"ok": true, "paused_hours": hours})))
 }
 
 /// Tells the lead's people (its assignee, else the owners) about it, in the app and on their phones.

@@ -33,6 +33,7 @@ import * as auth from './scenarios/auth.mjs';
 import * as leads from './scenarios/leads.mjs';
 import * as reminders from './scenarios/reminders.mjs';
 import * as prompts from './scenarios/prompts.mjs';
+import * as frontdesk from './scenarios/frontdesk.mjs';
 import * as impersonation from './scenarios/impersonation.mjs';
 import * as i18n from './scenarios/i18n.mjs';
 import * as csrf from './scenarios/csrf.mjs';
@@ -41,7 +42,7 @@ import * as layout from './scenarios/layout.mjs';
 import * as pwa from './scenarios/pwa.mjs';
 
 /** In this order: each group may rely on what the previous ones left (signed in, a lead). */
-const GROUPS = [auth, leads, reminders, prompts, impersonation, i18n, csrf, whatsapp, layout, pwa];
+const GROUPS = [auth, leads, reminders, prompts, frontdesk, impersonation, i18n, csrf, whatsapp, layout, pwa];
 
 if (!BASE || !EMAIL || !PASSWORD) {
   console.error('set FRONTDESK_E2E_BASE, FRONTDESK_E2E_EMAIL and FRONTDESK_E2E_PASSWORD');

@@ -129,11 +129,11 @@ export const scenarios = [
         .first();
       await incoming.waitFor({ timeout: 10_000 });
       await incoming.locator('[data-testid="activity-provider"][data-provider="baileys"]').waitFor();
-      // Newest first: the reply above the message it answers (the send also paused the AI: not a message).
+      // Newest first: the reply above the message it answers (the AI pause the send caused may sit between them).
       const kinds = await page.locator('[data-testid="activity"]').evaluateAll((els) =>
         els
           .map((e) => e.getAttribute('data-kind'))
-          .filter((k) => k?.startsWith('message_'))
+          .filter((k) => k.startsWith('message_'))
           .slice(0, 2),
       );
       assert(kinds.join(',') === 'message_in,message_out', `timeline starts with ${kinds}`);

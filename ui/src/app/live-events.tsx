@@ -34,6 +34,11 @@ export function useLiveEvents(tenantKey: number | null) {
             // A message in or out moves "needs reply".
             void qc.invalidateQueries({ queryKey: queryKeys.inbox.all });
             break;
+          case 'message.status':
+            // Delivery ticks and failure reasons live on the lead's timeline.
+            if (leadId !== undefined) void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
+            else void qc.invalidateQueries({ queryKey: queryKeys.activities.all });
+            break;
           case 'reminder.fired':
             void qc.invalidateQueries({ queryKey: queryKeys.reminders.all });
             void qc.invalidateQueries({ queryKey: queryKeys.inbox.all });

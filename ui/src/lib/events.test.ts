@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openLiveEvents } from './events';
+import { LIVE_EVENT_NAMES, openLiveEvents } from './events';
 
 class FakeEventSource {
   static last: FakeEventSource | null = null;
@@ -51,5 +51,20 @@ describe('openLiveEvents', () => {
     close();
     expect(es.closed).toBe(true);
     expect(es.listeners.size).toBe(0);
+  });
+
+  it('listens to message status changes (delivery ticks)', () => {
+    vi.stubGlobal('EventSource', FakeEventSource);
+    expect(LIVE_EVENT_NAMES).toContain('message.status');
+    const onEvent = vi.fn();
+    const close = openLiveEvents(onEvent);
+    FakeEventSource.last!.emit('message.status', '{"lead_id":7,"message_id":3,"status":"read","error_code":null}');
+    expect(onEvent).toHaveBeenCalledWith('message.status', {
+      lead_id: 7,
+      message_id: 3,
+      status: 'read',
+      error_code: null,
+    });
+    close();
   });
 });

@@ -9,6 +9,8 @@ export const LIVE_EVENT_NAMES = [
   // A CSV import committed ({created, updated}); no per-lead events for it.
   'leads.imported',
   'activity.created',
+  // A message moved on ({lead_id, message_id, status, error_code}): its timeline entry shows it.
+  'message.status',
   'reminder.fired',
   'notification.created',
   // The server dropped events for this slow client: refetch everything.

@@ -60,6 +60,17 @@ export type Me = {
 export type Page<T> = { items: T[]; total: number; page: number; page_size: number };
 export type Items<T> = { items: T[] };
 
+/** Weekdays as the API names them, Sunday first (the Israeli week). */
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+/** One open interval in local time: ["HH:MM", "HH:MM"]; "24:00" ends at midnight. */
+export type HoursInterval = [string, string];
+/** Open intervals per weekday (several per day allowed; `[]` = closed all day). */
+export type BusinessHours = Record<Weekday, HoursInterval[]>;
+export type AiLanguage = 'he' | 'en';
+export type AutoAssign = 'none' | 'round_robin';
+
+/** GET /api/business/current (and the admin's business rows). */
 export type Business = {
   id: number;
   name: string;
@@ -68,7 +79,32 @@ export type Business = {
   whatsapp_instance: string | null;
   timezone: string;
   ai_auto_reply: boolean;
+  default_region: string;
   created_at: string;
+  updated_at: string;
+  business_hours: BusinessHours;
+  /** Closed days, local "YYYY-MM-DD", sorted. */
+  holidays: string[];
+  /** The phone a person answers (transfers, in-hours ringing). */
+  forward_e164: string | null;
+  ai_language: AiLanguage;
+  /** 1-720: how long a person's message (or a pause) silences the AI on a lead. */
+  handoff_hours: number;
+  /** 1-1000 */
+  ai_max_replies_per_hour: number;
+  missed_call_text: string | null;
+  /** HX + 32 hex digits. */
+  twilio_template_sid: string | null;
+  auto_assign: AutoAssign;
+};
+
+/** GET/PATCH /api/business/current: the business and where it stands now, computed in its zone. */
+export type CurrentBusiness = Business & {
+  open_now: boolean;
+  /** The next opening after now (RFC 3339); null when it never opens. */
+  next_open_at: string | null;
+  /** When open: the end of the current opening (RFC 3339). */
+  closes_at: string | null;
 };
 
 export type Prompt = {
@@ -120,11 +156,14 @@ export type Lead = {
   created_at: string;
   updated_at: string;
   last_activity_at: string | null;
-  assignee_user_id?: number | null;
-  /** The last message is inbound: someone is waiting for an answer. */
-  needs_reply?: boolean;
-  last_inbound_at?: string | null;
-  tags?: string[];
+  /** At most 20, each at most 40 characters. */
+  tags: string[];
+  /** Until when the AI stays silent on this lead (RFC 3339); null, or past, = it may answer. */
+  ai_paused_until: string | null;
+  assignee_user_id: number | null;
+  last_inbound_at: string | null;
+  /** The last message is inbound and nothing was sent after it. */
+  needs_reply: boolean;
 };
 
 /**
@@ -160,15 +199,35 @@ export type CallData = {
   ended_by?: string;
 };
 
+export const MESSAGE_STATUSES = ['pending', 'queued', 'sent', 'delivered', 'read', 'failed', 'received'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** `data` of an `ai_action` activity: the tool the AI called, with what and what came of it. */
+export type AiActionData = {
+  tool: string;
+  arguments: unknown;
+  /** `{error: "..."}` when the action was refused. */
+  result: unknown;
+  channel: 'whatsapp' | 'call' | string;
+};
+
 export type Activity = {
   id: number;
+  tenant_id: number;
   lead_id: number;
   kind: string;
   body: string | null;
   data: unknown;
+  /** null on AI entries (`ai_action`, `ai_reply`) and other automatic ones. */
   actor_user_id: number | null;
   actor_name: string | null;
+  /** Written by the platform admin inside this business. */
+  impersonating: boolean;
   created_at: string;
+  /** Messages (`message_in`, `message_out`, `ai_reply`): where the message stands now; null on other kinds. */
+  message_status: MessageStatus | string | null;
+  /** Why it failed: a text or the provider's code. */
+  message_error: string | null;
 };
 
 export type ReminderStatus = 'pending' | 'fired' | 'failed' | 'cancelled';
@@ -205,6 +264,7 @@ export type LeadsParams = {
   q?: string;
   status?: string;
   source?: string;
+  tag?: string;
   page?: number;
   page_size?: number;
   /** `true`: waiting for a reply, oldest first. */
@@ -215,7 +275,7 @@ export type LeadsParams = {
   open?: boolean;
 };
 /** The filters of GET /api/leads/export.csv: those of the lead list, without paging. */
-export type LeadsExportParams = Pick<LeadsParams, 'q' | 'status' | 'source'>;
+export type LeadsExportParams = Pick<LeadsParams, 'q' | 'status' | 'source' | 'tag'>;
 export type MyRemindersParams = { status?: string; due_before?: string };
 export type NotificationsParams = { page?: number; page_size?: number };
 export type BusinessesParams = { page?: number; page_size?: number; q?: string };

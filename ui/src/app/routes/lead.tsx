@@ -8,7 +8,10 @@ import { paths } from '@/config/paths';
 import { canManage, seesAllBusinesses, useSession } from '@/lib/auth';
 import { ActivityTimeline } from '@/features/activities/components/activity-timeline';
 import { NoteForm } from '@/features/activities/components/note-form';
+import { useCurrentBusiness } from '@/features/business/api/get-current-business';
 import { useLead } from '@/features/leads/api/get-lead';
+import { AiSwitch } from '@/features/leads/components/ai-switch';
+import { LeadTags } from '@/features/leads/components/lead-tags';
 import { EditLeadForm } from '@/features/leads/components/edit-lead-form';
 import { LeadDetails, LeadTitle } from '@/features/leads/components/lead-details';
 import { LeadStatusForm } from '@/features/leads/components/lead-status-form';
@@ -28,6 +31,10 @@ export function Component() {
   // that business's leads (outside any business, an admin sees every lead).
   const manager = canManage(me) && lead.data?.tenant_id === me.effective_tenant_id;
   const users = useUsers(manager);
+  // The business's own settings apply to its own leads only (an admin may open any business's lead).
+  const business = useCurrentBusiness();
+  const ownBusiness = business.data && business.data.id === lead.data?.tenant_id ? business.data : null;
+  const userNames = new Map((users.data?.items ?? []).map((u) => [u.id, u.name || u.email]));
   const assignees = (users.data?.items ?? [])
     .filter((u) => !u.disabled)
     .map((u) => ({ value: String(u.id), label: `${u.name} (${u.email})` }));
@@ -63,10 +70,21 @@ export function Component() {
             <Title order={3} size="h5" mb="sm">
               {t('activity.title')}
             </Title>
-            <ActivityTimeline leadId={data.id} />
+            <ActivityTimeline leadId={data.id} userNames={userNames} />
           </Paper>
         </Stack>
         <Stack gap="md">
+          <Paper withBorder p="md">
+            <Title order={3} size="h5" mb="sm">
+              {t('ai.title')}
+            </Title>
+            <AiSwitch
+              key={`${data.id}-${ownBusiness?.handoff_hours ?? ''}`}
+              lead={data}
+              defaultHours={ownBusiness?.handoff_hours ?? null}
+              autoReply={ownBusiness ? ownBusiness.ai_auto_reply : null}
+            />
+          </Paper>
           <Paper withBorder p="md">
             <LeadDetails lead={data} showTenant={seesAllBusinesses(me)} />
           </Paper>
@@ -75,6 +93,12 @@ export function Component() {
               <AssigneePicker lead={data} meId={me.user.id} />
             </Paper>
           )}
+          <Paper withBorder p="md">
+            <Title order={3} size="h5" mb="sm">
+              {t('tags.title')}
+            </Title>
+            <LeadTags lead={data} />
+          </Paper>
           <Paper withBorder p="md">
             <Title order={3} size="h5" mb="sm">
               {t('reminders.title')}
@@ -88,7 +112,12 @@ export function Component() {
             <Title order={3} size="h5" mb="sm">
               {t('whatsapp.title')}
             </Title>
-            <WhatsappForm leadId={data.id} disabled={!data.phone_e164 && !data.whatsapp_id} />
+            <WhatsappForm
+              leadId={data.id}
+              disabled={!data.phone_e164 && !data.whatsapp_id}
+              templateSid={ownBusiness?.twilio_template_sid ?? null}
+              defaultVariable={data.first_name ?? ''}
+            />
           </Paper>
         </Stack>
       </div>

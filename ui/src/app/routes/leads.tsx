@@ -29,6 +29,9 @@ export function Component() {
   // "mine" and "unassigned" are open leads (not won, lost or archived), like the badges.
   const who = params.get('assignee') ?? '';
   const source = params.get('source') ?? '';
+  const tag = params.get('tag') ?? '';
+  const [tagInput, setTagInput] = useState(tag);
+  const [tagDebounced] = useDebouncedValue(tagInput.trim(), 300);
   const page = Math.max(1, Number(params.get('page')) || 1);
   const [search, setSearch] = useState(params.get('q') ?? '');
   const [q] = useDebouncedValue(search.trim(), 300);
@@ -51,17 +54,22 @@ export function Component() {
     if ((params.get('q') ?? '') !== q) update({ q, page: '' });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [q]);
+  useEffect(() => {
+    if ((params.get('tag') ?? '') !== tagDebounced) update({ tag: tagDebounced, page: '' });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tagDebounced]);
 
   const leads = useLeads({
     q: params.get('q') ?? '',
     status,
     source,
+    tag,
     page,
     page_size: DEFAULT_PAGE_SIZE,
     ...(who ? { assignee: who, open: true } : {}),
   });
   // The same filters as the list (all pages): a plain download, the session cookie goes along.
-  const exportHref = leadsExportUrl({ q: params.get('q') ?? '', status, source });
+  const exportHref = leadsExportUrl({ q: params.get('q') ?? '', status, source, tag });
   const showTenant = seesAllBusinesses(me);
 
   return (
@@ -129,6 +137,15 @@ export function Component() {
             onChange={(v) => update({ assignee: v ?? '', page: '' })}
             data-testid="filter-assignee"
           />
+          <TextInput
+            type="search"
+            dir="auto"
+            label={t('tags.filter')}
+            placeholder={t('tags.filterPlaceholder')}
+            value={tagInput}
+            onChange={(e) => setTagInput(e.currentTarget.value)}
+            data-testid="filter-tag"
+          />
         </div>
       </Paper>
       <Paper withBorder p="sm">
@@ -139,7 +156,16 @@ export function Component() {
             {t('leads.empty')}
           </Text>
         )}
-        {leads.data && leads.data.items.length > 0 && <LeadsTable leads={leads.data.items} showTenant={showTenant} />}
+        {leads.data && leads.data.items.length > 0 && (
+          <LeadsTable
+            leads={leads.data.items}
+            showTenant={showTenant}
+            onTag={(picked) => {
+              setTagInput(picked);
+              update({ tag: picked, page: '' });
+            }}
+          />
+        )}
         {leads.data && (
           <Paging
             page={page}

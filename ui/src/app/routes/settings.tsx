@@ -6,6 +6,8 @@ import { PageLoader } from '@/components/ui/page-loader';
 import { useCurrentBusiness } from '@/features/business/api/get-current-business';
 import { usePrompt } from '@/features/business/api/get-prompt';
 import { BusinessSettingsForm } from '@/features/business/components/business-settings-form';
+import { FrontdeskForm } from '@/features/business/components/frontdesk-form';
+import { HoursForm } from '@/features/business/components/hours-form';
 import { PromptForm } from '@/features/business/components/prompt-form';
 import { PromptHistory } from '@/features/business/components/prompt-history';
 
@@ -24,6 +26,22 @@ export function Component() {
         {business.error && <ErrorAlert error={business.error} onRetry={() => void business.refetch()} />}
         {business.data && <BusinessSettingsForm business={business.data} />}
       </Paper>
+      {business.data && (
+        <>
+          <Paper withBorder p="md">
+            <Title order={3} size="h5" mb="sm">
+              {t('hours.title')}
+            </Title>
+            <HoursForm business={business.data} />
+          </Paper>
+          <Paper withBorder p="md">
+            <Title order={3} size="h5" mb="sm">
+              {t('frontdesk.title')}
+            </Title>
+            <FrontdeskForm business={business.data} />
+          </Paper>
+        </>
+      )}
       <Paper withBorder p="md">
         <Title order={3} size="h5" mb="sm">
           {t('prompts.title')}

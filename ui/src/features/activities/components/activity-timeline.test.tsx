@@ -8,16 +8,21 @@ import { ActivityTimeline } from './activity-timeline';
 import { formatDuration } from './call-transcript';
 
 let nextId = 1;
-function activity(kind: string, body: string, data: unknown): Activity {
+function activity(kind: string, body: string, data: unknown, extra: Partial<Activity> = {}): Activity {
   return {
     id: nextId++,
+    tenant_id: 1,
     lead_id: 7,
     kind,
     body,
     data,
     actor_user_id: null,
     actor_name: null,
+    impersonating: false,
     created_at: '2026-11-26T10:00:00Z',
+    message_status: null,
+    message_error: null,
+    ...extra,
   };
 }
 
@@ -161,6 +166,105 @@ describe('ActivityTimeline', () => {
     await renderItems([missedCall, aiReply]);
     expect(within(item(missedCall)).getByTestId('call-status')).toHaveTextContent('שיחה שלא נענתה');
     expect(within(item(aiReply)).getByText('תשובת AI')).toBeInTheDocument();
+  });
+});
+
+describe('ActivityTimeline: the AI front desk', () => {
+  beforeEach(async () => {
+    await i18n.changeLanguage('en');
+    api.setCsrfToken(null);
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  const tag = activity('ai_action', 'tagged haircut', {
+    tool: 'add_tag',
+    arguments: { tag: 'haircut' },
+    result: { ok: true, tags: ['haircut'] },
+    channel: 'whatsapp',
+  });
+  const refused = activity('ai_action', 'refused create_callback_reminder: due_at must be in the future', {
+    tool: 'create_callback_reminder',
+    arguments: { due_at: '2020-01-01T00:00:00Z', note: 'call' },
+    result: { error: 'due_at must be in the future and within 90 days' },
+    channel: 'call',
+  });
+  const paused = activity(
+    'ai_paused',
+    'A person wrote from the UI',
+    { until: '2026-11-27T10:00:00Z' },
+    {
+      actor_user_id: 1,
+      actor_name: 'Owner',
+    },
+  );
+  const resumed = activity('ai_resumed', '', { until: null });
+  const assigned = activity('assigned', '', { from: null, to: 3 });
+  const read = activity('message_out', 'See you', { provider: 'twilio' }, { message_status: 'read' });
+  const failed = activity(
+    'message_out',
+    'Hello?',
+    { provider: 'twilio' },
+    { message_status: 'failed', message_error: '63016' },
+  );
+  const automatic = activity(
+    'message_out',
+    'Sorry we missed your call',
+    { provider: 'twilio', automatic: 'missed_call_text' },
+    { message_status: 'sent' },
+  );
+  const incoming = activity('message_in', 'hi', { provider: 'twilio' }, { message_status: 'received' });
+
+  async function renderItems(items: Activity[], userNames?: Map<number, string>) {
+    const { impl } = stubFetch({ 'GET /api/leads/7/activities': () => [200, { items }] });
+    vi.stubGlobal('fetch', impl);
+    renderWithProviders(<ActivityTimeline leadId={7} userNames={userNames} />);
+    await screen.findByTestId('timeline');
+  }
+
+  it('shows AI actions with the AI as the actor, in words, refusals marked with the reason', async () => {
+    await renderItems([tag, refused]);
+    const ok = item(tag);
+    expect(ok).toHaveTextContent('AI action');
+    expect(ok).toHaveTextContent('· AI');
+    expect(within(ok).getByTestId('ai-action-text')).toHaveTextContent('Tagged the lead “haircut”');
+    expect(within(ok).getByTestId('ai-action')).toHaveAttribute('data-refused', 'false');
+    expect(within(ok).queryByTestId('ai-action-refused')).toBeNull();
+
+    const no = item(refused);
+    expect(within(no).getByTestId('ai-action')).toHaveAttribute('data-refused', 'true');
+    expect(within(no).getByTestId('ai-action-refused')).toHaveTextContent('Refused');
+    expect(within(no).getByTestId('ai-action-reason')).toHaveTextContent(
+      'due_at must be in the future and within 90 days',
+    );
+    expect(no).toHaveTextContent('During a call');
+  });
+
+  it('reads pauses, resumes and assignments', async () => {
+    await renderItems([paused, resumed, assigned], new Map([[3, 'Dana']]));
+    expect(within(item(paused)).getByTestId('ai-paused-text')).toHaveTextContent('AI paused until');
+    expect(item(paused)).toHaveTextContent('A person wrote from the UI');
+    expect(item(paused)).toHaveTextContent('Owner');
+    expect(within(item(resumed)).getByTestId('ai-resumed-text')).toHaveTextContent('AI answers again');
+    expect(within(item(assigned)).getByTestId('assigned-text')).toHaveTextContent('Assigned to Dana');
+  });
+
+  it('shows delivery ticks, the failure reason and automatic texts', async () => {
+    await renderItems([read, failed, automatic, incoming]);
+    expect(within(item(read)).getByTestId('delivery')).toHaveAttribute('data-state', 'read');
+    expect(within(item(read)).getByTestId('delivery')).toHaveTextContent('✓✓');
+    const bad = within(item(failed)).getByTestId('delivery');
+    expect(bad).toHaveAttribute('data-state', 'failed');
+    expect(within(item(failed)).getByTestId('delivery-error')).toHaveTextContent('63016');
+    expect(within(item(automatic)).getByTestId('automatic-text')).toBeInTheDocument();
+    expect(within(item(automatic)).getByTestId('delivery')).toHaveAttribute('data-state', 'sent');
+    expect(within(item(incoming)).queryByTestId('delivery')).toBeNull();
+  });
+
+  it('names the AI in Hebrew', async () => {
+    await i18n.changeLanguage('he');
+    await renderItems([tag]);
+    expect(item(tag)).toHaveTextContent('בינה מלאכותית');
+    expect(within(item(tag)).getByTestId('ai-action-text')).toHaveTextContent('תייג את הליד „haircut”');
   });
 });
 

@@ -3,9 +3,15 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '@/components/errors/error-alert';
 import { DateTime } from '@/components/ui/date-time';
 import { PageLoader } from '@/components/ui/page-loader';
+import { useTimezone } from '@/lib/auth';
+import { formatDateTime } from '@/lib/format';
 import type { Activity } from '@/types/api';
 import { useActivities } from '../api/get-activities';
+import { assignedTo, deliveryTick, describeAiAction, OUTGOING_KINDS, pauseReason } from '../lib/describe';
 import { CallTranscript } from './call-transcript';
+
+/** Names of the business's users by id (for `assigned` entries); ids are shown when unknown. */
+export type UserNames = ReadonlyMap<number, string>;
 
 const KIND_COLORS: Record<string, string> = {
   created: 'blue',
@@ -18,8 +24,17 @@ const KIND_COLORS: Record<string, string> = {
   reminder_fired: 'yellow',
   ai_reply: 'cyan',
   ai_error: 'red',
+  ai_action: 'cyan',
+  ai_paused: 'orange',
+  ai_resumed: 'teal',
+  assigned: 'indigo',
+  call_summary: 'orange',
+  voicemail: 'orange',
   updated: 'gray',
 };
+
+/** Entries written by the AI itself (no user): shown with the AI as the actor. */
+const AI_KINDS: ReadonlySet<string> = new Set(['ai_action', 'ai_reply']);
 
 function field(data: unknown, key: string): unknown {
   if (!data || typeof data !== 'object') return undefined;
@@ -61,7 +76,67 @@ function Provider({ data }: { data: unknown }) {
   );
 }
 
-function ActivityBody({ activity }: { activity: Activity }) {
+/** ✓ sent, ✓✓ delivered, blue ✓✓ read, red ✗ failed with the reason. */
+function Delivery({ activity }: { activity: Activity }) {
+  const { t } = useTranslation();
+  const tick = deliveryTick(activity.message_status);
+  if (!tick) return null;
+  const label = t(`delivery.${tick.state}`);
+  return (
+    <Group gap={4} wrap="nowrap" data-testid="delivery" data-state={tick.state}>
+      <Text
+        size="xs"
+        fw={700}
+        c={tick.color === 'blue' ? 'blue.6' : tick.color === 'red' ? 'red.7' : 'gray.6'}
+        title={label}
+        aria-label={label}
+        className="fd-ltr"
+      >
+        {tick.symbol}
+      </Text>
+      <Text size="xs" c={tick.color === 'red' ? 'red.7' : 'dimmed'}>
+        {label}
+      </Text>
+      {tick.state === 'failed' && activity.message_error && (
+        <Text size="xs" c="red.7" data-testid="delivery-error">
+          — <bdi>{activity.message_error}</bdi>
+        </Text>
+      )}
+    </Group>
+  );
+}
+
+function AiAction({ activity }: { activity: Activity }) {
+  const { t, i18n } = useTranslation();
+  const tz = useTimezone();
+  const d = describeAiAction(activity, t, (iso) => formatDateTime(iso, i18n.language, tz));
+  return (
+    <div data-testid="ai-action" data-tool={d.tool} data-refused={d.refused ? 'true' : 'false'}>
+      <Group gap="xs" wrap="wrap">
+        {d.refused && (
+          <Badge size="sm" color="red" variant="light" data-testid="ai-action-refused">
+            {t('aiAction.refused')}
+          </Badge>
+        )}
+        <Text size="sm" td={d.refused ? 'line-through' : undefined} data-testid="ai-action-text">
+          <bdi>{d.text}</bdi>
+        </Text>
+      </Group>
+      {d.refused && d.reason && (
+        <Text size="xs" c="red.7" data-testid="ai-action-reason">
+          {t('aiAction.refusedReason')}: <bdi>{d.reason}</bdi>
+        </Text>
+      )}
+      {d.channel && (
+        <Text size="xs" c="dimmed">
+          {t(`aiAction.channel.${d.channel}`, { defaultValue: d.channel })}
+        </Text>
+      )}
+    </div>
+  );
+}
+
+function ActivityBody({ activity, userNames }: { activity: Activity; userNames?: UserNames }) {
   const { t } = useTranslation();
   const { kind, body, data } = activity;
   switch (kind) {
@@ -98,8 +173,56 @@ function ActivityBody({ activity }: { activity: Activity }) {
               ))}
             </Group>
           )}
-          <Provider data={data} />
+          <Group gap="xs" wrap="wrap">
+            {OUTGOING_KINDS.has(kind) && <Delivery activity={activity} />}
+            {str(data, 'automatic') === 'missed_call_text' && (
+              <Badge size="xs" variant="outline" color="gray" data-testid="automatic-text">
+                {t('activity.automaticMissedCall')}
+              </Badge>
+            )}
+            <Provider data={data} />
+          </Group>
         </div>
+      );
+    }
+    case 'ai_action':
+      return <AiAction activity={activity} />;
+    case 'ai_paused': {
+      const until = str(data, 'until');
+      return (
+        <>
+          <Text size="sm" data-testid="ai-paused-text">
+            {until ? (
+              <>
+                {t('activity.aiPausedUntil')} <DateTime value={until} />
+              </>
+            ) : (
+              t('activity.aiPaused')
+            )}
+          </Text>
+          <Body text={pauseReason(body, t)} />
+        </>
+      );
+    }
+    case 'ai_resumed':
+      return (
+        <>
+          <Text size="sm" data-testid="ai-resumed-text">
+            {t('activity.aiResumed')}
+          </Text>
+          <Body text={body} />
+        </>
+      );
+    case 'assigned': {
+      const { to } = assignedTo(data);
+      const name = (id: number) => userNames?.get(id) ?? t('activity.userN', { id });
+      return (
+        <>
+          <Text size="sm" data-testid="assigned-text">
+            {to === null ? t('activity.unassigned') : t('activity.assignedTo', { name: name(to) })}
+          </Text>
+          <Body text={body} />
+        </>
       );
     }
     case 'status_change': {
@@ -140,7 +263,7 @@ function ActivityBody({ activity }: { activity: Activity }) {
   }
 }
 
-export function ActivityTimeline({ leadId }: { leadId: number }) {
+export function ActivityTimeline({ leadId, userNames }: { leadId: number; userNames?: UserNames }) {
   const { t } = useTranslation();
   const query = useActivities(leadId);
   if (query.isPending) return <PageLoader />;
@@ -161,19 +284,19 @@ export function ActivityTimeline({ leadId }: { leadId: number }) {
               <Badge size="sm" variant="light" color={KIND_COLORS[a.kind] ?? 'gray'}>
                 {t(`activityKind.${a.kind}`, { defaultValue: a.kind })}
               </Badge>
-              {a.kind === 'ai_reply' && (
+              {AI_KINDS.has(a.kind) && (
                 <Badge size="sm" variant="filled" color="cyan" data-testid="ai-badge" title={t('activity.aiTitle')}>
                   AI
                 </Badge>
               )}
               <Text size="xs" c="dimmed">
                 <DateTime value={a.created_at} />
-                {a.actor_name ? ` · ${a.actor_name}` : ''}
+                {a.actor_name ? ` · ${a.actor_name}` : AI_KINDS.has(a.kind) ? ` · ${t('activity.actorAi')}` : ''}
               </Text>
             </Group>
           }
         >
-          <ActivityBody activity={a} />
+          <ActivityBody activity={a} userNames={userNames} />
         </Timeline.Item>
       ))}
     </Timeline>

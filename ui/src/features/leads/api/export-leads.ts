@@ -6,4 +6,4 @@ import type { LeadsExportParams } from '@/types/api';
  * (same origin, so the session cookie goes along), not a fetch.
  */
 export const leadsExportUrl = (params: LeadsExportParams): string =>
-  buildUrl('/api/leads/export.csv', { q: params.q, status: params.status, source: params.source });
+  buildUrl('/api/leads/export.csv', { q: params.q, status: params.status, source: params.source, tag: params.tag });

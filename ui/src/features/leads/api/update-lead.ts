@@ -12,6 +12,8 @@ export type UpdateLeadInput = {
     notes?: string;
     phone_e164?: string;
     assignee_user_id?: number | null;
+    /** The whole list (replaces the lead's tags): at most 20, each at most 40 characters. */
+    tags?: string[];
   };
 };
 

@@ -7,8 +7,18 @@ import { paths } from '@/config/paths';
 import { leadDisplayName } from '@/lib/format';
 import type { Lead } from '@/types/api';
 import { LeadStatusBadge } from './lead-status-badge';
+import { TagBadges } from './tag-badges';
 
-export function LeadsTable({ leads, showTenant }: { leads: Lead[]; showTenant: boolean }) {
+export function LeadsTable({
+  leads,
+  showTenant,
+  onTag,
+}: {
+  leads: Lead[];
+  showTenant: boolean;
+  /** Clicking a tag filters the list by it. */
+  onTag?: (tag: string) => void;
+}) {
   const { t } = useTranslation();
   return (
     <div className="fd-table-wrap">
@@ -18,6 +28,7 @@ export function LeadsTable({ leads, showTenant }: { leads: Lead[]; showTenant: b
             <Table.Th>{t('leads.fields.name')}</Table.Th>
             <Table.Th>{t('leads.fields.phone')}</Table.Th>
             <Table.Th>{t('leads.fields.status')}</Table.Th>
+            <Table.Th>{t('leads.fields.tags')}</Table.Th>
             <Table.Th className="fd-hide-mobile">{t('leads.fields.source')}</Table.Th>
             {showTenant && <Table.Th className="fd-hide-mobile">{t('leads.fields.business')}</Table.Th>}
             <Table.Th className="fd-hide-mobile">{t('leads.fields.lastActivity')}</Table.Th>
@@ -36,6 +47,9 @@ export function LeadsTable({ leads, showTenant }: { leads: Lead[]; showTenant: b
               </Table.Td>
               <Table.Td>
                 <LeadStatusBadge status={lead.status} />
+              </Table.Td>
+              <Table.Td>
+                <TagBadges tags={lead.tags ?? []} onPick={onTag} />
               </Table.Td>
               <Table.Td className="fd-hide-mobile">
                 {t(`leadSource.${lead.source}`, { defaultValue: lead.source })}

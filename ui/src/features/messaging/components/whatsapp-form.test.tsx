@@ -55,4 +55,54 @@ describe('WhatsappForm', () => {
     expect(screen.queryByTestId('whatsapp-sent')).toBeNull();
     expect(screen.getByTestId('whatsapp-text')).toHaveValue('hello');
   });
+
+  it('offers the approved template when the 24 h window is closed, and sends it', async () => {
+    let sends = 0;
+    const { calls, impl } = stubFetch({
+      'GET /api/auth/csrf': () => [200, { csrfToken: 'tok' }],
+      'POST /api/leads/7/message/whatsapp': () =>
+        sends++ === 0
+          ? [
+              409,
+              {
+                error: 'whatsapp_window_closed',
+                message: 'The customer last wrote more than 24 hours ago.',
+                hint: 'Send the approved template.',
+              },
+            ]
+          : [200, { message_id: 6, provider: 'twilio' }],
+    });
+    vi.stubGlobal('fetch', impl);
+    renderWithProviders(<WhatsappForm leadId={7} templateSid={`HX${'0'.repeat(32)}`} defaultVariable="Dana" />);
+    fireEvent.change(screen.getByTestId('whatsapp-text'), { target: { value: 'hello' } });
+    fireEvent.click(screen.getByTestId('whatsapp-send'));
+    expect(await screen.findByTestId('whatsapp-error-explained')).toHaveTextContent('approved template');
+    expect(screen.getByTestId('error-message')).toHaveTextContent('more than 24 hours ago');
+    fireEvent.click(screen.getByTestId('whatsapp-send-template'));
+    expect(await screen.findByTestId('whatsapp-sent')).toHaveAttribute('data-provider', 'twilio');
+    const posts = calls.filter((c) => c.method === 'POST');
+    expect(posts[1]!.body).toEqual({ template: true, variables: { '1': 'Dana' } });
+  });
+
+  it('says there is no template to send when the business has none; explains a refusal', async () => {
+    let code = 'whatsapp_window_closed';
+    const { impl } = stubFetch({
+      'GET /api/auth/csrf': () => [200, { csrfToken: 'tok' }],
+      'POST /api/leads/7/message/whatsapp': () => [
+        code === 'message_refused' ? 422 : 409,
+        { error: code, message: 'no' },
+      ],
+    });
+    vi.stubGlobal('fetch', impl);
+    renderWithProviders(<WhatsappForm leadId={7} />);
+    fireEvent.change(screen.getByTestId('whatsapp-text'), { target: { value: 'hello' } });
+    fireEvent.click(screen.getByTestId('whatsapp-send'));
+    expect(await screen.findByTestId('whatsapp-no-template')).toBeInTheDocument();
+    expect(screen.queryByTestId('whatsapp-send-template')).toBeNull();
+    code = 'message_refused';
+    fireEvent.click(screen.getByTestId('whatsapp-send'));
+    await waitFor(() => expect(screen.getByTestId('whatsapp-error')).toHaveAttribute('data-error', 'message_refused'));
+    expect(screen.getByTestId('whatsapp-error-explained')).toHaveTextContent('refused');
+    expect(screen.queryByTestId('whatsapp-template')).toBeNull();
+  });
 });
