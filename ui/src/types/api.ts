@@ -197,6 +197,8 @@ export type CallData = {
   status?: 'completed' | 'missed' | 'failed' | string;
   dtmf?: string[];
   ended_by?: string;
+  /** Who took the call: a person (dialled or transferred), the AI, or a voicemail. */
+  answered_by?: 'person' | 'ai' | 'voicemail' | string;
 };
 
 export const MESSAGE_STATUSES = ['pending', 'queued', 'sent', 'delivered', 'read', 'failed', 'received'] as const;

@@ -260,6 +260,25 @@ describe('ActivityTimeline: the AI front desk', () => {
     expect(within(item(incoming)).queryByTestId('delivery')).toBeNull();
   });
 
+  it('shows who answered a call, its summary and a voicemail to play', async () => {
+    const aiCall = activity('call', '', { status: 'completed', transcript: [], answered_by: 'ai' });
+    const summary = activity('call_summary', 'Wants a cleaning on Sunday.', {
+      call_id: 11,
+      suggested_status: 'qualified',
+    });
+    const voicemail = activity('voicemail', '', { call_id: 12, recording_url: 'https://api.twilio.com/rec/RE1' });
+    const unsafe = activity('voicemail', '', { call_id: 13, recording_url: 'javascript:alert(1)' });
+    await renderItems([aiCall, summary, voicemail, unsafe]);
+    expect(within(item(aiCall)).getByTestId('call-answered-by')).toHaveTextContent('Answered by the AI');
+    expect(within(item(summary)).getByTestId('call-summary')).toHaveTextContent('Wants a cleaning on Sunday.');
+    expect(within(item(summary)).getByTestId('call-summary-status')).toHaveTextContent('Suggested status: Qualified');
+    expect(within(item(voicemail)).getByTestId('voicemail-link')).toHaveAttribute(
+      'href',
+      'https://api.twilio.com/rec/RE1',
+    );
+    expect(within(item(unsafe)).queryByTestId('voicemail-link')).toBeNull();
+  });
+
   it('names the AI in Hebrew', async () => {
     await i18n.changeLanguage('he');
     await renderItems([tag]);

@@ -187,6 +187,33 @@ function ActivityBody({ activity, userNames }: { activity: Activity; userNames?:
     }
     case 'ai_action':
       return <AiAction activity={activity} />;
+    case 'call_summary': {
+      const suggested = str(data, 'suggested_status');
+      return (
+        <div data-testid="call-summary">
+          <Body text={body} />
+          {suggested && (
+            <Text size="xs" c="dimmed" data-testid="call-summary-status">
+              {t('activity.suggestedStatus')}: {t(`leadStatus.${suggested}`, { defaultValue: suggested })}
+            </Text>
+          )}
+        </div>
+      );
+    }
+    case 'voicemail': {
+      const url = str(data, 'recording_url');
+      // Only Twilio's own https recording links are shown (they come from a signed webhook).
+      return url && url.startsWith('https://') ? (
+        <div data-testid="voicemail">
+          <audio controls preload="none" src={url} aria-label={t('activity.voicemail')} />
+          <Anchor href={url} target="_blank" rel="noopener noreferrer" size="xs" data-testid="voicemail-link">
+            {t('activity.playVoicemail')}
+          </Anchor>
+        </div>
+      ) : (
+        <Text size="sm">{t('activity.voicemail')}</Text>
+      );
+    }
     case 'ai_paused': {
       const until = str(data, 'until');
       return (

@@ -16,6 +16,7 @@ export function asCallData(data: unknown): CallData {
   if (typeof d.status === 'string') out.status = d.status;
   if (Array.isArray(d.dtmf)) out.dtmf = d.dtmf.filter((x): x is string => typeof x === 'string');
   if (typeof d.ended_by === 'string') out.ended_by = d.ended_by;
+  if (typeof d.answered_by === 'string') out.answered_by = d.answered_by;
   return out;
 }
 
@@ -62,6 +63,11 @@ export function CallTranscript({ data, body }: { data: unknown; body?: string | 
             data-status={call.status}
           >
             {t(`callStatus.${call.status}`, { defaultValue: call.status })}
+          </Badge>
+        )}
+        {call.answered_by && (
+          <Badge size="sm" variant="outline" color="gray" data-testid="call-answered-by" data-by={call.answered_by}>
+            {t(`activity.answeredBy.${call.answered_by}`, { defaultValue: call.answered_by })}
           </Badge>
         )}
         {call.duration_s !== undefined && (
