@@ -57,6 +57,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         }),
     ]);
     let anon_key = db.write_blocking(|tx| store::keys::get_or_create(tx, "anon_csrf", 32))?;
+    let vapid = db.write_blocking(|tx| crate::webpush::Vapid::load_or_create(tx))?;
     Ok(AppState::new(Shared {
         anon_csrf: csrf::AnonTokens::new(anon_key),
         messenger: Arc::new(messenger),
@@ -73,6 +74,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         http,
         shutdown,
         calls: ActiveCalls::default(),
+        vapid,
         ai_bursts: Default::default(),
     }))
 }
@@ -110,6 +112,8 @@ pub fn build_router(state: AppState) -> Router {
         .merge(http::lead_csv::router())
         .merge(http::reminders::router())
         .merge(http::notifications::router())
+        .merge(http::push::router())
+        .merge(http::inbox::router())
         .merge(http::events::router())
         .merge(http::messages::router())
         .merge(http::openapi::router())

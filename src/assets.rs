@@ -1,6 +1,8 @@
 //! The embedded UI (`ui/dist`, built by build.rs): real files for
 //! `/assets/*` with immutable caching, `index.html` (no-store, carrying the
-//! build id) for every client route, JSON 404 for unknown API paths.
+//! build id) for every client route, JSON 404 for unknown API paths. The
+//! service worker (`/sw.js`) and the web app manifest are revalidated on
+//! every load (`no-cache`), so a new build replaces them.
 
 use axum::{
     body::Body,
@@ -77,9 +79,15 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
         && rel != "index.html"
         && let Some(file) = UI.get_file(rel)
     {
-        let cache =
-            if rel.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "public, max-age=3600" };
-        return (
+        let cache = if rel.starts_with("assets/") {
+            "public, max-age=31536000, immutable"
+        } else if rel == "sw.js" || rel == "manifest.webmanifest" {
+            // A new build's service worker and manifest must be picked up at once.
+            "no-cache"
+        } else {
+            "public, max-age=3600"
+        };
+        let mut res = (
             [
                 (header::CONTENT_TYPE, HeaderValue::from_static(content_type(rel))),
                 (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
@@ -87,6 +95,11 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
             Body::from(file.contents()),
         )
             .into_response();
+        if rel == "sw.js" {
+            // Served from the root, so its scope is the whole UI.
+            res.headers_mut().insert("service-worker-allowed", HeaderValue::from_static("/"));
+        }
+        return res;
     }
     if rel.starts_with("assets/") {
         return (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-store")], "not found").into_response();

@@ -48,6 +48,7 @@ pub mod store;
 pub mod util;
 pub mod voice;
 pub mod webhooks;
+pub mod webpush;
 
 /// Version plus git hash (or build time), baked in by build.rs.
 pub const BUILD_ID: &str = env!("FRONTDESK_BUILD_ID");

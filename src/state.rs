@@ -58,6 +58,8 @@ pub struct Shared {
     pub anon_csrf: crate::http::csrf::AnonTokens,
     /// Becomes true at shutdown; long-lived streams end on it.
     pub shutdown: watch::Receiver<bool>,
+    /// The server's VAPID key pair for Web Push.
+    pub vapid: crate::webpush::Vapid,
     /// Voice calls in progress: shutdown gives them a grace, then ends and saves them.
     pub calls: ActiveCalls,
     /// The WhatsApp AI's debounce: the latest message of each lead's burst.

@@ -17,8 +17,8 @@ use super::{
 };
 use crate::{
     domain::{
-        TenantId, UserId,
-        text::{self, EMAIL_MAX},
+        PhoneE164, TenantId, UserId,
+        text::{self, EMAIL_MAX, NAME_MAX},
     },
     error::{ApiError, ApiResult},
     password::{LOGIN_PASSWORD_MAX, check_policy},
@@ -30,7 +30,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/auth/login", post(login))
         .route("/api/auth/logout", post(logout))
-        .route("/api/auth/me", get(me))
+        .route("/api/auth/me", get(me).patch(patch_me))
         .route("/api/auth/csrf", get(csrf_token))
         .route("/api/auth/password", post(change_password))
 }
@@ -44,11 +44,23 @@ pub struct UserView<'a> {
     pub name: &'a str,
     pub role: &'static str,
     pub tenant_id: TenantId,
+    pub phone_e164: Option<&'a str>,
+    pub notify_whatsapp: bool,
+    pub notify_push: bool,
 }
 
 impl<'a> From<&'a User> for UserView<'a> {
     fn from(u: &'a User) -> Self {
-        UserView { id: u.id, email: &u.email, name: &u.name, role: u.role.as_str(), tenant_id: u.tenant_id }
+        UserView {
+            id: u.id,
+            email: &u.email,
+            name: &u.name,
+            role: u.role.as_str(),
+            tenant_id: u.tenant_id,
+            phone_e164: u.phone_e164.as_deref(),
+            notify_whatsapp: u.notify_whatsapp,
+            notify_push: u.notify_push,
+        }
     }
 }
 
@@ -216,6 +228,68 @@ pub async fn me_body(state: &AppState, auth: &Auth) -> ApiResult<Value> {
     security(("session" = [])),
 )]
 async fn me(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {
+    Ok(Json(me_body(&state, &auth).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = ProfilePatch)]
+struct MeBody {
+    name: Option<String>,
+    /// null or "" clears the phone.
+    #[serde(default, deserialize_with = "super::double_option")]
+    phone_e164: Option<Option<String>>,
+    notify_whatsapp: Option<bool>,
+    notify_push: Option<bool>,
+}
+
+/// The caller's own profile: name, the phone alerts go to (read in their
+/// business's region, like leads' phones), and which alerts they want.
+#[utoipa::path(
+    patch,
+    path = "/api/auth/me",
+    tag = "auth",
+    request_body = MeBody,
+    responses((status = 200, description = "the same body as GET /api/auth/me", body = serde_json::Value)),
+    security(("session" = [], "csrf" = [])),
+)]
+async fn patch_me(State(state): State<AppState>, auth: Auth, ApiJson(body): ApiJson<MeBody>) -> ApiResult<Json<Value>> {
+    let name = body.name.as_deref().map(|n| text::check("name", n, NAME_MAX, false)).transpose()?;
+    let phone = match body.phone_e164.as_ref() {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(p)) if p.trim().is_empty() => Some(None),
+        Some(Some(p)) => {
+            let region = super::leads::region_of(&state, auth.user.tenant_id).await?.unwrap_or_else(|| "IL".into());
+            Some(Some(PhoneE164::parse_field("phone_e164", p, &region)?.into_string()))
+        }
+    };
+    let will_have_phone = match &phone {
+        Some(p) => p.is_some(),
+        None => auth.user.phone_e164.is_some(),
+    };
+    if body.notify_whatsapp == Some(true) && !will_have_phone {
+        return Err(ApiError::invalid(
+            "notify_whatsapp",
+            "WhatsApp alerts need your phone number.",
+            "Send phone_e164 with notify_whatsapp, or set your phone first.",
+        ));
+    }
+    let profile = store::users::Profile {
+        name,
+        phone_e164: phone,
+        notify_whatsapp: body.notify_whatsapp,
+        notify_push: body.notify_push,
+    };
+    let (uid, tid) = (auth.user.id, auth.user.tenant_id);
+    let user = state
+        .db
+        .write(move |tx| -> ApiResult<_> {
+            store::users::update_profile(tx, tid, uid, &profile)?.ok_or_else(|| ApiError::not_found("User"))
+        })
+        .await?;
+    state.user_cache.forget(uid);
+    let auth = Auth { user, ..auth };
     Ok(Json(me_body(&state, &auth).await?))
 }
 

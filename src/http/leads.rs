@@ -37,7 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/leads/{id}/ai", post(set_ai))
 }
 
-/// `?q=&status=&source=&needs_reply=&assignee=&tag=` of the list (and of the CSV export).
+/// `?q=&status=&source=&needs_reply=&assignee=&tag=&open=` of the list (and of the CSV export).
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct ListQuery {
@@ -47,6 +47,7 @@ pub(super) struct ListQuery {
     needs_reply: Option<String>,
     assignee: Option<String>,
     tag: Option<String>,
+    open: Option<String>,
 }
 
 impl ListQuery {
@@ -78,6 +79,18 @@ impl ListQuery {
             })?)),
         };
         let tag = self.tag.as_deref().map(|t| text::check("tag", t, TAG_MAX, false)).transpose()?;
+        let open = match self.open.as_deref().unwrap_or("") {
+            "" => None,
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            v => {
+                return Err(ApiError::invalid(
+                    "open",
+                    format!("`open={v}` is not true or false."),
+                    "Use open=true (not won, lost or archived) or open=false.",
+                ));
+            }
+        };
         Ok(LeadFilter {
             q: search.filter(|s| !s.is_empty()),
             status: self.status.filter(|s| !s.is_empty()).map(|s| LeadStatus::parse_field("status", &s)).transpose()?,
@@ -85,6 +98,7 @@ impl ListQuery {
             needs_reply,
             assignee,
             tag: tag.filter(|t| !t.is_empty()),
+            open,
         })
     }
 }
@@ -309,7 +323,7 @@ async fn patch(
     let scope = Scope::Tenant(tenant_id);
     let cross = auth.cross_tenant_write(tenant_id, format!("PATCH /api/leads/{id}"));
     // One write job: the scoped read of the current state, the change, its activities.
-    let (lead, acts) = state
+    let (lead, acts, notified) = state
         .db
         .write(move |tx| -> ApiResult<_> {
             if let Some(e) = cross {
@@ -327,7 +341,12 @@ async fn patch(
             let (before, after) = store::leads::update_scoped(tx, scope, id, &p)?;
             let old_status = before.status;
             let mut acts = Vec::new();
+            let mut notified = None;
             if p.assignee_user_id.is_some() && before.assignee_user_id != after.assignee_user_id {
+                // The new assignee hears of it, unless they assigned themselves.
+                if let Some(to) = after.assignee_user_id.filter(|u| *u != actor.user_id) {
+                    notified = Some(store::leads::notify_assignee(tx, tenant_id, id, to)?);
+                }
                 acts.push(store::activities::add(
                     tx,
                     tenant_id,
@@ -360,10 +379,13 @@ async fn patch(
                     Some(actor),
                 )?);
             }
-            Ok((after, acts))
+            Ok((after, acts, notified))
         })
         .await?;
     publish_update(&state, &lead, acts);
+    if let Some(n) = notified {
+        state.events.notification(&n);
+    }
     Ok(Json(lead))
 }
 

@@ -16,7 +16,17 @@ use crate::{
 };
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/notifications", get(list)).route("/api/notifications/{id}/read", post(mark_read))
+    Router::new()
+        .route("/api/notifications", get(list))
+        .route("/api/notifications/{id}/read", post(mark_read))
+        .route("/api/alerts", get(alerts))
+}
+
+/// The caller's newest 100 alerts (WhatsApp and push): sent, pending, or failed and why.
+async fn alerts(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {
+    let user_id = auth.user.id;
+    let items = state.db.read(move |c| store::alerts::list_for_user(c, user_id, 100)).await?;
+    Ok(Json(json!({ "items": items })))
 }
 
 #[utoipa::path(

@@ -6,8 +6,13 @@
 //! nothing is due; and a tokio-cron-scheduler sweep every 15 s that rescues
 //! claims abandoned by a crash and wakes the timer as a safety net.
 //! Reminders that fell due while the process was down fire at the first run.
+//! The same timer delivers alerts (`alerts`): both queues share the claim
+//! code in `store::claims`, and one set of in-flight claim tokens.
 
+mod alerts;
 mod webhook;
+
+pub use alerts::deliver_due as deliver_alerts;
 
 use std::{
     collections::HashSet,
@@ -82,8 +87,12 @@ pub async fn start(state: AppState) -> anyhow::Result<JobScheduler> {
                 let cutoff =
                     format(OffsetDateTime::now_utc() - time::Duration::seconds(store::reminders::STALE_CLAIM_SECS));
                 let live = state.reminder_wake.in_flight().clone();
-                match state.db.write(move |tx| store::reminders::rescue_stale_unscoped(tx, &cutoff, &live)).await {
-                    Ok(n) if n > 0 => tracing::warn!(rescued = n, "reminder claims left by a crash put back"),
+                let rescue = move |tx: &rusqlite::Transaction| -> store::StoreResult<usize> {
+                    Ok(store::claims::rescue_stale_unscoped(tx, store::claims::REMINDERS, &cutoff, &live)?
+                        + store::claims::rescue_stale_unscoped(tx, store::claims::ALERTS, &cutoff, &live)?)
+                };
+                match state.db.write(rescue).await {
+                    Ok(n) if n > 0 => tracing::warn!(rescued = n, "reminder and alert claims left by a crash put back"),
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "reminder sweep failed"),
                 }
@@ -92,8 +101,36 @@ pub async fn start(state: AppState) -> anyhow::Result<JobScheduler> {
         })?)
         .await?;
     sched.start().await?;
+    tokio::spawn(wake_on_notifications(state.clone()));
     tokio::spawn(timer_loop(state));
     Ok(sched)
+}
+
+/// A notification may have queued alerts (`store::notifications::insert`):
+/// whoever publishes `notification.created` (or an auto-assigned
+/// `lead.created`) after committing wakes the timer, so alerts go out at once
+/// without every caller knowing about them. (The 15 s sweep wakes it anyway.)
+async fn wake_on_notifications(state: AppState) {
+    let mut events = state.events.subscribe();
+    let mut shutdown = state.shutdown.clone();
+    loop {
+        tokio::select! {
+            ev = events.recv() => match ev {
+                Ok(e) if e.kind == "notification.created" || e.kind == "leads.imported" => state.reminder_wake.now(),
+                // A new lead with an assignee was auto-assigned (see `store::leads::insert`);
+                // one announced without its body may have been.
+                Ok(e) if e.kind == "lead.created"
+                    && (e.data.get("lead").is_none() || !e.data["lead"]["assignee_user_id"].is_null()) =>
+                {
+                    state.reminder_wake.now()
+                }
+                Ok(_) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => state.reminder_wake.now(),
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            },
+            _ = shutdown.changed() => return,
+        }
+    }
 }
 
 async fn timer_loop(state: AppState) {
@@ -107,7 +144,8 @@ async fn timer_loop(state: AppState) {
             let state = state.clone();
             tokio::spawn(async move {
                 crate::http::faults::maybe_panic_in_scheduler();
-                fire_due(&state).await
+                fire_due(&state).await?;
+                alerts::deliver_due(&state).await
             })
         };
         let wait = match run.await {
@@ -130,7 +168,19 @@ async fn timer_loop(state: AppState) {
 }
 
 async fn until_next_due(state: &AppState) -> Duration {
-    let next = state.db.read(store::reminders::next_due_unscoped).await.ok().flatten();
+    let next = state
+        .db
+        .read(|c| -> store::StoreResult<Option<String>> {
+            let r = store::claims::next_due_unscoped(c, store::claims::REMINDERS)?;
+            let a = store::claims::next_due_unscoped(c, store::claims::ALERTS)?;
+            Ok(match (r, a) {
+                (Some(r), Some(a)) => Some(r.min(a)),
+                (r, a) => r.or(a),
+            })
+        })
+        .await
+        .ok()
+        .flatten();
     match next.as_deref().and_then(parse_stored) {
         Some(at) => {
             let d = at - OffsetDateTime::now_utc();

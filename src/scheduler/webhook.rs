@@ -15,7 +15,7 @@ use crate::{
 };
 
 /// Backoff before attempt n+1: 2^n seconds, capped at 5 minutes.
-fn backoff(attempts: i64) -> time::Duration {
+pub(super) fn backoff(attempts: i64) -> time::Duration {
     time::Duration::seconds(1i64 << attempts.clamp(1, 9)).min(time::Duration::minutes(5))
 }
 

@@ -19,3 +19,18 @@ pub fn get_or_create(conn: &Connection, name: &str, len: usize) -> StoreResult<V
     conn.execute("INSERT INTO server_keys (name, value) VALUES (?1, ?2)", params![name, value])?;
     Ok(value)
 }
+
+/// The key called `name`, made by `make` on first use (for keys that are not
+/// just random bytes, such as a P-256 scalar).
+pub fn get_or_insert_with(conn: &Connection, name: &str, make: impl FnOnce() -> Vec<u8>) -> StoreResult<Vec<u8>> {
+    if let Some(v) = conn
+        .prepare_cached("SELECT value FROM server_keys WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
+        .optional()?
+    {
+        return Ok(v);
+    }
+    let value = make();
+    conn.execute("INSERT INTO server_keys (name, value) VALUES (?1, ?2)", params![name, value])?;
+    Ok(value)
+}

@@ -121,7 +121,11 @@ pub fn insert(conn: &Connection, tenant_id: TenantId, l: &NewLead) -> StoreResul
             l.created_by
         ]);
     match res {
-        Ok(_) => Ok(LeadId(conn.last_insert_rowid())),
+        Ok(_) => {
+            let id = LeadId(conn.last_insert_rowid());
+            auto_assign(conn, tenant_id, id)?;
+            Ok(id)
+        }
         Err(e) if unique_key(&e).is_some() => {
             let existing = match l.phone_e164 {
                 Some(p) => find_by_phone(conn, tenant_id, p)?.map(|id| duplicate(Unique::LeadPhone, id)),
@@ -137,6 +141,74 @@ pub fn insert(conn: &Connection, tenant_id: TenantId, l: &NewLead) -> StoreResul
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A new lead of a business with `auto_assign = 'round_robin'` goes to the
+/// next enabled agent after the one who got the last (`tenants.last_auto_assignee`,
+/// kept in the data file so the turn survives restarts), by user id, wrapping
+/// around. Records the `assigned` activity (no actor: the system) and notifies
+/// the agent (in-app, and their alert channels). Every new lead passes here:
+/// the API, webhooks and imports all create leads with [`insert`].
+fn auto_assign(conn: &Connection, tenant_id: TenantId, id: LeadId) -> StoreResult<Option<UserId>> {
+    let Some((mode, last)) = conn
+        .prepare_cached("SELECT auto_assign, last_auto_assignee FROM tenants WHERE id = ?1")?
+        .query_row([tenant_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?)))
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    if mode != "round_robin" {
+        return Ok(None);
+    }
+    let next: Option<UserId> = conn
+        .prepare_cached(
+            "SELECT id FROM users WHERE tenant_id = ?1 AND role = 'agent' AND disabled = 0
+             ORDER BY id <= coalesce(?2, 0), id LIMIT 1",
+        )?
+        .query_row(params![tenant_id, last], |r| r.get(0))
+        .optional()?;
+    let Some(user) = next else { return Ok(None) };
+    conn.prepare_cached("UPDATE leads SET assignee_user_id = ?2 WHERE id = ?1")?.execute(params![id, user])?;
+    conn.prepare_cached("UPDATE tenants SET last_auto_assignee = ?2 WHERE id = ?1")?
+        .execute(params![tenant_id, user])?;
+    super::activities::add(
+        conn,
+        tenant_id,
+        id,
+        crate::domain::ActivityKind::Assigned,
+        "",
+        &serde_json::json!({"from": null, "to": user, "auto": true}),
+        None,
+    )?;
+    notify_assignee(conn, tenant_id, id, user)?;
+    Ok(Some(user))
+}
+
+/// Tells `user` a lead is now theirs (kind `assigned`): in-app, and through
+/// the alerts the notification queues.
+pub fn notify_assignee(
+    conn: &Connection,
+    tenant_id: TenantId,
+    id: LeadId,
+    user: UserId,
+) -> StoreResult<super::notifications::Notification> {
+    let name: String = conn
+        .prepare_cached("SELECT trim(first_name || ' ' || last_name) FROM leads WHERE id = ?1 AND tenant_id = ?2")?
+        .query_row(params![id, tenant_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default();
+    super::notifications::insert(
+        conn,
+        tenant_id,
+        &super::notifications::NewNotification {
+            user_id: user,
+            kind: "assigned",
+            title: &name,
+            body: "",
+            lead_id: Some(id),
+            reminder_id: None,
+        },
+    )
 }
 
 /// Fields a PATCH may change; None = unchanged; Some(None) clears a nullable field.
@@ -332,6 +404,8 @@ pub struct LeadFilter {
     pub needs_reply: Option<bool>,
     pub assignee: Option<Assignee>,
     pub tag: Option<String>,
+    /// `true`: only open leads (not won, lost or archived); `false`: only closed ones.
+    pub open: Option<bool>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -343,7 +417,7 @@ pub enum Assignee {
 impl LeadFilter {
     /// Only filters the per-(status, source) totals can answer.
     fn counted_by_totals(&self) -> bool {
-        self.needs_reply.is_none() && self.assignee.is_none() && self.tag.is_none()
+        self.needs_reply.is_none() && self.assignee.is_none() && self.tag.is_none() && self.open.is_none()
     }
 }
 
@@ -405,7 +479,26 @@ pub(super) fn filter_conditions(scope: Scope, f: &LeadFilter) -> (Vec<&'static s
         clauses.push("EXISTS (SELECT 1 FROM json_each(l.tags) WHERE value = ?)");
         args.push(Box::new(t.clone()));
     }
+    match f.open {
+        Some(true) => clauses.push("l.status NOT IN ('won', 'lost', 'archived')"),
+        Some(false) => clauses.push("l.status IN ('won', 'lost', 'archived')"),
+        None => {}
+    }
     (clauses, args)
+}
+
+/// How many leads in `scope` match `f` (its search text aside): the `total`
+/// the list would answer, for the inbox's counts.
+pub fn count_filtered(conn: &Connection, scope: Scope, f: &LeadFilter) -> StoreResult<i64> {
+    let (clauses, args) = filter_conditions(scope, f);
+    let sql = if clauses.is_empty() {
+        "SELECT count(*) FROM leads l".to_string()
+    } else {
+        format!("SELECT count(*) FROM leads l WHERE {}", clauses.join(" AND "))
+    };
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(rusqlite::params_from_iter(args.iter().map(|a| a.as_ref())), |r| r.get(0))?)
 }
 
 /// A page of leads as the JSON body `{items, total, page, page_size}`, each

@@ -6,8 +6,10 @@
 
 pub mod acme;
 pub mod activities;
+pub mod alerts;
 pub mod audit;
 pub mod calls;
+pub mod claims;
 pub mod error;
 pub mod keys;
 pub mod lead_csv;
@@ -15,6 +17,7 @@ pub mod leads;
 pub mod messages;
 pub mod notifications;
 pub mod prompts;
+pub mod push;
 pub mod reminders;
 pub mod sessions;
 pub mod tenants;

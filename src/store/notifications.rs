@@ -51,7 +51,9 @@ pub struct NewNotification<'a> {
     pub reminder_id: Option<i64>,
 }
 
-/// A notification for a user, about something in `tenant_id`.
+/// A notification for a user, about something in `tenant_id`, and in the
+/// same transaction its alerts on the user's phone and browsers (see
+/// [`super::alerts::enqueue`]): whoever notifies a user reaches them there too.
 pub fn insert(conn: &Connection, tenant_id: TenantId, n: &NewNotification) -> StoreResult<Notification> {
     conn.prepare_cached(
         "INSERT INTO notifications (tenant_id, user_id, kind, title, body, lead_id, reminder_id)
@@ -59,7 +61,9 @@ pub fn insert(conn: &Connection, tenant_id: TenantId, n: &NewNotification) -> St
     )?
     .execute(params![tenant_id, n.user_id, n.kind, n.title, n.body, n.lead_id, n.reminder_id])?;
     let id = conn.last_insert_rowid();
-    Ok(conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([id], from_row)?)
+    let n = conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([id], from_row)?;
+    super::alerts::enqueue(conn, &n)?;
+    Ok(n)
 }
 
 /// A user's notifications, newest first, with the unread count.

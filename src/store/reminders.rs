@@ -1,6 +1,7 @@
 //! "Call me back" reminders and their claiming by the scheduler.
 //!
-//! Life of a reminder: `pending` -> claimed (one UPDATE ... RETURNING in a
+//! Life of a reminder (the queue itself is shared with alerts, see
+//! [`super::claims`]): `pending` -> claimed (one UPDATE ... RETURNING in a
 //! write transaction; the notification and activity are written in that same
 //! transaction and `fired_at` set) -> `fired`, or, when the outgoing webhook
 //! fails, back to `pending` with a later `next_attempt_at` (only the webhook
@@ -12,13 +13,13 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+use super::claims;
 use super::error::{StoreError, StoreResult};
 use super::now_sql;
 use super::{Page, PageRequest};
 use crate::domain::{LeadId, ReminderStatus, Scope, TenantId, UserId};
 
-pub const STALE_CLAIM_SECS: i64 = 60;
-pub const MAX_ATTEMPTS: i64 = 5;
+pub use super::claims::STALE_CLAIM_SECS;
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Reminder {
@@ -127,6 +128,17 @@ pub fn list_for_assignee(
         .collect::<Result<Vec<_>, _>>()?)
 }
 
+/// The user's reminders in a tenant that are due now or earlier and not
+/// cancelled (pending, firing, fired or failed): what is waiting for them.
+pub fn count_due_for_assignee(conn: &Connection, tenant_id: TenantId, user_id: UserId, now: &str) -> StoreResult<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM lead_reminders
+             WHERE assignee_user_id = ?1 AND tenant_id = ?2 AND status <> 'cancelled' AND due_at <= ?3",
+        )?
+        .query_row(params![user_id, tenant_id, now], |r| r.get(0))?)
+}
+
 /// Moves a reminder to a new time (and/or note); a fired or failed reminder
 /// becomes pending again. Cancelled ones cannot be snoozed. False when not
 /// changeable or not in `scope`.
@@ -174,23 +186,19 @@ pub struct Claimed {
 }
 
 /// Claims every due reminder, atomically: two overlapping ticks, or two
-/// processes, can never both get the same row.
+/// processes, can never both get the same row (see [`claims`]).
 /// Unscoped: the scheduler's sweep serves every business; each claimed row carries its own tenant.
 pub fn claim_due_unscoped(conn: &Connection, now: &str, limit: i64) -> StoreResult<Vec<Claimed>> {
     // RETURNING gives the rows as claimed (shown as `pending`, like `get`), no second read.
-    Ok(conn
-        .prepare_cached(
-            "UPDATE lead_reminders SET status = 'claimed', claimed_at = ?1, attempts = attempts + 1,
-                    claim_token = lower(hex(randomblob(12)))
-             WHERE id IN (SELECT id FROM lead_reminders WHERE status = 'pending' AND next_attempt_at <= ?1
-                          ORDER BY next_attempt_at LIMIT ?2)
-             RETURNING id, tenant_id, lead_id, assignee_user_id, created_by, due_at, note, 'pending', attempts,
-                       last_error, fired_at, created_at, fired_at IS NULL, claim_token",
-        )?
-        .query_map(params![now, limit], |r| {
-            Ok(Claimed { reminder: from_row(r)?, first: r.get(12)?, token: r.get(13)? })
-        })?
-        .collect::<Result<Vec<_>, _>>()?)
+    claims::claim_due_unscoped(
+        conn,
+        claims::REMINDERS,
+        now,
+        limit,
+        "id, tenant_id, lead_id, assignee_user_id, created_by, due_at, note, 'pending', attempts,
+         last_error, fired_at, created_at, fired_at IS NULL, claim_token",
+        |r| Ok(Claimed { reminder: from_row(r)?, first: r.get(12)?, token: r.get(13)? }),
+    )
 }
 
 /// Unscoped: `id` is a reminder the scheduler has just claimed in this same transaction.
@@ -203,18 +211,10 @@ pub fn mark_fired_at_unscoped(conn: &Connection, id: i64, now: &str) -> StoreRes
 /// false when the claim was lost (put back and taken again meanwhile).
 /// Unscoped: the claim token, which only the scheduler holds, names the row.
 pub fn mark_done_unscoped(conn: &Connection, id: i64, token: &str) -> StoreResult<bool> {
-    Ok(conn
-        .prepare_cached(concat!(
-            "UPDATE lead_reminders SET status = 'fired', last_error = NULL, claimed_at = NULL, claim_token = NULL,
-                 updated_at = ",
-            now_sql!(),
-            " WHERE id = ?1 AND status = 'claimed' AND claim_token = ?2"
-        ))?
-        .execute(params![id, token])?
-        > 0)
+    claims::mark_done_unscoped(conn, claims::REMINDERS, id, token)
 }
 
-/// Delivery failed: retry at `retry_at`, or give up as `failed` after MAX_ATTEMPTS.
+/// Delivery failed: retry at `retry_at`, or give up as `failed` after 5 attempts.
 /// Unscoped: the claim token, which only the scheduler holds, names the row.
 pub fn mark_failed_attempt_unscoped(
     conn: &Connection,
@@ -223,53 +223,23 @@ pub fn mark_failed_attempt_unscoped(
     error: &str,
     retry_at: &str,
 ) -> StoreResult<bool> {
-    Ok(conn
-        .prepare_cached(concat!(
-            "UPDATE lead_reminders SET
-                status = CASE WHEN attempts >= ?4 THEN 'failed' ELSE 'pending' END,
-                next_attempt_at = ?3, last_error = ?2, claimed_at = NULL, claim_token = NULL,
-                updated_at = ",
-            now_sql!(),
-            " WHERE id = ?1 AND status = 'claimed' AND claim_token = ?5"
-        ))?
-        .execute(params![id, error, retry_at, MAX_ATTEMPTS, token])?
-        > 0)
+    claims::mark_failed_attempt_unscoped(conn, claims::REMINDERS, id, token, error, retry_at, false)
 }
 
-/// Puts claims abandoned by a crash back in the queue: claimed before
-/// `older_than` and not in `live` (tokens this process is still delivering,
-/// however slowly). Each row is put back only if it still carries the token
-/// read here, so a claim finishing at the same moment is never undone.
+/// Puts reminder claims abandoned by a crash back in the queue (see [`claims::rescue_stale_unscoped`]).
 /// Unscoped: a scheduler sweep over every business; it only changes claim state.
 pub fn rescue_stale_unscoped(
     conn: &Connection,
     older_than: &str,
     live: &std::collections::HashSet<String>,
 ) -> StoreResult<usize> {
-    let stale: Vec<(i64, String)> = conn
-        .prepare_cached(
-            "SELECT id, coalesce(claim_token, '') FROM lead_reminders WHERE status = 'claimed' AND claimed_at < ?1",
-        )?
-        .query_map([older_than], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    let mut rescued = 0;
-    for (id, token) in stale.into_iter().filter(|(_, t)| !live.contains(t)) {
-        rescued += conn
-            .prepare_cached(
-                "UPDATE lead_reminders SET status = 'pending', claimed_at = NULL, claim_token = NULL
-                 WHERE id = ?1 AND status = 'claimed' AND coalesce(claim_token, '') = ?2",
-            )?
-            .execute(params![id, token])?;
-    }
-    Ok(rescued)
+    claims::rescue_stale_unscoped(conn, claims::REMINDERS, older_than, live)
 }
 
 /// When the next pending reminder is due (for the precise timer).
 /// Unscoped: the scheduler's timer serves every business and reads only a time.
 pub fn next_due_unscoped(conn: &Connection) -> StoreResult<Option<String>> {
-    Ok(conn
-        .prepare_cached("SELECT min(next_attempt_at) FROM lead_reminders WHERE status = 'pending'")?
-        .query_row([], |r| r.get(0))?)
+    claims::next_due_unscoped(conn, claims::REMINDERS)
 }
 
 /// For `/metrics`: reminders not yet delivered (claimed ones included), and

@@ -19,9 +19,13 @@ pub struct User {
     pub created_at: String,
     #[serde(skip)]
     pub password_changed_at: String,
+    /// Where WhatsApp alerts go (E.164).
+    pub phone_e164: Option<String>,
+    pub notify_whatsapp: bool,
+    pub notify_push: bool,
 }
 
-const COLUMNS: &str = "id, tenant_id, email, name, role, disabled, created_at, password_changed_at";
+const COLUMNS: &str = "id, tenant_id, email, name, role, disabled, created_at, password_changed_at, phone_e164, notify_whatsapp, notify_push";
 
 fn from_row(r: &Row) -> rusqlite::Result<User> {
     let role: String = r.get(4)?;
@@ -35,6 +39,9 @@ fn from_row(r: &Row) -> rusqlite::Result<User> {
         disabled: r.get(5)?,
         created_at: r.get(6)?,
         password_changed_at: r.get(7)?,
+        phone_e164: r.get(8)?,
+        notify_whatsapp: r.get(9)?,
+        notify_push: r.get(10)?,
     })
 }
 
@@ -54,7 +61,7 @@ pub fn get_in_tenant(conn: &Connection, tenant_id: TenantId, id: UserId) -> Stor
 /// Unscoped: emails are unique across businesses, and login comes before any business.
 pub fn find_for_login_unscoped(conn: &Connection, email: &str) -> StoreResult<Option<(User, String)>> {
     let sql = format!("SELECT {COLUMNS}, password_hash FROM users WHERE email = ?1");
-    Ok(conn.prepare_cached(&sql)?.query_row([email.trim()], |r| Ok((from_row(r)?, r.get(8)?))).optional()?)
+    Ok(conn.prepare_cached(&sql)?.query_row([email.trim()], |r| Ok((from_row(r)?, r.get(11)?))).optional()?)
 }
 
 /// Unscoped: only ever a user's own hash (the signed-in user changing their password).
@@ -144,6 +151,43 @@ pub fn update_in_tenant(
             " WHERE id = ?1 AND tenant_id = ?2"
         ),
         params![id, tenant_id, name.map(str::trim), role.map(Role::as_str), disabled],
+    )?;
+    if n == 0 {
+        return Ok(None);
+    }
+    get_in_tenant(conn, tenant_id, id)
+}
+
+/// What a user may change about themselves; None leaves a field as it is,
+/// `phone_e164: Some(None)` clears the phone.
+#[derive(Debug, Default)]
+pub struct Profile {
+    pub name: Option<String>,
+    pub phone_e164: Option<Option<String>>,
+    pub notify_whatsapp: Option<bool>,
+    pub notify_push: Option<bool>,
+}
+
+/// Updates a user's own profile (`PATCH /api/auth/me`); None when not there.
+pub fn update_profile(conn: &Connection, tenant_id: TenantId, id: UserId, p: &Profile) -> StoreResult<Option<User>> {
+    let n = conn.execute(
+        concat!(
+            "UPDATE users SET name = coalesce(?3, name),
+                 phone_e164 = CASE WHEN ?4 THEN ?5 ELSE phone_e164 END,
+                 notify_whatsapp = coalesce(?6, notify_whatsapp), notify_push = coalesce(?7, notify_push),
+                 updated_at = ",
+            now_sql!(),
+            " WHERE id = ?1 AND tenant_id = ?2"
+        ),
+        params![
+            id,
+            tenant_id,
+            p.name.as_deref().map(str::trim),
+            p.phone_e164.is_some(),
+            p.phone_e164.clone().flatten(),
+            p.notify_whatsapp,
+            p.notify_push
+        ],
     )?;
     if n == 0 {
         return Ok(None);

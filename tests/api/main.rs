@@ -3,6 +3,7 @@
 mod helpers;
 
 mod acme;
+mod alerts;
 mod appliance;
 mod auth;
 mod connections;

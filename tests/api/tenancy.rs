@@ -289,6 +289,11 @@ async fn access_table_for_lead_reminder_and_notification_endpoints() {
             [401, 204, 204, 404, 204, 204],
         ),
         row("my notifications", get.clone(), "/api/notifications", None, [401, 200, 200, 200, 200, 200]),
+        row("my alerts", get.clone(), "/api/alerts", None, [401, 200, 200, 200, 200, 200]),
+        row("inbox counts", get.clone(), "/api/inbox/counts", None, [401, 200, 200, 200, 200, 200]),
+        row("assignees", get.clone(), "/api/business/current/assignees", None, [401, 200, 200, 200, 200, 200]),
+        row("push key", get.clone(), "/api/push/key", None, [401, 200, 200, 200, 200, 200]),
+        row("my push subscriptions", get.clone(), "/api/push/subscriptions", None, [401, 200, 200, 200, 200, 200]),
         // A notification is its user's alone.
         row(
             "mark a notification read",
@@ -314,6 +319,13 @@ async fn business_current_is_the_effective_business() {
     assert_eq!(emails, ["owner@b.io", "agent@b.io"]);
     let other = a.other_owner.get_json("/api/business/current/users").await.1;
     assert_eq!(other["items"].as_array().unwrap().len(), 1, "no user of B leaks into C");
+    // Who a lead can be assigned to: the business's own users, for agents too.
+    let assignees = a.agent.get_json("/api/business/current/assignees").await.1;
+    let emails: Vec<&str> =
+        assignees["items"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap()).collect();
+    assert_eq!(emails, ["owner@b.io", "agent@b.io"]);
+    let counts = a.other_owner.get_json("/api/inbox/counts").await.1;
+    assert_eq!(counts["mine"], 0, "B's leads are not counted in C: {counts}");
 }
 
 #[tokio::test]

@@ -39,9 +39,10 @@ import * as i18n from './scenarios/i18n.mjs';
 import * as csrf from './scenarios/csrf.mjs';
 import * as whatsapp from './scenarios/whatsapp.mjs';
 import * as layout from './scenarios/layout.mjs';
+import * as pwa from './scenarios/pwa.mjs';
 
 /** In this order: each group may rely on what the previous ones left (signed in, a lead). */
-const GROUPS = [auth, leads, reminders, prompts, frontdesk, impersonation, i18n, csrf, whatsapp, layout];
+const GROUPS = [auth, leads, reminders, prompts, frontdesk, impersonation, i18n, csrf, whatsapp, layout, pwa];
 
 if (!BASE || !EMAIL || !PASSWORD) {
   console.error('set FRONTDESK_E2E_BASE, FRONTDESK_E2E_EMAIL and FRONTDESK_E2E_PASSWORD');

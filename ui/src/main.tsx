@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import './app/styles';
 import './i18n';
 import { App } from './app';
+import { registerServiceWorker } from './lib/push';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing from index.html');
@@ -11,3 +12,6 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+
+// Shows Web Push alerts; asks for nothing (permission is asked from the profile page).
+if (import.meta.env.PROD) void registerServiceWorker();

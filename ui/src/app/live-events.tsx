@@ -18,8 +18,12 @@ export function useLiveEvents(tenantKey: number | null) {
           case 'lead.created':
           case 'lead.updated':
             void qc.invalidateQueries({ queryKey: queryKeys.leads.all });
+            void qc.invalidateQueries({ queryKey: queryKeys.inbox.all });
+            // A new lead may have been given to me by round-robin (that notification has no event of its own).
+            if (name === 'lead.created') void qc.invalidateQueries({ queryKey: queryKeys.notifications.all });
             break;
           case 'leads.imported':
+            void qc.invalidateQueries({ queryKey: queryKeys.inbox.all });
             // New leads, and existing ones completed (each with an `updated` activity).
             void qc.invalidateQueries({ queryKey: queryKeys.leads.all });
             void qc.invalidateQueries({ queryKey: queryKeys.activities.all });
@@ -27,6 +31,8 @@ export function useLiveEvents(tenantKey: number | null) {
           case 'activity.created':
             if (leadId !== undefined) void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
             void qc.invalidateQueries({ queryKey: queryKeys.leads.all });
+            // A message in or out moves "needs reply".
+            void qc.invalidateQueries({ queryKey: queryKeys.inbox.all });
             break;
           case 'message.status':
             // Delivery ticks and failure reasons live on the lead's timeline.
@@ -35,10 +41,12 @@ export function useLiveEvents(tenantKey: number | null) {
             break;
           case 'reminder.fired':
             void qc.invalidateQueries({ queryKey: queryKeys.reminders.all });
+            void qc.invalidateQueries({ queryKey: queryKeys.inbox.all });
             if (leadId !== undefined) void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
             break;
           case 'notification.created': {
             void qc.invalidateQueries({ queryKey: queryKeys.notifications.all });
+            void qc.invalidateQueries({ queryKey: queryKeys.inbox.all });
             // The server sends {notification: {...}}; accept a flat object too.
             const n = (data.notification && typeof data.notification === 'object' ? data.notification : data) as Fields;
             if (typeof n.title === 'string' && n.title) {

@@ -1,6 +1,6 @@
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
 import { useMemo } from 'react';
-import { ProtectedRoute } from '@/lib/auth';
+import { ProtectedRoute, useSession } from '@/lib/auth';
 import { paths } from '@/config/paths';
 import { AppLayout } from './layouts/app-layout';
 import { RouteError } from './routes/route-error';
@@ -8,6 +8,12 @@ import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
 
 const lazyRoute = (load: () => Promise<{ Component: React.ComponentType }>) => ({ lazy: load });
+
+/** Agents land on the conversations waiting for them; owners and the admin on all leads. */
+function Landing() {
+  const me = useSession();
+  return <Navigate to={me.user.role === 'agent' ? paths.inbox.getHref() : paths.leads.getHref()} replace />;
+}
 
 export function createAppRouter() {
   return createBrowserRouter([
@@ -21,7 +27,9 @@ export function createAppRouter() {
       ),
       errorElement: <RouteError />,
       children: [
-        { index: true, element: <Navigate to={paths.leads.getHref()} replace /> },
+        { index: true, element: <Landing /> },
+        { path: paths.inbox.path, ...lazyRoute(() => import('./routes/inbox')) },
+        { path: paths.profile.path, ...lazyRoute(() => import('./routes/profile')) },
         { path: paths.leads.path, ...lazyRoute(() => import('./routes/leads')) },
         { path: paths.lead.path, ...lazyRoute(() => import('./routes/lead')) },
         { path: paths.reminders.path, ...lazyRoute(() => import('./routes/reminders')) },

@@ -2,11 +2,13 @@
 export const paths = {
   login: { path: '/login', getHref: (next?: string) => (next ? `/login?next=${encodeURIComponent(next)}` : '/login') },
   home: { path: '/', getHref: () => '/' },
+  inbox: { path: '/inbox', getHref: () => '/inbox' },
   leads: { path: '/leads', getHref: () => '/leads' },
   lead: { path: '/leads/:leadId', getHref: (id: number | string) => `/leads/${id}` },
   reminders: { path: '/reminders', getHref: () => '/reminders' },
   notifications: { path: '/notifications', getHref: () => '/notifications' },
   settings: { path: '/settings', getHref: () => '/settings' },
+  profile: { path: '/profile', getHref: () => '/profile' },
   users: { path: '/users', getHref: () => '/users' },
   audit: { path: '/audit', getHref: () => '/audit' },
   adminBusinesses: { path: '/admin/businesses', getHref: () => '/admin/businesses' },

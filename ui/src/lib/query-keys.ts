@@ -30,6 +30,7 @@ const notifications = ['notifications'] as const;
 const business = ['business'] as const;
 const admin = ['admin'] as const;
 const audit = ['audit'] as const;
+const inbox = ['inbox'] as const;
 
 export const queryKeys = {
   auth: {
@@ -66,6 +67,13 @@ export const queryKeys = {
     prompt: () => [...business, 'prompt'] as const,
     promptHistory: () => [...business, 'prompt', 'history'] as const,
     users: () => [...business, 'users'] as const,
+    /** Who a lead can be assigned to (every role may read it). */
+    assignees: () => [...business, 'assignees'] as const,
+  },
+  /** The navigation's badges (GET /api/inbox/counts), refreshed on lead, message and reminder events. */
+  inbox: {
+    all: inbox,
+    counts: () => [...inbox, 'counts'] as const,
   },
   /** Platform admin (/api/admin/...). */
   admin: {

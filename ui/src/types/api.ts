@@ -9,7 +9,34 @@ export type User = {
   name: string;
   role: Role;
   tenant_id: number;
+  /** Where WhatsApp alerts go (E.164); absent in older answers. */
+  phone_e164?: string | null;
+  notify_whatsapp?: boolean;
+  notify_push?: boolean;
 };
+
+/** PATCH /api/auth/me: the caller's own profile. */
+export type ProfileInput = {
+  name?: string;
+  phone_e164?: string | null;
+  notify_whatsapp?: boolean;
+  notify_push?: boolean;
+};
+
+/** GET /api/inbox/counts, for the effective business. */
+export type InboxCounts = {
+  /** Leads whose last message is inbound (the list's needs_reply=true). */
+  needs_reply: number;
+  /** Open leads assigned to me (assignee=me&open=true). */
+  mine: number;
+  /** Open leads without an assignee (assignee=none&open=true). */
+  unassigned: number;
+  /** My reminders due now or earlier, not cancelled. */
+  reminders_due: number;
+};
+
+/** GET /api/business/current/assignees: who a lead can be assigned to. */
+export type Assignee = { id: number; name: string; email: string; role: Role };
 
 export type TenantSummary = { id: number; name: string; timezone?: string | null };
 
@@ -261,6 +288,12 @@ export type LeadsParams = {
   tag?: string;
   page?: number;
   page_size?: number;
+  /** `true`: waiting for a reply, oldest first. */
+  needs_reply?: boolean;
+  /** `me`, `none` or a user id. */
+  assignee?: string;
+  /** `true`: not won, lost or archived. */
+  open?: boolean;
 };
 /** The filters of GET /api/leads/export.csv: those of the lead list, without paging. */
 export type LeadsExportParams = Pick<LeadsParams, 'q' | 'status' | 'source' | 'tag'>;

@@ -1,4 +1,4 @@
-import { Burger, Container, Drawer, Group, NavLink, Stack, Text, UnstyledButton } from '@mantine/core';
+import { Badge, Burger, Container, Drawer, Group, NavLink, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
@@ -9,16 +9,38 @@ import { LanguageSwitch } from '@/components/layout/language-switch';
 import { UserMenu } from '@/components/layout/user-menu';
 import { ImpersonationBanner } from '@/features/admin/components/impersonation-banner';
 import { NotificationBell } from '@/features/notifications/components/notification-bell';
+import { useInboxCounts } from '@/features/inbox/api/get-inbox-counts';
 import { useLiveEvents } from '../live-events';
 
-type NavItem = { to: string; label: string; testId: string };
+type NavItem = { to: string; label: string; testId: string; count?: number; countLabel?: string };
 
 function useNavItems(): NavItem[] {
   const { t } = useTranslation();
   const me = useSession();
+  // Kept live by the event stream (app/live-events.tsx invalidates them).
+  const counts = useInboxCounts().data;
   const items: NavItem[] = [
-    { to: paths.leads.getHref(), label: t('nav.leads'), testId: 'nav-leads' },
-    { to: paths.reminders.getHref(), label: t('nav.reminders'), testId: 'nav-reminders' },
+    {
+      to: paths.inbox.getHref(),
+      label: t('nav.inbox'),
+      testId: 'nav-inbox',
+      count: counts?.needs_reply,
+      countLabel: t('nav.needsReplyCount', { count: counts?.needs_reply ?? 0 }),
+    },
+    {
+      to: paths.leads.getHref(),
+      label: t('nav.leads'),
+      testId: 'nav-leads',
+      count: counts?.mine,
+      countLabel: t('nav.mineCount', { count: counts?.mine ?? 0 }),
+    },
+    {
+      to: paths.reminders.getHref(),
+      label: t('nav.reminders'),
+      testId: 'nav-reminders',
+      count: counts?.reminders_due,
+      countLabel: t('nav.remindersDueCount', { count: counts?.reminders_due ?? 0 }),
+    },
   ];
   if (canManage(me)) {
     items.push(
@@ -34,6 +56,23 @@ function useNavItems(): NavItem[] {
     );
   }
   return items;
+}
+
+/** A badge with the item's count, hidden at zero. */
+function NavCount({ item }: { item: NavItem }) {
+  if (!item.count) return null;
+  return (
+    <Badge
+      size="sm"
+      circle={item.count < 10}
+      ms={6}
+      aria-label={item.countLabel}
+      title={item.countLabel}
+      data-testid={`${item.testId}-count`}
+    >
+      {item.count > 99 ? '99+' : item.count}
+    </Badge>
+  );
 }
 
 export function AppLayout() {
@@ -73,6 +112,7 @@ export function AppLayout() {
             {items.map((it) => (
               <RouterNavLink key={it.to} to={it.to} className="fd-topnav-link" data-testid={it.testId}>
                 {it.label}
+                <NavCount item={it} />
               </RouterNavLink>
             ))}
           </nav>
@@ -98,6 +138,7 @@ export function AppLayout() {
                 component={RouterNavLink}
                 to={it.to}
                 label={it.label}
+                rightSection={<NavCount item={it} />}
                 data-testid={`${it.testId}-mobile`}
               />
             ))}

@@ -15,6 +15,7 @@ import { LeadTags } from '@/features/leads/components/lead-tags';
 import { EditLeadForm } from '@/features/leads/components/edit-lead-form';
 import { LeadDetails, LeadTitle } from '@/features/leads/components/lead-details';
 import { LeadStatusForm } from '@/features/leads/components/lead-status-form';
+import { AssigneePicker } from '@/features/leads/components/assignee-picker';
 import { WhatsappForm } from '@/features/messaging/components/whatsapp-form';
 import { LeadReminders } from '@/features/reminders/components/lead-reminders';
 import { ReminderForm } from '@/features/reminders/components/reminder-form';
@@ -87,6 +88,11 @@ export function Component() {
           <Paper withBorder p="md">
             <LeadDetails lead={data} showTenant={seesAllBusinesses(me)} />
           </Paper>
+          {data.tenant_id === me.effective_tenant_id && (
+            <Paper withBorder p="md">
+              <AssigneePicker lead={data} meId={me.user.id} />
+            </Paper>
+          )}
           <Paper withBorder p="md">
             <Title order={3} size="h5" mb="sm">
               {t('tags.title')}

@@ -26,6 +26,8 @@ export function Component() {
   const [importOpened, importDialog] = useDisclosure(false);
 
   const status = params.get('status') ?? '';
+  // "mine" and "unassigned" are open leads (not won, lost or archived), like the badges.
+  const who = params.get('assignee') ?? '';
   const source = params.get('source') ?? '';
   const tag = params.get('tag') ?? '';
   const [tagInput, setTagInput] = useState(tag);
@@ -57,7 +59,15 @@ export function Component() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [tagDebounced]);
 
-  const leads = useLeads({ q: params.get('q') ?? '', status, source, tag, page, page_size: DEFAULT_PAGE_SIZE });
+  const leads = useLeads({
+    q: params.get('q') ?? '',
+    status,
+    source,
+    tag,
+    page,
+    page_size: DEFAULT_PAGE_SIZE,
+    ...(who ? { assignee: who, open: true } : {}),
+  });
   // The same filters as the list (all pages): a plain download, the session cookie goes along.
   const exportHref = leadsExportUrl({ q: params.get('q') ?? '', status, source, tag });
   const showTenant = seesAllBusinesses(me);
@@ -114,6 +124,18 @@ export function Component() {
             value={source || null}
             onChange={(v) => update({ source: v ?? '', page: '' })}
             data-testid="filter-source"
+          />
+          <Select
+            label={t('assign.filter')}
+            placeholder={t('common.all')}
+            clearable
+            data={[
+              { value: 'me', label: t('inbox.mine') },
+              { value: 'none', label: t('inbox.unassigned') },
+            ]}
+            value={who || null}
+            onChange={(v) => update({ assignee: v ?? '', page: '' })}
+            data-testid="filter-assignee"
           />
           <TextInput
             type="search"

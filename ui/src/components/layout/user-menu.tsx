@@ -41,6 +41,9 @@ export function UserMenu() {
           </Text>
         </Menu.Label>
         <Menu.Divider />
+        <Menu.Item data-testid="nav-profile" onClick={() => void navigate(paths.profile.getHref())}>
+          {t('profile.title')}
+        </Menu.Item>
         <Menu.Item
           data-testid="logout"
           color="red"

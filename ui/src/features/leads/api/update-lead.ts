@@ -11,6 +11,7 @@ export type UpdateLeadInput = {
     email?: string | null;
     notes?: string;
     phone_e164?: string;
+    assignee_user_id?: number | null;
     /** The whole list (replaces the lead's tags): at most 20, each at most 40 characters. */
     tags?: string[];
   };
@@ -27,6 +28,7 @@ export const useUpdateLead = (onSuccess?: () => void) => {
     onSuccess: (_lead, { leadId }) => {
       void qc.invalidateQueries({ queryKey: queryKeys.leads.all });
       void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
+      void qc.invalidateQueries({ queryKey: queryKeys.inbox.all });
       onSuccess?.();
     },
   });

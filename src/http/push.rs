@@ -1,0 +1,125 @@
+//! `/api/push/*`: Web Push for the signed-in user's browsers. The server's
+//! VAPID public key, and the browser's subscription saved or removed.
+
+use axum::{
+    Json, Router,
+    extract::State,
+    http::StatusCode,
+    routing::{get, post},
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::extract::{ApiJson, Auth};
+use crate::{
+    error::{ApiError, ApiResult},
+    state::AppState,
+    store, webpush,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/push/key", get(key))
+        .route("/api/push/subscriptions", post(subscribe).delete(unsubscribe).get(list))
+}
+
+/// Longest endpoint URL we keep (real ones are a few hundred characters).
+const ENDPOINT_MAX: usize = 2048;
+
+/// `{public_key}`: base64url of the uncompressed P-256 point, as
+/// `pushManager.subscribe({applicationServerKey})` takes it.
+async fn key(State(state): State<AppState>, _auth: Auth) -> Json<Value> {
+    Json(json!({ "public_key": state.vapid.public_key }))
+}
+
+#[derive(Deserialize)]
+struct Keys {
+    p256dh: String,
+    auth: String,
+}
+
+/// A `PushSubscription` as `JSON.stringify` gives it (extra fields such as
+/// `expirationTime` are ignored).
+#[derive(Deserialize)]
+struct SubscriptionBody {
+    endpoint: String,
+    keys: Keys,
+}
+
+/// The endpoint must be https. Only a test build (`FRONTDESK_TEST_FAULTS`)
+/// also takes `http://127.0.0.1`: the black-box tests run their fake push
+/// service on loopback, and giving it TLS would mean teaching the server's
+/// client a test CA.
+fn check_endpoint(state: &AppState, endpoint: &str) -> Result<(), ApiError> {
+    let bad = |why: &str| {
+        ApiError::invalid(
+            "endpoint",
+            format!("The push endpoint {why}."),
+            "Send the subscription exactly as the browser's PushManager made it.",
+        )
+    };
+    if endpoint.len() > ENDPOINT_MAX {
+        return Err(bad("is too long"));
+    }
+    let url = reqwest::Url::parse(endpoint).map_err(|_| bad("is not a URL"))?;
+    let loopback_test =
+        state.config.settings.test_faults && url.scheme() == "http" && url.host_str() == Some("127.0.0.1");
+    if (url.scheme() != "https" && !loopback_test) || url.host_str().is_none() || !url.username().is_empty() {
+        return Err(bad("must be an https URL"));
+    }
+    Ok(())
+}
+
+async fn subscribe(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<SubscriptionBody>,
+) -> ApiResult<(StatusCode, Json<store::push::Subscription>)> {
+    check_endpoint(&state, &body.endpoint)?;
+    webpush::check_keys(&body.keys.p256dh, &body.keys.auth).map_err(|e| match e {
+        webpush::KeyError::P256dh => ApiError::invalid(
+            "keys.p256dh",
+            "keys.p256dh is not a P-256 public key.",
+            "Send the 65-byte uncompressed point, base64url, as PushSubscription.toJSON() gives it.",
+        ),
+        webpush::KeyError::Auth => ApiError::invalid(
+            "keys.auth",
+            "keys.auth is not a 16-byte secret.",
+            "Send the auth secret, base64url, as PushSubscription.toJSON() gives it.",
+        ),
+    })?;
+    // Alerts belong to the user's home business (that is where they are notified).
+    let (tenant_id, user_id) = (auth.user.tenant_id, auth.user.id);
+    let sub = state
+        .db
+        .write(move |tx| {
+            store::push::upsert(tx, tenant_id, user_id, &body.endpoint, &body.keys.p256dh, &body.keys.auth)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(sub)))
+}
+
+#[derive(Deserialize)]
+struct EndpointBody {
+    endpoint: String,
+}
+
+async fn unsubscribe(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<EndpointBody>,
+) -> ApiResult<StatusCode> {
+    let user_id = auth.user.id;
+    if state.db.write(move |tx| store::push::delete_for_user(tx, user_id, &body.endpoint)).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found("Subscription"))
+    }
+}
+
+/// The caller's subscribed browsers.
+async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {
+    let user_id = auth.user.id;
+    let items = state.db.read(move |c| store::push::list_for_user(c, user_id)).await?;
+    Ok(Json(json!({ "items": items })))
+}

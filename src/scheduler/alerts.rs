@@ -1,0 +1,146 @@
+//! Delivering alerts: WhatsApp through the business's provider (the same
+//! [`crate::messaging::Messenger`], but never recorded as a message to the
+//! lead), and Web Push to each of the user's browsers. Claimed exactly once
+//! and retried with the reminders' backoff (see `store::claims`).
+
+use serde_json::json;
+use time::OffsetDateTime;
+
+use super::{BATCH, Delivering, webhook::backoff};
+use crate::{
+    domain::time::{format, now},
+    error::ApiError,
+    messaging::{Content, Recipient},
+    state::AppState,
+    store::{self, alerts::Claimed, claims::ALERTS},
+    webpush,
+};
+
+/// Claims and delivers every due alert. Public for tests and benchmarks.
+pub async fn deliver_due(state: &AppState) -> Result<(), ApiError> {
+    loop {
+        let now_s = now();
+        let claimed = state.db.write(move |tx| store::alerts::claim_due_unscoped(tx, &now_s, BATCH)).await?;
+        let n = claimed.len() as i64;
+        let deliveries = claimed.into_iter().map(|c| async move {
+            // Registered before the network call and kept until the outcome is committed.
+            let _delivering = Delivering::new(&state.reminder_wake, &c.token);
+            deliver(state, c).await
+        });
+        futures_util::future::join_all(deliveries).await;
+        if n < BATCH {
+            return Ok(());
+        }
+    }
+}
+
+/// The outcome of one alert: Ok, or a plain reason and whether retrying can help.
+type Outcome = Result<(), (String, bool)>;
+
+async fn deliver(state: &AppState, c: Claimed) {
+    let outcome = match c.alert.channel.as_str() {
+        store::alerts::WHATSAPP => whatsapp(state, &c).await,
+        store::alerts::PUSH => push(state, &c).await,
+        other => Err((format!("unknown channel {other}"), true)),
+    };
+    let (id, attempts, token) = (c.alert.id, c.alert.attempts, c.token);
+    let result = match outcome {
+        Ok(()) => state.db.write(move |tx| store::claims::mark_done_unscoped(tx, ALERTS, id, &token)).await,
+        Err((reason, permanent)) => {
+            tracing::warn!(alert = id, attempts, permanent, error = %reason, "alert not delivered");
+            let retry_at = format(OffsetDateTime::now_utc() + backoff(attempts));
+            state
+                .db
+                .write(move |tx| {
+                    store::claims::mark_failed_attempt_unscoped(tx, ALERTS, id, &token, &reason, &retry_at, permanent)
+                })
+                .await
+        }
+    };
+    match result {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!(alert = id, "an alert claim was lost before its outcome was recorded"),
+        Err(e) => tracing::error!(alert = id, error = %e, "could not record an alert's outcome"),
+    }
+}
+
+/// The lead's name and phone, the note, and the link, to the user's phone.
+async fn whatsapp(state: &AppState, c: &Claimed) -> Outcome {
+    let Some(phone) = c.phone_e164.clone() else {
+        return Err(("the user has no phone number".into(), true));
+    };
+    let tenant_id = c.alert.tenant_id;
+    let tenant = match state.db.read(move |conn| store::tenants::get(conn, tenant_id)).await {
+        Ok(Some(t)) => t,
+        Ok(None) => return Err(("the business is gone".into(), true)),
+        Err(e) => return Err((format!("the database could not be read ({e})"), false)),
+    };
+    let a = &c.alert;
+    let mut text = a.title.clone();
+    if !a.body.is_empty() {
+        text.push('\n');
+        text.push_str(&a.body);
+    }
+    if a.lead_id.is_some() {
+        text.push('\n');
+        text.push_str(&format!("{}{}", state.config.public_base, a.url));
+    }
+    let to = Recipient { phone_e164: Some(phone), whatsapp_id: None };
+    match state.messenger.send(&tenant, &to, &Content::Text(&text)).await {
+        Ok(_) => Ok(()),
+        // 422: the provider refused this recipient or message (e.g. Twilio's 24-hour window): final.
+        Err(e) => {
+            let permanent = e.status == axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Err((e.message, permanent))
+        }
+    }
+}
+
+/// The alert to every browser the user subscribed; a subscription the push
+/// service calls gone (404/410) is deleted. Done when at least one browser
+/// took it, or every failure was final.
+async fn push(state: &AppState, c: &Claimed) -> Outcome {
+    let user_id = c.alert.user_id;
+    let subs = match state.db.read(move |conn| store::push::list_for_user(conn, user_id)).await {
+        Ok(s) => s,
+        Err(e) => return Err((format!("the database could not be read ({e})"), false)),
+    };
+    if subs.is_empty() {
+        return Err(("the user has no push subscription".into(), true));
+    }
+    let a = &c.alert;
+    let mut payload = json!({
+        "title": a.title, "body": a.body, "url": a.url, "lead_id": a.lead_id, "kind": a.kind, "alert_id": a.id,
+    })
+    .to_string();
+    if payload.len() > webpush::MAX_PAYLOAD {
+        payload =
+            json!({"title": a.title, "url": a.url, "lead_id": a.lead_id, "kind": a.kind, "alert_id": a.id}).to_string();
+    }
+    let subject = state.config.public_base.clone();
+    let sends = subs.iter().map(|s| {
+        let (payload, subject) = (&payload, &subject);
+        async move {
+            webpush::send(&state.http, &state.vapid, subject, &s.endpoint, &s.p256dh, &s.auth, payload.as_bytes()).await
+        }
+    });
+    let outcomes = futures_util::future::join_all(sends).await;
+    let (mut delivered, mut retry, mut reasons) = (0, false, Vec::new());
+    for (s, o) in subs.iter().zip(outcomes) {
+        match o {
+            webpush::Outcome::Delivered => delivered += 1,
+            webpush::Outcome::Gone => {
+                let id = s.id;
+                if let Err(e) = state.db.write(move |tx| store::push::delete_gone_unscoped(tx, id)).await {
+                    tracing::error!(subscription = id, error = %e, "could not delete a gone push subscription");
+                }
+                reasons.push("the browser's subscription is gone (removed)".to_string());
+            }
+            webpush::Outcome::Failed { reason, permanent } => {
+                retry |= !permanent;
+                reasons.push(reason);
+            }
+        }
+    }
+    if delivered > 0 { Ok(()) } else { Err((reasons.join("; "), !retry)) }
+}

@@ -1,0 +1,183 @@
+//! Alerts: a notification carried to a user's phone (WhatsApp) or browsers
+//! (Web Push). Every in-app notification enqueues one row per channel the
+//! user has switched on (`notifications::insert` calls [`enqueue`] in its own
+//! transaction); the scheduler claims and delivers them exactly like
+//! reminders (the shared queue is [`super::claims`]), retrying with backoff
+//! and recording `sent`, or `failed` with the reason.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::claims::{self, ALERTS};
+use super::error::StoreResult;
+use super::notifications::Notification;
+use crate::domain::{LeadId, TenantId, UserId};
+
+pub const WHATSAPP: &str = "whatsapp";
+pub const PUSH: &str = "push";
+
+/// An alert as its user sees it (`GET /api/alerts`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Alert {
+    pub id: i64,
+    pub tenant_id: TenantId,
+    pub user_id: UserId,
+    pub channel: String,
+    pub kind: String,
+    pub lead_id: Option<LeadId>,
+    pub title: String,
+    pub body: String,
+    /// A path of the UI (`/leads/7`); the public URL goes in front when sent.
+    pub url: String,
+    /// `claimed` is internal; shown as `pending`.
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub sent_at: Option<String>,
+    pub created_at: String,
+}
+
+const COLUMNS: &str = "id, tenant_id, user_id, channel, kind, lead_id, title, body, url,
+    CASE status WHEN 'claimed' THEN 'pending' ELSE status END, attempts, last_error, sent_at, created_at";
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Alert> {
+    Ok(Alert {
+        id: r.get(0)?,
+        tenant_id: r.get(1)?,
+        user_id: r.get(2)?,
+        channel: r.get(3)?,
+        kind: r.get(4)?,
+        lead_id: r.get(5)?,
+        title: r.get(6)?,
+        body: r.get(7)?,
+        url: r.get(8)?,
+        status: r.get(9)?,
+        attempts: r.get(10)?,
+        last_error: r.get(11)?,
+        sent_at: r.get(12)?,
+        created_at: r.get(13)?,
+    })
+}
+
+/// What a notification's kind is called in an alert's title.
+fn label(kind: &str, hebrew: bool) -> &str {
+    match (kind, hebrew) {
+        ("reminder", false) => "Reminder",
+        ("reminder", true) => "תזכורת",
+        ("assigned", false) => "New lead for you",
+        ("assigned", true) => "ליד חדש עבורך",
+        ("ai_handoff", false) => "The AI handed a lead to you",
+        ("ai_handoff", true) => "הבוט העביר אליך ליד",
+        ("ai_budget", false) => "AI reply limit reached",
+        ("ai_budget", true) => "מכסת תשובות הבוט נוצלה",
+        ("missed_call", false) => "Missed call",
+        ("missed_call", true) => "שיחה שלא נענתה",
+        (other, _) => other,
+    }
+}
+
+/// In the caller's transaction: one pending alert per channel `n`'s user has
+/// switched on (WhatsApp with a phone; push with at least one subscription).
+/// Returns how many were queued.
+pub fn enqueue(conn: &Connection, n: &Notification) -> StoreResult<usize> {
+    let Some((whatsapp, push)) = conn
+        .prepare_cached(
+            "SELECT u.notify_whatsapp = 1 AND u.phone_e164 IS NOT NULL,
+                    u.notify_push = 1 AND EXISTS (SELECT 1 FROM push_subscriptions p WHERE p.user_id = u.id)
+             FROM users u WHERE u.id = ?1 AND u.disabled = 0",
+        )?
+        .query_row([n.user_id], |r| Ok((r.get::<_, bool>(0)?, r.get::<_, bool>(1)?)))
+        .optional()?
+    else {
+        return Ok(0);
+    };
+    if !whatsapp && !push {
+        return Ok(0);
+    }
+    let hebrew: bool = conn
+        .prepare_cached("SELECT ai_language = 'he' FROM tenants WHERE id = ?1")?
+        .query_row([n.tenant_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(false);
+    let lead: Option<(String, Option<String>)> = match n.lead_id {
+        Some(id) => conn
+            .prepare_cached(
+                "SELECT trim(first_name || ' ' || last_name), phone_e164 FROM leads WHERE id = ?1 AND tenant_id = ?2",
+            )?
+            .query_row(params![id, n.tenant_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?,
+        None => None,
+    };
+    let title = match n.title.trim() {
+        "" => label(&n.kind, hebrew).to_string(),
+        t => format!("{}: {t}", label(&n.kind, hebrew)),
+    };
+    // The lead's name and phone, then the notification's text.
+    let mut lines: Vec<String> = Vec::new();
+    if let Some((name, phone)) = &lead {
+        let who = [name.as_str(), phone.as_deref().unwrap_or("")]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !who.is_empty() {
+            lines.push(who);
+        }
+    }
+    if !n.body.trim().is_empty() {
+        lines.push(n.body.trim().to_string());
+    }
+    let body = lines.join("\n");
+    let url = lead.as_ref().and(n.lead_id).map(|id| format!("/leads/{id}")).unwrap_or_else(|| "/".into());
+    let mut queued = 0;
+    for (channel, on) in [(WHATSAPP, whatsapp), (PUSH, push)] {
+        if on {
+            queued += conn
+                .prepare_cached(
+                    "INSERT INTO alerts (tenant_id, user_id, channel, kind, lead_id, title, body, url)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )?
+                .execute(params![n.tenant_id, n.user_id, channel, n.kind, n.lead_id, title, body, url])?;
+        }
+    }
+    Ok(queued)
+}
+
+/// A user's own alerts, newest first (what reached their phone, or why not).
+pub fn list_for_user(conn: &Connection, user_id: UserId, limit: i64) -> StoreResult<Vec<Alert>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM alerts WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2"))?
+        .query_map(params![user_id, limit], from_row)?
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// An alert taken by the scheduler, with where it goes.
+#[derive(Clone, Debug)]
+pub struct Claimed {
+    pub alert: Alert,
+    pub token: String,
+    /// The user's phone now (they may have changed it since the alert was queued).
+    pub phone_e164: Option<String>,
+}
+
+/// Claims due alerts (see [`claims::claim_due_unscoped`]).
+/// Unscoped: the scheduler serves every business; each row carries its own tenant and user.
+pub fn claim_due_unscoped(conn: &Connection, now: &str, limit: i64) -> StoreResult<Vec<Claimed>> {
+    let claimed = claims::claim_due_unscoped(
+        conn,
+        ALERTS,
+        now,
+        limit,
+        "id, tenant_id, user_id, channel, kind, lead_id, title, body, url, 'pending', attempts, last_error,
+         sent_at, created_at, claim_token",
+        |r| Ok((from_row(r)?, r.get::<_, String>(14)?)),
+    )?;
+    let mut phone = conn.prepare_cached("SELECT phone_e164 FROM users WHERE id = ?1")?;
+    claimed
+        .into_iter()
+        .map(|(alert, token)| {
+            let phone_e164: Option<String> = phone.query_row([alert.user_id], |r| r.get(0)).optional()?.flatten();
+            Ok(Claimed { alert, token, phone_e164 })
+        })
+        .collect()
+}
