@@ -36,6 +36,13 @@ struct Assignable {
 
 /// Who a lead of the effective business can be given to (its enabled
 /// users), for everyone who works its leads: agents too, unlike the users page.
+#[utoipa::path(
+    get,
+    path = "/api/business/current/assignees",
+    tag = "business",
+    responses((status = 200, description = "{items: [{id, name, role}]}: the enabled users a lead can be assigned to", body = serde_json::Value)),
+    security(("session" = [])),
+)]
 async fn assignees(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<serde_json::Value>> {
     let tenant_id = auth.tenant_id();
     let users = state.db.read(move |c| store::users::list_in_tenant(c, tenant_id)).await?;
@@ -47,7 +54,7 @@ async fn assignees(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<
     Ok(Json(serde_json::json!({ "items": items })))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Counts {
     needs_reply: i64,
     mine: i64,
@@ -55,6 +62,13 @@ struct Counts {
     reminders_due: i64,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/inbox/counts",
+    tag = "inbox",
+    responses((status = 200, description = "OK", body = Counts)),
+    security(("session" = [])),
+)]
 async fn counts(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Counts>> {
     let (tenant_id, me) = (auth.tenant_id(), auth.user.id);
     let scope = Scope::Tenant(tenant_id);

@@ -538,7 +538,7 @@ async fn add_note(
     Ok((StatusCode::CREATED, Json(act)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct AiBody {
     paused: bool,
@@ -547,6 +547,15 @@ struct AiBody {
 }
 
 /// Pauses or resumes the AI on one lead (`ai_paused` / `ai_resumed` on the timeline).
+#[utoipa::path(
+    post,
+    path = "/api/leads/{id}/ai",
+    tag = "leads",
+    params(("id" = i64, Path, description = "Lead id")),
+    request_body = AiBody,
+    responses((status = 200, description = "OK", body = Lead)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn set_ai(
     State(state): State<AppState>,
     ScopedLead { auth, lead }: ScopedLead,

@@ -23,6 +23,13 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The caller's newest 100 alerts (WhatsApp and push): sent, pending, or failed and why.
+#[utoipa::path(
+    get,
+    path = "/api/alerts",
+    tag = "notifications",
+    responses((status = 200, description = "{items: [alert]}: the caller's newest 100 alerts", body = serde_json::Value)),
+    security(("session" = [])),
+)]
 async fn alerts(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {
     let user_id = auth.user.id;
     let items = state.db.read(move |c| store::alerts::list_for_user(c, user_id, 100)).await?;

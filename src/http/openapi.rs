@@ -19,7 +19,7 @@ use utoipa::{
     },
 };
 
-use super::{admin, auth, business, events, lead_csv, leads, messages, notifications, prompts, reminders};
+use super::{admin, auth, business, events, inbox, lead_csv, leads, messages, notifications, prompts, push, reminders};
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -44,6 +44,11 @@ use crate::state::AppState;
         notifications::list, notifications::mark_read,
         events::events,
         messages::send,
+        leads::set_ai,
+        auth::patch_me,
+        inbox::assignees, inbox::counts,
+        push::key, push::subscribe, push::unsubscribe, push::list,
+        notifications::alerts,
     ),
     // Bodies the handlers build as JSON objects name these; listed so they are described too.
     components(schemas(

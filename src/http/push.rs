@@ -28,11 +28,18 @@ const ENDPOINT_MAX: usize = 2048;
 
 /// `{public_key}`: base64url of the uncompressed P-256 point, as
 /// `pushManager.subscribe({applicationServerKey})` takes it.
+#[utoipa::path(
+    get,
+    path = "/api/push/key",
+    tag = "push",
+    responses((status = 200, description = "{public_key}: the VAPID key, base64url uncompressed P-256", body = serde_json::Value)),
+    security(("session" = [])),
+)]
 async fn key(State(state): State<AppState>, _auth: Auth) -> Json<Value> {
     Json(json!({ "public_key": state.vapid.public_key }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct Keys {
     p256dh: String,
     auth: String,
@@ -40,7 +47,7 @@ struct Keys {
 
 /// A `PushSubscription` as `JSON.stringify` gives it (extra fields such as
 /// `expirationTime` are ignored).
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct SubscriptionBody {
     endpoint: String,
     keys: Keys,
@@ -70,6 +77,14 @@ fn check_endpoint(state: &AppState, endpoint: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/push/subscriptions",
+    tag = "push",
+    request_body = SubscriptionBody,
+    responses((status = 200, description = "OK", body = serde_json::Value)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn subscribe(
     State(state): State<AppState>,
     auth: Auth,
@@ -99,11 +114,19 @@ async fn subscribe(
     Ok((StatusCode::CREATED, Json(sub)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct EndpointBody {
     endpoint: String,
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/push/subscriptions",
+    tag = "push",
+    request_body = EndpointBody,
+    responses((status = 200, description = "OK", body = serde_json::Value)),
+    security(("session" = [], "csrf" = [])),
+)]
 async fn unsubscribe(
     State(state): State<AppState>,
     auth: Auth,
@@ -118,6 +141,13 @@ async fn unsubscribe(
 }
 
 /// The caller's subscribed browsers.
+#[utoipa::path(
+    get,
+    path = "/api/push/subscriptions",
+    tag = "push",
+    responses((status = 200, description = "{items: [{endpoint, created_at}]}", body = serde_json::Value)),
+    security(("session" = [])),
+)]
 async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {
     let user_id = auth.user.id;
     let items = state.db.read(move |c| store::push::list_for_user(c, user_id)).await?;
