@@ -214,7 +214,11 @@ async fn the_ai_acts_through_tools_and_a_refused_call_goes_back_to_the_model() {
 }
 
 fn time_in_hours(h: i64) -> String {
-    let t = std::time::SystemTime::now() + Duration::from_secs((h * 3600) as u64);
+    time_in_secs(h * 3600)
+}
+
+fn time_in_secs(secs_ahead: i64) -> String {
+    let t = std::time::SystemTime::now() + Duration::from_secs(secs_ahead as u64);
     let secs = t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     // RFC 3339 in UTC without a date library: days since the epoch to a civil date.
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
@@ -287,4 +291,27 @@ async fn tags_assignees_and_the_needs_reply_list_are_validated_and_filtered() {
     assert_eq!(l["total"], 0, "nobody wrote yet");
     let acts = activities(&admin, b["id"].as_i64().unwrap()).await;
     assert!(acts.iter().any(|x| x["kind"] == "assigned" && x["data"]["to"] == agent), "{acts:?}");
+}
+
+#[tokio::test]
+async fn a_reminder_the_ai_sets_fires_and_model_arguments_never_choose_the_lead() {
+    let (app, admin, owner, _bridge_rec, chat_rec) = front_desk("50").await;
+    // The model tries to act on another lead by naming it: refused, nothing written.
+    chat_rec.answer_tool("x1", "add_tag", json!({"tag": "elsewhere", "lead_id": 1}));
+    chat_rec.answer_tool("x2", "create_callback_reminder", json!({"due_at": "2020-01-01T10:00:00Z", "note": "past"}));
+    chat_rec.answer_tool("x3", "create_callback_reminder", json!({"due_at": time_in_secs(3), "note": "call back now"}));
+    chat_rec.answer(json!({"role": "assistant", "content": "We'll call you right away."}));
+    inbound(&app, "F1", "call me in a moment").await;
+    let id = lead_of(&admin).await["id"].as_i64().unwrap();
+    let acts = wait_for_kind(&admin, id, "ai_reply", 1).await;
+    let refused: Vec<&Value> =
+        acts.iter().filter(|a| a["kind"] == "ai_action" && a["data"]["result"]["error"].is_string()).collect();
+    assert_eq!(refused.len(), 2, "{acts:?}");
+    assert!(lead_of(&admin).await["tags"].as_array().unwrap().is_empty());
+    let (_, reminders) = admin.get_json(&format!("/api/leads/{id}/reminders")).await;
+    assert_eq!(reminders["total"], 1, "only the future reminder: {reminders}");
+    // The scheduler fires it, for the owner.
+    wait_for_kind(&admin, id, "reminder_fired", 1).await;
+    let (_, n) = owner.get_json("/api/notifications").await;
+    assert!(n["items"].as_array().unwrap().iter().any(|x| x["kind"] == "reminder" && x["lead_id"] == id), "{n}");
 }
