@@ -149,7 +149,7 @@ pub fn build_router(state: AppState) -> Router {
         ));
     }
     let request_id = HeaderName::from_static("x-request-id");
-    router
+    let router = router
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
@@ -161,9 +161,15 @@ pub fn build_router(state: AppState) -> Router {
                 .layer(middleware::from_fn(server_errors))
                 .layer(CatchPanicLayer::custom(|_| ApiError::internal("a request handler panicked").into_response())),
         )
-        // Outermost, so the latency is the whole request's and a panic's 500 is counted.
-        .layer(middleware::from_fn(crate::metrics::track))
-        .with_state(state)
+        .with_state(state);
+    // Only when someone scrapes it (FRONTDESK_METRICS_BIND): otherwise every
+    // request would pay for counting. Outermost, so the latency is the whole
+    // request's and a panic's 500 is counted.
+    if config.settings.metrics_bind.is_some() {
+        router.layer(middleware::from_fn(crate::metrics::track))
+    } else {
+        router
+    }
 }
 
 /// Makes sure every error answer under `/api`, `/webhook` and `/ws` is the
