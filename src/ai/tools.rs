@@ -439,21 +439,5 @@ pub fn notify(
             if name.is_empty() { l.phone_e164.or(l.whatsapp_id).unwrap_or_default() } else { name }
         })
         .unwrap_or_default();
-    people
-        .into_iter()
-        .map(|user_id| {
-            store::notifications::insert(
-                tx,
-                tenant_id,
-                &store::notifications::NewNotification {
-                    user_id,
-                    kind,
-                    title: &title,
-                    body,
-                    lead_id: Some(lead_id),
-                    reminder_id: None,
-                },
-            )
-        })
-        .collect()
+    store::notifications::insert_for_users(tx, tenant_id, &people, kind, &title, body, lead_id)
 }

@@ -199,20 +199,15 @@ async fn over_budget(state: &AppState, tenant_id: TenantId, lead_id: LeadId, max
             let mut done = tools::Done::default();
             done.activities.extend(store::leads::set_ai_pause(tx, tenant_id, lead_id, change, None, &why)?);
             let owners = store::users::owners(tx, tenant_id)?;
-            for user_id in owners {
-                done.notifications.push(store::notifications::insert(
-                    tx,
-                    tenant_id,
-                    &store::notifications::NewNotification {
-                        user_id,
-                        kind: "ai_budget",
-                        title: "AI paused",
-                        body: &why,
-                        lead_id: Some(lead_id),
-                        reminder_id: None,
-                    },
-                )?);
-            }
+            done.notifications = store::notifications::insert_for_users(
+                tx,
+                tenant_id,
+                &owners,
+                "ai_budget",
+                "AI paused",
+                &why,
+                lead_id,
+            )?;
             Ok(done)
         })
         .await

@@ -82,7 +82,7 @@ fn check_endpoint(state: &AppState, endpoint: &str) -> Result<(), ApiError> {
     path = "/api/push/subscriptions",
     tag = "push",
     request_body = SubscriptionBody,
-    responses((status = 200, description = "OK", body = serde_json::Value)),
+    responses((status = 201, description = "Subscribed", body = serde_json::Value)),
     security(("session" = [], "csrf" = [])),
 )]
 async fn subscribe(
@@ -124,7 +124,7 @@ struct EndpointBody {
     path = "/api/push/subscriptions",
     tag = "push",
     request_body = EndpointBody,
-    responses((status = 200, description = "OK", body = serde_json::Value)),
+    responses((status = 204, description = "Unsubscribed")),
     security(("session" = [], "csrf" = [])),
 )]
 async fn unsubscribe(

@@ -28,21 +28,16 @@ async fn follow_up(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Re
             let tenant = store::tenants::get(tx, tenant_id)?;
             let lead = store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?;
             let who = lead.as_ref().and_then(|l| l.phone_e164.clone()).unwrap_or_default();
-            let mut notes = Vec::new();
-            for user_id in store::users::owners(tx, tenant_id)? {
-                notes.push(store::notifications::insert(
-                    tx,
-                    tenant_id,
-                    &store::notifications::NewNotification {
-                        user_id,
-                        kind: "missed_call",
-                        title: &who,
-                        body: "Missed call",
-                        lead_id: Some(lead_id),
-                        reminder_id: None,
-                    },
-                )?);
-            }
+            let owners = store::users::owners(tx, tenant_id)?;
+            let notes = store::notifications::insert_for_users(
+                tx,
+                tenant_id,
+                &owners,
+                "missed_call",
+                &who,
+                "Missed call",
+                lead_id,
+            )?;
             let text = tenant.and_then(|t| t.missed_call_text).filter(|t| !t.trim().is_empty());
             let text = match text {
                 Some(t) if !store::activities::automatic_within_a_day(tx, tenant_id, lead_id, MARK)? => Some(t),

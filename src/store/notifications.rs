@@ -66,6 +66,28 @@ pub fn insert(conn: &Connection, tenant_id: TenantId, n: &NewNotification) -> St
     Ok(n)
 }
 
+/// The same notice about a lead to each of `users` (who are of `tenant_id`).
+pub fn insert_for_users(
+    conn: &Connection,
+    tenant_id: TenantId,
+    users: &[UserId],
+    kind: &str,
+    title: &str,
+    body: &str,
+    lead_id: LeadId,
+) -> StoreResult<Vec<Notification>> {
+    users
+        .iter()
+        .map(|&user_id| {
+            insert(
+                conn,
+                tenant_id,
+                &NewNotification { user_id, kind, title, body, lead_id: Some(lead_id), reminder_id: None },
+            )
+        })
+        .collect()
+}
+
 /// A user's notifications, newest first, with the unread count.
 pub fn list_for_user(conn: &Connection, user_id: UserId, page: PageRequest) -> StoreResult<(Page<Notification>, i64)> {
     let (total, unread): (i64, i64) = conn
