@@ -470,3 +470,46 @@ CREATE TABLE acme_cache (
     value      BLOB NOT NULL,
     updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) WITHOUT ROWID;
+
+-- version: 5
+-- The search index keys each lead by (tenant_id << 32) | id, so a business's
+-- matches are one rowid range of the index: counting a search in one business
+-- no longer looks up every match in `leads` (lead ids stay below 2^32).
+DROP TRIGGER leads_fts_ai;
+DROP TRIGGER leads_fts_ai_deferred;
+DROP TRIGGER leads_fts_ad;
+DROP TRIGGER leads_fts_au;
+DROP TRIGGER leads_fts_au_deferred;
+DROP TABLE leads_fts;
+CREATE VIRTUAL TABLE leads_fts USING fts5 (
+    text, content = '', contentless_delete = 1, tokenize = 'trigram'
+);
+INSERT INTO leads_fts (rowid, text)
+SELECT (tenant_id << 32) | id, first_name || ' ' || last_name || ' ' || coalesce(phone_e164, '') || ' '
+       || coalesce(whatsapp_id, '') || ' ' || coalesce(email, '')
+FROM leads;
+CREATE TRIGGER leads_fts_ai AFTER INSERT ON leads
+WHEN (SELECT deferred FROM search_index_mode WHERE id = 1) = 0 BEGIN
+    INSERT INTO leads_fts (rowid, text) VALUES ((new.tenant_id << 32) | new.id,
+        new.first_name || ' ' || new.last_name || ' ' || coalesce(new.phone_e164, '') || ' '
+        || coalesce(new.whatsapp_id, '') || ' ' || coalesce(new.email, ''));
+END;
+CREATE TRIGGER leads_fts_ai_deferred AFTER INSERT ON leads
+WHEN (SELECT deferred FROM search_index_mode WHERE id = 1) = 1 BEGIN
+    INSERT OR IGNORE INTO search_index_pending (lead_id, is_new) VALUES (new.id, 1);
+END;
+CREATE TRIGGER leads_fts_ad AFTER DELETE ON leads BEGIN
+    DELETE FROM leads_fts WHERE rowid = (old.tenant_id << 32) | old.id;
+END;
+-- A lead never changes business; the index entry is replaced at once either way.
+CREATE TRIGGER leads_fts_au AFTER UPDATE OF tenant_id, first_name, last_name, phone_e164, whatsapp_id, email ON leads
+WHEN (SELECT deferred FROM search_index_mode WHERE id = 1) = 0 OR old.tenant_id <> new.tenant_id BEGIN
+    DELETE FROM leads_fts WHERE rowid = (old.tenant_id << 32) | old.id;
+    INSERT INTO leads_fts (rowid, text) VALUES ((new.tenant_id << 32) | new.id,
+        new.first_name || ' ' || new.last_name || ' ' || coalesce(new.phone_e164, '') || ' '
+        || coalesce(new.whatsapp_id, '') || ' ' || coalesce(new.email, ''));
+END;
+CREATE TRIGGER leads_fts_au_deferred AFTER UPDATE OF first_name, last_name, phone_e164, whatsapp_id, email ON leads
+WHEN (SELECT deferred FROM search_index_mode WHERE id = 1) = 1 AND old.tenant_id = new.tenant_id BEGIN
+    INSERT OR IGNORE INTO search_index_pending (lead_id, is_new) VALUES (new.id, 0);
+END;

@@ -89,8 +89,12 @@ pub fn export_page(
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         match search_term(q) {
             Some(term) => {
-                sql.push_str(" AND l.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?)");
+                // Numbered parameters would clash with the `?`s around it; the same query, positional.
+                sql.push_str(" AND l.id IN (SELECT rowid & 4294967295 FROM leads_fts WHERE leads_fts MATCH ? AND rowid BETWEEN ? AND ?)");
+                let (lo, hi) = super::leads::search_rowid_range(scope);
                 args.push(Box::new(term));
+                args.push(Box::new(lo));
+                args.push(Box::new(hi));
             }
             None => {
                 sql.push_str(

@@ -505,20 +505,44 @@ pub fn count_filtered(conn: &Connection, scope: Scope, f: &LeadFilter) -> StoreR
 /// item exactly as [`Lead`] serialises. Rows are written into the body as
 /// they are read, borrowed from SQLite: no String per field, no `Lead` per row.
 pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequest) -> StoreResult<Vec<u8>> {
-    let (mut clauses, mut args) = filter_conditions(scope, f);
-    let mut fts_term = None;
-    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        match search_term(q) {
-            Some(term) => fts_term = Some(term),
-            None => {
-                clauses.push(
-                    "(l.first_name LIKE ?1x OR l.last_name LIKE ?1x OR l.phone_e164 LIKE ?1x OR l.email LIKE ?1x)",
-                );
-                args.push(Box::new(format!("%{}%", q.replace(['%', '_'], ""))));
-            }
-        }
+    let q = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    if let Some(term) = q.and_then(search_term) {
+        return search_json(conn, scope, f, &term, page);
     }
-    // Each clause uses positional `?`; the LIKE clause repeats one value, so expand it.
+    let (mut clauses, mut args) = filter_conditions(scope, f);
+    if let Some(q) = q {
+        clauses.push("(l.first_name LIKE ?1x OR l.last_name LIKE ?1x OR l.phone_e164 LIKE ?1x OR l.email LIKE ?1x)");
+        args.push(Box::new(format!("%{}%", q.replace(['%', '_'], ""))));
+    }
+    let (sql_where, flat) = where_clause(&clauses, &args);
+    let total: i64 = if q.is_some() || !f.counted_by_totals() {
+        conn.prepare_cached(&format!("SELECT count(*) FROM leads l{sql_where}"))?.query_row(&flat[..], |r| r.get(0))?
+    } else {
+        conn.prepare_cached(
+            "SELECT coalesce(sum(n), 0) FROM lead_counts
+             WHERE (?1 IS NULL OR tenant_id = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR source = ?3)",
+        )?
+        .query_row(params![scope.filter(), f.status, f.source], |r| r.get(0))?
+    };
+    let (limit, offset) = (page.page_size, page.offset());
+    let mut bound = flat;
+    bound.push(&limit);
+    bound.push(&offset);
+    let sql = format!("SELECT {COLUMNS} FROM leads l{sql_where} {}", list_order(f));
+    page_json(conn, &sql, &bound[..], total, page)
+}
+
+fn list_order(f: &LeadFilter) -> &'static str {
+    if f.needs_reply == Some(true) {
+        "ORDER BY l.last_inbound_at, l.id LIMIT ? OFFSET ?"
+    } else {
+        "ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ? OFFSET ?"
+    }
+}
+
+/// The conditions as ` WHERE a AND b`, with their values in `?` order. Each
+/// clause has at most one `?`; the LIKE clause repeats one value, so it is expanded.
+fn where_clause<'a>(clauses: &[&str], args: &'a [Box<dyn ToSql>]) -> (String, Vec<&'a dyn ToSql>) {
     let mut sql_where = String::new();
     let mut flat: Vec<&dyn ToSql> = Vec::new();
     let mut next_arg = args.iter();
@@ -538,53 +562,108 @@ pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequ
             }
         }
     }
-    let searching = f.q.as_deref().is_some_and(|q| !q.trim().is_empty());
-    let total: i64 = match &fts_term {
-        Some(term) => {
-            let mut bound: Vec<&dyn ToSql> = vec![term];
-            bound.extend(&flat);
-            let rest = sql_where.replacen(" WHERE ", " AND ", 1);
-            conn.prepare_cached(&format!(
-                "SELECT count(*) FROM leads_fts f JOIN leads l ON l.id = f.rowid WHERE leads_fts MATCH ?{rest}"
-            ))?
-            .query_row(&bound[..], |r| r.get(0))?
-        }
-        None if searching || !f.counted_by_totals() => conn
-            .prepare_cached(&format!("SELECT count(*) FROM leads l{sql_where}"))?
-            .query_row(&flat[..], |r| r.get(0))?,
-        None => conn
-            .prepare_cached(
-                "SELECT coalesce(sum(n), 0) FROM lead_counts
-                 WHERE (?1 IS NULL OR tenant_id = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR source = ?3)",
-            )?
-            .query_row(params![scope.filter(), f.status, f.source], |r| r.get(0))?,
-    };
-    let order = if f.needs_reply == Some(true) {
-        "ORDER BY l.last_inbound_at, l.id LIMIT ? OFFSET ?"
-    } else {
-        "ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ? OFFSET ?"
-    };
+    (sql_where, flat)
+}
+
+/// The search index's rowids of the leads in `scope`: the index keys a lead
+/// by `(tenant_id << 32) | id` (schema version 5), so one business is one range.
+pub(super) fn search_rowid_range(scope: Scope) -> (i64, i64) {
+    match scope.filter() {
+        Some(t) => (t.0 << 32, (t.0 << 32) | 0xffff_ffff),
+        None => (0, i64::MAX),
+    }
+}
+
+/// The ids of the leads whose text matches the FTS term `?1`, in the rowid range `?2..=?3`.
+const MATCHING_LEAD_IDS: &str =
+    "SELECT rowid & 4294967295 FROM leads_fts WHERE leads_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3";
+
+/// A search page. Without other filters the matches' ids are read once from
+/// the index (their number is the total), and the page is either the newest
+/// matches found by walking the activity index (many matches) or the matches
+/// sorted (few); a search never sorts thousands of rows nor reads the index twice.
+fn search_json(conn: &Connection, scope: Scope, f: &LeadFilter, term: &str, page: PageRequest) -> StoreResult<Vec<u8>> {
+    let (lo, hi) = search_rowid_range(scope);
     let (limit, offset) = (page.page_size, page.offset());
-    let mut bound: Vec<&dyn ToSql> = Vec::with_capacity(flat.len() + 3);
-    let sql = match &fts_term {
-        // A search starts from the matches (usually far fewer than the leads).
-        Some(term) => {
-            bound.push(term);
-            bound.extend(&flat);
-            let rest = sql_where.replacen(" WHERE ", " AND ", 1);
-            format!(
-                "SELECT {COLUMNS} FROM leads_fts f JOIN leads l ON l.id = f.rowid WHERE leads_fts MATCH ?{rest} {order}"
-            )
+    let (clauses, args) = filter_conditions(Scope::All, f);
+    if !clauses.is_empty() {
+        // Other filters too: start from the matches (the range is the business),
+        // then check each against the filters; no index on `l` can lead here.
+        let (sql_where, flat) = where_clause(&clauses, &args);
+        let rest = sql_where.replacen(" WHERE ", " AND ", 1);
+        let mut bound: Vec<&dyn ToSql> = vec![&term, &lo, &hi];
+        bound.extend(flat);
+        let total: i64 = conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM leads_fts f JOIN leads l ON l.id = f.rowid & 4294967295
+                 WHERE leads_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3{rest}"
+            ))?
+            .query_row(&bound[..], |r| r.get(0))?;
+        bound.push(&limit);
+        bound.push(&offset);
+        let sql = format!(
+            "SELECT {COLUMNS} FROM leads_fts f JOIN leads l ON l.id = f.rowid & 4294967295
+             WHERE leads_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3{rest} {}",
+            list_order(f)
+        );
+        return page_json(conn, &sql, &bound[..], total, page);
+    }
+    let mut ids: Vec<i64> = conn
+        .prepare_cached(MATCHING_LEAD_IDS)?
+        .query_map(params![term, lo, hi], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    ids.sort_unstable();
+    let total = ids.len() as i64;
+    let wanted = offset.saturating_add(limit);
+    let in_scope: i64 = conn
+        .prepare_cached("SELECT coalesce(sum(n), 0) FROM lead_counts WHERE (?1 IS NULL OR tenant_id = ?1)")?
+        .query_row([scope.filter()], |r| r.get(0))?;
+    // Walking reads about wanted * in_scope / total index entries; sorting looks up
+    // every match (several times dearer per row).
+    let walk = total > 0 && (wanted as f64) * (in_scope as f64) < 5.0 * (total as f64) * (total as f64);
+    let (chosen, bound_offset) = if walk {
+        let walk_sql = match scope {
+            Scope::Tenant(_) => "SELECT id FROM leads WHERE tenant_id = ?1 ORDER BY last_activity_at DESC, id DESC",
+            Scope::All => "SELECT id FROM leads WHERE ?1 IS NULL ORDER BY last_activity_at DESC, id DESC",
+        };
+        let mut stmt = conn.prepare_cached(walk_sql)?;
+        let mut rows = stmt.query([scope.filter()])?;
+        let mut seen = 0i64;
+        let mut chosen = Vec::with_capacity(limit as usize);
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            if ids.binary_search(&id).is_ok() {
+                seen += 1;
+                if seen > offset {
+                    chosen.push(id);
+                    if seen >= wanted {
+                        break;
+                    }
+                }
+            }
         }
-        None => {
-            bound.extend(&flat);
-            format!("SELECT {COLUMNS} FROM leads l{sql_where} {order}")
-        }
+        (chosen, 0)
+    } else {
+        (ids, offset)
     };
-    bound.push(&limit);
-    bound.push(&offset);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(&bound[..])?;
+    let id_list = serde_json::to_string(&chosen).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+    let sql = format!(
+        "SELECT {COLUMNS} FROM leads l WHERE l.id IN (SELECT value FROM json_each(?1)) AND (?4 IS NULL OR l.tenant_id = ?4)
+         ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ?2 OFFSET ?3"
+    );
+    page_json(conn, &sql, params![id_list, limit, bound_offset, scope.filter()], total, page)
+}
+
+/// Runs `sql` (which selects [`COLUMNS`]) and writes the page body.
+fn page_json(
+    conn: &Connection,
+    sql: &str,
+    bound: impl rusqlite::Params,
+    total: i64,
+    page: PageRequest,
+) -> StoreResult<Vec<u8>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(bound)?;
     let mut out = Vec::with_capacity(512 + 400 * page.page_size as usize);
     out.extend_from_slice(b"{\"items\":[");
     let mut first = true;
@@ -628,13 +707,15 @@ fn index_noted_leads(tx: &Connection) -> StoreResult<()> {
         .prepare_cached("SELECT lead_id FROM search_index_pending WHERE is_new = 0")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    let mut unindex = tx.prepare_cached("DELETE FROM leads_fts WHERE rowid = ?1")?;
+    let mut unindex = tx.prepare_cached(
+        "DELETE FROM leads_fts WHERE rowid = (SELECT (tenant_id << 32) | id FROM leads WHERE id = ?1)",
+    )?;
     for id in stale {
         unindex.execute([id])?;
     }
     tx.prepare_cached(
         "INSERT INTO leads_fts (rowid, text)
-         SELECT l.id, l.first_name || ' ' || l.last_name || ' ' || coalesce(l.phone_e164, '') || ' '
+         SELECT (l.tenant_id << 32) | l.id, l.first_name || ' ' || l.last_name || ' ' || coalesce(l.phone_e164, '') || ' '
                       || coalesce(l.whatsapp_id, '') || ' ' || coalesce(l.email, '')
          FROM search_index_pending p JOIN leads l ON l.id = p.lead_id",
     )?
@@ -705,7 +786,7 @@ mod tests {
 
     fn matches(db: &Db, term: &str) -> Vec<i64> {
         db.write_blocking(|c| -> StoreResult<Vec<i64>> {
-            Ok(c.prepare("SELECT rowid FROM leads_fts WHERE leads_fts MATCH ?1 ORDER BY rowid")?
+            Ok(c.prepare("SELECT rowid & 4294967295 FROM leads_fts WHERE leads_fts MATCH ?1 ORDER BY rowid")?
                 .query_map([term], |r| r.get(0))?
                 .collect::<Result<_, _>>()?)
         })
@@ -808,6 +889,75 @@ line2');
             .unwrap();
         assert_eq!(got, want);
         assert_eq!(got["items"].as_array().unwrap().len(), 2);
+    }
+
+    /// Every way a search page can be made (walking the activity index for a
+    /// common term, sorting the matches of a rare one, other filters on top)
+    /// answers what a plain scan in the business would, page by page.
+    #[test]
+    fn search_pages_match_a_plain_scan_in_the_business() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("q.db")).unwrap();
+        db.write_blocking(|tx| -> StoreResult<_> {
+            tx.execute_batch("INSERT INTO tenants (id, name) VALUES (1, 'a'), (2, 'b')")?;
+            let names = ["Dana", "Yossi", "Noa", "Avi"];
+            for i in 0..400i64 {
+                let tenant = 1 + i % 2;
+                let status = if i % 3 == 0 { "contacted" } else { "new" };
+                tx.execute(
+                    "INSERT INTO leads (tenant_id, first_name, last_name, phone_e164, source, status, last_activity_at)
+                     VALUES (?1, ?2, ?3, ?4, 'form', ?5, ?6)",
+                    params![
+                        tenant,
+                        names[(i % 4) as usize],
+                        format!("Levi{i}"),
+                        format!("+9725200{i:05}"),
+                        status,
+                        format!("2026-01-01T00:{:02}:{:02}.000Z", (i * 7919) % 60, i % 60)
+                    ],
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let ids = |body: Vec<u8>| -> (Vec<i64>, i64) {
+            let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            let ids = v["items"].as_array().unwrap().iter().map(|l| l["id"].as_i64().unwrap()).collect();
+            (ids, v["total"].as_i64().unwrap())
+        };
+        let cases: [(&str, Option<LeadStatus>); 5] = [
+            ("Dana", None),
+            ("Levi1", None),
+            ("Levi123", None),
+            ("Dana", Some(LeadStatus::Contacted)),
+            ("Nobody", None),
+        ];
+        for scope in [Scope::Tenant(TenantId(1)), Scope::Tenant(TenantId(2)), Scope::All] {
+            for (q, status) in cases {
+                let like = format!("%{q}%");
+                let want: Vec<i64> = db
+                    .write_blocking(|c| -> StoreResult<_> {
+                        Ok(c.prepare(
+                            "SELECT id FROM leads WHERE (?1 IS NULL OR tenant_id = ?1) AND (?2 IS NULL OR status = ?2)
+                             AND (first_name LIKE ?3 OR last_name LIKE ?3) ORDER BY last_activity_at DESC, id DESC",
+                        )?
+                        .query_map(params![scope.filter(), status, like], |r| r.get(0))?
+                        .collect::<Result<_, _>>()?)
+                    })
+                    .unwrap();
+                for (page, size) in [(1, 50), (2, 7), (3, 20), (40, 50)] {
+                    let f = LeadFilter { q: Some(q.to_string()), status, ..Default::default() };
+                    let p = PageRequest::new(Some(page), Some(size), 25);
+                    let (got, total) = ids(db.write_blocking(|c| list_json(c, scope, &f, p)).unwrap());
+                    let expect: Vec<i64> = want.iter().copied().skip(p.offset() as usize).take(size as usize).collect();
+                    assert_eq!(
+                        (got, total),
+                        (expect, want.len() as i64),
+                        "{scope:?} q={q} {status:?} page {page}/{size}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
