@@ -513,3 +513,10 @@ CREATE TRIGGER leads_fts_au_deferred AFTER UPDATE OF first_name, last_name, phon
 WHEN (SELECT deferred FROM search_index_mode WHERE id = 1) = 1 AND old.tenant_id = new.tenant_id BEGIN
     INSERT OR IGNORE INTO search_index_pending (lead_id, is_new) VALUES (new.id, 0);
 END;
+
+-- Only assigned leads are in the assignee index: every activity rewrites a
+-- lead's last_activity_at in each index that holds it, and an unassigned lead
+-- ("assignee=none") is found through the business's activity index anyway.
+DROP INDEX leads_tenant_assignee;
+CREATE INDEX leads_tenant_assignee ON leads (tenant_id, assignee_user_id, last_activity_at DESC, id DESC)
+    WHERE assignee_user_id IS NOT NULL;

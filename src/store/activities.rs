@@ -1,6 +1,6 @@
 //! The timeline of a lead. Written in the same transaction as the change it records.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -39,31 +39,60 @@ pub fn add(
     actor: Option<Actor>,
 ) -> StoreResult<Activity> {
     let data_text = if data.is_null() { "{}".to_string() } else { data.to_string() };
-    conn.prepare_cached(
-        "INSERT INTO lead_activities (tenant_id, lead_id, kind, body, data, actor_user_id, impersonating)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        tenant_id,
-        lead_id,
-        kind,
-        body,
-        data_text,
-        actor.map(|a| a.user_id),
-        actor.is_some_and(|a| a.impersonating)
-    ])?;
-    let id = conn.last_insert_rowid();
+    let (id, created_at): (i64, String) = conn
+        .prepare_cached(
+            "INSERT INTO lead_activities (tenant_id, lead_id, kind, body, data, actor_user_id, impersonating)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id, created_at",
+        )?
+        .query_row(
+            params![
+                tenant_id,
+                lead_id,
+                kind,
+                body,
+                data_text,
+                actor.map(|a| a.user_id),
+                actor.is_some_and(|a| a.impersonating)
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
     // A lead's `created` entry is written with the lead, whose
     // last_activity_at is already now: touching it again would only rewrite
-    // the three indexes that hold it.
+    // the indexes that hold it.
     if kind != ActivityKind::Created {
         leads::touch(conn, tenant_id, lead_id)?;
     }
-    get(conn, id)
-}
-
-fn get(conn: &Connection, id: i64) -> StoreResult<Activity> {
-    Ok(conn.prepare_cached(&format!("{SELECT} WHERE a.id = ?1"))?.query_row([id], from_row)?)
+    // The row is known; only the actor's name and a message's state are looked
+    // up (by key), instead of reading the entry back through the timeline's joins.
+    let actor_name = match actor {
+        Some(a) => conn
+            .prepare_cached("SELECT name FROM users WHERE id = ?1")?
+            .query_row([a.user_id], |r| r.get(0))
+            .optional()?,
+        None => None,
+    };
+    let (message_status, message_error) = match data.get("message_id").and_then(Value::as_i64) {
+        Some(m) if matches!(kind, ActivityKind::MessageIn | ActivityKind::MessageOut | ActivityKind::AiReply) => conn
+            .prepare_cached("SELECT status, error_code FROM messages WHERE id = ?1 AND lead_id = ?2")?
+            .query_row(params![m, lead_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .unwrap_or((None, None)),
+        _ => (None, None),
+    };
+    Ok(Activity {
+        id,
+        tenant_id,
+        lead_id,
+        kind,
+        body: body.to_string(),
+        data: if data.is_null() { Value::Object(Default::default()) } else { data.clone() },
+        actor_user_id: actor.map(|a| a.user_id),
+        actor_name,
+        impersonating: actor.is_some_and(|a| a.impersonating),
+        created_at,
+        message_status,
+        message_error,
+    })
 }
 
 const SELECT: &str = "SELECT a.id, a.tenant_id, a.lead_id, a.kind, a.body, a.data, a.actor_user_id, u.name,
@@ -140,4 +169,43 @@ pub fn automatic_within_a_day(
             now_sql!("'-24 hours'")
         ))?
         .exists(params![lead_id, tenant_id, mark])?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+    use serde_json::json;
+
+    /// What `add` answers (and the live events carry) is the entry exactly as
+    /// the timeline reads it back: actor name, message state and all.
+    #[test]
+    fn an_added_entry_is_what_the_timeline_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("a.db")).unwrap();
+        db.write_blocking(|tx| -> StoreResult<()> {
+            tx.execute_batch(
+                "INSERT INTO tenants (id, name) VALUES (1, 't');
+                 INSERT INTO users (id, tenant_id, email, name, password_hash, role)
+                     VALUES (7, 1, 'o@example.com', 'Orly', 'x', 'owner');
+                 INSERT INTO leads (id, tenant_id, first_name, phone_e164, source) VALUES (3, 1, 'Dana', '+972521234567', 'manual');
+                 INSERT INTO messages (id, tenant_id, lead_id, direction, provider, body, status, error_code)
+                     VALUES (5, 1, 3, 'out', 'twilio', 'hi', 'failed', '63016');",
+            )?;
+            let actor = Some(Actor { user_id: UserId(7), impersonating: true });
+            let added = [
+                add(tx, TenantId(1), LeadId(3), ActivityKind::MessageOut, "hi", &json!({"message_id": 5}), actor)?,
+                add(tx, TenantId(1), LeadId(3), ActivityKind::Note, "call back", &Value::Null, None)?,
+            ];
+            let read = list_for_lead(tx, TenantId(1), LeadId(3), PageRequest::new(Some(1), Some(10), 10))?;
+            let mut read: Vec<Value> = read.items.iter().map(|a| serde_json::to_value(a).unwrap()).collect();
+            read.reverse();
+            let added: Vec<Value> = added.iter().map(|a| serde_json::to_value(a).unwrap()).collect();
+            assert_eq!(added, read);
+            assert_eq!(added[0]["actor_name"], "Orly");
+            assert_eq!(added[0]["message_error"], "63016");
+            Ok(())
+        })
+        .unwrap();
+    }
 }

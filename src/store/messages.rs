@@ -54,7 +54,8 @@ pub struct NewMessage<'a> {
 /// own sends back as `fromMe`, and may do so before our send is recorded)
 /// updates the one row instead of failing after the message went out.
 pub fn insert(conn: &Connection, tenant_id: TenantId, m: &NewMessage) -> StoreResult<Message> {
-    let id = conn
+    // RETURNING gives the row as stored (a retry's existing one included) without reading it again.
+    Ok(conn
         .prepare_cached(
             "INSERT INTO messages (tenant_id, lead_id, direction, provider, provider_message_id, body, media, status,
                                author_user_id, is_ai)
@@ -62,7 +63,8 @@ pub fn insert(conn: &Connection, tenant_id: TenantId, m: &NewMessage) -> StoreRe
          ON CONFLICT (tenant_id, provider, provider_message_id) WHERE provider_message_id IS NOT NULL
          DO UPDATE SET author_user_id = coalesce(excluded.author_user_id, author_user_id),
                        is_ai = max(is_ai, excluded.is_ai)
-         RETURNING id",
+         RETURNING id, tenant_id, lead_id, direction, provider, provider_message_id, body, media, status,
+                   is_ai, created_at, error_code",
         )?
         .query_row(
             params![
@@ -77,9 +79,8 @@ pub fn insert(conn: &Connection, tenant_id: TenantId, m: &NewMessage) -> StoreRe
                 m.author_user_id,
                 m.is_ai
             ],
-            |r| r.get::<_, i64>(0),
-        )?;
-    Ok(conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([id], from_row)?)
+            from_row,
+        )?)
 }
 
 const SELECT: &str = "SELECT id, tenant_id, lead_id, direction, provider, provider_message_id, body, media, status,
