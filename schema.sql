@@ -520,3 +520,30 @@ END;
 DROP INDEX leads_tenant_assignee;
 CREATE INDEX leads_tenant_assignee ON leads (tenant_id, assignee_user_id, last_activity_at DESC, id DESC)
     WHERE assignee_user_id IS NOT NULL;
+
+-- A message is itself activity on its lead: its trigger sets last_activity_at
+-- with the last message time, in the one UPDATE of the lead, and the timeline
+-- entry written next finds the lead already touched (see `leads::touch`).
+DROP TRIGGER messages_last_inbound;
+DROP TRIGGER messages_last_outbound;
+CREATE TRIGGER messages_last_inbound AFTER INSERT ON messages WHEN new.direction = 'in' BEGIN
+    UPDATE leads SET last_inbound_at = new.created_at, last_activity_at = max(last_activity_at, new.created_at)
+    WHERE id = new.lead_id AND (last_inbound_at IS NULL OR last_inbound_at < new.created_at);
+END;
+CREATE TRIGGER messages_last_outbound AFTER INSERT ON messages WHEN new.direction = 'out' BEGIN
+    UPDATE leads SET last_outbound_at = new.created_at, last_activity_at = max(last_activity_at, new.created_at)
+    WHERE id = new.lead_id AND (last_outbound_at IS NULL OR last_outbound_at < new.created_at);
+END;
+
+-- Lead totals: one upsert per change instead of an insert and an update.
+DROP TRIGGER lead_counts_ai;
+DROP TRIGGER lead_counts_au;
+CREATE TRIGGER lead_counts_ai AFTER INSERT ON leads BEGIN
+    INSERT INTO lead_counts (tenant_id, status, source, n) VALUES (new.tenant_id, new.status, new.source, 1)
+    ON CONFLICT (tenant_id, status, source) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER lead_counts_au AFTER UPDATE OF tenant_id, status, source ON leads BEGIN
+    UPDATE lead_counts SET n = n - 1 WHERE tenant_id = old.tenant_id AND status = old.status AND source = old.source;
+    INSERT INTO lead_counts (tenant_id, status, source, n) VALUES (new.tenant_id, new.status, new.source, 1)
+    ON CONFLICT (tenant_id, status, source) DO UPDATE SET n = n + 1;
+END;

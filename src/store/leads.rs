@@ -284,12 +284,15 @@ fn update(conn: &Connection, tenant_id: TenantId, id: LeadId, p: &LeadPatch) -> 
     }
 }
 
-/// Bumps last_activity_at (new activity on the lead).
+/// Bumps last_activity_at (new activity on the lead). A lead already at this
+/// millisecond (a message's trigger just set it) is not rewritten: each rewrite
+/// moves the lead in every index ordered by activity.
 pub fn touch(conn: &Connection, tenant_id: TenantId, id: LeadId) -> StoreResult<()> {
     conn.prepare_cached(concat!(
         "UPDATE leads SET last_activity_at = ",
         now_sql!(),
-        " WHERE id = ?1 AND tenant_id = ?2"
+        " WHERE id = ?1 AND tenant_id = ?2 AND last_activity_at <> ",
+        now_sql!()
     ))?
     .execute(params![id, tenant_id])?;
     Ok(())

@@ -13,9 +13,11 @@
 
 use std::time::Instant;
 
+use std::borrow::Cow;
+
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
-use serde::Serialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json, value::RawValue};
 
 /// One line of the call's transcript.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -137,6 +139,86 @@ fn transcript_line(msg: &Value) -> Option<Line> {
     (!text.is_empty()).then(|| Line { speaker, text: text.to_string() })
 }
 
+// Audio frames, 50 a second each way on every call, are read into borrowed
+// structs and written from them: no `Value` tree and no copy of the payload.
+// Every other frame is rare and goes through `Value`.
+
+/// A Twilio Media Streams message, as far as the relay reads it.
+#[derive(Deserialize)]
+struct TwilioFrame<'a> {
+    #[serde(borrow)]
+    event: Cow<'a, str>,
+    #[serde(borrow, default)]
+    media: Option<TwilioMedia<'a>>,
+    #[serde(borrow, default)]
+    dtmf: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct TwilioMedia<'a> {
+    #[serde(borrow, default)]
+    payload: Option<Cow<'a, str>>,
+    /// A string of milliseconds (a number is accepted too).
+    #[serde(borrow, default)]
+    timestamp: Option<&'a RawValue>,
+}
+
+/// A realtime model event's type, and the audio fields of a delta.
+#[derive(Deserialize)]
+struct ModelHead<'a> {
+    #[serde(borrow, rename = "type", default)]
+    kind: Cow<'a, str>,
+    #[serde(borrow, default)]
+    delta: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    item_id: Option<Cow<'a, str>>,
+}
+
+#[derive(Serialize)]
+struct AudioAppend<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    audio: &'a str,
+}
+
+#[derive(Serialize)]
+struct TwilioOut<'a, T: Serialize> {
+    event: &'static str,
+    #[serde(rename = "streamSid")]
+    stream_sid: &'a str,
+    #[serde(flatten)]
+    body: T,
+}
+
+#[derive(Serialize)]
+struct MediaBody<'a> {
+    media: Payload<'a>,
+}
+
+#[derive(Serialize)]
+struct Payload<'a> {
+    payload: &'a str,
+}
+
+#[derive(Serialize)]
+struct MarkBody {
+    mark: MarkName,
+}
+
+#[derive(Serialize)]
+struct MarkName {
+    name: String,
+}
+
+fn frame_json<T: Serialize>(frame: &T) -> String {
+    // Serialising these plain structs cannot fail.
+    serde_json::to_string(frame).unwrap_or_default()
+}
+
+fn media_timestamp(raw: &RawValue) -> Option<u64> {
+    raw.get().trim_matches('"').parse().ok()
+}
+
 /// State of the audio the agent is playing, for barge-in.
 #[derive(Default)]
 struct Playback {
@@ -194,22 +276,22 @@ where
             () = &mut stop => { out.ended_by = "shutdown"; break }
             frame = twilio_in.next() => {
                 let Some(Ok(text)) = frame else { out.ended_by = "twilio_closed"; break };
-                let Ok(msg) = serde_json::from_str::<Value>(&text) else {
+                let Ok(msg) = serde_json::from_str::<TwilioFrame>(&text) else {
                     tracing::warn!("skipping a malformed Twilio frame");
                     continue;
                 };
-                match msg["event"].as_str() {
-                    Some("media") => {
-                        if let Some(ts) = msg["media"]["timestamp"].as_str().and_then(|t| t.parse().ok())
-                            .or_else(|| msg["media"]["timestamp"].as_u64()) {
+                match &*msg.event {
+                    "media" => {
+                        let Some(media) = msg.media else { continue };
+                        if let Some(ts) = media.timestamp.and_then(media_timestamp) {
                             latest_media_ms = ts;
                         }
-                        let Some(payload) = msg["media"]["payload"].as_str() else { continue };
+                        let Some(payload) = media.payload else { continue };
                         out.frames_in += 1;
-                        let append = json!({"type": "input_audio_buffer.append", "audio": payload});
-                        if ai_out.send(append.to_string()).await.is_err() { out.ended_by = "model_closed"; break }
+                        let append = frame_json(&AudioAppend { kind: "input_audio_buffer.append", audio: &payload });
+                        if ai_out.send(append).await.is_err() { out.ended_by = "model_closed"; break }
                     }
-                    Some("mark") => {
+                    "mark" => {
                         play.pending_marks = play.pending_marks.saturating_sub(1);
                         if play.hang_up_when_played && play.pending_marks == 0 {
                             actions.hang_up().await;
@@ -217,37 +299,46 @@ where
                             break;
                         }
                     }
-                    Some("dtmf") => {
-                        if let Some(d) = msg["dtmf"]["digit"].as_str() { out.dtmf.push(d.to_string()) }
+                    "dtmf" => {
+                        let dtmf: Value = msg.dtmf.and_then(|d| serde_json::from_str(d.get()).ok()).unwrap_or_default();
+                        if let Some(d) = dtmf["digit"].as_str() { out.dtmf.push(d.to_string()) }
                     }
-                    Some("stop") => { out.ended_by = "twilio_stop"; break }
+                    "stop" => { out.ended_by = "twilio_stop"; break }
                     _ => {}
                 }
             }
             frame = ai_in.next() => {
                 let Some(Ok(text)) = frame else { out.ended_by = "model_closed"; break };
-                let Ok(msg) = serde_json::from_str::<Value>(&text) else {
+                let Ok(head) = serde_json::from_str::<ModelHead>(&text) else {
                     tracing::warn!("skipping a malformed realtime frame");
                     continue;
                 };
-                match msg["type"].as_str() {
-                    Some("response.output_audio.delta") | Some("response.audio.delta") => {
-                        let Some(delta) = msg["delta"].as_str() else { continue };
-                        let item = msg["item_id"].as_str().map(str::to_string);
-                        if play.item_id != item {
-                            play.item_id = item;
-                            play.started_at_ms = Some(latest_media_ms);
-                        }
-                        out.frames_out += 1;
-                        let media = json!({"event": "media", "streamSid": stream_sid, "media": {"payload": delta}});
-                        let mark = json!({"event": "mark", "streamSid": stream_sid, "mark": {"name": format!("m{}", out.frames_out)}});
-                        if twilio_out.send(media.to_string()).await.is_err()
-                            || twilio_out.send(mark.to_string()).await.is_err() {
-                            out.ended_by = "twilio_closed";
-                            break;
-                        }
-                        play.pending_marks += 1;
+                if let ("response.output_audio.delta" | "response.audio.delta", Some(delta)) = (&*head.kind, &head.delta) {
+                    if play.item_id.as_deref() != head.item_id.as_deref() {
+                        play.item_id = head.item_id.as_deref().map(str::to_string);
+                        play.started_at_ms = Some(latest_media_ms);
                     }
+                    out.frames_out += 1;
+                    let media = frame_json(&TwilioOut {
+                        event: "media",
+                        stream_sid: &stream_sid,
+                        body: MediaBody { media: Payload { payload: delta } },
+                    });
+                    let mark = frame_json(&TwilioOut {
+                        event: "mark",
+                        stream_sid: &stream_sid,
+                        body: MarkBody { mark: MarkName { name: format!("m{}", out.frames_out) } },
+                    });
+                    // Both go out in one flush (one write to the socket).
+                    if twilio_out.feed(media).await.is_err() || twilio_out.send(mark).await.is_err() {
+                        out.ended_by = "twilio_closed";
+                        break;
+                    }
+                    play.pending_marks += 1;
+                    continue;
+                }
+                let Ok(msg) = serde_json::from_str::<Value>(&text) else { continue };
+                match msg["type"].as_str() {
                     Some("input_audio_buffer.speech_started") => {
                         // Barge-in: cut the agent where the caller actually heard it stop.
                         if let (Some(item), Some(start)) = (play.item_id.take(), play.started_at_ms.take()) {
