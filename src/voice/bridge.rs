@@ -11,9 +11,7 @@
 //! logged and skipped. Either side closing ends the call, and so does the
 //! server at shutdown (the `stop` future).
 
-use std::time::Instant;
-
-use std::borrow::Cow;
+use std::{borrow::Cow, time::Instant};
 
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -309,11 +307,10 @@ where
             }
             frame = ai_in.next() => {
                 let Some(Ok(text)) = frame else { out.ended_by = "model_closed"; break };
-                let Ok(head) = serde_json::from_str::<ModelHead>(&text) else {
-                    tracing::warn!("skipping a malformed realtime frame");
-                    continue;
-                };
-                if let ("response.output_audio.delta" | "response.audio.delta", Some(delta)) = (&*head.kind, &head.delta) {
+                // An event whose fields do not fit the audio shape goes the `Value` way below.
+                if let Ok(head) = serde_json::from_str::<ModelHead>(&text)
+                    && let ("response.output_audio.delta" | "response.audio.delta", Some(delta)) = (&*head.kind, &head.delta)
+                {
                     if play.item_id.as_deref() != head.item_id.as_deref() {
                         play.item_id = head.item_id.as_deref().map(str::to_string);
                         play.started_at_ms = Some(latest_media_ms);
@@ -337,7 +334,10 @@ where
                     play.pending_marks += 1;
                     continue;
                 }
-                let Ok(msg) = serde_json::from_str::<Value>(&text) else { continue };
+                let Ok(msg) = serde_json::from_str::<Value>(&text) else {
+                    tracing::warn!("skipping a malformed realtime frame");
+                    continue;
+                };
                 match msg["type"].as_str() {
                     Some("input_audio_buffer.speech_started") => {
                         // Barge-in: cut the agent where the caller actually heard it stop.

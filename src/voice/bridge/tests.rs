@@ -69,9 +69,12 @@ async fn sends_the_prompt_then_relays_audio_both_ways() {
     assert_eq!(media, json!({"event": "media", "streamSid": "MZ1", "media": {"payload": "BBBB"}}));
     assert_eq!(next_json(&mut h.bridge_to_twilio).await["event"], "mark");
     h.twilio_to_bridge.send(json!({"event": "dtmf", "dtmf": {"digit": "5"}}).to_string()).await.unwrap();
+    // Fields of an unexpected shape (not the audio delta's) do not lose the event.
     h.ai_to_bridge
         .send(
-            json!({"type": "conversation.item.input_audio_transcription.completed", "transcript": "hello"}).to_string(),
+            json!({"type": "conversation.item.input_audio_transcription.completed", "transcript": "hello",
+                   "item_id": 7, "delta": {"text": "hel"}})
+            .to_string(),
         )
         .await
         .unwrap();
