@@ -521,11 +521,7 @@ pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequ
     let total: i64 = if q.is_some() || !f.counted_by_totals() {
         conn.prepare_cached(&format!("SELECT count(*) FROM leads l{sql_where}"))?.query_row(&flat[..], |r| r.get(0))?
     } else {
-        conn.prepare_cached(
-            "SELECT coalesce(sum(n), 0) FROM lead_counts
-             WHERE (?1 IS NULL OR tenant_id = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR source = ?3)",
-        )?
-        .query_row(params![scope.filter(), f.status, f.source], |r| r.get(0))?
+        counted_total(conn, scope, f.status, f.source)?
     };
     let (limit, offset) = (page.page_size, page.offset());
     let mut bound = flat;
@@ -533,6 +529,22 @@ pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequ
     bound.push(&offset);
     let sql = format!("SELECT {COLUMNS} FROM leads l{sql_where} {}", list_order(f));
     page_json(conn, &sql, &bound[..], total, page)
+}
+
+/// How many leads `scope` has with this status and source (None: any), from
+/// the totals the lead triggers keep, instead of counting the leads.
+fn counted_total(
+    conn: &Connection,
+    scope: Scope,
+    status: Option<LeadStatus>,
+    source: Option<LeadSource>,
+) -> StoreResult<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT coalesce(sum(n), 0) FROM lead_counts
+             WHERE (?1 IS NULL OR tenant_id = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR source = ?3)",
+        )?
+        .query_row(params![scope.filter(), status, source], |r| r.get(0))?)
 }
 
 fn list_order(f: &LeadFilter) -> &'static str {
@@ -618,9 +630,7 @@ fn search_json(conn: &Connection, scope: Scope, f: &LeadFilter, term: &str, page
     ids.sort_unstable();
     let total = ids.len() as i64;
     let wanted = offset.saturating_add(limit);
-    let in_scope: i64 = conn
-        .prepare_cached("SELECT coalesce(sum(n), 0) FROM lead_counts WHERE (?1 IS NULL OR tenant_id = ?1)")?
-        .query_row([scope.filter()], |r| r.get(0))?;
+    let in_scope = counted_total(conn, scope, None, None)?;
     // Walking reads about wanted * in_scope / total index entries; sorting looks up
     // every match (several times dearer per row).
     let walk = total > 0 && (wanted as f64) * (in_scope as f64) < 5.0 * (total as f64) * (total as f64);

@@ -81,6 +81,15 @@ async fn agent_with_phone(app: &TestApp, admin: &Session, email: &str, phone: &s
     (id, agent)
 }
 
+/// Business #1 on the bridge, its agent (alerts to 054-987-6543) and a lead:
+/// what the alert tests start from. (agent id, agent session, lead)
+async fn agent_and_lead(app: &TestApp, admin: &Session) -> (i64, Session, Value) {
+    setup_business(admin).await;
+    let (agent_id, agent) = agent_with_phone(app, admin, "agent@a.io", "0549876543").await;
+    let lead = create_lead(admin, "Dana", "0521234567").await;
+    (agent_id, agent, lead)
+}
+
 #[tokio::test]
 async fn the_profile_holds_the_phone_and_the_alert_switches() {
     let app = spawn_app().await;
@@ -121,9 +130,7 @@ async fn a_reminder_reaches_the_assignees_phone_once_and_is_not_a_lead_message()
     let (bridge, rec) = fakes::evolution("bridge-secret").await;
     let app = spawn_with_bridge(&bridge, None).start().await;
     let admin = app.admin().await;
-    setup_business(&admin).await;
-    let (agent_id, agent) = agent_with_phone(&app, &admin, "agent@a.io", "0549876543").await;
-    let lead = create_lead(&admin, "Dana", "0521234567").await;
+    let (agent_id, agent, lead) = agent_and_lead(&app, &admin).await;
     let lead_id = lead["id"].as_i64().unwrap();
     let (s, r) = admin
         .post(
@@ -160,9 +167,7 @@ async fn a_failing_provider_is_retried_with_backoff_and_the_failure_is_recorded(
     rec.fail(Some(500));
     let app = spawn_with_bridge(&bridge, None).start().await;
     let admin = app.admin().await;
-    setup_business(&admin).await;
-    let (agent_id, agent) = agent_with_phone(&app, &admin, "agent@a.io", "0549876543").await;
-    let lead = create_lead(&admin, "Dana", "0521234567").await;
+    let (agent_id, agent, lead) = agent_and_lead(&app, &admin).await;
     let (s, _) = admin.patch(&format!("/api/leads/{}", lead["id"]), &json!({"assignee_user_id": agent_id})).await;
     assert_eq!(s, 200);
     let failed = eventually(Duration::from_secs(10), "a failed attempt recorded", || async {
@@ -185,9 +190,7 @@ async fn an_alert_goes_out_exactly_once_across_a_kill_and_restart() {
     let data = dir.path().join("fd.db");
     let mut app = spawn_with_bridge(&bridge, Some(data.clone())).start().await;
     let admin = app.admin().await;
-    setup_business(&admin).await;
-    let (agent_id, _agent) = agent_with_phone(&app, &admin, "agent@a.io", "0549876543").await;
-    let lead = create_lead(&admin, "Dana", "0521234567").await;
+    let (agent_id, _agent, lead) = agent_and_lead(&app, &admin).await;
     let (s, _) = admin
         .post(
             &format!("/api/leads/{}/reminders", lead["id"]),
@@ -214,9 +217,7 @@ async fn assignment_notifies_the_assignee_but_not_oneself_and_stays_inside_the_b
     let (bridge, rec) = fakes::evolution("bridge-secret").await;
     let app = spawn_with_bridge(&bridge, None).start().await;
     let admin = app.admin().await;
-    setup_business(&admin).await;
-    let (agent_id, agent) = agent_with_phone(&app, &admin, "agent@a.io", "0549876543").await;
-    let lead = create_lead(&admin, "Dana", "0521234567").await;
+    let (agent_id, agent, lead) = agent_and_lead(&app, &admin).await;
     let lead_id = lead["id"].as_i64().unwrap();
     // Another business's user is never an assignee.
     create_business(&admin, "Other", "o@o.io", "+972503333333").await;
