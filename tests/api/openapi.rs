@@ -40,7 +40,7 @@ fn routes_in_source() -> BTreeSet<(String, String)> {
         let mut rest = src.as_str();
         while let Some(at) = rest.find(".route(") {
             rest = &rest[at + ".route(".len()..];
-            let call = balanced(rest);
+            let call = balanced(rest, '(', ')');
             let Some(path) = call.trim_start().strip_prefix('"').and_then(|s| s.split('"').next()) else { continue };
             if !path.starts_with("/api/") || path.starts_with("/api/_test/") {
                 continue; // test-only fault routes exist only with FRONTDESK_TEST_FAULTS
@@ -60,19 +60,17 @@ fn routes_in_source() -> BTreeSet<(String, String)> {
     routes
 }
 
-/// The text up to the parenthesis closing the one just opened.
-fn balanced(s: &str) -> &str {
+/// The text up to the `close` that ends the `open` just passed (nesting counted).
+fn balanced(s: &str, open: char, close: char) -> &str {
     let mut depth = 1;
     for (i, c) in s.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return &s[..i];
-                }
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return &s[..i];
             }
-            _ => {}
         }
     }
     s
@@ -181,7 +179,7 @@ fn ts_types() -> BTreeMap<String, BTreeSet<String>> {
             }
             _ => continue,
         };
-        let body = balanced_braces(after);
+        let body = balanced(after, '{', '}');
         let mut depth = 0;
         for line in body.split(['\n', ';']) {
             let t = line.trim();
@@ -198,23 +196,6 @@ fn ts_types() -> BTreeMap<String, BTreeSet<String>> {
         out.insert(name.to_string(), fields);
     }
     out
-}
-
-fn balanced_braces(s: &str) -> &str {
-    let mut depth = 1;
-    for (i, c) in s.char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return &s[..i];
-                }
-            }
-            _ => {}
-        }
-    }
-    s
 }
 
 #[tokio::test]
