@@ -60,3 +60,25 @@ export function startBridge(port, secret) {
     );
   });
 }
+
+/**
+ * The bridge delivering one inbound WhatsApp message (`messages.upsert`) from
+ * `phone` (digits, no +) to the server's webhook, as the real bridge posts it.
+ * Returns the server's response.
+ */
+export function deliverInbound(base, secret, { instance, phone, id, pushName, text }) {
+  return fetch(`${base}/webhook/baileys`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Webhook-Secret': secret },
+    body: JSON.stringify({
+      event: 'messages.upsert',
+      instance,
+      data: {
+        key: { remoteJid: `${phone}@s.whatsapp.net`, fromMe: false, id },
+        pushName,
+        message: { conversation: text },
+        messageTimestamp: Math.floor(Date.now() / 1000),
+      },
+    }),
+  });
+}

@@ -9,6 +9,7 @@
  */
 import { BASE, BRIDGE_SECRET } from '../lib/config.mjs';
 import { byTestId } from '../lib/browser.mjs';
+import { deliverInbound } from '../lib/bridge.mjs';
 import { assert, shot } from '../lib/harness.mjs';
 
 /** Width and height from a PNG's IHDR. */
@@ -153,19 +154,12 @@ export const scenarios = [
       const rowsBefore = await byTestId(page, 'lead-row').count();
       // A new conversation arrives by WhatsApp: the badge and the list follow without a reload.
       const phone = `97252${String(Date.now()).slice(-7)}`;
-      const hook = await fetch(`${BASE}/webhook/baileys`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Webhook-Secret': BRIDGE_SECRET },
-        body: JSON.stringify({
-          event: 'messages.upsert',
-          instance,
-          data: {
-            key: { remoteJid: `${phone}@s.whatsapp.net`, fromMe: false, id: `E2EINBOX${stamp}` },
-            pushName: `Inbox ${stamp}`,
-            message: { conversation: 'Is anyone there?' },
-            messageTimestamp: Math.floor(Date.now() / 1000),
-          },
-        }),
+      const hook = await deliverInbound(BASE, BRIDGE_SECRET, {
+        instance,
+        phone,
+        id: `E2EINBOX${stamp}`,
+        pushName: `Inbox ${stamp}`,
+        text: 'Is anyone there?',
       });
       assert(hook.status === 200, `webhook: HTTP ${hook.status}`);
       await page.waitForFunction(

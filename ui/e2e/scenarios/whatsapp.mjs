@@ -5,6 +5,7 @@
  */
 import { BASE, BRIDGE_SECRET } from '../lib/config.mjs';
 import { byTestId } from '../lib/browser.mjs';
+import { deliverInbound } from '../lib/bridge.mjs';
 import { assert, expectConsoleErrors, shot } from '../lib/harness.mjs';
 import { leadFromPage } from '../lib/session.mjs';
 
@@ -105,23 +106,12 @@ export const scenarios = [
       await activity.locator('[data-testid="activity-provider"][data-provider="baileys"]').waitFor();
       // The lead answers: the bridge posts its webhook; the message_in reaches the open page live.
       const reply = `Thanks, see you ${stamp} — תודה`;
-      const hook = await fetch(`${BASE}/webhook/baileys`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Webhook-Secret': BRIDGE_SECRET },
-        body: JSON.stringify({
-          event: 'messages.upsert',
-          instance,
-          data: {
-            key: {
-              remoteJid: `${lead.phone_e164.replace(/^\+/, '')}@s.whatsapp.net`,
-              fromMe: false,
-              id: `E2EIN${stamp}`,
-            },
-            pushName: 'Someone Else',
-            message: { conversation: reply },
-            messageTimestamp: Math.floor(Date.now() / 1000),
-          },
-        }),
+      const hook = await deliverInbound(BASE, BRIDGE_SECRET, {
+        instance,
+        phone: lead.phone_e164.replace(/^\+/, ''),
+        id: `E2EIN${stamp}`,
+        pushName: 'Someone Else',
+        text: reply,
       });
       assert(hook.status === 200, `bridge webhook answered ${hook.status}: ${await hook.text()}`);
       const incoming = page
