@@ -56,6 +56,24 @@ fn ui_lint_and_type_check_pass() {
     assert!(ok, "npm run lint failed:\n{out}");
 }
 
+/// Each `FAIL` line of the e2e run with the few lines of detail after it.
+fn failures(out: &str) -> String {
+    let mut kept = Vec::new();
+    let mut detail = 0;
+    for line in out.lines() {
+        if line.starts_with("FAIL ") {
+            kept.push(line);
+            detail = 8;
+        } else if detail > 0 && !line.starts_with("ok   ") && !line.starts_with("skip ") {
+            kept.push(line);
+            detail -= 1;
+        } else {
+            detail = 0;
+        }
+    }
+    kept.join("\n")
+}
+
 #[tokio::test]
 async fn browser_end_to_end_against_the_embedded_ui() {
     if ui_skipped("browser_end_to_end_against_the_embedded_ui") {
@@ -99,5 +117,6 @@ async fn browser_end_to_end_against_the_embedded_ui() {
     .await
     .unwrap();
     eprintln!("{out}");
-    assert!(ok, "browser end-to-end tests failed:\n{out}");
+    // The failing scenarios first: a CI log may keep only the message's head.
+    assert!(ok, "browser end-to-end tests failed:\n{}\n\nthe whole run:\n{out}", failures(&out));
 }

@@ -36,8 +36,9 @@ export const scenarios = [
       const me = await fetchMe(page);
       const tz = me?.tenant?.timezone || 'Asia/Jerusalem';
       const before = await unreadCount(page);
-      // Due ~3 s after the form is sent (filling takes a moment; the server fires when due).
-      const due = wallTime(new Date(Date.now() + 4_000), tz);
+      // Due a few seconds after the form is sent: the server refuses a time
+      // already past, and filling the form can take seconds on a loaded machine.
+      const due = wallTime(new Date(Date.now() + 10_000), tz);
       await fillDateTime(page, 'reminder-due', due);
       await byTestId(page, 'reminder-note').fill(`call back ${stamp}`);
       await byTestId(page, 'reminder-submit').click();
@@ -46,7 +47,7 @@ export const scenarios = [
       await page.waitForFunction(
         (n) => Number(document.querySelector('[data-testid="bell"]')?.getAttribute('data-unread') || 0) > n,
         before,
-        { timeout: 20_000 },
+        { timeout: 30_000 },
       );
       await byTestId(page, 'bell').click();
       await byTestId(page, 'notification-item').first().waitFor();
