@@ -37,6 +37,7 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod memory;
 pub mod messaging;
 pub mod metrics;
 pub mod password;

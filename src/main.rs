@@ -15,25 +15,10 @@ fn init_tracing(format: LogFormat) {
 
 /// mimalloc serves Rust's allocations directly; its `override` feature
 /// serves SQLite's (and every other C allocation) as well. Under load glibc
-/// malloc was over a fifth of the CPU; mimalloc also hands large argon2
-/// buffers back to the OS after use, which glibc needed tuning for.
+/// malloc was over a fifth of the CPU. When it returns freed memory to the
+/// OS is set in `frontdesk::memory`.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-// mimalloc's own option setter (in the linked library; the `mimalloc` crate
-// exposes it only with its `extended` API).
-unsafe extern "C" {
-    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
-}
-
-/// Freed memory goes back to the OS at once. mimalloc otherwise returns it
-/// only during later allocations, which an idle server does not make: the
-/// argon2 buffers of the first sign-in stayed resident (40 MB idle, not 18).
-fn release_freed_memory_at_once() {
-    const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
-    // SAFETY: sets one allocator option (an integer); mimalloc allows this at any time.
-    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
-}
 
 /// The data file, its `-wal` and `-shm`, and backups hold every business's
 /// customers: whatever umask we inherit, what this process creates is
@@ -50,7 +35,7 @@ fn private_files() {
 fn private_files() {}
 
 fn main() -> std::process::ExitCode {
-    release_freed_memory_at_once();
+    frontdesk::memory::configure();
     private_files();
     // reqwest and tokio-tungstenite bring two rustls crypto backends; pick one
     // for the process, or building a TLS client config panics.

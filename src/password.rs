@@ -61,11 +61,15 @@ pub fn hash_blocking(password: &str) -> Result<String, ApiError> {
     let mut salt_bytes = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut salt_bytes);
     let salt = SaltString::encode_b64(&salt_bytes).map_err(ApiError::internal)?;
-    argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(ApiError::internal)
+    let hashed = argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string());
+    crate::memory::release_freed();
+    hashed.map_err(ApiError::internal)
 }
 
 fn verify_blocking(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+    let ok = PasswordHash::new(hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok());
+    crate::memory::release_freed();
+    ok
 }
 
 impl Passwords {

@@ -5,16 +5,18 @@
 //! Writes go through one writer thread that commits in groups: it takes every
 //! write waiting in its queue, runs each in its own SAVEPOINT inside a single
 //! `BEGIN IMMEDIATE` transaction, commits once, and only then answers each
-//! caller. A failing write rolls back to its savepoint without touching the
-//! others; a failed commit fails them all. So "Ok means committed" holds while
-//! one fsync/FTS flush serves many requests. SQLite allows one writer anyway;
+//! caller (at full durability, once the syncer has fsynced the WAL). A failing
+//! write rolls back to its savepoint without touching the others; a failed
+//! commit fails them all. So "Ok means committed" holds while one fsync/FTS
+//! flush serves many requests. SQLite allows one writer anyway;
 //! `busy_timeout` still covers other processes (`frontdesk backup`, the CLI).
 //!
 //! Some errors (I/O, disk full, a statement that ends the transaction) make
 //! SQLite roll the whole group back on its own. The writer notices (the
 //! connection is back in autocommit mode), answers every job already run with
 //! an error, and runs the jobs not yet started in a fresh transaction, so a
-//! job is never committed while its caller is told it failed.
+//! job is never committed while its caller is told it failed (short of an
+//! fsync that fails after the commit: see `syncer`).
 
 use std::{
     panic::AssertUnwindSafe,
@@ -51,7 +53,8 @@ pub struct Db {
 /// How much an answered write survives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Durability {
-    /// Power loss: `synchronous=FULL`, one fsync per group commit.
+    /// Power loss: one fsync of the WAL per group commit before its writes
+    /// are answered (the syncer thread's, overlapping the next group).
     Full,
     /// A process crash only: `synchronous=NORMAL`.
     Normal,
@@ -91,6 +94,7 @@ impl Default for DbOptions {
     }
 }
 
+mod syncer;
 mod writer;
 
 use writer::{Completion, WriteJob, writer_loop};
@@ -168,6 +172,10 @@ fn init_connection(conn: &mut Connection, opts: DbOptions) -> rusqlite::Result<(
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", durability.pragma())?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // rusqlite keeps 16 statements by default; a webhook alone runs more than
+    // that on the writer, which then re-prepared (and re-compiled the
+    // triggers of) a third of its statements on every write.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     // Reads of the first 48 MiB go through a shared memory map (the OS page
     // cache serves every pooled connection). Mapped pages count as resident
     // memory, so the map is kept small; beyond it SQLite reads as usual.
@@ -186,6 +194,10 @@ fn init_connection(conn: &mut Connection, opts: DbOptions) -> rusqlite::Result<(
     }
     Ok(())
 }
+
+/// Prepared statements kept per connection: more than the distinct
+/// statements any connection runs, so none is prepared twice.
+const STATEMENT_CACHE: usize = 128;
 
 /// Pooled connections (reads run on them; one is the writer's).
 pub const READERS: u32 = 8;
@@ -292,8 +304,22 @@ impl Db {
         let checkpointing = Arc::new(Mutex::new(()));
         let (writer, queue) = mpsc::channel::<WriteJob>();
         let pooled = pool.get()?;
+        // Full durability: the writer commits without fsync and the syncer
+        // fsyncs each commit before it is answered (see `syncer`), so the
+        // next group runs during the fsync. Other connections keep FULL.
+        let syncer = if opts.durability == Durability::Full {
+            pooled
+                .pragma_update(None, "synchronous", Durability::Normal.pragma())
+                .map_err(|source| OpenError::Sqlite { path: shown.clone(), source })?;
+            let (committed, groups) = mpsc::channel();
+            let wal = companion(path, "-wal");
+            spawn("sqlite-syncer", &shown, move || syncer::syncer_loop(wal, groups))?;
+            Some(committed)
+        } else {
+            None
+        };
         let lock = write_lock.clone();
-        spawn("sqlite-writer", &shown, move || writer_loop(pooled, queue, lock))?;
+        spawn("sqlite-writer", &shown, move || writer_loop(pooled, queue, lock, syncer))?;
         // The connection that migrated the file goes on to checkpoint it.
         if opts.checkpoints == WalCheckpoints::Internal {
             let checkpointing = Arc::downgrade(&checkpointing);
@@ -380,7 +406,7 @@ impl Db {
             .await
             .map(|v| v == latest_version())
             .unwrap_or(false);
-        // An empty job still goes through BEGIN IMMEDIATE and COMMIT (no fsync: nothing changed).
+        // An empty job still goes through BEGIN IMMEDIATE, COMMIT and, at full durability, the syncer.
         let writer_ok =
             matches!(tokio::time::timeout(within, self.write(|_| Ok::<(), StoreError>(()))).await, Ok(Ok(())));
         schema_ok && writer_ok

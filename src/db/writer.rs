@@ -1,6 +1,7 @@
 //! The writer thread: takes every queued write, runs each in its own
 //! SAVEPOINT inside one `BEGIN IMMEDIATE` transaction, commits once, and only
-//! then answers each caller (see the module above for the guarantees).
+//! then answers each caller (see the module above for the guarantees), or
+//! has the syncer answer them once the commit is on disk (see `syncer`).
 
 use std::{
     collections::VecDeque,
@@ -10,6 +11,8 @@ use std::{
 
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Transaction, TransactionBehavior};
+
+use super::syncer::Committed;
 
 /// Called with the commit's outcome once the group is committed (or not).
 pub(super) type Completion = Box<dyn FnOnce(Result<(), String>) + Send>;
@@ -22,10 +25,13 @@ const MAX_GROUP: usize = 512;
 /// The writer thread: one group transaction per batch of queued writes.
 /// A panic anywhere in a batch (jobs already catch their own) drops that
 /// batch's transaction, which rolls it back, and the loop goes on.
+/// With `syncer`, the connection commits without fsync and a committed
+/// group's answers go to the syncer, which sends them after its fsync.
 pub(super) fn writer_loop(
     mut conn: r2d2::PooledConnection<SqliteConnectionManager>,
     queue: mpsc::Receiver<WriteJob>,
     lock: Arc<Mutex<()>>,
+    syncer: Option<Committed>,
 ) {
     let mut pending: VecDeque<WriteJob> = VecDeque::new();
     loop {
@@ -47,7 +53,8 @@ pub(super) fn writer_loop(
         metrics.writer_group.observe(batch.len() as f64);
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run_group(&mut conn, &lock, batch)));
         match outcome {
-            Ok(unrun) => {
+            Ok(Group { unrun, answers, commit }) => {
+                answer(answers, commit, syncer.as_ref());
                 metrics.writer_queue.inc_by(unrun.len() as i64);
                 // Jobs never started because SQLite rolled the group back: first in the next group.
                 for job in unrun.into_iter().rev() {
@@ -59,26 +66,61 @@ pub(super) fn writer_loop(
     }
 }
 
-/// Runs one group transaction; returns the jobs it did not start.
+/// What a group transaction did: the answers of the jobs it ran, whether it
+/// committed, and the jobs it did not start.
+struct Group {
+    answers: Vec<Completion>,
+    commit: Result<(), String>,
+    unrun: Vec<WriteJob>,
+}
+
+impl Group {
+    /// Nothing ran: dropping each job answers its caller with an error.
+    fn never_begun() -> Group {
+        Group { answers: Vec::new(), commit: Ok(()), unrun: Vec::new() }
+    }
+}
+
+/// Sends a group's answers: a commit that still needs its fsync goes to the
+/// syncer; a failed commit, or one SQLite synced itself, is answered now.
+fn answer(answers: Vec<Completion>, commit: Result<(), String>, syncer: Option<&Committed>) {
+    let answers = match (&commit, syncer) {
+        (Ok(()), Some(syncer)) if !answers.is_empty() => match syncer.send(answers) {
+            Ok(()) => return,
+            // Only if the syncer thread is gone: these writes are committed but maybe not on disk.
+            Err(mpsc::SendError(answers)) => {
+                for a in answers {
+                    a(Err("the WAL syncer has stopped".to_string()));
+                }
+                return;
+            }
+        },
+        _ => answers,
+    };
+    for a in answers {
+        a(commit.clone());
+    }
+}
+
+/// Runs one group transaction.
 fn run_group(
     conn: &mut r2d2::PooledConnection<SqliteConnectionManager>,
     lock: &Mutex<()>,
     batch: Vec<WriteJob>,
-) -> Vec<WriteJob> {
+) -> Group {
     let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
     let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
         Ok(tx) => tx,
         Err(e) => {
             tracing::error!(error = %e, "could not begin a write transaction");
-            // Never run: dropping each job answers its caller with an error.
-            return Vec::new();
+            return Group::never_begun();
         }
     };
     if let Err(e) = crate::store::leads::defer_search_index(&tx) {
         tracing::error!(error = %e, "could not begin a write group");
-        return Vec::new();
+        return Group::never_begun();
     }
-    let mut completions = Vec::with_capacity(batch.len());
+    let mut answers = Vec::with_capacity(batch.len());
     let mut jobs = batch.into_iter();
     let mut rolled_back = false;
     for job in jobs.by_ref() {
@@ -92,7 +134,7 @@ fn run_group(
             continue;
         }
         let (ok, completion) = job(&tx);
-        completions.push(completion);
+        answers.push(completion);
         // SQLite may have rolled the whole transaction back (I/O error, disk
         // full, a job that ended it): nothing of this group will commit.
         if tx.is_autocommit() {
@@ -113,7 +155,7 @@ fn run_group(
         // Autocommit mode: there is nothing left to commit (dropping `tx` rolls back nothing).
         drop(tx);
         tracing::error!(
-            jobs = completions.len(),
+            jobs = answers.len(),
             "SQLite rolled back a whole write group; its writes are answered with errors"
         );
         Err("the transaction was rolled back by the database".to_string())
@@ -133,10 +175,7 @@ fn run_group(
     {
         tracing::error!(error = %e, "group commit failed");
     }
-    for c in completions {
-        c(commit.clone());
-    }
-    unrun
+    Group { answers, commit, unrun }
 }
 
 /// A savepoint statement from the statement cache: two per write, so not
