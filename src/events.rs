@@ -10,23 +10,21 @@ use std::{
     },
 };
 
-use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::{broadcast, oneshot};
 
 use crate::domain::{TenantId, UserId};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Event {
-    #[serde(skip)]
     pub tenant_id: TenantId,
     /// `lead.created`, `lead.updated`, `activity.created`, `reminder.fired`, `notification.created`.
-    #[serde(skip)]
     pub kind: &'static str,
     /// Only this user receives it (notifications); None = everyone in the tenant.
-    #[serde(skip)]
     pub user_id: Option<UserId>,
-    pub data: Value,
+    /// Shared: every subscriber receives a clone of the event, and the body
+    /// (a whole lead, say) is not copied for each.
+    pub data: Arc<Value>,
 }
 
 #[derive(Clone)]
@@ -92,7 +90,7 @@ impl Events {
 
     /// Publishes after commit; nobody listening is fine.
     pub fn publish(&self, tenant_id: TenantId, kind: &'static str, data: Value) {
-        let _ = self.tx.send(Event { tenant_id, kind, user_id: None, data });
+        let _ = self.tx.send(Event { tenant_id, kind, user_id: None, data: Arc::new(data) });
     }
 
     /// Announces a new activity on a lead (the activity carries its tenant and lead).
@@ -110,7 +108,7 @@ impl Events {
     }
 
     pub fn publish_to_user(&self, tenant_id: TenantId, user_id: UserId, kind: &'static str, data: Value) {
-        let _ = self.tx.send(Event { tenant_id, kind, user_id: Some(user_id), data });
+        let _ = self.tx.send(Event { tenant_id, kind, user_id: Some(user_id), data: Arc::new(data) });
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {

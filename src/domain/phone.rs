@@ -1,6 +1,25 @@
 //! Phone numbers in E.164, parsed with a libphonenumber port.
 
+use std::{
+    collections::HashMap,
+    sync::{LazyLock, Mutex, MutexGuard},
+};
+
 use serde::Serialize;
+
+/// Parses remembered, by (input, region): the port's parser runs dozens of
+/// regular expressions (about a tenth of a webhook's request-side CPU), and
+/// the same numbers come back again and again (a business's own number on
+/// every message to it, a lead's on each of theirs). Emptied when full.
+static PARSED: LazyLock<Mutex<ParsedMemo>> = LazyLock::new(Mutex::default);
+const PARSED_MAX: usize = 4096;
+
+type ParsedMemo = HashMap<(String, String), Result<PhoneE164, String>>;
+
+fn parsed_memo() -> MutexGuard<'static, ParsedMemo> {
+    // A poisoned lock only means a panic elsewhere; the map itself is whole.
+    PARSED.lock().unwrap_or_else(|p| p.into_inner())
+}
 
 /// A phone number in E.164 form (`+972521234567`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -13,6 +32,26 @@ impl PhoneE164 {
     /// impossible numbers are refused: the metadata lags real allocations
     /// (some Israeli 054 ranges report "invalid"), so `is_valid` is not a gate.
     pub fn parse(input: &str, default_region: &str) -> Result<PhoneE164, String> {
+        let trimmed = input.trim();
+        // Only what can be a number is remembered: the memo stays small whatever is sent.
+        if trimmed.len() > super::text::PHONE_INPUT_MAX || default_region.len() > 3 {
+            return Self::parse_uncached(trimmed, default_region);
+        }
+        let key = (trimmed.to_owned(), default_region.to_owned());
+        let known = parsed_memo().get(&key).cloned();
+        if let Some(known) = known {
+            return known;
+        }
+        let parsed = Self::parse_uncached(&key.0, default_region);
+        let mut memo = parsed_memo();
+        if memo.len() >= PARSED_MAX {
+            memo.clear();
+        }
+        memo.insert(key, parsed.clone());
+        parsed
+    }
+
+    fn parse_uncached(input: &str, default_region: &str) -> Result<PhoneE164, String> {
         let trimmed = input.trim();
         if trimmed.is_empty() {
             return Err("the phone number is empty".into());
@@ -72,6 +111,19 @@ mod tests {
     fn international_forms_are_kept() {
         assert_eq!(PhoneE164::parse("+972 52 123 4567", "IL").unwrap().as_str(), "+972521234567");
         assert_eq!(PhoneE164::parse("+1 (415) 555-0100", "IL").unwrap().as_str(), "+14155550100");
+    }
+
+    #[test]
+    fn a_remembered_parse_answers_as_the_first_did() {
+        // Keyed by region too: the same digits may be another number elsewhere.
+        for input in [" 050-7654321 ", "415 555 0100", "+9725"] {
+            for region in ["IL", "US"] {
+                for _ in 0..2 {
+                    assert_eq!(PhoneE164::parse(input, region), PhoneE164::parse_uncached(input, region));
+                }
+            }
+        }
+        assert_eq!(PhoneE164::parse("050-7654321", "IL").unwrap().as_str(), "+972507654321");
     }
 
     #[test]
