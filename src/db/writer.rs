@@ -84,21 +84,16 @@ impl Group {
 /// Sends a group's answers: a commit that still needs its fsync goes to the
 /// syncer; a failed commit, or one SQLite synced itself, is answered now.
 fn answer(answers: Vec<Completion>, commit: Result<(), String>, syncer: Option<&Committed>) {
-    let answers = match (&commit, syncer) {
-        (Ok(()), Some(syncer)) if !answers.is_empty() => match syncer.send(answers) {
+    let (answers, outcome) = match (syncer, &commit) {
+        (Some(syncer), Ok(())) => match syncer.send(answers) {
             Ok(()) => return,
             // Only if the syncer thread is gone: these writes are committed but maybe not on disk.
-            Err(mpsc::SendError(answers)) => {
-                for a in answers {
-                    a(Err("the WAL syncer has stopped".to_string()));
-                }
-                return;
-            }
+            Err(mpsc::SendError(answers)) => (answers, Err("the WAL syncer has stopped".to_string())),
         },
-        _ => answers,
+        _ => (answers, commit),
     };
     for a in answers {
-        a(commit.clone());
+        a(outcome.clone());
     }
 }
 
