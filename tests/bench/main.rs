@@ -14,7 +14,8 @@
 //!
 //! This file holds the command line and what the sections share: starting
 //! the server, signing in, inserting test data, running `wrk`, reading
-//! `/proc`.
+//! `/proc`. `FRONTDESK_BENCH_BIN=path` runs another build of the server
+//! under the same harness.
 
 mod leads;
 mod login;
@@ -48,9 +49,16 @@ impl Drop for Server {
     }
 }
 
+/// The server under test: this build's, or `FRONTDESK_BENCH_BIN` (to
+/// compare two builds with the same harness).
+fn binary() -> PathBuf {
+    std::env::var_os("FRONTDESK_BENCH_BIN")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_frontdesk")), PathBuf::from)
+}
+
 fn start(data: &Path, extra: &[(&str, &str)]) -> (Server, Duration) {
     let t = Instant::now();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_frontdesk"));
+    let mut cmd = Command::new(binary());
     cmd.arg("serve")
         .env("FRONTDESK_BIND", "127.0.0.1:0")
         .env("FRONTDESK_DATA", data)
@@ -188,7 +196,7 @@ fn main() {
     let want = |name: &str| only.as_deref().is_none_or(|o| name.contains(o));
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("bench.db");
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_frontdesk"));
+    let bin = binary();
     println!("binary: {} ({:.1} MB)", bin.display(), std::fs::metadata(&bin).unwrap().len() as f64 / 1e6);
 
     // First start creates the file; measure a second, warm start.
