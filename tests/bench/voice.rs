@@ -18,7 +18,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::{cpu_ticks, start};
+use crate::{cpu_ticks, start, status_kb};
 
 /// Frames per call: 2 s of 20 ms frames.
 const FRAMES: usize = 100;
@@ -164,11 +164,12 @@ pub fn run(dir: &Path) {
             let cpu = cpu_ticks(pid);
             let relay = round(calls, &ws_url, Some(&format!("bench-{n}-{calls}")), &payload).await;
             let cpu_ms = (cpu_ticks(pid) - cpu) as f64 * 10.0;
+            let peak_mb = status_kb(pid, "VmHWM:") as f64 / 1024.0;
             let frames = relay.frames.len() + relay.setup.len();
             println!(
                 "voice: {calls} calls x 50 frames/s: frame round trip Twilio->bridge->model->bridge->Twilio p50 {}, p99 {}; \
                  set-up (first frame) p50 {}, p99 {}; direct to the model p50 {}, p99 {}; \
-                 server CPU {:.0} µs/frame ({} calls failed)",
+                 server CPU {:.0} µs/frame, peak RSS {:.1} MB ({} calls failed)",
                 pct(&relay.frames, 0.5),
                 pct(&relay.frames, 0.99),
                 pct(&relay.setup, 0.5),
@@ -176,6 +177,7 @@ pub fn run(dir: &Path) {
                 pct(&direct.frames, 0.5),
                 pct(&direct.frames, 0.99),
                 if frames > 0 { cpu_ms * 1000.0 / frames as f64 } else { 0.0 },
+                peak_mb,
                 relay.failed + direct.failed,
             );
             if relay.setup.is_empty() {
