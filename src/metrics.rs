@@ -67,6 +67,10 @@ pub struct Metrics {
     pub writer_queue: Gauge,
     /// Writes per group transaction.
     pub writer_group: Histogram,
+    /// How long each group transaction held the writer, commit included.
+    pub writer_group_seconds: Histogram,
+    /// How long each fsync of the WAL took (full durability only).
+    pub wal_sync_seconds: Histogram,
     pub reminders_fired: Counter,
     pub ai_calls: Counter,
     pub ai_errors: Counter,
@@ -78,11 +82,18 @@ fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.0005, 2.0, 15))
 }
 
+fn fast_histogram() -> Histogram {
+    // 0.05 ms .. ~0.8 s
+    Histogram::new(exponential_buckets(0.00005, 2.0, 15))
+}
+
 pub static METRICS: LazyLock<Metrics> = LazyLock::new(|| Metrics {
     requests: Family::new_with_constructor(latency_histogram),
     webhooks: Family::default(),
     writer_queue: Gauge::default(),
     writer_group: Histogram::new(exponential_buckets(1.0, 2.0, 10)),
+    writer_group_seconds: fast_histogram(),
+    wal_sync_seconds: fast_histogram(),
     reminders_fired: Counter::default(),
     ai_calls: Counter::default(),
     ai_errors: Counter::default(),
@@ -200,6 +211,12 @@ pub async fn render(state: &AppState) -> anyhow::Result<String> {
     r.register("webhooks", "Webhook requests by provider and result", m.webhooks.clone());
     r.register("writer_queue_depth", "Writes waiting for the database writer", m.writer_queue.clone());
     r.register("writer_group_size", "Writes committed per group transaction", m.writer_group.clone());
+    r.register(
+        "writer_group_duration_seconds",
+        "Time each group transaction held the writer, commit included",
+        m.writer_group_seconds.clone(),
+    );
+    r.register("wal_sync_duration_seconds", "Time each fsync of the WAL took", m.wal_sync_seconds.clone());
     r.register("reminders_pending", "Reminders not yet delivered", gauge(pending));
     r.register("reminders_overdue", "Reminders not yet delivered whose due time has passed", gauge(overdue));
     r.register("reminders_fired", "Reminders fired", m.reminders_fired.clone());

@@ -40,7 +40,9 @@ fn answer_after(groups: mpsc::Receiver<Vec<Completion>>, mut sync: impl FnMut() 
     while let Ok(first) = groups.recv() {
         let mut waiting = vec![first];
         waiting.extend(groups.try_iter());
+        let began = std::time::Instant::now();
         let outcome = sync();
+        crate::metrics::METRICS.wal_sync_seconds.observe(began.elapsed().as_secs_f64());
         if let Err(e) = &outcome {
             tracing::error!(error = %e, "the WAL could not be synced to disk; its writes are answered with errors");
         }

@@ -51,7 +51,9 @@ pub(super) fn writer_loop(
         let metrics = &crate::metrics::METRICS;
         metrics.writer_queue.dec_by(batch.len() as i64);
         metrics.writer_group.observe(batch.len() as f64);
+        let began = std::time::Instant::now();
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run_group(&mut conn, &lock, batch)));
+        metrics.writer_group_seconds.observe(began.elapsed().as_secs_f64());
         match outcome {
             Ok(Group { unrun, answers, commit }) => {
                 answer(answers, commit, syncer.as_ref());

@@ -72,6 +72,8 @@ async fn metrics_are_served_on_their_own_port_with_route_templates() {
     for series in [
         "frontdesk_writer_queue_depth ",
         "frontdesk_writer_group_size_count ",
+        "frontdesk_writer_group_duration_seconds_count ",
+        "frontdesk_wal_sync_duration_seconds_count ",
         "frontdesk_reminders_pending ",
         "frontdesk_reminders_overdue ",
         "frontdesk_reminders_fired_total ",
@@ -86,6 +88,8 @@ async fn metrics_are_served_on_their_own_port_with_route_templates() {
         assert!(text.contains(series), "{series} is missing from:\n{text}");
     }
     assert!(sample(&text, "frontdesk_writer_group_size_count ").unwrap() >= 1.0, "writes were grouped");
+    assert!(sample(&text, "frontdesk_writer_group_duration_seconds_count ").unwrap() >= 1.0, "groups were timed");
+    assert!(sample(&text, "frontdesk_wal_sync_duration_seconds_count ").unwrap() >= 1.0, "the WAL was synced");
 
     // A reminder due in the past is pending and overdue until it fires.
     let (s, _) = admin
