@@ -232,6 +232,26 @@ pub fn by_whatsapp_unscoped(conn: &Connection, phone: &str) -> StoreResult<Optio
     Ok(conn.prepare_cached(&sql)?.query_row([phone], from_row).optional()?)
 }
 
+/// Only the id of [`by_whatsapp_unscoped`]'s business: what an inbound
+/// message needs inside the writer, without reading the whole row.
+pub fn id_by_whatsapp_unscoped(conn: &Connection, phone: &str) -> StoreResult<Option<TenantId>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM tenants WHERE whatsapp_e164 = ?1
+             UNION ALL SELECT id FROM tenants WHERE phone_e164 = ?1 AND whatsapp_e164 IS NULL LIMIT 1",
+        )?
+        .query_row([phone], |r| r.get(0))
+        .optional()?)
+}
+
+/// Only the id of [`by_instance_unscoped`]'s business.
+pub fn id_by_instance_unscoped(conn: &Connection, instance: &str) -> StoreResult<Option<TenantId>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM tenants WHERE whatsapp_instance = ?1")?
+        .query_row([instance], |r| r.get(0))
+        .optional()?)
+}
+
 /// The business behind a Baileys (Evolution API) instance.
 /// Unscoped: the bridge names only its instance; this is how its business is found.
 pub fn by_instance_unscoped(conn: &Connection, instance: &str) -> StoreResult<Option<Tenant>> {

@@ -34,20 +34,22 @@ pub async fn ingest_inbound(
     let result = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            let tenant = match &lookup {
-                Lookup::WhatsAppNumber(n) => store::tenants::by_whatsapp_unscoped(tx, n)?,
-                Lookup::Instance(i) => store::tenants::by_instance_unscoped(tx, i)?,
+            let tenant_id = match &lookup {
+                Lookup::WhatsAppNumber(n) => store::tenants::id_by_whatsapp_unscoped(tx, n)?,
+                Lookup::Instance(i) => store::tenants::id_by_instance_unscoped(tx, i)?,
             };
-            let Some(tenant) = tenant else { return Err(ApiError::not_found("Business for this number or instance")) };
-            if !store::messages::first_delivery(tx, tenant.id, provider, &external_id)? {
-                return Ok((tenant.id, None));
+            let Some(tenant_id) = tenant_id else {
+                return Err(ApiError::not_found("Business for this number or instance"));
+            };
+            if !store::messages::first_delivery(tx, tenant_id, provider, &external_id)? {
+                return Ok((tenant_id, None));
             }
-            let (lead_id, created) = store::leads::upsert_contact(tx, tenant.id, &contact, LeadSource::Whatsapp)?;
+            let (lead_id, created) = store::leads::upsert_contact(tx, tenant_id, &contact, LeadSource::Whatsapp)?;
             let mut acts = Vec::new();
             if created {
                 acts.push(store::activities::add(
                     tx,
-                    tenant.id,
+                    tenant_id,
                     lead_id,
                     ActivityKind::Created,
                     "",
@@ -57,7 +59,7 @@ pub async fn ingest_inbound(
             }
             let m = store::messages::insert(
                 tx,
-                tenant.id,
+                tenant_id,
                 &store::messages::NewMessage {
                     lead_id,
                     direction: "in",
@@ -72,15 +74,15 @@ pub async fn ingest_inbound(
             )?;
             acts.push(store::activities::add(
                 tx,
-                tenant.id,
+                tenant_id,
                 lead_id,
                 ActivityKind::MessageIn,
                 &body,
                 &json!({"message_id": m.id, "provider": provider, "media": media}),
                 None,
             )?);
-            let lead = store::leads::get(tx, Scope::Tenant(tenant.id), lead_id)?;
-            Ok((tenant.id, Some((lead_id, created, acts, lead))))
+            let lead = store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?;
+            Ok((tenant_id, Some((lead_id, created, acts, lead))))
         })
         .await?;
     let (tenant_id, fresh) = result;
