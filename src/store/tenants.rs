@@ -222,18 +222,10 @@ pub fn by_phone_unscoped(conn: &Connection, phone: &str) -> StoreResult<Option<T
     Ok(conn.prepare_cached(&sql)?.query_row([phone], from_row).optional()?)
 }
 
-/// The business a WhatsApp message to `phone` reaches (its WhatsApp number, else its phone).
-/// Unscoped: a webhook names only the number written to; this is how its business is found.
-pub fn by_whatsapp_unscoped(conn: &Connection, phone: &str) -> StoreResult<Option<Tenant>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM tenants WHERE whatsapp_e164 = ?1
-         UNION ALL SELECT {COLUMNS} FROM tenants WHERE phone_e164 = ?1 AND whatsapp_e164 IS NULL LIMIT 1"
-    );
-    Ok(conn.prepare_cached(&sql)?.query_row([phone], from_row).optional()?)
-}
-
-/// Only the id of [`by_whatsapp_unscoped`]'s business: what an inbound
-/// message needs inside the writer, without reading the whole row.
+/// The business a WhatsApp message to `phone` reaches (its WhatsApp number,
+/// else its phone), by id only: an inbound message needs no more of the row
+/// inside the writer. Unscoped: a webhook names only the number written to;
+/// this is how its business is found.
 pub fn id_by_whatsapp_unscoped(conn: &Connection, phone: &str) -> StoreResult<Option<TenantId>> {
     Ok(conn
         .prepare_cached(

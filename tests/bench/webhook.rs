@@ -95,8 +95,8 @@ pub fn run(dir: &Path) {
     let t = Instant::now();
     for i in 0..count {
         db.write_blocking(|tx| -> frontdesk::store::StoreResult<()> {
-            let tenant = frontdesk::store::tenants::by_whatsapp_unscoped(tx, "+972501234567")?.unwrap();
-            if !frontdesk::store::messages::first_delivery(tx, tenant.id, "twilio", &format!("SMraw{i}"))? {
+            let tenant = frontdesk::store::tenants::id_by_whatsapp_unscoped(tx, "+972501234567")?.unwrap();
+            if !frontdesk::store::messages::first_delivery(tx, tenant, "twilio", &format!("SMraw{i}"))? {
                 return Ok(());
             }
             let contact = frontdesk::store::leads::Contact {
@@ -104,15 +104,11 @@ pub fn run(dir: &Path) {
                 whatsapp_id: None,
                 name: Some("Bench".into()),
             };
-            let (lead, _) = frontdesk::store::leads::upsert_contact(
-                tx,
-                tenant.id,
-                &contact,
-                frontdesk::domain::LeadSource::Whatsapp,
-            )?;
+            let (lead, _) =
+                frontdesk::store::leads::upsert_contact(tx, tenant, &contact, frontdesk::domain::LeadSource::Whatsapp)?;
             let m = frontdesk::store::messages::insert(
                 tx,
-                tenant.id,
+                tenant,
                 &frontdesk::store::messages::NewMessage {
                     lead_id: lead,
                     direction: "in",
@@ -127,7 +123,7 @@ pub fn run(dir: &Path) {
             )?;
             frontdesk::store::activities::add(
                 tx,
-                tenant.id,
+                tenant,
                 lead,
                 frontdesk::domain::ActivityKind::MessageIn,
                 "message",
