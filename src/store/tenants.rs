@@ -236,17 +236,12 @@ pub fn id_by_whatsapp_unscoped(conn: &Connection, phone: &str) -> StoreResult<Op
         .optional()?)
 }
 
-/// Only the id of [`by_instance_unscoped`]'s business.
+/// The business behind a Baileys (Evolution API) instance, by id (all a
+/// bridge webhook needs inside the writer).
+/// Unscoped: the bridge names only its instance; this is how its business is found.
 pub fn id_by_instance_unscoped(conn: &Connection, instance: &str) -> StoreResult<Option<TenantId>> {
     Ok(conn
         .prepare_cached("SELECT id FROM tenants WHERE whatsapp_instance = ?1")?
         .query_row([instance], |r| r.get(0))
         .optional()?)
-}
-
-/// The business behind a Baileys (Evolution API) instance.
-/// Unscoped: the bridge names only its instance; this is how its business is found.
-pub fn by_instance_unscoped(conn: &Connection, instance: &str) -> StoreResult<Option<Tenant>> {
-    let sql = format!("SELECT {COLUMNS} FROM tenants WHERE whatsapp_instance = ?1");
-    Ok(conn.prepare_cached(&sql)?.query_row([instance], from_row).optional()?)
 }

@@ -153,20 +153,20 @@ async fn record_outbound(
     let outcome = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            let Some(tenant) = store::tenants::by_instance_unscoped(tx, &instance)? else {
+            let Some(tenant_id) = store::tenants::id_by_instance_unscoped(tx, &instance)? else {
                 return Err(ApiError::not_found("Business for this instance"));
             };
-            let Some(lead_id) = store::leads::find_contact(tx, tenant.id, &contact)? else { return Ok(None) };
-            if !store::messages::first_delivery(tx, tenant.id, "baileys", &id)? {
+            let Some(lead_id) = store::leads::find_contact(tx, tenant_id, &contact)? else { return Ok(None) };
+            if !store::messages::first_delivery(tx, tenant_id, "baileys", &id)? {
                 return Ok(None);
             }
             // Our own sends come back as fromMe too; the unique key on messages keeps them single.
-            if store::messages::exists(tx, tenant.id, "baileys", &id)? {
+            if store::messages::exists(tx, tenant_id, "baileys", &id)? {
                 return Ok(None);
             }
             let m = store::messages::insert(
                 tx,
-                tenant.id,
+                tenant_id,
                 &store::messages::NewMessage {
                     lead_id,
                     direction: "out",
@@ -181,7 +181,7 @@ async fn record_outbound(
             )?;
             let act = store::activities::add(
                 tx,
-                tenant.id,
+                tenant_id,
                 lead_id,
                 ActivityKind::MessageOut,
                 &text,
@@ -190,14 +190,14 @@ async fn record_outbound(
             )?;
             // Someone answered from the business's phone: the AI steps back. (Our own
             // send echoed before it was marked sent is still pending under the same text.)
-            let ours = store::messages::pending_out_with_body(tx, tenant.id, lead_id, &text)?;
+            let ours = store::messages::pending_out_with_body(tx, tenant_id, lead_id, &text)?;
             let paused = if ours {
                 None
             } else {
-                store::leads::pause_for_takeover(tx, tenant.id, lead_id, None, "replied from the phone")?
+                store::leads::pause_for_takeover(tx, tenant_id, lead_id, None, "replied from the phone")?
             };
-            let lead = store::leads::get(tx, Scope::Tenant(tenant.id), lead_id)?;
-            Ok(Some((tenant.id, lead_id, lead, std::iter::once(act).chain(paused).collect::<Vec<_>>())))
+            let lead = store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?;
+            Ok(Some((tenant_id, lead_id, lead, std::iter::once(act).chain(paused).collect::<Vec<_>>())))
         })
         .await?;
     if let Some((tenant_id, lead_id, lead, acts)) = outcome {
