@@ -121,3 +121,53 @@ async fn a_panicking_write_fails_alone_and_the_writer_goes_on() {
         .unwrap();
     assert!(db.is_ready(Duration::from_secs(2)).await);
 }
+
+/// Writes that never pause (each group begins before the last checkpoint
+/// ends) still let the WAL start over: its file stays near its size limit
+/// instead of growing by everything written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wal_stays_bounded_under_unbroken_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.db");
+    let db = Db::open_opts(&path, DbOptions { durability: Durability::Normal, ..DbOptions::default() }).unwrap();
+    let wal = companion(&path, "-wal");
+    // 4 writers of 100 rows of 4000 bytes each: about 200 MiB in all, three
+    // times the size limit, and never a moment without a write queued.
+    let rows = 500i64;
+    let mut tasks = Vec::new();
+    for w in 0..4i64 {
+        let db = db.clone();
+        let wal = wal.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut largest = 0;
+            for batch in 0..rows / 4 {
+                db.write(move |tx| -> crate::store::StoreResult<_> {
+                    let mut put =
+                        tx.prepare_cached("INSERT INTO acme_cache (name, value) VALUES (?1, zeroblob(4000))")?;
+                    for i in 0..100 {
+                        put.execute([format!("{w}-{batch}-{i}")])?;
+                    }
+                    Ok(())
+                })
+                .await
+                .unwrap();
+                largest = largest.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
+            }
+            largest
+        }));
+    }
+    let mut largest = 0;
+    for t in tasks {
+        largest = largest.max(t.await.unwrap());
+    }
+    let written: i64 = db
+        .read(|c| -> crate::store::StoreResult<_> {
+            Ok(c.query_row("SELECT count(*) FROM acme_cache", [], |r| r.get(0))?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(written, rows * 100);
+    // Grown by all it was written, the WAL would pass 200 MiB.
+    assert!(largest < 2 * WAL_SIZE_LIMIT as u64, "the WAL grew to {largest} bytes");
+    assert!(crate::metrics::METRICS.wal_restarts.get() >= 1, "the restarts are counted");
+}
