@@ -296,7 +296,11 @@ fn parse_proxies(list: &str) -> Result<Vec<ipnet::IpNet>, Refusal> {
 impl Settings {
     /// How the data file is opened, from these settings.
     pub fn db_options(&self) -> crate::db::DbOptions {
-        crate::db::DbOptions { durability: self.durability, checkpoints: self.wal_checkpoints }
+        crate::db::DbOptions {
+            durability: self.durability,
+            checkpoints: self.wal_checkpoints,
+            ..crate::db::DbOptions::default()
+        }
     }
 }
 

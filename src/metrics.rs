@@ -71,8 +71,8 @@ pub struct Metrics {
     pub writer_group_seconds: Histogram,
     /// How long each fsync of the WAL took (full durability only).
     pub wal_sync_seconds: Histogram,
-    /// Times the checkpointer made the WAL start over from its beginning.
-    pub wal_restarts: Counter,
+    /// How long writes waited while the checkpointer made the WAL start over.
+    pub wal_restart_seconds: Histogram,
     pub reminders_fired: Counter,
     pub ai_calls: Counter,
     pub ai_errors: Counter,
@@ -96,7 +96,7 @@ pub static METRICS: LazyLock<Metrics> = LazyLock::new(|| Metrics {
     writer_group: Histogram::new(exponential_buckets(1.0, 2.0, 10)),
     writer_group_seconds: fast_histogram(),
     wal_sync_seconds: fast_histogram(),
-    wal_restarts: Counter::default(),
+    wal_restart_seconds: fast_histogram(),
     reminders_fired: Counter::default(),
     ai_calls: Counter::default(),
     ai_errors: Counter::default(),
@@ -221,9 +221,9 @@ pub async fn render(state: &AppState) -> anyhow::Result<String> {
     );
     r.register("wal_sync_duration_seconds", "Time each fsync of the WAL took", m.wal_sync_seconds.clone());
     r.register(
-        "wal_restarts",
-        "Times the WAL, past its size limit, was made to start over from its beginning",
-        m.wal_restarts.clone(),
+        "wal_restart_duration_seconds",
+        "Time writes waited while the WAL, past its size limit, was made to start over",
+        m.wal_restart_seconds.clone(),
     );
     r.register("reminders_pending", "Reminders not yet delivered", gauge(pending));
     r.register("reminders_overdue", "Reminders not yet delivered whose due time has passed", gauge(overdue));

@@ -86,11 +86,14 @@ pub enum WalCheckpoints {
 pub struct DbOptions {
     pub durability: Durability,
     pub checkpoints: WalCheckpoints,
+    /// WAL size in bytes past which the internal checkpointer makes it start
+    /// over (see `checkpoint_loop`); also SQLite's `journal_size_limit`.
+    pub wal_limit: i64,
 }
 
 impl Default for DbOptions {
     fn default() -> Self {
-        DbOptions { durability: Durability::Full, checkpoints: WalCheckpoints::Internal }
+        DbOptions { durability: Durability::Full, checkpoints: WalCheckpoints::Internal, wal_limit: WAL_LIMIT }
     }
 }
 
@@ -187,7 +190,7 @@ fn init_connection(conn: &mut Connection, opts: DbOptions) -> rusqlite::Result<(
     // Checkpoints run on their own thread (`checkpoint_loop`), not inside the
     // writer's commits, where they held up every write of the group behind them.
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-    conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
+    conn.pragma_update(None, "journal_size_limit", opts.wal_limit)?;
     if opts.checkpoints == WalCheckpoints::External {
         // The last connection to close would otherwise checkpoint (and delete)
         // the WAL behind the external checkpointer's back.
@@ -206,19 +209,20 @@ pub const READERS: u32 = 8;
 /// How often committed WAL frames are copied back into the data file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
-/// WAL length (in frames, one page each) past which the checkpointer makes
-/// the next write start the WAL over from its beginning: 8192 frames of 4 KiB
-/// are 32 MiB.
-const WAL_RESTART_FRAMES: i64 = 8192;
+/// WAL size past which the checkpointer makes the next write start the WAL
+/// over from its beginning. Each restart holds writes for about one fsync of
+/// the data file (3-25 ms under the benchmark's load), so it is kept rare:
+/// every 2-3 s at the benchmark's 100 MB of WAL a second. At an everyday
+/// rate writes pause often enough for SQLite to start the WAL over itself.
+const WAL_LIMIT: i64 = 256 * 1024 * 1024;
+
+/// SQLite's page size, which frontdesk never changes: one WAL frame each.
+const PAGE_SIZE: i64 = 4096;
 
 /// How long the restart waits for readers still on old WAL frames, while
 /// writes wait for it; a longer read (an export, a backup) makes it give up
 /// until the next round instead.
 const WAL_RESTART_WAIT: Duration = Duration::from_millis(20);
-
-/// Size the WAL file is cut back to when it starts over (SQLite's
-/// `journal_size_limit`), after a long reader kept it from restarting.
-const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 
 /// Copies the WAL back into the data file every [`CHECKPOINT_EVERY`]
 /// (PASSIVE: it never waits for or blocks readers and the writer), for as
@@ -228,11 +232,17 @@ const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 /// fully copied at the moment a write begins, and SQLite only starts the WAL
 /// over then: the file grew by every write (1.7 GB in 20 s of load, for a
 /// 60 MB database), with new blocks to allocate and file metadata to journal
-/// at each fsync. So once the WAL is past [`WAL_RESTART_FRAMES`], the
+/// at each fsync. So once the WAL is past `wal_limit` bytes, the
 /// checkpointer holds the writer between two groups for one RESTART
-/// checkpoint, which copies the few frames written since the PASSIVE one and
+/// checkpoint, which copies the few frames written since its PASSIVE ones and
 /// lets the next write start from the WAL's beginning.
-fn checkpoint_loop(conn: Connection, checkpointing: std::sync::Weak<Mutex<()>>, writer: std::sync::Weak<Mutex<()>>) {
+fn checkpoint_loop(
+    conn: Connection,
+    checkpointing: std::sync::Weak<Mutex<()>>,
+    writer: std::sync::Weak<Mutex<()>>,
+    wal_limit: i64,
+) {
+    let restart_frames = wal_limit / PAGE_SIZE;
     if let Err(e) = conn.busy_timeout(WAL_RESTART_WAIT) {
         tracing::warn!(error = %e, "could not shorten the checkpointer's busy timeout");
     }
@@ -245,13 +255,20 @@ fn checkpoint_loop(conn: Connection, checkpointing: std::sync::Weak<Mutex<()>>, 
         let (Some(lock), Some(writer)) = (checkpointing.upgrade(), writer.upgrade()) else { return };
         let _running = lock.lock().unwrap_or_else(|p| p.into_inner());
         match checkpoint(&conn, "PRAGMA wal_checkpoint(PASSIVE)") {
-            Ok((_, frames)) if frames > WAL_RESTART_FRAMES && restarted_at != Some(frames) => {
-                let _writes_wait = writer.lock().unwrap_or_else(|p| p.into_inner());
-                match checkpoint(&conn, "PRAGMA wal_checkpoint(RESTART)") {
-                    Ok((false, frames)) => {
-                        restarted_at = Some(frames);
-                        crate::metrics::METRICS.wal_restarts.inc();
-                    }
+            Ok((_, frames)) if frames > restart_frames && restarted_at != Some(frames) => {
+                // The frames written during that checkpoint first, still
+                // without holding the writer: it waits for fewer then.
+                if let Err(e) = checkpoint(&conn, "PRAGMA wal_checkpoint(PASSIVE)") {
+                    tracing::warn!(error = %e, "WAL checkpoint failed; retrying");
+                    continue;
+                }
+                let writes_wait = writer.lock().unwrap_or_else(|p| p.into_inner());
+                let began = std::time::Instant::now();
+                let restart = checkpoint(&conn, "PRAGMA wal_checkpoint(RESTART)");
+                drop(writes_wait);
+                crate::metrics::METRICS.wal_restart_seconds.observe(began.elapsed().as_secs_f64());
+                match restart {
+                    Ok((false, frames)) => restarted_at = Some(frames),
                     // A reader is still on old frames: the WAL goes on growing until the next round.
                     Ok((true, _)) => tracing::debug!(frames, "WAL restart deferred: a read is still using it"),
                     Err(e) => tracing::warn!(error = %e, "WAL restart checkpoint failed; retrying"),
@@ -372,7 +389,8 @@ impl Db {
         // The connection that migrated the file goes on to checkpoint it.
         if opts.checkpoints == WalCheckpoints::Internal {
             let (checkpointing, writer) = (Arc::downgrade(&checkpointing), Arc::downgrade(&write_lock));
-            spawn("sqlite-checkpoint", &shown, move || checkpoint_loop(conn, checkpointing, writer))?;
+            let limit = opts.wal_limit;
+            spawn("sqlite-checkpoint", &shown, move || checkpoint_loop(conn, checkpointing, writer, limit))?;
         }
         Ok(Db { pool, write_lock, checkpointing, writer })
     }

@@ -74,7 +74,7 @@ async fn metrics_are_served_on_their_own_port_with_route_templates() {
         "frontdesk_writer_group_size_count ",
         "frontdesk_writer_group_duration_seconds_count ",
         "frontdesk_wal_sync_duration_seconds_count ",
-        "frontdesk_wal_restarts_total ",
+        "frontdesk_wal_restart_duration_seconds_count ",
         "frontdesk_reminders_pending ",
         "frontdesk_reminders_overdue ",
         "frontdesk_reminders_fired_total ",
