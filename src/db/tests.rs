@@ -133,16 +133,16 @@ async fn the_wal_stays_bounded_under_unbroken_writes() {
     let opts = DbOptions { durability: Durability::Normal, wal_limit: limit, ..DbOptions::default() };
     let db = Db::open_opts(&path, opts).unwrap();
     let wal = companion(&path, "-wal");
-    // 4 writers of 100 rows of 4000 bytes each: about 200 MiB in all, six
-    // times the size limit, and never a moment without a write queued.
-    let rows = 500i64;
+    // 4 tasks, each 125 writes of 100 rows of 4000 bytes: about 200 MiB in
+    // all, six times the size limit, and never a moment without a write queued.
+    let batches = 500i64;
     let mut tasks = Vec::new();
     for w in 0..4i64 {
         let db = db.clone();
         let wal = wal.clone();
         tasks.push(tokio::spawn(async move {
             let mut largest = 0;
-            for batch in 0..rows / 4 {
+            for batch in 0..batches / 4 {
                 db.write(move |tx| -> crate::store::StoreResult<_> {
                     let mut put =
                         tx.prepare_cached("INSERT INTO acme_cache (name, value) VALUES (?1, zeroblob(4000))")?;
@@ -168,7 +168,7 @@ async fn the_wal_stays_bounded_under_unbroken_writes() {
         })
         .await
         .unwrap();
-    assert_eq!(written, rows * 100);
+    assert_eq!(written, batches * 100);
     // Grown by all it was written, the WAL would pass 200 MiB.
     assert!(largest < 4 * limit as u64, "the WAL grew to {largest} bytes");
 }
