@@ -260,18 +260,7 @@ fn checkpoint_loop(
         let _running = lock.lock().unwrap_or_else(|p| p.into_inner());
         match checkpoint(&conn, "PRAGMA wal_checkpoint(PASSIVE)") {
             Ok((_, frames)) if frames > restart_frames && restarted_at != Some(frames) => {
-                // The frames written during that checkpoint first, still
-                // without holding the writer: it waits for fewer then.
-                if let Err(e) = checkpoint(&conn, "PRAGMA wal_checkpoint(PASSIVE)") {
-                    tracing::warn!(error = %e, "WAL checkpoint failed; retrying");
-                    continue;
-                }
-                let writes_wait = writer.lock().unwrap_or_else(|p| p.into_inner());
-                let began = std::time::Instant::now();
-                let restart = checkpoint(&conn, "PRAGMA wal_checkpoint(RESTART)");
-                drop(writes_wait);
-                crate::metrics::METRICS.wal_restart_seconds.observe(began.elapsed().as_secs_f64());
-                match restart {
+                match restart_wal(&conn, &writer) {
                     Ok((false, frames)) => restarted_at = Some(frames),
                     // A reader is still on old frames: the WAL goes on growing until the next round.
                     Ok((true, _)) => tracing::debug!(frames, "WAL restart deferred: a read is still using it"),
@@ -282,6 +271,19 @@ fn checkpoint_loop(
             Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed; retrying"),
         }
     }
+}
+
+/// One more PASSIVE checkpoint for the frames written during the last one,
+/// still without holding the writer (so it then waits for fewer), then the
+/// RESTART checkpoint with writes held, timed.
+fn restart_wal(conn: &Connection, writer: &Mutex<()>) -> rusqlite::Result<(bool, i64)> {
+    checkpoint(conn, "PRAGMA wal_checkpoint(PASSIVE)")?;
+    let writes_wait = writer.lock().unwrap_or_else(|p| p.into_inner());
+    let began = std::time::Instant::now();
+    let restart = checkpoint(conn, "PRAGMA wal_checkpoint(RESTART)");
+    drop(writes_wait);
+    crate::metrics::METRICS.wal_restart_seconds.observe(began.elapsed().as_secs_f64());
+    restart
 }
 
 /// Runs one `PRAGMA wal_checkpoint(..)`; answers whether it was blocked
@@ -490,8 +492,8 @@ impl Db {
         // A read still finishing makes TRUNCATE report busy (first column):
         // retry briefly. Whatever is left stays safe in the WAL.
         for _ in 0..100 {
-            let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
-            if busy == 0 {
+            let (busy, _) = checkpoint(&conn, "PRAGMA wal_checkpoint(TRUNCATE)")?;
+            if !busy {
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(20));
