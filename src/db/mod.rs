@@ -212,16 +212,13 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 /// WAL size past which the checkpointer makes the next write start the WAL
 /// over from its beginning; also SQLite's `journal_size_limit`, what the file
 /// is cut back to then. Each restart holds writes for one fsync of the data
-/// file (2-25 ms under the benchmark's load): restarting every 64 MiB
+/// file (2-50 ms under the benchmark's load): restarting every 64 MiB
 /// doubled the webhook p99 there, every 256 MiB adds 3-4 ms to it.
 /// Restarting at 1 GiB and cutting the file to 64 MiB (SQLite cuts it inside
 /// the next commit) put the p99 of both write phases at 330-370 ms. At an
 /// everyday rate writes pause often enough for SQLite to start the WAL over
 /// by itself.
 const WAL_LIMIT: i64 = 256 * 1024 * 1024;
-
-/// SQLite's page size, which frontdesk never changes: one WAL frame each.
-const PAGE_SIZE: i64 = 4096;
 
 /// How long the restart waits for readers still on old WAL frames, while
 /// writes wait for it; a longer read (an export, a backup) makes it give up
@@ -246,7 +243,12 @@ fn checkpoint_loop(
     writer: std::sync::Weak<Mutex<()>>,
     wal_limit: i64,
 ) {
-    let restart_frames = wal_limit / PAGE_SIZE;
+    // One WAL frame per page, of the file's own page size (a restored file may differ).
+    let page_size: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0)).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "could not read the page size; assuming 4096 bytes");
+        4096
+    });
+    let restart_frames = wal_limit / page_size.max(512);
     if let Err(e) = conn.busy_timeout(WAL_RESTART_WAIT) {
         tracing::warn!(error = %e, "could not shorten the checkpointer's busy timeout");
     }
