@@ -58,6 +58,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
     ]);
     let anon_key = db.write_blocking(|tx| store::keys::get_or_create(tx, "anon_csrf", 32))?;
     let vapid = db.write_blocking(|tx| crate::webpush::Vapid::load_or_create(tx))?;
+    let push = crate::webpush::PushClient::new(crate::webpush::endpoint::Policy { loopback_http: s.test_faults })?;
     Ok(AppState::new(Shared {
         anon_csrf: csrf::AnonTokens::new(anon_key),
         messenger: Arc::new(messenger),
@@ -75,6 +76,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         shutdown,
         calls: ActiveCalls::default(),
         vapid,
+        push,
         ai_bursts: Default::default(),
     }))
 }

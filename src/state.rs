@@ -60,6 +60,8 @@ pub struct Shared {
     pub shutdown: watch::Receiver<bool>,
     /// The server's VAPID key pair for Web Push.
     pub vapid: crate::webpush::Vapid,
+    /// Web Push's own client: public addresses only, no redirects.
+    pub push: crate::webpush::PushClient,
     /// Voice calls in progress: shutdown gives them a grace, then ends and saves them.
     pub calls: ActiveCalls,
     /// The WhatsApp AI's debounce: the latest message of each lead's burst.

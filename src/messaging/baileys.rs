@@ -23,13 +23,37 @@ fn describe(e: reqwest::Error) -> ProviderError {
     ProviderError::transport("the bridge", &e)
 }
 
-fn answered(what: &str, status: reqwest::StatusCode) -> ProviderError {
-    ProviderError::answered(
-        status,
-        format!("the bridge refused the request (HTTP {})", status.as_u16()),
-        format!("{what} answered {status}"),
-        None,
-    )
+/// What an error answer of the Evolution API means. Only an answer about
+/// the recipient (no WhatsApp account on the number, blocked) refuses the
+/// message; anything else (its WhatsApp connection closed, which Evolution
+/// answers with a 400 or a 500 saying `Connection Closed`, an unknown
+/// instance, the apikey, any 5xx) is the bridge failing: the send falls back
+/// and the bridge is skipped for a while.
+fn answered(what: &str, status: reqwest::StatusCode, body: &str) -> ProviderError {
+    let detail = format!("{what} answered {status}: {}", body.chars().take(500).collect::<String>());
+    let lower = body.to_ascii_lowercase();
+    let compact: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    let client_error = status.is_client_error() && !matches!(status.as_u16(), 401 | 403 | 404 | 408 | 429);
+    if client_error && !lower.contains("connection closed") {
+        if compact.contains("\"exists\":false") {
+            let plain = "the number has no WhatsApp account";
+            return ProviderError { recipient: true, ..ProviderError::new(plain, detail) };
+        }
+        if lower.contains("blocked") {
+            let plain = "WhatsApp refused this recipient (blocked)";
+            return ProviderError { recipient: true, ..ProviderError::new(plain, detail) };
+        }
+    }
+    let plain = if lower.contains("connection closed") {
+        "the bridge's WhatsApp connection is closed"
+    } else if matches!(status.as_u16(), 401 | 403) {
+        "the bridge refused our credentials"
+    } else if status.as_u16() == 404 {
+        "the bridge does not know the business's instance"
+    } else {
+        "the bridge could not send"
+    };
+    ProviderError::new(plain, detail)
 }
 
 #[async_trait]
@@ -61,7 +85,8 @@ impl WhatsAppProvider for Baileys {
             .await
             .map_err(describe)?;
         if !res.status().is_success() {
-            return Err(answered("connectionState", res.status()));
+            let status = res.status();
+            return Err(answered("connectionState", status, &res.text().await.unwrap_or_default()));
         }
         let body: Value = res.json().await.map_err(|e| {
             ProviderError::new("the bridge gave an unreadable answer", format!("connectionState is not JSON: {e}"))
@@ -80,6 +105,7 @@ impl WhatsAppProvider for Baileys {
 
     async fn send(&self, tenant: &Tenant, to: &Recipient, content: &Content<'_>) -> Result<String, ProviderError> {
         let Content::Text(text) = content else {
+            // The send's rule never hands the bridge a template; should one come, it is refused, not retried.
             let why = "the bridge sends free text only (it has no 24-hour window, so no template is needed)";
             return Err(ProviderError { recipient: true, ..ProviderError::new(why, why) });
         };
@@ -104,7 +130,8 @@ impl WhatsAppProvider for Baileys {
             .await
             .map_err(describe)?;
         if !res.status().is_success() {
-            return Err(answered("sendText", res.status()));
+            let status = res.status();
+            return Err(answered("sendText", status, &res.text().await.unwrap_or_default()));
         }
         let body: Value = res.json().await.map_err(|e| {
             ProviderError::new("the bridge gave an unreadable answer", format!("sendText answer is not JSON: {e}"))
@@ -113,5 +140,33 @@ impl WhatsAppProvider for Baileys {
             .as_str()
             .map(str::to_string)
             .ok_or_else(|| ProviderError::new("the bridge gave an unreadable answer", "sendText answer has no key.id"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::StatusCode;
+
+    use super::answered;
+
+    #[test]
+    fn only_answers_about_the_recipient_refuse_the_message() {
+        let closed = r#"{"status":400,"error":"Bad Request","response":{"message":["Error: Connection Closed"]}}"#;
+        let e = answered("sendText", StatusCode::BAD_REQUEST, closed);
+        assert!(!e.recipient, "a closed connection is the bridge failing");
+        assert_eq!(e.plain, "the bridge's WhatsApp connection is closed");
+        let e =
+            answered("sendText", StatusCode::INTERNAL_SERVER_ERROR, r#"{"response":{"message":"Connection Closed"}}"#);
+        assert!(!e.recipient);
+        let e = answered("sendText", StatusCode::INTERNAL_SERVER_ERROR, "oops");
+        assert!(!e.recipient, "any 5xx");
+        let e = answered("sendText", StatusCode::NOT_FOUND, r#"{"response":{"message":["instance does not exist"]}}"#);
+        assert!(!e.recipient, "an unknown instance");
+        let e = answered("sendText", StatusCode::BAD_REQUEST, r#"{"status":400,"error":"Bad Request"}"#);
+        assert!(!e.recipient, "a 400 that names no recipient problem");
+        let unknown = r#"{"status":400,"response":{"message":[{"jid":"972500000000@s.whatsapp.net","exists": false,"number":"972500000000"}]}}"#;
+        let e = answered("sendText", StatusCode::BAD_REQUEST, unknown);
+        assert!(e.recipient, "no WhatsApp account on the number");
+        assert!(!e.plain.contains("400"), "no status code in the plain reason");
     }
 }

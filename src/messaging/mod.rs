@@ -1,8 +1,10 @@
 //! Outgoing WhatsApp: one provider trait, two implementations (the Baileys
-//! bridge via the Evolution API, and Twilio REST), chosen by health
-//! the bridge when configured and connected, else
-//! Twilio. Health is cached briefly; a provider that fails is skipped for a
-//! while (circuit breaker) and the other is tried.
+//! bridge via the Evolution API, and Twilio REST), chosen by health before
+//! the send: the bridge when configured and connected, else Twilio. Health
+//! is cached briefly; a provider that fails is skipped for a while (circuit
+//! breaker) and the next is tried. What a provider may send (Twilio's
+//! 24-hour window, templates) is a [`Rule`] asked of the provider that is
+//! about to send, fallback included.
 
 mod baileys;
 pub mod missed_call;
@@ -146,48 +148,79 @@ impl Messenger {
             .collect()
     }
 
-    /// Why each provider cannot serve `tenant` at all (empty when one can).
-    pub fn unconfigured_reasons(&self, tenant: &Tenant) -> Vec<String> {
-        self.providers.iter().filter_map(|p| p.unconfigured(tenant).map(|why| format!("{}: {why}", p.name()))).collect()
-    }
-
-    /// The provider a send to `tenant` will try first, if any is configured.
-    pub fn preferred(&self, tenant: &Tenant) -> Option<&'static str> {
-        self.providers.iter().find(|p| p.unconfigured(tenant).is_none()).map(|p| p.name())
-    }
-
-    /// Sends through the first usable provider, falling back to the next.
-    /// A refusal about the recipient fails this message only: no fallback,
-    /// no breaker (the next message to someone else goes out as usual).
-    pub async fn send(&self, tenant: &Tenant, to: &Recipient, content: &Content<'_>) -> Result<Sent, ApiError> {
-        let mut reasons: Vec<String> = Vec::new();
-        for p in &self.providers {
-            let key = (p.name(), tenant.id);
-            if let Some(why) = p.unconfigured(tenant) {
-                reasons.push(format!("{}: {why}", p.name()));
-                continue;
+    /// Whether `p` can take a message for `tenant` now, and what it would
+    /// send: configured, its breaker closed, allowed by `rule`, healthy.
+    /// Records why not in `skipped`.
+    async fn ready<'a>(
+        &self,
+        p: &dyn WhatsAppProvider,
+        tenant: &Tenant,
+        rule: &Rule<'a>,
+        skipped: &mut Skipped,
+    ) -> Option<Content<'a>> {
+        let key = (p.name(), tenant.id);
+        if let Some(why) = p.unconfigured(tenant) {
+            skipped.reasons.push(format!("{}: {why}", p.name()));
+            return None;
+        }
+        let (open, healthy, last) = self.with_state(key, |s| {
+            let now = Instant::now();
+            (s.open_until.is_some_and(|t| t > now), s.healthy_until.is_some_and(|t| t > now), s.last_error.clone())
+        });
+        if open {
+            skipped.reasons.push(format!(
+                "{}: skipped after a recent failure ({})",
+                p.name(),
+                last.unwrap_or_default()
+            ));
+            return None;
+        }
+        let content = match rule(p.name()) {
+            Ok(c) => c,
+            Err(e) => {
+                skipped.reasons.push(format!("{}: {}", p.name(), e.message));
+                skipped.rule.get_or_insert(e);
+                return None;
             }
-            let (open, healthy) = self.with_state(key, |s| {
-                let now = Instant::now();
-                (s.open_until.is_some_and(|t| t > now), s.healthy_until.is_some_and(|t| t > now))
-            });
-            if open {
-                let last = self.with_state(key, |s| s.last_error.clone()).unwrap_or_default();
-                reasons.push(format!("{}: skipped after a recent failure ({last})", p.name()));
-                continue;
-            }
-            if !healthy {
-                match p.health(tenant).await {
-                    Ok(()) => self.with_state(key, |s| s.healthy_until = Some(Instant::now() + HEALTH_TTL)),
-                    Err(e) => {
-                        tracing::warn!(provider = p.name(), tenant = tenant.id.0, error = %e.detail, "WhatsApp provider unhealthy");
-                        self.trip(key, &e.plain);
-                        reasons.push(format!("{}: {}", p.name(), e.plain));
-                        continue;
-                    }
+        };
+        if !healthy {
+            match p.health(tenant).await {
+                Ok(()) => self.with_state(key, |s| s.healthy_until = Some(Instant::now() + HEALTH_TTL)),
+                Err(e) => {
+                    tracing::warn!(provider = p.name(), tenant = tenant.id.0, error = %e.detail, "WhatsApp provider unhealthy");
+                    self.trip(key, &e.plain);
+                    skipped.reasons.push(format!("{}: {}", p.name(), e.plain));
+                    skipped.failed = true;
+                    return None;
                 }
             }
-            match p.send(tenant, to, content).await {
+        }
+        Some(content)
+    }
+
+    /// The provider a send will go through now (checked by health and by
+    /// `rule`), or the error the send would end with. Nothing is sent.
+    pub async fn pick(&self, tenant: &Tenant, rule: &Rule<'_>) -> Result<&'static str, ApiError> {
+        let mut skipped = Skipped::default();
+        for p in &self.providers {
+            if self.ready(p.as_ref(), tenant, rule, &mut skipped).await.is_some() {
+                return Ok(p.name());
+            }
+        }
+        Err(skipped.into_error())
+    }
+
+    /// Sends through the first ready provider, falling back to the next
+    /// (which `rule` is asked again). A refusal about the recipient fails
+    /// this message only: no fallback, no breaker (the next message to
+    /// someone else goes out as usual).
+    pub async fn send(&self, tenant: &Tenant, to: &Recipient, rule: &Rule<'_>) -> Result<Sent, ApiError> {
+        let mut skipped = Skipped::default();
+        for p in &self.providers {
+            let Some(content) = self.ready(p.as_ref(), tenant, rule, &mut skipped).await else {
+                continue;
+            };
+            match p.send(tenant, to, &content).await {
                 Ok(id) => return Ok(Sent { provider: p.name(), provider_message_id: id }),
                 Err(e) if e.recipient => {
                     tracing::info!(provider = p.name(), tenant = tenant.id.0, error = %e.detail, "WhatsApp message refused");
@@ -195,12 +228,38 @@ impl Messenger {
                 }
                 Err(e) => {
                     tracing::warn!(provider = p.name(), tenant = tenant.id.0, error = %e.detail, "WhatsApp send failed");
-                    self.trip(key, &e.plain);
-                    reasons.push(format!("{}: {}", p.name(), e.plain));
+                    self.trip((p.name(), tenant.id), &e.plain);
+                    skipped.reasons.push(format!("{}: {}", p.name(), e.plain));
+                    skipped.failed = true;
                 }
             }
         }
-        Err(unavailable(&reasons))
+        Err(skipped.into_error())
+    }
+}
+
+/// What a provider (by name) may send for one message, or why it may not
+/// (e.g. Twilio outside the 24-hour window): asked of each provider in turn.
+pub type Rule<'a> = dyn Fn(&'static str) -> Result<Content<'a>, ApiError> + Send + Sync + 'a;
+
+/// Why no provider took a message: each provider's plain reason, the first
+/// refusal by the rule, and whether a provider failed (down, or skipped
+/// after a failure). The rule's refusal is the answer only when no provider
+/// failed (it says what the user can do, e.g. send the template instead);
+/// otherwise it is 503 with every reason, the rule's among them.
+#[derive(Default)]
+struct Skipped {
+    reasons: Vec<String>,
+    rule: Option<ApiError>,
+    failed: bool,
+}
+
+impl Skipped {
+    fn into_error(self) -> ApiError {
+        match self.rule {
+            Some(e) if !self.failed => e.with("reasons", self.reasons),
+            _ => unavailable(&self.reasons),
+        }
     }
 }
 

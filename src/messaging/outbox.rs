@@ -6,10 +6,9 @@
 
 use serde_json::json;
 
-use super::{Content, Recipient, Sent, unavailable};
+use super::{Content, Recipient, Sent};
 use crate::{
-    domain::ActivityKind,
-    domain::Scope,
+    domain::{ActivityKind, LeadId, Scope, TenantId, UserId},
     error::ApiError,
     error::ApiResult,
     state::AppState,
@@ -60,26 +59,9 @@ pub async fn send_to_lead(
         .read(move |c| store::tenants::get(c, tenant_id))
         .await?
         .ok_or_else(|| ApiError::not_found("Business"))?;
-    let Some(provider) = state.messenger.preferred(&tenant) else {
-        // Nothing configured: say why, per provider; nothing was attempted or recorded.
-        return Err(unavailable(&state.messenger.unconfigured_reasons(&tenant)));
-    };
     let template_sid = tenant.twilio_template_sid.clone();
-    let (text, content) = match &outgoing {
-        Outgoing::Text(_) if provider == "twilio" && !window_open(lead) => {
-            let hint = if template_sid.is_some() {
-                "Send the business's approved template instead: {\"template\": true, \"variables\": {...}}."
-            } else {
-                "Wait for the customer to write, or set the business's twilio_template_sid (an approved \
-                 WhatsApp template) and send {\"template\": true}."
-            };
-            return Err(ApiError::conflict(
-                "whatsapp_window_closed",
-                "The customer last wrote more than 24 hours ago (or never): WhatsApp allows only an approved \
-                 template now.",
-                hint,
-            ));
-        }
+    let window = window_open(lead);
+    let (text, template) = match &outgoing {
         Outgoing::Text(t) => (t.clone(), None),
         Outgoing::Template { variables } => {
             let Some(sid) = template_sid.as_deref() else {
@@ -89,13 +71,6 @@ pub async fn send_to_lead(
                     "Set twilio_template_sid in the business settings (a Content SID, HX...).",
                 ));
             };
-            if provider != "twilio" {
-                return Err(ApiError::invalid(
-                    "template",
-                    "Templates are sent through Twilio; this business sends through its own WhatsApp bridge.",
-                    "Send text: the bridge has no 24-hour window.",
-                ));
-            }
             let shown = match variables {
                 Some(v) => format!("[template {sid}] {v}"),
                 None => format!("[template {sid}]"),
@@ -103,62 +78,64 @@ pub async fn send_to_lead(
             (shown, Some((sid.to_string(), variables.clone())))
         }
     };
-    let text = text.as_str();
+    // What each provider may send, asked of the one about to send (fallback included).
+    let rule = |provider: &'static str| -> Result<Content<'_>, ApiError> {
+        match (&template, provider) {
+            (Some((sid, variables)), "twilio") => Ok(Content::Template { sid, variables: variables.as_ref() }),
+            (Some(_), _) => Err(ApiError::invalid(
+                "template",
+                "Templates are sent through Twilio, which cannot send this now.",
+                "Send text instead: the WhatsApp bridge has no 24-hour window.",
+            )),
+            (None, "twilio") if !window => Err(window_closed(template_sid.is_some())),
+            (None, _) => Ok(Content::Text(&text)),
+        }
+    };
     let Origin { actor, is_ai, audit, idempotency_key, automatic } = origin;
-    let body = text.to_string();
-    let key = idempotency_key.clone();
+    let author = actor.map(|a| a.user_id);
+    // A retry of a send that went out answers as the first time, whatever
+    // the providers' health now.
+    if let Some(key) = idempotency_key.clone() {
+        let body = text.clone();
+        let earlier = state.db.read(move |c| earlier_send(c, tenant_id, &key, lead_id, author, &body)).await?;
+        if let Some(Earlier::Sent(prior)) = earlier {
+            return Ok(replayed(*prior));
+        }
+    }
+    // Chosen by health before anything is recorded: a send no provider may
+    // make is refused here, with nothing pending.
+    let provider = state.messenger.pick(&tenant, &rule).await?;
+    let body = text.clone();
     let claim = state
         .db
         .write(move |tx| -> ApiResult<_> {
             store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?.ok_or_else(|| ApiError::not_found("Lead"))?;
-            if let Some(key) = key.as_deref()
-                && let Some(prior) = store::messages::by_idempotency_key(tx, tenant_id, key)?
-            {
-                return match prior.status.as_str() {
-                    "pending" => Err(ApiError::conflict(
-                        "send_in_progress",
-                        "A message with this Idempotency-Key is being sent right now.",
-                        "Wait a moment and look at the lead's timeline.",
-                    )),
-                    "failed" => {
-                        store::messages::retry_failed(tx, tenant_id, prior.id, &body)?;
-                        Ok(Err(prior.id))
-                    }
-                    _ => Ok(Ok(prior)),
-                };
+            let key = idempotency_key.as_deref();
+            match key.map(|k| earlier_send(tx, tenant_id, k, lead_id, author, &body)).transpose()?.flatten() {
+                Some(Earlier::Sent(prior)) => return Ok(Ok(*prior)),
+                Some(Earlier::Failed(id)) => {
+                    store::messages::retry_failed(tx, tenant_id, id)?;
+                    return Ok(Err(id));
+                }
+                None => {}
             }
-            let id = store::messages::insert_pending(
-                tx,
-                tenant_id,
-                &store::messages::Pending {
-                    lead_id,
-                    provider,
-                    body: &body,
-                    author_user_id: actor.map(|a| a.user_id),
-                    is_ai,
-                    idempotency_key: key.as_deref(),
-                },
-            )?;
-            Ok(Err(id))
+            let pending = store::messages::Pending {
+                lead_id,
+                provider,
+                body: &body,
+                author_user_id: author,
+                is_ai,
+                idempotency_key: key,
+            };
+            Ok(Err(store::messages::insert_pending(tx, tenant_id, &pending)?))
         })
         .await?;
     let pending_id = match claim {
-        // Already sent under this key: the first attempt's answer, nothing sent again.
-        Ok(prior) => {
-            let sent = Sent {
-                provider: if prior.provider == "baileys" { "baileys" } else { "twilio" },
-                provider_message_id: prior.provider_message_id.clone().unwrap_or_default(),
-            };
-            return Ok((prior, sent));
-        }
+        Ok(prior) => return Ok(replayed(prior)),
         Err(id) => id,
     };
     let to = Recipient { phone_e164: lead.phone_e164.clone(), whatsapp_id: lead.whatsapp_id.clone() };
-    let content = match &content {
-        Some((sid, variables)) => Content::Template { sid, variables: variables.as_ref() },
-        None => Content::Text(text),
-    };
-    let sent = match state.messenger.send(&tenant, &to, &content).await {
+    let sent = match state.messenger.send(&tenant, &to, &rule).await {
         Ok(sent) => sent,
         Err(e) => {
             let reason = e.message.clone();
@@ -170,7 +147,7 @@ pub async fn send_to_lead(
             return Err(e);
         }
     };
-    let (s, body) = (sent.clone(), text.to_string());
+    let (s, body) = (sent.clone(), text);
     let (message, activity): (Message, Vec<store::activities::Activity>) = state
         .db
         .write(move |tx| -> ApiResult<_> {
@@ -207,4 +184,74 @@ pub async fn send_to_lead(
         state.events.activity(a);
     }
     Ok((message, sent))
+}
+
+/// What an earlier send under the same Idempotency-Key means for this one.
+enum Earlier {
+    /// It went out: its answer is this request's answer, nothing is sent again.
+    Sent(Box<Message>),
+    /// It failed: this request tries that row again.
+    Failed(i64),
+}
+
+/// A key names one author's send of one text to one lead: the same key
+/// with another lead, author or text is another request, never this one's
+/// answer (422); one still being sent is 409.
+fn earlier_send(
+    conn: &rusqlite::Connection,
+    tenant_id: TenantId,
+    key: &str,
+    lead_id: LeadId,
+    author: Option<UserId>,
+    body: &str,
+) -> ApiResult<Option<Earlier>> {
+    let Some((prior, prior_author)) = store::messages::by_idempotency_key(conn, tenant_id, key)? else {
+        return Ok(None);
+    };
+    if prior.lead_id != lead_id || prior_author != author || prior.body != body {
+        return Err(key_reused());
+    }
+    match prior.status.as_str() {
+        "pending" => Err(ApiError::conflict(
+            "send_in_progress",
+            "A message with this Idempotency-Key is being sent right now.",
+            "Wait a moment and look at the lead's timeline.",
+        )),
+        "failed" => Ok(Some(Earlier::Failed(prior.id))),
+        _ => Ok(Some(Earlier::Sent(Box::new(prior)))),
+    }
+}
+
+/// The answer of a send that already went out.
+fn replayed(prior: Message) -> (Message, Sent) {
+    let sent = Sent {
+        provider: if prior.provider == "baileys" { "baileys" } else { "twilio" },
+        provider_message_id: prior.provider_message_id.clone().unwrap_or_default(),
+    };
+    (prior, sent)
+}
+
+/// 409: only Twilio can send, and WhatsApp's window for free text is closed.
+fn window_closed(has_template: bool) -> ApiError {
+    let hint = if has_template {
+        "Send the business's approved template instead: {\"template\": true, \"variables\": {...}}."
+    } else {
+        "Wait for the customer to write, or set the business's twilio_template_sid (an approved WhatsApp \
+         template) and send {\"template\": true}."
+    };
+    ApiError::conflict(
+        "whatsapp_window_closed",
+        "The customer last wrote more than 24 hours ago (or never): WhatsApp allows only an approved template now.",
+        hint,
+    )
+}
+
+/// 422: the Idempotency-Key was used before for another lead, author or text.
+fn key_reused() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+        "This Idempotency-Key was already used for a different message (another lead, sender or text).",
+        "Use a new key for each new message; reuse a key only to retry the very same send.",
+    )
 }

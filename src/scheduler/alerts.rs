@@ -86,7 +86,7 @@ async fn whatsapp(state: &AppState, c: &Claimed) -> Outcome {
         text.push_str(&format!("{}{}", state.config.public_base, a.url));
     }
     let to = Recipient { phone_e164: Some(phone), whatsapp_id: None };
-    match state.messenger.send(&tenant, &to, &Content::Text(&text)).await {
+    match state.messenger.send(&tenant, &to, &|_| Ok(Content::Text(&text))).await {
         Ok(_) => Ok(()),
         // 422: the provider refused this recipient or message (e.g. Twilio's 24-hour window): final.
         Err(e) => {
@@ -121,7 +121,7 @@ async fn push(state: &AppState, c: &Claimed) -> Outcome {
     let sends = subs.iter().map(|s| {
         let (payload, subject) = (&payload, &subject);
         async move {
-            webpush::send(&state.http, &state.vapid, subject, &s.endpoint, &s.p256dh, &s.auth, payload.as_bytes()).await
+            webpush::send(&state.push, &state.vapid, subject, &s.endpoint, &s.p256dh, &s.auth, payload.as_bytes()).await
         }
     });
     let outcomes = futures_util::future::join_all(sends).await;

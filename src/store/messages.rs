@@ -212,21 +212,31 @@ pub fn insert_pending(conn: &Connection, tenant_id: TenantId, p: &Pending) -> St
         )?)
 }
 
-/// The message a client already sent with this idempotency key, if any.
-pub fn by_idempotency_key(conn: &Connection, tenant_id: TenantId, key: &str) -> StoreResult<Option<Message>> {
+/// The message a client already sent with this idempotency key in this
+/// business, if any, with its author (a key belongs to one author's send to
+/// one lead).
+pub fn by_idempotency_key(
+    conn: &Connection,
+    tenant_id: TenantId,
+    key: &str,
+) -> StoreResult<Option<(Message, Option<UserId>)>> {
     Ok(conn
-        .prepare_cached(&format!("{SELECT} WHERE tenant_id = ?1 AND idempotency_key = ?2"))?
-        .query_row(params![tenant_id, key], from_row)
+        .prepare_cached(
+            "SELECT id, tenant_id, lead_id, direction, provider, provider_message_id, body, media, status,
+                    is_ai, created_at, error_code, author_user_id
+             FROM messages WHERE tenant_id = ?1 AND idempotency_key = ?2",
+        )?
+        .query_row(params![tenant_id, key], |r| Ok((from_row(r)?, r.get(12)?)))
         .optional()?)
 }
 
-/// A failed attempt with the same key is tried again on the same row.
-pub fn retry_failed(conn: &Connection, tenant_id: TenantId, id: i64, body: &str) -> StoreResult<()> {
+/// A failed attempt with the same key (same lead, author and body) is tried
+/// again on the same row.
+pub fn retry_failed(conn: &Connection, tenant_id: TenantId, id: i64) -> StoreResult<()> {
     conn.prepare_cached(
-        "UPDATE messages SET status = 'pending', error_code = NULL, body = ?2
-         WHERE id = ?1 AND tenant_id = ?3 AND status = 'failed'",
+        "UPDATE messages SET status = 'pending', error_code = NULL WHERE id = ?1 AND tenant_id = ?2 AND status = 'failed'",
     )?
-    .execute(params![id, body, tenant_id])?;
+    .execute(params![id, tenant_id])?;
     Ok(())
 }
 

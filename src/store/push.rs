@@ -23,9 +23,14 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Subscription> {
     Ok(Subscription { id: r.get(0)?, endpoint: r.get(1)?, p256dh: r.get(2)?, auth: r.get(3)?, created_at: r.get(4)? })
 }
 
+/// How many browsers one user may subscribe; past it the oldest is dropped
+/// (each one is a request per alert, so the count bounds what one alert costs).
+pub const PER_USER_MAX: i64 = 10;
+
 /// Saves a browser's subscription for `user_id`. The same endpoint again
 /// (a browser re-subscribing, or another user signing in on it) replaces the
 /// earlier row: a browser's endpoint belongs to whoever subscribed it last.
+/// Then only the user's `PER_USER_MAX` newest subscriptions are kept.
 pub fn upsert(
     conn: &Connection,
     tenant_id: TenantId,
@@ -34,14 +39,20 @@ pub fn upsert(
     p256dh: &str,
     auth: &str,
 ) -> StoreResult<Subscription> {
-    Ok(conn
+    let sub = conn
         .prepare_cached(
             "INSERT INTO push_subscriptions (tenant_id, user_id, endpoint, p256dh, auth) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (endpoint) DO UPDATE SET tenant_id = excluded.tenant_id, user_id = excluded.user_id,
                  p256dh = excluded.p256dh, auth = excluded.auth
              RETURNING id, endpoint, p256dh, auth, created_at",
         )?
-        .query_row(params![tenant_id, user_id, endpoint, p256dh, auth], from_row)?)
+        .query_row(params![tenant_id, user_id, endpoint, p256dh, auth], from_row)?;
+    conn.prepare_cached(
+        "DELETE FROM push_subscriptions WHERE user_id = ?1 AND id NOT IN
+             (SELECT id FROM push_subscriptions WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2)",
+    )?
+    .execute(params![user_id, PER_USER_MAX])?;
+    Ok(sub)
 }
 
 /// Removes one of the user's subscriptions; false when they have none at `endpoint`.

@@ -501,12 +501,12 @@ async fn push_subscriptions_are_validated() {
     let (s, body) = admin.post("/api/push/subscriptions", &b.subscription("not a url")).await;
     assert_eq!(s, 400);
     assert_eq!(body["field"], "endpoint");
-    let mut bad = b.subscription("https://push.example.net/x");
+    let mut bad = b.subscription("https://93.184.215.14/wpush/x");
     bad["keys"]["p256dh"] = json!("AAAA");
     let (s, body) = admin.post("/api/push/subscriptions", &bad).await;
     assert_eq!(s, 400);
     assert_eq!(body["field"], "keys.p256dh");
-    let mut bad = b.subscription("https://push.example.net/x");
+    let mut bad = b.subscription("https://93.184.215.14/wpush/x");
     bad["keys"]["auth"] = json!("c2hvcnQ");
     let (s, body) = admin.post("/api/push/subscriptions", &bad).await;
     assert_eq!(s, 400);
@@ -514,17 +514,17 @@ async fn push_subscriptions_are_validated() {
     let (s, body) = admin.post("/api/push/subscriptions", &json!({"endpoint": "https://x.io"})).await;
     assert_eq!(s, 400, "{body}");
     assert_error(&body);
-    let (s, _) = admin.post("/api/push/subscriptions", &b.subscription("https://push.example.net/x")).await;
+    let (s, _) = admin.post("/api/push/subscriptions", &b.subscription("https://93.184.215.14/wpush/x")).await;
     assert_eq!(s, 201);
     // The same browser again replaces its row.
-    let (s, _) = admin.post("/api/push/subscriptions", &b.subscription("https://push.example.net/x")).await;
+    let (s, _) = admin.post("/api/push/subscriptions", &b.subscription("https://93.184.215.14/wpush/x")).await;
     assert_eq!(s, 201);
     assert_eq!(admin.get_json("/api/push/subscriptions").await.1["items"].as_array().unwrap().len(), 1);
     let (s, _) = admin
         .send_json(
             reqwest::Method::DELETE,
             "/api/push/subscriptions",
-            Some(&json!({"endpoint": "https://push.example.net/x"})),
+            Some(&json!({"endpoint": "https://93.184.215.14/wpush/x"})),
         )
         .await;
     assert_eq!(s, 204);
@@ -532,7 +532,7 @@ async fn push_subscriptions_are_validated() {
         .send_json(
             reqwest::Method::DELETE,
             "/api/push/subscriptions",
-            Some(&json!({"endpoint": "https://push.example.net/x"})),
+            Some(&json!({"endpoint": "https://93.184.215.14/wpush/x"})),
         )
         .await;
     assert_eq!(s, 404);
@@ -586,6 +586,133 @@ async fn a_push_is_signed_and_encrypted_for_the_browser_and_a_gone_subscription_
     })
     .await;
     assert!(a["last_error"].as_str().unwrap().contains("gone"), "{a}");
+}
+
+#[tokio::test]
+async fn push_endpoints_must_be_public_https_on_443_and_a_user_keeps_ten() {
+    for faults in ["0", "1"] {
+        let app = Spawn::default().env("FRONTDESK_TEST_FAULTS", faults).start().await;
+        let admin = app.admin().await;
+        let b = Browser::new();
+        for endpoint in [
+            "https://127.0.0.1/x",
+            &format!("https://127.0.0.1:{}/x", app.base.rsplit(':').next().unwrap()),
+            "https://169.254.169.254/latest/meta-data/",
+            "https://10.0.0.1:8443/",
+            "https://10.0.0.1/",
+            "https://192.168.1.10/x",
+            "https://100.64.0.1/x",
+            "https://localhost:9100/",
+            "https://localhost/x",
+            "http://localhost:9100/x",
+            "https://[::1]/x",
+            "https://[::ffff:127.0.0.1]/x",
+            "https://[fd00::1]/x",
+            "https://[fe80::1]/x",
+            "https://0.0.0.0/x",
+            "https://2130706433/x",
+            "https://224.0.0.1/x",
+            "http://93.184.215.14/x",
+            "https://93.184.215.14:8443/x",
+            "https://user:pw@93.184.215.14/x",
+        ] {
+            let (s, body) = admin.post("/api/push/subscriptions", &b.subscription(endpoint)).await;
+            assert_eq!((s.as_u16(), body["field"].as_str()), (400, Some("endpoint")), "{endpoint}: {body}");
+        }
+        // A user keeps ten browsers: the eleventh and twelfth drop the oldest.
+        for i in 0..12 {
+            let endpoint = format!("https://93.184.215.14/wpush/{i}");
+            let (s, body) = admin.post("/api/push/subscriptions", &Browser::new().subscription(&endpoint)).await;
+            assert_eq!(s, 201, "{body}");
+        }
+        let (_, subs) = admin.get_json("/api/push/subscriptions").await;
+        let kept: Vec<&str> =
+            subs["items"].as_array().unwrap().iter().map(|s| s["endpoint"].as_str().unwrap()).collect();
+        assert_eq!(kept.len(), 10, "{kept:?}");
+        assert_eq!(kept[0], "https://93.184.215.14/wpush/2", "the two oldest went");
+    }
+}
+
+/// A local HTTP server that counts every request it gets, whatever its path.
+async fn counting_server() -> (String, Arc<Mutex<usize>>) {
+    let hits: Arc<Mutex<usize>> = Arc::default();
+    let h = hits.clone();
+    let router = Router::new().fallback(move || {
+        let h = h.clone();
+        async move {
+            *h.lock().unwrap() += 1;
+            "internal"
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    (format!("http://{addr}"), hits)
+}
+
+/// Makes an alert for `agent_id` (a lead assigned to them) and waits until it failed.
+async fn failed_alert(admin: &Session, agent: &Session, agent_id: i64, phone: &str) -> Value {
+    let lead = create_lead(admin, "Redirected", phone).await;
+    let (s, _) = admin.patch(&format!("/api/leads/{}", lead["id"]), &json!({"assignee_user_id": agent_id})).await;
+    assert_eq!(s, 200);
+    eventually(Duration::from_secs(10), "the failed alert", || async {
+        let (_, alerts) = agent.get_json("/api/alerts").await;
+        let a = alerts["items"][0].clone();
+        (a["status"] == "failed").then_some(a)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_push_service_redirect_is_not_followed_and_clients_see_a_plain_reason() {
+    let (bridge, _rec) = fakes::evolution("bridge-secret").await;
+    let (internal, hits) = counting_server().await;
+    // A "push service" that answers every push with a 307 to an internal address.
+    let target = format!("{internal}/admin/do-something");
+    let router = Router::new().route(
+        "/push/{id}",
+        post(move || {
+            let target = target.clone();
+            async move { (StatusCode::TEMPORARY_REDIRECT, [("location", target)], "") }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let push_base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+
+    let app = spawn_with_bridge(&bridge, None).start().await;
+    let admin = app.admin().await;
+    setup_business(&admin).await;
+    let agent_id = add_user(&admin, "agent@r.io", "agent").await;
+    let agent = app.login("agent@r.io", "user-password-1").await;
+    let (s, body) =
+        agent.post("/api/push/subscriptions", &Browser::new().subscription(&format!("{push_base}/push/b1"))).await;
+    assert_eq!(s, 201, "{body}");
+    assert_eq!(agent.patch("/api/auth/me", &json!({"notify_push": true})).await.0, 200);
+    let a = failed_alert(&admin, &agent, agent_id, "0521234581").await;
+    let reason = a["last_error"].as_str().unwrap();
+    assert!(reason.contains("redirect"), "{a}");
+    assert!(!reason.contains("307") && !reason.contains("127.0.0.1"), "no status code or address: {a}");
+    assert_eq!(*hits.lock().unwrap(), 0, "the redirect was not followed");
+
+    // A subscription stored before these rules, whose name resolves to
+    // loopback, is refused at send time by the address it would connect to.
+    let c = rusqlite::Connection::open(app.data_path()).unwrap();
+    c.execute("DELETE FROM push_subscriptions", []).unwrap();
+    let sub = Browser::new().subscription("https://localhost/push/old");
+    c.execute(
+        "INSERT INTO push_subscriptions (tenant_id, user_id, endpoint, p256dh, auth) VALUES (1, ?1, ?2, ?3, ?4)",
+        rusqlite::params![
+            agent_id,
+            sub["endpoint"].as_str().unwrap(),
+            sub["keys"]["p256dh"].as_str().unwrap(),
+            sub["keys"]["auth"].as_str().unwrap()
+        ],
+    )
+    .unwrap();
+    drop(c);
+    let a = failed_alert(&admin, &agent, agent_id, "0521234582").await;
+    assert!(a["last_error"].as_str().unwrap().contains("public internet address"), "{a}");
 }
 
 /// A bridge that records when each text arrived.

@@ -16,6 +16,8 @@ pub struct Recorder {
     pub requests: Arc<Mutex<Vec<Value>>>,
     /// When set, the fake answers this status instead of success.
     pub fail_with: Arc<Mutex<Option<u16>>>,
+    /// The body of that failure answer (the bridge fake's; a generic one when None).
+    pub fail_body: Arc<Mutex<Option<Value>>>,
     /// Evolution API connection state (`open` when None).
     pub state: Arc<Mutex<Option<String>>>,
     /// When set, sendText first echoes the message to this frontdesk as a
@@ -125,7 +127,8 @@ pub async fn evolution(apikey: &'static str) -> (String, Recorder) {
         body["_instance"] = Value::String(instance);
         rec.requests.lock().unwrap().push(body.clone());
         if let Some(s) = rec.failing() {
-            return (s, Json(json!({"error": "fake failure"})));
+            let answer = rec.fail_body.lock().unwrap().clone();
+            return (s, Json(answer.unwrap_or_else(|| json!({"error": "fake failure"}))));
         }
         let n = rec.count();
         let id = format!("BAE5{n:08}");

@@ -17,6 +17,7 @@ mod lead_csv;
 mod leads;
 mod metrics;
 mod openapi;
+mod outbound;
 mod prompts;
 mod providers;
 mod reminders;

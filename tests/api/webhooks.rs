@@ -296,7 +296,10 @@ async fn outbound_whatsapp_prefers_a_connected_bridge_and_falls_back_to_twilio()
     assert_eq!(acts[1]["kind"], "message_out");
     assert_eq!(acts[1]["data"]["provider"], "baileys");
     assert_eq!(acts[0]["kind"], "ai_paused", "a person wrote");
-    // The bridge's WhatsApp session drops: Twilio takes over.
+    // The customer writes back (so Twilio may send free text), then the
+    // bridge's WhatsApp session drops: Twilio takes over.
+    let ev = baileys_event("IN-fallback", "972521231234@s.whatsapp.net", None, false, "still there?");
+    assert_eq!(post_baileys(&app, &ev, Some("bridge-secret")).await.status(), 200);
     *bridge_rec.state.lock().unwrap() = Some("close".into());
     // (health is cached briefly; a failing send also trips it)
     bridge_rec.fail(Some(500));

@@ -6,7 +6,12 @@
 //! in the data file (`server_keys`, name `vapid_p256`).
 //!
 //! RustCrypto's `p256`, `hkdf`, `aes-gcm` and `sha2` do the cryptography;
-//! the request goes out through the server's one reqwest client.
+//! the request goes out through a client of its own ([`endpoint`]): the
+//! endpoint is a URL a client chose, so where it may lead is checked there.
+
+pub mod endpoint;
+
+pub use endpoint::PushClient;
 
 use aes_gcm::{Aes128Gcm, KeyInit, aead::Aead};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD as B64};
@@ -138,22 +143,29 @@ fn encrypt_with(
     Ok(body)
 }
 
-/// What a push service said.
+/// What a push service said. Reasons are plain (they reach the alert list
+/// that clients read); the status code and transport detail go to the log.
 #[derive(Debug)]
 pub enum Outcome {
     Delivered,
     /// 404 or 410: the subscription is gone for good; delete it.
     Gone,
-    /// Not delivered; `permanent` when trying again cannot help (400, 401/403, 413).
+    /// Not delivered; `permanent` when trying again cannot help.
     Failed {
         reason: String,
         permanent: bool,
     },
 }
 
-/// Encrypts and POSTs one push.
+fn failed(reason: &str, permanent: bool) -> Outcome {
+    Outcome::Failed { reason: reason.into(), permanent }
+}
+
+/// Encrypts and POSTs one push. The endpoint is checked again here (it may
+/// have been stored before the rules, and names can move), and the client's
+/// resolver checks the address it connects to.
 pub async fn send(
-    http: &reqwest::Client,
+    push: &PushClient,
     vapid: &Vapid,
     subject: &str,
     endpoint: &str,
@@ -161,17 +173,23 @@ pub async fn send(
     auth: &str,
     payload: &[u8],
 ) -> Outcome {
-    let Ok(url) = reqwest::Url::parse(endpoint) else {
-        return Outcome::Failed { reason: "the subscription's endpoint is not a URL".into(), permanent: true };
+    let url = match push.policy.check_url(endpoint) {
+        Ok(url) => url,
+        Err(why) => {
+            tracing::warn!(%why, "push endpoint refused");
+            return Outcome::Failed { reason: format!("the push endpoint {why}"), permanent: true };
+        }
     };
     let body = match encrypt(p256dh, auth, payload) {
         Ok(b) => b,
         Err(e) => {
-            return Outcome::Failed { reason: format!("the subscription's keys are unusable ({e})"), permanent: true };
+            tracing::warn!(error = %e, "push subscription keys unusable");
+            return failed("the subscription's keys are unusable", true);
         }
     };
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let res = http
+    let res = push
+        .http
         .post(url.clone())
         .header("TTL", TTL_SECS.to_string())
         .header("Urgency", "high")
@@ -181,28 +199,29 @@ pub async fn send(
         .body(body)
         .send()
         .await;
-    match res {
-        Ok(r) if r.status().is_success() => Outcome::Delivered,
-        Ok(r) if matches!(r.status().as_u16(), 404 | 410) => Outcome::Gone,
-        Ok(r) => {
-            let s = r.status().as_u16();
-            Outcome::Failed {
-                reason: format!("the push service answered HTTP {s}"),
-                permanent: matches!(s, 400 | 401 | 403 | 413),
-            }
-        }
+    let status = match res {
+        Ok(r) => r.status().as_u16(),
         Err(e) => {
-            tracing::warn!(error = %e, "push service unreachable");
-            Outcome::Failed {
-                reason: if e.is_timeout() {
-                    "the push service timed out"
-                } else {
-                    "the push service could not be reached"
-                }
-                .into(),
-                permanent: false,
+            if let Some(why) = endpoint::refusal_in(&e) {
+                tracing::warn!(%why, "push endpoint refused at connect");
+                return Outcome::Failed { reason: format!("the push endpoint {why}"), permanent: true };
             }
+            tracing::warn!(error = %e, "push service unreachable");
+            let reason =
+                if e.is_timeout() { "the push service timed out" } else { "the push service could not be reached" };
+            return failed(reason, false);
         }
+    };
+    if (200..300).contains(&status) {
+        return Outcome::Delivered;
+    }
+    tracing::warn!(status, "push service did not take the push");
+    match status {
+        404 | 410 => Outcome::Gone,
+        300..=399 => failed("the push service answered with a redirect, which is not followed", true),
+        400 | 401 | 403 | 413 => failed("the push service refused the push", true),
+        429 => failed("the push service asked us to slow down", false),
+        _ => failed("the push service had a problem", status < 500),
     }
 }
 
