@@ -116,6 +116,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(http::notifications::router())
         .merge(http::push::router())
         .merge(http::inbox::router())
+        .merge(http::canned::router())
         .merge(http::events::router())
         .merge(http::messages::router())
         .merge(http::openapi::router())

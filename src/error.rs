@@ -235,6 +235,12 @@ fn duplicate(key: Unique, existing_id: Option<LeadId>) -> ApiError {
             "A user with this email already exists.",
             "Use another email address, or edit the existing user.",
         ),
+        Unique::CannedShortcut => (
+            "shortcut_taken",
+            "shortcut",
+            "This business already has a canned reply with this shortcut.",
+            "Pick another shortcut, or edit the existing reply.",
+        ),
     };
     let e = ApiError::conflict(code, message, hint);
     match existing_id {

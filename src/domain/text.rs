@@ -16,6 +16,9 @@ pub const TAGS_MAX: usize = 20;
 pub const TAG_MAX: usize = 40;
 /// Longest phone input we bother parsing (formatting included).
 pub const PHONE_INPUT_MAX: usize = 40;
+/// A canned reply's shortcut (typed after `/`) and its text.
+pub const SHORTCUT_MAX: usize = 32;
+pub const CANNED_MAX: usize = 2_000;
 
 /// Whether `c` may appear in text: printable, or newline/tab when `multiline`.
 fn allowed(c: char, multiline: bool) -> bool {

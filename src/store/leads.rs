@@ -31,13 +31,35 @@ pub struct Lead {
     pub last_inbound_at: Option<String>,
     /// The last message is inbound and nothing was sent after it.
     pub needs_reply: bool,
+    /// The conversation's latest message, for a chat list.
+    pub last_message: Option<LastMessage>,
 }
 
-// The last column is `needs_reply`, the expression of the `leads_needs_reply` index.
+/// A preview of a lead's latest message (its first 200 characters).
+#[derive(Clone, Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct LastMessage {
+    #[schema(max_length = 200)]
+    pub body: String,
+    /// `in` (from the customer) or `out` (from us).
+    #[schema(pattern = "^(in|out)$")]
+    pub direction: String,
+    /// Written by the AI.
+    pub is_ai: bool,
+    /// Delivery status of an outgoing message: pending, queued, sent, delivered, read or failed.
+    pub status: Option<String>,
+    /// When it was sent or received (RFC 3339).
+    pub at: String,
+}
+
+// Column 17 is `needs_reply`, the expression of the `leads_needs_reply` index;
+// column 18 the latest message as JSON (one seek in `messages_lead`).
 const COLUMNS: &str = "l.id, l.tenant_id, l.first_name, l.last_name, l.phone_e164, l.whatsapp_id, l.email, l.source, \
                        l.status, l.notes, l.created_at, l.updated_at, l.last_activity_at, l.ai_paused_until, \
                        l.assignee_user_id, l.tags, l.last_inbound_at, \
-                       (l.last_inbound_at IS NOT NULL AND (l.last_outbound_at IS NULL OR l.last_outbound_at < l.last_inbound_at))";
+                       (l.last_inbound_at IS NOT NULL AND (l.last_outbound_at IS NULL OR l.last_outbound_at < l.last_inbound_at)), \
+                       (SELECT json_object('body', substr(m.body, 1, 200), 'direction', m.direction, \
+                               'is_ai', json(iif(m.is_ai, 'true', 'false')), 'status', m.status, 'at', m.created_at) \
+                        FROM messages m WHERE m.lead_id = l.id ORDER BY m.id DESC LIMIT 1)";
 
 fn from_row(r: &Row) -> rusqlite::Result<Lead> {
     Ok(Lead {
@@ -59,6 +81,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Lead> {
         tags: serde_json::from_str(&r.get::<_, String>(15)?).unwrap_or_default(),
         last_inbound_at: r.get(16)?,
         needs_reply: r.get(17)?,
+        last_message: r.get::<_, Option<String>>(18)?.and_then(|j| serde_json::from_str(&j).ok()),
     })
 }
 
@@ -758,6 +781,7 @@ struct LeadRef<'a> {
     tags: &'a serde_json::value::RawValue,
     last_inbound_at: Option<&'a str>,
     needs_reply: bool,
+    last_message: Option<&'a serde_json::value::RawValue>,
 }
 
 fn text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
@@ -789,6 +813,10 @@ fn borrow_row<'r>(r: &'r Row<'_>) -> rusqlite::Result<LeadRef<'r>> {
             .map_err(|e| rusqlite::Error::FromSqlConversionFailure(15, Type::Text, Box::new(e)))?,
         last_inbound_at: opt_text(r, 16)?,
         needs_reply: r.get(17)?,
+        last_message: opt_text(r, 18)?
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(18, Type::Text, Box::new(e)))?,
     })
 }
 

@@ -7,6 +7,7 @@ mod alerts;
 mod appliance;
 mod auth;
 mod connections;
+mod conversations;
 mod csrf;
 mod events;
 mod fakes;

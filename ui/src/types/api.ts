@@ -164,6 +164,17 @@ export type Lead = {
   last_inbound_at: string | null;
   /** The last message is inbound and nothing was sent after it. */
   needs_reply: boolean;
+  /** The conversation's latest message (a preview), for the conversation list. */
+  last_message: LastMessage | null;
+};
+
+export type LastMessage = {
+  /** At most 200 characters. */
+  body: string;
+  direction: 'in' | 'out';
+  is_ai: boolean;
+  status: string | null;
+  at: string;
 };
 
 /**
