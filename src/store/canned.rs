@@ -39,13 +39,12 @@ pub fn list(conn: &Connection, tenant_id: TenantId) -> StoreResult<Vec<CannedRep
 }
 
 pub fn insert(conn: &Connection, tenant_id: TenantId, shortcut: &str, body: &str) -> StoreResult<CannedReply> {
-    Ok(conn
-        .prepare_cached(
-            "INSERT INTO canned_replies (tenant_id, shortcut, body) VALUES (?1, ?2, ?3)
+    conn.prepare_cached(
+        "INSERT INTO canned_replies (tenant_id, shortcut, body) VALUES (?1, ?2, ?3)
              RETURNING id, shortcut, body, created_at, updated_at",
-        )?
-        .query_row(params![tenant_id, shortcut, body], from_row)
-        .map_err(taken)?)
+    )?
+    .query_row(params![tenant_id, shortcut, body], from_row)
+    .map_err(taken)
 }
 
 /// A shortcut the business already has is a duplicate, not a failure.
@@ -64,16 +63,15 @@ pub fn update(
     shortcut: Option<&str>,
     body: Option<&str>,
 ) -> StoreResult<Option<CannedReply>> {
-    Ok(conn
-        .prepare_cached(
-            "UPDATE canned_replies SET shortcut = coalesce(?3, shortcut), body = coalesce(?4, body),
+    conn.prepare_cached(
+        "UPDATE canned_replies SET shortcut = coalesce(?3, shortcut), body = coalesce(?4, body),
                  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
              WHERE id = ?1 AND tenant_id = ?2
              RETURNING id, shortcut, body, created_at, updated_at",
-        )?
-        .query_row(params![id, tenant_id, shortcut, body], from_row)
-        .optional()
-        .map_err(taken)?)
+    )?
+    .query_row(params![id, tenant_id, shortcut, body], from_row)
+    .optional()
+    .map_err(taken)
 }
 
 /// False when the business has no such reply.
