@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod business;
+pub mod calls;
 pub mod client_ip;
 pub mod csrf;
 pub mod events;

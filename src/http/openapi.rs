@@ -19,7 +19,9 @@ use utoipa::{
     },
 };
 
-use super::{admin, auth, business, events, inbox, lead_csv, leads, messages, notifications, prompts, push, reminders};
+use super::{
+    admin, auth, business, calls, events, inbox, lead_csv, leads, messages, notifications, prompts, push, reminders,
+};
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -49,6 +51,7 @@ use crate::state::AppState;
         inbox::assignees, inbox::counts,
         push::key, push::subscribe, push::unsubscribe, push::list,
         notifications::alerts,
+        calls::recording,
     ),
     // Bodies the handlers build as JSON objects name these; listed so they are described too.
     components(schemas(

@@ -37,7 +37,7 @@ fn start(greet: bool) -> Harness {
         ai_out,
         "MZ1".into(),
         SessionConfig { instructions: "be kind".into(), greet, ..Default::default() },
-        Box::leak(Box::new(NoActions)),
+        Box::new(NoActions),
         async move {
             let _ = stopped.await;
         },
