@@ -400,10 +400,6 @@ where
             }
         }
     }
-    drop(jobs);
-    if tokio::time::timeout(TOOL_DRAIN_LIMIT, actions_task).await.is_err() {
-        tracing::warn!("a call tool was still running when the call ended");
-    }
     if out.ended_by != "model_closed" {
         // The caller hung up (or the server is stopping): the model may still
         // be finishing the last transcripts. Collect what arrives shortly, then close.
@@ -425,6 +421,11 @@ where
     }
     let _ = tokio::time::timeout(CLOSE_LIMIT, ai_out.close()).await;
     let _ = tokio::time::timeout(CLOSE_LIMIT, twilio_out.close()).await;
+    // Both sockets are closed; a tool still running gets to save what it did.
+    drop(jobs);
+    if tokio::time::timeout(TOOL_DRAIN_LIMIT, actions_task).await.is_err() {
+        tracing::warn!("a call tool was still running when the call ended");
+    }
     tracing::info!(ended_by = out.ended_by, secs = started.elapsed().as_secs(), "call bridge ended");
     out
 }
