@@ -204,8 +204,8 @@ function ActivityBody({ activity, userNames }: { activity: Activity; userNames?:
       const callId = field(data, 'call_id');
       // The server fetches the recording from Twilio (with the account's
       // credentials) and serves it from this origin, which the page's CSP allows.
-      const url =
-        str(data, 'recording_url') && Number.isInteger(callId) ? `/api/calls/${callId as number}/recording` : undefined;
+      const playable = str(data, 'recording_url') !== undefined && Number.isInteger(callId);
+      const url = playable ? `/api/calls/${callId as number}/recording` : undefined;
       return url ? (
         <div data-testid="voicemail">
           <audio controls preload="none" src={url} aria-label={t('activity.voicemail')} />
