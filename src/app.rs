@@ -109,6 +109,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(http::auth::router())
         .merge(http::admin::router())
         .merge(http::business::router())
+        .merge(http::calls::router())
         .merge(http::prompts::router())
         .merge(http::leads::router())
         .merge(http::lead_csv::router())

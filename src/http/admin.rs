@@ -77,6 +77,9 @@ pub struct BusinessBody {
     pub ai_language: Option<String>,
     pub handoff_hours: Option<u32>,
     pub ai_max_replies_per_hour: Option<u32>,
+    /// AI replies across all of the business's leads in an hour (0 to 10000).
+    #[schema(minimum = 0, maximum = 10000)]
+    pub ai_max_replies_per_hour_business: Option<u32>,
     #[serde(default, deserialize_with = "super::double_option")]
     pub missed_call_text: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
@@ -170,6 +173,11 @@ impl BusinessBody {
             },
             handoff_hours: in_range("handoff_hours", self.handoff_hours, 1..=720)?,
             ai_max_replies_per_hour: in_range("ai_max_replies_per_hour", self.ai_max_replies_per_hour, 1..=1000)?,
+            ai_max_replies_per_hour_business: in_range(
+                "ai_max_replies_per_hour_business",
+                self.ai_max_replies_per_hour_business,
+                0..=10_000,
+            )?,
             missed_call_text: optional_text("missed_call_text", &self.missed_call_text, text::MESSAGE_MAX)?,
             twilio_template_sid: match optional_text("twilio_template_sid", &self.twilio_template_sid, 64)? {
                 Some(Some(sid)) if !(sid.starts_with("HX") && sid[2..].chars().all(|c| c.is_ascii_hexdigit())) => {
@@ -303,6 +311,7 @@ pub async fn update_business(state: &AppState, auth: &Auth, id: TenantId, body: 
         "whatsapp_instance": fields.whatsapp_instance, "forward_e164": fields.forward_e164,
         "business_hours": fields.business_hours, "holidays": fields.holidays, "ai_language": fields.ai_language,
         "handoff_hours": fields.handoff_hours, "ai_max_replies_per_hour": fields.ai_max_replies_per_hour,
+        "ai_max_replies_per_hour_business": fields.ai_max_replies_per_hour_business,
         "missed_call_text": fields.missed_call_text, "twilio_template_sid": fields.twilio_template_sid,
         "auto_assign": fields.auto_assign,
     });

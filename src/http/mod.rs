@@ -4,7 +4,11 @@
 pub mod admin;
 pub mod auth;
 pub mod business;
+<<<<<<< HEAD
 pub mod canned;
+=======
+pub mod calls;
+>>>>>>> h-ai
 pub mod client_ip;
 pub mod csrf;
 pub mod events;

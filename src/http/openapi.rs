@@ -20,7 +20,8 @@ use utoipa::{
 };
 
 use super::{
-    admin, auth, business, canned, events, inbox, lead_csv, leads, messages, notifications, prompts, push, reminders,
+    admin, auth, business, calls, canned, events, inbox, lead_csv, leads, messages, notifications, prompts, push,
+    reminders,
 };
 use crate::state::AppState;
 
@@ -52,6 +53,7 @@ use crate::state::AppState;
         push::key, push::subscribe, push::unsubscribe, push::list,
         notifications::alerts,
         canned::list, canned::create, canned::update, canned::remove,
+        calls::recording,
     ),
     // Bodies the handlers build as JSON objects name these; listed so they are described too.
     components(schemas(

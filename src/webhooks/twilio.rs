@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     domain::ActivityKind,
-    domain::{LeadSource, PhoneE164},
+    domain::{LeadSource, PhoneE164, text},
     error::ApiError,
     error::ApiResult,
     state::AppState,
@@ -295,7 +295,7 @@ pub async fn whatsapp(State(state): State<AppState>, form: TwilioForm) -> Result
     let from_raw = required(&form, "From")?.to_string();
     let to = phone_of(required(&form, "To")?).unwrap_or_default();
     let body = form.get("Body").unwrap_or("").to_string();
-    let name = form.get("ProfileName").map(str::to_string);
+    let name = form.get("ProfileName").map(text::clean_name);
     let from_phone = phone_of(&from_raw);
     let whatsapp_id = match &from_phone {
         Some(_) => form.get("WaId").filter(|w| !w.is_empty()).map(str::to_string),

@@ -13,6 +13,7 @@ mod events;
 mod fakes;
 mod front_desk;
 mod hardening;
+mod hardening_ai;
 mod impersonation;
 mod lead_csv;
 mod leads;

@@ -92,6 +92,8 @@ export type Business = {
   handoff_hours: number;
   /** 1-1000 */
   ai_max_replies_per_hour: number;
+  /** 0-10000: AI replies across all of the business's leads in an hour. */
+  ai_max_replies_per_hour_business: number;
   missed_call_text: string | null;
   /** HX + 32 hex digits. */
   twilio_template_sid: string | null;

@@ -25,6 +25,7 @@ const business: CurrentBusiness = {
   ai_language: 'he',
   handoff_hours: 24,
   ai_max_replies_per_hour: 30,
+  ai_max_replies_per_hour_business: 200,
   missed_call_text: null,
   twilio_template_sid: null,
   auto_assign: 'none',
