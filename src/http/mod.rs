@@ -4,11 +4,8 @@
 pub mod admin;
 pub mod auth;
 pub mod business;
-<<<<<<< HEAD
-pub mod canned;
-=======
 pub mod calls;
->>>>>>> h-ai
+pub mod canned;
 pub mod client_ip;
 pub mod csrf;
 pub mod events;
