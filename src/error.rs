@@ -249,6 +249,15 @@ fn duplicate(key: Unique, existing_id: Option<LeadId>) -> ApiError {
     }
 }
 
+/// The core's refusals and failures, answered as the store's are.
+impl From<crate::core::CoreError> for ApiError {
+    fn from(err: crate::core::CoreError) -> Self {
+        match err {
+            crate::core::CoreError::Store(e) => e.into(),
+        }
+    }
+}
+
 /// Raw SQLite errors (the few SQL statements outside `store/`, e.g. backups) are internal.
 impl From<rusqlite::Error> for ApiError {
     fn from(err: rusqlite::Error) -> Self {

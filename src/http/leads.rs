@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use super::extract::{ApiJson, ApiQuery, Auth, ManagerAuth, PageQuery, ScopedLead};
 use crate::{
+    core,
     domain::ActivityKind,
     domain::{
         LeadSource, LeadStatus, PhoneE164, Scope, TenantId, UserId,
@@ -196,43 +197,33 @@ async fn create(
     let phone = PhoneE164::parse_field("phone_e164", &body.phone_e164, &region)?.into_string();
     let actor = auth.actor();
     let cross = auth.cross_tenant_write(tenant_id, "POST /api/leads".to_string());
-    let (lead, activity) = state
+    let (lead, activities) = state
         .db
         .write(move |tx| -> ApiResult<_> {
             if let Some(e) = cross {
                 store::audit::record(tx, e)?;
             }
-            let id = store::leads::insert(
-                tx,
-                tenant_id,
-                &NewLead {
-                    first_name: &first_name,
-                    last_name: &last_name,
-                    phone_e164: Some(&phone),
-                    whatsapp_id: None,
-                    email: email.as_deref(),
-                    source,
-                    status,
-                    notes: &notes,
-                    created_by: Some(actor.user_id),
-                },
-            )?;
-            let activity = store::activities::add(
-                tx,
-                tenant_id,
-                id,
-                ActivityKind::Created,
-                "",
-                &json!({"source": source}),
-                Some(actor),
-            )?;
-            let lead = store::leads::get(tx, Scope::Tenant(tenant_id), id)?
+            let lead = NewLead {
+                first_name: &first_name,
+                last_name: &last_name,
+                phone_e164: Some(&phone),
+                whatsapp_id: None,
+                email: email.as_deref(),
+                source,
+                status,
+                notes: &notes,
+                created_by: Some(actor.user_id),
+            };
+            let created = core::leads::create(tx, tenant_id, &lead, Some(actor), None)?;
+            let lead = store::leads::get(tx, Scope::Tenant(tenant_id), created.id)?
                 .ok_or_else(|| ApiError::internal("lead vanished"))?;
-            Ok((lead, activity))
+            Ok((lead, created.activities))
         })
         .await?;
     state.events.publish(lead.tenant_id, "lead.created", json!({"lead_id": lead.id, "lead": lead}));
-    state.events.activity(&activity);
+    for a in &activities {
+        state.events.activity(a);
+    }
     Ok((StatusCode::CREATED, Json(lead)))
 }
 

@@ -14,6 +14,7 @@ use super::{
     ingest::{Lookup, ingest_inbound},
 };
 use crate::{
+    core,
     domain::ActivityKind,
     domain::{LeadSource, PhoneE164, text},
     error::ApiError,
@@ -76,7 +77,8 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
                     "Anonymous calls are not recorded.",
                 ));
             }
-            let (lead_id, created) = store::leads::upsert_contact(tx, tenant.id, &contact, LeadSource::Call)?;
+            let (lead_id, creation) = core::leads::upsert_contact(tx, tenant.id, &contact, LeadSource::Call)?;
+            let created = creation.is_some();
             // A person first in hours; the AI otherwise; a voicemail when neither can answer.
             let person = person_first(&tenant);
             let status = if ai_on || person.is_some() { "ringing" } else { "missed" };
@@ -92,17 +94,6 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
                     status,
                 },
             )?;
-            if created {
-                store::activities::add(
-                    tx,
-                    tenant.id,
-                    lead_id,
-                    ActivityKind::Created,
-                    "",
-                    &json!({"source": LeadSource::Call}),
-                    None,
-                )?;
-            }
             let act = store::activities::add(
                 tx,
                 tenant.id,

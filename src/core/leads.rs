@@ -1,0 +1,88 @@
+//! A lead comes to be: one rule for every way in (the API, a call, a
+//! WhatsApp message, an import). The lead is inserted, its `created`
+//! activity is written first, then what the business does with new leads
+//! follows (round-robin assignment: `assigned`, and the agent is notified).
+
+use rusqlite::Connection;
+use serde_json::json;
+
+use super::CoreResult;
+use crate::{
+    domain::{ActivityKind, LeadId, LeadSource, TenantId},
+    store::{
+        self, Actor,
+        activities::Activity,
+        leads::{Contact, NewLead},
+    },
+};
+
+/// A lead just made, and the timeline entries it got, in order.
+pub struct Created {
+    pub id: LeadId,
+    pub activities: Vec<Activity>,
+}
+
+/// Creates a lead in `tenant_id`. `via` names a way in that the source does
+/// not tell (e.g. `import`). A duplicate phone or WhatsApp id is the store's
+/// `Duplicate`, naming the existing lead.
+pub fn create(
+    tx: &Connection,
+    tenant_id: TenantId,
+    lead: &NewLead,
+    actor: Option<Actor>,
+    via: Option<&str>,
+) -> CoreResult<Created> {
+    let id = store::leads::insert(tx, tenant_id, lead)?;
+    let mut data = json!({"source": lead.source});
+    if let Some(via) = via {
+        data["via"] = json!(via);
+    }
+    let created = store::activities::add(tx, tenant_id, id, ActivityKind::Created, "", &data, actor)?;
+    let mut activities = vec![created];
+    activities.extend(auto_assign(tx, tenant_id, id)?);
+    Ok(Created { id, activities })
+}
+
+/// The lead for a caller or a WhatsApp sender: found by phone, then by
+/// WhatsApp id (filling an empty name and a missing WhatsApp id), or created
+/// with `source` as [`create`] does. Returns the lead and, when it is new,
+/// the activities its creation wrote.
+pub fn upsert_contact(
+    tx: &Connection,
+    tenant_id: TenantId,
+    contact: &Contact,
+    source: LeadSource,
+) -> CoreResult<(LeadId, Option<Vec<Activity>>)> {
+    if let Some(id) = store::leads::touch_contact(tx, tenant_id, contact)? {
+        return Ok((id, None));
+    }
+    let name = contact.name.as_deref().map(str::trim).unwrap_or("");
+    let lead = NewLead {
+        first_name: name,
+        last_name: "",
+        phone_e164: contact.phone_e164.as_deref(),
+        whatsapp_id: contact.whatsapp_id.as_deref(),
+        email: None,
+        source,
+        status: crate::domain::LeadStatus::New,
+        notes: "",
+        created_by: None,
+    };
+    let created = create(tx, tenant_id, &lead, None, None)?;
+    Ok((created.id, Some(created.activities)))
+}
+
+/// A new lead of a business with `auto_assign = 'round_robin'` goes to the
+/// next enabled agent (see `store::leads::next_round_robin`): an `assigned`
+/// activity (no actor: the system) and a notification for the agent (in-app,
+/// and their alert channels).
+fn auto_assign(tx: &Connection, tenant_id: TenantId, id: LeadId) -> CoreResult<Option<Activity>> {
+    let Some(user) = store::leads::next_round_robin(tx, tenant_id)? else {
+        return Ok(None);
+    };
+    store::leads::set_assignee(tx, tenant_id, id, user)?;
+    let data = json!({"from": null, "to": user, "auto": true});
+    let assigned = store::activities::add(tx, tenant_id, id, ActivityKind::Assigned, "", &data, None)?;
+    store::leads::notify_assignee(tx, tenant_id, id, user)?;
+    Ok(Some(assigned))
+}
