@@ -12,6 +12,7 @@ mod events;
 mod fakes;
 mod front_desk;
 mod hardening;
+mod hardening_ops;
 mod impersonation;
 mod lead_csv;
 mod leads;
