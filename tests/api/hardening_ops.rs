@@ -5,6 +5,7 @@
 use std::ffi::OsStr;
 
 use rusqlite::Connection;
+use serde_json::json;
 
 use crate::helpers::*;
 
@@ -46,4 +47,40 @@ async fn a_symlinked_data_path_writes_to_its_target_and_shares_its_lock() {
     restore_refused(&link, &backup);
     create_lead(&admin, "After", "0521239877").await;
     assert_eq!(leads(&admin).await.len(), 2, "the server goes on with its own file");
+}
+
+async fn login_from(app: &TestApp, email: &str, password: &str, forwarded_for: &[u8]) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(app.url("/api/auth/login"))
+        .header("X-Forwarded-For", reqwest::header::HeaderValue::from_bytes(forwarded_for).unwrap())
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn clients_behind_a_trusted_proxy_with_ported_hops_keep_their_own_address() {
+    let app = Spawn::default().env("FRONTDESK_TRUSTED_PROXIES", "127.0.0.1, ::1").start().await;
+    for i in 0..30 {
+        let res = login_from(&app, &format!("nobody{i}@x.io"), "wrong-password", b"203.0.113.66:4711").await;
+        assert_eq!(res.status(), 401);
+    }
+    let res = login_from(&app, "nobody99@x.io", "wrong-password", b"203.0.113.66:4711").await;
+    assert_eq!(res.status(), 429, "the guessing client is paused");
+    // Another client of the same proxy, its hop in brackets with a port: its own bucket.
+    let res = login_from(&app, ADMIN_EMAIL, ADMIN_PASSWORD, b"[2001:db8::5]:443").await;
+    assert_eq!(res.status(), 200);
+    // Garbage a client writes itself (here a non-ASCII byte) does not hide it.
+    let res = login_from(&app, "hidden@x.io", "wrong-password", b"\xff\xfe, 198.51.100.9:5000").await;
+    assert_eq!(res.status(), 401);
+
+    let admin = app.admin().await;
+    let (_, audit) = admin.get_json("/api/admin/audit?action=login.failure&page_size=100").await;
+    let ips: Vec<&str> = audit["items"].as_array().unwrap().iter().filter_map(|e| e["ip"].as_str()).collect();
+    assert!(ips.contains(&"203.0.113.66") && ips.contains(&"198.51.100.9"), "{ips:?}");
+    assert!(!ips.contains(&"127.0.0.1"), "{ips:?}");
+    let (_, audit) = admin.get_json("/api/admin/audit?action=login.success&page_size=100").await;
+    let ips: Vec<&str> = audit["items"].as_array().unwrap().iter().filter_map(|e| e["ip"].as_str()).collect();
+    assert!(ips.contains(&"2001:db8::5"), "{ips:?}");
 }
