@@ -5,7 +5,7 @@
 use std::ffi::OsStr;
 
 use rusqlite::Connection;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 
@@ -23,7 +23,10 @@ async fn a_symlinked_data_path_writes_to_its_target_and_shares_its_lock() {
     std::fs::create_dir(root.join("real")).unwrap();
     std::fs::create_dir(root.join("links")).unwrap();
     let real = root.join("real/frontdesk.db");
-    std::fs::write(&real, b"").unwrap();
+    // An empty file is a new database to SQLite; private, as the server would make it.
+    std::os::unix::fs::OpenOptionsExt::mode(std::fs::OpenOptions::new().write(true).create_new(true), 0o600)
+        .open(&real)
+        .unwrap();
     let link = root.join("links/frontdesk.db");
     std::os::unix::fs::symlink(&real, &link).unwrap();
 
@@ -83,4 +86,34 @@ async fn clients_behind_a_trusted_proxy_with_ported_hops_keep_their_own_address(
     let (_, audit) = admin.get_json("/api/admin/audit?action=login.success&page_size=100").await;
     let ips: Vec<&str> = audit["items"].as_array().unwrap().iter().filter_map(|e| e["ip"].as_str()).collect();
     assert!(ips.contains(&"2001:db8::5"), "{ips:?}");
+}
+
+#[tokio::test]
+async fn a_business_audit_view_hides_the_admins_address_on_every_admin_entry() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let b = create_business(&admin, "Other", "o3@x.io", "+972035550002").await;
+    let (st, body) =
+        admin.post("/api/leads", &json!({"first_name": "In", "phone_e164": "0521000012", "tenant_id": b})).await;
+    assert_eq!(st, 201, "{body}");
+    assert_eq!(admin.post_empty(&format!("/api/admin/businesses/{b}/impersonate")).await.0, 200);
+    create_lead(&admin, "Impersonated", "0521000013").await;
+    assert_eq!(admin.post_empty("/api/admin/impersonate/exit").await.0, 200);
+
+    let owner = app.login("o3@x.io", "owner-password-1").await;
+    let (_, audit) = owner.get_json("/api/business/current/audit?page_size=100").await;
+    let rows = audit["items"].as_array().unwrap();
+    let admins: Vec<&Value> = rows.iter().filter(|r| r["actor_email"] == ADMIN_EMAIL).collect();
+    let actions: Vec<&str> = admins.iter().map(|r| r["action"].as_str().unwrap()).collect();
+    for a in ["admin.write", "impersonate.start", "impersonate.exit"] {
+        assert!(actions.contains(&a), "{a} missing from {actions:?}");
+    }
+    assert!(admins.iter().all(|r| r["ip"].is_null()), "{admins:?}");
+    assert!(rows.iter().any(|r| r["actor_email"] == "o3@x.io" && r["ip"] == "127.0.0.1"), "the owner's own are shown");
+
+    // The admin's own view still shows them.
+    let (_, all) = admin.get_json(&format!("/api/admin/audit?tenant_id={b}&page_size=100")).await;
+    let shown: Vec<&Value> =
+        all["items"].as_array().unwrap().iter().filter(|r| r["action"] == "impersonate.start").collect();
+    assert!(!shown.is_empty() && shown.iter().all(|r| r["ip"] == "127.0.0.1"), "{all}");
 }
