@@ -83,6 +83,7 @@ mod tests {
             missed_call_text: None,
             twilio_template_sid: None,
             auto_assign: "none".into(),
+            allow_international_forward: false,
         }
     }
 

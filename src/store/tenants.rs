@@ -34,6 +34,9 @@ pub struct Tenant {
     pub missed_call_text: Option<String>,
     pub twilio_template_sid: Option<String>,
     pub auto_assign: String,
+    /// `forward_e164` may be outside the business's own country; only the
+    /// platform admin sets it (kept in the `settings` JSON).
+    pub allow_international_forward: bool,
 }
 
 impl Tenant {
@@ -44,7 +47,8 @@ impl Tenant {
 
 const COLUMNS: &str = "id, name, phone_e164, whatsapp_e164, whatsapp_instance, timezone, ai_auto_reply, \
                        default_region, created_at, updated_at, business_hours, holidays, forward_e164, ai_language, \
-                       handoff_hours, ai_max_replies_per_hour, missed_call_text, twilio_template_sid, auto_assign";
+                       handoff_hours, ai_max_replies_per_hour, missed_call_text, twilio_template_sid, auto_assign, \
+                       coalesce(json_extract(settings, '$.allow_international_forward'), 0)";
 
 fn json_column(r: &Row, i: usize) -> rusqlite::Result<Value> {
     Ok(serde_json::from_str(&r.get::<_, String>(i)?).unwrap_or(Value::Null))
@@ -71,6 +75,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Tenant> {
         missed_call_text: r.get(16)?,
         twilio_template_sid: r.get(17)?,
         auto_assign: r.get(18)?,
+        allow_international_forward: r.get(19)?,
     })
 }
 
@@ -93,6 +98,7 @@ pub struct TenantFields {
     pub missed_call_text: Option<Option<String>>,
     pub twilio_template_sid: Option<Option<String>>,
     pub auto_assign: Option<String>,
+    pub allow_international_forward: Option<bool>,
 }
 
 fn map_unique(err: rusqlite::Error) -> StoreError {
@@ -179,6 +185,8 @@ pub fn update(conn: &Connection, id: TenantId, f: &TenantFields) -> StoreResult<
                 missed_call_text = CASE WHEN ?18 THEN ?19 ELSE missed_call_text END,
                 twilio_template_sid = CASE WHEN ?20 THEN ?21 ELSE twilio_template_sid END,
                 auto_assign = coalesce(?22, auto_assign),
+                settings = CASE WHEN ?23 IS NULL THEN settings
+                    ELSE json_set(settings, '$.allow_international_forward', json(CASE WHEN ?23 THEN 'true' ELSE 'false' END)) END,
                 updated_at = ",
                 now_sql!(),
                 " WHERE id = ?1"
@@ -206,6 +214,7 @@ pub fn update(conn: &Connection, id: TenantId, f: &TenantFields) -> StoreResult<
                 f.twilio_template_sid.is_some(),
                 f.twilio_template_sid.clone().flatten(),
                 f.auto_assign,
+                f.allow_international_forward,
             ],
         )
         .map_err(map_unique)?;

@@ -117,3 +117,48 @@ async fn a_business_audit_view_hides_the_admins_address_on_every_admin_entry() {
         all["items"].as_array().unwrap().iter().filter(|r| r["action"] == "impersonate.start").collect();
     assert!(!shown.is_empty() && shown.iter().all(|r| r["ip"] == "127.0.0.1"), "{all}");
 }
+
+#[tokio::test]
+async fn forwarding_abroad_needs_the_platform_admins_permission() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let b = create_business(&admin, "Forwarder", "o4@x.io", "+972035550003").await;
+    let owner = app.login("o4@x.io", "owner-password-1").await;
+    let (_, current) = owner.get_json("/api/business/current").await;
+    assert_eq!(current["allow_international_forward"], false, "{current}");
+
+    let (st, body) = owner.patch("/api/business/current", &json!({"forward_e164": "+14155550100"})).await;
+    assert_eq!(st, 400, "{body}");
+    assert_eq!(assert_error(&body), "invalid_input");
+    assert_eq!(body["field"], "forward_e164");
+    assert!(body["hint"].as_str().unwrap().contains("platform admin"), "{body}");
+    let (st, body) = owner.patch("/api/business/current", &json!({"forward_e164": "052-123-4567"})).await;
+    assert_eq!(st, 200, "{body}");
+    assert_eq!(body["forward_e164"], "+972521234567");
+
+    // The owner cannot grant it to themselves.
+    let (st, body) = owner.patch("/api/business/current", &json!({"allow_international_forward": true})).await;
+    assert_eq!(st, 400, "{body}");
+    assert_eq!(body["field"], "allow_international_forward");
+    assert!(body["hint"].as_str().unwrap().contains("platform admin"), "{body}");
+
+    let (st, body) =
+        admin.patch(&format!("/api/admin/businesses/{b}"), &json!({"allow_international_forward": true})).await;
+    assert_eq!(st, 200, "{body}");
+    assert_eq!(body["allow_international_forward"], true);
+    let (st, body) = owner.patch("/api/business/current", &json!({"forward_e164": "+14155550100"})).await;
+    assert_eq!(st, 200, "{body}");
+    assert_eq!(body["allow_international_forward"], true);
+
+    // Taking the permission back leaves the stored number; the next write is checked again.
+    let (st, body) =
+        admin.patch(&format!("/api/admin/businesses/{b}"), &json!({"allow_international_forward": false})).await;
+    assert_eq!(st, 200, "{body}");
+    assert_eq!(body["forward_e164"], "+14155550100");
+    let (_, one) = admin.get_json(&format!("/api/admin/businesses/{b}")).await;
+    assert_eq!(one["allow_international_forward"], false);
+    let (st, body) = owner.patch("/api/business/current", &json!({"forward_e164": "+442079460958"})).await;
+    assert_eq!(st, 400, "{body}");
+    let (_, current) = owner.get_json("/api/business/current").await;
+    assert_eq!(current["forward_e164"], "+14155550100", "a refused write changes nothing");
+}
