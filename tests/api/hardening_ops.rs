@@ -2,12 +2,12 @@
 //! addresses behind proxies, the platform admin's addresses in a business's
 //! audit view, and calls that cost the platform money.
 
-use std::ffi::OsStr;
+use std::{ffi::OsStr, time::Duration};
 
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
-use crate::helpers::*;
+use crate::{helpers::*, providers};
 
 fn restore_refused(data: &std::path::Path, backup: &std::path::Path) {
     let out = run_cli(data, &[OsStr::new("restore"), backup.as_os_str()]);
@@ -161,4 +161,57 @@ async fn forwarding_abroad_needs_the_platform_admins_permission() {
     assert_eq!(st, 400, "{body}");
     let (_, current) = owner.get_json("/api/business/current").await;
     assert_eq!(current["forward_e164"], "+14155550100", "a refused write changes nothing");
+}
+
+/// Missed-call notices (and alerts) an owner got about `caller`.
+async fn missed_call_notices(owner: &Session, caller: &str) -> (usize, usize) {
+    let (_, n) = owner.get_json("/api/notifications?page_size=100").await;
+    let notes = n["items"].as_array().unwrap().iter().filter(|x| x["kind"] == "missed_call" && x["title"] == caller);
+    let (_, a) = owner.get_json("/api/alerts").await;
+    let alerts = a["items"].as_array().unwrap().iter().filter(|x| {
+        x["kind"] == "missed_call" && x["title"].as_str().unwrap_or("").contains(caller) && x["channel"] == "whatsapp"
+    });
+    (notes.count(), alerts.count())
+}
+
+#[tokio::test]
+async fn one_callers_missed_calls_alert_each_owner_once_per_ten_minutes() {
+    let (app, admin) = providers::app_with(&[]).await;
+    let mut owners = Vec::new();
+    for (email, phone) in [("own1@biz.test", "0549876501"), ("own2@biz.test", "0549876502")] {
+        add_user(&admin, email, "owner").await;
+        let owner = providers::login_over_http_as(&app, email, "user-password-1").await;
+        let (s, me) = owner.patch("/api/auth/me", &json!({"phone_e164": phone, "notify_whatsapp": true})).await;
+        assert_eq!(s, 200, "{me}");
+        owners.push(owner);
+    }
+    let calls =
+        [("CAr1", "+972521231301"), ("CAr2", "+972521231301"), ("CAr3", "+972521231301"), ("CAo1", "+972521231302")];
+    for (sid, from) in calls {
+        let (s, _) = providers::signed(
+            &app,
+            "/webhook/twilio/voice",
+            &[("CallSid", sid), ("From", from), ("To", "+972031234567")],
+        )
+        .await;
+        assert_eq!(s, 200);
+    }
+    for owner in &owners {
+        eventually(Duration::from_secs(5), "both callers' notices", || async {
+            let a = missed_call_notices(owner, "+972521231301").await;
+            let b = missed_call_notices(owner, "+972521231302").await;
+            (a.0 >= 1 && b.0 >= 1).then_some(())
+        })
+        .await;
+    }
+    // Every follow-up has had time to run.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    for owner in &owners {
+        assert_eq!(missed_call_notices(owner, "+972521231301").await, (1, 1), "three calls, one alert");
+        assert_eq!(missed_call_notices(owner, "+972521231302").await, (1, 1), "another caller, its own alert");
+    }
+    // The timeline still shows each call.
+    let lead = leads(&admin).await.into_iter().find(|l| l["phone_e164"] == "+972521231301").unwrap();
+    let calls = activities(&admin, lead["id"].as_i64().unwrap()).await.into_iter().filter(|a| a["kind"] == "call");
+    assert_eq!(calls.count(), 3);
 }
