@@ -215,3 +215,37 @@ async fn one_callers_missed_calls_alert_each_owner_once_per_ten_minutes() {
     let calls = activities(&admin, lead["id"].as_i64().unwrap()).await.into_iter().filter(|a| a["kind"] == "call");
     assert_eq!(calls.count(), 3);
 }
+
+#[tokio::test]
+async fn a_redelivered_recording_callback_adds_one_voicemail() {
+    let (app, admin) = providers::app_with(&[]).await;
+    let call = [("CallSid", "CAv1"), ("From", "+972521231303"), ("To", "+972031234567")];
+    assert_eq!(providers::signed(&app, "/webhook/twilio/voice", &call).await.0, 200);
+    let rec = [
+        ("CallSid", "CAv1"),
+        ("RecordingSid", "RE0123456789abcdef0123456789abcdef"),
+        ("RecordingStatus", "completed"),
+        (
+            "RecordingUrl",
+            "https://api.twilio.com/2010-04-01/Accounts/AC123/Recordings/RE0123456789abcdef0123456789abcdef",
+        ),
+        ("RecordingDuration", "9"),
+    ];
+    for attempt in 0..2 {
+        let (s, body) = providers::signed(&app, "/webhook/twilio/recording", &rec).await;
+        assert!((200..300).contains(&s.as_u16()), "attempt {attempt}: {s} {body}");
+    }
+    let lead = leads(&admin).await.into_iter().find(|l| l["phone_e164"] == "+972521231303").unwrap();
+    let lead_id = lead["id"].as_i64().unwrap();
+    wait_for_kind(&admin, lead_id, "voicemail", 1).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let voicemails = activities(&admin, lead_id).await.into_iter().filter(|a| a["kind"] == "voicemail").count();
+    assert_eq!(voicemails, 1, "one voicemail per RecordingSid");
+
+    // Another recording of the same call is its own voicemail.
+    let mut other = rec;
+    other[1].1 = "RE1111111111abcdef0123456789abcdef";
+    other[3].1 = "https://api.twilio.com/2010-04-01/Accounts/AC123/Recordings/RE1111111111abcdef0123456789abcdef";
+    assert_eq!(providers::signed(&app, "/webhook/twilio/recording", &other).await.0, 200);
+    wait_for_kind(&admin, lead_id, "voicemail", 2).await;
+}
