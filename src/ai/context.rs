@@ -87,6 +87,7 @@ mod tests {
             twilio_template_sid: None,
             auto_assign: "none".into(),
             ai_max_replies_per_hour_business: 200,
+            allow_international_forward: false,
         }
     }
 

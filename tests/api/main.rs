@@ -14,6 +14,7 @@ mod fakes;
 mod front_desk;
 mod hardening;
 mod hardening_ai;
+mod hardening_ops;
 mod impersonation;
 mod lead_csv;
 mod leads;

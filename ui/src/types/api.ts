@@ -98,6 +98,8 @@ export type Business = {
   /** HX + 32 hex digits. */
   twilio_template_sid: string | null;
   auto_assign: AutoAssign;
+  /** Set by the platform admin only: forward_e164 may be outside the business's country. */
+  allow_international_forward: boolean;
 };
 
 /** GET/PATCH /api/business/current: the business and where it stands now, computed in its zone. */
