@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::limits;
 use crate::{
+    core,
     domain::{
         ActivityKind, LeadId, LeadStatus, Scope, TenantId, UserId,
         text::{self, NAME_MAX, NOTE_MAX, TAG_MAX},
@@ -329,17 +330,14 @@ fn set_status(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> 
     let lead =
         store::leads::get(tx, Scope::Tenant(at.tenant_id), at.lead_id)?.ok_or(store::StoreError::NotFound("lead"))?;
     limits::status_move(lead.status, status).map_err(Failure::Refused)?;
-    let p = LeadPatch { status: Some(status), ..Default::default() };
-    let (before, _) = store::leads::update_scoped(tx, Scope::Tenant(at.tenant_id), at.lead_id, &p)?;
-    done.activities.push(store::activities::add(
-        tx,
-        at.tenant_id,
-        at.lead_id,
-        ActivityKind::StatusChange,
-        "",
-        &json!({"from": before.status, "to": status, "by_ai": true}),
-        None,
-    )?);
+    let set =
+        core::leads::set_status(tx, Scope::Tenant(at.tenant_id), at.lead_id, status, "", None, true).map_err(|e| {
+            match e {
+                core::CoreError::Store(e) => Failure::from(e),
+            }
+        })?;
+    done.activities.extend(set.activities);
+    let before = lead;
     Ok((format!("status {} → {}", before.status.as_str(), status.as_str()), json!({"ok": true, "status": status})))
 }
 

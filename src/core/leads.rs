@@ -1,18 +1,19 @@
-//! A lead comes to be: one rule for every way in (the API, a call, a
-//! WhatsApp message, an import). The lead is inserted, its `created`
-//! activity is written first, then what the business does with new leads
-//! follows (round-robin assignment: `assigned`, and the agent is notified).
+//! Leads: one rule for every way in (the API, a call, a WhatsApp message, an
+//! import) and for every status change (a person, the AI). A new lead is
+//! inserted, its `created` activity is written first, then what the business
+//! does with new leads follows (round-robin assignment: `assigned`, and the
+//! agent is notified).
 
 use rusqlite::Connection;
 use serde_json::json;
 
 use super::CoreResult;
 use crate::{
-    domain::{ActivityKind, LeadId, LeadSource, TenantId},
+    domain::{ActivityKind, LeadId, LeadSource, LeadStatus, Scope, TenantId},
     store::{
         self, Actor,
         activities::Activity,
-        leads::{Contact, NewLead},
+        leads::{Contact, Lead, LeadPatch, NewLead},
     },
 };
 
@@ -64,7 +65,7 @@ pub fn upsert_contact(
         whatsapp_id: contact.whatsapp_id.as_deref(),
         email: None,
         source,
-        status: crate::domain::LeadStatus::New,
+        status: LeadStatus::New,
         notes: "",
         created_by: None,
     };
@@ -85,4 +86,54 @@ fn auto_assign(tx: &Connection, tenant_id: TenantId, id: LeadId) -> CoreResult<O
     let assigned = store::activities::add(tx, tenant_id, id, ActivityKind::Assigned, "", &data, None)?;
     store::leads::notify_assignee(tx, tenant_id, id, user)?;
     Ok(Some(assigned))
+}
+
+/// What a status change did: the lead after it, and its timeline entries.
+pub struct StatusSet {
+    pub lead: Lead,
+    pub activities: Vec<Activity>,
+}
+
+/// Sets a lead's status, one rule for every caller (the API's PATCH and
+/// `POST /status`, the AI's tool): a `status_change` activity when the
+/// status changes, carrying `note`; the same status again changes nothing,
+/// and a note given with it is kept as a note. `by_ai` marks the AI's moves.
+pub fn set_status(
+    tx: &Connection,
+    scope: Scope,
+    id: LeadId,
+    status: LeadStatus,
+    note: &str,
+    actor: Option<Actor>,
+    by_ai: bool,
+) -> CoreResult<StatusSet> {
+    let p = LeadPatch { status: Some(status), ..Default::default() };
+    let (before, lead) = store::leads::update_scoped(tx, scope, id, &p)?;
+    let mut activities = Vec::new();
+    if let Some(a) = status_changed(tx, &before, status, note, actor, by_ai)? {
+        activities.push(a);
+    } else if !note.is_empty() {
+        activities.push(store::activities::add(tx, lead.tenant_id, id, ActivityKind::Note, note, &json!({}), actor)?);
+    }
+    Ok(StatusSet { lead, activities })
+}
+
+/// The `status_change` entry for a lead that was `before` and is now
+/// `status`, when that is a change.
+pub fn status_changed(
+    tx: &Connection,
+    before: &Lead,
+    status: LeadStatus,
+    note: &str,
+    actor: Option<Actor>,
+    by_ai: bool,
+) -> CoreResult<Option<Activity>> {
+    if before.status == status {
+        return Ok(None);
+    }
+    let mut data = json!({"from": before.status, "to": status});
+    if by_ai {
+        data["by_ai"] = json!(true);
+    }
+    Ok(Some(store::activities::add(tx, before.tenant_id, before.id, ActivityKind::StatusChange, note, &data, actor)?))
 }

@@ -330,7 +330,6 @@ async fn patch(
                 ));
             }
             let (before, after) = store::leads::update_scoped(tx, scope, id, &p)?;
-            let old_status = before.status;
             let mut acts = Vec::new();
             let mut notified = None;
             if p.assignee_user_id.is_some() && before.assignee_user_id != after.assignee_user_id {
@@ -348,16 +347,8 @@ async fn patch(
                     Some(actor),
                 )?);
             }
-            if let Some(new) = p.status.filter(|s| *s != old_status) {
-                acts.push(store::activities::add(
-                    tx,
-                    tenant_id,
-                    id,
-                    ActivityKind::StatusChange,
-                    "",
-                    &json!({"from": old_status, "to": new}),
-                    Some(actor),
-                )?);
+            if let Some(new) = p.status {
+                acts.extend(core::leads::status_changed(tx, &before, new, "", Some(actor), false)?);
             }
             if !changed.is_empty() {
                 acts.push(store::activities::add(
@@ -447,27 +438,17 @@ async fn set_status(
     let tenant_id = lead.tenant_id;
     let note = text::check("note", body.note.as_deref().unwrap_or_default(), NOTE_MAX, true)?;
     let cross = auth.cross_tenant_write(tenant_id, format!("POST /api/leads/{id}/status"));
-    let (lead, act) = state
+    let (lead, acts) = state
         .db
         .write(move |tx| -> ApiResult<_> {
             if let Some(e) = cross {
                 store::audit::record(tx, e)?;
             }
-            let p = LeadPatch { status: Some(status), ..Default::default() };
-            let (before, after) = store::leads::update_scoped(tx, Scope::Tenant(tenant_id), id, &p)?;
-            let act = store::activities::add(
-                tx,
-                tenant_id,
-                id,
-                ActivityKind::StatusChange,
-                &note,
-                &json!({"from": before.status, "to": status}),
-                Some(actor),
-            )?;
-            Ok((after, act))
+            let set = core::leads::set_status(tx, Scope::Tenant(tenant_id), id, status, &note, Some(actor), false)?;
+            Ok((set.lead, set.activities))
         })
         .await?;
-    publish_update(&state, &lead, vec![act]);
+    publish_update(&state, &lead, acts);
     Ok(Json(lead))
 }
 
