@@ -207,6 +207,14 @@ impl From<store::StoreError> for Failure {
     }
 }
 
+impl From<core::CoreError> for Failure {
+    fn from(e: core::CoreError) -> Self {
+        match e {
+            core::CoreError::Store(e) => Failure::Store(e),
+        }
+    }
+}
+
 impl From<crate::domain::Invalid> for Failure {
     fn from(e: crate::domain::Invalid) -> Self {
         Failure::Refused(e.message)
@@ -435,7 +443,7 @@ pub fn notify(
     lead_id: LeadId,
     kind: &str,
     body: &str,
-) -> Result<Vec<Notification>, store::StoreError> {
+) -> Result<Vec<Notification>, core::CoreError> {
     let people: Vec<UserId> = store::users::people_for_lead(tx, tenant_id, lead_id)?;
     let lead = store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?;
     let title = lead
@@ -444,5 +452,5 @@ pub fn notify(
             if name.is_empty() { l.phone_e164.or(l.whatsapp_id).unwrap_or_default() } else { name }
         })
         .unwrap_or_default();
-    store::notifications::insert_for_users(tx, tenant_id, &people, kind, &title, body, lead_id)
+    core::notify::notify_users(tx, tenant_id, &people, kind, &title, body, lead_id)
 }

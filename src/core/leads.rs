@@ -84,7 +84,7 @@ fn auto_assign(tx: &Connection, tenant_id: TenantId, id: LeadId) -> CoreResult<O
     store::leads::set_assignee(tx, tenant_id, id, user)?;
     let data = json!({"from": null, "to": user, "auto": true});
     let assigned = store::activities::add(tx, tenant_id, id, ActivityKind::Assigned, "", &data, None)?;
-    store::leads::notify_assignee(tx, tenant_id, id, user)?;
+    super::notify::assignee(tx, tenant_id, id, user)?;
     Ok(Some(assigned))
 }
 

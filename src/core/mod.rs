@@ -10,6 +10,7 @@
 
 pub mod import;
 pub mod leads;
+pub mod notify;
 
 use crate::store::StoreError;
 

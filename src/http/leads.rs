@@ -335,7 +335,7 @@ async fn patch(
             if p.assignee_user_id.is_some() && before.assignee_user_id != after.assignee_user_id {
                 // The new assignee hears of it, unless they assigned themselves.
                 if let Some(to) = after.assignee_user_id.filter(|u| *u != actor.user_id) {
-                    notified = Some(store::leads::notify_assignee(tx, tenant_id, id, to)?);
+                    notified = Some(core::notify::assignee(tx, tenant_id, id, to)?);
                 }
                 acts.push(store::activities::add(
                     tx,

@@ -238,31 +238,18 @@ pub fn set_assignee(conn: &Connection, tenant_id: TenantId, id: LeadId, user: Us
     Ok(())
 }
 
-/// Tells `user` a lead is now theirs (kind `assigned`): in-app, and through
-/// the alerts the notification queues.
-pub fn notify_assignee(
+/// A lead's display name (first and last, trimmed) and phone, if the lead is in `tenant_id`.
+pub fn name_and_phone(
     conn: &Connection,
     tenant_id: TenantId,
     id: LeadId,
-    user: UserId,
-) -> StoreResult<super::notifications::Notification> {
-    let name: String = conn
-        .prepare_cached("SELECT trim(first_name || ' ' || last_name) FROM leads WHERE id = ?1 AND tenant_id = ?2")?
-        .query_row(params![id, tenant_id], |r| r.get(0))
-        .optional()?
-        .unwrap_or_default();
-    super::notifications::insert(
-        conn,
-        tenant_id,
-        &super::notifications::NewNotification {
-            user_id: user,
-            kind: "assigned",
-            title: &name,
-            body: "",
-            lead_id: Some(id),
-            reminder_id: None,
-        },
-    )
+) -> StoreResult<Option<(String, Option<String>)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT trim(first_name || ' ' || last_name), phone_e164 FROM leads WHERE id = ?1 AND tenant_id = ?2",
+        )?
+        .query_row(params![id, tenant_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
 }
 
 /// Fields a PATCH may change; None = unchanged; Some(None) clears a nullable field.
