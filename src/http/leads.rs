@@ -196,13 +196,11 @@ async fn create(
         .ok_or_else(|| ApiError::invalid("tenant_id", "No such business.", "Name an existing business id."))?;
     let phone = PhoneE164::parse_field("phone_e164", &body.phone_e164, &region)?.into_string();
     let actor = auth.actor();
-    let cross = auth.cross_tenant_write(tenant_id, "POST /api/leads".to_string());
+    let cross = auth.cross_tenant_write(tenant_id);
     let (lead, activities) = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            if let Some(e) = cross {
-                store::audit::record(tx, e)?;
-            }
+            core::audit::cross_tenant(tx, cross)?;
             let lead = NewLead {
                 first_name: &first_name,
                 last_name: &last_name,
@@ -312,14 +310,12 @@ async fn patch(
     let actor = auth.actor();
     let tenant_id = lead.tenant_id;
     let scope = Scope::Tenant(tenant_id);
-    let cross = auth.cross_tenant_write(tenant_id, format!("PATCH /api/leads/{id}"));
+    let cross = auth.cross_tenant_write(tenant_id);
     // One write job: the scoped read of the current state, the change, its activities.
     let (lead, acts, notified) = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            if let Some(e) = cross {
-                store::audit::record(tx, e)?;
-            }
+            core::audit::cross_tenant(tx, cross)?;
             if let Some(Some(user)) = p.assignee_user_id
                 && !store::users::can_be_assigned(tx, tenant_id, user)?
             {
@@ -437,13 +433,11 @@ async fn set_status(
     let actor = auth.actor();
     let tenant_id = lead.tenant_id;
     let note = text::check("note", body.note.as_deref().unwrap_or_default(), NOTE_MAX, true)?;
-    let cross = auth.cross_tenant_write(tenant_id, format!("POST /api/leads/{id}/status"));
+    let cross = auth.cross_tenant_write(tenant_id);
     let (lead, acts) = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            if let Some(e) = cross {
-                store::audit::record(tx, e)?;
-            }
+            core::audit::cross_tenant(tx, cross)?;
             let set = core::leads::set_status(tx, Scope::Tenant(tenant_id), id, status, &note, Some(actor), false)?;
             Ok((set.lead, set.activities))
         })
@@ -496,13 +490,11 @@ async fn add_note(
     let id = lead.id;
     let actor = auth.actor();
     let tenant_id = lead.tenant_id;
-    let cross = auth.cross_tenant_write(tenant_id, format!("POST /api/leads/{id}/activities"));
+    let cross = auth.cross_tenant_write(tenant_id);
     let act = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            if let Some(e) = cross {
-                store::audit::record(tx, e)?;
-            }
+            core::audit::cross_tenant(tx, cross)?;
             Ok(store::activities::add(tx, tenant_id, id, ActivityKind::Note, &text, &Value::Null, Some(actor))?)
         })
         .await?;
@@ -539,13 +531,11 @@ async fn set_ai(
         return Err(ApiError::invalid("hours", format!("`hours` is {h}."), "Pause for 1 to 720 hours."));
     }
     let (id, tenant_id, actor) = (lead.id, lead.tenant_id, auth.actor());
-    let cross = auth.cross_tenant_write(tenant_id, format!("POST /api/leads/{id}/ai"));
+    let cross = auth.cross_tenant_write(tenant_id);
     let (lead, act) = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            if let Some(e) = cross {
-                store::audit::record(tx, e)?;
-            }
+            core::audit::cross_tenant(tx, cross)?;
             let change = if body.paused {
                 let hours = match body.hours {
                     Some(h) => h,

@@ -70,11 +70,10 @@ async fn send(
             })?)
         }
     };
-    let id = lead.id;
     let origin = messaging::Origin {
         actor: Some(auth.actor()),
         is_ai: false,
-        audit: auth.cross_tenant_write(lead.tenant_id, format!("POST /api/leads/{id}/message/whatsapp")),
+        audit: auth.cross_tenant_write(lead.tenant_id),
         idempotency_key,
         automatic: None,
     };

@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, PageQuery, ScopedLead};
 use crate::{
+    core,
     domain::ActivityKind,
     domain::{
         ReminderStatus, Scope, UserId,
@@ -89,13 +90,11 @@ async fn create(
     let tenant_id = lead.tenant_id;
     let actor = auth.actor();
     let assignee = body.assignee_user_id.unwrap_or(actor.user_id);
-    let cross = auth.cross_tenant_write(tenant_id, format!("POST /api/leads/{lead_id}/reminders"));
+    let cross = auth.cross_tenant_write(tenant_id);
     let (reminder, act) = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            if let Some(e) = cross {
-                store::audit::record(tx, e)?;
-            }
+            core::audit::cross_tenant(tx, cross)?;
             if assignee != actor.user_id && store::users::get_in_tenant(tx, tenant_id, assignee)?.is_none() {
                 return Err(ApiError::invalid(
                     "assignee_user_id",
@@ -200,13 +199,11 @@ async fn snooze(
     let r = reminder_in_scope(&state, &auth, id).await?;
     let (tenant_id, lead_id) = (r.tenant_id, r.lead_id);
     let actor = auth.actor();
-    let cross = auth.cross_tenant_write(tenant_id, format!("PATCH /api/reminders/{id}"));
+    let cross = auth.cross_tenant_write(tenant_id);
     let (updated, act) = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            if let Some(e) = cross {
-                store::audit::record(tx, e)?;
-            }
+            core::audit::cross_tenant(tx, cross)?;
             if !store::reminders::snooze(tx, Scope::Tenant(tenant_id), id, due.as_deref(), note.as_deref())? {
                 return Err(ApiError::conflict(
                     "reminder_not_changeable",
@@ -244,13 +241,13 @@ async fn snooze(
 async fn cancel(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
     let r = reminder_in_scope(&state, &auth, id).await?;
     let tenant_id = r.tenant_id;
-    let cross = auth.cross_tenant_write(tenant_id, format!("DELETE /api/reminders/{id}"));
+    let cross = auth.cross_tenant_write(tenant_id);
     let done = state
         .db
         .write(move |tx| -> ApiResult<_> {
             let done = store::reminders::cancel(tx, Scope::Tenant(tenant_id), id)?;
-            if let (true, Some(e)) = (done, cross) {
-                store::audit::record(tx, e)?;
+            if done {
+                core::audit::cross_tenant(tx, cross)?;
             }
             Ok(done)
         })
