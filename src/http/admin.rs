@@ -16,6 +16,7 @@ use super::{
     session::Impersonation,
 };
 use crate::{
+    domain::phone::DEFAULT_REGION,
     domain::{
         PhoneE164, Role, Scope, TenantId, hours,
         text::{self, NAME_MAX},
@@ -123,7 +124,7 @@ fn parse_phone(field: &str, v: &Option<Option<String>>) -> Result<Option<Option<
         None => Ok(None),
         Some(None) => Ok(Some(None)),
         Some(Some(s)) if s.trim().is_empty() => Ok(Some(None)),
-        Some(Some(s)) => PhoneE164::parse(s, "IL")
+        Some(Some(s)) => PhoneE164::parse(s, DEFAULT_REGION)
             .map(|p| Some(Some(p.into_string())))
             .map_err(|e| ApiError::invalid(field, format!("`{field}`: {e}."), "Use E.164, e.g. +972521234567.")),
     }

@@ -16,6 +16,7 @@ use super::{
     session::TypedSession,
 };
 use crate::{
+    domain::phone::DEFAULT_REGION,
     domain::{
         PhoneE164, TenantId, UserId,
         text::{self, EMAIL_MAX, NAME_MAX},
@@ -260,7 +261,8 @@ async fn patch_me(State(state): State<AppState>, auth: Auth, ApiJson(body): ApiJ
         Some(None) => Some(None),
         Some(Some(p)) if p.trim().is_empty() => Some(None),
         Some(Some(p)) => {
-            let region = super::leads::region_of(&state, auth.user.tenant_id).await?.unwrap_or_else(|| "IL".into());
+            let region =
+                super::leads::region_of(&state, auth.user.tenant_id).await?.unwrap_or_else(|| DEFAULT_REGION.into());
             Some(Some(PhoneE164::parse_field("phone_e164", p, &region)?.into_string()))
         }
     };

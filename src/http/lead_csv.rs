@@ -24,6 +24,7 @@ use super::extract::{ApiQuery, Auth};
 use super::leads::{ListQuery, region_of};
 use crate::{
     core::{self, import::ImportRow},
+    domain::phone::DEFAULT_REGION,
     domain::{
         Invalid, PhoneE164,
         text::{self, NAME_MAX, NOTE_MAX},
@@ -283,7 +284,7 @@ async fn import(
         }
     })?;
     let tenant_id = auth.tenant_id();
-    let region = region_of(&state, tenant_id).await?.unwrap_or_else(|| "IL".into());
+    let region = region_of(&state, tenant_id).await?.unwrap_or_else(|| DEFAULT_REGION.into());
     let parsed = tokio::task::spawn_blocking(move || parse(&body, &region)).await.map_err(ApiError::internal)??;
     let Parsed { rows, invalid, total } = parsed;
     let actor = auth.actor();

@@ -16,6 +16,7 @@ use super::extract::{ApiJson, ApiQuery, Auth, ManagerAuth, PageQuery, ScopedLead
 use crate::{
     core,
     domain::ActivityKind,
+    domain::phone::DEFAULT_REGION,
     domain::{
         LeadSource, LeadStatus, PhoneE164, Scope, TenantId, UserId,
         text::{self, NAME_MAX, NOTE_MAX, SEARCH_MAX, TAG_MAX},
@@ -272,7 +273,7 @@ async fn patch(
     let id = lead.id;
     // Validated here, in the request (a new phone needs the region, which is cached).
     let region = match body.phone_e164 {
-        Some(Some(_)) => region_of(&state, lead.tenant_id).await?.unwrap_or_else(|| "IL".into()),
+        Some(Some(_)) => region_of(&state, lead.tenant_id).await?.unwrap_or_else(|| DEFAULT_REGION.into()),
         _ => String::new(),
     };
     let p = LeadPatch {
