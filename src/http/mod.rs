@@ -13,6 +13,7 @@ pub mod extract;
 pub mod faults;
 pub mod health;
 pub mod inbox;
+pub mod layers;
 pub mod lead_csv;
 pub mod leads;
 pub mod messages;
