@@ -60,22 +60,24 @@ pub fn required(field: &str, value: &str, max: usize, multiline: bool) -> Result
     Ok(v)
 }
 
-/// A lead's tags: each trimmed, non-empty, one line, at most [`TAG_MAX`]
-/// characters; duplicates dropped (first kept); at most [`TAGS_MAX`].
+/// A lead's tags: at most [`TAGS_MAX`] sent, each trimmed, non-empty, one
+/// line, at most [`TAG_MAX`] characters; duplicates dropped (first kept).
 pub fn tags(values: &[String]) -> Result<Vec<String>, Invalid> {
+    // Counted as sent, before duplicates are dropped: the limit a client
+    // (and the API's schema, as `maxItems`) can see.
+    if values.len() > TAGS_MAX {
+        return Err(Invalid::new(
+            "tags",
+            format!("A lead has at most {TAGS_MAX} tags; {} were sent.", values.len()),
+            "Remove some tags.",
+        ));
+    }
     let mut out: Vec<String> = Vec::new();
     for v in values {
         let t = required("tags", v, TAG_MAX, false)?;
         if !out.contains(&t) {
             out.push(t);
         }
-    }
-    if out.len() > TAGS_MAX {
-        return Err(Invalid::new(
-            "tags",
-            format!("A lead has at most {TAGS_MAX} tags; {} were sent.", out.len()),
-            "Remove some tags.",
-        ));
     }
     Ok(out)
 }
@@ -114,6 +116,13 @@ mod tests {
         assert!(check("n", "a\u{1b}[31m", 10, true).is_err());
         assert!(required("n", "   ", 10, false).is_err());
         assert_eq!(check("n", "שלום", 4, false).unwrap(), "שלום");
+    }
+
+    #[test]
+    fn tags_are_counted_as_sent() {
+        let same: Vec<String> = vec!["a".into(); TAGS_MAX + 1];
+        assert!(tags(&same).is_err(), "21 copies of one tag are more than 20 sent");
+        assert_eq!(tags(&same[..TAGS_MAX]).unwrap(), vec!["a".to_string()]);
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! the extractors (who is asking, for which business) and the CSRF layer.
 
 pub mod admin;
+pub mod answers;
 pub mod auth;
+pub mod bodies;
 pub mod business;
 pub mod client_ip;
 pub mod csrf;
@@ -13,6 +15,7 @@ pub mod health;
 pub mod inbox;
 pub mod lead_csv;
 pub mod leads;
+pub mod limits;
 pub mod messages;
 pub mod notifications;
 pub mod openapi;

@@ -14,8 +14,9 @@ use axum::{
 use utoipa::{
     Modify, OpenApi,
     openapi::{
-        Content, Ref, ResponseBuilder,
-        security::{ApiKey, ApiKeyValue, SecurityScheme},
+        Content, PathItem, Ref, RefOr, ResponseBuilder, Schema,
+        path::Operation,
+        security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme},
     },
 };
 
@@ -67,7 +68,7 @@ use crate::state::AppState;
         crate::domain::TenantId,
         crate::domain::UserId,
     )),
-    modifiers(&Security, &Errors)
+    modifiers(&Security, &Errors, &AtLeastOne)
 )]
 pub struct ApiDoc;
 
@@ -91,6 +92,23 @@ impl Modify for Security {
                 "The csrfToken of GET /api/auth/csrf; required on every POST, PUT, PATCH and DELETE except login and logout.",
             ))),
         );
+        // The header must also equal this cookie (set with the token), so a write needs all three.
+        components.add_security_scheme(
+            "csrf_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "XSRF-TOKEN",
+                "Set with the CSRF token (at login and by GET /api/auth/csrf); the X-CSRFToken header must equal it.",
+            ))),
+        );
+        let write = SecurityRequirement::new("session", [""; 0]).add("csrf", [""; 0]);
+        let full = write.clone().add("csrf_cookie", [""; 0]);
+        for item in doc.paths.paths.values_mut() {
+            for op in operations(item) {
+                if let Some(reqs) = op.security.as_mut() {
+                    reqs.iter_mut().filter(|r| **r == write).for_each(|r| *r = full.clone());
+                }
+            }
+        }
     }
 }
 
@@ -104,10 +122,26 @@ impl Modify for Errors {
             .content("application/json", Content::new(Some(Ref::from_schema_name("Error"))))
             .build();
         for item in doc.paths.paths.values_mut() {
-            for op in
-                [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
-            {
+            for op in operations(item) {
                 op.responses.responses.insert("default".into(), error.clone().into());
+            }
+        }
+    }
+}
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
+}
+
+/// Bodies that must change something: `{}` is refused ("nothing to change").
+struct AtLeastOne;
+
+impl Modify for AtLeastOne {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = doc.components.as_mut() else { return };
+        for name in ["ReminderChange"] {
+            if let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut(name) {
+                o.min_properties = Some(1);
             }
         }
     }

@@ -32,7 +32,7 @@ const ENDPOINT_MAX: usize = 2048;
     get,
     path = "/api/push/key",
     tag = "push",
-    responses((status = 200, description = "{public_key}: the VAPID key, base64url uncompressed P-256", body = serde_json::Value)),
+    responses((status = 200, description = "{public_key}: the VAPID key, base64url uncompressed P-256", body = super::answers::PushKey)),
     security(("session" = [])),
 )]
 async fn key(State(state): State<AppState>, _auth: Auth) -> Json<Value> {
@@ -82,7 +82,7 @@ fn check_endpoint(state: &AppState, endpoint: &str) -> Result<(), ApiError> {
     path = "/api/push/subscriptions",
     tag = "push",
     request_body = SubscriptionBody,
-    responses((status = 201, description = "Subscribed", body = serde_json::Value)),
+    responses((status = 201, description = "Subscribed", body = super::answers::PushSubscription)),
     security(("session" = [], "csrf" = [])),
 )]
 async fn subscribe(
@@ -145,7 +145,7 @@ async fn unsubscribe(
     get,
     path = "/api/push/subscriptions",
     tag = "push",
-    responses((status = 200, description = "{items: [{endpoint, created_at}]}", body = serde_json::Value)),
+    responses((status = 200, description = "{items: [{endpoint, created_at}]}", body = super::answers::Items<super::answers::PushSubscription>)),
     security(("session" = [])),
 )]
 async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {

@@ -44,8 +44,7 @@ fn future_time(s: &str) -> Result<String, ApiError> {
     get,
     path = "/api/leads/{id}/reminders",
     tag = "reminders",
-    params(("id" = i64, Path, description = "Lead id")),
-    params(PageQuery),
+    params(("id" = i64, Path, description = "Lead id"), PageQuery),
     responses((status = 200, description = "OK", body = Page<Reminder>)),
     security(("session" = [])),
 )]
@@ -63,8 +62,10 @@ async fn list_for_lead(
 #[serde(deny_unknown_fields)]
 #[schema(as = NewReminder)]
 struct CreateBody {
+    #[schema(schema_with = super::limits::due_at)]
     due_at: String,
     #[serde(default)]
+    #[schema(schema_with = super::limits::note)]
     note: String,
     assignee_user_id: Option<UserId>,
 }
@@ -124,7 +125,9 @@ async fn create(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct MineQuery {
+    #[param(schema_with = super::limits::reminder_status_filter)]
     status: Option<String>,
+    #[param(schema_with = super::limits::instant)]
     due_before: Option<String>,
 }
 
@@ -134,7 +137,7 @@ struct MineQuery {
     path = "/api/reminders",
     tag = "reminders",
     params(MineQuery),
-    responses((status = 200, description = "{items: [Reminder]}", body = serde_json::Value)),
+    responses((status = 200, description = "{items: [Reminder]}", body = super::answers::Items<crate::store::reminders::Reminder>)),
     security(("session" = [])),
 )]
 async fn mine(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<MineQuery>) -> ApiResult<Json<Value>> {
@@ -167,8 +170,11 @@ async fn mine(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<M
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = ReminderChange)]
+#[schema(min_properties = 1)]
 struct SnoozeBody {
+    #[schema(schema_with = super::limits::due_at_change)]
     due_at: Option<String>,
+    #[schema(schema_with = super::limits::note)]
     note: Option<String>,
 }
 

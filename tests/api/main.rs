@@ -20,6 +20,7 @@ mod openapi;
 mod prompts;
 mod providers;
 mod reminders;
+mod schemathesis;
 mod smoke;
 mod sweep;
 mod tenancy;

@@ -146,8 +146,11 @@ async fn the_spec_is_public_and_lists_every_api_route() {
     assert_eq!(res.status(), 200);
     let cookie = set_cookies(&res).into_iter().find(|c| c.contains("session")).unwrap();
     assert_eq!(cookie.split('=').next().unwrap(), schemes["session"]["name"].as_str().unwrap());
-    // Writes need both; reading a lead needs the session; the spec itself needs nothing.
-    assert_eq!(doc["paths"]["/api/leads"]["post"]["security"], json!([{"session": [], "csrf": []}]));
+    // The header must equal the XSRF-TOKEN cookie set with the token: a scheme too.
+    assert_eq!(schemes["csrf_cookie"]["in"], "cookie");
+    assert_eq!(schemes["csrf_cookie"]["name"], "XSRF-TOKEN");
+    // Writes need all three; reading a lead needs the session; the spec itself needs nothing.
+    assert_eq!(doc["paths"]["/api/leads"]["post"]["security"], json!([{"session": [], "csrf": [], "csrf_cookie": []}]));
     assert_eq!(doc["paths"]["/api/leads/{id}"]["get"]["security"], json!([{"session": []}]));
     assert_eq!(doc["paths"]["/api/openapi.json"]["get"]["security"], json!([{}]));
     // Bodies: the lead create body and the lead answer.
