@@ -74,6 +74,8 @@ pub struct BusinessBody {
     #[schema(schema_with = super::bodies::timezone)]
     pub timezone: Option<String>,
     pub ai_auto_reply: Option<bool>,
+    /// Only when the business is created (that body is `bodies::NewBusiness`).
+    #[schema(ignore)]
     pub owner: Option<OwnerBody>,
     #[schema(schema_with = super::bodies::business_hours)]
     pub business_hours: Option<Value>,
@@ -84,8 +86,10 @@ pub struct BusinessBody {
     pub forward_e164: Option<Option<String>>,
     #[schema(schema_with = super::limits::ai_language)]
     pub ai_language: Option<String>,
+    #[serde(default, deserialize_with = "super::whole_number")]
     #[schema(minimum = 1, maximum = 720)]
     pub handoff_hours: Option<u32>,
+    #[serde(default, deserialize_with = "super::whole_number")]
     #[schema(minimum = 1, maximum = 1000)]
     pub ai_max_replies_per_hour: Option<u32>,
     #[serde(default, deserialize_with = "super::double_option")]

@@ -8,8 +8,8 @@
 use utoipa::{
     PartialSchema, ToSchema,
     openapi::{
-        ObjectBuilder, OneOfBuilder, RefOr, Schema,
-        schema::{AdditionalProperties, ArrayBuilder, ArrayItems, SchemaType, Type},
+        AllOfBuilder, ObjectBuilder, OneOfBuilder, RefOr, Schema,
+        schema::{AdditionalProperties, AnyOfBuilder, ArrayBuilder, ArrayItems, SchemaType, Type},
     },
 };
 
@@ -180,3 +180,48 @@ pub struct PromptsPut {
     pub updated_at: Option<serde_json::Value>,
     pub updated_by: Option<serde_json::Value>,
 }
+
+/// `PATCH /api/reminders/{id}`: a new time (snooze), a new note, or both;
+/// null is the same as leaving a field out, and one must be there.
+pub struct ReminderChange;
+
+impl PartialSchema for ReminderChange {
+    fn schema() -> RefOr<Schema> {
+        let nullable =
+            |s: RefOr<Schema>| OneOfBuilder::new().item(s).item(ObjectBuilder::new().schema_type(Type::Null));
+        let fields = ObjectBuilder::new()
+            .property("due_at", nullable(limits::due_at_change().into()))
+            .property("note", nullable(limits::note().into()))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        let given = |field: &str| {
+            ObjectBuilder::new().property(field, ObjectBuilder::new().schema_type(Type::String)).required(field)
+        };
+        AllOfBuilder::new().item(fields).item(AnyOfBuilder::new().item(given("due_at")).item(given("note"))).into()
+    }
+}
+
+impl ToSchema for ReminderChange {}
+
+/// `POST /api/leads/import`: a CSV file, UTF-8.
+///
+/// The server reads any header that names `first_name` and `phone` (or
+/// `phone_e164`) among its columns, in any order, separated by `,` or `;`,
+/// and reports each bad row in its answer. A header grammar is beyond a
+/// pattern; this one names the simplest file it always takes (a data row
+/// with a quote could open a quoted field, so rows here have none).
+pub struct LeadsCsv;
+
+impl PartialSchema for LeadsCsv {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^first_name,phone(\\r?\\n[^\"\\r\\n]*)*$"))
+            .description(Some(
+                "CSV: a header naming the columns (first_name, last_name, phone or phone_e164, email, notes, \
+                 tags as a|b), separated by , or ;, then one lead a row; at most 5 MiB",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for LeadsCsv {}

@@ -567,6 +567,7 @@ async fn add_note(
 struct AiBody {
     paused: bool,
     /// How long a pause lasts; the business's `handoff_hours` when absent.
+    #[serde(default, deserialize_with = "super::whole_number")]
     #[schema(minimum = 1, maximum = 720)]
     hours: Option<u32>,
 }

@@ -14,7 +14,7 @@ use axum::{
 use utoipa::{
     Modify, OpenApi,
     openapi::{
-        Content, PathItem, Ref, RefOr, ResponseBuilder, Schema,
+        Content, PathItem, Ref, ResponseBuilder,
         path::Operation,
         security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme},
     },
@@ -68,7 +68,7 @@ use crate::state::AppState;
         crate::domain::TenantId,
         crate::domain::UserId,
     )),
-    modifiers(&Security, &Errors, &AtLeastOne)
+    modifiers(&Security, &Errors)
 )]
 pub struct ApiDoc;
 
@@ -131,20 +131,6 @@ impl Modify for Errors {
 
 fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
     [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
-}
-
-/// Bodies that must change something: `{}` is refused ("nothing to change").
-struct AtLeastOne;
-
-impl Modify for AtLeastOne {
-    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
-        let Some(components) = doc.components.as_mut() else { return };
-        for name in ["ReminderChange"] {
-            if let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut(name) {
-                o.min_properties = Some(1);
-            }
-        }
-    }
 }
 
 /// The document, made once.

@@ -41,7 +41,11 @@ async fn key(State(state): State<AppState>, _auth: Auth) -> Json<Value> {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 struct Keys {
+    /// The browser's P-256 public key: 65 bytes, base64url.
+    #[schema(pattern = "^[A-Za-z0-9_-]{86,87}={0,2}$")]
     p256dh: String,
+    /// The browser's auth secret: 16 bytes, base64url.
+    #[schema(pattern = "^[A-Za-z0-9_-]{21,22}={0,2}$")]
     auth: String,
 }
 
@@ -49,6 +53,8 @@ struct Keys {
 /// `expirationTime` are ignored).
 #[derive(Deserialize, utoipa::ToSchema)]
 struct SubscriptionBody {
+    /// The push service's https URL.
+    #[schema(pattern = "^https://[^@/?#\\s]+(/[^\\s]*)?$", max_length = 2048)]
     endpoint: String,
     keys: Keys,
 }

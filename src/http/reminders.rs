@@ -167,14 +167,11 @@ async fn mine(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<M
     Ok(Json(json!({ "items": items })))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+/// Described for the document by `bodies::ReminderChange`.
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-#[schema(as = ReminderChange)]
-#[schema(min_properties = 1)]
 struct SnoozeBody {
-    #[schema(schema_with = super::limits::due_at_change)]
     due_at: Option<String>,
-    #[schema(schema_with = super::limits::note)]
     note: Option<String>,
 }
 
@@ -188,7 +185,7 @@ async fn reminder_in_scope(state: &AppState, auth: &Auth, id: i64) -> ApiResult<
     path = "/api/reminders/{id}",
     tag = "reminders",
     params(("id" = i64, Path, description = "Reminder id")),
-    request_body = SnoozeBody,
+    request_body = super::bodies::ReminderChange,
     responses((status = 200, description = "OK", body = Reminder)),
     security(("session" = [], "csrf" = [])),
 )]

@@ -99,10 +99,13 @@ fn run(st: &Path, dir: &Path, app: &TestApp, filters: &[&str]) -> (bool, String)
         .env("NO_COLOR", "1")
         .args(["--config-file", "schemathesis.toml", "run", &app.url("/api/openapi.json"), "--url", &app.base])
         .args(["--phases", "examples,coverage,fuzzing,stateful"])
-        // The whole test stays around two minutes on two cores: about
-        // 50 operations, each through four phases, and the coverage phase
-        // adds its own boundary cases on top of these.
-        .args(["--max-examples", "25", "--workers", "2", "--seed", "1"])
+        // 25 examples an operation keeps the test near two and a half
+        // minutes on two cores (some 6,000 requests over about 50
+        // operations and four phases; the coverage phase adds its boundary
+        // cases on top); the default of 100 would take about four times that.
+        // One worker: Hypothesis on Python 3.11 can trip over its own
+        // source parsing from two threads ("AST constructor recursion depth").
+        .args(["--max-examples", "25", "--workers", "1", "--seed", "1"])
         .args(filters)
         .output()
         .expect("run st");
@@ -183,22 +186,29 @@ include-path-regex = "^/api/business/current/users/"
 parameters = {{ "path.id" = {agent} }}
 
 # Who a lead or reminder is assigned to must be a user of the business:
-# a reference, which a schema cannot list.
+# a reference, which a schema cannot list. Generated bodies take it from
+# these; the coverage phase does not, and tries the integer's extremes,
+# which name nobody (400), so there it does not judge valid data.
 [dictionaries]
 users = {{ values = [{agent}, {owner_id}] }}
 [parameters]
 "body.assignee_user_id" = {{ dictionary = "users" }}
+[[operations]]
+include-path = "/api/leads/{{id}}"
+include-method = "PATCH"
+phases.coverage.checks.positive_data_acceptance.enabled = false
+[[operations]]
+include-path = "/api/leads/{{id}}/reminders"
+include-method = "POST"
+phases.coverage.checks.positive_data_acceptance.enabled = false
 
-# What no JSON Schema can state, so valid-looking data may be refused:
-# a push subscription's keys must be a real P-256 point and auth secret,
-# and an import is a CSV file whose header must name its columns.
+# What no JSON Schema can state: a push subscription's p256dh must be a
+# point on the P-256 curve, so data that fits the schema is still refused.
 [[operations]]
 include-path = "/api/push/subscriptions"
 include-method = "POST"
 checks.positive_data_acceptance.enabled = false
-[[operations]]
-include-path = "/api/leads/import"
-checks.positive_data_acceptance.enabled = false
+warnings = false
 "#,
         owner_id = owner_id,
         reminder_id = reminder["id"]
@@ -206,16 +216,29 @@ checks.positive_data_acceptance.enabled = false
     config(dir.path(), &session, &xsrf, &token, &params);
     let (ok, out) =
         run(&st, dir.path(), &app, &["--exclude-path-regex", "^/api/admin/|^/api/auth/(logout|password)$|/sessions$"]);
-    assert!(ok, "Schemathesis as the owner found problems:\n{out}");
-    let summary = out.lines().rev().find(|l| l.contains(" in ") && l.contains("passed")).unwrap_or_default();
-    eprintln!("owner: {summary}");
+    let owner_run = (ok, out);
 
     // As the admin: the admin's own operations, but not impersonation.
     let (session, xsrf, token) = sign_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     config(dir.path(), &session, &xsrf, &token, "");
     let (ok, out) =
         run(&st, dir.path(), &app, &["--include-path-regex", "^/api/admin/", "--exclude-path-regex", "impersonat"]);
-    assert!(ok, "Schemathesis as the admin found problems:\n{out}");
-    let summary = out.lines().rev().find(|l| l.contains(" in ") && l.contains("passed")).unwrap_or_default();
-    eprintln!("admin: {summary}");
+    let admin_run = (ok, out);
+    for (who, (ok, out)) in [("the owner", owner_run), ("the admin", admin_run)] {
+        assert!(ok, "Schemathesis as {who} found problems:\n{out}");
+        eprintln!("{who}: {}", summary(&out));
+    }
+}
+
+/// The closing lines of a run: operations tested, test cases, the verdict.
+fn summary(out: &str) -> String {
+    let lines: Vec<&str> = out.lines().map(str::trim).collect();
+    let verdict = lines.iter().rev().find(|l| l.starts_with('=') && l.contains(" in ")).copied().unwrap_or("");
+    lines
+        .iter()
+        .filter(|l| l.starts_with("Tested:") || l.contains(" generated"))
+        .chain([&verdict.trim_matches(|c| c == '=' || c == ' ')])
+        .copied()
+        .collect::<Vec<_>>()
+        .join("; ")
 }
