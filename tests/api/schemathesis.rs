@@ -242,3 +242,32 @@ fn summary(out: &str) -> String {
         .collect::<Vec<_>>()
         .join("; ")
 }
+
+/// What Schemathesis found, each pinned by a plain request.
+#[tokio::test]
+async fn what_the_schema_allows_the_server_takes() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let lead = create_lead(&admin, "Dana", "+972501111111").await["id"].as_i64().unwrap();
+    // JSON Schema counts 5.0 as the integer 5, so the server does too.
+    let (status, body) = admin.post(&format!("/api/leads/{lead}/ai"), &json!({"paused": true, "hours": 5.0})).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = admin.post(&format!("/api/leads/{lead}/ai"), &json!({"paused": true, "hours": 5.5})).await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = admin.patch("/api/business/current", &json!({"handoff_hours": 24.0})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["handoff_hours"], 24);
+    // maxItems 20: counted as sent, duplicates included.
+    let (status, body) = admin.patch(&format!("/api/leads/{lead}"), &json!({"tags": vec!["vip"; 21]})).await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = admin.patch(&format!("/api/leads/{lead}"), &json!({"tags": vec!["vip"; 20]})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["tags"], json!(["vip"]));
+    // A reminder change must change something; null is the same as absent.
+    let (status, reminder) =
+        admin.post(&format!("/api/leads/{lead}/reminders"), &json!({"due_at": "2099-01-01T09:00:00Z"})).await;
+    assert_eq!(status, 201, "{reminder}");
+    let id = &reminder["id"];
+    let (status, body) = admin.patch(&format!("/api/reminders/{id}"), &json!({"due_at": null, "note": null})).await;
+    assert_eq!(status, 400, "{body}");
+}
