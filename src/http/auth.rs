@@ -68,7 +68,9 @@ impl<'a> From<&'a User> for UserView<'a> {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = Login)]
 struct LoginBody {
+    #[schema(schema_with = super::limits::login_email)]
     email: String,
+    #[schema(schema_with = super::limits::password)]
     password: String,
 }
 
@@ -94,7 +96,7 @@ fn invalid_credentials() -> ApiError {
     path = "/api/auth/login",
     tag = "auth",
     request_body = LoginBody,
-    responses((status = 200, description = "Signed in: the body of GET /api/auth/me; sets the session cookie", body = serde_json::Value)),
+    responses((status = 200, description = "Signed in: the body of GET /api/auth/me; sets the session cookie", body = super::answers::SignedIn)),
     security(()),
 )]
 async fn login(
@@ -191,7 +193,7 @@ async fn logout(State(state): State<AppState>, session: TypedSession) -> ApiResu
     get,
     path = "/api/auth/csrf",
     tag = "auth",
-    responses((status = 200, description = "{csrfToken}: send it as X-CSRFToken on every write", body = serde_json::Value)),
+    responses((status = 200, description = "{csrfToken}: send it as X-CSRFToken on every write", body = super::answers::CsrfToken)),
     security(()),
 )]
 async fn csrf_token(State(state): State<AppState>, session: TypedSession, headers: HeaderMap) -> ApiResult<Response> {
@@ -225,7 +227,7 @@ pub async fn me_body(state: &AppState, auth: &Auth) -> ApiResult<Value> {
     get,
     path = "/api/auth/me",
     tag = "auth",
-    responses((status = 200, description = "{user, impersonating, impersonated_tenant_id, impersonation_started_at, effective_tenant_id, tenant}", body = serde_json::Value)),
+    responses((status = 200, description = "{user, impersonating, impersonated_tenant_id, impersonation_started_at, effective_tenant_id, tenant}", body = super::answers::Me)),
     security(("session" = [])),
 )]
 async fn me(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {
@@ -236,9 +238,11 @@ async fn me(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Value>>
 #[serde(deny_unknown_fields)]
 #[schema(as = ProfilePatch)]
 struct MeBody {
+    #[schema(schema_with = super::limits::name_patch)]
     name: Option<String>,
     /// null or "" clears the phone.
     #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(schema_with = super::limits::phone_or_empty)]
     phone_e164: Option<Option<String>>,
     notify_whatsapp: Option<bool>,
     notify_push: Option<bool>,
@@ -251,7 +255,7 @@ struct MeBody {
     path = "/api/auth/me",
     tag = "auth",
     request_body = MeBody,
-    responses((status = 200, description = "the same body as GET /api/auth/me", body = serde_json::Value)),
+    responses((status = 200, description = "the same body as GET /api/auth/me", body = super::answers::Me)),
     security(("session" = [], "csrf" = [])),
 )]
 async fn patch_me(State(state): State<AppState>, auth: Auth, ApiJson(body): ApiJson<MeBody>) -> ApiResult<Json<Value>> {
@@ -298,7 +302,9 @@ async fn patch_me(State(state): State<AppState>, auth: Auth, ApiJson(body): ApiJ
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = PasswordChange)]
 struct PasswordBody {
+    #[schema(schema_with = super::limits::password)]
     current_password: String,
+    #[schema(schema_with = super::limits::new_password)]
     new_password: String,
 }
 

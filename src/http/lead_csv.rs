@@ -256,8 +256,8 @@ fn keep_tags(r: Result<Vec<String>, Invalid>, errors: &mut Vec<Invalid>) -> Vec<
     path = "/api/leads/import",
     tag = "leads",
     params(ImportQuery),
-    request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, description = "{dry_run, rows, created, updated, duplicates: [{row, lead_id}], invalid: [{row, field, message}]}", body = serde_json::Value)),
+    request_body(content = super::bodies::LeadsCsv, content_type = "text/csv"),
+    responses((status = 200, description = "{dry_run, rows, created, updated, duplicates: [{row, lead_id}], invalid: [{row, field, message}]}", body = super::answers::ImportReport)),
     security(("session" = [], "csrf" = [])),
 )]
 async fn import(

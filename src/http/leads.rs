@@ -43,12 +43,19 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct ListQuery {
+    #[param(schema_with = super::limits::search)]
     q: Option<String>,
+    #[param(schema_with = super::limits::lead_status_filter)]
     status: Option<String>,
+    #[param(schema_with = super::limits::lead_source_filter)]
     source: Option<String>,
+    #[param(schema_with = super::limits::flag)]
     needs_reply: Option<String>,
+    #[param(schema_with = super::limits::assignee_filter)]
     assignee: Option<String>,
+    #[param(schema_with = super::limits::tag)]
     tag: Option<String>,
+    #[param(schema_with = super::limits::flag)]
     open: Option<String>,
 }
 
@@ -129,14 +136,21 @@ async fn list(
 #[serde(deny_unknown_fields)]
 #[schema(as = NewLead)]
 struct CreateBody {
+    #[schema(schema_with = super::limits::name_required)]
     first_name: String,
     #[serde(default)]
+    #[schema(schema_with = super::limits::name)]
     last_name: String,
+    #[schema(schema_with = super::limits::phone)]
     phone_e164: String,
+    #[schema(schema_with = super::limits::email_or_empty)]
     email: Option<String>,
+    #[schema(schema_with = super::limits::lead_source_or_null)]
     source: Option<String>,
+    #[schema(schema_with = super::limits::lead_status_or_null)]
     status: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = super::limits::note)]
     notes: String,
     tenant_id: Option<TenantId>,
 }
@@ -242,15 +256,23 @@ async fn get_one(ScopedLead { lead, .. }: ScopedLead) -> Json<Lead> {
 #[serde(deny_unknown_fields)]
 #[schema(as = LeadPatch)]
 struct PatchBody {
+    #[schema(schema_with = super::limits::name_required_patch)]
     first_name: Option<String>,
+    #[schema(schema_with = super::limits::name_patch)]
     last_name: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(schema_with = super::limits::lead_phone_patch)]
     phone_e164: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(schema_with = super::limits::email_or_empty)]
     email: Option<Option<String>>,
+    #[schema(schema_with = super::limits::lead_source_or_null)]
     source: Option<String>,
+    #[schema(schema_with = super::limits::lead_status_or_null)]
     status: Option<String>,
+    #[schema(schema_with = super::limits::note_patch)]
     notes: Option<String>,
+    #[schema(schema_with = super::limits::tags_patch)]
     tags: Option<Vec<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
     assignee_user_id: Option<Option<UserId>>,
@@ -411,7 +433,9 @@ async fn delete(
 #[serde(deny_unknown_fields)]
 #[schema(as = LeadStatusChange)]
 struct StatusBody {
+    #[schema(schema_with = super::limits::lead_status)]
     status: String,
+    #[schema(schema_with = super::limits::note_patch)]
     note: Option<String>,
 }
 
@@ -451,8 +475,7 @@ async fn set_status(
     get,
     path = "/api/leads/{id}/activities",
     tag = "leads",
-    params(("id" = i64, Path, description = "Lead id")),
-    params(PageQuery),
+    params(("id" = i64, Path, description = "Lead id"), PageQuery),
     responses((status = 200, description = "OK", body = Page<Activity>)),
     security(("session" = [])),
 )]
@@ -470,6 +493,7 @@ async fn activities(
 #[serde(deny_unknown_fields)]
 #[schema(as = NewNote)]
 struct NoteBody {
+    #[schema(schema_with = super::limits::note_required)]
     body: String,
 }
 
@@ -508,6 +532,8 @@ async fn add_note(
 struct AiBody {
     paused: bool,
     /// How long a pause lasts; the business's `handoff_hours` when absent.
+    #[serde(default, deserialize_with = "super::whole_number")]
+    #[schema(minimum = 1, maximum = 720)]
     hours: Option<u32>,
 }
 

@@ -45,8 +45,7 @@ fn future_time(s: &str) -> Result<String, ApiError> {
     get,
     path = "/api/leads/{id}/reminders",
     tag = "reminders",
-    params(("id" = i64, Path, description = "Lead id")),
-    params(PageQuery),
+    params(("id" = i64, Path, description = "Lead id"), PageQuery),
     responses((status = 200, description = "OK", body = Page<Reminder>)),
     security(("session" = [])),
 )]
@@ -64,8 +63,10 @@ async fn list_for_lead(
 #[serde(deny_unknown_fields)]
 #[schema(as = NewReminder)]
 struct CreateBody {
+    #[schema(schema_with = super::limits::due_at)]
     due_at: String,
     #[serde(default)]
+    #[schema(schema_with = super::limits::note)]
     note: String,
     assignee_user_id: Option<UserId>,
 }
@@ -123,7 +124,9 @@ async fn create(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct MineQuery {
+    #[param(schema_with = super::limits::reminder_status_filter)]
     status: Option<String>,
+    #[param(schema_with = super::limits::instant)]
     due_before: Option<String>,
 }
 
@@ -133,7 +136,7 @@ struct MineQuery {
     path = "/api/reminders",
     tag = "reminders",
     params(MineQuery),
-    responses((status = 200, description = "{items: [Reminder]}", body = serde_json::Value)),
+    responses((status = 200, description = "{items: [Reminder]}", body = super::answers::Items<crate::store::reminders::Reminder>)),
     security(("session" = [])),
 )]
 async fn mine(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<MineQuery>) -> ApiResult<Json<Value>> {
@@ -163,9 +166,9 @@ async fn mine(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<M
     Ok(Json(json!({ "items": items })))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+/// Described for the document by `bodies::ReminderChange`.
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-#[schema(as = ReminderChange)]
 struct SnoozeBody {
     due_at: Option<String>,
     note: Option<String>,
@@ -181,7 +184,7 @@ async fn reminder_in_scope(state: &AppState, auth: &Auth, id: i64) -> ApiResult<
     path = "/api/reminders/{id}",
     tag = "reminders",
     params(("id" = i64, Path, description = "Reminder id")),
-    request_body = SnoozeBody,
+    request_body = super::bodies::ReminderChange,
     responses((status = 200, description = "OK", body = Reminder)),
     security(("session" = [], "csrf" = [])),
 )]
