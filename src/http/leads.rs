@@ -316,73 +316,17 @@ async fn patch(
         tags: body.tags.as_deref().map(text::tags).transpose()?,
         assignee_user_id: body.assignee_user_id,
     };
-    let mut changed: Vec<&str> = Vec::new();
-    for (name, set) in [
-        ("first_name", p.first_name.is_some()),
-        ("last_name", p.last_name.is_some()),
-        ("phone_e164", p.phone_e164.is_some()),
-        ("email", p.email.is_some()),
-        ("source", p.source.is_some()),
-        ("notes", p.notes.is_some()),
-        ("tags", p.tags.is_some()),
-    ] {
-        if set {
-            changed.push(name);
-        }
-    }
     let actor = auth.actor();
-    let tenant_id = lead.tenant_id;
-    let scope = Scope::Tenant(tenant_id);
-    let cross = auth.cross_tenant_write(tenant_id);
-    // One write job: the scoped read of the current state, the change, its activities.
-    let (lead, acts, notified) = state
+    let scope = Scope::Tenant(lead.tenant_id);
+    let cross = auth.cross_tenant_write(lead.tenant_id);
+    let patched = state
         .db
         .write(move |tx| -> ApiResult<_> {
             core::audit::cross_tenant(tx, cross)?;
-            if let Some(Some(user)) = p.assignee_user_id
-                && !store::users::can_be_assigned(tx, tenant_id, user)?
-            {
-                return Err(ApiError::invalid(
-                    "assignee_user_id",
-                    format!("User {user} is not an enabled user of this business."),
-                    "Assign the lead to someone in its business (GET /api/business/current/users).",
-                ));
-            }
-            let (before, after) = store::leads::update_scoped(tx, scope, id, &p)?;
-            let mut acts = Vec::new();
-            let mut notified = None;
-            if p.assignee_user_id.is_some() && before.assignee_user_id != after.assignee_user_id {
-                // The new assignee hears of it, unless they assigned themselves.
-                if let Some(to) = after.assignee_user_id.filter(|u| *u != actor.user_id) {
-                    notified = Some(core::notify::assignee(tx, tenant_id, id, to)?);
-                }
-                acts.push(store::activities::add(
-                    tx,
-                    tenant_id,
-                    id,
-                    ActivityKind::Assigned,
-                    "",
-                    &json!({"from": before.assignee_user_id, "to": after.assignee_user_id}),
-                    Some(actor),
-                )?);
-            }
-            if let Some(new) = p.status {
-                acts.extend(core::leads::status_changed(tx, &before, new, "", Some(actor), false)?);
-            }
-            if !changed.is_empty() {
-                acts.push(store::activities::add(
-                    tx,
-                    tenant_id,
-                    id,
-                    ActivityKind::Updated,
-                    "",
-                    &json!({"fields": changed}),
-                    Some(actor),
-                )?);
-            }
-            Ok((after, acts, notified))
+            Ok(core::leads::apply_patch(tx, scope, id, &p, actor)?)
         })
         .await?;
+    let core::leads::Patched { lead, activities: acts, notified } = patched;
     publish_update(&state, &lead, acts);
     if let Some(n) = notified {
         state.events.notification(&n);

@@ -103,12 +103,7 @@ pub(super) fn set_status(tx: &Connection, at: ToolScope, args: &Value, done: &mu
     let lead =
         store::leads::get(tx, Scope::Tenant(at.tenant_id), at.lead_id)?.ok_or(store::StoreError::NotFound("lead"))?;
     limits::status_move(lead.status, status).map_err(Failure::Refused)?;
-    let set =
-        core::leads::set_status(tx, Scope::Tenant(at.tenant_id), at.lead_id, status, "", None, true).map_err(|e| {
-            match e {
-                core::CoreError::Store(e) => Failure::from(e),
-            }
-        })?;
+    let set = core::leads::set_status(tx, Scope::Tenant(at.tenant_id), at.lead_id, status, "", None, true)?;
     done.activities.extend(set.activities);
     let before = lead;
     Ok((format!("status {} → {}", before.status.as_str(), status.as_str()), json!({"ok": true, "status": status})))

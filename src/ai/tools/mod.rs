@@ -93,6 +93,7 @@ impl From<core::CoreError> for Failure {
     fn from(e: core::CoreError) -> Self {
         match e {
             core::CoreError::Store(e) => Failure::Store(e),
+            core::CoreError::Invalid(e) => Failure::Refused(e.message),
         }
     }
 }

@@ -276,6 +276,24 @@ pub struct LeadPatch {
     pub assignee_user_id: Option<Option<UserId>>,
 }
 
+impl LeadPatch {
+    /// The plain fields this patch sets (status and assignee have entries of their own).
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        [
+            ("first_name", self.first_name.is_some()),
+            ("last_name", self.last_name.is_some()),
+            ("phone_e164", self.phone_e164.is_some()),
+            ("email", self.email.is_some()),
+            ("source", self.source.is_some()),
+            ("notes", self.notes.is_some()),
+            ("tags", self.tags.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect()
+    }
+}
+
 /// Applies `p` to a lead in `scope`, in the caller's transaction: the lead
 /// before and after, or `NotFound` when it is not in scope.
 pub fn update_scoped(conn: &Connection, scope: Scope, id: LeadId, p: &LeadPatch) -> StoreResult<(Lead, Lead)> {
