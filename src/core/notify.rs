@@ -137,7 +137,7 @@ mod tests {
 
     fn notification(kind: &str, title: &str, body: &str, lead: Option<i64>) -> Notification {
         Notification {
-            id: 1,
+            id: crate::domain::NotificationId(1),
             tenant_id: TenantId(1),
             user_id: UserId(2),
             kind: kind.into(),

@@ -8,7 +8,7 @@ pub mod text;
 pub mod time;
 
 pub use phone::PhoneE164;
-pub use tenancy::{LeadId, Scope, TenantId, UserId};
+pub use tenancy::{CallId, CannedReplyId, LeadId, MessageId, NotificationId, ReminderId, Scope, TenantId, UserId};
 
 use serde::{Deserialize, Serialize};
 

@@ -1,5 +1,6 @@
-//! Tenancy in data terms: the ids of businesses, leads and users as
-//! distinct types (two adjacent ids can no longer be swapped), and the
+//! Tenancy in data terms: the ids of businesses, leads, users and what
+//! belongs to them as distinct types (two adjacent ids can no longer be
+//! swapped), and the
 //! [`Scope`] every query of tenant data is filtered by. The web layer
 //! computes the scope (`http::extract::Auth`); the store only obeys it.
 
@@ -52,6 +53,26 @@ id_type!(
 id_type!(
     /// A user (with a home business).
     UserId
+);
+id_type!(
+    /// A reminder on a lead.
+    ReminderId
+);
+id_type!(
+    /// A WhatsApp message, in or out.
+    MessageId
+);
+id_type!(
+    /// A phone call.
+    CallId
+);
+id_type!(
+    /// A user's in-app notification.
+    NotificationId
+);
+id_type!(
+    /// A business's canned reply.
+    CannedReplyId
 );
 
 /// Where tenant data may be read from: one business, or (the platform admin,

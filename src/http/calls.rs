@@ -16,6 +16,7 @@ use axum::{
 
 use super::extract::{ApiPath, Auth};
 use crate::{
+    domain::CallId,
     error::{ApiError, ApiResult},
     state::AppState,
     store,
@@ -61,7 +62,7 @@ fn media_url(api_base: &str, recording_url: &str) -> Option<String> {
     ),
     security(("session" = [])),
 )]
-pub async fn recording(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<i64>) -> ApiResult<Response> {
+pub async fn recording(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<CallId>) -> ApiResult<Response> {
     let scope = auth.list_scope();
     let call = state.db.read(move |c| store::calls::get(c, scope, id)).await?;
     let url = call.and_then(|c| c.recording_url).ok_or_else(|| ApiError::not_found("Recording"))?;
@@ -70,29 +71,29 @@ pub async fn recording(State(state): State<AppState>, auth: Auth, ApiPath(id): A
         return Err(unavailable("Twilio is not configured on this server"));
     };
     let Some(media) = media_url(s.twilio_api_base.as_str(), &url) else {
-        tracing::warn!(call = id, "stored recording URL has no path");
+        tracing::warn!(call = %id, "stored recording URL has no path");
         return Err(ApiError::not_found("Recording"));
     };
     let sent = tokio::time::timeout(ANSWER_LIMIT, state.http.get(&media).basic_auth(account, Some(token)).send()).await;
     let res = match sent {
         Ok(Ok(res)) => res,
         Ok(Err(e)) => {
-            tracing::warn!(call = id, error = %e, "recording fetch failed");
+            tracing::warn!(call = %id, error = %e, "recording fetch failed");
             return Err(unavailable("Twilio could not be reached"));
         }
         Err(_) => {
-            tracing::warn!(call = id, "recording fetch timed out");
+            tracing::warn!(call = %id, "recording fetch timed out");
             return Err(unavailable("Twilio did not answer in time"));
         }
     };
     match res.status() {
         st if st.is_success() => {}
         StatusCode::NOT_FOUND => {
-            tracing::warn!(call = id, "Twilio has no such recording (deleted?)");
+            tracing::warn!(call = %id, "Twilio has no such recording (deleted?)");
             return Err(ApiError::not_found("Recording"));
         }
         st => {
-            tracing::warn!(call = id, status = %st, "Twilio refused the recording fetch");
+            tracing::warn!(call = %id, status = %st, "Twilio refused the recording fetch");
             return Err(unavailable("Twilio refused the request"));
         }
     }

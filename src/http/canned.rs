@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::extract::{ApiJson, ApiPath, Auth, ManagerAuth};
 use crate::{
+    domain::CannedReplyId,
     domain::text::{self, CANNED_MAX, SHORTCUT_MAX},
     error::{ApiError, ApiResult},
     state::AppState,
@@ -108,7 +109,7 @@ async fn create(
 async fn update(
     State(state): State<AppState>,
     ManagerAuth(auth): ManagerAuth,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<CannedReplyId>,
     ApiJson(p): ApiJson<CannedPatch>,
 ) -> ApiResult<Json<CannedReply>> {
     let shortcut = p.shortcut.as_deref().map(shortcut).transpose()?;
@@ -133,7 +134,7 @@ async fn update(
 async fn remove(
     State(state): State<AppState>,
     ManagerAuth(auth): ManagerAuth,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<CannedReplyId>,
 ) -> ApiResult<StatusCode> {
     let tenant_id = auth.tenant_id();
     if state.db.write(move |tx| store::canned::delete(tx, tenant_id, id)).await? {

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     cache::TtlCache,
-    domain::{LeadId, Role, Scope, TenantId, UserId, time::unix_now},
+    domain::{LeadId, ReminderId, Role, Scope, TenantId, UserId, time::unix_now},
     error::ApiError,
     state::AppState,
     store::{self, Actor, users::User},
@@ -215,6 +215,26 @@ impl FromRequestParts<AppState> for ScopedLead {
             ApiError::not_found("Lead")
         })?;
         Ok(ScopedLead { auth, lead })
+    }
+}
+
+/// A reminder in the caller's scope, from the `{id}` of the path: another
+/// business's reminder (or none) is 404 before the handler runs.
+pub struct ScopedReminder {
+    pub auth: Auth,
+    pub reminder: store::reminders::Reminder,
+}
+
+impl FromRequestParts<AppState> for ScopedReminder {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let auth = Auth::from_request_parts(parts, state).await?;
+        let ApiPath(id) = ApiPath::<ReminderId>::from_request_parts(parts, state).await?;
+        let scope = auth.list_scope();
+        let reminder = state.db.read(move |c| store::reminders::get(c, scope, id)).await?;
+        let reminder = reminder.ok_or_else(|| ApiError::not_found("Reminder"))?;
+        Ok(ScopedReminder { auth, reminder })
     }
 }
 

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::extract::{ApiPath, ApiQuery, Auth, PageQuery};
 use crate::{
+    domain::NotificationId,
     error::{ApiError, ApiResult},
     state::AppState,
     store,
@@ -65,7 +66,11 @@ async fn list(
     responses((status = 204, description = "Done")),
     security(("session" = [], "csrf" = [])),
 )]
-async fn mark_read(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
+async fn mark_read(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<NotificationId>,
+) -> ApiResult<StatusCode> {
     let user_id = auth.user.id;
     if state.db.write(move |tx| store::notifications::mark_read(tx, user_id, id)).await? {
         Ok(StatusCode::NO_CONTENT)

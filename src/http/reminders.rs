@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, PageQuery, ScopedLead};
+use super::extract::{ApiJson, ApiQuery, Auth, PageQuery, ScopedLead, ScopedReminder};
 use crate::{
     core,
     domain::ActivityKind,
@@ -174,11 +174,6 @@ struct SnoozeBody {
     note: Option<String>,
 }
 
-async fn reminder_in_scope(state: &AppState, auth: &Auth, id: i64) -> ApiResult<Reminder> {
-    let scope: Scope = auth.list_scope();
-    state.db.read(move |c| store::reminders::get(c, scope, id)).await?.ok_or_else(|| ApiError::not_found("Reminder"))
-}
-
 #[utoipa::path(
     patch,
     path = "/api/reminders/{id}",
@@ -190,8 +185,7 @@ async fn reminder_in_scope(state: &AppState, auth: &Auth, id: i64) -> ApiResult<
 )]
 async fn snooze(
     State(state): State<AppState>,
-    auth: Auth,
-    ApiPath(id): ApiPath<i64>,
+    ScopedReminder { auth, reminder: r }: ScopedReminder,
     ApiJson(body): ApiJson<SnoozeBody>,
 ) -> ApiResult<Json<Reminder>> {
     let due = body.due_at.as_deref().map(future_time).transpose()?;
@@ -199,8 +193,7 @@ async fn snooze(
     if due.is_none() && note.is_none() {
         return Err(ApiError::bad_request("Nothing to change.", "Send due_at (to snooze) and/or note."));
     }
-    let r = reminder_in_scope(&state, &auth, id).await?;
-    let (tenant_id, lead_id) = (r.tenant_id, r.lead_id);
+    let (id, tenant_id, lead_id) = (r.id, r.tenant_id, r.lead_id);
     let actor = auth.actor();
     let cross = auth.cross_tenant_write(tenant_id);
     let (updated, act) = state
@@ -241,9 +234,11 @@ async fn snooze(
     responses((status = 204, description = "Done")),
     security(("session" = [], "csrf" = [])),
 )]
-async fn cancel(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
-    let r = reminder_in_scope(&state, &auth, id).await?;
-    let tenant_id = r.tenant_id;
+async fn cancel(
+    State(state): State<AppState>,
+    ScopedReminder { auth, reminder: r }: ScopedReminder,
+) -> ApiResult<StatusCode> {
+    let (id, tenant_id) = (r.id, r.tenant_id);
     let cross = auth.cross_tenant_write(tenant_id);
     let done = state
         .db

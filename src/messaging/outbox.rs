@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::{Content, Recipient, Sent};
 use crate::{
+    domain::MessageId,
     domain::{ActivityKind, LeadId, Scope, TenantId, UserId},
     error::ApiError,
     error::ApiResult,
@@ -142,7 +143,7 @@ pub async fn send_to_lead(
             if let Err(db) =
                 state.db.write(move |tx| store::messages::mark_failed(tx, tenant_id, pending_id, &reason)).await
             {
-                tracing::error!(error = %db, message = pending_id, "could not record a failed send");
+                tracing::error!(error = %db, message = %pending_id, "could not record a failed send");
             }
             return Err(e);
         }
@@ -189,7 +190,7 @@ enum Earlier {
     /// It went out: its answer is this request's answer, nothing is sent again.
     Sent(Box<Message>),
     /// It failed: this request tries that row again.
-    Failed(i64),
+    Failed(MessageId),
 }
 
 /// A key names one author's send of one text to one lead: the same key

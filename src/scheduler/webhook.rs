@@ -44,7 +44,7 @@ pub async fn deliver(state: &AppState, claimed: Claimed) {
         Ok(res) if res.status().is_success() => Ok(()),
         Ok(res) => Err(format!("the reminder webhook answered HTTP {}", res.status().as_u16())),
         Err(e) => {
-            tracing::warn!(reminder = r.id, error = %e, "reminder webhook unreachable");
+            tracing::warn!(reminder = %r.id, error = %e, "reminder webhook unreachable");
             Err(if e.is_timeout() {
                 "the reminder webhook timed out"
             } else {
@@ -58,7 +58,7 @@ pub async fn deliver(state: &AppState, claimed: Claimed) {
     let result = match outcome {
         Ok(()) => state.db.write(move |tx| store::reminders::mark_done_unscoped(tx, id, &token)).await,
         Err(err) => {
-            tracing::warn!(reminder = id, attempts, error = %err, "reminder webhook failed");
+            tracing::warn!(reminder = %id, attempts, error = %err, "reminder webhook failed");
             let retry_at = format(OffsetDateTime::now_utc() + backoff(attempts));
             state
                 .db
@@ -68,8 +68,8 @@ pub async fn deliver(state: &AppState, claimed: Claimed) {
     };
     match result {
         Ok(true) => {}
-        Ok(false) => tracing::warn!(reminder = id, "a reminder claim was lost before its outcome was recorded"),
-        Err(e) => tracing::error!(reminder = id, error = %e, "could not record the webhook outcome"),
+        Ok(false) => tracing::warn!(reminder = %id, "a reminder claim was lost before its outcome was recorded"),
+        Err(e) => tracing::error!(reminder = %id, error = %e, "could not record the webhook outcome"),
     }
 }
 

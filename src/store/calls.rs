@@ -6,11 +6,11 @@ use serde_json::Value;
 
 use super::error::StoreResult;
 use super::now_sql;
-use crate::domain::{LeadId, Scope, TenantId};
+use crate::domain::{CallId, LeadId, Scope, TenantId};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Call {
-    pub id: i64,
+    pub id: CallId,
     pub tenant_id: TenantId,
     pub lead_id: Option<LeadId>,
     pub call_sid: Option<String>,
@@ -54,7 +54,7 @@ pub fn by_sid_unscoped(conn: &Connection, call_sid: &str) -> StoreResult<Option<
 }
 
 /// A call by id, within `scope`.
-pub fn get(conn: &Connection, scope: Scope, id: i64) -> StoreResult<Option<Call>> {
+pub fn get(conn: &Connection, scope: Scope, id: CallId) -> StoreResult<Option<Call>> {
     Ok(conn
         .prepare_cached(&format!("{SELECT} WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2)"))?
         .query_row(params![id, scope.filter()], from_row)
@@ -112,14 +112,14 @@ pub fn take_stream_token_unscoped(conn: &Connection, token: &str, call_sid: &str
 }
 
 /// Who took the call: `person`, `ai` or `voicemail`.
-pub fn set_answered_by(conn: &Connection, tenant_id: TenantId, id: i64, who: &str) -> StoreResult<()> {
+pub fn set_answered_by(conn: &Connection, tenant_id: TenantId, id: CallId, who: &str) -> StoreResult<()> {
     conn.prepare_cached("UPDATE calls SET answered_by = ?3 WHERE id = ?1 AND tenant_id = ?2")?
         .execute(params![id, tenant_id, who])?;
     Ok(())
 }
 
 /// The voicemail the caller left.
-pub fn set_recording(conn: &Connection, tenant_id: TenantId, id: i64, url: &str) -> StoreResult<()> {
+pub fn set_recording(conn: &Connection, tenant_id: TenantId, id: CallId, url: &str) -> StoreResult<()> {
     conn.prepare_cached(
         "UPDATE calls SET recording_url = ?3, answered_by = 'voicemail' WHERE id = ?1 AND tenant_id = ?2",
     )?
@@ -131,7 +131,7 @@ pub fn set_recording(conn: &Connection, tenant_id: TenantId, id: i64, url: &str)
 pub fn finish(
     conn: &Connection,
     tenant_id: TenantId,
-    id: i64,
+    id: CallId,
     status: &str,
     duration_s: Option<i64>,
     transcript: Option<&Value>,

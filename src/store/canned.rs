@@ -5,11 +5,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::error::{StoreError, StoreResult, unique_key};
-use crate::domain::TenantId;
+use crate::domain::{CannedReplyId, TenantId};
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct CannedReply {
-    pub id: i64,
+    pub id: CannedReplyId,
     /// Typed after `/` in the composer (1-32 characters, no spaces).
     pub shortcut: String,
     /// The text, with `{{first_name}}`, `{{business_name}}`, `{{next_open}}` and `{{my_name}}` filled in by the UI.
@@ -59,7 +59,7 @@ fn taken(e: rusqlite::Error) -> StoreError {
 pub fn update(
     conn: &Connection,
     tenant_id: TenantId,
-    id: i64,
+    id: CannedReplyId,
     shortcut: Option<&str>,
     body: Option<&str>,
 ) -> StoreResult<Option<CannedReply>> {
@@ -75,7 +75,7 @@ pub fn update(
 }
 
 /// False when the business has no such reply.
-pub fn delete(conn: &Connection, tenant_id: TenantId, id: i64) -> StoreResult<bool> {
+pub fn delete(conn: &Connection, tenant_id: TenantId, id: CannedReplyId) -> StoreResult<bool> {
     Ok(conn
         .prepare_cached("DELETE FROM canned_replies WHERE id = ?1 AND tenant_id = ?2")?
         .execute(params![id, tenant_id])?

@@ -6,11 +6,11 @@ use serde_json::Value;
 
 use super::error::StoreResult;
 use super::now_sql;
-use crate::domain::{LeadId, TenantId, UserId};
+use crate::domain::{LeadId, MessageId, TenantId, UserId};
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Message {
-    pub id: i64,
+    pub id: MessageId,
     pub tenant_id: TenantId,
     pub lead_id: LeadId,
     pub direction: String,
@@ -199,7 +199,7 @@ pub struct Pending<'a> {
 
 /// Records an outgoing message as `pending` before the provider is called,
 /// so a crash or a retry can never make it go out twice unseen.
-pub fn insert_pending(conn: &Connection, tenant_id: TenantId, p: &Pending) -> StoreResult<i64> {
+pub fn insert_pending(conn: &Connection, tenant_id: TenantId, p: &Pending) -> StoreResult<MessageId> {
     Ok(conn
         .prepare_cached(
             "INSERT INTO messages (tenant_id, lead_id, direction, provider, body, status, author_user_id, is_ai,
@@ -232,7 +232,7 @@ pub fn by_idempotency_key(
 
 /// A failed attempt with the same key (same lead, author and body) is tried
 /// again on the same row.
-pub fn retry_failed(conn: &Connection, tenant_id: TenantId, id: i64) -> StoreResult<()> {
+pub fn retry_failed(conn: &Connection, tenant_id: TenantId, id: MessageId) -> StoreResult<()> {
     conn.prepare_cached(
         "UPDATE messages SET status = 'pending', error_code = NULL WHERE id = ?1 AND tenant_id = ?2 AND status = 'failed'",
     )?
@@ -241,7 +241,7 @@ pub fn retry_failed(conn: &Connection, tenant_id: TenantId, id: i64) -> StoreRes
 }
 
 /// The provider refused or could not be reached: `failed`, with a plain reason.
-pub fn mark_failed(conn: &Connection, tenant_id: TenantId, id: i64, reason: &str) -> StoreResult<()> {
+pub fn mark_failed(conn: &Connection, tenant_id: TenantId, id: MessageId, reason: &str) -> StoreResult<()> {
     conn.prepare_cached(
         "UPDATE messages SET status = 'failed', error_code = ?2 WHERE id = ?1 AND tenant_id = ?3 AND status = 'pending'",
     )?
@@ -255,11 +255,11 @@ pub fn mark_failed(conn: &Connection, tenant_id: TenantId, id: i64, reason: &str
 pub fn mark_sent(
     conn: &Connection,
     tenant_id: TenantId,
-    id: i64,
+    id: MessageId,
     provider: &str,
     provider_message_id: &str,
 ) -> StoreResult<(Message, bool)> {
-    let echo: Option<i64> = conn
+    let echo: Option<MessageId> = conn
         .prepare_cached(
             "SELECT id FROM messages WHERE tenant_id = ?1 AND provider = ?2 AND provider_message_id = ?3 AND id <> ?4",
         )?

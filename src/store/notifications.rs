@@ -8,18 +8,18 @@ use serde::Serialize;
 use super::error::StoreResult;
 use super::now_sql;
 use super::{Page, PageRequest};
-use crate::domain::{LeadId, TenantId, UserId};
+use crate::domain::{LeadId, NotificationId, ReminderId, TenantId, UserId};
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Notification {
-    pub id: i64,
+    pub id: NotificationId,
     pub tenant_id: TenantId,
     pub user_id: UserId,
     pub kind: String,
     pub title: String,
     pub body: String,
     pub lead_id: Option<LeadId>,
-    pub reminder_id: Option<i64>,
+    pub reminder_id: Option<ReminderId>,
     pub read_at: Option<String>,
     pub created_at: String,
 }
@@ -48,7 +48,7 @@ pub struct NewNotification<'a> {
     pub title: &'a str,
     pub body: &'a str,
     pub lead_id: Option<LeadId>,
-    pub reminder_id: Option<i64>,
+    pub reminder_id: Option<ReminderId>,
 }
 
 /// A notification for a user, about something in `tenant_id` (its alerts
@@ -78,7 +78,7 @@ pub fn list_for_user(conn: &Connection, user_id: UserId, page: PageRequest) -> S
 }
 
 /// Marks one of the user's notifications read; false when it is not theirs.
-pub fn mark_read(conn: &Connection, user_id: UserId, id: i64) -> StoreResult<bool> {
+pub fn mark_read(conn: &Connection, user_id: UserId, id: NotificationId) -> StoreResult<bool> {
     Ok(conn.execute(
         concat!(
             "UPDATE notifications SET read_at = coalesce(read_at, ",

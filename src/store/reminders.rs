@@ -17,13 +17,13 @@ use super::claims;
 use super::error::{StoreError, StoreResult};
 use super::now_sql;
 use super::{Page, PageRequest};
-use crate::domain::{LeadId, ReminderStatus, Scope, TenantId, UserId};
+use crate::domain::{LeadId, ReminderId, ReminderStatus, Scope, TenantId, UserId};
 
 pub use super::claims::STALE_CLAIM_SECS;
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Reminder {
-    pub id: i64,
+    pub id: ReminderId,
     pub tenant_id: TenantId,
     pub lead_id: LeadId,
     pub assignee_user_id: Option<UserId>,
@@ -59,7 +59,7 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Reminder> {
     })
 }
 
-pub fn get(conn: &Connection, scope: Scope, id: i64) -> StoreResult<Option<Reminder>> {
+pub fn get(conn: &Connection, scope: Scope, id: ReminderId) -> StoreResult<Option<Reminder>> {
     Ok(conn
         .prepare_cached(&format!("{SELECT} WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2)"))?
         .query_row(params![id, scope.filter()], from_row)
@@ -81,7 +81,7 @@ pub fn insert(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5)",
     )?
     .execute(params![tenant_id, lead_id, assignee, created_by, due_at, note])?;
-    let id = conn.last_insert_rowid();
+    let id = ReminderId(conn.last_insert_rowid());
     get(conn, Scope::Tenant(tenant_id), id)?.ok_or(StoreError::NotFound("reminder"))
 }
 
@@ -154,7 +154,13 @@ pub fn count_due_for_assignee(conn: &Connection, tenant_id: TenantId, user_id: U
 /// Moves a reminder to a new time (and/or note); a fired or failed reminder
 /// becomes pending again. Cancelled ones cannot be snoozed. False when not
 /// changeable or not in `scope`.
-pub fn snooze(conn: &Connection, scope: Scope, id: i64, due_at: Option<&str>, note: Option<&str>) -> StoreResult<bool> {
+pub fn snooze(
+    conn: &Connection,
+    scope: Scope,
+    id: ReminderId,
+    due_at: Option<&str>,
+    note: Option<&str>,
+) -> StoreResult<bool> {
     Ok(conn.execute(
         concat!(
             "UPDATE lead_reminders SET
@@ -175,7 +181,7 @@ pub fn snooze(conn: &Connection, scope: Scope, id: i64, due_at: Option<&str>, no
 }
 
 /// Cancels a reminder in `scope` unless it is being delivered (or already cancelled).
-pub fn cancel(conn: &Connection, scope: Scope, id: i64) -> StoreResult<bool> {
+pub fn cancel(conn: &Connection, scope: Scope, id: ReminderId) -> StoreResult<bool> {
     Ok(conn.execute(
         concat!(
             "UPDATE lead_reminders SET status = 'cancelled', updated_at = ",
@@ -214,7 +220,7 @@ pub fn claim_due_unscoped(conn: &Connection, now: &str, limit: i64) -> StoreResu
 }
 
 /// Unscoped: `id` is a reminder the scheduler has just claimed in this same transaction.
-pub fn mark_fired_at_unscoped(conn: &Connection, id: i64, now: &str) -> StoreResult<()> {
+pub fn mark_fired_at_unscoped(conn: &Connection, id: ReminderId, now: &str) -> StoreResult<()> {
     conn.prepare_cached("UPDATE lead_reminders SET fired_at = ?2 WHERE id = ?1")?.execute(params![id, now])?;
     Ok(())
 }
@@ -222,20 +228,20 @@ pub fn mark_fired_at_unscoped(conn: &Connection, id: i64, now: &str) -> StoreRes
 /// Delivery finished: `fired`. Only the claim that took the row can say so;
 /// false when the claim was lost (put back and taken again meanwhile).
 /// Unscoped: the claim token, which only the scheduler holds, names the row.
-pub fn mark_done_unscoped(conn: &Connection, id: i64, token: &str) -> StoreResult<bool> {
-    claims::mark_done_unscoped(conn, claims::REMINDERS, id, token)
+pub fn mark_done_unscoped(conn: &Connection, id: ReminderId, token: &str) -> StoreResult<bool> {
+    claims::mark_done_unscoped(conn, claims::REMINDERS, id.0, token)
 }
 
 /// Delivery failed: retry at `retry_at`, or give up as `failed` after 5 attempts.
 /// Unscoped: the claim token, which only the scheduler holds, names the row.
 pub fn mark_failed_attempt_unscoped(
     conn: &Connection,
-    id: i64,
+    id: ReminderId,
     token: &str,
     error: &str,
     retry_at: &str,
 ) -> StoreResult<bool> {
-    claims::mark_failed_attempt_unscoped(conn, claims::REMINDERS, id, token, error, retry_at, false)
+    claims::mark_failed_attempt_unscoped(conn, claims::REMINDERS, id.0, token, error, retry_at, false)
 }
 
 /// Puts reminder claims abandoned by a crash back in the queue (see [`claims::rescue_stale_unscoped`]).
@@ -304,11 +310,17 @@ mod tests {
         let second = db.write_blocking(|tx| claim_due_unscoped(tx, "2021-01-01T00:00:00.000Z", 10)).unwrap();
         assert_ne!(second[0].token, token);
         // The old claim's late outcome changes nothing; the new claim finishes it.
-        assert!(!db.write_blocking(|tx| mark_done_unscoped(tx, 1, &token)).unwrap());
+        assert!(!db.write_blocking(|tx| mark_done_unscoped(tx, ReminderId(1), &token)).unwrap());
         assert!(
-            !db.write_blocking(|tx| mark_failed_attempt_unscoped(tx, 1, &token, "x", "2021-01-01T00:00:00.000Z"))
-                .unwrap()
+            !db.write_blocking(|tx| mark_failed_attempt_unscoped(
+                tx,
+                ReminderId(1),
+                &token,
+                "x",
+                "2021-01-01T00:00:00.000Z"
+            ))
+            .unwrap()
         );
-        assert!(db.write_blocking(|tx| mark_done_unscoped(tx, 1, &second[0].token)).unwrap());
+        assert!(db.write_blocking(|tx| mark_done_unscoped(tx, ReminderId(1), &second[0].token)).unwrap());
     }
 }

@@ -153,7 +153,7 @@ async fn handle(state: AppState, socket: WebSocket) {
     let (tenant, prompt, lead, recent) = match setup {
         Ok((Some(t), p, l, r)) => (t, p, l, r),
         Ok((None, ..)) | Err(_) => {
-            tracing::error!(call = call.id, "could not read the call's business");
+            tracing::error!(call = %call.id, "could not read the call's business");
             let _ = tw_out.close().await;
             finish(&state, &call, "failed", started, &bridge::Outcome::default()).await;
             return;
@@ -172,7 +172,7 @@ async fn handle(state: AppState, socket: WebSocket) {
     let model = match model {
         Ok(ws) => ws,
         Err(e) => {
-            tracing::error!(error = %e, call = call.id, "could not reach the realtime model");
+            tracing::error!(error = %e, call = %call.id, "could not reach the realtime model");
             // Never dead air: an apology, then a person or a voicemail.
             no_dead_air(&state, &tenant, &call).await;
             let _ = tw_out.close().await;
@@ -263,7 +263,7 @@ async fn no_dead_air(state: &AppState, tenant: &store::tenants::Tenant, call: &s
     let Some(sid) = call.call_sid.as_deref() else { return };
     let doc = twiml::document(&twiml::fallback(&state.config, tenant));
     if let Err(e) = actions::update_call(state, sid, &[("Twiml", doc)]).await {
-        tracing::error!(error = %e, call = call.id, "could not redirect a call away from the missing AI");
+        tracing::error!(error = %e, call = %call.id, "could not redirect a call away from the missing AI");
     }
     if tenant.forward_e164.is_none()
         && let Some(lead_id) = call.lead_id
@@ -336,6 +336,6 @@ async fn finish(
             state.events.publish(tenant_id, "lead.updated", json!({"lead_id": act.lead_id}));
         }
         Ok(None) => {}
-        Err(e) => tracing::error!(error = %e, call = call_id, "could not record the end of a call"),
+        Err(e) => tracing::error!(error = %e, call = %call_id, "could not record the end of a call"),
     }
 }

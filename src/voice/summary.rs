@@ -32,7 +32,7 @@ pub fn spawn(state: &AppState, call: &Call, tenant: &Tenant, transcript: &[Line]
         let (summary, suggested) = match client::complete(&state, &messages, None).await {
             Ok(c) => parse(c.text.as_deref().unwrap_or("")),
             Err(e) => {
-                tracing::warn!(error = %e, call = call_id, "call summary failed");
+                tracing::warn!(error = %e, call = %call_id, "call summary failed");
                 return;
             }
         };
