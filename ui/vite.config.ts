@@ -16,9 +16,9 @@ export default defineConfig({
     assetsDir: 'assets',
     emptyOutDir: true,
     sourcemap: false,
-    // The default polyfill is bundled into the entry chunk, not inlined, so
-    // it is CSP-safe; keep it explicit.
-    modulePreload: { polyfill: true },
+    // Every browser the UI supports preloads modules natively: no polyfill
+    // in the first page's bundle.
+    modulePreload: { polyfill: false },
     assetsInlineLimit: 0, // no data: URIs (CSP default-src 'self')
     chunkSizeWarningLimit: 700,
   },

@@ -1,9 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './app/styles';
-import './i18n';
+import i18n, { loadLanguage } from './i18n';
 import { App } from './app';
-import { registerServiceWorker } from './lib/push';
+
+await loadLanguage(i18n.language);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing from index.html');
@@ -14,4 +15,4 @@ createRoot(root).render(
 );
 
 // Shows Web Push alerts; asks for nothing (permission is asked from the profile page).
-if (import.meta.env.PROD) void registerServiceWorker();
+if (import.meta.env.PROD) void import('./lib/push').then((push) => push.registerServiceWorker());

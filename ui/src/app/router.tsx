@@ -1,13 +1,26 @@
-import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
-import { useMemo } from 'react';
-import { ProtectedRoute, useSession } from '@/lib/auth';
+import { createBrowserRouter, Navigate, Outlet, RouterProvider } from 'react-router';
+import { lazy, Suspense, useMemo } from 'react';
+import { useSession } from '@/lib/auth';
+import type { Role } from '@/types/api';
 import { paths } from '@/config/paths';
-import { AppLayout } from './layouts/app-layout';
-import { RouteError } from './routes/route-error';
-import { LoginRoute } from './routes/login';
-import { NotFoundRoute } from './routes/not-found';
+
+// Every page and the signed-in shell are their own chunks: the first load
+// fetches the router and the providers, then only the route it opens.
+// Shown only when a page fails: loaded then.
+const LazyRouteError = lazy(() => import('./routes/route-error').then((m) => ({ default: m.RouteError })));
+const routeError = (
+  <Suspense fallback={null}>
+    <LazyRouteError />
+  </Suspense>
+);
 
 const lazyRoute = (load: () => Promise<{ Component: React.ComponentType }>) => ({ lazy: load });
+
+/** Pages for some roles only (below the signed-in shell, which checked the session). */
+function RoleGate({ roles }: { roles: Role[] }) {
+  const me = useSession();
+  return roles.includes(me.user.role) ? <Outlet /> : <Navigate to={paths.leads.getHref()} replace />;
+}
 
 /** Agents land on the conversations waiting for them; owners and the admin on all leads. */
 function Landing() {
@@ -17,15 +30,11 @@ function Landing() {
 
 export function createAppRouter() {
   return createBrowserRouter([
-    { path: paths.login.path, element: <LoginRoute />, errorElement: <RouteError /> },
+    { path: paths.login.path, ...lazyRoute(() => import('./routes/login')), errorElement: routeError },
     {
       path: paths.home.path,
-      element: (
-        <ProtectedRoute>
-          <AppLayout />
-        </ProtectedRoute>
-      ),
-      errorElement: <RouteError />,
+      ...lazyRoute(() => import('./layouts/app-layout')),
+      errorElement: routeError,
       children: [
         { index: true, element: <Landing /> },
         { path: paths.inbox.path, ...lazyRoute(() => import('./routes/inbox')) },
@@ -35,30 +44,30 @@ export function createAppRouter() {
         { path: paths.reminders.path, ...lazyRoute(() => import('./routes/reminders')) },
         {
           path: paths.settings.path,
-          element: <ProtectedRoute roles={['owner', 'system_admin']} />,
+          element: <RoleGate roles={['owner', 'system_admin']} />,
           children: [{ index: true, ...lazyRoute(() => import('./routes/settings')) }],
         },
         {
           path: paths.users.path,
-          element: <ProtectedRoute roles={['owner', 'system_admin']} />,
+          element: <RoleGate roles={['owner', 'system_admin']} />,
           children: [{ index: true, ...lazyRoute(() => import('./routes/users')) }],
         },
         {
           path: paths.audit.path,
-          element: <ProtectedRoute roles={['owner', 'system_admin']} />,
+          element: <RoleGate roles={['owner', 'system_admin']} />,
           children: [{ index: true, ...lazyRoute(() => import('./routes/audit')) }],
         },
         {
           path: paths.adminBusinesses.path,
-          element: <ProtectedRoute roles={['system_admin']} />,
+          element: <RoleGate roles={['system_admin']} />,
           children: [{ index: true, ...lazyRoute(() => import('./routes/admin-businesses')) }],
         },
         {
           path: paths.adminAudit.path,
-          element: <ProtectedRoute roles={['system_admin']} />,
+          element: <RoleGate roles={['system_admin']} />,
           children: [{ index: true, ...lazyRoute(() => import('./routes/admin-audit')) }],
         },
-        { path: '*', element: <NotFoundRoute /> },
+        { path: '*', ...lazyRoute(() => import('./routes/not-found')) },
       ],
     },
   ]);

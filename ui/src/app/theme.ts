@@ -3,7 +3,7 @@
  * to produce the CSS variables file, so keep this module free of CSS imports
  * and of '@/' aliases.
  */
-import { createTheme, Drawer, Modal } from '@mantine/core';
+import { createTheme } from '@mantine/core';
 
 export const theme = createTheme({
   primaryColor: 'teal',
@@ -16,7 +16,9 @@ export const theme = createTheme({
   components: {
     // Mantine's scroll lock (react-remove-scroll) injects a <style> element,
     // which the CSP blocks; app.css locks the page scroll with :has() instead.
-    Modal: Modal.extend({ defaultProps: { lockScroll: false } }),
-    Drawer: Drawer.extend({ defaultProps: { lockScroll: false } }),
+    // Plain objects, not Modal.extend(): importing the components here would
+    // put them in the first page's bundle.
+    Modal: { defaultProps: { lockScroll: false } },
+    Drawer: { defaultProps: { lockScroll: false } },
   },
 });

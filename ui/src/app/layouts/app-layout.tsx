@@ -1,9 +1,11 @@
+import '../styles-shell';
 import { Badge, Burger, Container, Drawer, Group, NavLink, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
 import { useEffect } from 'react';
 import { canManage, isAdmin, useSession } from '@/lib/auth';
+import { ProtectedRoute } from '@/lib/protected-route';
 import { paths } from '@/config/paths';
 import { LanguageSwitch } from '@/components/layout/language-switch';
 import { UserMenu } from '@/components/layout/user-menu';
@@ -11,6 +13,7 @@ import { ImpersonationBanner } from '@/features/admin/components/impersonation-b
 import { NotificationBell } from '@/features/notifications/components/notification-bell';
 import { useInboxCounts } from '@/features/inbox/api/get-inbox-counts';
 import { useLiveEvents } from '../live-events';
+import { LocalizedDates } from '../localized-dates';
 
 type NavItem = { to: string; label: string; testId: string; count?: number; countLabel?: string };
 
@@ -151,5 +154,16 @@ export function AppLayout() {
         </Container>
       </main>
     </div>
+  );
+}
+
+/** The route module: the shell, for signed-in users only. */
+export function Component() {
+  return (
+    <ProtectedRoute>
+      <LocalizedDates>
+        <AppLayout />
+      </LocalizedDates>
+    </ProtectedRoute>
   );
 }
