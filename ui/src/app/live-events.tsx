@@ -38,6 +38,8 @@ export function useLiveEvents(tenantKey: number | null) {
             // Delivery ticks and failure reasons live on the lead's timeline.
             if (leadId !== undefined) void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
             else void qc.invalidateQueries({ queryKey: queryKeys.activities.all });
+            // The inbox shows the last message's ticks too.
+            void qc.invalidateQueries({ queryKey: queryKeys.leads.lists() });
             break;
           case 'reminder.fired':
             void qc.invalidateQueries({ queryKey: queryKeys.reminders.all });

@@ -42,6 +42,7 @@ export function createAppRouter() {
         { path: paths.leads.path, ...lazyRoute(() => import('./routes/leads')) },
         { path: paths.lead.path, ...lazyRoute(() => import('./routes/lead')) },
         { path: paths.reminders.path, ...lazyRoute(() => import('./routes/reminders')) },
+        { path: paths.replies.path, ...lazyRoute(() => import('./routes/replies')) },
         {
           path: paths.settings.path,
           element: <RoleGate roles={['owner', 'system_admin']} />,

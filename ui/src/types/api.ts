@@ -164,6 +164,26 @@ export type Lead = {
   last_inbound_at: string | null;
   /** The last message is inbound and nothing was sent after it. */
   needs_reply: boolean;
+  /** The latest message, in lists (GET /api/leads); absent on older servers. */
+  last_message?: LastMessage | null;
+};
+
+/** A preview of a lead's latest message (body at most 200 characters). */
+export type LastMessage = {
+  body: string;
+  direction: 'in' | 'out';
+  is_ai: boolean;
+  status: MessageStatus | string | null;
+  at: string;
+};
+
+/** A business's canned reply; the body may hold {{first_name}}, {{business_name}}, {{next_open}}, {{my_name}}. */
+export type CannedReply = {
+  id: number;
+  shortcut: string;
+  body: string;
+  created_at: string;
+  updated_at: string;
 };
 
 /**

@@ -44,6 +44,7 @@ function useNavItems(): NavItem[] {
       count: counts?.reminders_due,
       countLabel: t('nav.remindersDueCount', { count: counts?.reminders_due ?? 0 }),
     },
+    { to: paths.replies.getHref(), label: t('nav.replies'), testId: 'nav-replies' },
   ];
   if (canManage(me)) {
     items.push(
