@@ -547,3 +547,18 @@ CREATE TRIGGER lead_counts_au AFTER UPDATE OF tenant_id, status, source ON leads
     INSERT INTO lead_counts (tenant_id, status, source, n) VALUES (new.tenant_id, new.status, new.source, 1)
     ON CONFLICT (tenant_id, status, source) DO UPDATE SET n = n + 1;
 END;
+
+-- version: 6
+
+-- Canned replies: a business's saved answers, which staff insert in the
+-- composer by typing `/` and the shortcut. Shortcuts are unique per business
+-- whatever their case.
+CREATE TABLE canned_replies (
+    id         INTEGER PRIMARY KEY,
+    tenant_id  INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    shortcut   TEXT    NOT NULL COLLATE NOCASE CHECK (length(shortcut) BETWEEN 1 AND 32),
+    body       TEXT    NOT NULL CHECK (length(body) BETWEEN 1 AND 2000),
+    created_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE UNIQUE INDEX canned_replies_shortcut ON canned_replies (tenant_id, shortcut);

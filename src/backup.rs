@@ -37,6 +37,7 @@ pub struct Report {
 
 /// Copies the database at `source` to the new file `dest`.
 pub fn run(source: &Path, dest: &Path) -> anyhow::Result<Report> {
+    let source = &crate::db::path::canonical(source);
     if !source.is_file() {
         bail!("there is no data file at {}: point FRONTDESK_DATA (--data) at the file to back up", source.display());
     }

@@ -98,7 +98,7 @@ pub fn backup(settings: &Settings, dest: &Path) -> anyhow::Result<()> {
 
 /// Prints what it did only once the verified copy is in place.
 pub fn restore(settings: &Settings, backup: &Path) -> anyhow::Result<()> {
-    let data = &settings.data;
+    let data = &crate::db::path::canonical(&settings.data);
     let r = crate::restore::run(data, backup)?;
     println!(
         "restored {} to {} (schema version {}, {} pages, integrity check ok)",

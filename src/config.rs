@@ -330,6 +330,8 @@ fn parse_domains(list: &str) -> Result<Vec<String>, Refusal> {
 
 impl Config {
     pub fn from_settings(mut settings: Settings) -> Result<Self, Refusal> {
+        // Once, here: the lock, the WAL the syncer fsyncs and the backups all derive from it.
+        settings.data = crate::db::path::canonical(&settings.data);
         let domains = parse_domains(&settings.domains)?;
         let default_url = match domains.first() {
             Some(d) => format!("https://{d}"),

@@ -235,11 +235,26 @@ fn duplicate(key: Unique, existing_id: Option<LeadId>) -> ApiError {
             "A user with this email already exists.",
             "Use another email address, or edit the existing user.",
         ),
+        Unique::CannedShortcut => (
+            "shortcut_taken",
+            "shortcut",
+            "This business already has a canned reply with this shortcut.",
+            "Pick another shortcut, or edit the existing reply.",
+        ),
     };
     let e = ApiError::conflict(code, message, hint);
     match existing_id {
         Some(id) => e.with("lead_id", id.0),
         None => e.with("field", field),
+    }
+}
+
+/// The core's refusals and failures, answered as the store's are.
+impl From<crate::core::CoreError> for ApiError {
+    fn from(err: crate::core::CoreError) -> Self {
+        match err {
+            crate::core::CoreError::Store(e) => e.into(),
+        }
     }
 }
 

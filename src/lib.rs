@@ -6,6 +6,7 @@
 //! - [`db`]: the SQLite pool, PRAGMAs, migrations from `schema.sql`, blocking helpers.
 //! - [`error`]: `ApiError`, the one error type, and constraint mapping.
 //! - [`domain`]: parsed values: roles, statuses, phone numbers, timestamps.
+//! - [`core`]: what the business does (a lead created and what follows), called by every adapter.
 //! - [`store`]: all SQL, one file per resource, scoped by tenant.
 //! - [`http`]: routes per resource, extractors (`Auth`, guards), the CSRF layer.
 //! - [`assets`]: the embedded UI and SPA fallback.
@@ -32,6 +33,7 @@ pub mod bootstrap;
 pub mod cache;
 pub mod cli;
 pub mod config;
+pub mod core;
 pub mod db;
 pub mod domain;
 pub mod error;

@@ -42,6 +42,8 @@ pub struct Restored {
 
 /// Replaces the data file at `data` with a verified copy of `backup`.
 pub fn run(data: &Path, backup: &Path) -> anyhow::Result<Restored> {
+    // Whatever path names the file: the lock, the copy and the replaced file go beside the real one.
+    let data = &crate::db::path::canonical(data);
     if !backup.is_file() {
         bail!("there is no backup file at {}", backup.display());
     }

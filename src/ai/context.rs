@@ -6,7 +6,10 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 
-use crate::store::{leads::Lead, tenants::Tenant};
+use crate::{
+    domain::text,
+    store::{leads::Lead, tenants::Tenant},
+};
 
 /// The system prompt: the business's own prompt, then the generated block.
 pub fn instructions(prompt: &str, tenant: &Tenant, lead: Option<&Lead>, now: DateTime<Utc>) -> String {
@@ -42,9 +45,9 @@ pub fn block(tenant: &Tenant, lead: Option<&Lead>, now: DateTime<Utc>) -> String
     let language = if tenant.ai_language == "en" { "English" } else { "Hebrew" };
     let _ = writeln!(out, "- Default language: {language} (answer in the customer's language when it differs)");
     if let Some(lead) = lead {
-        let name = format!("{} {}", lead.first_name, lead.last_name);
-        let name = name.trim();
-        let _ = writeln!(out, "- Customer: {}", if name.is_empty() { "(name unknown)" } else { name });
+        // Names came from outside (webhooks, staff): one clean line whatever was stored.
+        let name = text::clean_name(&format!("{} {}", lead.first_name, lead.last_name));
+        let _ = writeln!(out, "- Customer: {}", if name.is_empty() { "(name unknown)" } else { &name });
         let _ = writeln!(out, "- Lead status: {}", lead.status.as_str());
         if !lead.tags.is_empty() {
             let _ = writeln!(out, "- Tags: {}", lead.tags.join(", "));
@@ -83,6 +86,8 @@ mod tests {
             missed_call_text: None,
             twilio_template_sid: None,
             auto_assign: "none".into(),
+            ai_max_replies_per_hour_business: 200,
+            allow_international_forward: false,
         }
     }
 

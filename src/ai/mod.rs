@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod context;
+pub mod limits;
 pub mod tools;
 mod whatsapp;
 

@@ -8,7 +8,9 @@ use rusqlite::Connection;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::limits;
 use crate::{
+    core,
     domain::{
         ActivityKind, LeadId, LeadStatus, Scope, TenantId, UserId,
         text::{self, NAME_MAX, NOTE_MAX, TAG_MAX},
@@ -260,6 +262,12 @@ fn callback(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> St
         return Err(refuse(format!("due_at must be in the future and within {MAX_DAYS_AHEAD} days")));
     }
     let note = text::check("note", &a.note, NOTE_MAX, true)?;
+    if store::reminders::pending_by_ai(tx, at.tenant_id, at.lead_id)? >= limits::PENDING_AI_REMINDERS {
+        return Err(refuse(format!(
+            "this lead already has {} call-backs waiting; tell the customer the staff will be in touch",
+            limits::PENDING_AI_REMINDERS
+        )));
+    }
     let people = store::users::people_for_lead(tx, at.tenant_id, at.lead_id)?;
     if people.is_empty() {
         return Err(refuse("this business has no one to call back (no assignee and no owner)"));
@@ -316,23 +324,20 @@ struct StatusArgs {
 
 fn set_status(tx: &Connection, at: ToolScope, args: &Value, done: &mut Done) -> Step {
     let a: StatusArgs = parse(args)?;
-    let status = match LeadStatus::parse(&a.status) {
-        Some(s @ (LeadStatus::Contacted | LeadStatus::Qualified)) => s,
-        _ => return Err(refuse(format!("status `{}` is not allowed; use contacted or qualified", a.status))),
+    let Some(status) = LeadStatus::parse(&a.status) else {
+        return Err(refuse(format!("status `{}` is not allowed; use contacted or qualified", a.status)));
     };
-    let p = LeadPatch { status: Some(status), ..Default::default() };
-    let (before, _) = store::leads::update_scoped(tx, Scope::Tenant(at.tenant_id), at.lead_id, &p)?;
-    if before.status != status {
-        done.activities.push(store::activities::add(
-            tx,
-            at.tenant_id,
-            at.lead_id,
-            ActivityKind::StatusChange,
-            "",
-            &json!({"from": before.status, "to": status, "by_ai": true}),
-            None,
-        )?);
-    }
+    let lead =
+        store::leads::get(tx, Scope::Tenant(at.tenant_id), at.lead_id)?.ok_or(store::StoreError::NotFound("lead"))?;
+    limits::status_move(lead.status, status).map_err(Failure::Refused)?;
+    let set =
+        core::leads::set_status(tx, Scope::Tenant(at.tenant_id), at.lead_id, status, "", None, true).map_err(|e| {
+            match e {
+                core::CoreError::Store(e) => Failure::from(e),
+            }
+        })?;
+    done.activities.extend(set.activities);
+    let before = lead;
     Ok((format!("status {} → {}", before.status.as_str(), status.as_str()), json!({"ok": true, "status": status})))
 }
 

@@ -8,12 +8,12 @@ use std::{
         Mutex,
         atomic::{AtomicU64, Ordering},
     },
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use serde_json::json;
 
-use super::{client, context, tools};
+use super::{client, context, limits, tools};
 use crate::{
     domain::{ActivityKind, LeadId, Scope, TenantId},
     error::ApiResult,
@@ -28,10 +28,12 @@ const MAX_TOOL_ROUNDS: usize = 4;
 
 /// The latest inbound message's ticket per lead: a reply waits out the
 /// debounce and goes ahead only if no newer message took the ticket.
+/// Also counts each business's replies of the last hour.
 #[derive(Default)]
 pub struct Bursts {
     latest: Mutex<HashMap<LeadId, u64>>,
     next: AtomicU64,
+    business: limits::BusinessReplies,
 }
 
 impl Bursts {
@@ -126,6 +128,11 @@ async fn reply(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Result
     if recent_replies >= i64::from(tenant.ai_max_replies_per_hour) {
         return over_budget(state, tenant_id, lead_id, tenant.ai_max_replies_per_hour).await;
     }
+    // Counted before the model is asked: a reply that then fails still counts.
+    let max = tenant.ai_max_replies_per_hour_business;
+    if let limits::Admit::Refused { alert } = state.ai_bursts.business.take(tenant_id, max, Instant::now()) {
+        return over_business_budget(state, tenant_id, lead_id, max, alert).await;
+    }
     let system = context::instructions(&prompts.whatsapp_prompt, &tenant, Some(&lead), chrono::Utc::now());
     let mut messages = vec![json!({"role": "system", "content": system})];
     for m in history.iter().filter(|m| !m.body.is_empty()) {
@@ -133,6 +140,7 @@ async fn reply(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Result
         messages.push(json!({"role": role, "content": m.body}));
     }
     let tools = tools::chat_tools();
+    let mut budget = limits::ToolBudget::reply();
     let mut text = None;
     for round in 0..=MAX_TOOL_ROUNDS {
         // After the last round of tools the model must answer in words.
@@ -148,6 +156,12 @@ async fn reply(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Result
         messages.push(c.message.clone());
         let mut handed_off = false;
         for call in c.tool_calls {
+            if !budget.admit(&round.to_string(), false) {
+                tracing::warn!(tenant = tenant_id.0, lead = lead_id.0, tool = %call.name, "AI tool call over the budget");
+                let refused = json!({"error": limits::TOO_MANY});
+                messages.push(json!({"role": "tool", "tool_call_id": call.id, "content": refused.to_string()}));
+                continue;
+            }
             let at = tools::ToolScope { tenant_id, lead_id, channel: "whatsapp" };
             let args = call.arguments.clone();
             let name = call.name.clone();
@@ -212,6 +226,52 @@ async fn over_budget(state: &AppState, tenant_id: TenantId, lead_id: LeadId, max
         })
         .await
         .map_err(|_| "the AI's pause could not be saved".to_string())?;
+    publish(state, &done);
+    Ok(())
+}
+
+/// The business's hourly replies are spent: this message gets no AI reply
+/// (its timeline says why), and the owners hear of it at most once an hour.
+async fn over_business_budget(
+    state: &AppState,
+    tenant_id: TenantId,
+    lead_id: LeadId,
+    max: u32,
+    alert: bool,
+) -> Result<(), String> {
+    let why = format!(
+        "The AI did not answer: this business's limit of {max} AI replies an hour is reached. A person should answer."
+    );
+    let done = state
+        .db
+        .write(move |tx| -> ApiResult<_> {
+            let mut done = tools::Done::default();
+            let data = json!({"channel": "whatsapp", "reason": "business_budget"});
+            done.activities.push(store::activities::add(
+                tx,
+                tenant_id,
+                lead_id,
+                ActivityKind::AiError,
+                &why,
+                &data,
+                None,
+            )?);
+            if alert {
+                let owners = store::users::owners(tx, tenant_id)?;
+                done.notifications = store::notifications::insert_for_users(
+                    tx,
+                    tenant_id,
+                    &owners,
+                    "ai_budget",
+                    "AI replies paused for the hour",
+                    &why,
+                    lead_id,
+                )?;
+            }
+            Ok(done)
+        })
+        .await
+        .map_err(|_| "the AI's limit could not be recorded".to_string())?;
     publish(state, &done);
     Ok(())
 }

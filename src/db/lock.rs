@@ -44,8 +44,10 @@ pub fn lock_path(data: &Path) -> PathBuf {
 
 impl DataLock {
     /// Takes the lock without waiting: `Held` when another process has it.
+    /// The lock is named after the canonical data path, so a symlink and the
+    /// file it names share one lock.
     pub fn acquire(data: &Path) -> Result<DataLock, LockError> {
-        let path = lock_path(data);
+        let path = lock_path(&super::path::canonical(data));
         let shown = || path.display().to_string();
         let mut options = OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);

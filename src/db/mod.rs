@@ -70,6 +70,7 @@ impl Durability {
 }
 
 pub mod lock;
+pub mod path;
 /// Who copies the WAL back into the data file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum WalCheckpoints {
@@ -356,6 +357,8 @@ impl Db {
     /// pool; starts the checkpoint thread unless checkpoints are external.
     pub fn open_opts(path: &Path, opts: DbOptions) -> Result<Db, OpenError> {
         configure_sqlite();
+        // The `-wal` the syncer fsyncs and the pre-upgrade copy are named after this.
+        let path = &self::path::canonical(path);
         let shown = path.display().to_string();
         make_private(path);
         let mut conn = Connection::open_with_flags(

@@ -91,6 +91,14 @@ impl PhoneE164 {
         &self.0
     }
 
+    /// Whether this number's country calling code is `region`'s (`IL` ->
+    /// +972). Regions sharing a code (+1) count as one country. An unknown
+    /// region matches nothing.
+    pub fn in_region(&self, region: &str) -> bool {
+        let Some(meta) = phonenumber::metadata::DATABASE.by_id(region) else { return false };
+        phonenumber::parse(None, &self.0).is_ok_and(|n| n.code().value() == meta.country_code())
+    }
+
     pub fn into_string(self) -> String {
         self.0
     }
@@ -124,6 +132,18 @@ mod tests {
             }
         }
         assert_eq!(PhoneE164::parse("050-7654321", "IL").unwrap().as_str(), "+972507654321");
+    }
+
+    #[test]
+    fn a_number_is_in_its_countrys_region_only() {
+        let il = PhoneE164::parse("+972521234567", "IL").unwrap();
+        assert!(il.in_region("IL"));
+        assert!(!il.in_region("US"));
+        assert!(!il.in_region("ZZ"));
+        let us = PhoneE164::parse("+1 415 555 0100", "IL").unwrap();
+        assert!(!us.in_region("IL"));
+        assert!(us.in_region("US") && us.in_region("CA"));
+        assert!(!PhoneE164::parse("+44 20 7946 0958", "IL").unwrap().in_region("IL"));
     }
 
     #[test]

@@ -16,6 +16,9 @@ pub const TAGS_MAX: usize = 20;
 pub const TAG_MAX: usize = 40;
 /// Longest phone input we bother parsing (formatting included).
 pub const PHONE_INPUT_MAX: usize = 40;
+/// A canned reply's shortcut (typed after `/`) and its text.
+pub const SHORTCUT_MAX: usize = 32;
+pub const CANNED_MAX: usize = 2_000;
 
 /// Whether `c` may appear in text: printable, or newline/tab when `multiline`.
 fn allowed(c: char, multiline: bool) -> bool {
@@ -58,6 +61,37 @@ pub fn required(field: &str, value: &str, max: usize, multiline: bool) -> Result
         return Err(Invalid::new(field, format!("`{field}` is required."), format!("Fill in `{field}`.")));
     }
     Ok(v)
+}
+
+/// A display name from outside (a webhook's ProfileName or pushName, or a
+/// stored name shown to the AI) made to pass the name rules instead of being
+/// refused: control characters and line breaks become spaces, whitespace
+/// runs collapse to one space, the ends are trimmed, and at most
+/// [`NAME_MAX`] characters are kept (cut on a character boundary).
+pub fn clean_name(value: &str) -> String {
+    let mut out = String::new();
+    let mut kept = 0;
+    let mut pending_space = false;
+    for c in value.chars() {
+        if c.is_control() || c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            if kept + 1 >= NAME_MAX {
+                break;
+            }
+            out.push(' ');
+            kept += 1;
+            pending_space = false;
+        }
+        if kept >= NAME_MAX {
+            break;
+        }
+        out.push(c);
+        kept += 1;
+    }
+    out
 }
 
 /// A lead's tags: each trimmed, non-empty, one line, at most [`TAG_MAX`]
@@ -114,6 +148,21 @@ mod tests {
         assert!(check("n", "a\u{1b}[31m", 10, true).is_err());
         assert!(required("n", "   ", 10, false).is_err());
         assert_eq!(check("n", "שלום", 4, false).unwrap(), "שלום");
+    }
+
+    #[test]
+    fn names_from_outside_are_cleaned_and_cut_never_refused() {
+        assert_eq!(clean_name("  Dana \n\r\t Levi\u{0}\u{1b}[31m  "), "Dana Levi [31m");
+        assert_eq!(clean_name("\n\n"), "");
+        let long = "א".repeat(5_000);
+        let cut = clean_name(&long);
+        assert_eq!(cut.chars().count(), NAME_MAX);
+        assert!(check("name", &cut, NAME_MAX, false).is_ok());
+        // A space is never the last character kept.
+        let spaced = format!("{} b", "a".repeat(NAME_MAX - 1));
+        assert_eq!(clean_name(&spaced), "a".repeat(NAME_MAX - 1));
+        let words = clean_name(&"ab ".repeat(300));
+        assert!(words.chars().count() <= NAME_MAX && words.ends_with('b'), "{words}");
     }
 
     #[test]

@@ -77,11 +77,16 @@ pub struct BusinessBody {
     pub ai_language: Option<String>,
     pub handoff_hours: Option<u32>,
     pub ai_max_replies_per_hour: Option<u32>,
+    /// AI replies across all of the business's leads in an hour (0 to 10000).
+    #[schema(minimum = 0, maximum = 10000)]
+    pub ai_max_replies_per_hour_business: Option<u32>,
     #[serde(default, deserialize_with = "super::double_option")]
     pub missed_call_text: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
     pub twilio_template_sid: Option<Option<String>>,
     pub auto_assign: Option<String>,
+    /// Platform admin only: lets `forward_e164` be a number outside the business's own country.
+    pub allow_international_forward: Option<bool>,
 }
 
 fn in_range(field: &str, v: Option<u32>, range: std::ops::RangeInclusive<u32>) -> Result<Option<u32>, ApiError> {
@@ -170,6 +175,11 @@ impl BusinessBody {
             },
             handoff_hours: in_range("handoff_hours", self.handoff_hours, 1..=720)?,
             ai_max_replies_per_hour: in_range("ai_max_replies_per_hour", self.ai_max_replies_per_hour, 1..=1000)?,
+            ai_max_replies_per_hour_business: in_range(
+                "ai_max_replies_per_hour_business",
+                self.ai_max_replies_per_hour_business,
+                0..=10_000,
+            )?,
             missed_call_text: optional_text("missed_call_text", &self.missed_call_text, text::MESSAGE_MAX)?,
             twilio_template_sid: match optional_text("twilio_template_sid", &self.twilio_template_sid, 64)? {
                 Some(Some(sid)) if !(sid.starts_with("HX") && sid[2..].chars().all(|c| c.is_ascii_hexdigit())) => {
@@ -192,6 +202,7 @@ impl BusinessBody {
                     ));
                 }
             },
+            allow_international_forward: self.allow_international_forward,
         })
     }
 }
@@ -226,6 +237,9 @@ async fn create(
         .db
         .write(move |tx| -> ApiResult<_> {
             let id = store::tenants::insert(tx, &name, &fields)?;
+            if let Some(t) = store::tenants::get(tx, id)? {
+                check_forward_country(&t, &fields)?;
+            }
             if let Some((email, name, hash)) = &owner {
                 store::users::insert(
                     tx,
@@ -303,17 +317,41 @@ pub async fn update_business(state: &AppState, auth: &Auth, id: TenantId, body: 
         "whatsapp_instance": fields.whatsapp_instance, "forward_e164": fields.forward_e164,
         "business_hours": fields.business_hours, "holidays": fields.holidays, "ai_language": fields.ai_language,
         "handoff_hours": fields.handoff_hours, "ai_max_replies_per_hour": fields.ai_max_replies_per_hour,
+        "ai_max_replies_per_hour_business": fields.ai_max_replies_per_hour_business,
         "missed_call_text": fields.missed_call_text, "twilio_template_sid": fields.twilio_template_sid,
         "auto_assign": fields.auto_assign,
+        "allow_international_forward": fields.allow_international_forward,
     });
     state
         .db
         .write(move |tx| -> ApiResult<_> {
             let t = store::tenants::update(tx, id, &fields)?.ok_or_else(|| ApiError::not_found("Business"))?;
+            check_forward_country(&t, &fields)?;
             store::audit::record(tx, entry)?;
             Ok(t)
         })
         .await
+}
+
+/// Calls forwarded to `forward_e164` are paid by the platform's shared
+/// Twilio account, so a newly written number must be in the business's own
+/// country unless the platform admin allows others for it. Checked on the
+/// business as it is after the write (and the write undone when refused), so
+/// a PATCH that sets both the flag and the number is judged by the new flag.
+/// A number stored before is left as it is: only writes are checked.
+fn check_forward_country(t: &Tenant, fields: &TenantFields) -> Result<(), ApiError> {
+    let Some(Some(number)) = &fields.forward_e164 else { return Ok(()) };
+    if t.allow_international_forward
+        || PhoneE164::parse(number, &t.default_region).is_ok_and(|p| p.in_region(&t.default_region))
+    {
+        return Ok(());
+    }
+    Err(ApiError::invalid(
+        "forward_e164",
+        format!("`{number}` is not a number in this business's country ({}).", t.default_region),
+        "Forward calls to a number in the business's own country. Forwarding abroad costs the platform \
+         money, so only the platform admin can allow it for a business (allow_international_forward).",
+    ))
 }
 
 /// Acts inside business `id`: flags in the session, a new session id, the

@@ -100,6 +100,13 @@ async fn patch_current(
             "The platform admin sets numbers and the WhatsApp instance under /api/admin/businesses/:id.",
         ));
     }
+    if body.allow_international_forward.is_some() && !auth.is_admin() {
+        return Err(ApiError::invalid(
+            "allow_international_forward",
+            "Only the platform admin decides whether calls may be forwarded abroad.",
+            "Ask the platform admin to allow international forwarding for this business.",
+        ));
+    }
     update_business(&state, &auth, auth.tenant_id(), &body).await.map(|t| Json(t.into()))
 }
 

@@ -23,6 +23,7 @@ use serde_json::{Value, json};
 use super::extract::{ApiQuery, Auth};
 use super::leads::{ListQuery, region_of};
 use crate::{
+    core::{self, import::ImportRow},
     domain::{
         Invalid, PhoneE164,
         text::{self, NAME_MAX, NOTE_MAX},
@@ -31,7 +32,7 @@ use crate::{
     state::AppState,
     store::{
         self, StoreError,
-        lead_csv::{ImportRow, export_header, export_page, uncell},
+        lead_csv::{export_header, export_page, uncell},
     },
 };
 
@@ -287,14 +288,14 @@ async fn import(
     let Parsed { rows, invalid, total } = parsed;
     let actor = auth.actor();
     let outcome = if q.dry_run {
-        state.db.read(move |c| store::lead_csv::import(c, tenant_id, &rows, Some(actor), false)).await?
+        state.db.read(move |c| core::import::import(c, tenant_id, &rows, Some(actor), false)).await?
     } else {
         let mut entry = auth.audit("lead.import", "leads".into(), Value::Null);
         let invalid_rows = invalid.iter().map(|i| i.row).collect::<std::collections::HashSet<_>>().len();
         let outcome = state
             .db
             .write(move |tx| -> ApiResult<_> {
-                let out = store::lead_csv::import(tx, tenant_id, &rows, Some(actor), true)?;
+                let out = core::import::import(tx, tenant_id, &rows, Some(actor), true)?;
                 entry.details = json!({
                     "rows": total,
                     "created": out.created,

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use super::extract::{ApiJson, ApiQuery, Auth, ManagerAuth, PageQuery, ScopedLead};
 use crate::{
+    core,
     domain::ActivityKind,
     domain::{
         LeadSource, LeadStatus, PhoneE164, Scope, TenantId, UserId,
@@ -196,43 +197,33 @@ async fn create(
     let phone = PhoneE164::parse_field("phone_e164", &body.phone_e164, &region)?.into_string();
     let actor = auth.actor();
     let cross = auth.cross_tenant_write(tenant_id, "POST /api/leads".to_string());
-    let (lead, activity) = state
+    let (lead, activities) = state
         .db
         .write(move |tx| -> ApiResult<_> {
             if let Some(e) = cross {
                 store::audit::record(tx, e)?;
             }
-            let id = store::leads::insert(
-                tx,
-                tenant_id,
-                &NewLead {
-                    first_name: &first_name,
-                    last_name: &last_name,
-                    phone_e164: Some(&phone),
-                    whatsapp_id: None,
-                    email: email.as_deref(),
-                    source,
-                    status,
-                    notes: &notes,
-                    created_by: Some(actor.user_id),
-                },
-            )?;
-            let activity = store::activities::add(
-                tx,
-                tenant_id,
-                id,
-                ActivityKind::Created,
-                "",
-                &json!({"source": source}),
-                Some(actor),
-            )?;
-            let lead = store::leads::get(tx, Scope::Tenant(tenant_id), id)?
+            let lead = NewLead {
+                first_name: &first_name,
+                last_name: &last_name,
+                phone_e164: Some(&phone),
+                whatsapp_id: None,
+                email: email.as_deref(),
+                source,
+                status,
+                notes: &notes,
+                created_by: Some(actor.user_id),
+            };
+            let created = core::leads::create(tx, tenant_id, &lead, Some(actor), None)?;
+            let lead = store::leads::get(tx, Scope::Tenant(tenant_id), created.id)?
                 .ok_or_else(|| ApiError::internal("lead vanished"))?;
-            Ok((lead, activity))
+            Ok((lead, created.activities))
         })
         .await?;
     state.events.publish(lead.tenant_id, "lead.created", json!({"lead_id": lead.id, "lead": lead}));
-    state.events.activity(&activity);
+    for a in &activities {
+        state.events.activity(a);
+    }
     Ok((StatusCode::CREATED, Json(lead)))
 }
 
@@ -339,7 +330,6 @@ async fn patch(
                 ));
             }
             let (before, after) = store::leads::update_scoped(tx, scope, id, &p)?;
-            let old_status = before.status;
             let mut acts = Vec::new();
             let mut notified = None;
             if p.assignee_user_id.is_some() && before.assignee_user_id != after.assignee_user_id {
@@ -357,16 +347,8 @@ async fn patch(
                     Some(actor),
                 )?);
             }
-            if let Some(new) = p.status.filter(|s| *s != old_status) {
-                acts.push(store::activities::add(
-                    tx,
-                    tenant_id,
-                    id,
-                    ActivityKind::StatusChange,
-                    "",
-                    &json!({"from": old_status, "to": new}),
-                    Some(actor),
-                )?);
+            if let Some(new) = p.status {
+                acts.extend(core::leads::status_changed(tx, &before, new, "", Some(actor), false)?);
             }
             if !changed.is_empty() {
                 acts.push(store::activities::add(
@@ -456,27 +438,17 @@ async fn set_status(
     let tenant_id = lead.tenant_id;
     let note = text::check("note", body.note.as_deref().unwrap_or_default(), NOTE_MAX, true)?;
     let cross = auth.cross_tenant_write(tenant_id, format!("POST /api/leads/{id}/status"));
-    let (lead, act) = state
+    let (lead, acts) = state
         .db
         .write(move |tx| -> ApiResult<_> {
             if let Some(e) = cross {
                 store::audit::record(tx, e)?;
             }
-            let p = LeadPatch { status: Some(status), ..Default::default() };
-            let (before, after) = store::leads::update_scoped(tx, Scope::Tenant(tenant_id), id, &p)?;
-            let act = store::activities::add(
-                tx,
-                tenant_id,
-                id,
-                ActivityKind::StatusChange,
-                &note,
-                &json!({"from": before.status, "to": status}),
-                Some(actor),
-            )?;
-            Ok((after, act))
+            let set = core::leads::set_status(tx, Scope::Tenant(tenant_id), id, status, &note, Some(actor), false)?;
+            Ok((set.lead, set.activities))
         })
         .await?;
-    publish_update(&state, &lead, vec![act]);
+    publish_update(&state, &lead, acts);
     Ok(Json(lead))
 }
 

@@ -4,6 +4,8 @@
 pub mod admin;
 pub mod auth;
 pub mod business;
+pub mod calls;
+pub mod canned;
 pub mod client_ip;
 pub mod csrf;
 pub mod events;

@@ -19,7 +19,10 @@ use utoipa::{
     },
 };
 
-use super::{admin, auth, business, events, inbox, lead_csv, leads, messages, notifications, prompts, push, reminders};
+use super::{
+    admin, auth, business, calls, canned, events, inbox, lead_csv, leads, messages, notifications, prompts, push,
+    reminders,
+};
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -49,11 +52,14 @@ use crate::state::AppState;
         inbox::assignees, inbox::counts,
         push::key, push::subscribe, push::unsubscribe, push::list,
         notifications::alerts,
+        canned::list, canned::create, canned::update, canned::remove,
+        calls::recording,
     ),
     // Bodies the handlers build as JSON objects name these; listed so they are described too.
     components(schemas(
         crate::error::ErrorBody,
         crate::store::messages::Message,
+        crate::store::leads::LastMessage,
         crate::store::notifications::Notification,
         crate::store::users::User,
         super::auth::UserView,

@@ -1,5 +1,7 @@
-//! After a call nobody answered: the owners hear of it, and the caller gets
-//! the business's `missed_call_text` on WhatsApp, at most once a day per lead.
+//! After a call nobody answered: the owners hear of it (once per caller per
+//! ten minutes, see [`store::alerts::MISSED_CALL_COALESCE`]), and the caller
+//! gets the business's `missed_call_text` on WhatsApp, at most once a day per
+//! lead.
 
 use super::{Origin, Outgoing, send_to_lead};
 use crate::{
@@ -28,7 +30,13 @@ async fn follow_up(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Re
             let tenant = store::tenants::get(tx, tenant_id)?;
             let lead = store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?;
             let who = lead.as_ref().and_then(|l| l.phone_e164.clone()).unwrap_or_default();
-            let owners = store::users::owners(tx, tenant_id)?;
+            // Inside the one writer, so calls arriving together cannot both pass the check.
+            let mut owners = Vec::new();
+            for owner in store::users::owners(tx, tenant_id)? {
+                if !store::alerts::missed_call_notified_recently(tx, tenant_id, owner, &who, lead_id)? {
+                    owners.push(owner);
+                }
+            }
             let notes = store::notifications::insert_for_users(
                 tx,
                 tenant_id,

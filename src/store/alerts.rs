@@ -143,6 +143,34 @@ pub fn enqueue(conn: &Connection, n: &Notification) -> StoreResult<usize> {
     Ok(queued)
 }
 
+/// How long one caller's missed calls make one alert to each owner: a caller
+/// ringing again and again must not page the owners (and cost a WhatsApp
+/// message) each time. The lead's timeline still records every call.
+pub const MISSED_CALL_COALESCE: &str = "-10 minutes";
+
+/// Whether `user_id` already had a missed-call notice about this caller (by
+/// number, or by lead when the number is unknown) in the last ten minutes.
+pub fn missed_call_notified_recently(
+    conn: &Connection,
+    tenant_id: TenantId,
+    user_id: UserId,
+    caller: &str,
+    lead_id: LeadId,
+) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached(concat!(
+            "SELECT created_at >= ",
+            super::now_sql!("?5"),
+            " FROM notifications
+             WHERE user_id = ?1 AND tenant_id = ?2 AND kind = 'missed_call'
+               AND ((?3 <> '' AND title = ?3) OR lead_id = ?4)
+             ORDER BY id DESC LIMIT 1"
+        ))?
+        .query_row(params![user_id, tenant_id, caller, lead_id, MISSED_CALL_COALESCE], |r| r.get(0))
+        .optional()?
+        .unwrap_or(false))
+}
+
 /// A user's own alerts, newest first (what reached their phone, or why not).
 pub fn list_for_user(conn: &Connection, user_id: UserId, limit: i64) -> StoreResult<Vec<Alert>> {
     Ok(conn

@@ -49,7 +49,8 @@ pub fn record(conn: &Connection, e: Entry) -> StoreResult<()> {
 
 /// Filtered, newest first. `Scope::All` is every business (the admin's view).
 /// `hide_admin_ips`: a business's own view does not show where the platform
-/// admin signs in from (their impersonations there keep their address).
+/// admin is: no address on any entry the admin made (sign-ins,
+/// impersonations, writes into the business).
 pub fn list(
     conn: &Connection,
     scope: Scope,
@@ -65,7 +66,7 @@ pub fn list(
         })?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.id, a.tenant_id, a.actor_user_id, u.email, a.action, a.target, a.details,
-                CASE WHEN ?5 AND u.role = 'system_admin' AND a.action LIKE 'login.%' THEN NULL ELSE a.ip END, a.impersonating,
+                CASE WHEN ?5 AND (u.role = 'system_admin' OR a.impersonating) THEN NULL ELSE a.ip END, a.impersonating,
                 a.created_at
          FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
          WHERE {filter} ORDER BY a.id DESC LIMIT ?3 OFFSET ?4"

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::error::StoreResult;
 use super::now_sql;
-use crate::domain::{LeadId, TenantId};
+use crate::domain::{LeadId, Scope, TenantId};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Call {
@@ -51,6 +51,14 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Call> {
 /// Unscoped: a webhook names only the call; its business is learnt from the row.
 pub fn by_sid_unscoped(conn: &Connection, call_sid: &str) -> StoreResult<Option<Call>> {
     Ok(conn.prepare_cached(&format!("{SELECT} WHERE call_sid = ?1"))?.query_row([call_sid], from_row).optional()?)
+}
+
+/// A call by id, within `scope`.
+pub fn get(conn: &Connection, scope: Scope, id: i64) -> StoreResult<Option<Call>> {
+    Ok(conn
+        .prepare_cached(&format!("{SELECT} WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2)"))?
+        .query_row(params![id, scope.filter()], from_row)
+        .optional()?)
 }
 
 pub struct NewCall<'a> {

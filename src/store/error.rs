@@ -14,6 +14,7 @@ pub enum Unique {
     TenantWhatsapp,
     TenantInstance,
     UserEmail,
+    CannedShortcut,
 }
 
 /// A rule of the data that refused a change.
@@ -59,6 +60,7 @@ pub fn unique_key(err: &rusqlite::Error) -> Option<Unique> {
         ("tenants.whatsapp_e164", Unique::TenantWhatsapp),
         ("tenants.whatsapp_instance", Unique::TenantInstance),
         ("users.email", Unique::UserEmail),
+        ("canned_replies.tenant_id, canned_replies.shortcut", Unique::CannedShortcut),
     ]
     .into_iter()
     .find(|(cols, _)| c.contains(cols))

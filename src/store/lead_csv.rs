@@ -1,23 +1,15 @@
 //! Leads as CSV. The export is read in pages by keyset on
 //! (last_activity_at, id), each page its own short read, so a large export
-//! never holds a snapshot (or every row) at once. The import runs inside one
-//! write (or, for a dry run, one read) and decides per row: new lead,
-//! duplicate of an existing one (filling only its empty fields), or
-//! duplicate of an earlier row.
+//! never holds a snapshot (or every row) at once. (What an import does with
+//! each row is `core::import`.)
 
-use std::{
-    borrow::Cow,
-    collections::{HashMap, HashSet},
-};
+use std::borrow::Cow;
 
-use rusqlite::{Connection, ToSql, params};
-use serde::Serialize;
-use serde_json::json;
+use rusqlite::{Connection, ToSql};
 
 use super::error::{StoreError, StoreResult};
-use super::leads::{LeadFilter, NewLead, find_by_phone, get, search_term};
-use super::{Actor, activities, now_sql};
-use crate::domain::{ActivityKind, LeadId, LeadSource, LeadStatus, Scope, TenantId};
+use super::leads::{LeadFilter, search_term};
+use crate::domain::Scope;
 
 /// The export's columns, in order.
 pub const EXPORT_HEADER: [&str; 11] = [
@@ -157,198 +149,6 @@ pub fn export_page(
 
 /// Tags share one cell, `a|b|c`.
 pub const TAG_SEPARATOR: &str = "|";
-
-/// One valid row of an import file.
-#[derive(Clone, Debug)]
-pub struct ImportRow {
-    /// 1-based among the data rows (the header is not counted).
-    pub row: usize,
-    pub first_name: String,
-    pub last_name: String,
-    pub phone_e164: String,
-    pub email: Option<String>,
-    pub notes: String,
-    pub tags: Vec<String>,
-}
-
-/// A row whose phone is a known lead's: `lead_id` is that lead (None in a
-/// dry run when it is a lead this file would create).
-#[derive(Clone, Debug, Serialize)]
-pub struct DuplicateRow {
-    pub row: usize,
-    pub lead_id: Option<LeadId>,
-}
-
-#[derive(Debug, Default, Serialize)]
-pub struct ImportOutcome {
-    pub created: usize,
-    pub updated: usize,
-    pub duplicates: Vec<DuplicateRow>,
-}
-
-/// What the import knows of a lead: the row in the database, with the
-/// fields this file has filled so far.
-struct Known {
-    id: Option<LeadId>,
-    first_name: String,
-    last_name: String,
-    email: Option<String>,
-    notes: String,
-    tags: Vec<String>,
-}
-
-/// Imports `rows` into `tenant_id`. With `write` false nothing is written
-/// (a dry run; `conn` may be a plain read connection) and the outcome is
-/// what the import would do.
-pub fn import(
-    conn: &Connection,
-    tenant_id: TenantId,
-    rows: &[ImportRow],
-    actor: Option<Actor>,
-    write: bool,
-) -> StoreResult<ImportOutcome> {
-    let mut out = ImportOutcome::default();
-    let mut known: HashMap<&str, Known> = HashMap::new();
-    let mut filled: HashSet<&str> = HashSet::new();
-    for r in rows {
-        let phone = r.phone_e164.as_str();
-        if let Some(k) = known.get_mut(phone) {
-            out.duplicates.push(DuplicateRow { row: r.row, lead_id: k.id });
-            if fill(conn, tenant_id, k, r, actor, write)? {
-                filled.insert(phone);
-            }
-            continue;
-        }
-        if let Some(id) = find_by_phone(conn, tenant_id, phone)? {
-            let lead = get(conn, Scope::Tenant(tenant_id), id)?.ok_or(StoreError::NotFound("lead"))?;
-            let mut k = Known {
-                id: Some(id),
-                first_name: lead.first_name,
-                last_name: lead.last_name,
-                email: lead.email,
-                notes: lead.notes,
-                tags: lead.tags,
-            };
-            out.duplicates.push(DuplicateRow { row: r.row, lead_id: Some(id) });
-            if fill(conn, tenant_id, &mut k, r, actor, write)? {
-                filled.insert(phone);
-            }
-            known.insert(phone, k);
-            continue;
-        }
-        let id = if write {
-            let id = super::leads::insert(
-                conn,
-                tenant_id,
-                &NewLead {
-                    first_name: &r.first_name,
-                    last_name: &r.last_name,
-                    phone_e164: Some(phone),
-                    whatsapp_id: None,
-                    email: r.email.as_deref(),
-                    source: LeadSource::Manual,
-                    status: LeadStatus::New,
-                    notes: &r.notes,
-                    created_by: actor.map(|a| a.user_id),
-                },
-            )?;
-            if !r.tags.is_empty() {
-                conn.prepare_cached("UPDATE leads SET tags = ?2 WHERE id = ?1")?
-                    .execute(params![id, serde_json::Value::from(r.tags.clone()).to_string()])?;
-            }
-            activities::add(
-                conn,
-                tenant_id,
-                id,
-                ActivityKind::Created,
-                "",
-                &json!({"source": LeadSource::Manual, "via": "import"}),
-                actor,
-            )?;
-            Some(id)
-        } else {
-            None
-        };
-        out.created += 1;
-        known.insert(
-            phone,
-            Known {
-                id,
-                first_name: r.first_name.clone(),
-                last_name: r.last_name.clone(),
-                email: r.email.clone(),
-                notes: r.notes.clone(),
-                tags: r.tags.clone(),
-            },
-        );
-    }
-    out.updated = filled.len();
-    Ok(out)
-}
-
-/// Fills the lead's empty fields from `r` (never overwrites one); true when
-/// something was filled. Writes (with an `updated` activity) only when `write`.
-fn fill(
-    conn: &Connection,
-    tenant_id: TenantId,
-    k: &mut Known,
-    r: &ImportRow,
-    actor: Option<Actor>,
-    write: bool,
-) -> StoreResult<bool> {
-    let mut fields: Vec<&str> = Vec::new();
-    if k.first_name.is_empty() && !r.first_name.is_empty() {
-        k.first_name = r.first_name.clone();
-        fields.push("first_name");
-    }
-    if k.last_name.is_empty() && !r.last_name.is_empty() {
-        k.last_name = r.last_name.clone();
-        fields.push("last_name");
-    }
-    if k.email.as_deref().unwrap_or("").is_empty() && r.email.is_some() {
-        k.email = r.email.clone();
-        fields.push("email");
-    }
-    if k.notes.is_empty() && !r.notes.is_empty() {
-        k.notes = r.notes.clone();
-        fields.push("notes");
-    }
-    if k.tags.is_empty() && !r.tags.is_empty() {
-        k.tags = r.tags.clone();
-        fields.push("tags");
-    }
-    if fields.is_empty() {
-        return Ok(false);
-    }
-    if let (true, Some(id)) = (write, k.id) {
-        conn.prepare_cached(concat!(
-            "UPDATE leads SET first_name = ?3, last_name = ?4, email = ?5, notes = ?6, tags = ?7, updated_at = ",
-            now_sql!(),
-            ", last_activity_at = ",
-            now_sql!(),
-            " WHERE id = ?1 AND tenant_id = ?2"
-        ))?
-        .execute(params![
-            id,
-            tenant_id,
-            k.first_name,
-            k.last_name,
-            k.email,
-            k.notes,
-            serde_json::Value::from(k.tags.clone()).to_string()
-        ])?;
-        activities::add(
-            conn,
-            tenant_id,
-            id,
-            ActivityKind::Updated,
-            "",
-            &json!({"fields": fields, "via": "import"}),
-            actor,
-        )?;
-    }
-    Ok(true)
-}
 
 #[cfg(test)]
 mod tests {

@@ -31,13 +31,35 @@ pub struct Lead {
     pub last_inbound_at: Option<String>,
     /// The last message is inbound and nothing was sent after it.
     pub needs_reply: bool,
+    /// The conversation's latest message, for a chat list.
+    pub last_message: Option<LastMessage>,
 }
 
-// The last column is `needs_reply`, the expression of the `leads_needs_reply` index.
+/// A preview of a lead's latest message (its first 200 characters).
+#[derive(Clone, Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct LastMessage {
+    #[schema(max_length = 200)]
+    pub body: String,
+    /// `in` (from the customer) or `out` (from us).
+    #[schema(pattern = "^(in|out)$")]
+    pub direction: String,
+    /// Written by the AI.
+    pub is_ai: bool,
+    /// Delivery status of an outgoing message: pending, queued, sent, delivered, read or failed.
+    pub status: Option<String>,
+    /// When it was sent or received (RFC 3339).
+    pub at: String,
+}
+
+// Column 17 is `needs_reply`, the expression of the `leads_needs_reply` index;
+// column 18 the latest message as JSON (one seek in `messages_lead`).
 const COLUMNS: &str = "l.id, l.tenant_id, l.first_name, l.last_name, l.phone_e164, l.whatsapp_id, l.email, l.source, \
                        l.status, l.notes, l.created_at, l.updated_at, l.last_activity_at, l.ai_paused_until, \
                        l.assignee_user_id, l.tags, l.last_inbound_at, \
-                       (l.last_inbound_at IS NOT NULL AND (l.last_outbound_at IS NULL OR l.last_outbound_at < l.last_inbound_at))";
+                       (l.last_inbound_at IS NOT NULL AND (l.last_outbound_at IS NULL OR l.last_outbound_at < l.last_inbound_at)), \
+                       (SELECT json_object('body', substr(m.body, 1, 200), 'direction', m.direction, \
+                               'is_ai', json(iif(m.is_ai, 'true', 'false')), 'status', m.status, 'at', m.created_at) \
+                        FROM messages m WHERE m.lead_id = l.id ORDER BY m.id DESC LIMIT 1)";
 
 fn from_row(r: &Row) -> rusqlite::Result<Lead> {
     Ok(Lead {
@@ -59,6 +81,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Lead> {
         tags: serde_json::from_str(&r.get::<_, String>(15)?).unwrap_or_default(),
         last_inbound_at: r.get(16)?,
         needs_reply: r.get(17)?,
+        last_message: r.get::<_, Option<String>>(18)?.and_then(|j| serde_json::from_str(&j).ok()),
     })
 }
 
@@ -121,11 +144,7 @@ pub fn insert(conn: &Connection, tenant_id: TenantId, l: &NewLead) -> StoreResul
             l.created_by
         ]);
     match res {
-        Ok(_) => {
-            let id = LeadId(conn.last_insert_rowid());
-            auto_assign(conn, tenant_id, id)?;
-            Ok(id)
-        }
+        Ok(_) => Ok(LeadId(conn.last_insert_rowid())),
         Err(e) if unique_key(&e).is_some() => {
             let existing = match l.phone_e164 {
                 Some(p) => find_by_phone(conn, tenant_id, p)?.map(|id| duplicate(Unique::LeadPhone, id)),
@@ -143,13 +162,11 @@ pub fn insert(conn: &Connection, tenant_id: TenantId, l: &NewLead) -> StoreResul
     }
 }
 
-/// A new lead of a business with `auto_assign = 'round_robin'` goes to the
-/// next enabled agent after the one who got the last (`tenants.last_auto_assignee`,
-/// kept in the data file so the turn survives restarts), by user id, wrapping
-/// around. Records the `assigned` activity (no actor: the system) and notifies
-/// the agent (in-app, and their alert channels). Every new lead passes here:
-/// the API, webhooks and imports all create leads with [`insert`].
-fn auto_assign(conn: &Connection, tenant_id: TenantId, id: LeadId) -> StoreResult<Option<UserId>> {
+/// For a business with `auto_assign = 'round_robin'`: the next enabled
+/// agent after the one who got the last lead (by user id, wrapping around),
+/// whose turn it now is (`tenants.last_auto_assignee`, kept in the data file
+/// so the turn survives restarts). None for other businesses, or without agents.
+pub fn next_round_robin(conn: &Connection, tenant_id: TenantId) -> StoreResult<Option<UserId>> {
     let Some((mode, last)) = conn
         .prepare_cached("SELECT auto_assign, last_auto_assignee FROM tenants WHERE id = ?1")?
         .query_row([tenant_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?)))
@@ -167,21 +184,58 @@ fn auto_assign(conn: &Connection, tenant_id: TenantId, id: LeadId) -> StoreResul
         )?
         .query_row(params![tenant_id, last], |r| r.get(0))
         .optional()?;
-    let Some(user) = next else { return Ok(None) };
-    conn.prepare_cached("UPDATE leads SET assignee_user_id = ?2 WHERE id = ?1")?.execute(params![id, user])?;
-    conn.prepare_cached("UPDATE tenants SET last_auto_assignee = ?2 WHERE id = ?1")?
-        .execute(params![tenant_id, user])?;
-    super::activities::add(
-        conn,
-        tenant_id,
+    if let Some(user) = next {
+        conn.prepare_cached("UPDATE tenants SET last_auto_assignee = ?2 WHERE id = ?1")?
+            .execute(params![tenant_id, user])?;
+    }
+    Ok(next)
+}
+
+/// Sets a lead's tags (already checked).
+pub fn set_tags(conn: &Connection, tenant_id: TenantId, id: LeadId, tags: &[String]) -> StoreResult<()> {
+    conn.prepare_cached("UPDATE leads SET tags = ?3 WHERE id = ?1 AND tenant_id = ?2")?.execute(params![
         id,
-        crate::domain::ActivityKind::Assigned,
-        "",
-        &serde_json::json!({"from": null, "to": user, "auto": true}),
-        None,
-    )?;
-    notify_assignee(conn, tenant_id, id, user)?;
-    Ok(Some(user))
+        tenant_id,
+        serde_json::Value::from(tags.to_vec()).to_string()
+    ])?;
+    Ok(())
+}
+
+/// A lead's fields as an import leaves them (empty ones filled).
+pub struct Filled<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: Option<&'a str>,
+    pub notes: &'a str,
+    pub tags: &'a [String],
+}
+
+/// Writes the fields an import filled, and marks the lead active.
+pub fn fill_fields(conn: &Connection, tenant_id: TenantId, id: LeadId, f: &Filled) -> StoreResult<()> {
+    conn.prepare_cached(concat!(
+        "UPDATE leads SET first_name = ?3, last_name = ?4, email = ?5, notes = ?6, tags = ?7, updated_at = ",
+        now_sql!(),
+        ", last_activity_at = ",
+        now_sql!(),
+        " WHERE id = ?1 AND tenant_id = ?2"
+    ))?
+    .execute(params![
+        id,
+        tenant_id,
+        f.first_name,
+        f.last_name,
+        f.email,
+        f.notes,
+        serde_json::Value::from(f.tags.to_vec()).to_string()
+    ])?;
+    Ok(())
+}
+
+/// Gives the lead to `user` (who is of the same business: the caller checked).
+pub fn set_assignee(conn: &Connection, tenant_id: TenantId, id: LeadId, user: UserId) -> StoreResult<()> {
+    conn.prepare_cached("UPDATE leads SET assignee_user_id = ?3 WHERE id = ?1 AND tenant_id = ?2")?
+        .execute(params![id, tenant_id, user])?;
+    Ok(())
 }
 
 /// Tells `user` a lead is now theirs (kind `assigned`): in-app, and through
@@ -758,6 +812,7 @@ struct LeadRef<'a> {
     tags: &'a serde_json::value::RawValue,
     last_inbound_at: Option<&'a str>,
     needs_reply: bool,
+    last_message: Option<&'a serde_json::value::RawValue>,
 }
 
 fn text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
@@ -789,6 +844,10 @@ fn borrow_row<'r>(r: &'r Row<'_>) -> rusqlite::Result<LeadRef<'r>> {
             .map_err(|e| rusqlite::Error::FromSqlConversionFailure(15, Type::Text, Box::new(e)))?,
         last_inbound_at: opt_text(r, 16)?,
         needs_reply: r.get(17)?,
+        last_message: opt_text(r, 18)?
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(18, Type::Text, Box::new(e)))?,
     })
 }
 
@@ -1005,43 +1064,20 @@ pub fn find_contact(conn: &Connection, tenant_id: TenantId, contact: &Contact) -
     }
 }
 
-/// Finds the lead for `contact` (by phone, then WhatsApp id) or creates it
-/// with `source`. Returns (lead id, created). Runs inside the caller's write.
-pub fn upsert_contact(
-    conn: &Connection,
-    tenant_id: TenantId,
-    contact: &Contact,
-    source: LeadSource,
-) -> StoreResult<(LeadId, bool)> {
-    let found = find_contact(conn, tenant_id, contact)?;
-    let name = contact.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
-    if let Some(id) = found {
-        if let Some(name) = name {
-            conn.prepare_cached(
-                "UPDATE leads SET first_name = ?2 WHERE id = ?1 AND first_name = '' AND last_name = ''",
-            )?
+/// The existing lead for `contact` (by phone, then WhatsApp id), with an
+/// empty name and a missing WhatsApp id filled in from it; None when the
+/// business has no such lead. Runs inside the caller's write.
+pub fn touch_contact(conn: &Connection, tenant_id: TenantId, contact: &Contact) -> StoreResult<Option<LeadId>> {
+    let Some(id) = find_contact(conn, tenant_id, contact)? else {
+        return Ok(None);
+    };
+    if let Some(name) = contact.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        conn.prepare_cached("UPDATE leads SET first_name = ?2 WHERE id = ?1 AND first_name = '' AND last_name = ''")?
             .execute(params![id, name])?;
-        }
-        if let Some(w) = &contact.whatsapp_id {
-            conn.prepare_cached("UPDATE OR IGNORE leads SET whatsapp_id = ?2 WHERE id = ?1 AND whatsapp_id IS NULL")?
-                .execute(params![id, w])?;
-        }
-        return Ok((id, false));
     }
-    let id = insert(
-        conn,
-        tenant_id,
-        &NewLead {
-            first_name: name.unwrap_or(""),
-            last_name: "",
-            phone_e164: contact.phone_e164.as_deref(),
-            whatsapp_id: contact.whatsapp_id.as_deref(),
-            email: None,
-            source,
-            status: LeadStatus::New,
-            notes: "",
-            created_by: None,
-        },
-    )?;
-    Ok((id, true))
+    if let Some(w) = &contact.whatsapp_id {
+        conn.prepare_cached("UPDATE OR IGNORE leads SET whatsapp_id = ?2 WHERE id = ?1 AND whatsapp_id IS NULL")?
+            .execute(params![id, w])?;
+    }
+    Ok(Some(id))
 }

@@ -9,6 +9,7 @@ pub mod activities;
 pub mod alerts;
 pub mod audit;
 pub mod calls;
+pub mod canned;
 pub mod claims;
 pub mod error;
 pub mod keys;

@@ -85,6 +85,18 @@ pub fn insert(
     get(conn, Scope::Tenant(tenant_id), id)?.ok_or(StoreError::NotFound("reminder"))
 }
 
+/// Call-backs the AI set on a lead that have not fired yet: one per
+/// request, however many people each was set for (those share a time and a note).
+pub fn pending_by_ai(conn: &Connection, tenant_id: TenantId, lead_id: LeadId) -> StoreResult<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM (SELECT 1 FROM lead_reminders
+              WHERE lead_id = ?2 AND tenant_id = ?1 AND created_by IS NULL AND status IN ('pending', 'claimed')
+              GROUP BY due_at, note)",
+        )?
+        .query_row(params![tenant_id, lead_id], |r| r.get(0))?)
+}
+
 /// A lead's reminders by due time, a page at a time; empty when the lead is
 /// not in `tenant_id`. (The lead is checked once, then its index is walked.)
 pub fn list_for_lead(

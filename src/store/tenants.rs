@@ -34,7 +34,15 @@ pub struct Tenant {
     pub missed_call_text: Option<String>,
     pub twilio_template_sid: Option<String>,
     pub auto_assign: String,
+    /// AI replies a business's leads get in an hour, all leads together.
+    pub ai_max_replies_per_hour_business: u32,
+    /// `forward_e164` may be outside the business's own country; only the
+    /// platform admin sets it (kept in the `settings` JSON).
+    pub allow_international_forward: bool,
 }
+
+/// `ai_max_replies_per_hour_business` of a business that never set it.
+pub const AI_MAX_REPLIES_PER_HOUR_BUSINESS: u32 = 200;
 
 impl Tenant {
     pub fn schedule(&self) -> Schedule {
@@ -44,7 +52,9 @@ impl Tenant {
 
 const COLUMNS: &str = "id, name, phone_e164, whatsapp_e164, whatsapp_instance, timezone, ai_auto_reply, \
                        default_region, created_at, updated_at, business_hours, holidays, forward_e164, ai_language, \
-                       handoff_hours, ai_max_replies_per_hour, missed_call_text, twilio_template_sid, auto_assign";
+                       handoff_hours, ai_max_replies_per_hour, missed_call_text, twilio_template_sid, auto_assign, \
+                       json_extract(settings, '$.ai_max_replies_per_hour_business'), \
+                       coalesce(json_extract(settings, '$.allow_international_forward'), 0)";
 
 fn json_column(r: &Row, i: usize) -> rusqlite::Result<Value> {
     Ok(serde_json::from_str(&r.get::<_, String>(i)?).unwrap_or(Value::Null))
@@ -71,6 +81,8 @@ fn from_row(r: &Row) -> rusqlite::Result<Tenant> {
         missed_call_text: r.get(16)?,
         twilio_template_sid: r.get(17)?,
         auto_assign: r.get(18)?,
+        ai_max_replies_per_hour_business: r.get::<_, Option<u32>>(19)?.unwrap_or(AI_MAX_REPLIES_PER_HOUR_BUSINESS),
+        allow_international_forward: r.get(20)?,
     })
 }
 
@@ -93,6 +105,9 @@ pub struct TenantFields {
     pub missed_call_text: Option<Option<String>>,
     pub twilio_template_sid: Option<Option<String>>,
     pub auto_assign: Option<String>,
+    /// Kept in the `settings` JSON.
+    pub ai_max_replies_per_hour_business: Option<u32>,
+    pub allow_international_forward: Option<bool>,
 }
 
 fn map_unique(err: rusqlite::Error) -> StoreError {
@@ -179,6 +194,11 @@ pub fn update(conn: &Connection, id: TenantId, f: &TenantFields) -> StoreResult<
                 missed_call_text = CASE WHEN ?18 THEN ?19 ELSE missed_call_text END,
                 twilio_template_sid = CASE WHEN ?20 THEN ?21 ELSE twilio_template_sid END,
                 auto_assign = coalesce(?22, auto_assign),
+                settings = json_patch(settings, json_object(
+                    'ai_max_replies_per_hour_business', coalesce(?23, json_extract(settings, '$.ai_max_replies_per_hour_business')),
+                    'allow_international_forward', CASE WHEN ?24 IS NULL
+                        THEN settings -> '$.allow_international_forward'
+                        ELSE json(CASE WHEN ?24 THEN 'true' ELSE 'false' END) END)),
                 updated_at = ",
                 now_sql!(),
                 " WHERE id = ?1"
@@ -206,6 +226,8 @@ pub fn update(conn: &Connection, id: TenantId, f: &TenantFields) -> StoreResult<
                 f.twilio_template_sid.is_some(),
                 f.twilio_template_sid.clone().flatten(),
                 f.auto_assign,
+                f.ai_max_replies_per_hour_business,
+                f.allow_international_forward,
             ],
         )
         .map_err(map_unique)?;

@@ -2,6 +2,11 @@
 //! (scoped, audited as the AI); a transfer and a hang-up go through Twilio's
 //! REST API, which takes the call over from the media stream.
 
+use std::sync::{
+    Arc,
+    atomic::{AtomicBool, Ordering},
+};
+
 use serde_json::{Value, json};
 
 use super::{
@@ -21,8 +26,8 @@ pub struct LiveActions {
     pub tenant: Tenant,
     pub call_sid: String,
     pub lead_id: Option<LeadId>,
-    /// The agent handed the caller to a person.
-    pub transferred: bool,
+    /// The agent handed the caller to a person (read after the call: the actions run in a task of their own).
+    pub transferred: Arc<AtomicBool>,
 }
 
 /// Changes a live call through Twilio's REST API (`Calls/{sid}.json`): new
@@ -91,7 +96,9 @@ impl CallActions for LiveActions {
                     }
                 };
                 let next = if outcome.is_ok() { Next::Wait } else { Next::Respond };
-                self.transferred |= outcome.is_ok();
+                if outcome.is_ok() {
+                    self.transferred.store(true, Ordering::Relaxed);
+                }
                 if outcome.is_ok()
                     && let Err(e) = self
                         .state

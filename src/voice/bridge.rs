@@ -10,12 +10,23 @@
 //! Twilio is told to `clear` its buffer (barge-in). Malformed frames are
 //! logged and skipped. Either side closing ends the call, and so does the
 //! server at shutdown (the `stop` future).
+//!
+//! Tools run off the relay loop, one at a time and in order, in a task of
+//! their own: a transfer's REST call takes seconds, and audio keeps flowing
+//! both ways meanwhile. Their outputs come back to the loop through a channel.
+//! Calls past the budget (see `ai::limits`) are answered without running.
 
 use std::{borrow::Cow, time::Instant};
 
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json, value::RawValue};
+
+use self::jobs::{Job, TOOL_DRAIN_LIMIT, answer_tool, hang_up, spawn_actions};
+use crate::ai::{
+    limits::{TOO_MANY, ToolBudget},
+    tools::END_CALL,
+};
 
 /// One line of the call's transcript.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -101,7 +112,7 @@ pub struct ToolReply {
 
 /// What the call can do besides talk: the server's side of the tools.
 #[async_trait::async_trait]
-pub trait CallActions: Send {
+pub trait CallActions: Send + 'static {
     /// Runs a tool the model called (arguments as the model wrote them).
     async fn run(&mut self, name: &str, arguments: &str) -> ToolReply;
     /// Ends the call for everyone (the agent's goodbye has played).
@@ -241,7 +252,7 @@ pub async fn relay<TwIn, TwOut, AiIn, AiOut, E1, E2, E3, E4, Stop>(
     mut ai_out: AiOut,
     stream_sid: String,
     cfg: SessionConfig,
-    actions: &mut dyn CallActions,
+    actions: Box<dyn CallActions>,
     stop: Stop,
 ) -> Outcome
 where
@@ -258,6 +269,8 @@ where
     let mut out = Outcome::default();
     let mut play = Playback::default();
     let mut latest_media_ms: u64 = 0;
+    let mut budget = ToolBudget::call();
+    let (jobs, mut tool_replies, actions_task) = spawn_actions(actions);
     let started = Instant::now();
     if let Err(e) = ai_out.send(session_update(&cfg).to_string()).await {
         tracing::warn!(error = %e, "realtime model refused the session");
@@ -292,7 +305,7 @@ where
                     "mark" => {
                         play.pending_marks = play.pending_marks.saturating_sub(1);
                         if play.hang_up_when_played && play.pending_marks == 0 {
-                            actions.hang_up().await;
+                            hang_up(&jobs).await;
                             out.ended_by = "agent_hung_up";
                             break;
                         }
@@ -355,28 +368,34 @@ where
                         }
                     }
                     Some("response.function_call_arguments.done") => {
-                        let name = msg["name"].as_str().unwrap_or_default();
+                        let name = msg["name"].as_str().unwrap_or_default().to_string();
                         let call_id = msg["call_id"].as_str().unwrap_or_default().to_string();
-                        let reply = actions.run(name, msg["arguments"].as_str().unwrap_or("{}")).await;
-                        let item = json!({"type": "conversation.item.create", "item": {
-                            "type": "function_call_output", "call_id": call_id, "output": reply.output.to_string()
-                        }});
-                        if ai_out.send(item.to_string()).await.is_err() { out.ended_by = "model_closed"; break }
-                        match reply.next {
-                            Next::Respond => {
-                                let _ = ai_out.send(json!({"type": "response.create"}).to_string()).await;
+                        let arguments = msg["arguments"].as_str().unwrap_or("{}").to_string();
+                        let response = msg["response_id"].as_str().unwrap_or_default();
+                        if budget.admit(response, name == END_CALL) {
+                            if jobs.send(Job::Run { call_id, name, arguments }).is_err() {
+                                tracing::error!("the call's actions task is gone");
                             }
-                            Next::Wait => {}
-                            Next::HangUp if play.pending_marks == 0 => {
-                                actions.hang_up().await;
-                                out.ended_by = "agent_hung_up";
-                                break;
-                            }
-                            Next::HangUp => play.hang_up_when_played = true,
+                            continue;
                         }
+                        tracing::warn!(tool = %name, "call tool over the budget");
+                        let reply = ToolReply { output: json!({"error": TOO_MANY}), next: Next::Respond };
+                        if !answer_tool(&mut ai_out, &call_id, &reply).await { out.ended_by = "model_closed"; break }
                     }
                     Some("error") => tracing::warn!(error = %msg["error"], "realtime model reported an error"),
                     _ => out.transcript.extend(transcript_line(&msg)),
+                }
+            }
+            Some((call_id, reply)) = tool_replies.recv() => {
+                if !answer_tool(&mut ai_out, &call_id, &reply).await { out.ended_by = "model_closed"; break }
+                match reply.next {
+                    Next::Respond | Next::Wait => {}
+                    Next::HangUp if play.pending_marks == 0 => {
+                        hang_up(&jobs).await;
+                        out.ended_by = "agent_hung_up";
+                        break;
+                    }
+                    Next::HangUp => play.hang_up_when_played = true,
                 }
             }
         }
@@ -402,9 +421,16 @@ where
     }
     let _ = tokio::time::timeout(CLOSE_LIMIT, ai_out.close()).await;
     let _ = tokio::time::timeout(CLOSE_LIMIT, twilio_out.close()).await;
+    // Both sockets are closed; a tool still running gets to save what it did.
+    drop(jobs);
+    if tokio::time::timeout(TOOL_DRAIN_LIMIT, actions_task).await.is_err() {
+        tracing::warn!("a call tool was still running when the call ended");
+    }
     tracing::info!(ended_by = out.ended_by, secs = started.elapsed().as_secs(), "call bridge ended");
     out
 }
+
+mod jobs;
 
 #[cfg(test)]
 mod tests;

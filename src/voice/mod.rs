@@ -203,12 +203,13 @@ async fn handle(state: AppState, socket: WebSocket) {
         language: Some(tenant.ai_language.clone()),
         voice: Some(state.config.settings.openai_voice.clone()),
     };
-    let mut actions = actions::LiveActions {
+    let transferred = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let actions = actions::LiveActions {
         state: state.clone(),
         tenant: tenant.clone(),
         call_sid: call.call_sid.clone().unwrap_or_default(),
         lead_id,
-        transferred: false,
+        transferred: transferred.clone(),
     };
     let outcome = bridge::relay(
         tw_in,
@@ -217,7 +218,7 @@ async fn handle(state: AppState, socket: WebSocket) {
         Box::pin(ai_out),
         stream_sid,
         session,
-        &mut actions,
+        Box::new(actions),
         state.calls.stopped(),
     )
     .await;
@@ -226,7 +227,8 @@ async fn handle(state: AppState, socket: WebSocket) {
         no_dead_air(&state, &tenant, &call).await;
     }
     let mut outcome = outcome;
-    outcome.answered_by = Some(if actions.transferred { "person" } else { "ai" });
+    let transferred = transferred.load(std::sync::atomic::Ordering::Relaxed);
+    outcome.answered_by = Some(if transferred { "person" } else { "ai" });
     finish(&state, &call, "completed", started, &outcome).await;
     summary::spawn(&state, &call, &tenant, &outcome.transcript);
 }

@@ -11,6 +11,7 @@ use crate::{
     domain::ActivityKind,
     domain::PhoneE164,
     domain::Scope,
+    domain::text,
     error::ApiError,
     error::ApiResult,
     state::AppState,
@@ -100,7 +101,11 @@ pub async fn webhook(State(state): State<AppState>, BridgeEvent(body): BridgeEve
     let contact = Contact {
         phone_e164: phone,
         whatsapp_id,
-        name: if key["fromMe"].as_bool() == Some(true) { None } else { data["pushName"].as_str().map(str::to_string) },
+        name: if key["fromMe"].as_bool() == Some(true) {
+            None
+        } else {
+            data["pushName"].as_str().map(text::clean_name)
+        },
     };
     if contact.phone_e164.is_none() && contact.whatsapp_id.is_none() {
         return Err(ApiError::invalid(

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::{
-    ai,
+    ai, core,
     domain::Scope,
     domain::{ActivityKind, LeadSource},
     error::ApiError,
@@ -44,19 +44,9 @@ pub async fn ingest_inbound(
             if !store::messages::first_delivery(tx, tenant_id, provider, &external_id)? {
                 return Ok((tenant_id, None));
             }
-            let (lead_id, created) = store::leads::upsert_contact(tx, tenant_id, &contact, LeadSource::Whatsapp)?;
-            let mut acts = Vec::new();
-            if created {
-                acts.push(store::activities::add(
-                    tx,
-                    tenant_id,
-                    lead_id,
-                    ActivityKind::Created,
-                    "",
-                    &json!({"source": LeadSource::Whatsapp}),
-                    None,
-                )?);
-            }
+            let (lead_id, creation) = core::leads::upsert_contact(tx, tenant_id, &contact, LeadSource::Whatsapp)?;
+            let created = creation.is_some();
+            let mut acts = creation.unwrap_or_default();
             let m = store::messages::insert(
                 tx,
                 tenant_id,

@@ -14,8 +14,9 @@ use super::{
     ingest::{Lookup, ingest_inbound},
 };
 use crate::{
+    core,
     domain::ActivityKind,
-    domain::{LeadSource, PhoneE164},
+    domain::{LeadSource, PhoneE164, text},
     error::ApiError,
     error::ApiResult,
     state::AppState,
@@ -76,7 +77,8 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
                     "Anonymous calls are not recorded.",
                 ));
             }
-            let (lead_id, created) = store::leads::upsert_contact(tx, tenant.id, &contact, LeadSource::Call)?;
+            let (lead_id, creation) = core::leads::upsert_contact(tx, tenant.id, &contact, LeadSource::Call)?;
+            let created = creation.is_some();
             // A person first in hours; the AI otherwise; a voicemail when neither can answer.
             let person = person_first(&tenant);
             let status = if ai_on || person.is_some() { "ringing" } else { "missed" };
@@ -92,17 +94,6 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
                     status,
                 },
             )?;
-            if created {
-                store::activities::add(
-                    tx,
-                    tenant.id,
-                    lead_id,
-                    ActivityKind::Created,
-                    "",
-                    &json!({"source": LeadSource::Call}),
-                    None,
-                )?;
-            }
             let act = store::activities::add(
                 tx,
                 tenant.id,
@@ -189,7 +180,8 @@ pub async fn dial_result(State(state): State<AppState>, form: TwilioForm) -> Res
     }
 }
 
-/// A voicemail was recorded (`RecordingStatusCallback`): it goes on the lead's timeline.
+/// A voicemail was recorded (`RecordingStatusCallback`): it goes on the lead's timeline,
+/// once per `RecordingSid` per business however often Twilio delivers it.
 pub async fn recording(State(state): State<AppState>, form: TwilioForm) -> Result<Json<Value>, ApiError> {
     let sid = required(&form, "CallSid")?.to_string();
     if form.get("RecordingStatus").is_some_and(|s| s != "completed") {
@@ -204,13 +196,20 @@ pub async fn recording(State(state): State<AppState>, form: TwilioForm) -> Resul
         ));
     }
     let seconds: Option<i64> = form.get("RecordingDuration").and_then(|d| d.parse().ok());
-    let act = state
+    // The recording's URL ends in its sid too: a delivery without the field is still applied once.
+    let recording_sid = form.get("RecordingSid").filter(|s| !s.is_empty()).unwrap_or(&url).to_string();
+    let outcome = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            let Some(call) = store::calls::by_sid_unscoped(tx, &sid)? else { return Ok(None) };
+            let Some(call) = store::calls::by_sid_unscoped(tx, &sid)? else { return Ok(Recorded::NoCall) };
+            if call.lead_id.is_some()
+                && !store::messages::first_delivery(tx, call.tenant_id, RECORDING_KEYS, &recording_sid)?
+            {
+                return Ok(Recorded::Again);
+            }
             store::calls::set_recording(tx, call.tenant_id, call.id, &url)?;
-            let Some(lead_id) = call.lead_id else { return Ok(None) };
-            Ok(Some(store::activities::add(
+            let Some(lead_id) = call.lead_id else { return Ok(Recorded::NoCall) };
+            Ok(Recorded::New(store::activities::add(
                 tx,
                 call.tenant_id,
                 lead_id,
@@ -221,13 +220,24 @@ pub async fn recording(State(state): State<AppState>, form: TwilioForm) -> Resul
             )?))
         })
         .await?;
-    match act {
-        Some(a) => {
+    match outcome {
+        Recorded::New(a) => {
             state.events.activity(&a);
             Ok(Json(json!({"ok": true})))
         }
-        None => Err(ApiError::not_found("Call")),
+        // Twilio redelivers when it missed our answer; the first one was applied.
+        Recorded::Again => Ok(Json(json!({"ok": true, "duplicate": true}))),
+        Recorded::NoCall => Err(ApiError::not_found("Call")),
     }
+}
+
+/// The processed-webhook keys of recording callbacks (apart from message sids).
+const RECORDING_KEYS: &str = "twilio_recording";
+
+enum Recorded {
+    New(store::activities::Activity),
+    Again,
+    NoCall,
 }
 
 /// Call status (CallSid/CallStatus/CallDuration) or message delivery status
@@ -295,7 +305,7 @@ pub async fn whatsapp(State(state): State<AppState>, form: TwilioForm) -> Result
     let from_raw = required(&form, "From")?.to_string();
     let to = phone_of(required(&form, "To")?).unwrap_or_default();
     let body = form.get("Body").unwrap_or("").to_string();
-    let name = form.get("ProfileName").map(str::to_string);
+    let name = form.get("ProfileName").map(text::clean_name);
     let from_phone = phone_of(&from_raw);
     let whatsapp_id = match &from_phone {
         Some(_) => form.get("WaId").filter(|w| !w.is_empty()).map(str::to_string),

@@ -313,6 +313,26 @@ async fn round_robin_spreads_new_leads_over_the_agents_and_keeps_its_turn_across
     assert!(n["items"].as_array().unwrap().iter().all(|x| x["kind"] == "assigned"));
     let tl = activities(&admin, all[0]["id"].as_i64().unwrap()).await;
     assert!(tl.iter().any(|a| a["kind"] == "assigned" && a["data"]["auto"] == true), "{tl:?}");
+    let kinds: Vec<&str> = tl.iter().map(|a| a["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["assigned", "created"], "created first, then assigned (the timeline is newest first)");
+
+    // An imported lead is created and assigned the same way.
+    let res = admin
+        .http
+        .post(admin.url("/api/leads/import"))
+        .header("X-CSRFToken", admin.csrf.as_deref().unwrap())
+        .header("content-type", "text/csv")
+        .body("first_name,phone\nImported,0521234100\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let imported = leads(&admin).await.into_iter().find(|l| l["first_name"] == "Imported").unwrap();
+    assert_eq!(imported["assignee_user_id"], agents[1], "the turn goes on through an import");
+    let tl = activities(&admin, imported["id"].as_i64().unwrap()).await;
+    let kinds: Vec<&str> = tl.iter().map(|a| a["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["assigned", "created"]);
+    assert_eq!(tl[1]["data"]["via"], "import");
 }
 
 #[tokio::test]
@@ -335,6 +355,9 @@ async fn webhook_leads_are_auto_assigned_too_and_needs_reply_flips_on_an_outboun
     let lead = leads(&admin).await[0].clone();
     let lead_id = lead["id"].as_i64().unwrap();
     assert_eq!(lead["assignee_user_id"], agent_id, "a lead made by the webhook is assigned");
+    let kinds: Vec<String> =
+        activities(&admin, lead_id).await.iter().map(|a| a["kind"].as_str().unwrap().to_string()).collect();
+    assert_eq!(kinds, ["message_in", "assigned", "created"], "created, assigned, then the message");
     assert_eq!(lead["needs_reply"], true);
     let counts = agent.get_json("/api/inbox/counts").await.1;
     assert_eq!(counts, json!({"needs_reply": 1, "mine": 1, "unassigned": 0, "reminders_due": 0}));

@@ -51,7 +51,7 @@ async fn impersonating_sets_flags_and_keeps_the_admin_role() {
     }
     let start = audit["items"].as_array().unwrap().iter().find(|r| r["action"] == "impersonate.start").unwrap();
     assert_eq!(start["actor_email"], ADMIN_EMAIL);
-    assert_eq!(start["ip"], "127.0.0.1");
+    assert!(start["ip"].is_null(), "the owner does not see where the admin is: {start}");
     assert_eq!(start["tenant_id"], b);
 }
 

@@ -1,6 +1,6 @@
 //! Leads: lifecycle, phones, duplicates, scope, search.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 
@@ -185,4 +185,28 @@ async fn search_filters_and_pagination() {
     // Renames are searchable at once.
     admin.patch(&format!("/api/leads/{lead_id}"), &json!({"first_name": "Zebulun"})).await;
     assert_eq!(admin.get_json("/api/leads?q=zebul").await.1["total"], 1);
+}
+
+#[tokio::test]
+async fn a_status_change_is_recorded_once_by_the_same_rule_for_every_caller() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let id = create_lead(&admin, "Rule", "0521000301").await["id"].as_i64().unwrap();
+    let kinds = |acts: Vec<Value>| -> Vec<String> { acts.iter().map(|a| a["kind"].as_str().unwrap().into()).collect() };
+    // POST /status with a change: one entry carrying the note.
+    let (s, _) =
+        admin.post(&format!("/api/leads/{id}/status"), &json!({"status": "contacted", "note": "called"})).await;
+    assert_eq!(s, 200);
+    let acts = activities(&admin, id).await;
+    assert_eq!(kinds(acts.clone()), ["status_change", "created"]);
+    assert_eq!((acts[0]["body"].as_str(), acts[0]["data"]["to"].as_str()), (Some("called"), Some("contacted")));
+    // The same status again: no change recorded, the note kept as a note.
+    let (s, _) = admin.post(&format!("/api/leads/{id}/status"), &json!({"status": "contacted", "note": "again"})).await;
+    assert_eq!(s, 200);
+    let (s, _) = admin.post(&format!("/api/leads/{id}/status"), &json!({"status": "contacted"})).await;
+    assert_eq!(s, 200);
+    // PATCH with the same status: nothing; with another: one entry.
+    assert_eq!(admin.patch(&format!("/api/leads/{id}"), &json!({"status": "contacted"})).await.0, 200);
+    assert_eq!(admin.patch(&format!("/api/leads/{id}"), &json!({"status": "qualified"})).await.0, 200);
+    assert_eq!(kinds(activities(&admin, id).await), ["status_change", "note", "status_change", "created"]);
 }

@@ -14,12 +14,12 @@ use crate::{
     providers::{PUBLIC, app_with, signed, twilio_signature},
 };
 
-type ModelSocket = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
+pub type ModelSocket = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
 
 /// A fake realtime server: hands each accepted connection (and its
 /// Authorization header) to the test.
 #[allow(clippy::result_large_err)] // the callback's signature is tungstenite's
-async fn fake_model() -> (String, tokio::sync::mpsc::UnboundedReceiver<(ModelSocket, String)>) {
+pub async fn fake_model() -> (String, tokio::sync::mpsc::UnboundedReceiver<(ModelSocket, String)>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("ws://{}/v1/realtime?model=fake", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
@@ -45,7 +45,7 @@ async fn fake_model() -> (String, tokio::sync::mpsc::UnboundedReceiver<(ModelSoc
     (url, rx)
 }
 
-async fn recv_json<S>(ws: &mut S) -> Option<Value>
+pub async fn recv_json<S>(ws: &mut S) -> Option<Value>
 where
     S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
 {
@@ -92,17 +92,17 @@ async fn call_update(twilio: &fakes::Recorder, call: &str, key: &str) -> Value {
 }
 
 /// Places a call through the voice webhook and returns its stream token.
-async fn place_call(app: &TestApp, call_sid: &str, from: &str) -> String {
+pub async fn place_call(app: &TestApp, call_sid: &str, from: &str) -> String {
     let (s, xml) =
         signed(app, "/webhook/twilio/voice", &[("CallSid", call_sid), ("From", from), ("To", "+972031234567")]).await;
     assert_eq!(s, 200, "{xml}");
     xml.split("name=\"token\" value=\"").nth(1).expect("a stream token").split('"').next().unwrap().to_string()
 }
 
-type TwilioSocket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub type TwilioSocket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Opens the media stream as Twilio does (signed upgrade, connected, start).
-async fn open_stream(app: &TestApp, token: &str, call_sid: &str, sign: bool) -> Result<TwilioSocket, String> {
+pub async fn open_stream(app: &TestApp, token: &str, call_sid: &str, sign: bool) -> Result<TwilioSocket, String> {
     let url = app.url("/ws/twilio/media").replacen("http://", "ws://", 1);
     let mut req = url.into_client_request().unwrap();
     if sign {
@@ -127,7 +127,9 @@ async fn open_stream(app: &TestApp, token: &str, call_sid: &str, sign: bool) -> 
     Ok(ws)
 }
 
-async fn next_model(models: &mut tokio::sync::mpsc::UnboundedReceiver<(ModelSocket, String)>) -> (ModelSocket, String) {
+pub async fn next_model(
+    models: &mut tokio::sync::mpsc::UnboundedReceiver<(ModelSocket, String)>,
+) -> (ModelSocket, String) {
     tokio::time::timeout(Duration::from_secs(5), models.recv())
         .await
         .expect("the bridge connects to the model")

@@ -94,7 +94,7 @@ pub fn run(dir: &Path) {
     let count = 20_000;
     let t = Instant::now();
     for i in 0..count {
-        db.write_blocking(|tx| -> frontdesk::store::StoreResult<()> {
+        db.write_blocking(|tx| -> frontdesk::core::CoreResult<()> {
             let tenant = frontdesk::store::tenants::id_by_whatsapp_unscoped(tx, "+972501234567")?.unwrap();
             if !frontdesk::store::messages::first_delivery(tx, tenant, "twilio", &format!("SMraw{i}"))? {
                 return Ok(());
@@ -105,7 +105,7 @@ pub fn run(dir: &Path) {
                 name: Some("Bench".into()),
             };
             let (lead, _) =
-                frontdesk::store::leads::upsert_contact(tx, tenant, &contact, frontdesk::domain::LeadSource::Whatsapp)?;
+                frontdesk::core::leads::upsert_contact(tx, tenant, &contact, frontdesk::domain::LeadSource::Whatsapp)?;
             let m = frontdesk::store::messages::insert(
                 tx,
                 tenant,

@@ -25,6 +25,10 @@ struct Harness {
 }
 
 fn start(greet: bool) -> Harness {
+    start_with(greet, Box::new(NoActions))
+}
+
+fn start_with(greet: bool, actions: Box<dyn CallActions>) -> Harness {
     let (twilio_to_bridge, tw_in) = mpsc::channel(16);
     let (tw_out, bridge_to_twilio) = mpsc::channel(16);
     let (ai_to_bridge, ai_in) = mpsc::channel(16);
@@ -37,7 +41,7 @@ fn start(greet: bool) -> Harness {
         ai_out,
         "MZ1".into(),
         SessionConfig { instructions: "be kind".into(), greet, ..Default::default() },
-        Box::leak(Box::new(NoActions)),
+        actions,
         async move {
             let _ = stopped.await;
         },
@@ -165,4 +169,42 @@ async fn a_stop_ends_the_call_as_shutdown_keeping_its_transcript_and_closing_bot
     );
     assert!(h.bridge_to_ai.next().await.is_none(), "the model's side closed");
     assert!(h.bridge_to_twilio.next().await.is_none(), "Twilio's side closed");
+}
+
+/// Tools that take their time, as a transfer's REST call does.
+struct SlowActions;
+
+#[async_trait::async_trait]
+impl CallActions for SlowActions {
+    async fn run(&mut self, name: &str, _arguments: &str) -> ToolReply {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        ToolReply { output: json!({"ok": true, "tool": name}), next: Next::Wait }
+    }
+    async fn hang_up(&mut self) {}
+}
+
+#[tokio::test]
+async fn a_slow_tool_runs_beside_the_audio_and_its_output_follows() {
+    let mut h = start_with(false, Box::new(SlowActions));
+    next_json(&mut h.bridge_to_ai).await; // session.update
+    let call = json!({"type": "response.function_call_arguments.done", "response_id": "r1", "call_id": "c1",
+                      "name": "transfer_to_human", "arguments": "{}"});
+    h.ai_to_bridge.send(call.to_string()).await.unwrap();
+    let asked = std::time::Instant::now();
+    h.ai_to_bridge
+        .send(json!({"type": "response.output_audio.delta", "item_id": "i1", "delta": "BBBB"}).to_string())
+        .await
+        .unwrap();
+    assert_eq!(next_json(&mut h.bridge_to_twilio).await["media"]["payload"], "BBBB");
+    h.twilio_to_bridge.send(json!({"event": "media", "media": {"payload": "AAAA"}}).to_string()).await.unwrap();
+    assert_eq!(next_json(&mut h.bridge_to_ai).await["audio"], "AAAA");
+    assert!(asked.elapsed() < std::time::Duration::from_millis(400), "audio waited for the tool");
+    let output = next_json(&mut h.bridge_to_ai).await;
+    assert_eq!(
+        (output["item"]["call_id"].as_str(), output["type"].as_str()),
+        (Some("c1"), Some("conversation.item.create"))
+    );
+    assert!(asked.elapsed() >= std::time::Duration::from_millis(500));
+    drop(h.twilio_to_bridge);
+    assert_eq!(h.task.await.unwrap().ended_by, "twilio_closed");
 }

@@ -92,10 +92,14 @@ export type Business = {
   handoff_hours: number;
   /** 1-1000 */
   ai_max_replies_per_hour: number;
+  /** 0-10000: AI replies across all of the business's leads in an hour. */
+  ai_max_replies_per_hour_business: number;
   missed_call_text: string | null;
   /** HX + 32 hex digits. */
   twilio_template_sid: string | null;
   auto_assign: AutoAssign;
+  /** Set by the platform admin only: forward_e164 may be outside the business's country. */
+  allow_international_forward: boolean;
 };
 
 /** GET/PATCH /api/business/current: the business and where it stands now, computed in its zone. */
@@ -164,16 +168,16 @@ export type Lead = {
   last_inbound_at: string | null;
   /** The last message is inbound and nothing was sent after it. */
   needs_reply: boolean;
-  /** The latest message, in lists (GET /api/leads); absent on older servers. */
-  last_message?: LastMessage | null;
+  /** The conversation's latest message (a preview), for the conversation list. */
+  last_message: LastMessage | null;
 };
 
-/** A preview of a lead's latest message (body at most 200 characters). */
 export type LastMessage = {
+  /** At most 200 characters. */
   body: string;
   direction: 'in' | 'out';
   is_ai: boolean;
-  status: MessageStatus | string | null;
+  status: string | null;
   at: string;
 };
 

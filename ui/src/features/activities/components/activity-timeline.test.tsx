@@ -267,15 +267,12 @@ describe('ActivityTimeline: the AI front desk', () => {
       suggested_status: 'qualified',
     });
     const voicemail = activity('voicemail', '', { call_id: 12, recording_url: 'https://api.twilio.com/rec/RE1' });
-    const unsafe = activity('voicemail', '', { call_id: 13, recording_url: 'javascript:alert(1)' });
+    const unsafe = activity('voicemail', '', { call_id: 'javascript:alert(1)', recording_url: 'https://x' });
     await renderItems([aiCall, summary, voicemail, unsafe]);
     expect(within(item(aiCall)).getByTestId('call-answered-by')).toHaveTextContent('Answered by the AI');
     expect(within(item(summary)).getByTestId('call-summary')).toHaveTextContent('Wants a cleaning on Sunday.');
     expect(within(item(summary)).getByTestId('call-summary-status')).toHaveTextContent('Suggested status: Qualified');
-    expect(within(item(voicemail)).getByTestId('voicemail-link')).toHaveAttribute(
-      'href',
-      'https://api.twilio.com/rec/RE1',
-    );
+    expect(within(item(voicemail)).getByTestId('voicemail-link')).toHaveAttribute('href', '/api/calls/12/recording');
     expect(within(item(unsafe)).queryByTestId('voicemail-link')).toBeNull();
   });
 

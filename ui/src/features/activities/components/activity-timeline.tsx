@@ -201,9 +201,12 @@ function ActivityBody({ activity, userNames }: { activity: Activity; userNames?:
       );
     }
     case 'voicemail': {
-      const url = str(data, 'recording_url');
-      // Only Twilio's own https recording links are shown (they come from a signed webhook).
-      return url && url.startsWith('https://') ? (
+      const callId = field(data, 'call_id');
+      // The server fetches the recording from Twilio (with the account's
+      // credentials) and serves it from this origin, which the page's CSP allows.
+      const playable = str(data, 'recording_url') !== undefined && Number.isInteger(callId);
+      const url = playable ? `/api/calls/${callId as number}/recording` : undefined;
+      return url ? (
         <div data-testid="voicemail">
           <audio controls preload="none" src={url} aria-label={t('activity.voicemail')} />
           <Anchor href={url} target="_blank" rel="noopener noreferrer" size="xs" data-testid="voicemail-link">

@@ -14,6 +14,7 @@ export type UpdateCurrentBusinessInput = {
   ai_language?: AiLanguage;
   handoff_hours?: number;
   ai_max_replies_per_hour?: number;
+  ai_max_replies_per_hour_business?: number;
   missed_call_text?: string | null;
   twilio_template_sid?: string | null;
   auto_assign?: AutoAssign;

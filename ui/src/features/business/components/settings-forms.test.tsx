@@ -25,12 +25,14 @@ const business: CurrentBusiness = {
   ai_language: 'he',
   handoff_hours: 24,
   ai_max_replies_per_hour: 30,
+  ai_max_replies_per_hour_business: 200,
   missed_call_text: null,
   twilio_template_sid: null,
   auto_assign: 'none',
   open_now: true,
   next_open_at: '2026-12-04T07:00:00Z',
   closes_at: '2026-12-03T16:00:00Z',
+  allow_international_forward: false,
 };
 
 describe('HoursForm', () => {

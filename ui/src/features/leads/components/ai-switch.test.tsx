@@ -26,6 +26,7 @@ const lead: Lead = {
   assignee_user_id: null,
   last_inbound_at: null,
   needs_reply: false,
+  last_message: null,
 };
 
 describe('AiSwitch', () => {
