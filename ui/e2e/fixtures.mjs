@@ -11,8 +11,8 @@
  * - `axe(page, what)`: WCAG 2.1 A/AA check of the page; any violation fails.
  */
 import { test as base, expect } from '@playwright/test';
-import { AxeBuilder } from '@axe-core/playwright';
 import { BASE, BRIDGE_PORT, BRIDGE_SECRET, EMAIL, PASSWORD } from './lib/config.mjs';
+import { axeCheck } from './lib/axe.mjs';
 import { startBridge } from './lib/bridge.mjs';
 import { resetExpectedConsoleErrors, watch } from './lib/harness.mjs';
 
@@ -40,8 +40,6 @@ const phone = () => `+97252${String(Math.floor(Math.random() * 1e7)).padStart(7,
 
 const stamp = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 
-export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
 export const test = base.extend({
   page: async ({ page }, use) => {
     await page.addInitScript(() => {
@@ -60,7 +58,7 @@ export const test = base.extend({
     const token = await signIn(page);
     const s = stamp();
     const made = await apiWrite(page, token, 'POST', '/api/leads', {
-      first_name: `E2E ${s}`,
+      first_name: `Lead ${s}`,
       last_name: 'Fixture',
       phone_e164: phone(),
     });
@@ -83,17 +81,7 @@ export const test = base.extend({
   ],
   // eslint-disable-next-line no-empty-pattern
   axe: async ({}, use) => {
-    await use(async (page, what) => {
-      const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-      const found = result.violations.map(
-        (v) =>
-          `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-            .slice(0, 5)
-            .map((n) => n.target.join(' '))
-            .join(' | ')}${v.nodes.length > 5 ? ` and ${v.nodes.length - 5} more` : ''}`,
-      );
-      expect(found, `axe on ${what}`).toEqual([]);
-    });
+    await use(axeCheck);
   },
 });
 

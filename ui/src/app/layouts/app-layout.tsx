@@ -98,11 +98,11 @@ export function AppLayout() {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="xs">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="md" size="sm" aria-label={t('nav.menu')} />
-            <UnstyledButton component={Link} to={paths.leads.getHref()} className="fd-brand" aria-label={t('app.name')}>
+            <UnstyledButton component={Link} to={paths.leads.getHref()} className="fd-brand">
               <span className="fd-logo" aria-hidden="true">
                 F
               </span>
-              <Text fw={700} className="fd-hide-mobile">
+              <Text fw={700} className="fd-sr-mobile">
                 {t('app.name')}
               </Text>
             </UnstyledButton>

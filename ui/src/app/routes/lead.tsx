@@ -104,7 +104,6 @@ export function Component() {
               component="a"
               href="#composer"
               size="sm"
-              color="green.8"
               onClick={(e) => {
                 e.preventDefault();
                 focusComposer();

@@ -13,18 +13,11 @@ export function UserMenu() {
   return (
     <Menu position="bottom-end" withinPortal shadow="md" width={240}>
       <Menu.Target>
-        <Button
-          variant="default"
-          size="xs"
-          radius="xl"
-          aria-label={t('header.userMenu')}
-          data-testid="user-menu"
-          px="xs"
-        >
+        <Button variant="default" size="xs" radius="xl" title={t('header.userMenu')} data-testid="user-menu" px="xs">
           <span className="fd-avatar" aria-hidden="true">
             {initials}
           </span>
-          <span className="fd-hide-mobile fd-user-name">{me.user.name || me.user.email}</span>
+          <span className="fd-sr-mobile fd-user-name">{me.user.name || me.user.email}</span>
         </Button>
       </Menu.Target>
       <Menu.Dropdown>

@@ -34,7 +34,7 @@ function Row({ lead, assigneeName }: { lead: Lead; assigneeName: (id: number) =>
         data-lead-id={lead.id}
         data-needs-reply={lead.needs_reply ? 'true' : 'false'}
       >
-        <span className="fd-avatar" aria-hidden="true">
+        <span className="fd-convo-avatar" aria-hidden="true">
           {name.trim().charAt(0).toUpperCase() || '?'}
         </span>
         <span className="fd-convo-main">

@@ -96,7 +96,6 @@ export function WhatsappForm({ leadId, disabled, templateSid, defaultVariable = 
     <Button
       type="submit"
       size="sm"
-      color="green.8"
       loading={send.isPending}
       disabled={disabled || !text.trim()}
       data-testid="whatsapp-send"
@@ -198,13 +197,7 @@ export function WhatsappForm({ leadId, disabled, templateSid, defaultVariable = 
                   onChange={(e) => setVariable(e.currentTarget.value)}
                   data-testid="whatsapp-template-variable"
                 />
-                <Button
-                  size="xs"
-                  color="green"
-                  onClick={sendTemplate}
-                  loading={send.isPending}
-                  data-testid="whatsapp-send-template"
-                >
+                <Button size="xs" onClick={sendTemplate} loading={send.isPending} data-testid="whatsapp-send-template">
                   {t('whatsapp.sendTemplate')}
                 </Button>
               </Group>
