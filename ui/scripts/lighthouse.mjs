@@ -68,12 +68,17 @@ async function audit(url) {
     page,
   );
   const num = (id) => lhr.audits[id]?.numericValue ?? null;
+  // LH_FULL=dir keeps each page's whole report, for looking into one number.
+  if (process.env.LH_FULL)
+    writeFileSync(`${process.env.LH_FULL}/${new URL(url).pathname.replace(/\W+/g, '_')}.json`, JSON.stringify(lhr));
   return {
     url: lhr.finalDisplayedUrl,
     performance: Math.round((lhr.categories.performance.score ?? 0) * 100),
     lcp_ms: Math.round(num('largest-contentful-paint')),
     fcp_ms: Math.round(num('first-contentful-paint')),
     tbt_ms: Math.round(num('total-blocking-time')),
+    cls: Number((num('cumulative-layout-shift') ?? 0).toFixed(3)),
+    speed_index_ms: Math.round(num('speed-index')),
     transferred_kib: Math.round(num('total-byte-weight') / 1024),
   };
 }

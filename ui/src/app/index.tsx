@@ -28,7 +28,7 @@ export function App() {
   }, [queryClient]);
   return (
     <AppProvider queryClient={queryClient}>
-      <AppRouter />
+      <AppRouter queryClient={queryClient} />
     </AppProvider>
   );
 }

@@ -1,7 +1,12 @@
-import { createBrowserRouter, Navigate, Outlet, RouterProvider } from 'react-router';
+import { createBrowserRouter, Navigate, Outlet, RouterProvider, type LoaderFunctionArgs } from 'react-router';
+import type { QueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useMemo } from 'react';
 import { useSession } from '@/lib/auth';
 import type { Role } from '@/types/api';
+import { getActivitiesQueryOptions } from '@/features/activities/api/get-activities';
+import { getLeadQueryOptions } from '@/features/leads/api/get-lead';
+import { getLeadsQueryOptions } from '@/features/leads/api/get-leads';
+import { inboxLeadsParams } from '@/features/leads/lib/inbox-params';
 import { paths } from '@/config/paths';
 
 // Every page and the signed-in shell are their own chunks: the first load
@@ -28,7 +33,29 @@ function Landing() {
   return <Navigate to={me.user.role === 'agent' ? paths.inbox.getHref() : paths.leads.getHref()} replace />;
 }
 
-export function createAppRouter() {
+/**
+ * Loaders that only start a page's first requests, while its chunk loads
+ * (they return at once; the page reads the same queries from the cache).
+ */
+function prefetchers(qc: QueryClient) {
+  return {
+    inbox: ({ request }: LoaderFunctionArgs) => {
+      void qc.prefetchQuery(getLeadsQueryOptions(inboxLeadsParams(new URL(request.url).searchParams)));
+      return null;
+    },
+    lead: ({ params }: LoaderFunctionArgs) => {
+      const id = Number(params.leadId);
+      if (Number.isFinite(id)) {
+        void qc.prefetchQuery(getLeadQueryOptions(id));
+        void qc.prefetchQuery(getActivitiesQueryOptions(id));
+      }
+      return null;
+    },
+  };
+}
+
+export function createAppRouter(qc: QueryClient) {
+  const prefetch = prefetchers(qc);
   return createBrowserRouter([
     { path: paths.login.path, ...lazyRoute(() => import('./routes/login')), errorElement: routeError },
     {
@@ -37,10 +64,10 @@ export function createAppRouter() {
       errorElement: routeError,
       children: [
         { index: true, element: <Landing /> },
-        { path: paths.inbox.path, ...lazyRoute(() => import('./routes/inbox')) },
+        { path: paths.inbox.path, loader: prefetch.inbox, ...lazyRoute(() => import('./routes/inbox')) },
         { path: paths.profile.path, ...lazyRoute(() => import('./routes/profile')) },
         { path: paths.leads.path, ...lazyRoute(() => import('./routes/leads')) },
-        { path: paths.lead.path, ...lazyRoute(() => import('./routes/lead')) },
+        { path: paths.lead.path, loader: prefetch.lead, ...lazyRoute(() => import('./routes/lead')) },
         { path: paths.reminders.path, ...lazyRoute(() => import('./routes/reminders')) },
         { path: paths.replies.path, ...lazyRoute(() => import('./routes/replies')) },
         {
@@ -74,7 +101,7 @@ export function createAppRouter() {
   ]);
 }
 
-export function AppRouter() {
-  const router = useMemo(() => createAppRouter(), []);
+export function AppRouter({ queryClient }: { queryClient: QueryClient }) {
+  const router = useMemo(() => createAppRouter(queryClient), [queryClient]);
   return <RouterProvider router={router} />;
 }

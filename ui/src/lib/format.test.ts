@@ -72,5 +72,6 @@ describe('message times and waits', () => {
     expect(formatWaited('2026-12-06T09:00:00Z', 'en', now)).toMatch(/^3 h/);
     expect(formatWaited('2026-12-04T11:00:00Z', 'en', now)).toMatch(/^2 day/);
     expect(formatWaited(null, 'en', now)).toBe('');
+    expect(formatWaited('2026-12-06T11:59:30Z', 'en', now)).toBe('');
   });
 });

@@ -98,12 +98,13 @@ export function formatMessageTime(
   return new Intl.DateTimeFormat(intlLocale(lng), { timeZone: zone, hourCycle: 'h23', ...options }).format(d);
 }
 
-/** How long since `since`, in the largest whole unit: "5 min", "3 hr", "2 days" (localized, narrow). */
+/** How long since `since`, in the largest whole unit: "5 min", "3 hr", "2 days" (localized); empty under a minute. */
 export function formatWaited(since: string | null | undefined, lng: string, now: Date = new Date()): string {
   if (!since) return '';
   const d = toDate(since);
   if (!d) return '';
   const minutes = Math.max(0, Math.floor((now.getTime() - d.getTime()) / 60_000));
+  if (minutes < 1) return '';
   const [value, unit] =
     minutes < 60
       ? [minutes, 'minute']

@@ -7,29 +7,25 @@ import { PageLoader } from '@/components/ui/page-loader';
 import { Paging } from '@/components/ui/paging';
 import { DEFAULT_PAGE_SIZE } from '@/config/constants';
 import { useSession } from '@/lib/auth';
-import type { LeadsParams } from '@/types/api';
 import { useAssignees } from '@/features/leads/api/get-assignees';
 import { useLeads } from '@/features/leads/api/get-leads';
 import { ConversationList } from '@/features/leads/components/conversation-list';
-
-const TABS = ['needs', 'mine', 'unassigned', 'all'] as const;
-type Tab = (typeof TABS)[number];
-
-const FILTERS: Record<Tab, Pick<LeadsParams, 'needs_reply' | 'assignee'>> = {
-  needs: { needs_reply: true },
-  mine: { assignee: 'me' },
-  unassigned: { assignee: 'none' },
-  all: {},
-};
+import {
+  INBOX_TABS as TABS,
+  inboxLeadsParams,
+  inboxPage,
+  inboxTab,
+  type InboxTab as Tab,
+} from '@/features/leads/lib/inbox-params';
 
 /** The conversations, as in WhatsApp: needs reply (oldest waiting first), mine, unassigned, all. Live. */
 export function Component() {
   const { t } = useTranslation();
   const me = useSession();
   const [params, setParams] = useSearchParams();
-  const tab: Tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as Tab) : 'needs';
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const leads = useLeads({ ...FILTERS[tab], page, page_size: DEFAULT_PAGE_SIZE });
+  const tab = inboxTab(params);
+  const page = inboxPage(params);
+  const leads = useLeads(inboxLeadsParams(params));
   // Names of the assignees: the users of the business (outside any business there are none).
   const assignees = useAssignees(me.effective_tenant_id !== null);
   const names = new Map(

@@ -90,7 +90,7 @@ export function Component() {
     <div className="fd-lead">
       <div className="fd-lead-top">
         <Anchor component={Link} to={paths.inbox.getHref()} size="sm">
-          {t('leads.back')}
+          {t('chat.back')}
         </Anchor>
         <Group justify="space-between" wrap="wrap" gap="xs">
           <LeadTitle lead={data} />

@@ -62,7 +62,7 @@ function Row({ lead, assigneeName }: { lead: Lead; assigneeName: (id: number) =>
               <bdi>{last ? last.body : t('inbox.noMessages')}</bdi>
             </Text>
             {lead.needs_reply && (
-              <Badge size="sm" color="orange.9" variant="filled" data-testid="needs-reply-badge">
+              <Badge size="sm" color="#9c3508" variant="filled" data-testid="needs-reply-badge">
                 {waited ? t('inbox.waited', { time: waited }) : t('inbox.needsReply')}
               </Badge>
             )}
