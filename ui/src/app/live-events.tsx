@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { notifications } from '@mantine/notifications';
 import { openLiveEvents } from '@/lib/events';
+import { showToast } from '@/lib/notify';
 import { queryKeys } from '@/lib/query-keys';
 
 type Fields = Record<string, unknown>;
@@ -52,7 +52,7 @@ export function useLiveEvents(tenantKey: number | null) {
             // The server sends {notification: {...}}; accept a flat object too.
             const n = (data.notification && typeof data.notification === 'object' ? data.notification : data) as Fields;
             if (typeof n.title === 'string' && n.title) {
-              notifications.show({
+              showToast({
                 color: 'blue',
                 title: n.title,
                 message: typeof n.body === 'string' ? n.body : '',

@@ -13,16 +13,16 @@ export function errorText(error: unknown): { title: string; message: string; hin
   return { title: i18n.t('errors.title'), message: message || i18n.t('errors.unknown'), hint: '' };
 }
 
-type Toast = { color: string; message: string; title?: string; autoClose: number; withBorder?: boolean };
+export type Toast = { color: string; message: string; title?: string; autoClose: number; withBorder?: boolean };
 
 // The toasts' store and host load on the first toast, not with the first page.
-function show(toast: Toast): void {
+export function showToast(toast: Toast): void {
   void import('@mantine/notifications').then(({ notifications }) => notifications.show(toast));
 }
 
 export function notifyError(error: unknown): void {
   const { title, message, hint } = errorText(error);
-  show({
+  showToast({
     color: 'red',
     title,
     message: hint ? `${message} — ${hint}` : message,
@@ -32,5 +32,5 @@ export function notifyError(error: unknown): void {
 }
 
 export function notifySuccess(message: string): void {
-  show({ color: 'teal', message, autoClose: 3_000 });
+  showToast({ color: 'teal', message, autoClose: 3_000 });
 }

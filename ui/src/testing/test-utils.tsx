@@ -3,7 +3,7 @@ import { QueryClient } from '@tanstack/react-query';
 import type { ReactElement, ReactNode } from 'react';
 import { MemoryRouter } from 'react-router';
 import { AppProvider } from '@/app/provider';
-import { LocalizedDates } from '@/app/localized-dates';
+import { LocalizedDates } from '@/components/form/localized-dates';
 import type { Me } from '@/types/api';
 import { queryKeys } from '@/lib/query-keys';
 

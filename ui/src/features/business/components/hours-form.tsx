@@ -1,5 +1,6 @@
 import { ActionIcon, Badge, Button, Group, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
+import { LocalizedDates } from '@/components/form/localized-dates';
 import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '@/components/errors/error-alert';
@@ -230,19 +231,21 @@ export function HoursForm({ business }: { business: CurrentBusiness }) {
           ))}
         </Group>
         <Group gap="xs" align="flex-end" wrap="nowrap">
-          <DatePickerInput
-            className="fd-grow"
-            size="xs"
-            label={t('hours.holidayDate')}
-            placeholder={t('hours.pickDate')}
-            value={picked}
-            onChange={(v) => setPicked(typeof v === 'string' && v ? v.slice(0, 10) : null)}
-            valueFormat="YYYY-MM-DD"
-            clearable
-            popoverProps={{ withinPortal: true }}
-            error={holidaysError}
-            data-testid="holiday-date"
-          />
+          <LocalizedDates>
+            <DatePickerInput
+              className="fd-grow"
+              size="xs"
+              label={t('hours.holidayDate')}
+              placeholder={t('hours.pickDate')}
+              value={picked}
+              onChange={(v) => setPicked(typeof v === 'string' && v ? v.slice(0, 10) : null)}
+              valueFormat="YYYY-MM-DD"
+              clearable
+              popoverProps={{ withinPortal: true }}
+              error={holidaysError}
+              data-testid="holiday-date"
+            />
+          </LocalizedDates>
           <Button
             size="xs"
             variant="default"

@@ -5,8 +5,8 @@ import 'dayjs/locale/he';
 
 /**
  * The date pickers' language and Israeli week (starts on Sunday, weekend
- * Friday-Saturday). Wraps the signed-in shell, not the whole app: the
- * sign-in page needs no calendar.
+ * Friday-Saturday). Wraps each date input, so the calendar code loads with
+ * the pages that have one.
  */
 export function LocalizedDates({ children }: { children: ReactNode }) {
   const { i18n: inst } = useTranslation();
