@@ -6,11 +6,12 @@
 import { BASE } from '../lib/config.mjs';
 import { byTestId } from '../lib/browser.mjs';
 import { assert, shot } from '../lib/harness.mjs';
+import { apiWrite, signIn } from '../fixtures.mjs';
 
 export const scenarios = [
   {
     name: 'canned-replies',
-    async run({ page, stamp, leadUrl }) {
+    async run({ page, token, stamp, leadUrl }) {
       const shortcut = `hi${stamp}`;
       await page.goto(`${BASE}/settings/replies`);
       const form = byTestId(page, 'canned-new-form');
@@ -54,6 +55,28 @@ export const scenarios = [
       await page.keyboard.press('Escape');
       assert((await byTestId(page, 'quick-replies').count()) === 0, 'Escape did not close the list');
       assert((await box.inputValue()) === '/', 'Escape changed the text');
+
+      // An agent of the business reads the replies but cannot change them.
+      const agentEmail = `agent-${stamp}@example.com`;
+      const made = await apiWrite(page, token, 'POST', '/api/business/current/users', {
+        email: agentEmail,
+        name: `Agent ${stamp}`,
+        password: 'agent-password-1',
+        role: 'agent',
+      });
+      assert(made.status === 201, `create an agent: ${made.status} ${JSON.stringify(made.body)}`);
+      const agent = await page.context().browser().newContext({ locale: 'he-IL' });
+      try {
+        const agentPage = await agent.newPage();
+        await signIn(agentPage, agentEmail, 'agent-password-1');
+        await agentPage.goto(`${BASE}/settings/replies`);
+        await agentPage.locator(`[data-testid="canned-row"][data-shortcut="${shortcut}"]`).waitFor();
+        await byTestId(agentPage, 'canned-read-only').waitFor();
+        assert((await byTestId(agentPage, 'canned-new-form').count()) === 0, 'an agent is offered the add form');
+        assert((await byTestId(agentPage, 'canned-edit').count()) === 0, 'an agent is offered Edit');
+      } finally {
+        await agent.close();
+      }
 
       // Delete it (a second click confirms).
       await page.goto(`${BASE}/settings/replies`);
