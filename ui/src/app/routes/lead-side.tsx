@@ -1,5 +1,5 @@
 import { Accordion, Stack, Title } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { createContext, useContext, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { canManage, seesAllBusinesses, useSession } from '@/lib/auth';
 import type { CurrentBusiness, Lead } from '@/types/api';
@@ -16,7 +16,11 @@ import { useUsers } from '@/features/users/api/get-users';
 
 const SECTIONS = ['status', 'ai', 'details', 'assignment', 'tags', 'reminders', 'timeline'];
 
+/** Sections opened at least once: a folded section's forms are not built until it is opened (then kept). */
+const Opened = createContext<ReadonlySet<string>>(new Set());
+
 function Section({ value, title, children }: { value: string; title: string; children: ReactNode }) {
+  const opened = useContext(Opened);
   return (
     <Accordion.Item value={value} data-testid={`lead-section-${value}`}>
       <Accordion.Control>
@@ -24,7 +28,7 @@ function Section({ value, title, children }: { value: string; title: string; chi
           {title}
         </Title>
       </Accordion.Control>
-      <Accordion.Panel>{children}</Accordion.Panel>
+      <Accordion.Panel>{opened.has(value) && children}</Accordion.Panel>
     </Accordion.Item>
   );
 }
@@ -53,42 +57,50 @@ export default function LeadSide({
   const assignees = (users.data?.items ?? [])
     .filter((u) => !u.disabled)
     .map((u) => ({ value: String(u.id), label: `${u.name} (${u.email})` }));
+  const [open, setOpen] = useState<string[]>(phone ? [] : SECTIONS);
+  const [opened, setOpened] = useState<ReadonlySet<string>>(() => new Set(open));
+  const onChange = (value: string[]) => {
+    setOpen(value);
+    setOpened((prev) => new Set([...prev, ...value]));
+  };
   return (
-    <Accordion multiple defaultValue={phone ? [] : SECTIONS} variant="separated" chevronPosition="right">
-      <Section value="status" title={t('chat.sections.status')}>
-        <Stack gap="md">
-          <LeadStatusForm key={data.status} lead={data} />
-          <NoteForm leadId={data.id} />
-        </Stack>
-      </Section>
-      <Section value="ai" title={t('chat.sections.ai')}>
-        <AiSwitch
-          key={`${data.id}-${ownBusiness?.handoff_hours ?? ''}`}
-          lead={data}
-          defaultHours={ownBusiness?.handoff_hours ?? null}
-          autoReply={ownBusiness ? ownBusiness.ai_auto_reply : null}
-        />
-      </Section>
-      <Section value="details" title={t('chat.sections.details')}>
-        <LeadDetails lead={data} showTenant={seesAllBusinesses(me)} />
-      </Section>
-      {data.tenant_id === me.effective_tenant_id && (
-        <Section value="assignment" title={t('chat.sections.assignment')}>
-          <AssigneePicker lead={data} meId={me.user.id} />
+    <Opened.Provider value={opened}>
+      <Accordion multiple value={open} onChange={onChange} variant="separated" chevronPosition="right">
+        <Section value="status" title={t('chat.sections.status')}>
+          <Stack gap="md">
+            <LeadStatusForm key={data.status} lead={data} />
+            <NoteForm leadId={data.id} />
+          </Stack>
         </Section>
-      )}
-      <Section value="tags" title={t('chat.sections.tags')}>
-        <LeadTags lead={data} />
-      </Section>
-      <Section value="reminders" title={t('chat.sections.reminders')}>
-        <Stack gap="md">
-          <LeadReminders leadId={data.id} />
-          <ReminderForm leadId={data.id} assignees={assignees} />
-        </Stack>
-      </Section>
-      <Section value="timeline" title={t('chat.sections.timeline')}>
-        <ActivityTimeline leadId={data.id} userNames={userNames} />
-      </Section>
-    </Accordion>
+        <Section value="ai" title={t('chat.sections.ai')}>
+          <AiSwitch
+            key={`${data.id}-${ownBusiness?.handoff_hours ?? ''}`}
+            lead={data}
+            defaultHours={ownBusiness?.handoff_hours ?? null}
+            autoReply={ownBusiness ? ownBusiness.ai_auto_reply : null}
+          />
+        </Section>
+        <Section value="details" title={t('chat.sections.details')}>
+          <LeadDetails lead={data} showTenant={seesAllBusinesses(me)} />
+        </Section>
+        {data.tenant_id === me.effective_tenant_id && (
+          <Section value="assignment" title={t('chat.sections.assignment')}>
+            <AssigneePicker lead={data} meId={me.user.id} />
+          </Section>
+        )}
+        <Section value="tags" title={t('chat.sections.tags')}>
+          <LeadTags lead={data} />
+        </Section>
+        <Section value="reminders" title={t('chat.sections.reminders')}>
+          <Stack gap="md">
+            <LeadReminders leadId={data.id} />
+            <ReminderForm leadId={data.id} assignees={assignees} />
+          </Stack>
+        </Section>
+        <Section value="timeline" title={t('chat.sections.timeline')}>
+          <ActivityTimeline leadId={data.id} userNames={userNames} />
+        </Section>
+      </Accordion>
+    </Opened.Provider>
   );
 }
