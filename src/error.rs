@@ -254,6 +254,7 @@ impl From<crate::core::CoreError> for ApiError {
     fn from(err: crate::core::CoreError) -> Self {
         match err {
             crate::core::CoreError::Store(e) => e.into(),
+            crate::core::CoreError::Invalid(e) => e.into(),
         }
     }
 }

@@ -15,7 +15,8 @@
 //! - [`webhooks`]: Twilio and Baileys in: signatures, idempotent ingest.
 //! - [`messaging`]: WhatsApp out through one provider trait, chosen by health.
 //! - [`voice`]: the Twilio Media Streams <-> realtime model bridge.
-//! - [`ai`]: WhatsApp replies from the business's prompt.
+//! - [`ai`]: the AI front desk: WhatsApp replies, the one tool registry, its bounds.
+//! - [`webpush`]: Web Push (RFC 8291/8292) and where a push may go.
 //! - [`events`]: the live event bus behind `/api/events`.
 //! - [`metrics`]: Prometheus series and the `/metrics` listener.
 //! - [`scheduler`]: fires due reminders exactly once.
@@ -23,6 +24,9 @@
 //! - [`cache`]: the short-lived user and session caches' map.
 //! - [`backup`]: the verified online copy behind `frontdesk backup` and the pre-upgrade copy.
 //! - [`restore`]: `frontdesk restore`, which swaps a verified copy in while no server runs.
+//! - [`state`]: `AppState`, what every handler can reach.
+//! - [`memory`]: when freed memory goes back to the OS (the allocator's settings).
+//! - [`util`]: random tokens and constant-time comparison.
 
 pub mod acme;
 pub mod ai;

@@ -74,7 +74,7 @@ mod tests {
             whatsapp_instance: None,
             timezone: "Asia/Jerusalem".into(),
             ai_auto_reply: true,
-            default_region: "IL".into(),
+            default_region: crate::domain::phone::DEFAULT_REGION.into(),
             created_at: String::new(),
             updated_at: String::new(),
             business_hours: serde_json::from_str(crate::domain::hours::DEFAULT_JSON).unwrap(),

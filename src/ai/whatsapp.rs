@@ -213,15 +213,8 @@ async fn over_budget(state: &AppState, tenant_id: TenantId, lead_id: LeadId, max
             let mut done = tools::Done::default();
             done.activities.extend(store::leads::set_ai_pause(tx, tenant_id, lead_id, change, None, &why)?);
             let owners = store::users::owners(tx, tenant_id)?;
-            done.notifications = store::notifications::insert_for_users(
-                tx,
-                tenant_id,
-                &owners,
-                "ai_budget",
-                "AI paused",
-                &why,
-                lead_id,
-            )?;
+            done.notifications =
+                crate::core::notify::notify_users(tx, tenant_id, &owners, "ai_budget", "AI paused", &why, lead_id)?;
             Ok(done)
         })
         .await
@@ -258,7 +251,7 @@ async fn over_business_budget(
             )?);
             if alert {
                 let owners = store::users::owners(tx, tenant_id)?;
-                done.notifications = store::notifications::insert_for_users(
+                done.notifications = crate::core::notify::notify_users(
                     tx,
                     tenant_id,
                     &owners,

@@ -9,11 +9,12 @@ use serde_json::json;
 
 use super::CoreResult;
 use crate::{
-    domain::{ActivityKind, LeadId, LeadSource, LeadStatus, Scope, TenantId},
+    domain::{ActivityKind, Invalid, LeadId, LeadSource, LeadStatus, Scope, TenantId},
     store::{
         self, Actor,
         activities::Activity,
         leads::{Contact, Lead, LeadPatch, NewLead},
+        notifications::Notification,
     },
 };
 
@@ -84,7 +85,7 @@ fn auto_assign(tx: &Connection, tenant_id: TenantId, id: LeadId) -> CoreResult<O
     store::leads::set_assignee(tx, tenant_id, id, user)?;
     let data = json!({"from": null, "to": user, "auto": true});
     let assigned = store::activities::add(tx, tenant_id, id, ActivityKind::Assigned, "", &data, None)?;
-    store::leads::notify_assignee(tx, tenant_id, id, user)?;
+    super::notify::assignee(tx, tenant_id, id, user)?;
     Ok(Some(assigned))
 }
 
@@ -136,4 +137,49 @@ pub fn status_changed(
         data["by_ai"] = json!(true);
     }
     Ok(Some(store::activities::add(tx, before.tenant_id, before.id, ActivityKind::StatusChange, note, &data, actor)?))
+}
+
+/// What a patch did: the lead after it, its timeline entries, and the
+/// notification of a new assignee (to publish after the commit).
+pub struct Patched {
+    pub lead: Lead,
+    pub activities: Vec<Activity>,
+    pub notified: Option<Notification>,
+}
+
+/// Changes a lead as a person asked (fields already checked): an assignee
+/// must be an enabled user of the lead's business, and is told unless they
+/// assigned themselves; then `assigned`, `status_change` (as
+/// [`set_status`] does) and `updated` (naming the fields) as they apply.
+pub fn apply_patch(tx: &Connection, scope: Scope, id: LeadId, p: &LeadPatch, actor: Actor) -> CoreResult<Patched> {
+    let before = store::leads::get(tx, scope, id)?.ok_or(store::StoreError::NotFound("lead"))?;
+    let tenant_id = before.tenant_id;
+    if let Some(Some(user)) = p.assignee_user_id
+        && !store::users::can_be_assigned(tx, tenant_id, user)?
+    {
+        return Err(Invalid::new(
+            "assignee_user_id",
+            format!("User {user} is not an enabled user of this business."),
+            "Assign the lead to someone in its business (GET /api/business/current/users).",
+        )
+        .into());
+    }
+    let (before, lead) = store::leads::update_scoped(tx, scope, id, p)?;
+    let (mut activities, mut notified) = (Vec::new(), None);
+    if p.assignee_user_id.is_some() && before.assignee_user_id != lead.assignee_user_id {
+        if let Some(to) = lead.assignee_user_id.filter(|u| *u != actor.user_id) {
+            notified = Some(super::notify::assignee(tx, tenant_id, id, to)?);
+        }
+        let data = json!({"from": before.assignee_user_id, "to": lead.assignee_user_id});
+        activities.push(store::activities::add(tx, tenant_id, id, ActivityKind::Assigned, "", &data, Some(actor))?);
+    }
+    if let Some(new) = p.status {
+        activities.extend(status_changed(tx, &before, new, "", Some(actor), false)?);
+    }
+    let changed = p.changed_fields();
+    if !changed.is_empty() {
+        let data = json!({"fields": changed});
+        activities.push(store::activities::add(tx, tenant_id, id, ActivityKind::Updated, "", &data, Some(actor))?);
+    }
+    Ok(Patched { lead, activities, notified })
 }

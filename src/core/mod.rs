@@ -8,10 +8,18 @@
 //! [`CoreError`]; the HTTP layer maps it to an answer in one place
 //! (`From<CoreError> for ApiError`).
 
+pub mod audit;
 pub mod import;
 pub mod leads;
+pub mod notify;
 
 use crate::store::StoreError;
+
+impl From<crate::domain::Invalid> for CoreError {
+    fn from(e: crate::domain::Invalid) -> Self {
+        CoreError::Invalid(e)
+    }
+}
 
 /// Why the core did not do something.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +27,10 @@ pub enum CoreError {
     /// The data refused it, or could not be read or written.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A value the request gave breaks a rule only the data can tell (an
+    /// assignee who is not of the business).
+    #[error("{}: {}", .0.field, .0.message)]
+    Invalid(crate::domain::Invalid),
 }
 
 impl From<rusqlite::Error> for CoreError {

@@ -20,7 +20,7 @@
 
 use std::{
     panic::AssertUnwindSafe,
-    path::{Path, PathBuf},
+    path::Path,
     sync::{Arc, Mutex, mpsc},
     time::Duration,
 };
@@ -98,36 +98,18 @@ impl Default for DbOptions {
     }
 }
 
+mod checkpoint;
+mod files;
+mod migrate;
 mod syncer;
 mod writer;
 
+use checkpoint::{WAL_LIMIT, checkpoint, checkpoint_loop};
+use files::{companion, make_private};
+use migrate::{copy_before_upgrade, migrate};
+pub use migrate::{latest_version, migrations};
+
 use writer::{Completion, WriteJob, writer_loop};
-
-/// The blocks of `schema.sql`, as (version, sql), in order.
-pub fn migrations() -> Vec<(u32, &'static str)> {
-    let mut out: Vec<(u32, &'static str)> = Vec::new();
-    let mut offset = 0;
-    let mut current: Option<(u32, usize)> = None;
-    for line in SCHEMA_SQL.split_inclusive('\n') {
-        if let Some(v) = line.strip_prefix("-- version: ") {
-            if let Some((version, start)) = current.take() {
-                out.push((version, &SCHEMA_SQL[start..offset]));
-            }
-            let version = v.trim().parse().expect("schema.sql: a `-- version: N` line needs a number");
-            current = Some((version, offset + line.len()));
-        }
-        offset += line.len();
-    }
-    if let Some((version, start)) = current {
-        out.push((version, &SCHEMA_SQL[start..]));
-    }
-    out
-}
-
-/// The schema version this build writes and expects.
-pub fn latest_version() -> u32 {
-    migrations().last().map(|(v, _)| *v).unwrap_or(0)
-}
 
 /// Why the database could not be opened; printed to the operator as-is.
 #[derive(Debug, thiserror::Error)]
@@ -207,94 +189,6 @@ const STATEMENT_CACHE: usize = 128;
 /// Pooled connections (reads run on them; one is the writer's).
 pub const READERS: u32 = 8;
 
-/// How often committed WAL frames are copied back into the data file.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
-
-/// WAL size past which the checkpointer makes the next write start the WAL
-/// over from its beginning; also SQLite's `journal_size_limit`, what the file
-/// is cut back to then. Each restart holds writes for one fsync of the data
-/// file (2-50 ms under the benchmark's load): restarting every 64 MiB
-/// doubled the webhook p99 there, every 256 MiB adds 3-4 ms to it.
-/// Restarting at 1 GiB and cutting the file to 64 MiB (SQLite cuts it inside
-/// the next commit) put the p99 of both write phases at 330-370 ms. At an
-/// everyday rate writes pause often enough for SQLite to start the WAL over
-/// by itself.
-const WAL_LIMIT: i64 = 256 * 1024 * 1024;
-
-/// How long the restart waits for readers still on old WAL frames, while
-/// writes wait for it; a longer read (an export, a backup) makes it give up
-/// until the next round instead.
-const WAL_RESTART_WAIT: Duration = Duration::from_millis(20);
-
-/// Copies the WAL back into the data file every [`CHECKPOINT_EVERY`]
-/// (PASSIVE: it never waits for or blocks readers and the writer), for as
-/// long as the database is open.
-///
-/// Under a steady stream of writes a PASSIVE checkpoint never finds the WAL
-/// fully copied at the moment a write begins, and SQLite only starts the WAL
-/// over then: the file grew by every write (1.7 GB in 20 s of load, for a
-/// 60 MB database), with new blocks to allocate and file metadata to journal
-/// at each fsync. So once the WAL is past `wal_limit` bytes, the
-/// checkpointer holds the writer between two groups for one RESTART
-/// checkpoint, which copies the few frames written since its PASSIVE ones and
-/// lets the next write start from the WAL's beginning.
-fn checkpoint_loop(
-    conn: Connection,
-    checkpointing: std::sync::Weak<Mutex<()>>,
-    writer: std::sync::Weak<Mutex<()>>,
-    wal_limit: i64,
-) {
-    // One WAL frame per page, of the file's own page size (a restored file may differ).
-    let page_size: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0)).unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "could not read the page size; assuming 4096 bytes");
-        4096
-    });
-    let restart_frames = wal_limit / page_size.max(512);
-    if let Err(e) = conn.busy_timeout(WAL_RESTART_WAIT) {
-        tracing::warn!(error = %e, "could not shorten the checkpointer's busy timeout");
-    }
-    // The WAL's length when it was last restarted: it keeps that length until
-    // the next write begins it anew, and restarting it again would do nothing.
-    let mut restarted_at = None;
-    loop {
-        std::thread::sleep(CHECKPOINT_EVERY);
-        // Gone once every handle of the database is dropped.
-        let (Some(lock), Some(writer)) = (checkpointing.upgrade(), writer.upgrade()) else { return };
-        let _running = lock.lock().unwrap_or_else(|p| p.into_inner());
-        match checkpoint(&conn, "PRAGMA wal_checkpoint(PASSIVE)") {
-            Ok((_, frames)) if frames > restart_frames && restarted_at != Some(frames) => {
-                match restart_wal(&conn, &writer) {
-                    Ok((false, frames)) => restarted_at = Some(frames),
-                    // A reader is still on old frames: the WAL goes on growing until the next round.
-                    Ok((true, _)) => tracing::debug!(frames, "WAL restart deferred: a read is still using it"),
-                    Err(e) => tracing::warn!(error = %e, "WAL restart checkpoint failed; retrying"),
-                }
-            }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed; retrying"),
-        }
-    }
-}
-
-/// One more PASSIVE checkpoint for the frames written during the last one,
-/// still without holding the writer (so it then waits for fewer), then the
-/// RESTART checkpoint with writes held, timed.
-fn restart_wal(conn: &Connection, writer: &Mutex<()>) -> rusqlite::Result<(bool, i64)> {
-    checkpoint(conn, "PRAGMA wal_checkpoint(PASSIVE)")?;
-    let writes_wait = writer.lock().unwrap_or_else(|p| p.into_inner());
-    let began = std::time::Instant::now();
-    let restart = checkpoint(conn, "PRAGMA wal_checkpoint(RESTART)");
-    drop(writes_wait);
-    crate::metrics::METRICS.wal_restart_seconds.observe(began.elapsed().as_secs_f64());
-    restart
-}
-
-/// Runs one `PRAGMA wal_checkpoint(..)`; answers whether it was blocked
-/// (SQLite's busy flag) and how many frames the WAL holds.
-fn checkpoint(conn: &Connection, pragma: &str) -> rusqlite::Result<(bool, i64)> {
-    conn.query_row(pragma, [], |r| Ok((r.get::<_, i64>(0)? != 0, r.get(1)?)))
-}
-
 /// Starts one of the database's own threads.
 fn spawn(name: &str, shown: &str, f: impl FnOnce() + Send + 'static) -> Result<(), OpenError> {
     std::thread::Builder::new().name(name.into()).spawn(f).map(drop).map_err(|e| OpenError::Sqlite {
@@ -302,45 +196,6 @@ fn spawn(name: &str, shown: &str, f: impl FnOnce() + Send + 'static) -> Result<(
         source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
     })
 }
-
-/// `path` with SQLite's `-wal` or `-shm` suffix.
-fn companion(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
-}
-
-/// The data file and its `-wal` and `-shm` hold every customer's data: a new
-/// file is created readable by this user only (SQLite gives the `-wal` and
-/// `-shm` it creates the main file's mode), and existing ones readable by
-/// others (made by an older version, a copy, another tool) are tightened.
-#[cfg(unix)]
-fn make_private(path: &Path) {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    // An empty file is a new database to SQLite. If it cannot be created,
-    // SQLite's own open below fails and says what to do.
-    let _ = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path);
-    for file in [path.to_path_buf(), companion(path, "-wal"), companion(path, "-shm")] {
-        let Ok(meta) = std::fs::metadata(&file) else { continue };
-        let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 == 0 {
-            continue;
-        }
-        match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)) {
-            Ok(()) => tracing::warn!(
-                file = %file.display(), was = format!("{mode:04o}"),
-                "data file was readable by other users; its permissions are now 0600"
-            ),
-            Err(e) => tracing::warn!(
-                file = %file.display(), was = format!("{mode:04o}"), error = %e,
-                "data file is readable by other users and could not be made private"
-            ),
-        }
-    }
-}
-
-#[cfg(not(unix))]
-fn make_private(_path: &Path) {}
 
 impl Db {
     /// Opens (creating if needed) the data file at full durability.
@@ -508,48 +363,6 @@ impl Db {
         );
         Ok(())
     }
-}
-
-/// An existing data file (schema version above 0) about to be migrated gets
-/// a verified copy first, `<data>.pre-v<latest>.db` (see
-/// [`crate::backup::pre_upgrade_copy`]): going back is restoring it. A new
-/// file (version 0) and a current one get none.
-fn copy_before_upgrade(conn: &Connection, path: &Path, shown: &str) -> Result<(), OpenError> {
-    let current: u32 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(|source| OpenError::Sqlite { path: shown.to_string(), source })?;
-    let latest = latest_version();
-    if current == 0 || current >= latest {
-        return Ok(());
-    }
-    let copy = crate::backup::pre_upgrade_copy(path, latest).map_err(|e| OpenError::PreUpgradeCopy {
-        path: shown.to_string(),
-        from: current,
-        to: latest,
-        reason: format!("{e:#}"),
-    })?;
-    tracing::info!(
-        copy = %copy.display(), from = current, to = latest,
-        "wrote a verified copy of the data file before upgrading its schema"
-    );
-    Ok(())
-}
-
-fn migrate(conn: &mut Connection, path: &str) -> Result<(), OpenError> {
-    let sqlite = |source| OpenError::Sqlite { path: path.to_string(), source };
-    let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(sqlite)?;
-    let known = latest_version();
-    if current > known {
-        return Err(OpenError::NewerSchema { path: path.to_string(), found: current, known });
-    }
-    for (version, sql) in migrations().into_iter().filter(|(v, _)| *v > current) {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sqlite)?;
-        tx.execute_batch(sql).map_err(sqlite)?;
-        tx.pragma_update(None, "user_version", version).map_err(sqlite)?;
-        tx.commit().map_err(sqlite)?;
-        tracing::info!(version, "applied schema migration");
-    }
-    Ok(())
 }
 
 #[cfg(test)]

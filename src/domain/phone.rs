@@ -7,6 +7,11 @@ use std::{
 
 use serde::Serialize;
 
+/// The region of a business made without one (the schema's default for
+/// `tenants.default_region`), and the region a number is read in when it
+/// carries its own country code anyway (webhooks, the admin's numbers).
+pub const DEFAULT_REGION: &str = "IL";
+
 /// Parses remembered, by (input, region): the port's parser runs dozens of
 /// regular expressions (about a tenth of a webhook's request-side CPU), and
 /// the same numbers come back again and again (a business's own number on

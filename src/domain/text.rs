@@ -94,22 +94,24 @@ pub fn clean_name(value: &str) -> String {
     out
 }
 
-/// A lead's tags: each trimmed, non-empty, one line, at most [`TAG_MAX`]
-/// characters; duplicates dropped (first kept); at most [`TAGS_MAX`].
+/// A lead's tags: at most [`TAGS_MAX`] sent, each trimmed, non-empty, one
+/// line, at most [`TAG_MAX`] characters; duplicates dropped (first kept).
 pub fn tags(values: &[String]) -> Result<Vec<String>, Invalid> {
+    // Counted as sent, before duplicates are dropped: the limit a client
+    // (and the API's schema, as `maxItems`) can see.
+    if values.len() > TAGS_MAX {
+        return Err(Invalid::new(
+            "tags",
+            format!("A lead has at most {TAGS_MAX} tags; {} were sent.", values.len()),
+            "Remove some tags.",
+        ));
+    }
     let mut out: Vec<String> = Vec::new();
     for v in values {
         let t = required("tags", v, TAG_MAX, false)?;
         if !out.contains(&t) {
             out.push(t);
         }
-    }
-    if out.len() > TAGS_MAX {
-        return Err(Invalid::new(
-            "tags",
-            format!("A lead has at most {TAGS_MAX} tags; {} were sent.", out.len()),
-            "Remove some tags.",
-        ));
     }
     Ok(out)
 }
@@ -163,6 +165,13 @@ mod tests {
         assert_eq!(clean_name(&spaced), "a".repeat(NAME_MAX - 1));
         let words = clean_name(&"ab ".repeat(300));
         assert!(words.chars().count() <= NAME_MAX && words.ends_with('b'), "{words}");
+    }
+
+    #[test]
+    fn tags_are_counted_as_sent() {
+        let same: Vec<String> = vec!["a".into(); TAGS_MAX + 1];
+        assert!(tags(&same).is_err(), "21 copies of one tag are more than 20 sent");
+        assert_eq!(tags(&same[..TAGS_MAX]).unwrap(), vec!["a".to_string()]);
     }
 
     #[test]

@@ -16,6 +16,7 @@ use super::{
     session::Impersonation,
 };
 use crate::{
+    domain::phone::DEFAULT_REGION,
     domain::{
         PhoneE164, Role, Scope, TenantId, hours,
         text::{self, NAME_MAX},
@@ -60,30 +61,49 @@ async fn list(
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BusinessBody {
+    #[schema(schema_with = super::limits::name_required_patch)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(schema_with = super::limits::phone_or_empty)]
     pub phone_e164: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(schema_with = super::limits::phone_or_empty)]
     pub whatsapp_e164: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(schema_with = super::limits::whatsapp_instance)]
     pub whatsapp_instance: Option<Option<String>>,
+    #[schema(schema_with = super::bodies::timezone)]
     pub timezone: Option<String>,
     pub ai_auto_reply: Option<bool>,
+    /// Only when the business is created (that body is `bodies::NewBusiness`).
+    #[schema(ignore)]
     pub owner: Option<OwnerBody>,
+    #[schema(schema_with = super::bodies::business_hours)]
     pub business_hours: Option<Value>,
+    #[schema(schema_with = super::bodies::holidays)]
     pub holidays: Option<Value>,
     #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(schema_with = super::limits::phone_or_empty)]
     pub forward_e164: Option<Option<String>>,
+    #[schema(schema_with = super::limits::ai_language)]
     pub ai_language: Option<String>,
+    #[serde(default, deserialize_with = "super::whole_number")]
+    #[schema(minimum = 1, maximum = 720)]
     pub handoff_hours: Option<u32>,
+    #[serde(default, deserialize_with = "super::whole_number")]
+    #[schema(minimum = 1, maximum = 1000)]
     pub ai_max_replies_per_hour: Option<u32>,
     /// AI replies across all of the business's leads in an hour (0 to 10000).
+    #[serde(default, deserialize_with = "super::whole_number")]
     #[schema(minimum = 0, maximum = 10000)]
     pub ai_max_replies_per_hour_business: Option<u32>,
     #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(schema_with = super::limits::message_text_optional)]
     pub missed_call_text: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(schema_with = super::limits::twilio_template_sid)]
     pub twilio_template_sid: Option<Option<String>>,
+    #[schema(schema_with = super::limits::auto_assign)]
     pub auto_assign: Option<String>,
     /// Platform admin only: lets `forward_e164` be a number outside the business's own country.
     pub allow_international_forward: Option<bool>,
@@ -112,9 +132,12 @@ fn optional_text(field: &str, v: &Option<Option<String>>, max: usize) -> Result<
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OwnerBody {
+    #[schema(schema_with = super::limits::email_required)]
     pub email: String,
     #[serde(default)]
+    #[schema(schema_with = super::limits::name)]
     pub name: String,
+    #[schema(schema_with = super::limits::new_password)]
     pub password: String,
 }
 
@@ -123,7 +146,7 @@ fn parse_phone(field: &str, v: &Option<Option<String>>) -> Result<Option<Option<
         None => Ok(None),
         Some(None) => Ok(Some(None)),
         Some(Some(s)) if s.trim().is_empty() => Ok(Some(None)),
-        Some(Some(s)) => PhoneE164::parse(s, "IL")
+        Some(Some(s)) => PhoneE164::parse(s, DEFAULT_REGION)
             .map(|p| Some(Some(p.into_string())))
             .map_err(|e| ApiError::invalid(field, format!("`{field}`: {e}."), "Use E.164, e.g. +972521234567.")),
     }
@@ -211,7 +234,7 @@ impl BusinessBody {
     post,
     path = "/api/admin/businesses",
     tag = "admin",
-    request_body = BusinessBody,
+    request_body = super::bodies::NewBusiness,
     responses((status = 201, description = "Created", body = Tenant)),
     security(("session" = [], "csrf" = [])),
 )]
@@ -361,7 +384,7 @@ fn check_forward_country(t: &Tenant, fields: &TenantFields) -> Result<(), ApiErr
     path = "/api/admin/businesses/{id}/impersonate",
     tag = "admin",
     params(("id" = i64, Path, description = "Business id")),
-    responses((status = 200, description = "The body of GET /api/auth/me, now impersonating", body = serde_json::Value)),
+    responses((status = 200, description = "The body of GET /api/auth/me, now impersonating", body = super::answers::Me)),
     security(("session" = [], "csrf" = [])),
 )]
 async fn impersonate(
@@ -389,7 +412,7 @@ async fn impersonate(
     post,
     path = "/api/admin/impersonate/exit",
     tag = "admin",
-    responses((status = 200, description = "The body of GET /api/auth/me, impersonation ended", body = serde_json::Value)),
+    responses((status = 200, description = "The body of GET /api/auth/me, impersonation ended", body = super::answers::Me)),
     security(("session" = [], "csrf" = [])),
 )]
 async fn exit(

@@ -16,6 +16,7 @@ use super::{
     session::TypedSession,
 };
 use crate::{
+    domain::phone::DEFAULT_REGION,
     domain::{
         PhoneE164, TenantId, UserId,
         text::{self, EMAIL_MAX, NAME_MAX},
@@ -67,7 +68,9 @@ impl<'a> From<&'a User> for UserView<'a> {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = Login)]
 struct LoginBody {
+    #[schema(schema_with = super::limits::login_email)]
     email: String,
+    #[schema(schema_with = super::limits::password)]
     password: String,
 }
 
@@ -93,7 +96,7 @@ fn invalid_credentials() -> ApiError {
     path = "/api/auth/login",
     tag = "auth",
     request_body = LoginBody,
-    responses((status = 200, description = "Signed in: the body of GET /api/auth/me; sets the session cookie", body = serde_json::Value)),
+    responses((status = 200, description = "Signed in: the body of GET /api/auth/me; sets the session cookie", body = super::answers::SignedIn)),
     security(()),
 )]
 async fn login(
@@ -190,7 +193,7 @@ async fn logout(State(state): State<AppState>, session: TypedSession) -> ApiResu
     get,
     path = "/api/auth/csrf",
     tag = "auth",
-    responses((status = 200, description = "{csrfToken}: send it as X-CSRFToken on every write", body = serde_json::Value)),
+    responses((status = 200, description = "{csrfToken}: send it as X-CSRFToken on every write", body = super::answers::CsrfToken)),
     security(()),
 )]
 async fn csrf_token(State(state): State<AppState>, session: TypedSession, headers: HeaderMap) -> ApiResult<Response> {
@@ -224,7 +227,7 @@ pub async fn me_body(state: &AppState, auth: &Auth) -> ApiResult<Value> {
     get,
     path = "/api/auth/me",
     tag = "auth",
-    responses((status = 200, description = "{user, impersonating, impersonated_tenant_id, impersonation_started_at, effective_tenant_id, tenant}", body = serde_json::Value)),
+    responses((status = 200, description = "{user, impersonating, impersonated_tenant_id, impersonation_started_at, effective_tenant_id, tenant}", body = super::answers::Me)),
     security(("session" = [])),
 )]
 async fn me(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {
@@ -235,9 +238,11 @@ async fn me(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Value>>
 #[serde(deny_unknown_fields)]
 #[schema(as = ProfilePatch)]
 struct MeBody {
+    #[schema(schema_with = super::limits::name_patch)]
     name: Option<String>,
     /// null or "" clears the phone.
     #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(schema_with = super::limits::phone_or_empty)]
     phone_e164: Option<Option<String>>,
     notify_whatsapp: Option<bool>,
     notify_push: Option<bool>,
@@ -250,7 +255,7 @@ struct MeBody {
     path = "/api/auth/me",
     tag = "auth",
     request_body = MeBody,
-    responses((status = 200, description = "the same body as GET /api/auth/me", body = serde_json::Value)),
+    responses((status = 200, description = "the same body as GET /api/auth/me", body = super::answers::Me)),
     security(("session" = [], "csrf" = [])),
 )]
 async fn patch_me(State(state): State<AppState>, auth: Auth, ApiJson(body): ApiJson<MeBody>) -> ApiResult<Json<Value>> {
@@ -260,7 +265,8 @@ async fn patch_me(State(state): State<AppState>, auth: Auth, ApiJson(body): ApiJ
         Some(None) => Some(None),
         Some(Some(p)) if p.trim().is_empty() => Some(None),
         Some(Some(p)) => {
-            let region = super::leads::region_of(&state, auth.user.tenant_id).await?.unwrap_or_else(|| "IL".into());
+            let region =
+                super::leads::region_of(&state, auth.user.tenant_id).await?.unwrap_or_else(|| DEFAULT_REGION.into());
             Some(Some(PhoneE164::parse_field("phone_e164", p, &region)?.into_string()))
         }
     };
@@ -296,7 +302,9 @@ async fn patch_me(State(state): State<AppState>, auth: Auth, ApiJson(body): ApiJ
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = PasswordChange)]
 struct PasswordBody {
+    #[schema(schema_with = super::limits::password)]
     current_password: String,
+    #[schema(schema_with = super::limits::new_password)]
     new_password: String,
 }
 

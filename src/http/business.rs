@@ -76,7 +76,7 @@ async fn current(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Bu
     patch,
     path = "/api/business/current",
     tag = "business",
-    request_body = BusinessBody,
+    request_body = super::bodies::BusinessSettingsPatch,
     responses((status = 200, description = "OK", body = BusinessView)),
     security(("session" = [], "csrf" = [])),
 )]
@@ -114,7 +114,7 @@ async fn patch_current(
     get,
     path = "/api/business/current/users",
     tag = "business",
-    responses((status = 200, description = "{items: [BusinessUser]}", body = serde_json::Value)),
+    responses((status = 200, description = "{items: [BusinessUser]}", body = super::answers::Items<crate::store::users::User>)),
     security(("session" = [])),
 )]
 async fn list_users(State(state): State<AppState>, ManagerAuth(auth): ManagerAuth) -> ApiResult<Json<Value>> {
@@ -127,10 +127,14 @@ async fn list_users(State(state): State<AppState>, ManagerAuth(auth): ManagerAut
 #[serde(deny_unknown_fields)]
 #[schema(as = NewUser)]
 struct NewUserBody {
+    #[schema(schema_with = super::limits::email_required)]
     email: String,
     #[serde(default)]
+    #[schema(schema_with = super::limits::name)]
     name: String,
+    #[schema(schema_with = super::limits::new_password)]
     password: String,
+    #[schema(schema_with = super::limits::business_role)]
     role: String,
 }
 
@@ -182,7 +186,9 @@ async fn create_user(
 #[serde(deny_unknown_fields)]
 #[schema(as = UserPatch)]
 struct UserPatch {
+    #[schema(schema_with = super::limits::name_patch)]
     name: Option<String>,
+    #[schema(schema_with = super::limits::business_role_patch)]
     role: Option<String>,
     disabled: Option<bool>,
 }

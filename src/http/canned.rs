@@ -44,31 +44,30 @@ async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Canne
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewCanned {
-    /// 1-32 characters, no spaces or control characters; unique in the business (any case).
-    #[schema(min_length = 1, max_length = 32, pattern = "^[^\\s\\p{Cc}]+$")]
+    /// Unique in the business whatever its case.
+    #[schema(schema_with = super::limits::canned_shortcut)]
     shortcut: String,
-    /// 1-2,000 characters; newlines allowed.
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(schema_with = super::limits::canned_body)]
     body: String,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CannedPatch {
-    #[schema(min_length = 1, max_length = 32, pattern = "^[^\\s\\p{Cc}]+$")]
+    #[schema(schema_with = super::limits::canned_shortcut_patch)]
     shortcut: Option<String>,
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(schema_with = super::limits::canned_body_patch)]
     body: Option<String>,
 }
 
-/// A shortcut as typed after `/`: one word (a leading `/` is dropped).
+/// A shortcut as typed after `/`: one word (leading slashes are dropped).
 fn shortcut(v: &str) -> ApiResult<String> {
     let s = text::required("shortcut", v.trim().trim_start_matches('/'), SHORTCUT_MAX, false)?;
-    if s.chars().any(char::is_whitespace) {
+    if s.chars().any(|c| c.is_whitespace() || c == '/') {
         return Err(ApiError::invalid(
             "shortcut",
-            "`shortcut` must be one word.",
-            "Use letters, digits or dashes without spaces, e.g. hours or מחירים.",
+            "`shortcut` must be one word, without spaces or slashes.",
+            "Use letters, digits or dashes, e.g. hours or מחירים.",
         ));
     }
     Ok(s)

@@ -80,7 +80,7 @@ async fn still_valid(state: &AppState, opened: &Opened) -> bool {
     get,
     path = "/api/events",
     tag = "events",
-    responses((status = 200, description = "Server-sent events of the caller's business", body = String, content_type = "text/event-stream")),
+    responses((status = 200, description = "Server-sent events of the caller's business", body = super::answers::ServerEvent, content_type = "text/event-stream")),
     security(("session" = [])),
 )]
 async fn events(

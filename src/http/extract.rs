@@ -29,6 +29,8 @@ pub struct Auth {
     pub impersonation: Option<Impersonation>,
     /// The caller's address, for the audit log.
     pub ip: Option<String>,
+    /// What was asked (`PATCH /api/leads/7`): the target of an admin's write into another business.
+    pub request: String,
 }
 
 impl Auth {
@@ -66,12 +68,12 @@ impl Auth {
     /// The platform admin, not impersonating, changing another business's
     /// data: that business's audit log records it as it would an impersonated
     /// write (`admin.write`, who, what, from where). None otherwise.
-    pub fn cross_tenant_write(&self, tenant_id: TenantId, what: String) -> Option<store::audit::Entry<'static>> {
+    pub fn cross_tenant_write(&self, tenant_id: TenantId) -> Option<store::audit::Entry<'static>> {
         (self.is_admin() && !self.impersonating() && tenant_id != self.user.tenant_id).then(|| store::audit::Entry {
             tenant_id: Some(tenant_id),
             actor_user_id: Some(self.user.id),
             action: "admin.write",
-            target: what,
+            target: self.request.clone(),
             details: serde_json::Value::Null,
             ip: self.ip.clone(),
             impersonating: false,
@@ -167,7 +169,8 @@ impl FromRequestParts<AppState> for Auth {
             session.set_impersonation(None).await?;
         }
         session.touch(&s, state.config.session_idle.as_secs() as i64).await?;
-        let auth = Auth { user, impersonation: s.impersonation, ip: client_ip(parts) };
+        let request = format!("{} {}", parts.method, parts.uri.path());
+        let auth = Auth { user, impersonation: s.impersonation, ip: client_ip(parts), request };
         parts.extensions.insert(auth.clone());
         if let Some(slot) = parts.extensions.get::<AuthSlot>() {
             slot.set(&auth);
@@ -252,8 +255,29 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::Json(v) = axum::Json::<T>::from_request(req, state).await?;
+        let axum::Json(ObjectOnly(v)) = axum::Json::<ObjectOnly<T>>::from_request(req, state).await?;
         Ok(ApiJson(v))
+    }
+}
+
+/// Every JSON body of the API is an object. serde also reads a struct from
+/// an array of its fields in order (`[null, null]` would be a patch that
+/// changes nothing, answered 200): this takes `T` from a JSON object only.
+struct ObjectOnly<T>(T);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for ObjectOnly<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Object<T>(std::marker::PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Object<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(Object(std::marker::PhantomData)).map(ObjectOnly)
     }
 }
 

@@ -40,7 +40,7 @@ struct Assignable {
     get,
     path = "/api/business/current/assignees",
     tag = "business",
-    responses((status = 200, description = "{items: [{id, name, role}]}: the enabled users a lead can be assigned to", body = serde_json::Value)),
+    responses((status = 200, description = "{items: [{id, name, role}]}: the enabled users a lead can be assigned to", body = super::answers::Items<super::answers::Assignee>)),
     security(("session" = [])),
 )]
 async fn assignees(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<serde_json::Value>> {

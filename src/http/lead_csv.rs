@@ -24,6 +24,7 @@ use super::extract::{ApiQuery, Auth};
 use super::leads::{ListQuery, region_of};
 use crate::{
     core::{self, import::ImportRow},
+    domain::phone::DEFAULT_REGION,
     domain::{
         Invalid, PhoneE164,
         text::{self, NAME_MAX, NOTE_MAX},
@@ -255,8 +256,8 @@ fn keep_tags(r: Result<Vec<String>, Invalid>, errors: &mut Vec<Invalid>) -> Vec<
     path = "/api/leads/import",
     tag = "leads",
     params(ImportQuery),
-    request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, description = "{dry_run, rows, created, updated, duplicates: [{row, lead_id}], invalid: [{row, field, message}]}", body = serde_json::Value)),
+    request_body(content = super::bodies::LeadsCsv, content_type = "text/csv"),
+    responses((status = 200, description = "{dry_run, rows, created, updated, duplicates: [{row, lead_id}], invalid: [{row, field, message}]}", body = super::answers::ImportReport)),
     security(("session" = [], "csrf" = [])),
 )]
 async fn import(
@@ -283,7 +284,7 @@ async fn import(
         }
     })?;
     let tenant_id = auth.tenant_id();
-    let region = region_of(&state, tenant_id).await?.unwrap_or_else(|| "IL".into());
+    let region = region_of(&state, tenant_id).await?.unwrap_or_else(|| DEFAULT_REGION.into());
     let parsed = tokio::task::spawn_blocking(move || parse(&body, &region)).await.map_err(ApiError::internal)??;
     let Parsed { rows, invalid, total } = parsed;
     let actor = auth.actor();

@@ -16,6 +16,7 @@ use super::extract::{ApiJson, ApiQuery, Auth, ManagerAuth, PageQuery, ScopedLead
 use crate::{
     core,
     domain::ActivityKind,
+    domain::phone::DEFAULT_REGION,
     domain::{
         LeadSource, LeadStatus, PhoneE164, Scope, TenantId, UserId,
         text::{self, NAME_MAX, NOTE_MAX, SEARCH_MAX, TAG_MAX},
@@ -42,12 +43,19 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct ListQuery {
+    #[param(schema_with = super::limits::search)]
     q: Option<String>,
+    #[param(schema_with = super::limits::lead_status_filter)]
     status: Option<String>,
+    #[param(schema_with = super::limits::lead_source_filter)]
     source: Option<String>,
+    #[param(schema_with = super::limits::flag)]
     needs_reply: Option<String>,
+    #[param(schema_with = super::limits::assignee_filter)]
     assignee: Option<String>,
+    #[param(schema_with = super::limits::tag)]
     tag: Option<String>,
+    #[param(schema_with = super::limits::flag)]
     open: Option<String>,
 }
 
@@ -128,14 +136,21 @@ async fn list(
 #[serde(deny_unknown_fields)]
 #[schema(as = NewLead)]
 struct CreateBody {
+    #[schema(schema_with = super::limits::name_required)]
     first_name: String,
     #[serde(default)]
+    #[schema(schema_with = super::limits::name)]
     last_name: String,
+    #[schema(schema_with = super::limits::phone)]
     phone_e164: String,
+    #[schema(schema_with = super::limits::email_or_empty)]
     email: Option<String>,
+    #[schema(schema_with = super::limits::lead_source_or_null)]
     source: Option<String>,
+    #[schema(schema_with = super::limits::lead_status_or_null)]
     status: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = super::limits::note)]
     notes: String,
     tenant_id: Option<TenantId>,
 }
@@ -196,13 +211,11 @@ async fn create(
         .ok_or_else(|| ApiError::invalid("tenant_id", "No such business.", "Name an existing business id."))?;
     let phone = PhoneE164::parse_field("phone_e164", &body.phone_e164, &region)?.into_string();
     let actor = auth.actor();
-    let cross = auth.cross_tenant_write(tenant_id, "POST /api/leads".to_string());
+    let cross = auth.cross_tenant_write(tenant_id);
     let (lead, activities) = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            if let Some(e) = cross {
-                store::audit::record(tx, e)?;
-            }
+            core::audit::cross_tenant(tx, cross)?;
             let lead = NewLead {
                 first_name: &first_name,
                 last_name: &last_name,
@@ -243,15 +256,23 @@ async fn get_one(ScopedLead { lead, .. }: ScopedLead) -> Json<Lead> {
 #[serde(deny_unknown_fields)]
 #[schema(as = LeadPatch)]
 struct PatchBody {
+    #[schema(schema_with = super::limits::name_required_patch)]
     first_name: Option<String>,
+    #[schema(schema_with = super::limits::name_patch)]
     last_name: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(schema_with = super::limits::lead_phone_patch)]
     phone_e164: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(schema_with = super::limits::email_or_empty)]
     email: Option<Option<String>>,
+    #[schema(schema_with = super::limits::lead_source_or_null)]
     source: Option<String>,
+    #[schema(schema_with = super::limits::lead_status_or_null)]
     status: Option<String>,
+    #[schema(schema_with = super::limits::note_patch)]
     notes: Option<String>,
+    #[schema(schema_with = super::limits::tags_patch)]
     tags: Option<Vec<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
     assignee_user_id: Option<Option<UserId>>,
@@ -274,7 +295,7 @@ async fn patch(
     let id = lead.id;
     // Validated here, in the request (a new phone needs the region, which is cached).
     let region = match body.phone_e164 {
-        Some(Some(_)) => region_of(&state, lead.tenant_id).await?.unwrap_or_else(|| "IL".into()),
+        Some(Some(_)) => region_of(&state, lead.tenant_id).await?.unwrap_or_else(|| DEFAULT_REGION.into()),
         _ => String::new(),
     };
     let p = LeadPatch {
@@ -295,75 +316,17 @@ async fn patch(
         tags: body.tags.as_deref().map(text::tags).transpose()?,
         assignee_user_id: body.assignee_user_id,
     };
-    let mut changed: Vec<&str> = Vec::new();
-    for (name, set) in [
-        ("first_name", p.first_name.is_some()),
-        ("last_name", p.last_name.is_some()),
-        ("phone_e164", p.phone_e164.is_some()),
-        ("email", p.email.is_some()),
-        ("source", p.source.is_some()),
-        ("notes", p.notes.is_some()),
-        ("tags", p.tags.is_some()),
-    ] {
-        if set {
-            changed.push(name);
-        }
-    }
     let actor = auth.actor();
-    let tenant_id = lead.tenant_id;
-    let scope = Scope::Tenant(tenant_id);
-    let cross = auth.cross_tenant_write(tenant_id, format!("PATCH /api/leads/{id}"));
-    // One write job: the scoped read of the current state, the change, its activities.
-    let (lead, acts, notified) = state
+    let scope = Scope::Tenant(lead.tenant_id);
+    let cross = auth.cross_tenant_write(lead.tenant_id);
+    let patched = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            if let Some(e) = cross {
-                store::audit::record(tx, e)?;
-            }
-            if let Some(Some(user)) = p.assignee_user_id
-                && !store::users::can_be_assigned(tx, tenant_id, user)?
-            {
-                return Err(ApiError::invalid(
-                    "assignee_user_id",
-                    format!("User {user} is not an enabled user of this business."),
-                    "Assign the lead to someone in its business (GET /api/business/current/users).",
-                ));
-            }
-            let (before, after) = store::leads::update_scoped(tx, scope, id, &p)?;
-            let mut acts = Vec::new();
-            let mut notified = None;
-            if p.assignee_user_id.is_some() && before.assignee_user_id != after.assignee_user_id {
-                // The new assignee hears of it, unless they assigned themselves.
-                if let Some(to) = after.assignee_user_id.filter(|u| *u != actor.user_id) {
-                    notified = Some(store::leads::notify_assignee(tx, tenant_id, id, to)?);
-                }
-                acts.push(store::activities::add(
-                    tx,
-                    tenant_id,
-                    id,
-                    ActivityKind::Assigned,
-                    "",
-                    &json!({"from": before.assignee_user_id, "to": after.assignee_user_id}),
-                    Some(actor),
-                )?);
-            }
-            if let Some(new) = p.status {
-                acts.extend(core::leads::status_changed(tx, &before, new, "", Some(actor), false)?);
-            }
-            if !changed.is_empty() {
-                acts.push(store::activities::add(
-                    tx,
-                    tenant_id,
-                    id,
-                    ActivityKind::Updated,
-                    "",
-                    &json!({"fields": changed}),
-                    Some(actor),
-                )?);
-            }
-            Ok((after, acts, notified))
+            core::audit::cross_tenant(tx, cross)?;
+            Ok(core::leads::apply_patch(tx, scope, id, &p, actor)?)
         })
         .await?;
+    let core::leads::Patched { lead, activities: acts, notified } = patched;
     publish_update(&state, &lead, acts);
     if let Some(n) = notified {
         state.events.notification(&n);
@@ -414,7 +377,9 @@ async fn delete(
 #[serde(deny_unknown_fields)]
 #[schema(as = LeadStatusChange)]
 struct StatusBody {
+    #[schema(schema_with = super::limits::lead_status)]
     status: String,
+    #[schema(schema_with = super::limits::note_patch)]
     note: Option<String>,
 }
 
@@ -437,13 +402,11 @@ async fn set_status(
     let actor = auth.actor();
     let tenant_id = lead.tenant_id;
     let note = text::check("note", body.note.as_deref().unwrap_or_default(), NOTE_MAX, true)?;
-    let cross = auth.cross_tenant_write(tenant_id, format!("POST /api/leads/{id}/status"));
+    let cross = auth.cross_tenant_write(tenant_id);
     let (lead, acts) = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            if let Some(e) = cross {
-                store::audit::record(tx, e)?;
-            }
+            core::audit::cross_tenant(tx, cross)?;
             let set = core::leads::set_status(tx, Scope::Tenant(tenant_id), id, status, &note, Some(actor), false)?;
             Ok((set.lead, set.activities))
         })
@@ -456,8 +419,7 @@ async fn set_status(
     get,
     path = "/api/leads/{id}/activities",
     tag = "leads",
-    params(("id" = i64, Path, description = "Lead id")),
-    params(PageQuery),
+    params(("id" = i64, Path, description = "Lead id"), PageQuery),
     responses((status = 200, description = "OK", body = Page<Activity>)),
     security(("session" = [])),
 )]
@@ -475,6 +437,7 @@ async fn activities(
 #[serde(deny_unknown_fields)]
 #[schema(as = NewNote)]
 struct NoteBody {
+    #[schema(schema_with = super::limits::note_required)]
     body: String,
 }
 
@@ -496,13 +459,11 @@ async fn add_note(
     let id = lead.id;
     let actor = auth.actor();
     let tenant_id = lead.tenant_id;
-    let cross = auth.cross_tenant_write(tenant_id, format!("POST /api/leads/{id}/activities"));
+    let cross = auth.cross_tenant_write(tenant_id);
     let act = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            if let Some(e) = cross {
-                store::audit::record(tx, e)?;
-            }
+            core::audit::cross_tenant(tx, cross)?;
             Ok(store::activities::add(tx, tenant_id, id, ActivityKind::Note, &text, &Value::Null, Some(actor))?)
         })
         .await?;
@@ -515,6 +476,8 @@ async fn add_note(
 struct AiBody {
     paused: bool,
     /// How long a pause lasts; the business's `handoff_hours` when absent.
+    #[serde(default, deserialize_with = "super::whole_number")]
+    #[schema(minimum = 1, maximum = 720)]
     hours: Option<u32>,
 }
 
@@ -539,13 +502,11 @@ async fn set_ai(
         return Err(ApiError::invalid("hours", format!("`hours` is {h}."), "Pause for 1 to 720 hours."));
     }
     let (id, tenant_id, actor) = (lead.id, lead.tenant_id, auth.actor());
-    let cross = auth.cross_tenant_write(tenant_id, format!("POST /api/leads/{id}/ai"));
+    let cross = auth.cross_tenant_write(tenant_id);
     let (lead, act) = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            if let Some(e) = cross {
-                store::audit::record(tx, e)?;
-            }
+            core::audit::cross_tenant(tx, cross)?;
             let change = if body.paused {
                 let hours = match body.hours {
                     Some(h) => h,

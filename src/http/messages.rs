@@ -32,8 +32,8 @@ struct SendBody {
     path = "/api/leads/{id}/message/whatsapp",
     tag = "messages",
     params(("id" = i64, Path, description = "Lead id"), ("Idempotency-Key" = Option<String>, Header, description = "Up to 100 characters; a retry with the same key returns the first send")),
-    request_body = SendBody,
-    responses((status = 200, description = "{message_id, provider, provider_message_id}", body = serde_json::Value)),
+    request_body = super::bodies::WhatsAppSend,
+    responses((status = 200, description = "{message_id, provider, provider_message_id}", body = super::answers::WhatsAppSent)),
     security(("session" = [], "csrf" = [])),
 )]
 async fn send(
@@ -70,11 +70,10 @@ async fn send(
             })?)
         }
     };
-    let id = lead.id;
     let origin = messaging::Origin {
         actor: Some(auth.actor()),
         is_ai: false,
-        audit: auth.cross_tenant_write(lead.tenant_id, format!("POST /api/leads/{id}/message/whatsapp")),
+        audit: auth.cross_tenant_write(lead.tenant_id),
         idempotency_key,
         automatic: None,
     };

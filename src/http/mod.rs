@@ -2,7 +2,9 @@
 //! the extractors (who is asking, for which business) and the CSRF layer.
 
 pub mod admin;
+pub mod answers;
 pub mod auth;
+pub mod bodies;
 pub mod business;
 pub mod calls;
 pub mod canned;
@@ -13,8 +15,10 @@ pub mod extract;
 pub mod faults;
 pub mod health;
 pub mod inbox;
+pub mod layers;
 pub mod lead_csv;
 pub mod leads;
+pub mod limits;
 pub mod messages;
 pub mod notifications;
 pub mod openapi;
@@ -32,6 +36,23 @@ pub fn double_option<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de
     Ok(Some(Option::deserialize(d)?))
 }
 
+/// An optional whole number that JSON may also spell `3.0`: to JSON (and
+/// the API's schema) `3.0` is the integer 3, which serde alone refuses.
+pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    use serde::{Deserialize, de::Error};
+    match Option::<serde_json::Number>::deserialize(d)? {
+        None => Ok(None),
+        Some(n) => n
+            .as_u64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u32::MAX as f64).map(|f| f as u64))
+            .and_then(|v| u32::try_from(v).ok())
+            .map(Some)
+            .ok_or_else(|| {
+                D::Error::custom(format!("invalid value: {n}, expected a whole number from 0 to {}", u32::MAX))
+            }),
+    }
+}
+
 /// A JSON body serialised already (by the store, straight from its rows).
 pub struct RawJson(pub Vec<u8>);
 
@@ -39,5 +60,29 @@ impl axum::response::IntoResponse for RawJson {
     fn into_response(self) -> axum::response::Response {
         ([(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"))], self.0)
             .into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(serde::Deserialize)]
+    struct Hours {
+        #[serde(default, deserialize_with = "super::whole_number")]
+        hours: Option<u32>,
+    }
+
+    fn hours(json: &str) -> Result<Option<u32>, serde_json::Error> {
+        serde_json::from_str::<Hours>(json).map(|h| h.hours)
+    }
+
+    #[test]
+    fn whole_numbers_may_be_spelled_as_floats() {
+        assert_eq!(hours(r#"{"hours": 194}"#).unwrap(), Some(194));
+        assert_eq!(hours(r#"{"hours": 194.0}"#).unwrap(), Some(194));
+        assert_eq!(hours(r#"{"hours": null}"#).unwrap(), None);
+        assert_eq!(hours("{}").unwrap(), None);
+        for bad in ["1.5", "-1", "4294967296", "\"3\""] {
+            assert!(hours(&format!(r#"{{"hours": {bad}}}"#)).is_err(), "{bad}");
+        }
     }
 }

@@ -27,7 +27,7 @@ pub fn router() -> Router<AppState> {
     get,
     path = "/api/alerts",
     tag = "notifications",
-    responses((status = 200, description = "{items: [alert]}: the caller's newest 100 alerts", body = serde_json::Value)),
+    responses((status = 200, description = "{items: [alert]}: the caller's newest 100 alerts", body = super::answers::Items<super::answers::Alert>)),
     security(("session" = [])),
 )]
 async fn alerts(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {
@@ -41,7 +41,7 @@ async fn alerts(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Val
     path = "/api/notifications",
     tag = "notifications",
     params(PageQuery),
-    responses((status = 200, description = "{items: [Notification], total, page, page_size, unread}", body = serde_json::Value)),
+    responses((status = 200, description = "{items: [Notification], total, page, page_size, unread}", body = super::answers::NotificationPage)),
     security(("session" = [])),
 )]
 async fn list(

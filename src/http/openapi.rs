@@ -14,8 +14,9 @@ use axum::{
 use utoipa::{
     Modify, OpenApi,
     openapi::{
-        Content, Ref, ResponseBuilder,
-        security::{ApiKey, ApiKeyValue, SecurityScheme},
+        Content, PathItem, Ref, ResponseBuilder,
+        path::Operation,
+        security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme},
     },
 };
 
@@ -97,6 +98,23 @@ impl Modify for Security {
                 "The csrfToken of GET /api/auth/csrf; required on every POST, PUT, PATCH and DELETE except login and logout.",
             ))),
         );
+        // The header must also equal this cookie (set with the token), so a write needs all three.
+        components.add_security_scheme(
+            "csrf_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "XSRF-TOKEN",
+                "Set with the CSRF token (at login and by GET /api/auth/csrf); the X-CSRFToken header must equal it.",
+            ))),
+        );
+        let write = SecurityRequirement::new("session", [""; 0]).add("csrf", [""; 0]);
+        let full = write.clone().add("csrf_cookie", [""; 0]);
+        for item in doc.paths.paths.values_mut() {
+            for op in operations(item) {
+                if let Some(reqs) = op.security.as_mut() {
+                    reqs.iter_mut().filter(|r| **r == write).for_each(|r| *r = full.clone());
+                }
+            }
+        }
     }
 }
 
@@ -110,13 +128,15 @@ impl Modify for Errors {
             .content("application/json", Content::new(Some(Ref::from_schema_name("Error"))))
             .build();
         for item in doc.paths.paths.values_mut() {
-            for op in
-                [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
-            {
+            for op in operations(item) {
                 op.responses.responses.insert("default".into(), error.clone().into());
             }
         }
     }
+}
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
 }
 
 /// The document, made once.
@@ -130,12 +150,23 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/openapi.json", get(openapi_json))
 }
 
+/// What this endpoint answers, in outline.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // described, never built: the document is utoipa's
+struct OpenApiDocument {
+    /// 3.1.x
+    openapi: String,
+    info: serde_json::Map<String, serde_json::Value>,
+    paths: serde_json::Map<String, serde_json::Value>,
+    components: serde_json::Map<String, serde_json::Value>,
+}
+
 /// This document.
 #[utoipa::path(
     get,
     path = "/api/openapi.json",
     tag = "meta",
-    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json")),
+    responses((status = 200, description = "The OpenAPI 3.1 document", body = OpenApiDocument, content_type = "application/json")),
     security(())
 )]
 async fn openapi_json() -> impl IntoResponse {

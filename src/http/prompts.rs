@@ -106,7 +106,7 @@ async fn get_current(State(state): State<AppState>, ManagerAuth(auth): ManagerAu
     put,
     path = "/api/business/current/prompt",
     tag = "prompts",
-    request_body(content = serde_json::Value, description = "{calls_prompt?, whatsapp_prompt?}"),
+    request_body = super::bodies::PromptsPut,
     responses((status = 200, description = "OK", body = Prompts)),
     security(("session" = [], "csrf" = [])),
 )]
@@ -160,7 +160,7 @@ async fn get_any(
     path = "/api/admin/businesses/{id}/prompt",
     tag = "prompts",
     params(("id" = i64, Path, description = "Business id")),
-    request_body(content = serde_json::Value, description = "{calls_prompt?, whatsapp_prompt?}"),
+    request_body = super::bodies::PromptsPut,
     responses((status = 200, description = "OK", body = Prompts)),
     security(("session" = [], "csrf" = [])),
 )]

@@ -29,7 +29,7 @@ pub fn router() -> Router<AppState> {
     get,
     path = "/api/push/key",
     tag = "push",
-    responses((status = 200, description = "{public_key}: the VAPID key, base64url uncompressed P-256", body = serde_json::Value)),
+    responses((status = 200, description = "{public_key}: the VAPID key, base64url uncompressed P-256", body = super::answers::PushKey)),
     security(("session" = [])),
 )]
 async fn key(State(state): State<AppState>, _auth: Auth) -> Json<Value> {
@@ -38,7 +38,11 @@ async fn key(State(state): State<AppState>, _auth: Auth) -> Json<Value> {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 struct Keys {
+    /// The browser's P-256 public key: 65 bytes, base64url.
+    #[schema(pattern = "^[A-Za-z0-9_-]{86,87}={0,2}$")]
     p256dh: String,
+    /// The browser's auth secret: 16 bytes, base64url.
+    #[schema(pattern = "^[A-Za-z0-9_-]{21,22}={0,2}$")]
     auth: String,
 }
 
@@ -47,6 +51,8 @@ struct Keys {
 /// `store::push::PER_USER_MAX` browsers: a new one drops the oldest.
 #[derive(Deserialize, utoipa::ToSchema)]
 struct SubscriptionBody {
+    /// The push service's https URL.
+    #[schema(pattern = "^https://[^@/?#\\s]+(/[^\\s]*)?$", max_length = 2048)]
     endpoint: String,
     keys: Keys,
 }
@@ -70,7 +76,7 @@ async fn check_endpoint(state: &AppState, endpoint: &str) -> Result<(), ApiError
     path = "/api/push/subscriptions",
     tag = "push",
     request_body = SubscriptionBody,
-    responses((status = 201, description = "Subscribed", body = serde_json::Value)),
+    responses((status = 201, description = "Subscribed", body = super::answers::PushSubscription)),
     security(("session" = [], "csrf" = [])),
 )]
 async fn subscribe(
@@ -133,7 +139,7 @@ async fn unsubscribe(
     get,
     path = "/api/push/subscriptions",
     tag = "push",
-    responses((status = 200, description = "{items: [{endpoint, created_at}]}", body = serde_json::Value)),
+    responses((status = 200, description = "{items: [{endpoint, created_at}]}", body = super::answers::Items<super::answers::PushSubscription>)),
     security(("session" = [])),
 )]
 async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {

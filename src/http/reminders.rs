@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, PageQuery, ScopedLead};
 use crate::{
+    core,
     domain::ActivityKind,
     domain::{
         ReminderStatus, Scope, UserId,
@@ -44,8 +45,7 @@ fn future_time(s: &str) -> Result<String, ApiError> {
     get,
     path = "/api/leads/{id}/reminders",
     tag = "reminders",
-    params(("id" = i64, Path, description = "Lead id")),
-    params(PageQuery),
+    params(("id" = i64, Path, description = "Lead id"), PageQuery),
     responses((status = 200, description = "OK", body = Page<Reminder>)),
     security(("session" = [])),
 )]
@@ -63,8 +63,10 @@ async fn list_for_lead(
 #[serde(deny_unknown_fields)]
 #[schema(as = NewReminder)]
 struct CreateBody {
+    #[schema(schema_with = super::limits::due_at)]
     due_at: String,
     #[serde(default)]
+    #[schema(schema_with = super::limits::note)]
     note: String,
     assignee_user_id: Option<UserId>,
 }
@@ -89,13 +91,11 @@ async fn create(
     let tenant_id = lead.tenant_id;
     let actor = auth.actor();
     let assignee = body.assignee_user_id.unwrap_or(actor.user_id);
-    let cross = auth.cross_tenant_write(tenant_id, format!("POST /api/leads/{lead_id}/reminders"));
+    let cross = auth.cross_tenant_write(tenant_id);
     let (reminder, act) = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            if let Some(e) = cross {
-                store::audit::record(tx, e)?;
-            }
+            core::audit::cross_tenant(tx, cross)?;
             if assignee != actor.user_id && store::users::get_in_tenant(tx, tenant_id, assignee)?.is_none() {
                 return Err(ApiError::invalid(
                     "assignee_user_id",
@@ -124,7 +124,9 @@ async fn create(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct MineQuery {
+    #[param(schema_with = super::limits::reminder_status_filter)]
     status: Option<String>,
+    #[param(schema_with = super::limits::instant)]
     due_before: Option<String>,
 }
 
@@ -134,7 +136,7 @@ struct MineQuery {
     path = "/api/reminders",
     tag = "reminders",
     params(MineQuery),
-    responses((status = 200, description = "{items: [Reminder]}", body = serde_json::Value)),
+    responses((status = 200, description = "{items: [Reminder]}", body = super::answers::Items<crate::store::reminders::Reminder>)),
     security(("session" = [])),
 )]
 async fn mine(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<MineQuery>) -> ApiResult<Json<Value>> {
@@ -164,9 +166,9 @@ async fn mine(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<M
     Ok(Json(json!({ "items": items })))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+/// Described for the document by `bodies::ReminderChange`.
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-#[schema(as = ReminderChange)]
 struct SnoozeBody {
     due_at: Option<String>,
     note: Option<String>,
@@ -182,7 +184,7 @@ async fn reminder_in_scope(state: &AppState, auth: &Auth, id: i64) -> ApiResult<
     path = "/api/reminders/{id}",
     tag = "reminders",
     params(("id" = i64, Path, description = "Reminder id")),
-    request_body = SnoozeBody,
+    request_body = super::bodies::ReminderChange,
     responses((status = 200, description = "OK", body = Reminder)),
     security(("session" = [], "csrf" = [])),
 )]
@@ -200,13 +202,11 @@ async fn snooze(
     let r = reminder_in_scope(&state, &auth, id).await?;
     let (tenant_id, lead_id) = (r.tenant_id, r.lead_id);
     let actor = auth.actor();
-    let cross = auth.cross_tenant_write(tenant_id, format!("PATCH /api/reminders/{id}"));
+    let cross = auth.cross_tenant_write(tenant_id);
     let (updated, act) = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            if let Some(e) = cross {
-                store::audit::record(tx, e)?;
-            }
+            core::audit::cross_tenant(tx, cross)?;
             if !store::reminders::snooze(tx, Scope::Tenant(tenant_id), id, due.as_deref(), note.as_deref())? {
                 return Err(ApiError::conflict(
                     "reminder_not_changeable",
@@ -244,13 +244,13 @@ async fn snooze(
 async fn cancel(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
     let r = reminder_in_scope(&state, &auth, id).await?;
     let tenant_id = r.tenant_id;
-    let cross = auth.cross_tenant_write(tenant_id, format!("DELETE /api/reminders/{id}"));
+    let cross = auth.cross_tenant_write(tenant_id);
     let done = state
         .db
         .write(move |tx| -> ApiResult<_> {
             let done = store::reminders::cancel(tx, Scope::Tenant(tenant_id), id)?;
-            if let (true, Some(e)) = (done, cross) {
-                store::audit::record(tx, e)?;
+            if done {
+                core::audit::cross_tenant(tx, cross)?;
             }
             Ok(done)
         })

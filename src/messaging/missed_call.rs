@@ -37,15 +37,8 @@ async fn follow_up(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Re
                     owners.push(owner);
                 }
             }
-            let notes = store::notifications::insert_for_users(
-                tx,
-                tenant_id,
-                &owners,
-                "missed_call",
-                &who,
-                "Missed call",
-                lead_id,
-            )?;
+            let notes =
+                crate::core::notify::notify_users(tx, tenant_id, &owners, "missed_call", &who, "Missed call", lead_id)?;
             let text = tenant.and_then(|t| t.missed_call_text).filter(|t| !t.trim().is_empty());
             let text = match text {
                 Some(t) if !store::activities::automatic_within_a_day(tx, tenant_id, lead_id, MARK)? => Some(t),

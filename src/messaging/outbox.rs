@@ -151,9 +151,7 @@ pub async fn send_to_lead(
     let (message, activity): (Message, Vec<store::activities::Activity>) = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            if let Some(e) = audit {
-                store::audit::record(tx, e)?;
-            }
+            crate::core::audit::cross_tenant(tx, audit)?;
             let (m, echoed) =
                 store::messages::mark_sent(tx, tenant_id, pending_id, s.provider, &s.provider_message_id)?;
             // A person wrote: the AI leaves this conversation to them for a while.

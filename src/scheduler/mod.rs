@@ -260,7 +260,7 @@ fn claim_and_deliver_locally(tx: &rusqlite::Transaction, webhook_on: bool) -> Re
                 None,
             )?);
             if let Some(user_id) = r.assignee_user_id.or(r.created_by) {
-                notification = Some(store::notifications::insert(
+                notification = Some(crate::core::notify::notify(
                     tx,
                     r.tenant_id,
                     &store::notifications::NewNotification {

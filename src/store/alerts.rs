@@ -1,6 +1,6 @@
 //! Alerts: a notification carried to a user's phone (WhatsApp) or browsers
-//! (Web Push). Every in-app notification enqueues one row per channel the
-//! user has switched on (`notifications::insert` calls [`enqueue`] in its own
+//! (Web Push). Every in-app notification queues one row per channel the
+//! user has switched on (`core::notify`, in the notification's own
 //! transaction); the scheduler claims and delivers them exactly like
 //! reminders (the shared queue is [`super::claims`]), retrying with backoff
 //! and recording `sent`, or `failed` with the reason.
@@ -59,88 +59,34 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Alert> {
     })
 }
 
-/// What a notification's kind is called in an alert's title.
-fn label(kind: &str, hebrew: bool) -> &str {
-    match (kind, hebrew) {
-        ("reminder", false) => "Reminder",
-        ("reminder", true) => "תזכורת",
-        ("assigned", false) => "New lead for you",
-        ("assigned", true) => "ליד חדש עבורך",
-        ("ai_handoff", false) => "The AI handed a lead to you",
-        ("ai_handoff", true) => "הבוט העביר אליך ליד",
-        ("ai_budget", false) => "AI reply limit reached",
-        ("ai_budget", true) => "מכסת תשובות הבוט נוצלה",
-        ("missed_call", false) => "Missed call",
-        ("missed_call", true) => "שיחה שלא נענתה",
-        (other, _) => other,
-    }
-}
-
-/// In the caller's transaction: one pending alert per channel `n`'s user has
-/// switched on (WhatsApp with a phone; push with at least one subscription).
-/// Returns how many were queued.
-pub fn enqueue(conn: &Connection, n: &Notification) -> StoreResult<usize> {
-    let Some((whatsapp, push)) = conn
+/// The channels `user_id` has on: (WhatsApp with a phone, push with at least
+/// one subscription); None for a disabled or unknown user.
+pub fn channels_of(conn: &Connection, user_id: UserId) -> StoreResult<Option<(bool, bool)>> {
+    Ok(conn
         .prepare_cached(
             "SELECT u.notify_whatsapp = 1 AND u.phone_e164 IS NOT NULL,
                     u.notify_push = 1 AND EXISTS (SELECT 1 FROM push_subscriptions p WHERE p.user_id = u.id)
              FROM users u WHERE u.id = ?1 AND u.disabled = 0",
         )?
-        .query_row([n.user_id], |r| Ok((r.get::<_, bool>(0)?, r.get::<_, bool>(1)?)))
-        .optional()?
-    else {
-        return Ok(0);
-    };
-    if !whatsapp && !push {
-        return Ok(0);
-    }
-    let hebrew: bool = conn
-        .prepare_cached("SELECT ai_language = 'he' FROM tenants WHERE id = ?1")?
-        .query_row([n.tenant_id], |r| r.get(0))
-        .optional()?
-        .unwrap_or(false);
-    let lead: Option<(String, Option<String>)> = match n.lead_id {
-        Some(id) => conn
-            .prepare_cached(
-                "SELECT trim(first_name || ' ' || last_name), phone_e164 FROM leads WHERE id = ?1 AND tenant_id = ?2",
-            )?
-            .query_row(params![id, n.tenant_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?,
-        None => None,
-    };
-    let title = match n.title.trim() {
-        "" => label(&n.kind, hebrew).to_string(),
-        t => format!("{}: {t}", label(&n.kind, hebrew)),
-    };
-    // The lead's name and phone, then the notification's text.
-    let mut lines: Vec<String> = Vec::new();
-    if let Some((name, phone)) = &lead {
-        let who = [name.as_str(), phone.as_deref().unwrap_or("")]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        if !who.is_empty() {
-            lines.push(who);
-        }
-    }
-    if !n.body.trim().is_empty() {
-        lines.push(n.body.trim().to_string());
-    }
-    let body = lines.join("\n");
-    let url = lead.as_ref().and(n.lead_id).map(|id| format!("/leads/{id}")).unwrap_or_else(|| "/".into());
-    let mut queued = 0;
-    for (channel, on) in [(WHATSAPP, whatsapp), (PUSH, push)] {
-        if on {
-            queued += conn
-                .prepare_cached(
-                    "INSERT INTO alerts (tenant_id, user_id, channel, kind, lead_id, title, body, url)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )?
-                .execute(params![n.tenant_id, n.user_id, channel, n.kind, n.lead_id, title, body, url])?;
-        }
-    }
-    Ok(queued)
+        .query_row([user_id], |r| Ok((r.get::<_, bool>(0)?, r.get::<_, bool>(1)?)))
+        .optional()?)
+}
+
+/// Queues one pending alert of `n` on `channel`, worded by the caller.
+pub fn insert(
+    conn: &Connection,
+    n: &Notification,
+    channel: &str,
+    title: &str,
+    body: &str,
+    url: &str,
+) -> StoreResult<usize> {
+    Ok(conn
+        .prepare_cached(
+            "INSERT INTO alerts (tenant_id, user_id, channel, kind, lead_id, title, body, url)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![n.tenant_id, n.user_id, channel, n.kind, n.lead_id, title, body, url])?)
 }
 
 /// How long one caller's missed calls make one alert to each owner: a caller

@@ -51,9 +51,8 @@ pub struct NewNotification<'a> {
     pub reminder_id: Option<i64>,
 }
 
-/// A notification for a user, about something in `tenant_id`, and in the
-/// same transaction its alerts on the user's phone and browsers (see
-/// [`super::alerts::enqueue`]): whoever notifies a user reaches them there too.
+/// A notification for a user, about something in `tenant_id` (its alerts
+/// are `core::notify`'s to queue, in the same transaction).
 pub fn insert(conn: &Connection, tenant_id: TenantId, n: &NewNotification) -> StoreResult<Notification> {
     conn.prepare_cached(
         "INSERT INTO notifications (tenant_id, user_id, kind, title, body, lead_id, reminder_id)
@@ -61,31 +60,7 @@ pub fn insert(conn: &Connection, tenant_id: TenantId, n: &NewNotification) -> St
     )?
     .execute(params![tenant_id, n.user_id, n.kind, n.title, n.body, n.lead_id, n.reminder_id])?;
     let id = conn.last_insert_rowid();
-    let n = conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([id], from_row)?;
-    super::alerts::enqueue(conn, &n)?;
-    Ok(n)
-}
-
-/// The same notice about a lead to each of `users` (who are of `tenant_id`).
-pub fn insert_for_users(
-    conn: &Connection,
-    tenant_id: TenantId,
-    users: &[UserId],
-    kind: &str,
-    title: &str,
-    body: &str,
-    lead_id: LeadId,
-) -> StoreResult<Vec<Notification>> {
-    users
-        .iter()
-        .map(|&user_id| {
-            insert(
-                conn,
-                tenant_id,
-                &NewNotification { user_id, kind, title, body, lead_id: Some(lead_id), reminder_id: None },
-            )
-        })
-        .collect()
+    Ok(conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([id], from_row)?)
 }
 
 /// A user's notifications, newest first, with the unread count.

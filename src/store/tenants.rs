@@ -130,6 +130,14 @@ pub fn region(conn: &Connection, id: TenantId) -> StoreResult<Option<String>> {
         .optional()?)
 }
 
+/// The language the business's AI speaks (`he` or `en`), which its staff's alerts use too.
+pub fn ai_language(conn: &Connection, id: TenantId) -> StoreResult<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT ai_language FROM tenants WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
 /// How long a human takeover pauses the AI on a lead of this business.
 pub fn handoff_hours(conn: &Connection, id: TenantId) -> StoreResult<u32> {
     Ok(conn

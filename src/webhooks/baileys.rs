@@ -11,6 +11,7 @@ use crate::{
     domain::ActivityKind,
     domain::PhoneE164,
     domain::Scope,
+    domain::phone::DEFAULT_REGION,
     domain::text,
     error::ApiError,
     error::ApiResult,
@@ -25,7 +26,7 @@ fn phone_of_jid(jid: &str) -> Option<String> {
         return None;
     }
     let digits = user.split(':').next().unwrap_or(user);
-    PhoneE164::parse(&format!("+{digits}"), "IL").ok().map(PhoneE164::into_string)
+    PhoneE164::parse(&format!("+{digits}"), DEFAULT_REGION).ok().map(PhoneE164::into_string)
 }
 
 /// The text of a message, whatever kind it is.

@@ -91,8 +91,8 @@ impl FromRequest<AppState> for BridgeEvent {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let header = req.headers().get("x-webhook-secret").and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let crate::http::extract::ApiJson(body) =
-            crate::http::extract::ApiJson::<serde_json::Value>::from_request(req, state).await?;
+        // Any JSON first: the secret is checked before the body's shape is judged.
+        let axum::Json(body) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
         check_bridge_secret(state, header.as_deref(), body["apikey"].as_str())?;
         if !body.is_object() {
             return Err(ApiError::bad_request(

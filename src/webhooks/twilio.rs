@@ -16,6 +16,7 @@ use super::{
 use crate::{
     core,
     domain::ActivityKind,
+    domain::phone::DEFAULT_REGION,
     domain::{LeadSource, PhoneE164, text},
     error::ApiError,
     error::ApiResult,
@@ -35,7 +36,7 @@ fn twiml(body: String) -> Response {
 fn phone_of(raw: &str) -> Option<String> {
     let v = raw.trim().strip_prefix("whatsapp:").unwrap_or(raw.trim());
     if v.starts_with('+') || v.chars().all(|c| c.is_ascii_digit()) {
-        PhoneE164::parse(if v.starts_with('+') { v.to_string() } else { format!("+{v}") }.as_str(), "IL")
+        PhoneE164::parse(if v.starts_with('+') { v.to_string() } else { format!("+{v}") }.as_str(), DEFAULT_REGION)
             .ok()
             .map(PhoneE164::into_string)
     } else {

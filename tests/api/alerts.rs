@@ -1,4 +1,4 @@
-//! Staff phones and alerts (#15): the profile, WhatsApp alerts through the
+//! Staff phones and alerts: the profile, WhatsApp alerts through the
 //! business's provider exactly once (also across kill -9), Web Push proven
 //! end to end against a local push service that checks the VAPID token and
 //! decrypts the payload with the browser's private key, assignment and

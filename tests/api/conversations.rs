@@ -108,3 +108,20 @@ async fn canned_replies_are_the_businesss_own_and_owners_write_them() {
     let (s, _) = admin.send_json(reqwest::Method::DELETE, &format!("/api/canned-replies/{id}"), None).await;
     assert_eq!(s, 404);
 }
+
+#[tokio::test]
+async fn a_json_body_must_be_an_object_not_an_array_of_its_fields() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (s, reply) = admin.post("/api/canned-replies", &json!({"shortcut": "a", "body": "b"})).await;
+    assert_eq!(s, 201);
+    let id = reply["id"].as_i64().unwrap();
+    for (method, path, body) in [
+        (reqwest::Method::PATCH, format!("/api/canned-replies/{id}"), json!([null, null])),
+        (reqwest::Method::POST, "/api/canned-replies".to_string(), json!(["x", "y"])),
+        (reqwest::Method::POST, "/api/leads".to_string(), json!(["Dana", null, "0521000401"])),
+    ] {
+        let (s, e) = admin.send_json(method, &path, Some(&body)).await;
+        assert_eq!((s.as_u16(), assert_error(&e)), (400, "invalid_input"), "{path}: {e}");
+    }
+}

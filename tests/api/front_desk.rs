@@ -1,4 +1,4 @@
-//! The AI front desk (#13): business hours, pause and takeover, one reply
+//! The AI front desk: business hours, pause and takeover, one reply
 //! per burst, the hourly budget, tools, lead tags and the inbox filters,
 //! against the real binary with a fake bridge and a fake chat model.
 

@@ -25,6 +25,7 @@ mod outbound;
 mod prompts;
 mod providers;
 mod reminders;
+mod schemathesis;
 mod smoke;
 mod sweep;
 mod tenancy;

@@ -146,8 +146,11 @@ async fn the_spec_is_public_and_lists_every_api_route() {
     assert_eq!(res.status(), 200);
     let cookie = set_cookies(&res).into_iter().find(|c| c.contains("session")).unwrap();
     assert_eq!(cookie.split('=').next().unwrap(), schemes["session"]["name"].as_str().unwrap());
-    // Writes need both; reading a lead needs the session; the spec itself needs nothing.
-    assert_eq!(doc["paths"]["/api/leads"]["post"]["security"], json!([{"session": [], "csrf": []}]));
+    // The header must equal the XSRF-TOKEN cookie set with the token: a scheme too.
+    assert_eq!(schemes["csrf_cookie"]["in"], "cookie");
+    assert_eq!(schemes["csrf_cookie"]["name"], "XSRF-TOKEN");
+    // Writes need all three; reading a lead needs the session; the spec itself needs nothing.
+    assert_eq!(doc["paths"]["/api/leads"]["post"]["security"], json!([{"session": [], "csrf": [], "csrf_cookie": []}]));
     assert_eq!(doc["paths"]["/api/leads/{id}"]["get"]["security"], json!([{"session": []}]));
     assert_eq!(doc["paths"]["/api/openapi.json"]["get"]["security"], json!([{}]));
     // Bodies: the lead create body and the lead answer.
@@ -235,4 +238,38 @@ async fn the_ui_types_name_the_fields_the_server_sends() {
         }
     }
     assert!(drift.is_empty(), "server and UI types drifted:\n{}", drift.join("\n"));
+}
+
+/// Every `{name}` of a path is a declared path parameter of each of its
+/// operations, and every 2xx answer with a body names its shape (not an
+/// untyped `{}`): what Schemathesis needs before it can check anything.
+#[tokio::test]
+async fn path_parameters_are_declared_and_answers_are_typed() {
+    let app = spawn_app().await;
+    let doc = spec(&app).await;
+    let mut problems = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let names: Vec<&str> =
+            path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect();
+        for (method, op) in item.as_object().unwrap() {
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            for name in &names {
+                if !params.iter().any(|p| p["in"] == "path" && p["name"] == *name && p["required"] == true) {
+                    problems.push(format!("{method} {path}: path parameter `{name}` is not declared"));
+                }
+            }
+            for (status, answer) in op["responses"].as_object().unwrap() {
+                if !status.starts_with('2') {
+                    continue;
+                }
+                for (media, content) in answer["content"].as_object().cloned().unwrap_or_default() {
+                    let schema = &content["schema"];
+                    if schema.as_object().is_none_or(|s| s.is_empty()) {
+                        problems.push(format!("{method} {path}: the {status} {media} answer has no typed schema"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -19,11 +19,12 @@ fn ui_dir() -> PathBuf {
 }
 
 /// True (after saying why) when the UI is not part of this build:
-/// `FRONTDESK_SKIP_UI=1` is set, as it is for Rust-only builds.
+/// `FRONTDESK_SKIP_UI=1` is set, as it is for Rust-only builds. Under CI
+/// (`FRONTDESK_CI=1`) that fails the test instead.
 fn ui_skipped(test: &str) -> bool {
     let skip = std::env::var("FRONTDESK_SKIP_UI").is_ok_and(|v| v == "1");
     if skip {
-        eprintln!("skipping {test}: FRONTDESK_SKIP_UI=1 (the binary embeds a placeholder page, not the UI)");
+        crate::helpers::skip_unless_ci(test, "FRONTDESK_SKIP_UI=1: the binary embeds a placeholder page, not the UI");
     }
     skip
 }
