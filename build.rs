@@ -35,6 +35,7 @@ fn main() {
         build_ui(&ui);
         ui.join("dist")
     };
+    precompress(&dist.join("assets"));
     println!("cargo:rustc-env=FRONTDESK_UI_DIST={}", dist.display());
 
     // Packed relative relocations (DT_RELR): the executable is position
@@ -91,6 +92,34 @@ fn build_ui(ui: &Path) {
     run(Command::new(npm).args(["run", "build"]).current_dir(ui), "npm run build");
     if !ui.join("dist/index.html").exists() {
         panic!("the UI build finished but ui/dist/index.html is missing");
+    }
+}
+
+/// Writes `<file>.br` and `<file>.gz` next to each text asset, so the server
+/// answers `Accept-Encoding` without compressing per request. Brotli at its
+/// best quality: it runs once per UI build and the files are small.
+fn precompress(assets: &Path) {
+    let Ok(entries) = fs::read_dir(assets) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let compressible = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("js" | "mjs" | "css" | "svg" | "json" | "map" | "txt" | "webmanifest")
+        );
+        if !compressible || !path.is_file() {
+            continue;
+        }
+        let data = fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+        let mut br = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+        brotli::BrotliCompress(&mut data.as_slice(), &mut br, &params)
+            .unwrap_or_else(|e| panic!("brotli {}: {e}", path.display()));
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut gz, &data).and_then(|_| gz.try_finish()).expect("gzip in memory");
+        let gz = gz.finish().expect("gzip in memory");
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        fs::write(assets.join(format!("{name}.br")), br).expect("write .br");
+        fs::write(assets.join(format!("{name}.gz")), gz).expect("write .gz");
     }
 }
 

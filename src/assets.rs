@@ -3,6 +3,9 @@
 //! build id) for every client route, JSON 404 for unknown API paths. The
 //! service worker (`/sw.js`) and the web app manifest are revalidated on
 //! every load (`no-cache`), so a new build replaces them.
+//!
+//! build.rs stores a brotli (`.br`) and a gzip (`.gz`) copy of each text
+//! asset; `/assets/*` is answered with the best one the client accepts.
 
 use axum::{
     body::Body,
@@ -42,6 +45,37 @@ fn content_type(path: &str) -> &'static str {
         Some("txt") => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
+}
+
+/// The stored encodings, best first.
+const ENCODINGS: &[(&str, &str)] = &[("br", ".br"), ("gzip", ".gz")];
+
+/// Whether `Accept-Encoding` takes `coding` (named, or `*`, with a q above 0).
+fn accepts(accept_encoding: &str, coding: &str) -> bool {
+    let mut named = None;
+    let mut any = None;
+    for item in accept_encoding.split(',') {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or_default().trim();
+        let q =
+            parts.filter_map(|p| p.trim().strip_prefix("q=")).find_map(|q| q.trim().parse::<f32>().ok()).unwrap_or(1.0);
+        if name.eq_ignore_ascii_case(coding) {
+            named = Some(q > 0.0);
+        } else if name == "*" {
+            any = Some(q > 0.0);
+        }
+    }
+    named.or(any).unwrap_or(false)
+}
+
+/// The best stored variant of `rel` the request accepts: (Content-Encoding, bytes).
+fn encoded_variant(rel: &str, accept_encoding: &str) -> Option<(&'static str, &'static [u8])> {
+    ENCODINGS.iter().find_map(|(coding, suffix)| {
+        if !accepts(accept_encoding, coding) {
+            return None;
+        }
+        UI.get_file(format!("{rel}{suffix}")).map(|f| (*coding, f.contents()))
+    })
 }
 
 /// The router's fallback: everything no route matched.
@@ -87,14 +121,27 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
         } else {
             "public, max-age=3600"
         };
+        let accept_encoding =
+            req.headers().get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let has_variants = UI.get_file(format!("{rel}.br")).is_some() || UI.get_file(format!("{rel}.gz")).is_some();
+        let (encoding, body) = match encoded_variant(rel, accept_encoding) {
+            Some((coding, bytes)) => (Some(coding), bytes),
+            None => (None, file.contents()),
+        };
         let mut res = (
             [
                 (header::CONTENT_TYPE, HeaderValue::from_static(content_type(rel))),
                 (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
             ],
-            Body::from(file.contents()),
+            Body::from(body),
         )
             .into_response();
+        if let Some(coding) = encoding {
+            res.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
+        if has_variants {
+            res.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
         if rel == "sw.js" {
             // Served from the root, so its scope is the whole UI.
             res.headers_mut().insert("service-worker-allowed", HeaderValue::from_static("/"));
@@ -112,4 +159,21 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
         state.index_html.clone(),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accepts;
+
+    #[test]
+    fn accept_encoding_names_codings_with_their_weights() {
+        assert!(accepts("gzip, deflate, br, zstd", "br"));
+        assert!(accepts("gzip;q=0.5, br;q=1.0", "gzip"));
+        assert!(!accepts("gzip, br;q=0", "br"));
+        assert!(accepts("*", "br"));
+        assert!(!accepts("*, br;q=0", "br"));
+        assert!(!accepts("", "gzip"));
+        assert!(!accepts("identity", "gzip"));
+        assert!(accepts("GZIP", "gzip"));
+    }
 }

@@ -5,6 +5,7 @@ mod helpers;
 mod acme;
 mod alerts;
 mod appliance;
+mod assets;
 mod auth;
 mod connections;
 mod conversations;

@@ -1,7 +1,8 @@
 //! The UI's own checks, run by the one test command: Vitest unit tests, lint
-//! and type checks, and the end-to-end run in headless Chromium against the
-//! UI embedded in the real binary (with a fake Baileys bridge, played by the
-//! e2e script, for the WhatsApp scenarios).
+//! and type checks, and the browser tests (@playwright/test, Debian's
+//! Chromium, with the axe-core WCAG 2.1 AA checks inside them) against the UI
+//! embedded in the real binary, with a fake Baileys bridge (played by the
+//! tests) for the WhatsApp ones.
 //!
 //! A build with `FRONTDESK_SKIP_UI=1` embeds a placeholder page instead of the
 //! UI; run with that variable set, these tests say so and skip themselves.
@@ -57,22 +58,16 @@ fn ui_lint_and_type_check_pass() {
     assert!(ok, "npm run lint failed:\n{out}");
 }
 
-/// Each `FAIL` line of the e2e run with the few lines of detail after it.
+/// The failing tests of a Playwright run: its list reporter's closing
+/// summary (from the first "N failed" line on), else the failed lines.
 fn failures(out: &str) -> String {
-    let mut kept = Vec::new();
-    let mut detail = 0;
-    for line in out.lines() {
-        if line.starts_with("FAIL ") {
-            kept.push(line);
-            detail = 8;
-        } else if detail > 0 && !line.starts_with("ok   ") && !line.starts_with("skip ") {
-            kept.push(line);
-            detail -= 1;
-        } else {
-            detail = 0;
-        }
+    let lines: Vec<&str> = out.lines().collect();
+    if let Some(start) =
+        lines.iter().position(|l| l.trim_end().ends_with(" failed") && l.trim_start().starts_with(char::is_numeric))
+    {
+        return lines[start..].join("\n");
     }
-    kept.join("\n")
+    lines.iter().filter(|l| l.contains('✘')).copied().collect::<Vec<_>>().join("\n")
 }
 
 #[tokio::test]
@@ -85,7 +80,7 @@ async fn browser_end_to_end_against_the_embedded_ui() {
         std::path::Path::new(&chromium).exists(),
         "Chromium is needed for the browser tests: apt-get install chromium (or set CHROMIUM_PATH)"
     );
-    // The e2e plays the Baileys bridge (Evolution API) on a free loopback port.
+    // The browser tests play the Baileys bridge (Evolution API) on a free loopback port.
     let bridge_port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         l.local_addr().unwrap().port()
@@ -104,7 +99,7 @@ async fn browser_end_to_end_against_the_embedded_ui() {
     let base = probe.base.clone();
     let (ok, out) = tokio::task::spawn_blocking(move || {
         npm(
-            &["run", "e2e", "--silent"],
+            &["run", "e2e", "--silent", "--", "--reporter=list"],
             &[
                 ("FRONTDESK_E2E_BASE", base),
                 ("FRONTDESK_E2E_EMAIL", ADMIN_EMAIL.to_string()),

@@ -1,7 +1,6 @@
 /**
- * Everything the e2e run takes from its environment (see run.mjs), read once.
- * Importing this module has no side effects: run.mjs checks the required
- * variables before anything starts.
+ * Everything the browser tests take from their environment, read once
+ * (playwright.config.mjs checks the required variables).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,8 +17,6 @@ export const BASE = (process.env.FRONTDESK_E2E_BASE || '').replace(/\/+$/, '');
 export const EMAIL = process.env.FRONTDESK_E2E_EMAIL || '';
 export const PASSWORD = process.env.FRONTDESK_E2E_PASSWORD || '';
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-/** E2E_ONLY=login,create-lead: run only these scenarios. */
-export const ONLY = list(process.env.E2E_ONLY);
 export const TIMEOUT = 15_000;
 // Development aid while a backend is incomplete: HTTP statuses whose
 // "Failed to load resource" console errors are tolerated (e.g. "404").

@@ -21,6 +21,8 @@ const pngSize = (bytes) => {
 
 /** A write from inside the page, with the session's CSRF token. */
 async function pageWrite(page, method, path, body) {
+  // A fresh test's page is still blank: relative URLs need the app's origin.
+  if (!page.url().startsWith(BASE)) await page.goto(`${BASE}/profile`);
   return page.evaluate(
     async ({ method, path, body }) => {
       const { csrfToken } = await (await fetch('/api/auth/csrf', { credentials: 'include' })).json();

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { notifications } from '@mantine/notifications';
 import { openLiveEvents } from '@/lib/events';
+import { showToast } from '@/lib/notify';
 import { queryKeys } from '@/lib/query-keys';
 
 type Fields = Record<string, unknown>;
@@ -38,6 +38,8 @@ export function useLiveEvents(tenantKey: number | null) {
             // Delivery ticks and failure reasons live on the lead's timeline.
             if (leadId !== undefined) void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
             else void qc.invalidateQueries({ queryKey: queryKeys.activities.all });
+            // The inbox shows the last message's ticks too.
+            void qc.invalidateQueries({ queryKey: queryKeys.leads.lists() });
             break;
           case 'reminder.fired':
             void qc.invalidateQueries({ queryKey: queryKeys.reminders.all });
@@ -50,7 +52,7 @@ export function useLiveEvents(tenantKey: number | null) {
             // The server sends {notification: {...}}; accept a flat object too.
             const n = (data.notification && typeof data.notification === 'object' ? data.notification : data) as Fields;
             if (typeof n.title === 'string' && n.title) {
-              notifications.show({
+              showToast({
                 color: 'blue',
                 title: n.title,
                 message: typeof n.body === 'string' ? n.body : '',

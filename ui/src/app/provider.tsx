@@ -1,10 +1,7 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { DirectionProvider, MantineProvider, useDirection } from '@mantine/core';
-import { DatesProvider } from '@mantine/dates';
-import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { I18nextProvider, useTranslation } from 'react-i18next';
-import 'dayjs/locale/he';
 import i18n, { dirOf } from '@/i18n';
 import { createQueryClient } from '@/lib/react-query';
 import { theme } from './theme';
@@ -19,15 +16,8 @@ function DirectionSync() {
   return null;
 }
 
-function LocalizedDates({ children }: { children: ReactNode }) {
-  const { i18n: inst } = useTranslation();
-  return (
-    // Israeli week: starts on Sunday, weekend is Friday-Saturday.
-    <DatesProvider settings={{ locale: inst.language === 'he' ? 'he' : 'en', firstDayOfWeek: 0, weekendDays: [5, 6] }}>
-      {children}
-    </DatesProvider>
-  );
-}
+// The toasts' host (and its transitions) loads after the first paint.
+const Notifications = lazy(() => import('./toasts'));
 
 /**
  * All providers. MantineProvider runs without its injected <style> tags
@@ -41,10 +31,10 @@ export function AppProvider({ children, queryClient }: { children: ReactNode; qu
       <DirectionProvider initialDirection={dirOf(i18n.language)} detectDirection={false}>
         <MantineProvider theme={theme} withCssVariables={false} withGlobalClasses={false} forceColorScheme="light">
           <DirectionSync />
-          <LocalizedDates>
+          <Suspense fallback={null}>
             <Notifications position="bottom-center" limit={4} />
-            <QueryClientProvider client={client}>{children}</QueryClientProvider>
-          </LocalizedDates>
+          </Suspense>
+          <QueryClientProvider client={client}>{children}</QueryClientProvider>
         </MantineProvider>
       </DirectionProvider>
     </I18nextProvider>

@@ -8,6 +8,7 @@ export const paths = {
   reminders: { path: '/reminders', getHref: () => '/reminders' },
   notifications: { path: '/notifications', getHref: () => '/notifications' },
   settings: { path: '/settings', getHref: () => '/settings' },
+  replies: { path: '/settings/replies', getHref: () => '/settings/replies' },
   profile: { path: '/profile', getHref: () => '/profile' },
   users: { path: '/users', getHref: () => '/users' },
   audit: { path: '/audit', getHref: () => '/audit' },

@@ -6,7 +6,6 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import he from './locales/he.json';
-import en from './locales/en.json';
 import { LANGUAGE_STORAGE_KEY } from '@/config/constants';
 
 export const LANGUAGES = {
@@ -39,7 +38,22 @@ export function applyDocumentLanguage(lng: string): void {
   el.setAttribute('dir', dirOf(lng));
 }
 
-export const resources = { he: { translation: he }, en: { translation: en } } as const;
+// Hebrew, the default and the fallback, ships with the first page; English
+// loads when it is chosen (main.tsx awaits it when it was remembered).
+export const resources = { he: { translation: he } } as const;
+
+export async function loadLanguage(lng: string): Promise<void> {
+  if (lng !== 'en' || i18n.hasResourceBundle('en', 'translation')) return;
+  const en = await import('./locales/en.json');
+  i18n.addResourceBundle('en', 'translation', en.default, true, true);
+}
+
+/** Loads the language's texts, then switches to it. */
+export async function switchLanguage(lng: string): Promise<void> {
+  // Switches at once when the texts are there (no await before it).
+  if (lng === 'en' && !i18n.hasResourceBundle('en', 'translation')) await loadLanguage(lng);
+  await i18n.changeLanguage(lng);
+}
 
 void i18n.use(initReactI18next).init({
   resources,

@@ -3,15 +3,10 @@
  * (bulletproof-react keeps these in lib/auth). `me` is `null` when signed out.
  */
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
-import { Navigate, Outlet, useLocation } from 'react-router';
-import { Alert, Button, Center, Loader } from '@mantine/core';
-import { useTranslation } from 'react-i18next';
 import { api, isApiError } from './api-client';
 import { isTenantScoped, queryKeys } from './query-keys';
-import { paths } from '@/config/paths';
 import { DEFAULT_TIMEZONE } from '@/config/constants';
-import type { Me, Role, User } from '@/types/api';
+import type { Me, User } from '@/types/api';
 
 export async function getMe(): Promise<Me | null> {
   try {
@@ -85,40 +80,4 @@ export function useLogout() {
       qc.setQueryData(queryKeys.auth.me(), null);
     },
   });
-}
-
-/** Signed-in users only (optionally of some roles); renders children or the nested route. */
-export function ProtectedRoute({ children, roles }: { children?: ReactNode; roles?: Role[] }) {
-  const { data, isPending, error, refetch } = useMe();
-  const location = useLocation();
-  const { t } = useTranslation();
-  if (error) {
-    // Not "signed out": the server could not say who we are. Offer a retry.
-    return (
-      <Center h="60vh" p="md">
-        <Alert color="red" title={t('errors.title')} role="alert">
-          {error.message}
-          <div>
-            <Button mt="sm" size="xs" variant="light" onClick={() => void refetch()}>
-              {t('common.retry')}
-            </Button>
-          </div>
-        </Alert>
-      </Center>
-    );
-  }
-  if (isPending) {
-    return (
-      <Center h="60vh">
-        <Loader aria-label="loading" />
-      </Center>
-    );
-  }
-  if (!data) {
-    return <Navigate to={paths.login.getHref(location.pathname + location.search)} replace />;
-  }
-  if (roles && !roles.includes(data.user.role)) {
-    return <Navigate to={paths.leads.getHref()} replace />;
-  }
-  return <>{children ?? <Outlet />}</>;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatPhone, looksLikePhone } from './format';
+import { formatDateTime, formatMessageTime, formatPhone, formatWaited, looksLikePhone } from './format';
 import { dateToWallTime, toRfc3339, wallTimeToDate } from './zoned-time';
 import { diffLines } from './diff';
 
@@ -57,5 +57,21 @@ describe('diffLines', () => {
   });
   it('treats an empty before as all added', () => {
     expect(diffLines('', 'x\ny').map((l) => l.type)).toEqual(['add', 'add']);
+  });
+});
+
+describe('message times and waits', () => {
+  const now = new Date('2026-12-06T12:00:00Z');
+  it('shows the clock (24-hour) for today and the date before', () => {
+    expect(formatMessageTime('2026-12-06T07:05:00Z', 'he', 'Asia/Jerusalem', now)).toBe('09:05');
+    expect(formatMessageTime('2026-12-06T13:05:00Z', 'en', 'Asia/Jerusalem', now)).toBe('15:05');
+    expect(formatMessageTime('2026-12-04T07:05:00Z', 'he', 'Asia/Jerusalem', now)).toBe('4.12');
+  });
+  it('says how long a customer waited in the largest whole unit', () => {
+    expect(formatWaited('2026-12-06T11:55:00Z', 'en', now)).toMatch(/^5 min/);
+    expect(formatWaited('2026-12-06T09:00:00Z', 'en', now)).toMatch(/^3 h/);
+    expect(formatWaited('2026-12-04T11:00:00Z', 'en', now)).toMatch(/^2 day/);
+    expect(formatWaited(null, 'en', now)).toBe('');
+    expect(formatWaited('2026-12-06T11:59:30Z', 'en', now)).toBe('');
   });
 });

@@ -80,3 +80,36 @@ export function textDir(text: string): 'rtl' | 'ltr' {
   if (!m) return 'ltr';
   return /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/.test(m[0]) ? 'rtl' : 'ltr';
 }
+
+/** A message's time: the clock today, else the short date (24-hour in Hebrew, like every time here). */
+export function formatMessageTime(
+  value: string | null | undefined,
+  lng: string,
+  tz?: string | null,
+  now: Date = new Date(),
+): string {
+  if (!value) return '';
+  const d = toDate(value);
+  if (!d) return String(value);
+  const zone = safeTimeZone(tz);
+  const day = (x: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, dateStyle: 'short' }).format(x);
+  const options: Intl.DateTimeFormatOptions =
+    day(d) === day(now) ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'numeric' };
+  return new Intl.DateTimeFormat(intlLocale(lng), { timeZone: zone, hourCycle: 'h23', ...options }).format(d);
+}
+
+/** How long since `since`, in the largest whole unit: "5 min", "3 hr", "2 days" (localized); empty under a minute. */
+export function formatWaited(since: string | null | undefined, lng: string, now: Date = new Date()): string {
+  if (!since) return '';
+  const d = toDate(since);
+  if (!d) return '';
+  const minutes = Math.max(0, Math.floor((now.getTime() - d.getTime()) / 60_000));
+  if (minutes < 1) return '';
+  const [value, unit] =
+    minutes < 60
+      ? [minutes, 'minute']
+      : minutes < 60 * 24
+        ? [Math.floor(minutes / 60), 'hour']
+        : [Math.floor(minutes / 1440), 'day'];
+  return new Intl.NumberFormat(intlLocale(lng), { style: 'unit', unit, unitDisplay: 'short' }).format(value);
+}

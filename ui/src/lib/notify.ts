@@ -1,5 +1,4 @@
 /** Toasts for failed requests: always the server's message and hint, never "Failed: {}". */
-import { notifications } from '@mantine/notifications';
 import i18n from '@/i18n';
 import { isApiError } from './api-client';
 
@@ -14,9 +13,16 @@ export function errorText(error: unknown): { title: string; message: string; hin
   return { title: i18n.t('errors.title'), message: message || i18n.t('errors.unknown'), hint: '' };
 }
 
+export type Toast = { color: string; message: string; title?: string; autoClose: number; withBorder?: boolean };
+
+// The toasts' store and host load on the first toast, not with the first page.
+export function showToast(toast: Toast): void {
+  void import('@mantine/notifications').then(({ notifications }) => notifications.show(toast));
+}
+
 export function notifyError(error: unknown): void {
   const { title, message, hint } = errorText(error);
-  notifications.show({
+  showToast({
     color: 'red',
     title,
     message: hint ? `${message} — ${hint}` : message,
@@ -26,5 +32,5 @@ export function notifyError(error: unknown): void {
 }
 
 export function notifySuccess(message: string): void {
-  notifications.show({ color: 'teal', message, autoClose: 3_000 });
+  showToast({ color: 'teal', message, autoClose: 3_000 });
 }

@@ -30,6 +30,7 @@ const notifications = ['notifications'] as const;
 const business = ['business'] as const;
 const admin = ['admin'] as const;
 const audit = ['audit'] as const;
+const cannedReplies = ['canned-replies'] as const;
 const inbox = ['inbox'] as const;
 
 export const queryKeys = {
@@ -44,6 +45,9 @@ export const queryKeys = {
     list: (params: LeadsParams) => [...leads, 'list', params] as const,
     details: () => [...leads, 'detail'] as const,
     detail: (leadId: number) => [...leads, 'detail', leadId] as const,
+  },
+  cannedReplies: {
+    all: cannedReplies,
   },
   activities: {
     all: activities,

@@ -1,6 +1,10 @@
 import '@testing-library/jest-dom/vitest';
 import { afterEach, vi } from 'vitest';
 import { cleanup } from '@testing-library/react';
+import { loadLanguage } from '@/i18n';
+
+// Pages load English on demand; tests switch to it synchronously.
+await loadLanguage('en');
 
 // jsdom lacks these; Mantine components use them.
 const { getComputedStyle } = window;

@@ -3,6 +3,7 @@ import { QueryClient } from '@tanstack/react-query';
 import type { ReactElement, ReactNode } from 'react';
 import { MemoryRouter } from 'react-router';
 import { AppProvider } from '@/app/provider';
+import { LocalizedDates } from '@/components/form/localized-dates';
 import type { Me } from '@/types/api';
 import { queryKeys } from '@/lib/query-keys';
 
@@ -33,7 +34,9 @@ export function renderWithProviders(
 ) {
   const Wrapper = ({ children }: { children: ReactNode }) => (
     <AppProvider queryClient={queryClient}>
-      <MemoryRouter initialEntries={[route]}>{children}</MemoryRouter>
+      <LocalizedDates>
+        <MemoryRouter initialEntries={[route]}>{children}</MemoryRouter>
+      </LocalizedDates>
     </AppProvider>
   );
   return { queryClient, ...render(ui, { wrapper: Wrapper, ...options }) };

@@ -181,6 +181,15 @@ export type LastMessage = {
   at: string;
 };
 
+/** A business's canned reply; the body may hold {{first_name}}, {{business_name}}, {{next_open}}, {{my_name}}. */
+export type CannedReply = {
+  id: number;
+  shortcut: string;
+  body: string;
+  created_at: string;
+  updated_at: string;
+};
+
 /**
  * POST /api/leads/import. Rows are numbered from 1 at the first line after
  * the header (blank lines are skipped and not counted).

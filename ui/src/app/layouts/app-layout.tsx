@@ -1,18 +1,35 @@
-import { Badge, Burger, Container, Drawer, Group, NavLink, Stack, Text, UnstyledButton } from '@mantine/core';
+import '../styles-shell';
+import { Burger, Container, Group, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { canManage, isAdmin, useSession } from '@/lib/auth';
+import { ProtectedRoute } from '@/lib/protected-route';
 import { paths } from '@/config/paths';
 import { LanguageSwitch } from '@/components/layout/language-switch';
-import { UserMenu } from '@/components/layout/user-menu';
+import { UserFace } from '@/components/layout/user-face';
 import { ImpersonationBanner } from '@/features/admin/components/impersonation-banner';
-import { NotificationBell } from '@/features/notifications/components/notification-bell';
 import { useInboxCounts } from '@/features/inbox/api/get-inbox-counts';
 import { useLiveEvents } from '../live-events';
+import { NavCount, type NavItem } from './nav-count';
 
-type NavItem = { to: string; label: string; testId: string; count?: number; countLabel?: string };
+// The phone menu (a drawer, with its focus trap and transitions) loads on first open.
+const MobileNav = lazy(() => import('./mobile-nav'));
+// The bell's and the account's menus (floating-ui) load beside the page, not before it;
+// until then a look-alike holds their place (no layout shift, not focusable).
+const NotificationBell = lazy(() =>
+  import('@/features/notifications/components/notification-bell').then((m) => ({ default: m.NotificationBell })),
+);
+const UserMenu = lazy(() => import('@/components/layout/user-menu').then((m) => ({ default: m.UserMenu })));
+
+function Placeholder({ children, className }: { children: React.ReactNode; className: string }) {
+  return (
+    <span className={className} aria-hidden="true">
+      {children}
+    </span>
+  );
+}
 
 function useNavItems(): NavItem[] {
   const { t } = useTranslation();
@@ -41,6 +58,7 @@ function useNavItems(): NavItem[] {
       count: counts?.reminders_due,
       countLabel: t('nav.remindersDueCount', { count: counts?.reminders_due ?? 0 }),
     },
+    { to: paths.replies.getHref(), label: t('nav.replies'), testId: 'nav-replies' },
   ];
   if (canManage(me)) {
     items.push(
@@ -58,28 +76,12 @@ function useNavItems(): NavItem[] {
   return items;
 }
 
-/** A badge with the item's count, hidden at zero. */
-function NavCount({ item }: { item: NavItem }) {
-  if (!item.count) return null;
-  return (
-    <Badge
-      size="sm"
-      circle={item.count < 10}
-      ms={6}
-      aria-label={item.countLabel}
-      title={item.countLabel}
-      data-testid={`${item.testId}-count`}
-    >
-      {item.count > 99 ? '99+' : item.count}
-    </Badge>
-  );
-}
-
 export function AppLayout() {
   const { t } = useTranslation();
   const me = useSession();
   const items = useNavItems();
   const [opened, { toggle, close }] = useDisclosure(false);
+  const [menuLoaded, setMenuLoaded] = useState(false);
   const location = useLocation();
   useEffect(() => close(), [location.pathname, close]);
   useLiveEvents(me.effective_tenant_id);
@@ -93,12 +95,21 @@ export function AppLayout() {
       <header className="fd-header">
         <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="xs">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="md" size="sm" aria-label={t('nav.menu')} />
-            <UnstyledButton component={Link} to={paths.leads.getHref()} className="fd-brand" aria-label={t('app.name')}>
+            <Burger
+              opened={opened}
+              onClick={() => {
+                setMenuLoaded(true);
+                toggle();
+              }}
+              hiddenFrom="md"
+              size="sm"
+              aria-label={t('nav.menu')}
+            />
+            <UnstyledButton component={Link} to={paths.leads.getHref()} className="fd-brand">
               <span className="fd-logo" aria-hidden="true">
                 F
               </span>
-              <Text fw={700} className="fd-hide-mobile">
+              <Text fw={700} className="fd-sr-mobile">
                 {t('app.name')}
               </Text>
             </UnstyledButton>
@@ -117,39 +128,41 @@ export function AppLayout() {
             ))}
           </nav>
           <Group gap="xs" wrap="nowrap">
-            <NotificationBell />
+            <Suspense fallback={<Placeholder className="fd-bell-slot">{null}</Placeholder>}>
+              <NotificationBell />
+            </Suspense>
             <LanguageSwitch />
-            <UserMenu />
+            <Suspense
+              fallback={
+                <Placeholder className="fd-user-slot">
+                  <UserFace />
+                </Placeholder>
+              }
+            >
+              <UserMenu />
+            </Suspense>
           </Group>
         </Group>
       </header>
-      <Drawer
-        opened={opened}
-        onClose={close}
-        title={t('app.name')}
-        size="75%"
-        position="left" /* Mantine mirrors it in rtl: the start side, where the burger is */
-      >
-        <nav aria-label={t('nav.main')}>
-          <Stack gap={2}>
-            {items.map((it) => (
-              <NavLink
-                key={it.to}
-                component={RouterNavLink}
-                to={it.to}
-                label={it.label}
-                rightSection={<NavCount item={it} />}
-                data-testid={`${it.testId}-mobile`}
-              />
-            ))}
-          </Stack>
-        </nav>
-      </Drawer>
+      {menuLoaded && (
+        <Suspense fallback={null}>
+          <MobileNav opened={opened} onClose={close} items={items} />
+        </Suspense>
+      )}
       <main id="main" className="fd-main" tabIndex={-1}>
         <Container size="xl" className="fd-container">
           <Outlet />
         </Container>
       </main>
     </div>
+  );
+}
+
+/** The route module: the shell, for signed-in users only. */
+export function Component() {
+  return (
+    <ProtectedRoute>
+      <AppLayout />
+    </ProtectedRoute>
   );
 }

@@ -1,4 +1,4 @@
-import { Paper, SegmentedControl, Text } from '@mantine/core';
+import { Paper, Tabs, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { ErrorAlert } from '@/components/errors/error-alert';
@@ -6,65 +6,83 @@ import { PageHeader } from '@/components/ui/page-header';
 import { PageLoader } from '@/components/ui/page-loader';
 import { Paging } from '@/components/ui/paging';
 import { DEFAULT_PAGE_SIZE } from '@/config/constants';
-import { seesAllBusinesses, useSession } from '@/lib/auth';
+import { useSession } from '@/lib/auth';
+import { useAssignees } from '@/features/leads/api/get-assignees';
 import { useLeads } from '@/features/leads/api/get-leads';
-import { LeadsTable } from '@/features/leads/components/leads-table';
+import { ConversationList } from '@/features/leads/components/conversation-list';
+import {
+  INBOX_TABS as TABS,
+  inboxLeadsParams,
+  inboxPage,
+  inboxTab,
+  type InboxTab as Tab,
+} from '@/features/leads/lib/inbox-params';
 
-/** "Needs reply": conversations waiting for an answer, oldest waiting first. Agents land here. */
+/** The conversations, as in WhatsApp: needs reply (oldest waiting first), mine, unassigned, all. Live. */
 export function Component() {
   const { t } = useTranslation();
   const me = useSession();
   const [params, setParams] = useSearchParams();
-  const who = params.get('assignee') ?? '';
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const leads = useLeads({ needs_reply: true, assignee: who || undefined, page, page_size: DEFAULT_PAGE_SIZE });
-  const set = (k: string, v: string) =>
+  const tab = inboxTab(params);
+  const page = inboxPage(params);
+  const leads = useLeads(inboxLeadsParams(params));
+  // Names of the assignees: the users of the business (outside any business there are none).
+  const assignees = useAssignees(me.effective_tenant_id !== null);
+  const names = new Map(
+    (assignees.data?.items ?? []).map((u) => [u.id, u.id === me.user.id ? t('inbox.me') : u.name || u.email]),
+  );
+  const set = (next: { tab?: Tab; page?: number }) =>
     setParams(
       (prev) => {
-        const next = new URLSearchParams(prev);
-        if (v) next.set(k, v);
-        else next.delete(k);
-        if (k !== 'page') next.delete('page');
-        return next;
+        const p = new URLSearchParams(prev);
+        if (next.tab) {
+          if (next.tab === 'needs') p.delete('tab');
+          else p.set('tab', next.tab);
+          p.delete('page');
+        }
+        if (next.page) p.set('page', String(next.page));
+        return p;
       },
       { replace: true },
     );
+  const panel = (
+    <>
+      {leads.error && <ErrorAlert error={leads.error} onRetry={() => void leads.refetch()} />}
+      {leads.isPending && <PageLoader />}
+      {leads.data && leads.data.items.length === 0 && (
+        <Text c="dimmed" ta="center" py="lg" data-testid="inbox-empty">
+          {tab === 'needs' ? t('inbox.empty') : t('inbox.emptyTab')}
+        </Text>
+      )}
+      {leads.data && leads.data.items.length > 0 && <ConversationList leads={leads.data.items} names={names} />}
+      {leads.data && (
+        <Paging
+          page={page}
+          pageSize={leads.data.page_size || DEFAULT_PAGE_SIZE}
+          total={leads.data.total}
+          onChange={(p) => set({ page: p })}
+        />
+      )}
+    </>
+  );
   return (
     <>
-      <PageHeader
-        title={t('inbox.title')}
-        actions={
-          <SegmentedControl
-            value={who || 'all'}
-            onChange={(v) => set('assignee', v === 'all' ? '' : v)}
-            data={[
-              { value: 'all', label: t('inbox.all') },
-              { value: 'me', label: t('inbox.mine') },
-              { value: 'none', label: t('inbox.unassigned') },
-            ]}
-            data-testid="inbox-filter"
-          />
-        }
-      />
-      <Paper withBorder p="sm">
-        {leads.error && <ErrorAlert error={leads.error} onRetry={() => void leads.refetch()} />}
-        {leads.isPending && <PageLoader />}
-        {leads.data && leads.data.items.length === 0 && (
-          <Text c="dimmed" ta="center" py="lg" data-testid="inbox-empty">
-            {t('inbox.empty')}
-          </Text>
-        )}
-        {leads.data && leads.data.items.length > 0 && (
-          <LeadsTable leads={leads.data.items} showTenant={seesAllBusinesses(me)} />
-        )}
-        {leads.data && (
-          <Paging
-            page={page}
-            pageSize={leads.data.page_size || DEFAULT_PAGE_SIZE}
-            total={leads.data.total}
-            onChange={(p) => set('page', String(p))}
-          />
-        )}
+      <PageHeader title={t('inbox.title')} />
+      <Paper withBorder p={0}>
+        <Tabs value={tab} onChange={(v) => v && set({ tab: v as Tab })} data-testid="inbox-tabs">
+          <Tabs.List grow>
+            {TABS.map((v) => (
+              <Tabs.Tab key={v} value={v} data-testid={`inbox-tab-${v}`}>
+                {t(`inbox.tabs.${v}`)}
+              </Tabs.Tab>
+            ))}
+          </Tabs.List>
+          {TABS.map((v) => (
+            <Tabs.Panel key={v} value={v}>
+              {v === tab && panel}
+            </Tabs.Panel>
+          ))}
+        </Tabs>
       </Paper>
     </>
   );

@@ -14,7 +14,7 @@ function safeNext(next: string | null): string {
     : paths.leads.getHref();
 }
 
-export function LoginRoute() {
+export function Component() {
   const { t } = useTranslation();
   const [params] = useSearchParams();
   const navigate = useNavigate();

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { paths } from '@/config/paths';
 
-export function NotFoundRoute() {
+export function Component() {
   const { t } = useTranslation();
   return (
     <Stack>

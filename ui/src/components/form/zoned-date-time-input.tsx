@@ -1,4 +1,5 @@
 import { MaskedDateInput } from '@mantine/dates';
+import { LocalizedDates } from './localized-dates';
 import { useTranslation } from 'react-i18next';
 
 type Props = {
@@ -20,26 +21,28 @@ type Props = {
 export function ZonedDateTimeInput({ label, value, onChange, description, error, testId, required }: Props) {
   const { t } = useTranslation();
   return (
-    <MaskedDateInput
-      label={label}
-      description={description}
-      error={error}
-      required={required}
-      withTime
-      withSeconds
-      value={value}
-      onChange={(v) => onChange(typeof v === 'string' && v ? v : null)}
-      fieldsOrder={['day', 'month', 'year']}
-      dayInputLabel={t('dates.day')}
-      monthInputLabel={t('dates.month')}
-      yearInputLabel={t('dates.year')}
-      hoursInputLabel={t('dates.hours')}
-      minutesInputLabel={t('dates.minutes')}
-      secondsInputLabel={t('dates.seconds')}
-      clearable
-      dir="ltr"
-      data-testid={testId}
-      popoverProps={{ withinPortal: true }}
-    />
+    <LocalizedDates>
+      <MaskedDateInput
+        label={label}
+        description={description}
+        error={error}
+        required={required}
+        withTime
+        withSeconds
+        value={value}
+        onChange={(v) => onChange(typeof v === 'string' && v ? v : null)}
+        fieldsOrder={['day', 'month', 'year']}
+        dayInputLabel={t('dates.day')}
+        monthInputLabel={t('dates.month')}
+        yearInputLabel={t('dates.year')}
+        hoursInputLabel={t('dates.hours')}
+        minutesInputLabel={t('dates.minutes')}
+        secondsInputLabel={t('dates.seconds')}
+        clearable
+        dir="ltr"
+        data-testid={testId}
+        popoverProps={{ withinPortal: true }}
+      />
+    </LocalizedDates>
   );
 }

@@ -1,5 +1,6 @@
 import { SegmentedControl } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { switchLanguage } from '@/i18n';
 
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -9,7 +10,7 @@ export function LanguageSwitch() {
       aria-label={t('header.language')}
       data-testid="lang-switch"
       value={i18n.language === 'en' ? 'en' : 'he'}
-      onChange={(v) => void i18n.changeLanguage(v)}
+      onChange={(v) => void switchLanguage(v)}
       data={[
         {
           value: 'he',

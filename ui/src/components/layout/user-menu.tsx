@@ -3,28 +3,18 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useLogout, useSession } from '@/lib/auth';
 import { paths } from '@/config/paths';
+import { UserFace } from './user-face';
 
 export function UserMenu() {
   const { t } = useTranslation();
   const me = useSession();
   const logout = useLogout();
   const navigate = useNavigate();
-  const initials = (me.user.name || me.user.email).trim().slice(0, 1).toUpperCase();
   return (
     <Menu position="bottom-end" withinPortal shadow="md" width={240}>
       <Menu.Target>
-        <Button
-          variant="default"
-          size="xs"
-          radius="xl"
-          aria-label={t('header.userMenu')}
-          data-testid="user-menu"
-          px="xs"
-        >
-          <span className="fd-avatar" aria-hidden="true">
-            {initials}
-          </span>
-          <span className="fd-hide-mobile fd-user-name">{me.user.name || me.user.email}</span>
+        <Button variant="default" size="xs" radius="xl" title={t('header.userMenu')} data-testid="user-menu" px="xs">
+          <UserFace />
         </Button>
       </Menu.Target>
       <Menu.Dropdown>

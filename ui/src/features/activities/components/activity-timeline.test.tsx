@@ -272,10 +272,7 @@ describe('ActivityTimeline: the AI front desk', () => {
     expect(within(item(aiCall)).getByTestId('call-answered-by')).toHaveTextContent('Answered by the AI');
     expect(within(item(summary)).getByTestId('call-summary')).toHaveTextContent('Wants a cleaning on Sunday.');
     expect(within(item(summary)).getByTestId('call-summary-status')).toHaveTextContent('Suggested status: Qualified');
-    expect(within(item(voicemail)).getByTestId('voicemail-link')).toHaveAttribute(
-      'href',
-      '/api/calls/12/recording',
-    );
+    expect(within(item(voicemail)).getByTestId('voicemail-link')).toHaveAttribute('href', '/api/calls/12/recording');
     expect(within(item(unsafe)).queryByTestId('voicemail-link')).toBeNull();
   });
 

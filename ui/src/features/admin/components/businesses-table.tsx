@@ -15,7 +15,7 @@ type Props = {
 export function BusinessesTable({ items, me, onEdit, onImpersonate, impersonatingId }: Props) {
   const { t } = useTranslation();
   return (
-    <div className="fd-table-wrap">
+    <div className="fd-table-wrap" tabIndex={0}>
       <Table verticalSpacing="xs" striped data-testid="businesses-table">
         <Table.Thead>
           <Table.Tr>

@@ -23,7 +23,7 @@ export function AuditTable({ items, showTenant }: { items: AuditEntry[]; showTen
       </Text>
     );
   return (
-    <div className="fd-table-wrap">
+    <div className="fd-table-wrap" tabIndex={0}>
       <Table verticalSpacing={6} fz="sm" striped data-testid="audit-table">
         <Table.Thead>
           <Table.Tr>

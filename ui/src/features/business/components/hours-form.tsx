@@ -1,6 +1,7 @@
-import { ActionIcon, Badge, Button, Group, Stack, Switch, Text, Title } from '@mantine/core';
-import { DatePickerInput, TimeInput } from '@mantine/dates';
-import { useState, type FormEvent } from 'react';
+import { ActionIcon, Badge, Button, Group, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { DatePickerInput } from '@mantine/dates';
+import { LocalizedDates } from '@/components/form/localized-dates';
+import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '@/components/errors/error-alert';
 import { fieldError, isFieldError } from '@/lib/field-error';
@@ -55,8 +56,7 @@ function DayRow({
         {d.open &&
           d.intervals.map((iv, k) => (
             <Group key={k} gap="xs" wrap="nowrap" dir="ltr" className="fd-hours-interval">
-              <TimeInput
-                size="xs"
+              <ClockInput
                 aria-label={t('hours.from', { day: t(`days.${day}`) })}
                 value={iv.from}
                 onChange={(e) => onChange(updateInterval(state, day, k, { from: e.currentTarget.value }))}
@@ -65,8 +65,7 @@ function DayRow({
               <Text size="sm" aria-hidden>
                 –
               </Text>
-              <TimeInput
-                size="xs"
+              <ClockInput
                 aria-label={t('hours.to', { day: t(`days.${day}`) })}
                 value={iv.to}
                 onChange={(e) => onChange(updateInterval(state, day, k, { to: e.currentTarget.value }))}
@@ -113,6 +112,30 @@ function DayRow({
  * Israeli week, and the holidays (closed days). Saved together:
  * PATCH {business_hours, holidays}.
  */
+/**
+ * A time of day typed as HH:MM, 24-hour whatever the browser's locale (a
+ * native time input shows AM/PM on an English system, even in Hebrew).
+ */
+function ClockInput(props: {
+  'aria-label': string;
+  value: string;
+  onChange: (e: ChangeEvent<HTMLInputElement>) => void;
+  'data-testid': string;
+}) {
+  return (
+    <TextInput
+      size="xs"
+      w="4.75rem"
+      inputMode="numeric"
+      placeholder="HH:MM"
+      maxLength={5}
+      pattern="([01][0-9]|2[0-4]):[0-5][0-9]"
+      autoComplete="off"
+      {...props}
+    />
+  );
+}
+
 export function HoursForm({ business }: { business: CurrentBusiness }) {
   const { t } = useTranslation();
   const [hours, setHours] = useState<HoursState>(() => hoursFromJson(business.business_hours));
@@ -208,19 +231,21 @@ export function HoursForm({ business }: { business: CurrentBusiness }) {
           ))}
         </Group>
         <Group gap="xs" align="flex-end" wrap="nowrap">
-          <DatePickerInput
-            className="fd-grow"
-            size="xs"
-            label={t('hours.holidayDate')}
-            placeholder={t('hours.pickDate')}
-            value={picked}
-            onChange={(v) => setPicked(typeof v === 'string' && v ? v.slice(0, 10) : null)}
-            valueFormat="YYYY-MM-DD"
-            clearable
-            popoverProps={{ withinPortal: true }}
-            error={holidaysError}
-            data-testid="holiday-date"
-          />
+          <LocalizedDates>
+            <DatePickerInput
+              className="fd-grow"
+              size="xs"
+              label={t('hours.holidayDate')}
+              placeholder={t('hours.pickDate')}
+              value={picked}
+              onChange={(v) => setPicked(typeof v === 'string' && v ? v.slice(0, 10) : null)}
+              valueFormat="YYYY-MM-DD"
+              clearable
+              popoverProps={{ withinPortal: true }}
+              error={holidaysError}
+              data-testid="holiday-date"
+            />
+          </LocalizedDates>
           <Button
             size="xs"
             variant="default"

@@ -32,6 +32,7 @@ const business: CurrentBusiness = {
   open_now: true,
   next_open_at: '2026-12-04T07:00:00Z',
   closes_at: '2026-12-03T16:00:00Z',
+  allow_international_forward: false,
 };
 
 describe('HoursForm', () => {

@@ -274,7 +274,7 @@ function RowTable({
           {note}
         </Text>
       )}
-      <div className="fd-table-wrap fd-import-list">
+      <div className="fd-table-wrap fd-import-list" tabIndex={0}>
         <Table withTableBorder striped verticalSpacing={4} fz="sm" data-testid={testId}>
           <Table.Thead>
             <Table.Tr>

@@ -21,7 +21,7 @@ export function LeadsTable({
 }) {
   const { t } = useTranslation();
   return (
-    <div className="fd-table-wrap">
+    <div className="fd-table-wrap" tabIndex={0}>
       <Table striped highlightOnHover verticalSpacing="xs" data-testid="leads-table">
         <Table.Thead>
           <Table.Tr>

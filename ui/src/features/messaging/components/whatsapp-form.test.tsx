@@ -3,7 +3,7 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { api } from '@/lib/api-client';
 import { renderWithProviders, stubFetch } from '@/testing/test-utils';
 import i18n from '@/i18n';
-import { WhatsappForm } from './whatsapp-form';
+import { matchReplies, WhatsappForm } from './whatsapp-form';
 
 describe('WhatsappForm', () => {
   beforeEach(async () => {
@@ -104,5 +104,32 @@ describe('WhatsappForm', () => {
     await waitFor(() => expect(screen.getByTestId('whatsapp-error')).toHaveAttribute('data-error', 'message_refused'));
     expect(screen.getByTestId('whatsapp-error-explained')).toHaveTextContent('refused');
     expect(screen.queryByTestId('whatsapp-template')).toBeNull();
+  });
+});
+
+describe('quick replies in the composer', () => {
+  const replies = [
+    { shortcut: 'hello', text: 'Hello Dana' },
+    { shortcut: 'hours', text: 'We open at 09:00' },
+    { shortcut: 'price', text: 'Our hours and prices' },
+  ];
+  it('lists replies for a /query: shortcut prefix first, then text matches', () => {
+    expect(matchReplies('/', replies)?.map((r) => r.shortcut)).toEqual(['hello', 'hours', 'price']);
+    expect(matchReplies('/ho', replies)?.map((r) => r.shortcut)).toEqual(['hours', 'price']);
+    expect(matchReplies('/zzz', replies)).toEqual([]);
+  });
+  it('opens no list for plain text or once a space is typed', () => {
+    expect(matchReplies('hello', replies)).toBeNull();
+    expect(matchReplies('/hello there', replies)).toBeNull();
+  });
+  it('Enter inserts the chosen reply', () => {
+    renderWithProviders(<WhatsappForm leadId={1} compact replies={replies} />);
+    const box = screen.getByTestId('whatsapp-text');
+    fireEvent.change(box, { target: { value: '/ho' } });
+    expect(screen.getAllByTestId('quick-reply')).toHaveLength(2);
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(box).toHaveValue('Our hours and prices');
+    expect(screen.queryByTestId('quick-replies')).toBeNull();
   });
 });

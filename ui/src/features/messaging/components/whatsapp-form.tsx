@@ -1,5 +1,5 @@
 import { Alert, Button, Group, Stack, Text, TextInput, Textarea } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '@/components/errors/error-alert';
 import { isApiError } from '@/lib/api-client';
@@ -12,7 +12,24 @@ type Props = {
   templateSid?: string | null;
   /** Prefills the template's {{1}} (e.g. the lead's first name). */
   defaultVariable?: string;
+  /** The chat composer: one line to start, the label for screen readers only. */
+  compact?: boolean;
+  /** Canned replies, already filled in: typing `/` at the start lists them. */
+  replies?: readonly QuickReply[];
 };
+
+export type QuickReply = { shortcut: string; text: string };
+
+/** The replies a `/query` in the composer lists (by shortcut, then by text); null when no list is open. */
+export function matchReplies(text: string, replies: readonly QuickReply[]): QuickReply[] | null {
+  if (!text.startsWith('/') || /\s/.test(text)) return null;
+  const q = text.slice(1).toLowerCase();
+  const byShortcut = replies.filter((r) => r.shortcut.toLowerCase().startsWith(q));
+  const byText = replies.filter(
+    (r) => !byShortcut.includes(r) && (r.shortcut.toLowerCase().includes(q) || r.text.toLowerCase().includes(q)),
+  );
+  return [...byShortcut, ...byText];
+}
 
 /**
  * Send a WhatsApp message; shows which provider carried it, or the server's
@@ -20,9 +37,43 @@ type Props = {
  * window is closed (send the approved template instead), the message was
  * refused, no provider is available.
  */
-export function WhatsappForm({ leadId, disabled, templateSid, defaultVariable = '' }: Props) {
+export function WhatsappForm({ leadId, disabled, templateSid, defaultVariable = '', compact, replies = [] }: Props) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
+  const [active, setActive] = useState(0);
+  const [dismissed, setDismissed] = useState(false);
+  const listId = useId();
+  const hintId = useId();
+  const matches = replies.length && !dismissed ? matchReplies(text, replies) : null;
+  const pick = (r: QuickReply | undefined) => {
+    if (!r) return;
+    setText(r.text);
+    setDismissed(true);
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (matches) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const n = Math.max(matches.length, 1);
+        setActive((i) => (i + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+        return;
+      }
+      if (e.key === 'Enter' && !e.shiftKey) {
+        e.preventDefault();
+        pick(matches[Math.min(active, matches.length - 1)]);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        setDismissed(true);
+        return;
+      }
+    }
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      e.currentTarget.form?.requestSubmit();
+    }
+  };
   const [variable, setVariable] = useState(defaultVariable);
   const send = useSendWhatsapp();
   const submit = (e: FormEvent) => {
@@ -41,19 +92,85 @@ export function WhatsappForm({ leadId, disabled, templateSid, defaultVariable = 
   const known = code && (SEND_ERRORS as readonly string[]).includes(code) ? code : null;
   const windowClosed = code === 'whatsapp_window_closed';
 
+  const sendButton = (
+    <Button
+      type="submit"
+      size="sm"
+      loading={send.isPending}
+      disabled={disabled || !text.trim()}
+      data-testid="whatsapp-send"
+    >
+      {t('whatsapp.send')}
+    </Button>
+  );
+
   return (
     <form onSubmit={submit} data-testid="whatsapp-form">
-      <Textarea
-        dir="auto"
-        label={t('whatsapp.message')}
-        autosize
-        minRows={2}
-        maxRows={8}
-        value={text}
-        onChange={(e) => setText(e.currentTarget.value)}
-        disabled={disabled}
-        data-testid="whatsapp-text"
-      />
+      {matches && (
+        <ul
+          id={listId}
+          role="listbox"
+          aria-label={t('canned.pick')}
+          className="fd-quick-list"
+          data-testid="quick-replies"
+        >
+          {matches.length === 0 && (
+            <li role="option" aria-selected={false} aria-disabled className="fd-quick-none">
+              {t('canned.noMatch')}
+            </li>
+          )}
+          {matches.map((r, i) => (
+            <li
+              key={r.shortcut}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === Math.min(active, matches.length - 1)}
+              className="fd-quick-item"
+              data-testid="quick-reply"
+              data-shortcut={r.shortcut}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                pick(r);
+              }}
+            >
+              <span className="fd-ltr fd-quick-shortcut">/{r.shortcut}</span>
+              <span className="fd-quick-text" dir="auto">
+                {r.text}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className={compact ? 'fd-composer-row' : undefined}>
+        <Textarea
+          className={compact ? 'fd-grow' : undefined}
+          id={compact ? 'composer' : undefined}
+          dir="auto"
+          label={t('whatsapp.message')}
+          labelProps={compact ? { className: 'fd-visually-hidden' } : undefined}
+          autosize
+          minRows={compact ? 1 : 2}
+          maxRows={compact ? 5 : 8}
+          value={text}
+          onChange={(e) => {
+            setText(e.currentTarget.value);
+            setDismissed(false);
+            setActive(0);
+          }}
+          onKeyDown={onKeyDown}
+          aria-describedby={replies.length ? hintId : undefined}
+          aria-controls={matches ? listId : undefined}
+          aria-activedescendant={matches?.length ? `${listId}-${Math.min(active, matches.length - 1)}` : undefined}
+          disabled={disabled}
+          data-testid="whatsapp-text"
+        />
+        {compact && sendButton}
+      </div>
+      {replies.length > 0 && (
+        <span id={hintId} className="fd-visually-hidden">
+          {t('canned.composerHint')}
+        </span>
+      )}
       {send.error && (
         <div className="fd-mt-xs" data-testid="whatsapp-error" data-error={code ?? ''}>
           <ErrorAlert error={send.error}>
@@ -80,13 +197,7 @@ export function WhatsappForm({ leadId, disabled, templateSid, defaultVariable = 
                   onChange={(e) => setVariable(e.currentTarget.value)}
                   data-testid="whatsapp-template-variable"
                 />
-                <Button
-                  size="xs"
-                  color="green"
-                  onClick={sendTemplate}
-                  loading={send.isPending}
-                  data-testid="whatsapp-send-template"
-                >
+                <Button size="xs" onClick={sendTemplate} loading={send.isPending} data-testid="whatsapp-send-template">
                   {t('whatsapp.sendTemplate')}
                 </Button>
               </Group>
@@ -103,18 +214,11 @@ export function WhatsappForm({ leadId, disabled, templateSid, defaultVariable = 
           {t('whatsapp.sent', { provider: send.data.provider })}
         </Alert>
       )}
-      <Group justify="flex-end" mt="xs">
-        <Button
-          type="submit"
-          size="sm"
-          color="green"
-          loading={send.isPending}
-          disabled={disabled || !text.trim()}
-          data-testid="whatsapp-send"
-        >
-          {t('whatsapp.send')}
-        </Button>
-      </Group>
+      {!compact && (
+        <Group justify="flex-end" mt="xs">
+          {sendButton}
+        </Group>
+      )}
     </form>
   );
 }

@@ -55,20 +55,27 @@ export function NotificationBell() {
       trapFocus
     >
       <Popover.Target>
-        <Indicator label={unread > 99 ? '99+' : unread} size={18} disabled={unread === 0} color="red" offset={4} inline>
-          <ActionIcon
-            variant="subtle"
-            color="gray"
-            size="lg"
-            onClick={toggle}
-            aria-label={t('notifications.bellLabel', { count: unread })}
-            aria-expanded={opened}
-            data-testid="bell"
-            data-unread={unread}
+        {/* The button itself is the popover's target (its aria-expanded belongs on a button). */}
+        <ActionIcon
+          variant="subtle"
+          color="gray"
+          size="lg"
+          onClick={toggle}
+          aria-label={t('notifications.bellLabel', { count: unread })}
+          data-testid="bell"
+          data-unread={unread}
+        >
+          <Indicator
+            label={unread > 99 ? '99+' : unread}
+            size={18}
+            disabled={unread === 0}
+            color="red.9"
+            offset={-2}
+            inline
           >
             <BellIcon />
-          </ActionIcon>
-        </Indicator>
+          </Indicator>
+        </ActionIcon>
       </Popover.Target>
       <Popover.Dropdown p="xs" data-testid="bell-dropdown">
         <Group justify="space-between" mb="xs" px={4}>

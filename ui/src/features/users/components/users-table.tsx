@@ -91,7 +91,7 @@ function UserRow({ user, isSelf }: { user: BusinessUser; isSelf: boolean }) {
 export function UsersTable({ users, selfId }: { users: BusinessUser[]; selfId: number }) {
   const { t } = useTranslation();
   return (
-    <div className="fd-table-wrap">
+    <div className="fd-table-wrap" tabIndex={0}>
       <Table verticalSpacing="xs" data-testid="users-table">
         <Table.Thead>
           <Table.Tr>
