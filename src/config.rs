@@ -267,6 +267,10 @@ pub struct Config {
     pub public_base: String,
     /// Where Twilio reports message and call status (`{public_base}/webhook/twilio/status`).
     pub status_callback_url: String,
+    /// Where Twilio reports how ringing the business's person went (`.../webhook/twilio/dial-result`).
+    pub dial_result_url: String,
+    /// Where Twilio sends a finished voicemail recording (`.../webhook/twilio/recording`).
+    pub recording_callback_url: String,
     /// `wss://HOST[:PORT]/ws/twilio/media`: always wss, since Twilio opens
     /// nothing else; the host is the public URL's. Also the URL Twilio signs
     /// the upgrade request over.
@@ -367,6 +371,8 @@ impl Config {
             public_url,
             domains,
             status_callback_url: format!("{public_base}/webhook/twilio/status"),
+            dial_result_url: format!("{public_base}/webhook/twilio/dial-result"),
+            recording_callback_url: format!("{public_base}/webhook/twilio/recording"),
             public_base,
             stream_url,
             trusted_proxies,

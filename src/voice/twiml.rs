@@ -23,11 +23,7 @@ pub fn stream(config: &Config, token: &str) -> String {
 
 /// Rings the business's person; Twilio then reports to the dial-result webhook.
 pub fn dial_person(config: &Config, forward: &str) -> String {
-    format!(
-        "<Dial timeout=\"20\" action=\"{}\">{}</Dial>",
-        xml_escape(&format!("{}/webhook/twilio/dial-result", config.public_base)),
-        xml_escape(forward)
-    )
+    format!("<Dial timeout=\"20\" action=\"{}\">{}</Dial>", xml_escape(&config.dial_result_url), xml_escape(forward))
 }
 
 fn say(tenant: &Tenant, he: &str, en: &str) -> String {
@@ -48,7 +44,7 @@ pub fn voicemail(config: &Config, tenant: &Tenant) -> String {
             "אנא השאירו הודעה אחרי הצפצוף ונחזור אליכם.",
             "Please leave a message after the beep and we will call you back."
         ),
-        xml_escape(&format!("{}/webhook/twilio/recording", config.public_base))
+        xml_escape(&config.recording_callback_url)
     )
 }
 
