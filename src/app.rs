@@ -118,6 +118,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(http::push::router())
         .merge(http::inbox::router())
         .merge(http::canned::router())
+        .merge(http::lead_timeline::router())
         .merge(http::events::router())
         .merge(http::messages::router())
         .merge(http::openapi::router())

@@ -12,23 +12,20 @@ use serde_json::{Value, json};
 
 use super::{
     auth::me_body,
-    extract::{AdminAuth, ApiJson, ApiPath, ApiQuery, Auth, PageQuery},
+    business_fields::{BusinessBody, check_forward_country, check_name, update_business},
+    extract::{AdminAuth, ApiJson, ApiPath, ApiQuery, PageQuery},
     session::Impersonation,
 };
 use crate::{
-    domain::phone::DEFAULT_REGION,
     domain::{
-        PhoneE164, Role, Scope, TenantId, hours,
+        Role, Scope, TenantId,
         text::{self, NAME_MAX},
         time::unix_now,
     },
     error::{ApiError, ApiResult},
     password::check_policy,
     state::AppState,
-    store::{
-        self, Page,
-        tenants::{Tenant, TenantFields},
-    },
+    store::{self, Page, tenants::Tenant},
 };
 
 pub fn router() -> Router<AppState> {
@@ -55,179 +52,6 @@ async fn list(
 ) -> ApiResult<Json<Page<Tenant>>> {
     let page = paging.request(50);
     Ok(Json(state.db.read(move |c| store::tenants::list_unscoped(c, page)).await?))
-}
-
-/// Business fields as sent by clients; absent = unchanged, null = cleared.
-#[derive(Deserialize, Default, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BusinessBody {
-    #[schema(schema_with = super::limits::name_required_patch)]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(schema_with = super::limits::phone_or_empty)]
-    pub phone_e164: Option<Option<String>>,
-    #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(schema_with = super::limits::phone_or_empty)]
-    pub whatsapp_e164: Option<Option<String>>,
-    #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(schema_with = super::limits::whatsapp_instance)]
-    pub whatsapp_instance: Option<Option<String>>,
-    #[schema(schema_with = super::bodies::timezone)]
-    pub timezone: Option<String>,
-    pub ai_auto_reply: Option<bool>,
-    /// Only when the business is created (that body is `bodies::NewBusiness`).
-    #[schema(ignore)]
-    pub owner: Option<OwnerBody>,
-    #[schema(schema_with = super::bodies::business_hours)]
-    pub business_hours: Option<Value>,
-    #[schema(schema_with = super::bodies::holidays)]
-    pub holidays: Option<Value>,
-    #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(schema_with = super::limits::phone_or_empty)]
-    pub forward_e164: Option<Option<String>>,
-    #[schema(schema_with = super::limits::ai_language)]
-    pub ai_language: Option<String>,
-    #[serde(default, deserialize_with = "super::whole_number")]
-    #[schema(minimum = 1, maximum = 720)]
-    pub handoff_hours: Option<u32>,
-    #[serde(default, deserialize_with = "super::whole_number")]
-    #[schema(minimum = 1, maximum = 1000)]
-    pub ai_max_replies_per_hour: Option<u32>,
-    /// AI replies across all of the business's leads in an hour (0 to 10000).
-    #[serde(default, deserialize_with = "super::whole_number")]
-    #[schema(minimum = 0, maximum = 10000)]
-    pub ai_max_replies_per_hour_business: Option<u32>,
-    #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(schema_with = super::limits::message_text_optional)]
-    pub missed_call_text: Option<Option<String>>,
-    #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(schema_with = super::limits::twilio_template_sid)]
-    pub twilio_template_sid: Option<Option<String>>,
-    #[schema(schema_with = super::limits::auto_assign)]
-    pub auto_assign: Option<String>,
-    /// Platform admin only: lets `forward_e164` be a number outside the business's own country.
-    pub allow_international_forward: Option<bool>,
-}
-
-fn in_range(field: &str, v: Option<u32>, range: std::ops::RangeInclusive<u32>) -> Result<Option<u32>, ApiError> {
-    match v {
-        Some(n) if !range.contains(&n) => Err(ApiError::invalid(
-            field,
-            format!("`{field}` is {n}."),
-            format!("Use a whole number from {} to {}.", range.start(), range.end()),
-        )),
-        _ => Ok(v),
-    }
-}
-
-/// Optional text: empty or null clears it.
-fn optional_text(field: &str, v: &Option<Option<String>>, max: usize) -> Result<Option<Option<String>>, ApiError> {
-    Ok(match v {
-        None => None,
-        Some(None) => Some(None),
-        Some(Some(s)) => Some(Some(text::check(field, s, max, true)?).filter(|s| !s.is_empty())),
-    })
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OwnerBody {
-    #[schema(schema_with = super::limits::email_required)]
-    pub email: String,
-    #[serde(default)]
-    #[schema(schema_with = super::limits::name)]
-    pub name: String,
-    #[schema(schema_with = super::limits::new_password)]
-    pub password: String,
-}
-
-fn parse_phone(field: &str, v: &Option<Option<String>>) -> Result<Option<Option<String>>, ApiError> {
-    match v {
-        None => Ok(None),
-        Some(None) => Ok(Some(None)),
-        Some(Some(s)) if s.trim().is_empty() => Ok(Some(None)),
-        Some(Some(s)) => PhoneE164::parse(s, DEFAULT_REGION)
-            .map(|p| Some(Some(p.into_string())))
-            .map_err(|e| ApiError::invalid(field, format!("`{field}`: {e}."), "Use E.164, e.g. +972521234567.")),
-    }
-}
-
-fn check_name(name: &str) -> Result<String, ApiError> {
-    Ok(text::required("name", name, NAME_MAX, false)?)
-}
-
-/// A real IANA zone name, e.g. `Asia/Jerusalem` or `UTC`.
-pub fn check_timezone(tz: &str) -> Result<String, ApiError> {
-    Ok(crate::domain::hours::check_timezone(tz)?)
-}
-
-impl BusinessBody {
-    pub fn fields(&self) -> Result<TenantFields, ApiError> {
-        Ok(TenantFields {
-            name: self.name.as_deref().map(check_name).transpose()?,
-            phone_e164: parse_phone("phone_e164", &self.phone_e164)?,
-            whatsapp_e164: parse_phone("whatsapp_e164", &self.whatsapp_e164)?,
-            whatsapp_instance: match self.whatsapp_instance.as_ref() {
-                None => None,
-                Some(None) => Some(None),
-                Some(Some(s)) => Some(Some(text::check("whatsapp_instance", s, 100, false)?).filter(|s| !s.is_empty())),
-            },
-            timezone: self.timezone.as_deref().map(check_timezone).transpose()?,
-            ai_auto_reply: self.ai_auto_reply,
-            business_hours: self
-                .business_hours
-                .as_ref()
-                .map(|v| hours::WeekHours::parse(v).map(|h| h.to_json()))
-                .transpose()?,
-            holidays: self
-                .holidays
-                .as_ref()
-                .map(|v| hours::parse_holidays(v).map(|d| hours::holidays_json(&d)))
-                .transpose()?,
-            forward_e164: parse_phone("forward_e164", &self.forward_e164)?,
-            ai_language: match self.ai_language.as_deref() {
-                None => None,
-                Some(l @ ("he" | "en")) => Some(l.to_string()),
-                Some(l) => {
-                    return Err(ApiError::invalid(
-                        "ai_language",
-                        format!("`{l}` is not a language the AI speaks here."),
-                        "Use he or en.",
-                    ));
-                }
-            },
-            handoff_hours: in_range("handoff_hours", self.handoff_hours, 1..=720)?,
-            ai_max_replies_per_hour: in_range("ai_max_replies_per_hour", self.ai_max_replies_per_hour, 1..=1000)?,
-            ai_max_replies_per_hour_business: in_range(
-                "ai_max_replies_per_hour_business",
-                self.ai_max_replies_per_hour_business,
-                0..=10_000,
-            )?,
-            missed_call_text: optional_text("missed_call_text", &self.missed_call_text, text::MESSAGE_MAX)?,
-            twilio_template_sid: match optional_text("twilio_template_sid", &self.twilio_template_sid, 64)? {
-                Some(Some(sid)) if !(sid.starts_with("HX") && sid[2..].chars().all(|c| c.is_ascii_hexdigit())) => {
-                    return Err(ApiError::invalid(
-                        "twilio_template_sid",
-                        format!("`{sid}` is not a Twilio Content SID."),
-                        "Copy the template's SID (HX followed by 32 hex digits) from Twilio's Content Template Builder.",
-                    ));
-                }
-                v => v,
-            },
-            auto_assign: match self.auto_assign.as_deref() {
-                None => None,
-                Some(a @ ("none" | "round_robin")) => Some(a.to_string()),
-                Some(a) => {
-                    return Err(ApiError::invalid(
-                        "auto_assign",
-                        format!("`{a}` is not an assignment rule."),
-                        "Use none or round_robin.",
-                    ));
-                }
-            },
-            allow_international_forward: self.allow_international_forward,
-        })
-    }
 }
 
 #[utoipa::path(
@@ -327,54 +151,6 @@ async fn patch(
         ));
     }
     update_business(&state, &auth, id, &body).await.map(Json)
-}
-
-/// Shared by admin PATCH and the business's own PATCH.
-pub async fn update_business(state: &AppState, auth: &Auth, id: TenantId, body: &BusinessBody) -> ApiResult<Tenant> {
-    let fields = body.fields()?;
-    let mut entry = auth.audit("business.updated", format!("tenant:{id}"), Value::Null);
-    entry.tenant_id = Some(id);
-    entry.details = json!({
-        "name": fields.name, "timezone": fields.timezone, "ai_auto_reply": fields.ai_auto_reply,
-        "phone_e164": fields.phone_e164, "whatsapp_e164": fields.whatsapp_e164,
-        "whatsapp_instance": fields.whatsapp_instance, "forward_e164": fields.forward_e164,
-        "business_hours": fields.business_hours, "holidays": fields.holidays, "ai_language": fields.ai_language,
-        "handoff_hours": fields.handoff_hours, "ai_max_replies_per_hour": fields.ai_max_replies_per_hour,
-        "ai_max_replies_per_hour_business": fields.ai_max_replies_per_hour_business,
-        "missed_call_text": fields.missed_call_text, "twilio_template_sid": fields.twilio_template_sid,
-        "auto_assign": fields.auto_assign,
-        "allow_international_forward": fields.allow_international_forward,
-    });
-    state
-        .db
-        .write(move |tx| -> ApiResult<_> {
-            let t = store::tenants::update(tx, id, &fields)?.ok_or_else(|| ApiError::not_found("Business"))?;
-            check_forward_country(&t, &fields)?;
-            store::audit::record(tx, entry)?;
-            Ok(t)
-        })
-        .await
-}
-
-/// Calls forwarded to `forward_e164` are paid by the platform's shared
-/// Twilio account, so a newly written number must be in the business's own
-/// country unless the platform admin allows others for it. Checked on the
-/// business as it is after the write (and the write undone when refused), so
-/// a PATCH that sets both the flag and the number is judged by the new flag.
-/// A number stored before is left as it is: only writes are checked.
-fn check_forward_country(t: &Tenant, fields: &TenantFields) -> Result<(), ApiError> {
-    let Some(Some(number)) = &fields.forward_e164 else { return Ok(()) };
-    if t.allow_international_forward
-        || PhoneE164::parse(number, &t.default_region).is_ok_and(|p| p.in_region(&t.default_region))
-    {
-        return Ok(());
-    }
-    Err(ApiError::invalid(
-        "forward_e164",
-        format!("`{number}` is not a number in this business's country ({}).", t.default_region),
-        "Forward calls to a number in the business's own country. Forwarding abroad costs the platform \
-         money, so only the platform admin can allow it for a business (allow_international_forward).",
-    ))
 }
 
 /// Acts inside business `id`: flags in the session, a new session id, the

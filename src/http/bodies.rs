@@ -150,7 +150,7 @@ pub struct NewBusiness {
     #[schema(schema_with = timezone)]
     pub timezone: Option<String>,
     pub ai_auto_reply: Option<bool>,
-    pub owner: Option<super::admin::OwnerBody>,
+    pub owner: Option<super::business_fields::OwnerBody>,
     #[schema(schema_with = business_hours)]
     pub business_hours: Option<serde_json::Value>,
     #[schema(schema_with = holidays)]

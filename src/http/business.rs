@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{
-    admin::{BusinessBody, update_business},
+    business_fields::{BusinessBody, update_business},
     extract::{ApiJson, ApiPath, ApiQuery, Auth, ManagerAuth, PageQuery},
 };
 use crate::{

@@ -21,8 +21,8 @@ use utoipa::{
 };
 
 use super::{
-    admin, auth, business, calls, canned, events, inbox, lead_csv, leads, messages, notifications, prompts, push,
-    reminders,
+    admin, auth, business, calls, canned, events, inbox, lead_csv, lead_timeline, leads, messages, notifications,
+    prompts, push, reminders,
 };
 use crate::state::AppState;
 
@@ -41,14 +41,14 @@ use crate::state::AppState;
         business::current, business::patch_current, business::list_users, business::create_user,
         business::patch_user, business::end_sessions, business::audit,
         prompts::get_current, prompts::put_current, prompts::history_current, prompts::get_any, prompts::put_any,
-        leads::list, leads::create, leads::get_one, leads::patch, leads::delete, leads::set_status,
-        leads::activities, leads::add_note,
+        leads::list, leads::create, leads::get_one, leads::patch, leads::delete, lead_timeline::set_status,
+        lead_timeline::activities, lead_timeline::add_note,
         lead_csv::export, lead_csv::import,
         reminders::list_for_lead, reminders::create, reminders::mine, reminders::snooze, reminders::cancel,
         notifications::list, notifications::mark_read,
         events::events,
         messages::send,
-        leads::set_ai,
+        lead_timeline::set_ai,
         auth::patch_me,
         inbox::assignees, inbox::counts,
         push::key, push::subscribe, push::unsubscribe, push::list,

@@ -16,13 +16,19 @@
 //! both ways meanwhile. Their outputs come back to the loop through a channel.
 //! Calls past the budget (see `ai::limits`) are answered without running.
 
-use std::{borrow::Cow, time::Instant};
+use std::time::Instant;
 
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json, value::RawValue};
+use serde::Serialize;
+use serde_json::{Value, json};
 
-use self::jobs::{Job, TOOL_DRAIN_LIMIT, answer_tool, hang_up, spawn_actions};
+use self::{
+    frames::{
+        AudioAppend, MarkBody, MarkName, MediaBody, ModelHead, Payload, TwilioFrame, TwilioOut, frame_json,
+        media_timestamp, transcript_line,
+    },
+    jobs::{Job, TOOL_DRAIN_LIMIT, answer_tool, hang_up, spawn_actions},
+};
 use crate::ai::{
     limits::{TOO_MANY, ToolBudget},
     tools::END_CALL,
@@ -136,97 +142,6 @@ const TRANSCRIPT_GRACE: std::time::Duration = std::time::Duration::from_millis(3
 /// Closing a socket waits for the peer to take the close frame; an
 /// unresponsive peer must not keep the call from being saved.
 pub(crate) const CLOSE_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// A finished transcript line in a model event, if it is one.
-fn transcript_line(msg: &Value) -> Option<Line> {
-    let speaker = match msg["type"].as_str()? {
-        "conversation.item.input_audio_transcription.completed" => "caller",
-        "response.output_audio_transcript.done" | "response.audio_transcript.done" => "agent",
-        _ => return None,
-    };
-    let text = msg["transcript"].as_str()?.trim();
-    (!text.is_empty()).then(|| Line { speaker, text: text.to_string() })
-}
-
-// Audio frames, 50 a second each way on every call, are read into borrowed
-// structs and written from them: no `Value` tree and no copy of the payload.
-// Every other frame is rare and goes through `Value`.
-
-/// A Twilio Media Streams message, as far as the relay reads it.
-#[derive(Deserialize)]
-struct TwilioFrame<'a> {
-    #[serde(borrow)]
-    event: Cow<'a, str>,
-    #[serde(borrow, default)]
-    media: Option<TwilioMedia<'a>>,
-    #[serde(borrow, default)]
-    dtmf: Option<&'a RawValue>,
-}
-
-#[derive(Deserialize)]
-struct TwilioMedia<'a> {
-    #[serde(borrow, default)]
-    payload: Option<Cow<'a, str>>,
-    /// A string of milliseconds (a number is accepted too).
-    #[serde(borrow, default)]
-    timestamp: Option<&'a RawValue>,
-}
-
-/// A realtime model event's type, and the audio fields of a delta.
-#[derive(Deserialize)]
-struct ModelHead<'a> {
-    #[serde(borrow, rename = "type", default)]
-    kind: Cow<'a, str>,
-    #[serde(borrow, default)]
-    delta: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    item_id: Option<Cow<'a, str>>,
-}
-
-#[derive(Serialize)]
-struct AudioAppend<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    audio: &'a str,
-}
-
-#[derive(Serialize)]
-struct TwilioOut<'a, T: Serialize> {
-    event: &'static str,
-    #[serde(rename = "streamSid")]
-    stream_sid: &'a str,
-    #[serde(flatten)]
-    body: T,
-}
-
-#[derive(Serialize)]
-struct MediaBody<'a> {
-    media: Payload<'a>,
-}
-
-#[derive(Serialize)]
-struct Payload<'a> {
-    payload: &'a str,
-}
-
-#[derive(Serialize)]
-struct MarkBody {
-    mark: MarkName,
-}
-
-#[derive(Serialize)]
-struct MarkName {
-    name: String,
-}
-
-fn frame_json<T: Serialize>(frame: &T) -> String {
-    // Serialising these plain structs cannot fail.
-    serde_json::to_string(frame).unwrap_or_default()
-}
-
-fn media_timestamp(raw: &RawValue) -> Option<u64> {
-    raw.get().trim_matches('"').parse().ok()
-}
 
 /// State of the audio the agent is playing, for barge-in.
 #[derive(Default)]
@@ -430,6 +345,7 @@ where
     out
 }
 
+mod frames;
 mod jobs;
 
 #[cfg(test)]
