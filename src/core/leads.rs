@@ -151,9 +151,13 @@ pub struct Patched {
 /// must be an enabled user of the lead's business, and is told unless they
 /// assigned themselves; then `assigned`, `status_change` (as
 /// [`set_status`] does) and `updated` (naming the fields) as they apply.
-pub fn apply_patch(tx: &Connection, scope: Scope, id: LeadId, p: &LeadPatch, actor: Actor) -> CoreResult<Patched> {
-    let before = store::leads::get(tx, scope, id)?.ok_or(store::StoreError::NotFound("lead"))?;
-    let tenant_id = before.tenant_id;
+pub fn apply_patch(
+    tx: &Connection,
+    tenant_id: TenantId,
+    id: LeadId,
+    p: &LeadPatch,
+    actor: Actor,
+) -> CoreResult<Patched> {
     if let Some(Some(user)) = p.assignee_user_id
         && !store::users::can_be_assigned(tx, tenant_id, user)?
     {
@@ -164,7 +168,7 @@ pub fn apply_patch(tx: &Connection, scope: Scope, id: LeadId, p: &LeadPatch, act
         )
         .into());
     }
-    let (before, lead) = store::leads::update_scoped(tx, scope, id, p)?;
+    let (before, lead) = store::leads::update_scoped(tx, Scope::Tenant(tenant_id), id, p)?;
     let (mut activities, mut notified) = (Vec::new(), None);
     if p.assignee_user_id.is_some() && before.assignee_user_id != lead.assignee_user_id {
         if let Some(to) = lead.assignee_user_id.filter(|u| *u != actor.user_id) {

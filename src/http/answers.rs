@@ -78,34 +78,6 @@ pub struct PushKey {
 }
 
 #[derive(ToSchema)]
-pub struct PushSubscription {
-    pub id: i64,
-    pub endpoint: String,
-    pub p256dh: String,
-    pub auth: String,
-    pub created_at: String,
-}
-
-#[derive(ToSchema)]
-pub struct Alert {
-    pub id: i64,
-    pub tenant_id: TenantId,
-    pub user_id: UserId,
-    pub channel: String,
-    pub kind: String,
-    pub lead_id: Option<LeadId>,
-    pub title: String,
-    pub body: String,
-    /// A path of the UI (`/leads/7`).
-    pub url: String,
-    pub status: String,
-    pub attempts: i64,
-    pub last_error: Option<String>,
-    pub sent_at: Option<String>,
-    pub created_at: String,
-}
-
-#[derive(ToSchema)]
 pub struct WhatsAppSent {
     pub message_id: i64,
     pub provider: String,

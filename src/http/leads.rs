@@ -309,13 +309,13 @@ async fn patch(
         assignee_user_id: body.assignee_user_id,
     };
     let actor = auth.actor();
-    let scope = Scope::Tenant(lead.tenant_id);
-    let cross = auth.cross_tenant_write(lead.tenant_id);
+    let tenant_id = lead.tenant_id;
+    let cross = auth.cross_tenant_write(tenant_id);
     let patched = state
         .db
         .write(move |tx| -> ApiResult<_> {
             core::audit::cross_tenant(tx, cross)?;
-            Ok(core::leads::apply_patch(tx, scope, id, &p, actor)?)
+            Ok(core::leads::apply_patch(tx, tenant_id, id, &p, actor)?)
         })
         .await?;
     let core::leads::Patched { lead, activities: acts, notified } = patched;

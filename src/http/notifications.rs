@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
     get,
     path = "/api/alerts",
     tag = "notifications",
-    responses((status = 200, description = "{items: [alert]}: the caller's newest 100 alerts", body = super::answers::Items<super::answers::Alert>)),
+    responses((status = 200, description = "{items: [alert]}: the caller's newest 100 alerts", body = super::answers::Items<crate::store::alerts::Alert>)),
     security(("session" = [])),
 )]
 async fn alerts(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {

@@ -76,7 +76,7 @@ async fn check_endpoint(state: &AppState, endpoint: &str) -> Result<(), ApiError
     path = "/api/push/subscriptions",
     tag = "push",
     request_body = SubscriptionBody,
-    responses((status = 201, description = "Subscribed", body = super::answers::PushSubscription)),
+    responses((status = 201, description = "Subscribed", body = store::push::Subscription)),
     security(("session" = [], "csrf" = [])),
 )]
 async fn subscribe(
@@ -139,7 +139,7 @@ async fn unsubscribe(
     get,
     path = "/api/push/subscriptions",
     tag = "push",
-    responses((status = 200, description = "{items: [{endpoint, created_at}]}", body = super::answers::Items<super::answers::PushSubscription>)),
+    responses((status = 200, description = "{items: [{endpoint, created_at}]}", body = super::answers::Items<store::push::Subscription>)),
     security(("session" = [])),
 )]
 async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {

@@ -17,7 +17,7 @@ pub const WHATSAPP: &str = "whatsapp";
 pub const PUSH: &str = "push";
 
 /// An alert as its user sees it (`GET /api/alerts`).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Alert {
     pub id: i64,
     pub tenant_id: TenantId,

@@ -8,7 +8,8 @@ use serde::Serialize;
 use super::error::StoreResult;
 use crate::domain::{TenantId, UserId};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = PushSubscription)]
 pub struct Subscription {
     pub id: i64,
     pub endpoint: String,

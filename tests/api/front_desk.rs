@@ -15,7 +15,7 @@ async fn inbound(app: &TestApp, id: &str, text: &str) {
 }
 
 /// An app with the bridge, a chat model and a WhatsApp prompt; an owner to be told things.
-async fn front_desk(debounce_ms: &str) -> (TestApp, Session, Session, fakes::Recorder, fakes::Recorder) {
+pub async fn front_desk(debounce_ms: &str) -> (TestApp, Session, Session, fakes::Recorder, fakes::Recorder) {
     let (bridge, bridge_rec) = fakes::evolution("bridge-secret").await;
     let (chat, chat_rec) = fakes::chat().await;
     let (app, admin) = app_with(&[

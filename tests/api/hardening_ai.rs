@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{fakes, helpers::*, providers::*};
+use crate::{front_desk::front_desk, helpers::*, providers::*};
 
 mod calls;
 
@@ -22,25 +22,6 @@ fn tool_calls(calls: &[(&str, &str, Value)]) -> Value {
         })
         .collect();
     json!({"role": "assistant", "content": null, "tool_calls": calls})
-}
-
-/// An app with the bridge and a chat model, a WhatsApp prompt, and an owner to be told things.
-async fn front_desk() -> (TestApp, Session, Session, fakes::Recorder, fakes::Recorder) {
-    let (bridge, bridge_rec) = fakes::evolution("bridge-secret").await;
-    let (chat, chat_rec) = fakes::chat().await;
-    let (app, admin) = app_with(&[
-        ("FRONTDESK_BAILEYS_URL", &bridge),
-        ("FRONTDESK_OPENAI_BASE_URL", &chat),
-        ("FRONTDESK_OPENAI_API_KEY", "sk-fake"),
-        ("FRONTDESK_AI_DEBOUNCE_MS", "50"),
-    ])
-    .await;
-    let (s, _) =
-        admin.put("/api/business/current/prompt", &json!({"calls_prompt": "", "whatsapp_prompt": "Be kind."})).await;
-    assert_eq!(s, 200);
-    add_user(&admin, "owner@biz.test", "owner").await;
-    let owner = login_over_http_as(&app, "owner@biz.test", "user-password-1").await;
-    (app, admin, owner, bridge_rec, chat_rec)
 }
 
 async fn inbound_from(app: &TestApp, jid: &str, id: &str, text: &str) {
@@ -69,7 +50,7 @@ fn tool_outputs(request: &Value) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn one_message_runs_at_most_three_tools_a_round_six_a_reply_and_three_ai_callbacks_per_lead() {
-    let (app, admin, _owner, bridge_rec, chat_rec) = front_desk().await;
+    let (app, admin, _owner, bridge_rec, chat_rec) = front_desk("50").await;
     // Round 1: five call-backs at once; round 2: five tags; round 3: two more tags.
     let round1: Vec<(String, Value)> = (1..=5)
         .map(|i| (format!("r{i}"), json!({"due_at": hours_ahead(i), "note": format!("call back #{i}")})))
@@ -133,7 +114,7 @@ async fn status_of(admin: &Session, id: i64) -> Value {
 
 #[tokio::test]
 async fn set_lead_status_moves_a_lead_only_forward_and_never_out_of_a_staff_decision() {
-    let (app, admin, _owner, _bridge, chat_rec) = front_desk().await;
+    let (app, admin, _owner, _bridge, chat_rec) = front_desk("50").await;
     chat_rec.answer_tool("s1", "set_lead_status", json!({"status": "contacted"}));
     chat_rec.answer(json!({"role": "assistant", "content": "Hello!"}));
     inbound_from(&app, DANA, "S1", "hi").await;
@@ -158,7 +139,7 @@ async fn set_lead_status_moves_a_lead_only_forward_and_never_out_of_a_staff_deci
 
 #[tokio::test]
 async fn the_business_hourly_cap_counts_failed_replies_and_alerts_the_owners_once() {
-    let (app, admin, owner, bridge_rec, chat_rec) = front_desk().await;
+    let (app, admin, owner, bridge_rec, chat_rec) = front_desk("50").await;
     let (s, b) = admin.get_json("/api/business/current").await;
     assert_eq!((s.as_u16(), b["ai_max_replies_per_hour_business"].as_i64()), (200, Some(200)), "{b}");
     let (s, e) = owner.patch("/api/business/current", &json!({"ai_max_replies_per_hour_business": 10_001})).await;
@@ -204,7 +185,7 @@ async fn the_business_hourly_cap_counts_failed_replies_and_alerts_the_owners_onc
 
 #[tokio::test]
 async fn webhook_names_are_cleaned_and_cut_never_refused_and_reach_the_ai_as_one_line() {
-    let (app, admin, _owner, _bridge, chat_rec) = front_desk().await;
+    let (app, admin, _owner, _bridge, chat_rec) = front_desk("50").await;
     let long = format!("Dana\n\u{0}\u{1b}[2J  Levi\r\n{}", "ש".repeat(5_000));
     let mut ev = baileys_event("N1", DANA, None, false, "hello");
     ev["data"]["pushName"] = json!(long);
