@@ -9,9 +9,12 @@
 //! (`From<CoreError> for ApiError`).
 
 pub mod audit;
+pub mod context;
 pub mod import;
 pub mod leads;
 pub mod notify;
+
+pub use context::{Context, Parts};
 
 use crate::store::StoreError;
 
