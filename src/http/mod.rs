@@ -28,6 +28,7 @@ pub mod openapi;
 pub mod prompts;
 pub mod push;
 pub mod reminders;
+pub mod scrape;
 pub mod session;
 pub mod throttle;
 pub mod user_cache;

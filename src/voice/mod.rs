@@ -9,7 +9,7 @@
 //! with `ended_by: "shutdown"`.
 
 mod actions;
-mod active;
+pub mod active;
 pub mod bridge;
 mod summary;
 pub mod twiml;
@@ -268,7 +268,7 @@ async fn no_dead_air(state: &AppState, tenant: &store::tenants::Tenant, call: &s
     if tenant.forward_e164.is_none()
         && let Some(lead_id) = call.lead_id
     {
-        crate::messaging::missed_call::spawn_follow_up(state, tenant.id, lead_id);
+        crate::core::missed_call::spawn_follow_up(state, tenant.id, lead_id);
     }
 }
 

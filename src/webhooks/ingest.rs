@@ -87,6 +87,6 @@ pub async fn ingest_inbound(
     for a in acts {
         state.events.activity(&a);
     }
-    ai::spawn_whatsapp_reply(state, tenant_id, lead_id);
+    ai::spawn_whatsapp_reply(state, &state.ai_bursts, tenant_id, lead_id);
     Ok(json!({"ok": true, "lead_id": lead_id}))
 }
