@@ -570,6 +570,9 @@ CREATE UNIQUE INDEX canned_replies_shortcut ON canned_replies (tenant_id, shortc
 -- is recognised by its constraint's name. SQLite cannot rename a constraint in
 -- place: the two tables are rebuilt (the migration runs with foreign keys off
 -- and checks them before it commits), and their indexes and triggers made again.
+-- The other tables' triggers that name `leads` are left as they are by the
+-- renames (they name the rebuilt table once it has the old name).
+PRAGMA legacy_alter_table = ON;
 CREATE TABLE leads_v7 (
     id               INTEGER PRIMARY KEY,
     tenant_id        INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
@@ -677,3 +680,4 @@ FROM users;
 DROP TABLE users;
 ALTER TABLE users_v7 RENAME TO users;
 CREATE INDEX users_tenant ON users (tenant_id);
+PRAGMA legacy_alter_table = OFF;

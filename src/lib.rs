@@ -3,7 +3,7 @@
 //! Map of the crate:
 //! - [`acme`]: automatic HTTPS (ACME TLS-ALPN-01), certificates kept in the data file.
 //! - [`config`]: settings from env and flags, validated once.
-//! - [`db`]: the SQLite pool, PRAGMAs, migrations from `schema.sql`, blocking helpers.
+//! - [`db`]: the SQLite pool, PRAGMAs, migrations from `schema.sql`, blocking helpers, and the verified copy behind `frontdesk backup` and before an upgrade (`db::backup`).
 //! - [`error`]: `ApiError`, the one error type, and where every other error becomes one.
 //! - [`domain`]: parsed values: roles, statuses, phone numbers, timestamps.
 //! - [`core`]: what the business does (a lead created and what follows, sends), called by every adapter.
@@ -13,8 +13,8 @@
 //! - [`assets`]: the embedded UI and SPA fallback.
 //! - [`app`]: the app factory (layers in order) and `serve`.
 //! - [`server`]: the accept loop: header timeout, connection cap, graceful shutdown.
-//! - [`webhooks`]: Twilio and Baileys in: signatures, idempotent ingest.
-//! - [`messaging`]: WhatsApp out through one provider trait, chosen by health.
+//! - [`webhooks`]: Twilio and Baileys in: signatures checked, idempotent ingest.
+//! - [`messaging`]: WhatsApp out through one provider trait, chosen by health; Twilio's request signature.
 //! - [`voice`]: the Twilio Media Streams <-> realtime model bridge.
 //! - [`ai`]: the AI front desk: WhatsApp replies, the one tool registry, its bounds.
 //! - [`webpush`]: Web Push (RFC 8291/8292) and where a push may go.
@@ -23,7 +23,6 @@
 //! - [`scheduler`]: fires due reminders exactly once.
 //! - [`bootstrap`], [`cli`]: first start; `user`, `backup` and `restore` commands.
 //! - [`cache`]: the short-lived user and session caches' map.
-//! - [`backup`]: the verified online copy behind `frontdesk backup` and the pre-upgrade copy.
 //! - [`restore`]: `frontdesk restore`, which swaps a verified copy in while no server runs.
 //! - [`state`]: `AppState`, what every handler can reach (the HTTP layer's parts, and the `Context`).
 //! - [`memory`]: when freed memory goes back to the OS (the allocator's settings).
@@ -33,7 +32,6 @@ pub mod acme;
 pub mod ai;
 pub mod app;
 pub mod assets;
-pub mod backup;
 pub mod bootstrap;
 pub mod cache;
 pub mod cli;

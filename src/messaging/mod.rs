@@ -9,6 +9,7 @@
 mod baileys;
 mod error;
 mod twilio;
+pub mod twilio_signature;
 
 use std::{
     collections::HashMap,

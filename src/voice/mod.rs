@@ -32,7 +32,10 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest};
 
-use crate::{domain::ActivityKind, error::ApiError, error::ApiResult, state::AppState, store, webhooks::signature};
+use crate::{
+    domain::ActivityKind, error::ApiError, error::ApiResult, messaging::twilio_signature as signature, state::AppState,
+    store,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/ws/twilio/media", get(upgrade))
