@@ -1,6 +1,5 @@
 import { startTransition, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import './app/styles';
 import i18n, { loadLanguage } from './i18n';
 import { App } from './app';
 
@@ -19,4 +18,9 @@ startTransition(() => {
 });
 
 // Shows Web Push alerts; asks for nothing (permission is asked from the profile page).
-if (import.meta.env.PROD) void import('./lib/push').then((push) => push.registerServiceWorker());
+// Registered once the page has loaded: the worker's download waits for the page's own.
+if (import.meta.env.PROD) {
+  const register = () => void import('./lib/push').then((push) => push.registerServiceWorker());
+  if (document.readyState === 'complete') setTimeout(register, 1000);
+  else window.addEventListener('load', () => setTimeout(register, 1000), { once: true });
+}

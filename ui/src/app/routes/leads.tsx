@@ -14,6 +14,7 @@ import { leadsExportUrl } from '@/features/leads/api/export-leads';
 import { useLeads } from '@/features/leads/api/get-leads';
 import { ImportLeadsForm } from '@/features/leads/components/import-leads-form';
 import { LeadsTable } from '@/features/leads/components/leads-table';
+import { leadsPageParams } from '@/features/leads/lib/leads-params';
 import { NewLeadForm } from '@/features/leads/components/new-lead-form';
 import { LEAD_SOURCES, LEAD_STATUSES } from '@/types/api';
 
@@ -26,7 +27,6 @@ export function Component() {
   const [importOpened, importDialog] = useDisclosure(false);
 
   const status = params.get('status') ?? '';
-  // "mine" and "unassigned" are open leads (not won, lost or archived), like the badges.
   const who = params.get('assignee') ?? '';
   const source = params.get('source') ?? '';
   const tag = params.get('tag') ?? '';
@@ -59,15 +59,7 @@ export function Component() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [tagDebounced]);
 
-  const leads = useLeads({
-    q: params.get('q') ?? '',
-    status,
-    source,
-    tag,
-    page,
-    page_size: DEFAULT_PAGE_SIZE,
-    ...(who ? { assignee: who, open: true } : {}),
-  });
+  const leads = useLeads(leadsPageParams(params));
   // The same filters as the list (all pages): a plain download, the session cookie goes along.
   const exportHref = leadsExportUrl({ q: params.get('q') ?? '', status, source, tag });
   const showTenant = seesAllBusinesses(me);
