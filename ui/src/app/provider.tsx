@@ -3,6 +3,8 @@ import { DirectionProvider, MantineProvider, useDirection } from '@mantine/core'
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import i18n, { dirOf } from '@/i18n';
+import { useAfterLoad } from '@/hooks/use-after-load';
+import { onToast } from '@/lib/notify';
 import { createQueryClient } from '@/lib/react-query';
 import { theme } from './theme';
 
@@ -16,8 +18,20 @@ function DirectionSync() {
   return null;
 }
 
-// The toasts' host (and its transitions) loads after the first paint.
+// The toasts' host (and its transitions) loads after the page, or with the first toast.
 const Notifications = lazy(() => import('./toasts'));
+
+function ToastHost() {
+  const afterLoad = useAfterLoad();
+  const [wanted, setWanted] = useState(false);
+  useEffect(() => onToast(() => setWanted(true)), []);
+  if (!afterLoad && !wanted) return null;
+  return (
+    <Suspense fallback={null}>
+      <Notifications position="bottom-center" limit={4} />
+    </Suspense>
+  );
+}
 
 /**
  * All providers. MantineProvider runs without its injected <style> tags
@@ -31,9 +45,7 @@ export function AppProvider({ children, queryClient }: { children: ReactNode; qu
       <DirectionProvider initialDirection={dirOf(i18n.language)} detectDirection={false}>
         <MantineProvider theme={theme} withCssVariables={false} withGlobalClasses={false} forceColorScheme="light">
           <DirectionSync />
-          <Suspense fallback={null}>
-            <Notifications position="bottom-center" limit={4} />
-          </Suspense>
+          <ToastHost />
           <QueryClientProvider client={client}>{children}</QueryClientProvider>
         </MantineProvider>
       </DirectionProvider>
