@@ -1,5 +1,6 @@
 import { Anchor, Badge, Text } from '@mantine/core';
 import { useEffect, useRef } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '@/components/errors/error-alert';
 import { PageLoader } from '@/components/ui/page-loader';
@@ -43,9 +44,8 @@ function MediaItem({ media }: { media: Media }) {
   );
 }
 
-function Bubble({ activity }: { activity: Activity }) {
-  const { t, i18n } = useTranslation();
-  const tz = useTimezone();
+// A bubble takes the texts and the zone from the list (one hook each for the whole chat).
+function Bubble({ activity, t, lng, tz }: { activity: Activity; t: TFunction; lng: string; tz: string }) {
   const incoming = activity.kind === 'message_in';
   const tick = incoming ? null : deliveryTick(activity.message_status);
   const files = mediaOf(activity.data);
@@ -74,8 +74,8 @@ function Bubble({ activity }: { activity: Activity }) {
         </div>
       ))}
       <div className="fd-bubble-meta">
-        <time dateTime={activity.created_at} title={formatDateTime(activity.created_at, i18n.language, tz)}>
-          {formatMessageTime(activity.created_at, i18n.language, tz)}
+        <time dateTime={activity.created_at} title={formatDateTime(activity.created_at, lng, tz)}>
+          {formatMessageTime(activity.created_at, lng, tz)}
         </time>
         {tick && (
           <span
@@ -104,7 +104,8 @@ function Bubble({ activity }: { activity: Activity }) {
  * the end side (the AI's marked), oldest first, kept scrolled to the newest.
  */
 export function Conversation({ leadId }: { leadId: number }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const tz = useTimezone();
   const query = useActivities(leadId);
   const listRef = useRef<HTMLOListElement>(null);
   const messages = (query.data?.items ?? [])
@@ -128,7 +129,7 @@ export function Conversation({ leadId }: { leadId: number }) {
     // Focusable, so the history scrolls from the keyboard too.
     <ol ref={listRef} className="fd-chat" data-testid="chat" tabIndex={0} aria-label={t('chat.title')}>
       {messages.map((m) => (
-        <Bubble key={m.id} activity={m} />
+        <Bubble key={m.id} activity={m} t={t} lng={i18n.language} tz={tz} />
       ))}
     </ol>
   );
