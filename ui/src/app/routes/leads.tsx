@@ -1,6 +1,6 @@
 import { Button, NativeSelect, Paper, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useDeferredValue, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ErrorAlert } from '@/components/errors/error-alert';
@@ -67,6 +67,8 @@ export function Component() {
   }, [tagDebounced]);
 
   const leads = useLeads(leadsPageParams(params));
+  // The rows render as a transition (in slices) when they arrive, not in one long task.
+  const data = useDeferredValue(leads.data);
   // The same filters as the list (all pages): a plain download, the session cookie goes along.
   const exportHref = leadsExportUrl({ q: params.get('q') ?? '', status, source, tag });
   const showTenant = seesAllBusinesses(me);
@@ -142,15 +144,15 @@ export function Component() {
       </Paper>
       <Paper withBorder p="sm">
         {leads.error && <ErrorAlert error={leads.error} onRetry={() => void leads.refetch()} />}
-        {leads.isPending && <PageLoader />}
-        {leads.data && leads.data.items.length === 0 && (
+        {!data && !leads.error && <PageLoader />}
+        {data && data.items.length === 0 && (
           <Text c="dimmed" ta="center" py="lg" data-testid="leads-empty">
             {t('leads.empty')}
           </Text>
         )}
-        {leads.data && leads.data.items.length > 0 && (
+        {data && data.items.length > 0 && (
           <LeadsTable
-            leads={leads.data.items}
+            leads={data.items}
             showTenant={showTenant}
             onTag={(picked) => {
               setTagInput(picked);
@@ -158,11 +160,11 @@ export function Component() {
             }}
           />
         )}
-        {leads.data && (
+        {data && (
           <Paging
             page={page}
-            pageSize={leads.data.page_size || DEFAULT_PAGE_SIZE}
-            total={leads.data.total}
+            pageSize={data.page_size || DEFAULT_PAGE_SIZE}
+            total={data.total}
             onChange={(p) => update({ page: String(p) })}
           />
         )}

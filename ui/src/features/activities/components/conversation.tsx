@@ -1,5 +1,5 @@
 import { Anchor, Badge, Text } from '@mantine/core';
-import { useEffect, useRef } from 'react';
+import { useDeferredValue, useEffect, useRef } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '@/components/errors/error-alert';
@@ -107,8 +107,10 @@ export function Conversation({ leadId }: { leadId: number }) {
   const { t, i18n } = useTranslation();
   const tz = useTimezone();
   const query = useActivities(leadId);
+  // The bubbles render as a transition (in slices) when they arrive, not in one long task.
+  const items = useDeferredValue(query.data?.items);
   const listRef = useRef<HTMLOListElement>(null);
-  const messages = (query.data?.items ?? [])
+  const messages = (items ?? [])
     .filter((a) => MESSAGE_KINDS.has(a.kind))
     .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id);
   const last = messages.at(-1)?.id;
@@ -116,8 +118,8 @@ export function Conversation({ leadId }: { leadId: number }) {
     const el = listRef.current;
     if (el) el.scrollTop = el.scrollHeight;
   }, [last]);
-  if (query.isPending) return <PageLoader />;
   if (query.error) return <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
+  if (!items) return <PageLoader />;
   if (messages.length === 0) {
     return (
       <Text c="dimmed" ta="center" py="lg" size="sm" data-testid="chat-empty">
