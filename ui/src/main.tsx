@@ -18,9 +18,4 @@ startTransition(() => {
 });
 
 // Shows Web Push alerts; asks for nothing (permission is asked from the profile page).
-// Registered once the page has loaded: the worker's download waits for the page's own.
-if (import.meta.env.PROD) {
-  const register = () => void import('./lib/push').then((push) => push.registerServiceWorker());
-  if (document.readyState === 'complete') setTimeout(register, 1000);
-  else window.addEventListener('load', () => setTimeout(register, 1000), { once: true });
-}
+if (import.meta.env.PROD) void import('./lib/push').then((push) => push.registerServiceWorker());
