@@ -3,7 +3,6 @@ import { DirectionProvider, MantineProvider, useDirection } from '@mantine/core'
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import i18n, { dirOf } from '@/i18n';
-import { useAfterLoad } from '@/hooks/use-after-load';
 import { onToast } from '@/lib/notify';
 import { createQueryClient } from '@/lib/react-query';
 import { theme } from './theme';
@@ -18,14 +17,14 @@ function DirectionSync() {
   return null;
 }
 
-// The toasts' host (and its transitions) loads after the page, or with the first toast.
+// The toasts' host (and its transitions) loads with the first toast: the
+// store keeps what was shown meanwhile, and the host shows it once mounted.
 const Notifications = lazy(() => import('./toasts'));
 
 function ToastHost() {
-  const afterLoad = useAfterLoad();
   const [wanted, setWanted] = useState(false);
   useEffect(() => onToast(() => setWanted(true)), []);
-  if (!afterLoad && !wanted) return null;
+  if (!wanted) return null;
   return (
     <Suspense fallback={null}>
       <Notifications position="bottom-center" limit={4} />

@@ -6,8 +6,8 @@ const SETTLE_MS = 1000;
 /**
  * False on the first render, true once the page has had a moment to draw its
  * own content and the browser is idle: for what may load after the page (the
- * bell's and account's menus, the lead page's side sections, the toasts'
- * host), so it does not compete with the page's code and data on a slow phone.
+ * bell's and account's menus, the lead page's side sections), so it does not
+ * compete with the page's code and data on a slow phone.
  */
 export function useAfterLoad(): boolean {
   const [ready, setReady] = useState(false);
