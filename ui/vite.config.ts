@@ -3,11 +3,12 @@ import { fileURLToPath, URL } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { mantineStaticCss } from './build/mantine-static-css.ts';
+import { preloadApp } from './build/preload-app.ts';
 
 // The Rust binary embeds ui/dist: base '/', hashed files under /assets.
 export default defineConfig({
   base: '/',
-  plugins: [react(), mantineStaticCss()],
+  plugins: [react(), mantineStaticCss(), preloadApp()],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },

@@ -97,3 +97,47 @@ async fn the_first_route_loads_at_most_150_kb_of_compressed_js_and_css() {
         sizes.join("\n")
     );
 }
+
+/// The `src` of index.html's module script (its entry).
+fn entry_script(html: &str) -> Option<&str> {
+    let tag = &html[html.find("<script type=\"module\"")?..];
+    let tag = &tag[..tag.find('>')?];
+    let src = &tag[tag.find("src=\"")? + 5..];
+    Some(&src[..src.find('"')?])
+}
+
+/// The first paint does not wait for the app's code: index.html's entry is a
+/// few KB (it starts the first requests and imports the app after painting),
+/// the app's modules are preloaded at low priority, and the files of the
+/// first pages are listed for the entry to preload.
+#[tokio::test]
+async fn the_entry_is_small_and_the_app_downloads_beside_the_first_paint() {
+    let app = Spawn::default().start().await;
+    let html = get_with(&app, "/inbox", None).await.text().await.unwrap();
+    if html.contains("FRONTDESK_SKIP_UI") || !html.contains("type=\"module\"") {
+        crate::helpers::skip_unless_ci(
+            "the_entry_is_small_and_the_app_downloads_beside_the_first_paint",
+            "FRONTDESK_SKIP_UI=1: the binary embeds a placeholder page, not the UI",
+        );
+        return;
+    }
+    let entry = entry_script(&html).expect("index.html has a module script with a src");
+    let res = get_with(&app, entry, Some("br")).await;
+    assert_eq!(res.status(), 200, "{entry}");
+    let entry_len = res.bytes().await.unwrap().len();
+    assert!(entry_len <= 8_000, "the entry {entry} is {entry_len} bytes compressed: the first paint waits for it");
+
+    let low: Vec<&str> = html
+        .split("<link")
+        .skip(1)
+        .filter(|tag| {
+            let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+            tag.contains("rel=\"modulepreload\"") && tag.contains("fetchpriority=\"low\"")
+        })
+        .collect();
+    assert!(!low.is_empty(), "the app's modules are not preloaded at low priority:\n{html}");
+    assert!(
+        html.contains("<script type=\"application/json\" id=\"fd-route-files\">"),
+        "index.html does not list the first pages' files:\n{html}"
+    );
+}

@@ -6,10 +6,15 @@
  * browser, so cookies and CSRF behave as in production).
  *
  *   node e2e/csp-server.mjs [--port 5180] [--api http://127.0.0.1:8080]
+ *
+ * Assets are compressed as the binary serves them (brotli at its best
+ * quality, else gzip, by Accept-Encoding), so page-speed measurements against
+ * this server (npm run lighthouse) match the binary's byte counts.
  */
 import http from 'node:http';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
@@ -28,7 +33,35 @@ const TYPES = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
 };
+const COMPRESSIBLE = new Set(['.js', '.css', '.svg', '.json']);
+const compressed = new Map();
+
+/** The file's bytes in the best encoding the request accepts (compressed once, kept). */
+function encoded(file, acceptEncoding) {
+  const coding = !COMPRESSIBLE.has(path.extname(file))
+    ? null
+    : /\bbr\b/.test(acceptEncoding)
+      ? 'br'
+      : /\bgzip\b/.test(acceptEncoding)
+        ? 'gzip'
+        : null;
+  if (!coding) return { coding, body: readFileSync(file) };
+  const key = `${coding}:${file}`;
+  if (!compressed.has(key)) {
+    const raw = readFileSync(file);
+    compressed.set(
+      key,
+      coding === 'br'
+        ? zlib.brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } })
+        : zlib.gzipSync(raw, { level: 9 }),
+    );
+  }
+  return { coding, body: compressed.get(key) };
+}
+
 const PROXIED = ['/api/', '/webhook/', '/healthz', '/readyz', '/livez', '/version'];
 
 function proxy(req, res) {
@@ -54,12 +87,16 @@ http
     if (API && PROXIED.some((p) => pathname.startsWith(p))) return proxy(req, res);
     res.setHeader('Content-Security-Policy', CSP);
     const file = path.join(DIST, path.normalize(pathname));
-    if (pathname.startsWith('/assets/') && file.startsWith(DIST) && existsSync(file) && statSync(file).isFile()) {
+    const isFile = file.startsWith(DIST) && pathname !== '/index.html' && existsSync(file) && statSync(file).isFile();
+    if (isFile) {
+      const { coding, body } = encoded(file, req.headers['accept-encoding'] || '');
       res.writeHead(200, {
         'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
-        'Cache-Control': 'public, max-age=31536000, immutable',
+        'Cache-Control': pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        Vary: 'Accept-Encoding',
+        ...(coding ? { 'Content-Encoding': coding } : {}),
       });
-      return createReadStream(file).pipe(res);
+      return res.end(body);
     }
     if (pathname.startsWith('/api/')) {
       res.writeHead(404, { 'Content-Type': 'application/json' });

@@ -1,6 +1,5 @@
 import { startTransition, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import './app/styles';
 import i18n, { loadLanguage } from './i18n';
 import { App } from './app';
 

@@ -3,6 +3,7 @@ import { DirectionProvider, MantineProvider, useDirection } from '@mantine/core'
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import i18n, { dirOf } from '@/i18n';
+import { onToast } from '@/lib/notify';
 import { createQueryClient } from '@/lib/react-query';
 import { theme } from './theme';
 
@@ -16,8 +17,20 @@ function DirectionSync() {
   return null;
 }
 
-// The toasts' host (and its transitions) loads after the first paint.
+// The toasts' host (and its transitions) loads with the first toast: the
+// store keeps what was shown meanwhile, and the host shows it once mounted.
 const Notifications = lazy(() => import('./toasts'));
+
+function ToastHost() {
+  const [wanted, setWanted] = useState(false);
+  useEffect(() => onToast(() => setWanted(true)), []);
+  if (!wanted) return null;
+  return (
+    <Suspense fallback={null}>
+      <Notifications position="bottom-center" limit={4} />
+    </Suspense>
+  );
+}
 
 /**
  * All providers. MantineProvider runs without its injected <style> tags
@@ -31,9 +44,7 @@ export function AppProvider({ children, queryClient }: { children: ReactNode; qu
       <DirectionProvider initialDirection={dirOf(i18n.language)} detectDirection={false}>
         <MantineProvider theme={theme} withCssVariables={false} withGlobalClasses={false} forceColorScheme="light">
           <DirectionSync />
-          <Suspense fallback={null}>
-            <Notifications position="bottom-center" limit={4} />
-          </Suspense>
+          <ToastHost />
           <QueryClientProvider client={client}>{children}</QueryClientProvider>
         </MantineProvider>
       </DirectionProvider>

@@ -30,4 +30,5 @@ import '@mantine/core/styles/Tooltip.css';
 import '@mantine/core/styles/NavLink.css';
 import '@mantine/core/styles/ThemeIcon.css';
 import '@mantine/core/styles/Accordion.css';
+import '@mantine/core/styles/SegmentedControl.css';
 import '@mantine/dates/styles.css';

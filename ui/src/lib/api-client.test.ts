@@ -214,4 +214,46 @@ describe('ApiClient', () => {
     expect(last.headers['X-CSRFToken']).toBe('new');
     expect(last.body).toBe(csv);
   });
+
+  it('answers a get from a prefetch of the same URL, once', async () => {
+    let served = 0;
+    const { calls, impl } = stubFetch({ 'GET /api/leads': () => [200, { n: ++served }] });
+    const client = new ApiClient({ fetchImpl: impl });
+    await expect(client.prefetch('/api/leads', { page: 1, q: '' })).resolves.toBe(true);
+    expect(await client.get('/api/leads', { query: { page: 1 } })).toEqual({ n: 1 });
+    expect(await client.get('/api/leads', { query: { page: 1 } })).toEqual({ n: 2 });
+    expect(calls).toHaveLength(2);
+    expect(calls[0]!.url).toBe('/api/leads?page=1');
+  });
+
+  it('keeps a prefetched 401 for its taker instead of asking twice', async () => {
+    const { calls, impl } = stubFetch({ 'GET /api/auth/me': () => [401, { error: 'not_authenticated' }] });
+    const client = new ApiClient({ fetchImpl: impl });
+    const onUnauthorized = vi.fn();
+    client.setOnUnauthorized(onUnauthorized);
+    await expect(client.prefetch('/api/auth/me')).resolves.toBe(false);
+    await expect(client.get('/api/auth/me', { allowUnauthorized: true })).rejects.toMatchObject({ status: 401 });
+    expect(calls).toHaveLength(1);
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+
+  it('asks nothing ahead when told not to, and then asks when the page does', async () => {
+    const { calls, impl } = stubFetch({ 'GET /api/leads/7': () => [200, { id: 7 }] });
+    const client = new ApiClient({ fetchImpl: impl });
+    await expect(client.prefetch('/api/leads/7', undefined, Promise.resolve(false))).resolves.toBe(false);
+    expect(calls).toHaveLength(0);
+    expect(await client.get('/api/leads/7')).toEqual({ id: 7 });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('a get started before the prefetch answers waits for it', async () => {
+    const { calls, impl } = stubFetch({ 'GET /api/leads/7': () => [200, { id: 7 }] });
+    const client = new ApiClient({ fetchImpl: impl });
+    let signIn: (v: boolean) => void = () => {};
+    void client.prefetch('/api/leads/7', undefined, new Promise<boolean>((r) => (signIn = r)));
+    const got = client.get('/api/leads/7');
+    signIn(true);
+    expect(await got).toEqual({ id: 7 });
+    expect(calls).toHaveLength(1);
+  });
 });

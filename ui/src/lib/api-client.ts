@@ -13,6 +13,9 @@
  *   (the app sends the user to the login page).
  * - Every other non-2xx answer becomes a typed `ApiError` carrying the
  *   server's `{error, message, hint}` so the UI can show them verbatim.
+ * - `prefetch` starts a GET before the code that needs it has loaded (the
+ *   page's first requests, see app/early-requests.ts); the first `get` of the
+ *   same URL within a few seconds takes its answer instead of asking again.
  */
 
 export type ApiErrorBody = {
@@ -64,6 +67,9 @@ export type RequestOptions = {
   allowUnauthorized?: boolean;
 };
 
+/** How long an answer fetched ahead waits for its taker: the first page's requests only. */
+const PREFETCH_TTL_MS = 10_000;
+
 const WRITE_METHODS: ReadonlySet<Method> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export const CSRF_HEADER = 'X-CSRFToken';
@@ -101,6 +107,8 @@ export class ApiClient {
   private onUnauthorized: (() => void) | null = null;
   private readonly fetchImpl: typeof fetch;
   private readonly baseUrl: string;
+  /** GETs started ahead, by URL, each taken once (see `prefetch`). */
+  private readonly ahead = new Map<string, { at: number; answer: Promise<Response | null> }>();
 
   constructor(config: ApiClientConfig = {}) {
     // Bind lazily so tests can stub globalThis.fetch after construction.
@@ -133,6 +141,38 @@ export class ApiClient {
         });
     }
     return this.csrfInFlight;
+  }
+
+  /**
+   * Starts `GET path` now, or once `when` resolves to true (nothing is asked
+   * if it resolves to false); resolves to whether it answered 2xx (never
+   * rejects). The first `get` of the same URL within PREFETCH_TTL_MS waits for
+   * and takes this answer, whatever its status (a 401 is not asked twice);
+   * if nothing was asked, that `get` asks itself.
+   */
+  prefetch(path: string, query?: Query, when: Promise<boolean> = Promise.resolve(true)): Promise<boolean> {
+    const url = this.baseUrl + buildUrl(path, query);
+    const answer = when.then((go) =>
+      go ? this.fetchImpl(url, { credentials: 'include', headers: { Accept: 'application/json' } }) : null,
+    );
+    this.ahead.set(url, { at: Date.now(), answer });
+    return answer.then(
+      (res) => !!res?.ok,
+      () => false,
+    );
+  }
+
+  /** The answer of a `prefetch` of this URL, if one is fresh; none, or a failed one, means asking again. */
+  private async takeAhead(url: string): Promise<Response | null> {
+    const entry = this.ahead.get(url);
+    if (!entry) return null;
+    this.ahead.delete(url);
+    if (Date.now() - entry.at > PREFETCH_TTL_MS) return null;
+    try {
+      return await entry.answer;
+    } catch {
+      return null;
+    }
   }
 
   get<T>(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
@@ -186,9 +226,10 @@ export class ApiClient {
     }
     if (WRITE_METHODS.has(method) && this.csrfToken) headers[CSRF_HEADER] = this.csrfToken;
 
+    const url = this.baseUrl + buildUrl(path, options.query);
     let res: Response;
     try {
-      res = await this.fetchImpl(this.baseUrl + buildUrl(path, options.query), init);
+      res = (method === 'GET' && (await this.takeAhead(url))) || (await this.fetchImpl(url, init));
     } catch (e) {
       if (e instanceof DOMException && e.name === 'AbortError') throw e;
       throw new ApiError(0, { error: 'network_error' }, e instanceof Error ? e.message : String(e));

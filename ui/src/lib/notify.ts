@@ -15,8 +15,17 @@ export function errorText(error: unknown): { title: string; message: string; hin
 
 export type Toast = { color: string; message: string; title?: string; autoClose: number; withBorder?: boolean };
 
+const toastListeners = new Set<() => void>();
+
+/** Calls `listener` when a toast is shown (the app mounts the toasts' host then, if it has not yet). */
+export function onToast(listener: () => void): () => void {
+  toastListeners.add(listener);
+  return () => toastListeners.delete(listener);
+}
+
 // The toasts' store and host load on the first toast, not with the first page.
 export function showToast(toast: Toast): void {
+  toastListeners.forEach((listener) => listener());
   void import('@mantine/notifications').then(({ notifications }) => notifications.show(toast));
 }
 

@@ -4,6 +4,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
 import { lazy, Suspense, useEffect, useState } from 'react';
+import { useAfterLoad } from '@/hooks/use-after-load';
 import { canManage, isAdmin, useSession } from '@/lib/auth';
 import { ProtectedRoute } from '@/lib/protected-route';
 import { paths } from '@/config/paths';
@@ -16,7 +17,7 @@ import { NavCount, type NavItem } from './nav-count';
 
 // The phone menu (a drawer, with its focus trap and transitions) loads on first open.
 const MobileNav = lazy(() => import('./mobile-nav'));
-// The bell's and the account's menus (floating-ui) load beside the page, not before it;
+// The bell's and the account's menus (floating-ui) load after the page (useAfterLoad);
 // until then a look-alike holds their place (no layout shift, not focusable).
 const NotificationBell = lazy(() =>
   import('@/features/notifications/components/notification-bell').then((m) => ({ default: m.NotificationBell })),
@@ -85,6 +86,13 @@ export function AppLayout() {
   const location = useLocation();
   useEffect(() => close(), [location.pathname, close]);
   useLiveEvents(me.effective_tenant_id);
+  const menusReady = useAfterLoad();
+  const bellPlaceholder = <Placeholder className="fd-bell-slot">{null}</Placeholder>;
+  const userPlaceholder = (
+    <Placeholder className="fd-user-slot">
+      <UserFace />
+    </Placeholder>
+  );
 
   return (
     <div className="fd-shell">
@@ -128,19 +136,21 @@ export function AppLayout() {
             ))}
           </nav>
           <Group gap="xs" wrap="nowrap">
-            <Suspense fallback={<Placeholder className="fd-bell-slot">{null}</Placeholder>}>
-              <NotificationBell />
-            </Suspense>
+            {menusReady ? (
+              <Suspense fallback={bellPlaceholder}>
+                <NotificationBell />
+              </Suspense>
+            ) : (
+              bellPlaceholder
+            )}
             <LanguageSwitch />
-            <Suspense
-              fallback={
-                <Placeholder className="fd-user-slot">
-                  <UserFace />
-                </Placeholder>
-              }
-            >
-              <UserMenu />
-            </Suspense>
+            {menusReady ? (
+              <Suspense fallback={userPlaceholder}>
+                <UserMenu />
+              </Suspense>
+            ) : (
+              userPlaceholder
+            )}
           </Group>
         </Group>
       </header>

@@ -1,4 +1,5 @@
 import { Paper, Tabs, Text } from '@mantine/core';
+import { useDeferredValue } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { ErrorAlert } from '@/components/errors/error-alert';
@@ -26,6 +27,8 @@ export function Component() {
   const tab = inboxTab(params);
   const page = inboxPage(params);
   const leads = useLeads(inboxLeadsParams(params));
+  // The rows render as a transition (in slices) when they arrive, not in one long task.
+  const data = useDeferredValue(leads.data);
   // Names of the assignees: the users of the business (outside any business there are none).
   const assignees = useAssignees(me.effective_tenant_id !== null);
   const names = new Map(
@@ -48,18 +51,18 @@ export function Component() {
   const panel = (
     <>
       {leads.error && <ErrorAlert error={leads.error} onRetry={() => void leads.refetch()} />}
-      {leads.isPending && <PageLoader />}
-      {leads.data && leads.data.items.length === 0 && (
+      {!data && !leads.error && <PageLoader />}
+      {data && data.items.length === 0 && (
         <Text c="dimmed" ta="center" py="lg" data-testid="inbox-empty">
           {tab === 'needs' ? t('inbox.empty') : t('inbox.emptyTab')}
         </Text>
       )}
-      {leads.data && leads.data.items.length > 0 && <ConversationList leads={leads.data.items} names={names} />}
-      {leads.data && (
+      {data && data.items.length > 0 && <ConversationList leads={data.items} names={names} />}
+      {data && (
         <Paging
           page={page}
-          pageSize={leads.data.page_size || DEFAULT_PAGE_SIZE}
-          total={leads.data.total}
+          pageSize={data.page_size || DEFAULT_PAGE_SIZE}
+          total={data.total}
           onChange={(p) => set({ page: p })}
         />
       )}

@@ -1,26 +1,32 @@
-import { Accordion, Stack, Title } from '@mantine/core';
-import { createContext, useContext, useState, type ReactNode } from 'react';
+import { Accordion, Title } from '@mantine/core';
+import { createContext, lazy, Suspense, useContext, useState, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PageLoader } from '@/components/ui/page-loader';
 import { canManage, seesAllBusinesses, useSession } from '@/lib/auth';
 import type { CurrentBusiness, Lead } from '@/types/api';
-import { ActivityTimeline } from '@/features/activities/components/activity-timeline';
-import { NoteForm } from '@/features/activities/components/note-form';
-import { AiSwitch } from '@/features/leads/components/ai-switch';
-import { LeadTags } from '@/features/leads/components/lead-tags';
-import { LeadDetails } from '@/features/leads/components/lead-details';
-import { LeadStatusForm } from '@/features/leads/components/lead-status-form';
-import { AssigneePicker } from '@/features/leads/components/assignee-picker';
-import { LeadReminders } from '@/features/reminders/components/lead-reminders';
-import { ReminderForm } from '@/features/reminders/components/reminder-form';
 import { useUsers } from '@/features/users/api/get-users';
+import type { SectionProps } from './lead-side-sections';
 
 const SECTIONS = ['status', 'ai', 'details', 'assignment', 'tags', 'reminders', 'timeline'];
 
-/** Sections opened at least once: a folded section's forms are not built until it is opened (then kept). */
+// The sections' bodies load with the first opened section (one chunk for all).
+const sections = () => import('./lead-side-sections');
+const BODIES: Record<string, ComponentType<SectionProps>> = {
+  status: lazy(() => sections().then((m) => ({ default: m.StatusBody }))),
+  ai: lazy(() => sections().then((m) => ({ default: m.AiBody }))),
+  details: lazy(() => sections().then((m) => ({ default: m.DetailsBody }))),
+  assignment: lazy(() => sections().then((m) => ({ default: m.AssignmentBody }))),
+  tags: lazy(() => sections().then((m) => ({ default: m.TagsBody }))),
+  reminders: lazy(() => sections().then((m) => ({ default: m.RemindersBody }))),
+  timeline: lazy(() => sections().then((m) => ({ default: m.TimelineBody }))),
+};
+
+/** Sections opened at least once: a folded section's body is not loaded or built until it is opened (then kept). */
 const Opened = createContext<ReadonlySet<string>>(new Set());
 
-function Section({ value, title, children }: { value: string; title: string; children: ReactNode }) {
+function Section({ value, title, props }: { value: string; title: string; props: SectionProps }) {
   const opened = useContext(Opened);
+  const Body = BODIES[value];
   return (
     <Accordion.Item value={value} data-testid={`lead-section-${value}`}>
       <Accordion.Control>
@@ -28,7 +34,13 @@ function Section({ value, title, children }: { value: string; title: string; chi
           {title}
         </Title>
       </Accordion.Control>
-      <Accordion.Panel>{opened.has(value) && children}</Accordion.Panel>
+      <Accordion.Panel>
+        {opened.has(value) && Body && (
+          <Suspense fallback={<PageLoader />}>
+            <Body {...props} />
+          </Suspense>
+        )}
+      </Accordion.Panel>
     </Accordion.Item>
   );
 }
@@ -63,43 +75,26 @@ export default function LeadSide({
     setOpen(value);
     setOpened((prev) => new Set([...prev, ...value]));
   };
+  const props: SectionProps = {
+    lead: data,
+    me,
+    ownBusiness,
+    showTenant: seesAllBusinesses(me),
+    assignees,
+    userNames,
+  };
   return (
     <Opened.Provider value={opened}>
       <Accordion multiple value={open} onChange={onChange} variant="separated" chevronPosition="right">
-        <Section value="status" title={t('chat.sections.status')}>
-          <Stack gap="md">
-            <LeadStatusForm key={data.status} lead={data} />
-            <NoteForm leadId={data.id} />
-          </Stack>
-        </Section>
-        <Section value="ai" title={t('chat.sections.ai')}>
-          <AiSwitch
-            key={`${data.id}-${ownBusiness?.handoff_hours ?? ''}`}
-            lead={data}
-            defaultHours={ownBusiness?.handoff_hours ?? null}
-            autoReply={ownBusiness ? ownBusiness.ai_auto_reply : null}
-          />
-        </Section>
-        <Section value="details" title={t('chat.sections.details')}>
-          <LeadDetails lead={data} showTenant={seesAllBusinesses(me)} />
-        </Section>
+        <Section value="status" title={t('chat.sections.status')} props={props} />
+        <Section value="ai" title={t('chat.sections.ai')} props={props} />
+        <Section value="details" title={t('chat.sections.details')} props={props} />
         {data.tenant_id === me.effective_tenant_id && (
-          <Section value="assignment" title={t('chat.sections.assignment')}>
-            <AssigneePicker lead={data} meId={me.user.id} />
-          </Section>
+          <Section value="assignment" title={t('chat.sections.assignment')} props={props} />
         )}
-        <Section value="tags" title={t('chat.sections.tags')}>
-          <LeadTags lead={data} />
-        </Section>
-        <Section value="reminders" title={t('chat.sections.reminders')}>
-          <Stack gap="md">
-            <LeadReminders leadId={data.id} />
-            <ReminderForm leadId={data.id} assignees={assignees} />
-          </Stack>
-        </Section>
-        <Section value="timeline" title={t('chat.sections.timeline')}>
-          <ActivityTimeline leadId={data.id} userNames={userNames} />
-        </Section>
+        <Section value="tags" title={t('chat.sections.tags')} props={props} />
+        <Section value="reminders" title={t('chat.sections.reminders')} props={props} />
+        <Section value="timeline" title={t('chat.sections.timeline')} props={props} />
       </Accordion>
     </Opened.Provider>
   );

@@ -1,11 +1,13 @@
-import { Anchor, Button, Group, Modal } from '@mantine/core';
+import { Anchor, Button, Group } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ErrorAlert } from '@/components/errors/error-alert';
+import { LazyModal } from '@/components/ui/lazy-modal';
 import { PageLoader } from '@/components/ui/page-loader';
 import { paths } from '@/config/paths';
+import { useAfterLoad } from '@/hooks/use-after-load';
 import { useSession, useTimezone } from '@/lib/auth';
 import { fillCannedReply, nextOpenText } from '@/lib/canned-fill';
 import { Conversation } from '@/features/activities/components/conversation';
@@ -18,7 +20,7 @@ import { WhatsappForm } from '@/features/messaging/components/whatsapp-form';
 /** The width below which the lead page is a phone's chat (the sections start folded). */
 const PHONE_QUERY = '(max-width: 48em)';
 
-// Everything but the chat loads beside it: folded on a phone, the chat comes first.
+// Everything but the chat loads after it (useAfterLoad): folded on a phone, the chat comes first.
 const LeadSide = lazy(() => import('./lead-side'));
 const EditLeadForm = lazy(() =>
   import('@/features/leads/components/edit-lead-form').then((m) => ({ default: m.EditLeadForm })),
@@ -43,6 +45,7 @@ export function Component() {
   const business = useCurrentBusiness();
   const ownBusiness = business.data && business.data.id === lead.data?.tenant_id ? business.data : null;
   const canned = useCannedReplies(!!ownBusiness);
+  const sideReady = useAfterLoad();
 
   if (!Number.isFinite(leadId)) return <ErrorAlert error={new Error(t('errors.notFound'))} />;
   if (lead.isPending) return <PageLoader />;
@@ -92,13 +95,13 @@ export function Component() {
           </Group>
         </Group>
       </div>
-      <Modal opened={editing} onClose={closeEdit} title={t('leads.edit')} size="lg">
+      <LazyModal opened={editing} onClose={closeEdit} title={t('leads.edit')} size="lg">
         {editing && (
           <Suspense fallback={<PageLoader />}>
             <EditLeadForm lead={data} onDone={closeEdit} onCancel={closeEdit} />
           </Suspense>
         )}
-      </Modal>
+      </LazyModal>
       <div className="fd-lead-grid">
         <section className="fd-lead-chat" aria-labelledby="chat-title">
           <h2 id="chat-title" className="fd-visually-hidden">
@@ -117,9 +120,13 @@ export function Component() {
           </div>
         </section>
         <aside className="fd-lead-side" aria-label={t('chat.more')}>
-          <Suspense fallback={<PageLoader />}>
-            <LeadSide lead={data} phone={phone} ownBusiness={ownBusiness} />
-          </Suspense>
+          {sideReady ? (
+            <Suspense fallback={<PageLoader />}>
+              <LeadSide lead={data} phone={phone} ownBusiness={ownBusiness} />
+            </Suspense>
+          ) : (
+            <PageLoader />
+          )}
         </aside>
       </div>
     </div>

@@ -1,9 +1,10 @@
-import { Button, Modal, Paper, Select, Text, TextInput } from '@mantine/core';
+import { Button, NativeSelect, Paper, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useDeferredValue, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ErrorAlert } from '@/components/errors/error-alert';
+import { LazyModal } from '@/components/ui/lazy-modal';
 import { PageHeader } from '@/components/ui/page-header';
 import { PageLoader } from '@/components/ui/page-loader';
 import { Paging } from '@/components/ui/paging';
@@ -12,10 +13,17 @@ import { paths } from '@/config/paths';
 import { seesAllBusinesses, useSession } from '@/lib/auth';
 import { leadsExportUrl } from '@/features/leads/api/export-leads';
 import { useLeads } from '@/features/leads/api/get-leads';
-import { ImportLeadsForm } from '@/features/leads/components/import-leads-form';
 import { LeadsTable } from '@/features/leads/components/leads-table';
-import { NewLeadForm } from '@/features/leads/components/new-lead-form';
+import { leadsPageParams } from '@/features/leads/lib/leads-params';
 import { LEAD_SOURCES, LEAD_STATUSES } from '@/types/api';
+
+// The dialogs' forms load when a dialog first opens.
+const NewLeadForm = lazy(() =>
+  import('@/features/leads/components/new-lead-form').then((m) => ({ default: m.NewLeadForm })),
+);
+const ImportLeadsForm = lazy(() =>
+  import('@/features/leads/components/import-leads-form').then((m) => ({ default: m.ImportLeadsForm })),
+);
 
 export function Component() {
   const { t } = useTranslation();
@@ -26,7 +34,6 @@ export function Component() {
   const [importOpened, importDialog] = useDisclosure(false);
 
   const status = params.get('status') ?? '';
-  // "mine" and "unassigned" are open leads (not won, lost or archived), like the badges.
   const who = params.get('assignee') ?? '';
   const source = params.get('source') ?? '';
   const tag = params.get('tag') ?? '';
@@ -59,18 +66,13 @@ export function Component() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [tagDebounced]);
 
-  const leads = useLeads({
-    q: params.get('q') ?? '',
-    status,
-    source,
-    tag,
-    page,
-    page_size: DEFAULT_PAGE_SIZE,
-    ...(who ? { assignee: who, open: true } : {}),
-  });
+  const leads = useLeads(leadsPageParams(params));
+  // The rows render as a transition (in slices) when they arrive, not in one long task.
+  const data = useDeferredValue(leads.data);
   // The same filters as the list (all pages): a plain download, the session cookie goes along.
   const exportHref = leadsExportUrl({ q: params.get('q') ?? '', status, source, tag });
   const showTenant = seesAllBusinesses(me);
+  const all = { value: '', label: t('common.all') };
 
   return (
     <>
@@ -107,34 +109,26 @@ export function Component() {
             onChange={(e) => setSearch(e.currentTarget.value)}
             data-testid="leads-search"
           />
-          <Select
+          {/* Native selects: the phone's own picker, and no popover code on the first load. */}
+          <NativeSelect
             label={t('leads.fields.status')}
-            placeholder={t('common.all')}
-            clearable
-            data={LEAD_STATUSES.map((s) => ({ value: s, label: t(`leadStatus.${s}`) }))}
-            value={status || null}
-            onChange={(v) => update({ status: v ?? '', page: '' })}
+            data={[all, ...LEAD_STATUSES.map((s) => ({ value: s, label: t(`leadStatus.${s}`) }))]}
+            value={status}
+            onChange={(e) => update({ status: e.currentTarget.value, page: '' })}
             data-testid="filter-status"
           />
-          <Select
+          <NativeSelect
             label={t('leads.fields.source')}
-            placeholder={t('common.all')}
-            clearable
-            data={LEAD_SOURCES.map((s) => ({ value: s, label: t(`leadSource.${s}`) }))}
-            value={source || null}
-            onChange={(v) => update({ source: v ?? '', page: '' })}
+            data={[all, ...LEAD_SOURCES.map((s) => ({ value: s, label: t(`leadSource.${s}`) }))]}
+            value={source}
+            onChange={(e) => update({ source: e.currentTarget.value, page: '' })}
             data-testid="filter-source"
           />
-          <Select
+          <NativeSelect
             label={t('assign.filter')}
-            placeholder={t('common.all')}
-            clearable
-            data={[
-              { value: 'me', label: t('inbox.mine') },
-              { value: 'none', label: t('inbox.unassigned') },
-            ]}
-            value={who || null}
-            onChange={(v) => update({ assignee: v ?? '', page: '' })}
+            data={[all, { value: 'me', label: t('inbox.mine') }, { value: 'none', label: t('inbox.unassigned') }]}
+            value={who}
+            onChange={(e) => update({ assignee: e.currentTarget.value, page: '' })}
             data-testid="filter-assignee"
           />
           <TextInput
@@ -150,15 +144,15 @@ export function Component() {
       </Paper>
       <Paper withBorder p="sm">
         {leads.error && <ErrorAlert error={leads.error} onRetry={() => void leads.refetch()} />}
-        {leads.isPending && <PageLoader />}
-        {leads.data && leads.data.items.length === 0 && (
+        {!data && !leads.error && <PageLoader />}
+        {data && data.items.length === 0 && (
           <Text c="dimmed" ta="center" py="lg" data-testid="leads-empty">
             {t('leads.empty')}
           </Text>
         )}
-        {leads.data && leads.data.items.length > 0 && (
+        {data && data.items.length > 0 && (
           <LeadsTable
-            leads={leads.data.items}
+            leads={data.items}
             showTenant={showTenant}
             onTag={(picked) => {
               setTagInput(picked);
@@ -166,27 +160,31 @@ export function Component() {
             }}
           />
         )}
-        {leads.data && (
+        {data && (
           <Paging
             page={page}
-            pageSize={leads.data.page_size || DEFAULT_PAGE_SIZE}
-            total={leads.data.total}
+            pageSize={data.page_size || DEFAULT_PAGE_SIZE}
+            total={data.total}
             onChange={(p) => update({ page: String(p) })}
           />
         )}
       </Paper>
-      <Modal opened={opened} onClose={close} title={t('leads.new')} size="lg" fullScreen={false}>
-        <NewLeadForm
-          onCancel={close}
-          onCreated={(lead) => {
-            close();
-            void navigate(paths.lead.getHref(lead.id));
-          }}
-        />
-      </Modal>
-      <Modal opened={importOpened} onClose={importDialog.close} title={t('leads.import.title')} size="lg">
-        <ImportLeadsForm onClose={importDialog.close} />
-      </Modal>
+      <LazyModal opened={opened} onClose={close} title={t('leads.new')} size="lg" fullScreen={false}>
+        <Suspense fallback={<PageLoader />}>
+          <NewLeadForm
+            onCancel={close}
+            onCreated={(lead) => {
+              close();
+              void navigate(paths.lead.getHref(lead.id));
+            }}
+          />
+        </Suspense>
+      </LazyModal>
+      <LazyModal opened={importOpened} onClose={importDialog.close} title={t('leads.import.title')} size="lg">
+        <Suspense fallback={<PageLoader />}>
+          <ImportLeadsForm onClose={importDialog.close} />
+        </Suspense>
+      </LazyModal>
     </>
   );
 }

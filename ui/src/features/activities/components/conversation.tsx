@@ -1,5 +1,6 @@
 import { Anchor, Badge, Text } from '@mantine/core';
-import { useEffect, useRef } from 'react';
+import { useDeferredValue, useEffect, useRef } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '@/components/errors/error-alert';
 import { PageLoader } from '@/components/ui/page-loader';
@@ -43,9 +44,8 @@ function MediaItem({ media }: { media: Media }) {
   );
 }
 
-function Bubble({ activity }: { activity: Activity }) {
-  const { t, i18n } = useTranslation();
-  const tz = useTimezone();
+// A bubble takes the texts and the zone from the list (one hook each for the whole chat).
+function Bubble({ activity, t, lng, tz }: { activity: Activity; t: TFunction; lng: string; tz: string }) {
   const incoming = activity.kind === 'message_in';
   const tick = incoming ? null : deliveryTick(activity.message_status);
   const files = mediaOf(activity.data);
@@ -74,8 +74,8 @@ function Bubble({ activity }: { activity: Activity }) {
         </div>
       ))}
       <div className="fd-bubble-meta">
-        <time dateTime={activity.created_at} title={formatDateTime(activity.created_at, i18n.language, tz)}>
-          {formatMessageTime(activity.created_at, i18n.language, tz)}
+        <time dateTime={activity.created_at} title={formatDateTime(activity.created_at, lng, tz)}>
+          {formatMessageTime(activity.created_at, lng, tz)}
         </time>
         {tick && (
           <span
@@ -104,10 +104,13 @@ function Bubble({ activity }: { activity: Activity }) {
  * the end side (the AI's marked), oldest first, kept scrolled to the newest.
  */
 export function Conversation({ leadId }: { leadId: number }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const tz = useTimezone();
   const query = useActivities(leadId);
+  // The bubbles render as a transition (in slices) when they arrive, not in one long task.
+  const items = useDeferredValue(query.data?.items);
   const listRef = useRef<HTMLOListElement>(null);
-  const messages = (query.data?.items ?? [])
+  const messages = (items ?? [])
     .filter((a) => MESSAGE_KINDS.has(a.kind))
     .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id);
   const last = messages.at(-1)?.id;
@@ -115,8 +118,8 @@ export function Conversation({ leadId }: { leadId: number }) {
     const el = listRef.current;
     if (el) el.scrollTop = el.scrollHeight;
   }, [last]);
-  if (query.isPending) return <PageLoader />;
   if (query.error) return <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
+  if (!items) return <PageLoader />;
   if (messages.length === 0) {
     return (
       <Text c="dimmed" ta="center" py="lg" size="sm" data-testid="chat-empty">
@@ -128,7 +131,7 @@ export function Conversation({ leadId }: { leadId: number }) {
     // Focusable, so the history scrolls from the keyboard too.
     <ol ref={listRef} className="fd-chat" data-testid="chat" tabIndex={0} aria-label={t('chat.title')}>
       {messages.map((m) => (
-        <Bubble key={m.id} activity={m} />
+        <Bubble key={m.id} activity={m} t={t} lng={i18n.language} tz={tz} />
       ))}
     </ol>
   );

@@ -1,4 +1,5 @@
-import { Badge, Text } from '@mantine/core';
+import { Badge } from '@mantine/core';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { paths } from '@/config/paths';
@@ -16,15 +17,17 @@ const TICKS: Record<string, string> = {
   failed: '✗',
 };
 
-function Row({ lead, assigneeName }: { lead: Lead; assigneeName: (id: number) => string }) {
-  const { t, i18n } = useTranslation();
-  const tz = useTimezone();
+type RowContext = { t: TFunction; lng: string; tz: string; assigneeName: (id: number) => string };
+
+// Rows are plain elements and take the texts and the zone from the list: 25 of
+// them render on a phone's first paint, each Mantine component or hook counts.
+function Row({ lead, ctx: { t, lng, tz, assigneeName } }: { lead: Lead; ctx: RowContext }) {
   const name = leadDisplayName(lead) || t('leads.unnamed');
   const last = lead.last_message ?? null;
   const when = last?.at ?? lead.last_activity_at ?? lead.created_at;
   const tick = last && last.direction === 'out' && last.status ? TICKS[last.status] : undefined;
   const who = last ? (last.direction === 'in' ? '' : last.is_ai ? t('inbox.byAi') : t('inbox.byUs')) : '';
-  const waited = lead.needs_reply ? formatWaited(lead.last_inbound_at ?? last?.at, i18n.language) : '';
+  const waited = lead.needs_reply ? formatWaited(lead.last_inbound_at ?? last?.at, lng) : '';
   return (
     <li>
       <Link
@@ -39,15 +42,15 @@ function Row({ lead, assigneeName }: { lead: Lead; assigneeName: (id: number) =>
         </span>
         <span className="fd-convo-main">
           <span className="fd-convo-line">
-            <Text component="span" fw={lead.needs_reply ? 700 : 600} size="sm" truncate className="fd-grow" dir="auto">
+            <span className="fd-grow fd-truncate fd-convo-name" dir="auto">
               {name}
-            </Text>
+            </span>
             <time className="fd-convo-time" dateTime={when} data-testid="convo-time">
-              {formatMessageTime(when, i18n.language, tz)}
+              {formatMessageTime(when, lng, tz)}
             </time>
           </span>
           <span className="fd-convo-line">
-            <Text component="span" size="sm" c="gray.7" truncate className="fd-grow" data-testid="convo-preview">
+            <span className="fd-grow fd-truncate fd-convo-preview" data-testid="convo-preview">
               {tick && (
                 <span
                   className={`fd-tick ${last?.status === 'read' ? 'fd-tick-blue' : last?.status === 'failed' ? 'fd-tick-red' : ''}`}
@@ -60,18 +63,18 @@ function Row({ lead, assigneeName }: { lead: Lead; assigneeName: (id: number) =>
               )}
               {who && <span>{who}: </span>}
               <bdi>{last ? last.body : t('inbox.noMessages')}</bdi>
-            </Text>
+            </span>
             {lead.needs_reply && (
               <Badge size="sm" color="#9c3508" variant="filled" data-testid="needs-reply-badge">
                 {waited ? t('inbox.waited', { time: waited }) : t('inbox.needsReply')}
               </Badge>
             )}
           </span>
-          <Text component="span" size="xs" c="gray.7" data-testid="convo-assignee">
+          <span className="fd-convo-assignee" data-testid="convo-assignee">
             {lead.assignee_user_id === null
               ? t('inbox.nobody')
               : t('inbox.assignee', { name: assigneeName(lead.assignee_user_id) })}
-          </Text>
+          </span>
         </span>
       </Link>
     </li>
@@ -80,12 +83,18 @@ function Row({ lead, assigneeName }: { lead: Lead; assigneeName: (id: number) =>
 
 /** Leads as a WhatsApp-like list of conversations: the last message, its time, the wait, the assignee. */
 export function ConversationList({ leads, names }: { leads: Lead[]; names: ReadonlyMap<number, string> }) {
-  const { t } = useTranslation();
-  const assigneeName = (id: number) => names.get(id) ?? t('activity.userN', { id });
+  const { t, i18n } = useTranslation();
+  const tz = useTimezone();
+  const ctx: RowContext = {
+    t,
+    lng: i18n.language,
+    tz,
+    assigneeName: (id: number) => names.get(id) ?? t('activity.userN', { id }),
+  };
   return (
     <ul className="fd-convo-list" data-testid="conversation-list">
       {leads.map((l) => (
-        <Row key={l.id} lead={l} assigneeName={assigneeName} />
+        <Row key={l.id} lead={l} ctx={ctx} />
       ))}
     </ul>
   );

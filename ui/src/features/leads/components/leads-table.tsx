@@ -1,10 +1,10 @@
 import { Anchor, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { DateTime } from '@/components/ui/date-time';
 import { Phone } from '@/components/ui/phone';
 import { paths } from '@/config/paths';
-import { leadDisplayName } from '@/lib/format';
+import { useTimezone } from '@/lib/auth';
+import { formatDateTime, leadDisplayName } from '@/lib/format';
 import type { Lead } from '@/types/api';
 import { LeadStatusBadge } from './lead-status-badge';
 import { TagBadges } from './tag-badges';
@@ -19,7 +19,9 @@ export function LeadsTable({
   /** Clicking a tag filters the list by it. */
   onTag?: (tag: string) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  // Once for the table, not per row's time.
+  const tz = useTimezone();
   return (
     <div className="fd-table-wrap" tabIndex={0}>
       <Table striped highlightOnHover verticalSpacing="xs" data-testid="leads-table">
@@ -57,7 +59,9 @@ export function LeadsTable({
               {showTenant && <Table.Td className="fd-hide-mobile">#{lead.tenant_id}</Table.Td>}
               <Table.Td className="fd-hide-mobile">
                 <Text size="sm" c="dimmed">
-                  <DateTime value={lead.last_activity_at ?? lead.updated_at} />
+                  <time dateTime={lead.last_activity_at ?? lead.updated_at} title={tz}>
+                    {formatDateTime(lead.last_activity_at ?? lead.updated_at, i18n.language, tz)}
+                  </time>
                 </Text>
               </Table.Td>
             </Table.Tr>

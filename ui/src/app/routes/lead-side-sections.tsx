@@ -1,0 +1,71 @@
+/**
+ * The bodies of the lead page's folding sections (app/routes/lead-side.tsx):
+ * a chunk of their own, loaded when the first section opens (at once on a
+ * desktop, where they start open; on a phone, where they start folded, only
+ * if one is opened), so their forms' code stays off the chat's first load.
+ */
+import { Stack } from '@mantine/core';
+import type { CurrentBusiness, Lead, Me } from '@/types/api';
+import { ActivityTimeline } from '@/features/activities/components/activity-timeline';
+import { NoteForm } from '@/features/activities/components/note-form';
+import { AiSwitch } from '@/features/leads/components/ai-switch';
+import { LeadTags } from '@/features/leads/components/lead-tags';
+import { LeadDetails } from '@/features/leads/components/lead-details';
+import { LeadStatusForm } from '@/features/leads/components/lead-status-form';
+import { AssigneePicker } from '@/features/leads/components/assignee-picker';
+import { LeadReminders } from '@/features/reminders/components/lead-reminders';
+import { ReminderForm } from '@/features/reminders/components/reminder-form';
+
+export type SectionProps = {
+  lead: Lead;
+  me: Me;
+  ownBusiness: CurrentBusiness | null;
+  showTenant: boolean;
+  assignees: { value: string; label: string }[];
+  userNames: ReadonlyMap<number, string>;
+};
+
+export function StatusBody({ lead }: SectionProps) {
+  return (
+    <Stack gap="md">
+      <LeadStatusForm key={lead.status} lead={lead} />
+      <NoteForm leadId={lead.id} />
+    </Stack>
+  );
+}
+
+export function AiBody({ lead, ownBusiness }: SectionProps) {
+  return (
+    <AiSwitch
+      key={`${lead.id}-${ownBusiness?.handoff_hours ?? ''}`}
+      lead={lead}
+      defaultHours={ownBusiness?.handoff_hours ?? null}
+      autoReply={ownBusiness ? ownBusiness.ai_auto_reply : null}
+    />
+  );
+}
+
+export function DetailsBody({ lead, showTenant }: SectionProps) {
+  return <LeadDetails lead={lead} showTenant={showTenant} />;
+}
+
+export function AssignmentBody({ lead, me }: SectionProps) {
+  return <AssigneePicker lead={lead} meId={me.user.id} />;
+}
+
+export function TagsBody({ lead }: SectionProps) {
+  return <LeadTags lead={lead} />;
+}
+
+export function RemindersBody({ lead, assignees }: SectionProps) {
+  return (
+    <Stack gap="md">
+      <LeadReminders leadId={lead.id} />
+      <ReminderForm leadId={lead.id} assignees={assignees} />
+    </Stack>
+  );
+}
+
+export function TimelineBody({ lead, userNames }: SectionProps) {
+  return <ActivityTimeline leadId={lead.id} userNames={userNames} />;
+}
