@@ -88,6 +88,11 @@ mod tests {
             auto_assign: "none".into(),
             ai_max_replies_per_hour_business: 200,
             allow_international_forward: false,
+            booking_slot_step_min: 15,
+            booking_min_notice_min: 60,
+            booking_horizon_days: 30,
+            booking_reminder_hours: 24,
+            twilio_booking_template_sid: None,
         }
     }
 
