@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod answers;
+pub mod appointments;
 pub mod auth;
 pub mod bodies;
 pub mod business;
@@ -15,6 +16,7 @@ pub mod events;
 pub mod extract;
 pub mod faults;
 pub mod health;
+pub mod ics;
 pub mod inbox;
 pub mod layers;
 pub mod lead_csv;
@@ -27,6 +29,8 @@ pub mod openapi;
 pub mod prompts;
 pub mod push;
 pub mod reminders;
+pub mod schedules;
+pub mod services;
 pub mod session;
 pub mod throttle;
 

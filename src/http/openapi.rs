@@ -21,8 +21,8 @@ use utoipa::{
 };
 
 use super::{
-    admin, auth, business, calls, canned, events, inbox, lead_csv, lead_timeline, leads, messages, notifications,
-    prompts, push, reminders,
+    admin, appointments, auth, business, calls, canned, events, ics, inbox, lead_csv, lead_timeline, leads, messages,
+    notifications, prompts, push, reminders, schedules, services,
 };
 use crate::state::AppState;
 
@@ -55,6 +55,10 @@ use crate::state::AppState;
         notifications::alerts,
         canned::list, canned::create, canned::update, canned::remove,
         calls::recording,
+        services::list, services::create, services::update, services::remove,
+        schedules::read, schedules::write,
+        appointments::available, appointments::list, appointments::get_one, appointments::create,
+        appointments::update, appointments::cancel, ics::rotate,
     ),
     // Bodies the handlers build as JSON objects name these; listed so they are described too.
     components(schemas(
@@ -70,6 +74,8 @@ use crate::state::AppState;
         crate::domain::LeadSource,
         crate::domain::ActivityKind,
         crate::domain::ReminderStatus,
+        crate::domain::AppointmentStatus,
+        crate::domain::BookedBy,
         crate::domain::LeadId,
         crate::domain::TenantId,
         crate::domain::UserId,

@@ -5,6 +5,7 @@ mod helpers;
 mod acme;
 mod alerts;
 mod appliance;
+mod appointments;
 mod assets;
 mod auth;
 mod connections;
