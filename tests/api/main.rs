@@ -6,6 +6,7 @@ mod acme;
 mod alerts;
 mod appliance;
 mod appointments;
+mod appointments_ai;
 mod appointments_feed;
 mod assets;
 mod auth;
