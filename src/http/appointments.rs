@@ -216,7 +216,7 @@ struct NewAppointment {
 }
 
 /// Publishes what a change wrote, after its commit.
-fn announce(state: &AppState, c: &Changed) {
+pub fn announce(state: &AppState, c: &Changed) {
     state.events.activity(&c.activity);
     for n in &c.notifications {
         state.events.notification(n);

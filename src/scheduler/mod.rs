@@ -10,9 +10,11 @@
 //! code in `store::claims`, and one set of in-flight claim tokens.
 
 mod alerts;
+mod appointments;
 mod webhook;
 
 pub use alerts::deliver_due as deliver_alerts;
+pub use appointments::deliver_due as deliver_appointment_reminders;
 
 use std::{
     collections::HashSet,
@@ -89,7 +91,13 @@ pub async fn start(state: AppState) -> anyhow::Result<JobScheduler> {
                 let live = state.reminder_wake.in_flight().clone();
                 let rescue = move |tx: &rusqlite::Transaction| -> store::StoreResult<usize> {
                     Ok(store::claims::rescue_stale_unscoped(tx, store::claims::REMINDERS, &cutoff, &live)?
-                        + store::claims::rescue_stale_unscoped(tx, store::claims::ALERTS, &cutoff, &live)?)
+                        + store::claims::rescue_stale_unscoped(tx, store::claims::ALERTS, &cutoff, &live)?
+                        + store::claims::rescue_stale_unscoped(
+                            tx,
+                            store::claims::APPOINTMENT_REMINDERS,
+                            &cutoff,
+                            &live,
+                        )?)
                 };
                 match state.db.write(rescue).await {
                     Ok(n) if n > 0 => tracing::warn!(rescued = n, "reminder and alert claims left by a crash put back"),
@@ -145,6 +153,7 @@ async fn timer_loop(state: AppState) {
             tokio::spawn(async move {
                 crate::http::faults::maybe_panic_in_scheduler();
                 fire_due(&state).await?;
+                appointments::deliver_due(&state).await?;
                 alerts::deliver_due(&state).await
             })
         };
@@ -173,10 +182,8 @@ async fn until_next_due(state: &AppState) -> Duration {
         .read(|c| -> store::StoreResult<Option<String>> {
             let r = store::claims::next_due_unscoped(c, store::claims::REMINDERS)?;
             let a = store::claims::next_due_unscoped(c, store::claims::ALERTS)?;
-            Ok(match (r, a) {
-                (Some(r), Some(a)) => Some(r.min(a)),
-                (r, a) => r.or(a),
-            })
+            let b = store::claims::next_due_unscoped(c, store::claims::APPOINTMENT_REMINDERS)?;
+            Ok([r, a, b].into_iter().flatten().min())
         })
         .await
         .ok()

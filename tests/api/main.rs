@@ -8,6 +8,7 @@ mod appliance;
 mod appointments;
 mod appointments_ai;
 mod appointments_feed;
+mod appointments_remind;
 mod assets;
 mod auth;
 mod connections;

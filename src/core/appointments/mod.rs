@@ -8,6 +8,7 @@
 //! member when the AI or the customer booked or cancelled.
 
 pub mod availability;
+pub mod reply;
 pub mod words;
 
 use chrono::{DateTime, Duration, Utc};
