@@ -2,15 +2,11 @@
 //! moving, confirming, completing and cancelling. The rules are the core's
 //! (`core::appointments`); this module parses requests and shapes answers.
 
-use axum::{
-    Json, Router,
-    extract::State,
-    http::StatusCode,
-    routing::{get, post},
-};
+use axum::{Json, extract::State, http::StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::extract::{ApiJson, ApiPath, ApiQuery, Auth, PageQuery};
 use crate::{
@@ -21,12 +17,12 @@ use crate::{
     store::{self, Page, appointments::Appointment},
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/availability", get(available))
-        .route("/api/appointments", get(list).post(create))
-        .route("/api/appointments/{id}", get(get_one).patch(update))
-        .route("/api/appointments/{id}/cancel", post(cancel))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(available))
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, update))
+        .routes(routes!(cancel))
 }
 
 /// An appointment's note, at most.

@@ -10,7 +10,7 @@ use axum::{
     extract::State,
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::get,
 };
 use base64::Engine;
 use chrono::{Duration, Utc};
@@ -18,6 +18,7 @@ use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::extract::{ApiPath, Auth};
 use crate::{
@@ -28,8 +29,14 @@ use crate::{
     store::{self, appointments::Appointment},
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/ics/{file}", get(feed)).route("/api/auth/me/ics-token", post(rotate))
+/// The token rotation, under `/api` (in the OpenAPI document).
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(rotate))
+}
+
+/// The feed itself: outside `/api`, authenticated by its token alone.
+pub fn feed_router() -> Router<AppState> {
+    Router::new().route("/ics/{file}", get(feed))
 }
 
 fn hash(token: &str) -> String {

@@ -2,9 +2,10 @@
 //! week and time off. Owners (and the platform admin) read and write
 //! anyone's; a user reads their own.
 
-use axum::{Json, Router, extract::State, routing::get};
+use axum::{Json, extract::State};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::extract::{ApiJson, ApiPath, Auth, ManagerAuth};
 use crate::{
@@ -14,8 +15,8 @@ use crate::{
     store::{self, schedules::Stored},
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/business/current/users/{id}/schedule", get(read).put(write))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(read, write))
 }
 
 /// At most this many time-off entries per person.

@@ -2,13 +2,9 @@
 //! them (the calendar and the AI need them); owners and the platform admin
 //! write them.
 
-use axum::{
-    Json, Router,
-    extract::State,
-    http::StatusCode,
-    routing::{get, patch},
-};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::extract::{ApiJson, ApiPath, Auth, ManagerAuth};
 use crate::{
@@ -21,10 +17,8 @@ use crate::{
     },
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/services", get(list).post(create))
-        .route("/api/services/{id}", patch(update).delete(remove))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(update, remove))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
