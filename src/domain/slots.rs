@@ -11,7 +11,7 @@
 //! nothing, and on the fall-back day a repeated wall time is offered once
 //! (its first occurrence).
 
-use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::{UserId, hours::WeekHours};
@@ -127,6 +127,41 @@ fn at_or_after(tz: Tz, date: NaiveDate, minute: u16) -> Option<DateTime<Utc>> {
     })
 }
 
+/// How a local day's wall times become instants: one fixed offset on an
+/// ordinary day (plain arithmetic), the zone's rules on a day the clocks change.
+enum DayClock {
+    Fixed(DateTime<Utc>),
+    Changing,
+}
+
+fn clock(tz: Tz, date: NaiveDate) -> DayClock {
+    let offset =
+        |d: NaiveDate| d.and_hms_opt(0, 0, 0).and_then(|n| tz.offset_from_local_datetime(&n).single()).map(|o| o.fix());
+    match (offset(date), date.succ_opt().and_then(offset)) {
+        (Some(a), Some(b)) if a == b => match date.and_hms_opt(0, 0, 0) {
+            Some(n) => DayClock::Fixed((n - Duration::seconds(i64::from(a.local_minus_utc()))).and_utc()),
+            None => DayClock::Changing,
+        },
+        _ => DayClock::Changing,
+    }
+}
+
+impl DayClock {
+    fn exact(&self, tz: Tz, date: NaiveDate, minute: u16) -> Option<DateTime<Utc>> {
+        match self {
+            DayClock::Fixed(midnight) => Some(*midnight + Duration::minutes(i64::from(minute))),
+            DayClock::Changing => exact(tz, date, minute),
+        }
+    }
+
+    fn at_or_after(&self, tz: Tz, date: NaiveDate, minute: u16) -> Option<DateTime<Utc>> {
+        match self {
+            DayClock::Fixed(midnight) => Some(*midnight + Duration::minutes(i64::from(minute))),
+            DayClock::Changing => at_or_after(tz, date, minute),
+        }
+    }
+}
+
 /// Every slot of one staff member starting in `[from, to)`, in time order.
 pub fn for_staff(b: &Bounds, staff: &Staff, len: Length, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Slot> {
     let step = b.step_min.max(1);
@@ -137,6 +172,8 @@ pub fn for_staff(b: &Bounds, staff: &Staff, len: Length, from: DateTime<Utc>, to
         return out;
     }
     let (off, busy) = (Blocked::new(staff.time_off.clone()), Blocked::new(staff.busy.clone()));
+    let (duration, before) = (Duration::minutes(len.duration_min), Duration::minutes(len.buffer_before_min));
+    let after = Duration::minutes(len.buffer_after_min);
     // The day before too: a local day's hours may begin before `lo`'s UTC date.
     let first = lo.with_timezone(&b.tz).date_naive().pred_opt().unwrap_or(NaiveDate::MIN);
     let last = hi.with_timezone(&b.tz).date_naive();
@@ -144,19 +181,19 @@ pub fn for_staff(b: &Bounds, staff: &Staff, len: Length, from: DateTime<Utc>, to
     while date <= last {
         if b.holidays.binary_search(&date).is_err() {
             let wd = date.weekday().num_days_from_sunday() as usize;
+            let day = clock(b.tz, date);
             for (s, e) in intersect(b.hours.day(wd), staff.hours.day(wd)) {
-                let Some(close) = at_or_after(b.tz, date, e) else { continue };
+                let Some(close) = day.at_or_after(b.tz, date, e) else { continue };
                 let mut m = s.div_ceil(step) * step;
                 while m < e {
-                    if let Some(start) = exact(b.tz, date, m) {
-                        let end = len.end(start);
-                        if end > close {
+                    if let Some(start) = day.exact(b.tz, date, m) {
+                        let end = start + duration;
+                        if end > close || start >= hi {
                             break;
                         }
                         if start >= lo
-                            && start < hi
                             && !off.overlaps(Span { from: start, until: end })
-                            && !busy.overlaps(len.blocked(start))
+                            && !busy.overlaps(Span { from: start - before, until: end + after })
                         {
                             out.push(Slot { starts_at: start, ends_at: end, staff_user_id: staff.user_id });
                         }

@@ -3,7 +3,7 @@
 //! Runs on any connection (a read for `GET /api/availability`, the write
 //! transaction of a booking, where the answer is final).
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
 use rusqlite::Connection;
 use serde::Deserialize;
 
@@ -40,7 +40,34 @@ pub fn parse_utc(s: &str) -> Option<DateTime<Utc>> {
 
 /// In the stored format (`2026-11-26T12:00:00.000Z`), which sorts as text.
 pub fn stored(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    let mut out = String::with_capacity(24);
+    push_stored(&mut out, t);
+    out
+}
+
+/// Appends [`stored`]'s text. By hand: availability answers write thousands
+/// of instants, and chrono's `format` parses its pattern on every call.
+pub fn push_stored(out: &mut String, t: DateTime<Utc>) {
+    fn digits(out: &mut String, n: u32, width: u32) {
+        for p in (0..width).rev() {
+            out.push(char::from(b'0' + (n / 10u32.pow(p) % 10) as u8));
+        }
+    }
+    let (d, h) = (t.date_naive(), t.time());
+    digits(out, u32::try_from(d.year()).unwrap_or(0), 4);
+    out.push('-');
+    digits(out, d.month(), 2);
+    out.push('-');
+    digits(out, d.day(), 2);
+    out.push('T');
+    digits(out, h.hour(), 2);
+    out.push(':');
+    digits(out, h.minute(), 2);
+    out.push(':');
+    digits(out, h.second(), 2);
+    out.push('.');
+    digits(out, h.nanosecond() / 1_000_000 % 1000, 3);
+    out.push('Z');
 }
 
 /// Everything the engine needs about one business and service.
@@ -175,5 +202,19 @@ impl Inputs {
         all.dedup_by_key(|s| s.starts_at);
         all.truncate(n);
         Ok(all)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_times_read_as_chrono_writes_them() {
+        for s in ["2026-11-26T12:00:00.000Z", "1999-01-02T03:04:05.678Z", "2027-03-26T00:15:00.000Z"] {
+            let t = parse_utc(s).unwrap();
+            assert_eq!(stored(t), s);
+            assert_eq!(stored(t), t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string());
+        }
     }
 }
