@@ -132,3 +132,64 @@ async fn outside_the_window_twilio_sends_the_booking_template_with_its_variables
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(twilio_rec.count(), 1, "exactly once");
 }
+
+/// The server as `app_with` starts it, with the bridge at `bridge`, on `dir`'s data.
+async fn bridge_app(bridge: &str, dir: Option<tempfile::TempDir>) -> TestApp {
+    let mut spawn = Spawn::default()
+        .env("FRONTDESK_PUBLIC_URL", PUBLIC)
+        .env("FRONTDESK_TWILIO_AUTH_TOKEN", TOKEN)
+        .env("FRONTDESK_TWILIO_ACCOUNT_SID", "AC123")
+        .env("FRONTDESK_BAILEYS_SECRET", BRIDGE_SECRET)
+        .env("FRONTDESK_TWILIO_API_BASE", "http://127.0.0.1:9")
+        .env("FRONTDESK_BAILEYS_URL", bridge);
+    if let Some(dir) = dir {
+        spawn = spawn.reuse(dir);
+    }
+    spawn.start().await
+}
+
+#[tokio::test]
+async fn a_reminder_whose_outcome_a_crash_lost_is_not_sent_again() {
+    let (bridge, bridge_rec) = fakes::evolution("bridge-secret").await;
+    let mut app = bridge_app(&bridge, None).await;
+    let admin = login_over_http_as(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (s, b) = admin
+        .patch("/api/admin/businesses/1", &json!({"whatsapp_e164": "+972501234567", "whatsapp_instance": "biz1"}))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    add_user(&admin, "owner@biz.test", "owner").await;
+    let service = bookable(&admin, json!({})).await;
+    let lead = create_lead(&admin, "Gil", "0526666666").await["id"].as_i64().unwrap();
+    let (s, a) = admin
+        .post("/api/appointments", &json!({"lead_id": lead, "service_id": service, "starts_at": quarter_after(2)}))
+        .await;
+    assert_eq!(s, 201, "{a}");
+    eventually(Duration::from_secs(20), "the reminder", || async {
+        (!reminders(&bridge_rec).is_empty()).then_some(())
+    })
+    .await;
+    // The process dies after the send, before recording it: the row stays claimed.
+    app.terminate();
+    let dir = std::mem::replace(&mut app.dir, tempfile::tempdir().unwrap());
+    let data = dir.path().join("frontdesk.db");
+    {
+        let c = rusqlite::Connection::open(&data).unwrap();
+        let n = c
+            .execute(
+                "UPDATE appointment_reminders SET status = 'claimed', claim_token = 'lost', sent_at = NULL,
+                     claimed_at = '2000-01-01T00:00:00.000Z' WHERE appointment_id = ?1",
+                [a["id"].as_i64().unwrap()],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+    // The claim is put back and taken again; the send is recognised as made.
+    let _app = bridge_app(&bridge, Some(dir)).await;
+    let status = |data: &std::path::Path| -> String {
+        let c = rusqlite::Connection::open(data).unwrap();
+        c.query_row("SELECT status FROM appointment_reminders", [], |r| r.get(0)).unwrap()
+    };
+    eventually(Duration::from_secs(40), "the claim taken again", || async { (status(&data) == "sent").then_some(()) })
+        .await;
+    assert_eq!(reminders(&bridge_rec).len(), 1, "sent exactly once across the crash");
+}
