@@ -25,6 +25,7 @@ use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 use crate::{
     assets,
     config::{Config, Mode, Refusal},
+    core::{Context, Parts},
     db::Db,
     error::ApiError,
     events::Events,
@@ -59,17 +60,10 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
     let anon_key = db.write_blocking(|tx| store::keys::get_or_create(tx, "anon_csrf", 32))?;
     let vapid = db.write_blocking(|tx| crate::webpush::Vapid::load_or_create(tx))?;
     let push = crate::webpush::PushClient::new(crate::webpush::endpoint::Policy { loopback_http: s.test_faults })?;
-    Ok(AppState::new(Shared {
-        anon_csrf: csrf::AnonTokens::new(anon_key),
+    let core = Context::new(Parts {
         messenger: Arc::new(messenger),
         db,
         config: Arc::new(config),
-        passwords: Passwords::new(),
-        throttle: Arc::default(),
-        user_cache: Arc::default(),
-        sessions: Arc::default(),
-        regions: crate::cache::TtlCache::new(Duration::from_secs(3600)),
-        index_html: assets::index_html().into(),
         events: Events::new(),
         reminder_wake: Wake::default(),
         http,
@@ -78,6 +72,16 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         vapid,
         push,
         ai_bursts: Default::default(),
+    });
+    Ok(AppState::new(Shared {
+        core,
+        anon_csrf: csrf::AnonTokens::new(anon_key),
+        passwords: Passwords::new(),
+        throttle: Arc::default(),
+        user_cache: Arc::default(),
+        sessions: Arc::default(),
+        regions: crate::cache::TtlCache::new(Duration::from_secs(3600)),
+        index_html: assets::index_html().into(),
     }))
 }
 
@@ -205,7 +209,7 @@ async fn serve_metrics(bind: std::net::SocketAddr, state: &AppState, limits: ser
     let addr = listener.local_addr()?;
     println!("metrics on http://{addr}/metrics");
     let mut stop = state.shutdown.clone();
-    let router = crate::metrics::router(state.clone());
+    let router = crate::metrics::router(state.core.clone());
     tokio::spawn(async move {
         let stopped = async move {
             let _ = stop.wait_for(|s| *s).await;
@@ -252,7 +256,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = build_state(db.clone(), config, shutdown_rx)?;
     state.passwords.warm_up();
     let cleanup = SqliteSessionStore::new(db.clone(), state.sessions.clone()).spawn_cleanup(Duration::from_secs(600));
-    let mut jobs = scheduler::start(state.clone()).await?;
+    let mut jobs = scheduler::start(state.core.clone()).await?;
     println!("frontdesk {} listening on http://{addr} (public URL {})", crate::BUILD_ID, state.config.public_url);
     tracing::info!(%addr, "listening");
     if let Some((tls_listener, _)) = &https {

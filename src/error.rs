@@ -259,6 +259,65 @@ impl From<crate::core::CoreError> for ApiError {
     }
 }
 
+/// Why a message was not sent, answered with the texts users act on.
+impl From<crate::messaging::SendError> for ApiError {
+    fn from(err: crate::messaging::SendError) -> Self {
+        use crate::messaging::SendError as E;
+        let message = err.to_string();
+        match err {
+            E::NotFound(what) => ApiError::not_found(what),
+            E::Invalid(e) => e.into(),
+            E::Store(e) => e.into(),
+            E::WindowClosed { has_template } => ApiError::conflict(
+                "whatsapp_window_closed",
+                message,
+                if has_template {
+                    "Send the business's approved template instead: {\"template\": true, \"variables\": {...}}."
+                } else {
+                    "Wait for the customer to write, or set the business's twilio_template_sid (an approved \
+                     WhatsApp template) and send {\"template\": true}."
+                },
+            ),
+            E::KeyReused => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                message,
+                "Use a new key for each new message; reuse a key only to retry the very same send.",
+            ),
+            E::InProgress => {
+                ApiError::conflict("send_in_progress", message, "Wait a moment and look at the lead's timeline.")
+            }
+            E::Refused { provider, code, .. } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "message_refused",
+                message,
+                "Check the lead's number, and that the conversation is open (WhatsApp allows free text within 24 \
+                 hours of the customer's last message; outside it, send the business's approved template).",
+            )
+            .with("provider", provider)
+            .with("error_code", code),
+            E::Unavailable(reasons) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "provider_unavailable",
+                message,
+                "Configure the Baileys bridge (FRONTDESK_BAILEYS_URL, FRONTDESK_BAILEYS_SECRET and the business's \
+                 whatsapp_instance) or Twilio (FRONTDESK_TWILIO_ACCOUNT_SID, FRONTDESK_TWILIO_AUTH_TOKEN and the \
+                 business's whatsapp_e164), and check that it is connected. The server log has the details under \
+                 this request's id.",
+            )
+            .with("reasons", reasons),
+            E::Ruled { rule, reasons } => ApiError::from(*rule).with("reasons", reasons),
+        }
+    }
+}
+
+/// A password hash that could not be computed: the server's fault.
+impl From<crate::password::HashError> for ApiError {
+    fn from(err: crate::password::HashError) -> Self {
+        ApiError::internal(err)
+    }
+}
+
 /// Raw SQLite errors (the few SQL statements outside `store/`, e.g. backups) are internal.
 impl From<rusqlite::Error> for ApiError {
     fn from(err: rusqlite::Error) -> Self {

@@ -1,7 +1,7 @@
 //! Prometheus metrics, served on their own listener (`FRONTDESK_METRICS_BIND`,
 //! never the main port). Event counts and latencies are kept in process-wide
 //! series updated where things happen; gauges that are a question to the
-//! database or to live state (reminders pending, calls, streams, provider
+//! database or to live ctx (reminders pending, calls, streams, provider
 //! health) are read when Prometheus scrapes.
 //!
 //! The hot path is one request: a read-locked lookup of its series (route
@@ -33,7 +33,7 @@ use prometheus_client::{
     registry::Registry,
 };
 
-use crate::state::AppState;
+use crate::core::Context;
 
 /// The route label of a request no route matched (UI assets, unknown paths):
 /// one fixed value, so random paths cannot create series.
@@ -169,12 +169,12 @@ pub async fn track(req: Request, next: Next) -> Response {
 }
 
 /// The router of the metrics listener: `GET /metrics` and nothing else.
-pub fn router(state: AppState) -> Router {
-    Router::new().route("/metrics", get(scrape)).with_state(state)
+pub fn router(ctx: Context) -> Router {
+    Router::new().route("/metrics", get(scrape)).with_state(ctx)
 }
 
-async fn scrape(State(state): State<AppState>) -> Response {
-    match render(&state).await {
+async fn scrape(State(ctx): State<Context>) -> Response {
+    match render(&ctx).await {
         Ok(body) => (
             [(
                 header::CONTENT_TYPE,
@@ -197,9 +197,9 @@ fn gauge(v: i64) -> Gauge {
 }
 
 /// The text exposition: the live series plus the gauges read now.
-pub async fn render(state: &AppState) -> anyhow::Result<String> {
+pub async fn render(ctx: &Context) -> anyhow::Result<String> {
     let now = crate::domain::time::now();
-    let (pending, overdue) = state
+    let (pending, overdue) = ctx
         .db
         .read(move |c| crate::store::reminders::pending_counts_unscoped(c, &now))
         .await
@@ -230,21 +230,17 @@ pub async fn render(state: &AppState) -> anyhow::Result<String> {
     r.register("reminders_fired", "Reminders fired", m.reminders_fired.clone());
     let healthy = Family::<ProviderLabels, Gauge>::default();
     let open = Family::<ProviderLabels, Gauge>::default();
-    for (provider, h, o) in state.messenger.health_counts() {
+    for (provider, h, o) in ctx.messenger.health_counts() {
         healthy.get_or_create(&ProviderLabels { provider }).set(h);
         open.get_or_create(&ProviderLabels { provider }).set(o);
     }
     r.register("provider_healthy", "Businesses whose WhatsApp provider passed its last health check", healthy);
     r.register("provider_breaker_open", "Businesses whose WhatsApp provider breaker is open", open);
-    r.register(
-        "active_calls",
-        "Voice calls in progress",
-        gauge(i64::try_from(state.calls.count()).unwrap_or(i64::MAX)),
-    );
+    r.register("active_calls", "Voice calls in progress", gauge(i64::try_from(ctx.calls.count()).unwrap_or(i64::MAX)));
     r.register(
         "sse_clients",
         "Open /api/events streams",
-        gauge(i64::try_from(state.events.open_streams()).unwrap_or(i64::MAX)),
+        gauge(i64::try_from(ctx.events.open_streams()).unwrap_or(i64::MAX)),
     );
     r.register("ai_calls", "Calls to the AI model", m.ai_calls.clone());
     r.register("ai_errors", "Failed calls to the AI model", m.ai_errors.clone());

@@ -13,7 +13,17 @@ use argon2::{
 };
 use tokio::sync::Semaphore;
 
-use crate::error::ApiError;
+use crate::domain::Invalid;
+
+/// Hashing could not run (no salt, the pool gone, a task that panicked):
+/// a server fault, never the password's.
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct HashError(String);
+
+fn failed(e: impl std::fmt::Display) -> HashError {
+    HashError(e.to_string())
+}
 
 #[derive(Clone)]
 pub struct Passwords {
@@ -57,13 +67,13 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_blocking(&crate::util::random_token(24)).unwrap_or_default())
 }
 
-pub fn hash_blocking(password: &str) -> Result<String, ApiError> {
+pub fn hash_blocking(password: &str) -> Result<String, HashError> {
     let mut salt_bytes = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut salt_bytes);
-    let salt = SaltString::encode_b64(&salt_bytes).map_err(ApiError::internal)?;
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(failed)?;
     let hashed = argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string());
     crate::memory::release_freed();
-    hashed.map_err(ApiError::internal)
+    hashed.map_err(failed)
 }
 
 fn verify_blocking(password: &str, hash: &str) -> bool {
@@ -94,8 +104,8 @@ impl Passwords {
     /// The permit moves into the blocking task: a client that disconnects
     /// drops this future, but the hash it started keeps its permit until it
     /// ends, so abandoned logins cannot run more hashes than there are cores.
-    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
-        let permit = self.permits.clone().acquire_owned().await.map_err(ApiError::internal)?;
+    pub async fn hash(&self, password: String) -> Result<String, HashError> {
+        let permit = self.permits.clone().acquire_owned().await.map_err(failed)?;
         let load = self.load.clone();
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
@@ -103,13 +113,13 @@ impl Passwords {
             hash_blocking(&password)
         })
         .await
-        .map_err(ApiError::internal)?
+        .map_err(failed)?
     }
 
     /// Verifies `password` against `hash`, or against a dummy hash when the
     /// account does not exist (same work, same answer time).
-    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, ApiError> {
-        let permit = self.permits.clone().acquire_owned().await.map_err(ApiError::internal)?;
+    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, HashError> {
+        let permit = self.permits.clone().acquire_owned().await.map_err(failed)?;
         let load = self.load.clone();
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
@@ -123,7 +133,7 @@ impl Passwords {
             }
         })
         .await
-        .map_err(ApiError::internal)
+        .map_err(failed)
     }
 }
 
@@ -137,13 +147,13 @@ impl Default for Passwords {
 }
 
 /// The password rules, checked where a password is set.
-pub fn check_policy(field: &str, password: &str) -> Result<(), ApiError> {
+pub fn check_policy(field: &str, password: &str) -> Result<(), Invalid> {
     let len = password.chars().count();
     if len < 8 {
-        return Err(ApiError::invalid(field, "The password is too short.", "Use at least 8 characters."));
+        return Err(Invalid::new(field, "The password is too short.", "Use at least 8 characters."));
     }
     if len > 256 {
-        return Err(ApiError::invalid(field, "The password is too long.", "Use at most 256 characters."));
+        return Err(Invalid::new(field, "The password is too long.", "Use at most 256 characters."));
     }
     Ok(())
 }

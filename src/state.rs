@@ -2,13 +2,9 @@
 
 use std::sync::Arc;
 
-use tokio::sync::watch;
-
-use crate::{messaging::Messenger, store::sessions::SessionCache};
-
 use crate::{
-    config::Config, db::Db, events::Events, http::extract::UserCache, http::throttle::LoginThrottle,
-    password::Passwords, scheduler::Wake, voice::ActiveCalls,
+    core::Context, http::throttle::LoginThrottle, http::user_cache::UserCache, password::Passwords,
+    store::sessions::SessionCache,
 };
 
 /// Cheap to clone: every extractor and layer takes its own copy per
@@ -31,10 +27,10 @@ impl std::ops::Deref for AppState {
     }
 }
 
-/// What every handler can reach through [`AppState`].
+/// What every handler can reach through [`AppState`]: the HTTP layer's own
+/// parts here, and through `Deref` the core's [`Context`].
 pub struct Shared {
-    pub db: Db,
-    pub config: Arc<Config>,
+    pub core: Context,
     pub passwords: Passwords,
     pub throttle: Arc<LoginThrottle>,
     /// Sessions read in the last second (see `SessionCache`).
@@ -46,24 +42,14 @@ pub struct Shared {
     pub regions: crate::cache::TtlCache<crate::domain::TenantId, String>,
     /// `index.html` with the build id filled in, ready to serve.
     pub index_html: axum::body::Bytes,
-    /// Live events for `/api/events`.
-    pub events: Events,
-    /// Wakes the reminder timer when a reminder is set or moved.
-    pub reminder_wake: Wake,
-    /// WhatsApp providers and their health.
-    pub messenger: Arc<Messenger>,
-    /// Outgoing HTTP (webhooks, providers), with timeouts.
-    pub http: reqwest::Client,
     /// Signs the CSRF tokens handed out before sign-in.
-    pub anon_csrf: crate::http::csrf::AnonTokens,
-    /// Becomes true at shutdown; long-lived streams end on it.
-    pub shutdown: watch::Receiver<bool>,
-    /// The server's VAPID key pair for Web Push.
-    pub vapid: crate::webpush::Vapid,
-    /// Web Push's own client: public addresses only, no redirects.
-    pub push: crate::webpush::PushClient,
-    /// Voice calls in progress: shutdown gives them a grace, then ends and saves them.
-    pub calls: ActiveCalls,
-    /// The WhatsApp AI's debounce: the latest message of each lead's burst.
-    pub ai_bursts: crate::ai::Bursts,
+    pub anon_csrf: crate::http::csrf::anon::AnonTokens,
+}
+
+impl std::ops::Deref for Shared {
+    type Target = Context;
+
+    fn deref(&self) -> &Context {
+        &self.core
+    }
 }

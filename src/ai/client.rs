@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::state::AppState;
+use crate::core::Context;
 
 /// A function call the model asked for.
 #[derive(Clone, Debug)]
@@ -25,21 +25,21 @@ pub struct Completion {
 /// Calls the model with `messages` and, when given, `tools`. Errors are
 /// plain reasons for the timeline; the details go to the log only. Counted
 /// and timed for `/metrics`.
-pub async fn complete(state: &AppState, messages: &[Value], tools: Option<&Value>) -> Result<Completion, String> {
+pub async fn complete(ctx: &Context, messages: &[Value], tools: Option<&Value>) -> Result<Completion, String> {
     let start = std::time::Instant::now();
-    let result = complete_once(state, messages, tools).await;
+    let result = complete_once(ctx, messages, tools).await;
     crate::metrics::METRICS.ai_call(start.elapsed(), result.is_ok());
     result
 }
 
-async fn complete_once(state: &AppState, messages: &[Value], tools: Option<&Value>) -> Result<Completion, String> {
-    let s = &state.config.settings;
+async fn complete_once(ctx: &Context, messages: &[Value], tools: Option<&Value>) -> Result<Completion, String> {
+    let s = &ctx.config.settings;
     let url = format!("{}/chat/completions", s.openai_base_url.as_str().trim_end_matches('/'));
     let mut request = json!({"model": s.openai_chat_model, "messages": messages});
     if let Some(tools) = tools {
         request["tools"] = tools.clone();
     }
-    let res = state
+    let res = ctx
         .http
         .post(url)
         .bearer_auth(s.openai_api_key.as_deref().unwrap_or_default())

@@ -15,11 +15,10 @@ use serde_json::json;
 
 use super::{client, context, limits, tools};
 use crate::{
+    core::Context,
+    core::CoreResult,
     domain::{ActivityKind, LeadId, Scope, TenantId},
-    error::ApiResult,
-    messaging,
-    state::AppState,
-    store,
+    messaging, store,
 };
 
 const HISTORY: i64 = 20;
@@ -57,28 +56,28 @@ impl Bursts {
 
 /// Called after an inbound message commits: answers the burst it belongs
 /// to once `FRONTDESK_AI_DEBOUNCE_MS` pass without another message.
-pub fn spawn_whatsapp_reply(state: &AppState, tenant_id: TenantId, lead_id: LeadId) {
-    if state.config.settings.openai_api_key.is_none() {
+pub fn spawn_whatsapp_reply(ctx: &Context, tenant_id: TenantId, lead_id: LeadId) {
+    if ctx.config.settings.openai_api_key.is_none() {
         return;
     }
-    let ticket = state.ai_bursts.take_ticket(lead_id);
-    let state = state.clone();
+    let ticket = ctx.ai_bursts.take_ticket(lead_id);
+    let ctx = ctx.clone();
     tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(state.config.settings.ai_debounce_ms)).await;
-        if !state.ai_bursts.is_latest(lead_id, ticket) {
+        tokio::time::sleep(Duration::from_millis(ctx.config.settings.ai_debounce_ms)).await;
+        if !ctx.ai_bursts.is_latest(lead_id, ticket) {
             return;
         }
-        if let Err(error) = reply(&state, tenant_id, lead_id).await {
+        if let Err(error) = reply(&ctx, tenant_id, lead_id).await {
             tracing::warn!(tenant = tenant_id.0, lead = lead_id.0, %error, "AI reply failed");
-            record_error(&state, tenant_id, lead_id, error, "").await;
+            record_error(&ctx, tenant_id, lead_id, error, "").await;
         }
     });
 }
 
-async fn record_error(state: &AppState, tenant_id: TenantId, lead_id: LeadId, error: String, reason: &'static str) {
-    let result = state
+async fn record_error(ctx: &Context, tenant_id: TenantId, lead_id: LeadId, error: String, reason: &'static str) {
+    let result = ctx
         .db
-        .write(move |tx| -> ApiResult<_> {
+        .write(move |tx| -> CoreResult<_> {
             let mut data = json!({"channel": "whatsapp"});
             if !reason.is_empty() {
                 data["reason"] = reason.into();
@@ -87,16 +86,15 @@ async fn record_error(state: &AppState, tenant_id: TenantId, lead_id: LeadId, er
         })
         .await;
     match result {
-        Ok(a) => state.events.activity(&a),
+        Ok(a) => ctx.events.activity(&a),
         Err(e) => tracing::error!(error = %e, "could not record an AI failure"),
     }
 }
 
 /// Whether the AI may still speak: on, not paused, and no message newer than `newest_in`.
-async fn may_send(state: &AppState, tenant_id: TenantId, lead_id: LeadId, newest_in: Option<i64>) -> bool {
-    state
-        .db
-        .read(move |c| -> ApiResult<_> {
+async fn may_send(ctx: &Context, tenant_id: TenantId, lead_id: LeadId, newest_in: Option<i64>) -> bool {
+    ctx.db
+        .read(move |c| -> CoreResult<_> {
             Ok(store::leads::ai_may_answer(c, tenant_id, lead_id)?
                 && store::messages::newest_inbound_id(c, tenant_id, lead_id)? == newest_in)
         })
@@ -104,10 +102,10 @@ async fn may_send(state: &AppState, tenant_id: TenantId, lead_id: LeadId, newest
         .unwrap_or(false)
 }
 
-async fn reply(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Result<(), String> {
-    let read = state
+async fn reply(ctx: &Context, tenant_id: TenantId, lead_id: LeadId) -> Result<(), String> {
+    let read = ctx
         .db
-        .read(move |c| -> ApiResult<_> {
+        .read(move |c| -> CoreResult<_> {
             Ok((
                 store::tenants::get(c, tenant_id)?,
                 store::prompts::get(c, tenant_id)?,
@@ -127,12 +125,12 @@ async fn reply(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Result
         return Ok(());
     }
     if recent_replies >= i64::from(tenant.ai_max_replies_per_hour) {
-        return over_budget(state, tenant_id, lead_id, tenant.ai_max_replies_per_hour).await;
+        return over_budget(ctx, tenant_id, lead_id, tenant.ai_max_replies_per_hour).await;
     }
     // Counted before the model is asked: a reply that then fails still counts.
     let max = tenant.ai_max_replies_per_hour_business;
-    if let limits::Admit::Refused { alert } = state.ai_bursts.business.take(tenant_id, max, Instant::now()) {
-        return over_business_budget(state, tenant_id, lead_id, max, alert).await;
+    if let limits::Admit::Refused { alert } = ctx.ai_bursts.business.take(tenant_id, max, Instant::now()) {
+        return over_business_budget(ctx, tenant_id, lead_id, max, alert).await;
     }
     let mut system = context::instructions(&prompts.whatsapp_prompt, &tenant, Some(&lead), chrono::Utc::now());
     system.push_str(&booking);
@@ -147,12 +145,12 @@ async fn reply(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Result
     for round in 0..=MAX_TOOL_ROUNDS {
         // After the last round of tools the model must answer in words.
         let offer = (round < MAX_TOOL_ROUNDS).then_some(&tools);
-        let c = client::complete(state, &messages, offer).await?;
+        let c = client::complete(ctx, &messages, offer).await?;
         if c.tool_calls.is_empty() || offer.is_none() {
             text = c.text;
             break;
         }
-        if !may_send(state, tenant_id, lead_id, newest_in).await {
+        if !may_send(ctx, tenant_id, lead_id, newest_in).await {
             return Ok(());
         }
         messages.push(c.message.clone());
@@ -167,12 +165,12 @@ async fn reply(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Result
             let at = tools::ToolScope { tenant_id, lead_id, channel: "whatsapp" };
             let args = call.arguments.clone();
             let name = call.name.clone();
-            let done = state
+            let done = ctx
                 .db
-                .write(move |tx| -> ApiResult<_> { Ok(tools::execute(tx, at, &name, &args)?) })
+                .write(move |tx| -> CoreResult<_> { Ok(tools::execute(tx, at, &name, &args)?) })
                 .await
                 .map_err(|_| "an AI action could not be saved".to_string())?;
-            publish(state, &done);
+            publish(ctx, &done);
             handed_off |= done.handed_off;
             messages.push(json!({"role": "tool", "tool_call_id": call.id, "content": done.result.to_string()}));
         }
@@ -183,33 +181,33 @@ async fn reply(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Result
     let Some(text) = text else { return Err("the AI service answered without a reply".into()) };
     // A person took over, or the customer wrote again while the model thought:
     // the newer message's own reply will answer everything.
-    if !may_send(state, tenant_id, lead_id, newest_in).await {
+    if !may_send(ctx, tenant_id, lead_id, newest_in).await {
         return Ok(());
     }
     let origin = messaging::Origin { actor: None, is_ai: true, audit: None, idempotency_key: None, automatic: None };
-    messaging::send_to_lead(state, &lead, messaging::Outgoing::Text(text), origin).await.map_err(|e| e.message)?;
+    messaging::send_to_lead(ctx, &lead, messaging::Outgoing::Text(text), origin).await.map_err(|e| e.to_string())?;
     Ok(())
 }
 
 /// Announces what a tool call did (activities, notifications, reminders to fire).
-pub fn publish(state: &AppState, done: &tools::Done) {
+pub fn publish(ctx: &Context, done: &tools::Done) {
     for a in &done.activities {
-        state.events.activity(a);
+        ctx.events.activity(a);
     }
     for n in &done.notifications {
-        state.events.notification(n);
+        ctx.events.notification(n);
     }
     if done.reminders_set {
-        state.reminder_wake.now();
+        ctx.reminder_wake.now();
     }
 }
 
 /// The lead's hourly budget is spent: pause the AI there and tell the owners.
-async fn over_budget(state: &AppState, tenant_id: TenantId, lead_id: LeadId, max: u32) -> Result<(), String> {
+async fn over_budget(ctx: &Context, tenant_id: TenantId, lead_id: LeadId, max: u32) -> Result<(), String> {
     let why = format!("The AI paused itself on this lead: {max} replies in the last hour. A person should take over.");
-    let done = state
+    let done = ctx
         .db
-        .write(move |tx| -> ApiResult<_> {
+        .write(move |tx| -> CoreResult<_> {
             let hours = store::tenants::handoff_hours(tx, tenant_id)?;
             let change = store::leads::AiPause::For { hours };
             let mut done = tools::Done::default();
@@ -221,14 +219,14 @@ async fn over_budget(state: &AppState, tenant_id: TenantId, lead_id: LeadId, max
         })
         .await
         .map_err(|_| "the AI's pause could not be saved".to_string())?;
-    publish(state, &done);
+    publish(ctx, &done);
     Ok(())
 }
 
 /// The business's hourly replies are spent: this message gets no AI reply
 /// (its timeline says why), and the owners hear of it at most once an hour.
 async fn over_business_budget(
-    state: &AppState,
+    ctx: &Context,
     tenant_id: TenantId,
     lead_id: LeadId,
     max: u32,
@@ -237,9 +235,9 @@ async fn over_business_budget(
     let why = format!(
         "The AI did not answer: this business's limit of {max} AI replies an hour is reached. A person should answer."
     );
-    let done = state
+    let done = ctx
         .db
-        .write(move |tx| -> ApiResult<_> {
+        .write(move |tx| -> CoreResult<_> {
             let mut done = tools::Done::default();
             let data = json!({"channel": "whatsapp", "reason": "business_budget"});
             done.activities.push(store::activities::add(
@@ -267,6 +265,6 @@ async fn over_business_budget(
         })
         .await
         .map_err(|_| "the AI's limit could not be recorded".to_string())?;
-    publish(state, &done);
+    publish(ctx, &done);
     Ok(())
 }

@@ -10,9 +10,12 @@
 
 pub mod appointments;
 pub mod audit;
+pub mod context;
 pub mod import;
 pub mod leads;
 pub mod notify;
+
+pub use context::{Context, Parts};
 
 use crate::store::StoreError;
 

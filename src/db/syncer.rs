@@ -22,7 +22,8 @@ use std::{
     sync::mpsc,
 };
 
-use super::writer::Completion;
+/// Called with the commit's outcome once the group is committed (or not).
+pub(super) type Completion = Box<dyn FnOnce(Result<(), String>) + Send>;
 
 /// The committed groups waiting for the WAL to reach the disk.
 pub(super) type Committed = mpsc::Sender<Vec<Completion>>;

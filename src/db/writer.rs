@@ -13,9 +13,8 @@ use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Transaction, TransactionBehavior};
 
 use super::syncer::Committed;
+pub(super) use super::syncer::Completion;
 
-/// Called with the commit's outcome once the group is committed (or not).
-pub(super) type Completion = Box<dyn FnOnce(Result<(), String>) + Send>;
 /// Runs one write inside the group transaction; says whether it succeeded.
 pub(super) type WriteJob = Box<dyn FnOnce(&Transaction) -> (bool, Completion) + Send>;
 

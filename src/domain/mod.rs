@@ -18,7 +18,8 @@ use serde::{Deserialize, Serialize};
 
 /// A value from a request that does not parse: which field, what is wrong,
 /// and what to send instead. Becomes a 400 `invalid_input` naming the field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message} {hint}")]
 pub struct Invalid {
     pub field: String,
     pub message: String,

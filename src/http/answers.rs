@@ -6,7 +6,7 @@
 
 use utoipa::ToSchema;
 
-use super::auth::UserView;
+use super::user_view::UserView;
 use crate::{
     domain::{LeadId, TenantId, UserId},
     store::{notifications::Notification, users::User},

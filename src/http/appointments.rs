@@ -13,7 +13,7 @@ use super::{
     extract::{ApiJson, ApiPath, ApiQuery, Auth, PageQuery},
 };
 use crate::{
-    core::appointments::{self as booking, BookingError, Changed, Who, availability},
+    core::appointments::{self as booking, BookingError, Who, availability},
     domain::{AppointmentId, AppointmentStatus, LeadId, ServiceId, UserId, slots::Slot, text, time},
     error::{ApiError, ApiResult},
     state::AppState,
@@ -241,15 +241,6 @@ struct NewAppointment {
     note: Option<String>,
 }
 
-/// Publishes what a change wrote, after its commit.
-pub fn announce(state: &AppState, c: &Changed) {
-    state.events.activity(&c.activity);
-    for n in &c.notifications {
-        state.events.notification(n);
-    }
-    state.reminder_wake.now();
-}
-
 #[utoipa::path(
     post,
     path = "/api/appointments",
@@ -272,7 +263,7 @@ async fn create(
     };
     let (tenant_id, who) = (auth.tenant_id(), Who::person(auth.actor()));
     let changed = state.db.write(move |tx| booking::book(tx, tenant_id, &booking, who, Utc::now())).await?;
-    announce(&state, &changed);
+    booking::announce(&state, &changed);
     Ok((StatusCode::CREATED, Json(changed.appointment)))
 }
 
@@ -339,7 +330,7 @@ async fn update(
             Ok((booking::get(tx, tenant_id, id)?, changes))
         })
         .await?;
-    changes.iter().for_each(|c| announce(&state, c));
+    changes.iter().for_each(|c| booking::announce(&state, c));
     Ok(Json(a))
 }
 
@@ -378,6 +369,6 @@ async fn cancel(
         .db
         .write(move |tx| booking::cancel(tx, tenant_id, id, reason.as_deref().filter(|r| !r.is_empty()), who))
         .await?;
-    announce(&state, &changed);
+    booking::announce(&state, &changed);
     Ok(Json(changed.appointment))
 }

@@ -6,9 +6,10 @@ use axum::{
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::user_view::UserView;
 use super::{
     csrf,
     extract::{ApiJson, Auth, ClientIp},
@@ -17,13 +18,13 @@ use super::{
 use crate::{
     domain::phone::DEFAULT_REGION,
     domain::{
-        PhoneE164, TenantId, UserId,
+        PhoneE164,
         text::{self, EMAIL_MAX, NAME_MAX},
     },
     error::{ApiError, ApiResult},
     password::{LOGIN_PASSWORD_MAX, check_policy},
     state::AppState,
-    store::{self, tenants::Tenant, users::User},
+    store::{self, tenants::Tenant},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -34,35 +35,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me, patch_me))
         .routes(routes!(csrf_token))
         .routes(routes!(change_password))
-}
-
-/// The user as the API shows it.
-#[derive(Serialize, utoipa::ToSchema)]
-#[schema(as = User)]
-pub struct UserView<'a> {
-    pub id: UserId,
-    pub email: &'a str,
-    pub name: &'a str,
-    pub role: &'static str,
-    pub tenant_id: TenantId,
-    pub phone_e164: Option<&'a str>,
-    pub notify_whatsapp: bool,
-    pub notify_push: bool,
-}
-
-impl<'a> From<&'a User> for UserView<'a> {
-    fn from(u: &'a User) -> Self {
-        UserView {
-            id: u.id,
-            email: &u.email,
-            name: &u.name,
-            role: u.role.as_str(),
-            tenant_id: u.tenant_id,
-            phone_e164: u.phone_e164.as_deref(),
-            notify_whatsapp: u.notify_whatsapp,
-            notify_push: u.notify_push,
-        }
-    }
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

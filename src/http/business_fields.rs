@@ -36,15 +36,15 @@ pub struct BusinessBody {
     #[serde(default, deserialize_with = "super::double_option")]
     #[schema(schema_with = super::limits::whatsapp_instance)]
     pub whatsapp_instance: Option<Option<String>>,
-    #[schema(schema_with = super::bodies::timezone)]
+    #[schema(schema_with = super::business_schemas::timezone)]
     pub timezone: Option<String>,
     pub ai_auto_reply: Option<bool>,
     /// Only when the business is created (that body is `bodies::NewBusiness`).
     #[schema(ignore)]
     pub owner: Option<OwnerBody>,
-    #[schema(schema_with = super::bodies::business_hours)]
+    #[schema(schema_with = super::business_schemas::business_hours)]
     pub business_hours: Option<Value>,
-    #[schema(schema_with = super::bodies::holidays)]
+    #[schema(schema_with = super::business_schemas::holidays)]
     pub holidays: Option<Value>,
     #[serde(default, deserialize_with = "super::double_option")]
     #[schema(schema_with = super::limits::phone_or_empty)]

@@ -2,15 +2,10 @@
 //! with `FRONTDESK_TEST_FAULTS=1` (a hidden flag): each route breaks one
 //! part on purpose so a test can prove the process survives it.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use axum::{Json, Router, extract::State, routing::get};
 use serde_json::{Value, json};
 
 use crate::{error::ApiResult, state::AppState};
-
-/// Set by `/api/_test/panic-scheduler`: the next reminder run panics.
-pub static PANIC_NEXT_REMINDER_RUN: AtomicBool = AtomicBool::new(false);
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -30,7 +25,7 @@ async fn panic_in_writer(State(state): State<AppState>) -> ApiResult<Json<Value>
 }
 
 async fn panic_in_scheduler(State(state): State<AppState>) -> Json<Value> {
-    PANIC_NEXT_REMINDER_RUN.store(true, Ordering::SeqCst);
+    crate::scheduler::fault::arm();
     state.reminder_wake.now();
     Json(json!({"armed": true}))
 }
@@ -38,11 +33,4 @@ async fn panic_in_scheduler(State(state): State<AppState>) -> Json<Value> {
 async fn password_load(State(state): State<AppState>) -> Json<Value> {
     let (running, peak) = state.passwords.load();
     Json(json!({"running": running, "peak": peak}))
-}
-
-/// Called at the start of each reminder run.
-pub fn maybe_panic_in_scheduler() {
-    if PANIC_NEXT_REMINDER_RUN.swap(false, Ordering::SeqCst) {
-        panic!("fault injected: a reminder run panics");
-    }
 }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod bodies;
 pub mod business;
 pub mod business_fields;
+pub mod business_schemas;
 pub mod calls;
 pub mod canned;
 pub mod client_ip;
@@ -33,6 +34,8 @@ pub mod schedules;
 pub mod services;
 pub mod session;
 pub mod throttle;
+pub mod user_cache;
+pub mod user_view;
 
 /// For PATCH bodies: tells a missing field (None) from an explicit null (Some(None)).
 pub fn double_option<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(

@@ -42,7 +42,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         crate::store::leads::LastMessage,
         crate::store::notifications::Notification,
         crate::store::users::User,
-        super::auth::UserView,
+        super::user_view::UserView,
         crate::store::prompts::Author,
         crate::domain::Role,
         crate::domain::LeadStatus,

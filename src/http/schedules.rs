@@ -48,7 +48,7 @@ struct ScheduleView {
 #[serde(deny_unknown_fields)]
 struct SchedulePut {
     /// `{"sun":[["09:00","18:00"]], ..., "sat":[]}`; null = the business's hours.
-    #[schema(schema_with = super::bodies::business_hours)]
+    #[schema(schema_with = super::business_schemas::business_hours)]
     work_hours: Option<Value>,
     #[serde(default)]
     #[schema(max_items = 200)]

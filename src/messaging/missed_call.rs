@@ -5,28 +5,27 @@
 
 use super::{Origin, Outgoing, send_to_lead};
 use crate::{
+    core::Context,
     domain::{LeadId, Scope, TenantId},
-    error::ApiResult,
-    state::AppState,
     store,
 };
 
 /// What the text's activity is marked with (and looked up by).
 pub const MARK: &str = "missed_call_text";
 
-pub fn spawn_follow_up(state: &AppState, tenant_id: TenantId, lead_id: LeadId) {
-    let state = state.clone();
+pub fn spawn_follow_up(ctx: &Context, tenant_id: TenantId, lead_id: LeadId) {
+    let ctx = ctx.clone();
     tokio::spawn(async move {
-        if let Err(e) = follow_up(&state, tenant_id, lead_id).await {
+        if let Err(e) = follow_up(&ctx, tenant_id, lead_id).await {
             tracing::warn!(tenant = tenant_id.0, lead = lead_id.0, error = %e, "missed-call follow-up failed");
         }
     });
 }
 
-async fn follow_up(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Result<(), crate::error::ApiError> {
-    let (lead, text, notes) = state
+async fn follow_up(ctx: &Context, tenant_id: TenantId, lead_id: LeadId) -> Result<(), super::SendError> {
+    let (lead, text, notes) = ctx
         .db
-        .write(move |tx| -> ApiResult<_> {
+        .write(move |tx| -> super::SendResult<_> {
             let tenant = store::tenants::get(tx, tenant_id)?;
             let lead = store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?;
             let who = lead.as_ref().and_then(|l| l.phone_e164.clone()).unwrap_or_default();
@@ -48,7 +47,7 @@ async fn follow_up(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Re
         })
         .await?;
     for n in &notes {
-        state.events.notification(n);
+        ctx.events.notification(n);
     }
     let (Some(lead), Some(text)) = (lead, text) else { return Ok(()) };
     let day = crate::domain::time::now()[..10].to_string();
@@ -60,6 +59,6 @@ async fn follow_up(state: &AppState, tenant_id: TenantId, lead_id: LeadId) -> Re
         idempotency_key: Some(format!("{MARK}:{}:{day}", lead.id.0)),
         automatic: Some(MARK),
     };
-    send_to_lead(state, &lead, Outgoing::Text(text), origin).await?;
+    send_to_lead(ctx, &lead, Outgoing::Text(text), origin).await?;
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! about to send, fallback included.
 
 mod baileys;
+mod error;
 pub mod missed_call;
 mod outbox;
 mod twilio;
@@ -18,13 +19,13 @@ use std::{
 };
 
 use async_trait::async_trait;
-use axum::http::StatusCode;
 
 pub use baileys::Baileys;
+pub use error::{SendError, SendResult};
 pub use outbox::{Origin, Outgoing, send_to_lead};
 pub use twilio::Twilio;
 
-use crate::{domain::TenantId, error::ApiError, store::tenants::Tenant};
+use crate::{domain::TenantId, store::tenants::Tenant};
 
 /// How long a health answer is trusted.
 const HEALTH_TTL: Duration = Duration::from_secs(30);
@@ -178,7 +179,7 @@ impl Messenger {
         let content = match rule(p.name()) {
             Ok(c) => c,
             Err(e) => {
-                skipped.reasons.push(format!("{}: {}", p.name(), e.message));
+                skipped.reasons.push(format!("{}: {}", p.name(), e));
                 skipped.rule.get_or_insert(e);
                 return None;
             }
@@ -200,7 +201,7 @@ impl Messenger {
 
     /// The provider a send will go through now (checked by health and by
     /// `rule`), or the error the send would end with. Nothing is sent.
-    pub async fn pick(&self, tenant: &Tenant, rule: &Rule<'_>) -> Result<&'static str, ApiError> {
+    pub async fn pick(&self, tenant: &Tenant, rule: &Rule<'_>) -> Result<&'static str, SendError> {
         let mut skipped = Skipped::default();
         for p in &self.providers {
             if self.ready(p.as_ref(), tenant, rule, &mut skipped).await.is_some() {
@@ -214,7 +215,7 @@ impl Messenger {
     /// (which `rule` is asked again). A refusal about the recipient fails
     /// this message only: no fallback, no breaker (the next message to
     /// someone else goes out as usual).
-    pub async fn send(&self, tenant: &Tenant, to: &Recipient, rule: &Rule<'_>) -> Result<Sent, ApiError> {
+    pub async fn send(&self, tenant: &Tenant, to: &Recipient, rule: &Rule<'_>) -> Result<Sent, SendError> {
         let mut skipped = Skipped::default();
         for p in &self.providers {
             let Some(content) = self.ready(p.as_ref(), tenant, rule, &mut skipped).await else {
@@ -224,7 +225,7 @@ impl Messenger {
                 Ok(id) => return Ok(Sent { provider: p.name(), provider_message_id: id }),
                 Err(e) if e.recipient => {
                     tracing::info!(provider = p.name(), tenant = tenant.id.0, error = %e.detail, "WhatsApp message refused");
-                    return Err(refused(p.name(), &e));
+                    return Err(SendError::Refused { provider: p.name(), plain: e.plain, code: e.code });
                 }
                 Err(e) => {
                     tracing::warn!(provider = p.name(), tenant = tenant.id.0, error = %e.detail, "WhatsApp send failed");
@@ -240,7 +241,7 @@ impl Messenger {
 
 /// What a provider (by name) may send for one message, or why it may not
 /// (e.g. Twilio outside the 24-hour window): asked of each provider in turn.
-pub type Rule<'a> = dyn Fn(&'static str) -> Result<Content<'a>, ApiError> + Send + Sync + 'a;
+pub type Rule<'a> = dyn Fn(&'static str) -> Result<Content<'a>, SendError> + Send + Sync + 'a;
 
 /// Why no provider took a message: each provider's plain reason, the first
 /// refusal by the rule, and whether a provider failed (down, or skipped
@@ -250,42 +251,15 @@ pub type Rule<'a> = dyn Fn(&'static str) -> Result<Content<'a>, ApiError> + Send
 #[derive(Default)]
 struct Skipped {
     reasons: Vec<String>,
-    rule: Option<ApiError>,
+    rule: Option<SendError>,
     failed: bool,
 }
 
 impl Skipped {
-    fn into_error(self) -> ApiError {
+    fn into_error(self) -> SendError {
         match self.rule {
-            Some(e) if !self.failed => e.with("reasons", self.reasons),
-            _ => unavailable(&self.reasons),
+            Some(rule) if !self.failed => SendError::Ruled { rule: Box::new(rule), reasons: self.reasons },
+            _ => SendError::Unavailable(self.reasons),
         }
     }
-}
-
-/// 422: the provider refused this message or its recipient (with its code).
-pub fn refused(provider: &str, e: &ProviderError) -> ApiError {
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "message_refused",
-        format!("{provider} refused this message: {}.", e.plain),
-        "Check the lead's number, and that the conversation is open (WhatsApp allows free text within 24 hours \
-         of the customer's last message; outside it, send the business's approved template).",
-    )
-    .with("provider", provider)
-    .with("error_code", e.code.clone())
-}
-
-/// 503: no provider could send; `reasons` are plain, one per provider.
-pub fn unavailable(reasons: &[String]) -> ApiError {
-    ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "provider_unavailable",
-        format!("No WhatsApp provider could send this message ({}).", reasons.join("; ")),
-        "Configure the Baileys bridge (FRONTDESK_BAILEYS_URL, FRONTDESK_BAILEYS_SECRET and the business's \
-             whatsapp_instance) or Twilio (FRONTDESK_TWILIO_ACCOUNT_SID, FRONTDESK_TWILIO_AUTH_TOKEN and the \
-             business's whatsapp_e164), and check that it is connected. The server log has the details under \
-             this request's id.",
-    )
-    .with("reasons", reasons.to_vec())
 }

@@ -6,13 +6,11 @@
 
 use serde_json::json;
 
-use super::{Content, Recipient, Sent};
+use super::{Content, Recipient, SendError, SendResult, Sent};
 use crate::{
+    core::Context,
     domain::MessageId,
-    domain::{ActivityKind, LeadId, Scope, TenantId, UserId},
-    error::ApiError,
-    error::ApiResult,
-    state::AppState,
+    domain::{ActivityKind, Invalid, LeadId, Scope, TenantId, UserId},
     store::{self, Actor, leads::Lead, messages::Message},
 };
 
@@ -56,17 +54,14 @@ fn window_open(lead: &Lead) -> bool {
 /// Sends to a lead; the message row and its activity commit together.
 /// Used by the staff endpoint, AI replies and the missed-call text.
 pub async fn send_to_lead(
-    state: &AppState,
+    ctx: &Context,
     lead: &Lead,
     outgoing: Outgoing,
     origin: Origin,
-) -> Result<(Message, Sent), ApiError> {
+) -> SendResult<(Message, Sent)> {
     let (tenant_id, lead_id) = (lead.tenant_id, lead.id);
-    let tenant = state
-        .db
-        .read(move |c| store::tenants::get(c, tenant_id))
-        .await?
-        .ok_or_else(|| ApiError::not_found("Business"))?;
+    let tenant =
+        ctx.db.read(move |c| store::tenants::get(c, tenant_id)).await?.ok_or(SendError::NotFound("Business"))?;
     let template_sid = tenant.twilio_template_sid.clone();
     let window = window_open(lead);
     let fallback = match &outgoing {
@@ -77,11 +72,11 @@ pub async fn send_to_lead(
         Outgoing::Text(t) | Outgoing::TextOrTemplate { text: t, .. } => (t.clone(), None),
         Outgoing::Template { variables } => {
             let Some(sid) = template_sid.as_deref() else {
-                return Err(ApiError::invalid(
+                return Err(SendError::Invalid(Invalid::new(
                     "template",
                     "This business has no approved template.",
                     "Set twilio_template_sid in the business settings (a Content SID, HX...).",
-                ));
+                )));
             };
             let shown = match variables {
                 Some(v) => format!("[template {sid}] {v}"),
@@ -91,17 +86,17 @@ pub async fn send_to_lead(
         }
     };
     // What each provider may send, asked of the one about to send (fallback included).
-    let rule = |provider: &'static str| -> Result<Content<'_>, ApiError> {
+    let rule = |provider: &'static str| -> SendResult<Content<'_>> {
         match (&template, provider) {
             (Some((sid, variables)), "twilio") => Ok(Content::Template { sid, variables: variables.as_ref() }),
-            (Some(_), _) => Err(ApiError::invalid(
+            (Some(_), _) => Err(SendError::Invalid(Invalid::new(
                 "template",
                 "Templates are sent through Twilio, which cannot send this now.",
                 "Send text instead: the WhatsApp bridge has no 24-hour window.",
-            )),
+            ))),
             (None, "twilio") if !window => match &fallback {
                 Some((sid, variables)) => Ok(Content::Template { sid, variables: Some(variables) }),
-                None => Err(window_closed(template_sid.is_some())),
+                None => Err(SendError::WindowClosed { has_template: template_sid.is_some() }),
             },
             (None, _) => Ok(Content::Text(&text)),
         }
@@ -112,19 +107,19 @@ pub async fn send_to_lead(
     // the providers' health now.
     if let Some(key) = idempotency_key.clone() {
         let body = text.clone();
-        let earlier = state.db.read(move |c| earlier_send(c, tenant_id, &key, lead_id, author, &body)).await?;
+        let earlier = ctx.db.read(move |c| earlier_send(c, tenant_id, &key, lead_id, author, &body)).await?;
         if let Some(Earlier::Sent(prior)) = earlier {
             return Ok(replayed(*prior));
         }
     }
     // Chosen by health before anything is recorded: a send no provider may
     // make is refused here, with nothing pending.
-    let provider = state.messenger.pick(&tenant, &rule).await?;
+    let provider = ctx.messenger.pick(&tenant, &rule).await?;
     let body = text.clone();
-    let claim = state
+    let claim = ctx
         .db
-        .write(move |tx| -> ApiResult<_> {
-            store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?.ok_or_else(|| ApiError::not_found("Lead"))?;
+        .write(move |tx| -> SendResult<_> {
+            store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?.ok_or(SendError::NotFound("Lead"))?;
             let key = idempotency_key.as_deref();
             match key.map(|k| earlier_send(tx, tenant_id, k, lead_id, author, &body)).transpose()?.flatten() {
                 Some(Earlier::Sent(prior)) => return Ok(Ok(*prior)),
@@ -150,12 +145,12 @@ pub async fn send_to_lead(
         Err(id) => id,
     };
     let to = Recipient { phone_e164: lead.phone_e164.clone(), whatsapp_id: lead.whatsapp_id.clone() };
-    let sent = match state.messenger.send(&tenant, &to, &rule).await {
+    let sent = match ctx.messenger.send(&tenant, &to, &rule).await {
         Ok(sent) => sent,
         Err(e) => {
-            let reason = e.message.clone();
+            let reason = e.to_string();
             if let Err(db) =
-                state.db.write(move |tx| store::messages::mark_failed(tx, tenant_id, pending_id, &reason)).await
+                ctx.db.write(move |tx| store::messages::mark_failed(tx, tenant_id, pending_id, &reason)).await
             {
                 tracing::error!(error = %db, message = %pending_id, "could not record a failed send");
             }
@@ -163,9 +158,9 @@ pub async fn send_to_lead(
         }
     };
     let (s, body) = (sent.clone(), text);
-    let (message, activity): (Message, Vec<store::activities::Activity>) = state
+    let (message, activity): (Message, Vec<store::activities::Activity>) = ctx
         .db
-        .write(move |tx| -> ApiResult<_> {
+        .write(move |tx| -> SendResult<_> {
             crate::core::audit::cross_tenant(tx, audit)?;
             let (m, echoed) =
                 store::messages::mark_sent(tx, tenant_id, pending_id, s.provider, &s.provider_message_id)?;
@@ -194,7 +189,7 @@ pub async fn send_to_lead(
         })
         .await?;
     for a in &activity {
-        state.events.activity(a);
+        ctx.events.activity(a);
     }
     Ok((message, sent))
 }
@@ -217,19 +212,15 @@ fn earlier_send(
     lead_id: LeadId,
     author: Option<UserId>,
     body: &str,
-) -> ApiResult<Option<Earlier>> {
+) -> SendResult<Option<Earlier>> {
     let Some((prior, prior_author)) = store::messages::by_idempotency_key(conn, tenant_id, key)? else {
         return Ok(None);
     };
     if prior.lead_id != lead_id || prior_author != author || prior.body != body {
-        return Err(key_reused());
+        return Err(SendError::KeyReused);
     }
     match prior.status.as_str() {
-        "pending" => Err(ApiError::conflict(
-            "send_in_progress",
-            "A message with this Idempotency-Key is being sent right now.",
-            "Wait a moment and look at the lead's timeline.",
-        )),
+        "pending" => Err(SendError::InProgress),
         "failed" => Ok(Some(Earlier::Failed(prior.id))),
         _ => Ok(Some(Earlier::Sent(Box::new(prior)))),
     }
@@ -242,29 +233,4 @@ fn replayed(prior: Message) -> (Message, Sent) {
         provider_message_id: prior.provider_message_id.clone().unwrap_or_default(),
     };
     (prior, sent)
-}
-
-/// 409: only Twilio can send, and WhatsApp's window for free text is closed.
-fn window_closed(has_template: bool) -> ApiError {
-    let hint = if has_template {
-        "Send the business's approved template instead: {\"template\": true, \"variables\": {...}}."
-    } else {
-        "Wait for the customer to write, or set the business's twilio_template_sid (an approved WhatsApp \
-         template) and send {\"template\": true}."
-    };
-    ApiError::conflict(
-        "whatsapp_window_closed",
-        "The customer last wrote more than 24 hours ago (or never): WhatsApp allows only an approved template now.",
-        hint,
-    )
-}
-
-/// 422: the Idempotency-Key was used before for another lead, author or text.
-fn key_reused() -> ApiError {
-    ApiError::new(
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-        "idempotency_key_reused",
-        "This Idempotency-Key was already used for a different message (another lead, sender or text).",
-        "Use a new key for each new message; reuse a key only to retry the very same send.",
-    )
 }

@@ -8,24 +8,24 @@ use time::OffsetDateTime;
 
 use super::{BATCH, Delivering, webhook::backoff};
 use crate::{
+    core::Context,
+    core::CoreError,
     domain::time::{format, now},
-    error::ApiError,
     messaging::{Content, Recipient},
-    state::AppState,
     store::{self, alerts::Claimed, claims::ALERTS},
     webpush,
 };
 
 /// Claims and delivers every due alert. Public for tests and benchmarks.
-pub async fn deliver_due(state: &AppState) -> Result<(), ApiError> {
+pub async fn deliver_due(ctx: &Context) -> Result<(), CoreError> {
     loop {
         let now_s = now();
-        let claimed = state.db.write(move |tx| store::alerts::claim_due_unscoped(tx, &now_s, BATCH)).await?;
+        let claimed = ctx.db.write(move |tx| store::alerts::claim_due_unscoped(tx, &now_s, BATCH)).await?;
         let n = claimed.len() as i64;
         let deliveries = claimed.into_iter().map(|c| async move {
             // Registered before the network call and kept until the outcome is committed.
-            let _delivering = Delivering::new(&state.reminder_wake, &c.token);
-            deliver(state, c).await
+            let _delivering = Delivering::new(&ctx.reminder_wake, &c.token);
+            deliver(ctx, c).await
         });
         futures_util::future::join_all(deliveries).await;
         if n < BATCH {
@@ -37,20 +37,19 @@ pub async fn deliver_due(state: &AppState) -> Result<(), ApiError> {
 /// The outcome of one alert: Ok, or a plain reason and whether retrying can help.
 type Outcome = Result<(), (String, bool)>;
 
-async fn deliver(state: &AppState, c: Claimed) {
+async fn deliver(ctx: &Context, c: Claimed) {
     let outcome = match c.alert.channel.as_str() {
-        store::alerts::WHATSAPP => whatsapp(state, &c).await,
-        store::alerts::PUSH => push(state, &c).await,
+        store::alerts::WHATSAPP => whatsapp(ctx, &c).await,
+        store::alerts::PUSH => push(ctx, &c).await,
         other => Err((format!("unknown channel {other}"), true)),
     };
     let (id, attempts, token) = (c.alert.id, c.alert.attempts, c.token);
     let result = match outcome {
-        Ok(()) => state.db.write(move |tx| store::claims::mark_done_unscoped(tx, ALERTS, id, &token)).await,
+        Ok(()) => ctx.db.write(move |tx| store::claims::mark_done_unscoped(tx, ALERTS, id, &token)).await,
         Err((reason, permanent)) => {
             tracing::warn!(alert = id, attempts, permanent, error = %reason, "alert not delivered");
             let retry_at = format(OffsetDateTime::now_utc() + backoff(attempts));
-            state
-                .db
+            ctx.db
                 .write(move |tx| {
                     store::claims::mark_failed_attempt_unscoped(tx, ALERTS, id, &token, &reason, &retry_at, permanent)
                 })
@@ -65,12 +64,12 @@ async fn deliver(state: &AppState, c: Claimed) {
 }
 
 /// The lead's name and phone, the note, and the link, to the user's phone.
-async fn whatsapp(state: &AppState, c: &Claimed) -> Outcome {
+async fn whatsapp(ctx: &Context, c: &Claimed) -> Outcome {
     let Some(phone) = c.phone_e164.clone() else {
         return Err(("the user has no phone number".into(), true));
     };
     let tenant_id = c.alert.tenant_id;
-    let tenant = match state.db.read(move |conn| store::tenants::get(conn, tenant_id)).await {
+    let tenant = match ctx.db.read(move |conn| store::tenants::get(conn, tenant_id)).await {
         Ok(Some(t)) => t,
         Ok(None) => return Err(("the business is gone".into(), true)),
         Err(e) => return Err((format!("the database could not be read ({e})"), false)),
@@ -83,15 +82,15 @@ async fn whatsapp(state: &AppState, c: &Claimed) -> Outcome {
     }
     if a.lead_id.is_some() {
         text.push('\n');
-        text.push_str(&format!("{}{}", state.config.public_base, a.url));
+        text.push_str(&format!("{}{}", ctx.config.public_base, a.url));
     }
     let to = Recipient { phone_e164: Some(phone), whatsapp_id: None };
-    match state.messenger.send(&tenant, &to, &|_| Ok(Content::Text(&text))).await {
+    match ctx.messenger.send(&tenant, &to, &|_| Ok(Content::Text(&text))).await {
         Ok(_) => Ok(()),
-        // 422: the provider refused this recipient or message (e.g. Twilio's 24-hour window): final.
+        // The provider refused this recipient or message: final.
         Err(e) => {
-            let permanent = e.status == axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Err((e.message, permanent))
+            let permanent = e.is_final();
+            Err((e.to_string(), permanent))
         }
     }
 }
@@ -99,9 +98,9 @@ async fn whatsapp(state: &AppState, c: &Claimed) -> Outcome {
 /// The alert to every browser the user subscribed; a subscription the push
 /// service calls gone (404/410) is deleted. Done when at least one browser
 /// took it, or every failure was final.
-async fn push(state: &AppState, c: &Claimed) -> Outcome {
+async fn push(ctx: &Context, c: &Claimed) -> Outcome {
     let user_id = c.alert.user_id;
-    let subs = match state.db.read(move |conn| store::push::list_for_user(conn, user_id)).await {
+    let subs = match ctx.db.read(move |conn| store::push::list_for_user(conn, user_id)).await {
         Ok(s) => s,
         Err(e) => return Err((format!("the database could not be read ({e})"), false)),
     };
@@ -117,11 +116,11 @@ async fn push(state: &AppState, c: &Claimed) -> Outcome {
         payload =
             json!({"title": a.title, "url": a.url, "lead_id": a.lead_id, "kind": a.kind, "alert_id": a.id}).to_string();
     }
-    let subject = state.config.public_base.clone();
+    let subject = ctx.config.public_base.clone();
     let sends = subs.iter().map(|s| {
         let (payload, subject) = (&payload, &subject);
         async move {
-            webpush::send(&state.push, &state.vapid, subject, &s.endpoint, &s.p256dh, &s.auth, payload.as_bytes()).await
+            webpush::send(&ctx.push, &ctx.vapid, subject, &s.endpoint, &s.p256dh, &s.auth, payload.as_bytes()).await
         }
     });
     let outcomes = futures_util::future::join_all(sends).await;
@@ -131,7 +130,7 @@ async fn push(state: &AppState, c: &Claimed) -> Outcome {
             webpush::Outcome::Delivered => delivered += 1,
             webpush::Outcome::Gone => {
                 let id = s.id;
-                if let Err(e) = state.db.write(move |tx| store::push::delete_gone_unscoped(tx, id)).await {
+                if let Err(e) = ctx.db.write(move |tx| store::push::delete_gone_unscoped(tx, id)).await {
                     tracing::error!(subscription = id, error = %e, "could not delete a gone push subscription");
                 }
                 reasons.push("the browser's subscription is gone (removed)".to_string());

@@ -12,11 +12,9 @@ use time::OffsetDateTime;
 
 use super::{BATCH, Delivering, webhook::backoff};
 use crate::{
-    core::appointments::words,
+    core::{Context, CoreError, appointments::words},
     domain::{AppointmentStatus, Scope, time::format, time::now},
-    error::ApiError,
-    messaging::{self, Origin, Outgoing},
-    state::AppState,
+    messaging::{self, Origin, Outgoing, SendError},
     store::{self, appointments::ClaimedReminder, appointments::REMINDERS},
 };
 
@@ -24,15 +22,15 @@ use crate::{
 const MARK: &str = "appointment_reminder";
 
 /// Claims and sends every due customer reminder. Public for tests and benchmarks.
-pub async fn deliver_due(state: &AppState) -> Result<(), ApiError> {
+pub async fn deliver_due(ctx: &Context) -> Result<(), CoreError> {
     loop {
         let now_s = now();
-        let claimed = state.db.write(move |tx| store::appointments::claim_due_unscoped(tx, &now_s, BATCH)).await?;
+        let claimed = ctx.db.write(move |tx| store::appointments::claim_due_unscoped(tx, &now_s, BATCH)).await?;
         let n = claimed.len() as i64;
         let sends = claimed.into_iter().map(|c| async move {
             // Registered before the network call and kept until the outcome is committed.
-            let _delivering = Delivering::new(&state.reminder_wake, &c.token);
-            deliver(state, c).await
+            let _delivering = Delivering::new(&ctx.reminder_wake, &c.token);
+            deliver(ctx, c).await
         });
         futures_util::future::join_all(sends).await;
         if n < BATCH {
@@ -44,16 +42,15 @@ pub async fn deliver_due(state: &AppState) -> Result<(), ApiError> {
 /// Ok, or a plain reason and whether retrying can help.
 type Outcome = Result<(), (String, bool)>;
 
-async fn deliver(state: &AppState, c: ClaimedReminder) {
-    let outcome = send(state, &c).await;
+async fn deliver(ctx: &Context, c: ClaimedReminder) {
+    let outcome = send(ctx, &c).await;
     let (id, attempts, token) = (c.id, c.attempts, c.token);
     let result = match outcome {
-        Ok(()) => state.db.write(move |tx| store::claims::mark_done_unscoped(tx, REMINDERS, id, &token)).await,
+        Ok(()) => ctx.db.write(move |tx| store::claims::mark_done_unscoped(tx, REMINDERS, id, &token)).await,
         Err((reason, permanent)) => {
             tracing::warn!(reminder = id, attempts, permanent, error = %reason, "appointment reminder not sent");
             let retry_at = format(OffsetDateTime::now_utc() + backoff(attempts));
-            state
-                .db
+            ctx.db
                 .write(move |tx| {
                     store::claims::mark_failed_attempt_unscoped(
                         tx, REMINDERS, id, &token, &reason, &retry_at, permanent,
@@ -69,9 +66,9 @@ async fn deliver(state: &AppState, c: ClaimedReminder) {
     }
 }
 
-async fn send(state: &AppState, c: &ClaimedReminder) -> Outcome {
+async fn send(ctx: &Context, c: &ClaimedReminder) -> Outcome {
     let (tenant_id, appointment_id) = (c.tenant_id, c.appointment_id);
-    let read = state
+    let read = ctx
         .db
         .read(move |conn| -> store::StoreResult<_> {
             let Some(a) = store::appointments::get(conn, tenant_id, appointment_id)? else { return Ok(None) };
@@ -99,13 +96,13 @@ async fn send(state: &AppState, c: &ClaimedReminder) -> Outcome {
         idempotency_key: Some(format!("{MARK}:{}:{}", a.id, a.starts_at)),
         automatic: Some(MARK),
     };
-    match messaging::send_to_lead(state, &lead, outgoing, origin).await {
+    match messaging::send_to_lead(ctx, &lead, outgoing, origin).await {
         Ok(_) => Ok(()),
-        // 4xx: this reminder cannot go (no window and no template, a refused number): final.
-        Err(e) => Err((
-            e.message,
-            e.status.is_client_error() && e.status != axum::http::StatusCode::CONFLICT
-                || e.code == "whatsapp_window_closed",
-        )),
+        // Refused, or only Twilio with its window closed and no template: trying again changes nothing.
+        Err(e) => {
+            let closed = |e: &SendError| matches!(e, SendError::WindowClosed { .. });
+            let last = e.is_final() || closed(&e) || matches!(&e, SendError::Ruled { rule, .. } if closed(rule));
+            Err((e.to_string(), last))
+        }
     }
 }

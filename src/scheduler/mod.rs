@@ -11,6 +11,7 @@
 
 mod alerts;
 mod appointments;
+pub mod fault;
 mod webhook;
 
 pub use alerts::deliver_due as deliver_alerts;
@@ -28,11 +29,11 @@ use tokio::sync::{Notify, watch};
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 use crate::{
+    core::Context,
+    core::CoreError,
     domain::ActivityKind,
     domain::Scope,
     domain::time::{format, now, parse_stored},
-    error::ApiError,
-    state::AppState,
     store::{self, reminders::Claimed},
 };
 
@@ -79,16 +80,16 @@ impl Drop for Delivering {
 }
 
 /// Starts the timer task and the cron sweep. Both stop at shutdown.
-pub async fn start(state: AppState) -> anyhow::Result<JobScheduler> {
+pub async fn start(ctx: Context) -> anyhow::Result<JobScheduler> {
     let sched = JobScheduler::new().await?;
-    let sweep_state = state.clone();
+    let sweep_state = ctx.clone();
     sched
         .add(Job::new_async("*/15 * * * * *", move |_id, _l| {
-            let state = sweep_state.clone();
+            let ctx = sweep_state.clone();
             Box::pin(async move {
                 let cutoff =
                     format(OffsetDateTime::now_utc() - time::Duration::seconds(store::reminders::STALE_CLAIM_SECS));
-                let live = state.reminder_wake.in_flight().clone();
+                let live = ctx.reminder_wake.in_flight().clone();
                 let rescue = move |tx: &rusqlite::Transaction| -> store::StoreResult<usize> {
                     Ok(store::claims::rescue_stale_unscoped(tx, store::claims::REMINDERS, &cutoff, &live)?
                         + store::claims::rescue_stale_unscoped(tx, store::claims::ALERTS, &cutoff, &live)?
@@ -99,18 +100,18 @@ pub async fn start(state: AppState) -> anyhow::Result<JobScheduler> {
                             &live,
                         )?)
                 };
-                match state.db.write(rescue).await {
+                match ctx.db.write(rescue).await {
                     Ok(n) if n > 0 => tracing::warn!(rescued = n, "reminder and alert claims left by a crash put back"),
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "reminder sweep failed"),
                 }
-                state.reminder_wake.now();
+                ctx.reminder_wake.now();
             })
         })?)
         .await?;
     sched.start().await?;
-    tokio::spawn(wake_on_notifications(state.clone()));
-    tokio::spawn(timer_loop(state));
+    tokio::spawn(wake_on_notifications(ctx.clone()));
+    tokio::spawn(timer_loop(ctx));
     Ok(sched)
 }
 
@@ -118,22 +119,22 @@ pub async fn start(state: AppState) -> anyhow::Result<JobScheduler> {
 /// whoever publishes `notification.created` (or an auto-assigned
 /// `lead.created`) after committing wakes the timer, so alerts go out at once
 /// without every caller knowing about them. (The 15 s sweep wakes it anyway.)
-async fn wake_on_notifications(state: AppState) {
-    let mut events = state.events.subscribe();
-    let mut shutdown = state.shutdown.clone();
+async fn wake_on_notifications(ctx: Context) {
+    let mut events = ctx.events.subscribe();
+    let mut shutdown = ctx.shutdown.clone();
     loop {
         tokio::select! {
             ev = events.recv() => match ev {
-                Ok(e) if e.kind == "notification.created" || e.kind == "leads.imported" => state.reminder_wake.now(),
+                Ok(e) if e.kind == "notification.created" || e.kind == "leads.imported" => ctx.reminder_wake.now(),
                 // A new lead with an assignee was auto-assigned (see `store::leads::insert`);
                 // one announced without its body may have been.
                 Ok(e) if e.kind == "lead.created"
                     && (e.data.get("lead").is_none() || !e.data["lead"]["assignee_user_id"].is_null()) =>
                 {
-                    state.reminder_wake.now()
+                    ctx.reminder_wake.now()
                 }
                 Ok(_) => {}
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => state.reminder_wake.now(),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => ctx.reminder_wake.now(),
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
             },
             _ = shutdown.changed() => return,
@@ -141,24 +142,24 @@ async fn wake_on_notifications(state: AppState) {
     }
 }
 
-async fn timer_loop(state: AppState) {
-    let mut shutdown: watch::Receiver<bool> = state.shutdown.clone();
+async fn timer_loop(ctx: Context) {
+    let mut shutdown: watch::Receiver<bool> = ctx.shutdown.clone();
     loop {
         if *shutdown.borrow() {
             return;
         }
         // Each run is its own task: a panic in it ends that run, not the timer.
         let run = {
-            let state = state.clone();
+            let ctx = ctx.clone();
             tokio::spawn(async move {
-                crate::http::faults::maybe_panic_in_scheduler();
-                fire_due(&state).await?;
-                appointments::deliver_due(&state).await?;
-                alerts::deliver_due(&state).await
+                fault::maybe_panic();
+                fire_due(&ctx).await?;
+                appointments::deliver_due(&ctx).await?;
+                alerts::deliver_due(&ctx).await
             })
         };
         let wait = match run.await {
-            Ok(Ok(())) => until_next_due(&state).await,
+            Ok(Ok(())) => until_next_due(&ctx).await,
             Ok(Err(e)) => {
                 tracing::error!(error = %e, "firing reminders failed; retrying shortly");
                 Duration::from_secs(1)
@@ -170,14 +171,14 @@ async fn timer_loop(state: AppState) {
         };
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
-            _ = state.reminder_wake.notify.notified() => {}
+            _ = ctx.reminder_wake.notify.notified() => {}
             _ = shutdown.changed() => return,
         }
     }
 }
 
-async fn until_next_due(state: &AppState) -> Duration {
-    let next = state
+async fn until_next_due(ctx: &Context) -> Duration {
+    let next = ctx
         .db
         .read(|c| -> store::StoreResult<Option<String>> {
             let r = store::claims::next_due_unscoped(c, store::claims::REMINDERS)?;
@@ -198,27 +199,22 @@ async fn until_next_due(state: &AppState) -> Duration {
 }
 
 /// Claims and delivers everything due now. Public for tests and benchmarks.
-pub async fn fire_due(state: &AppState) -> Result<(), ApiError> {
+pub async fn fire_due(ctx: &Context) -> Result<(), CoreError> {
     loop {
-        let webhook_on = state.config.settings.reminder_webhook_url.is_some();
-        let claimed = state.db.write(move |tx| claim_and_deliver_locally(tx, webhook_on)).await?;
+        let webhook_on = ctx.config.settings.reminder_webhook_url.is_some();
+        let claimed = ctx.db.write(move |tx| claim_and_deliver_locally(tx, webhook_on)).await?;
         let n = claimed.len() as i64;
         crate::metrics::METRICS.reminders_fired.inc_by(claimed.iter().filter(|(c, _, _)| c.first).count() as u64);
         for (c, notification, activity) in &claimed {
             let r = &c.reminder;
             if let Some(activity) = activity {
-                state.events.activity(activity);
+                ctx.events.activity(activity);
             }
             if let Some(n) = notification {
-                state.events.publish_to_user(
-                    r.tenant_id,
-                    n.user_id,
-                    "notification.created",
-                    json!({"notification": n}),
-                );
+                ctx.events.publish_to_user(r.tenant_id, n.user_id, "notification.created", json!({"notification": n}));
             }
             if c.first {
-                state.events.publish(
+                ctx.events.publish(
                     r.tenant_id,
                     "reminder.fired",
                     json!({"reminder_id": r.id, "lead_id": r.lead_id, "reminder": r}),
@@ -228,8 +224,8 @@ pub async fn fire_due(state: &AppState) -> Result<(), ApiError> {
         if webhook_on {
             let deliveries = claimed.into_iter().map(|(c, _, _)| async move {
                 // Registered before the network call and kept until the outcome is committed.
-                let _delivering = Delivering::new(&state.reminder_wake, &c.token);
-                webhook::deliver(state, c).await
+                let _delivering = Delivering::new(&ctx.reminder_wake, &c.token);
+                webhook::deliver(ctx, c).await
             });
             futures_util::future::join_all(deliveries).await;
         }
@@ -244,7 +240,7 @@ type Fired = (Claimed, Option<store::notifications::Notification>, Option<store:
 /// In one transaction: claim due reminders, and for first-time fires write
 /// the notification and the activity. Without a webhook that is the whole
 /// delivery, so the reminder is `fired` before the transaction commits.
-fn claim_and_deliver_locally(tx: &rusqlite::Transaction, webhook_on: bool) -> Result<Vec<Fired>, ApiError> {
+fn claim_and_deliver_locally(tx: &rusqlite::Transaction, webhook_on: bool) -> Result<Vec<Fired>, CoreError> {
     let now_s = now();
     let claimed = store::reminders::claim_due_unscoped(tx, &now_s, BATCH)?;
     let mut out = Vec::with_capacity(claimed.len());

@@ -8,9 +8,9 @@ use sha2::Sha256;
 use time::OffsetDateTime;
 
 use crate::{
+    core::Context,
     domain::Scope,
     domain::time::format,
-    state::AppState,
     store::{self, reminders::Claimed},
 };
 
@@ -25,18 +25,18 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-pub async fn deliver(state: &AppState, claimed: Claimed) {
-    let Some(url) = state.config.settings.reminder_webhook_url.clone() else { return };
+pub async fn deliver(ctx: &Context, claimed: Claimed) {
+    let Some(url) = ctx.config.settings.reminder_webhook_url.clone() else { return };
     let token = claimed.token;
     let r = claimed.reminder;
     let (tenant_id, lead_id) = (r.tenant_id, r.lead_id);
     // The same for every retry of one firing, so the receiver can drop repeats.
     let delivery_id = format!("reminder-{}-{}", r.id, r.due_at);
-    let lead = state.db.read(move |c| store::leads::get(c, Scope::Tenant(tenant_id), lead_id)).await.ok().flatten();
+    let lead = ctx.db.read(move |c| store::leads::get(c, Scope::Tenant(tenant_id), lead_id)).await.ok().flatten();
     let body = json!({"event": "reminder.fired", "tenant_id": r.tenant_id, "reminder": r, "lead": lead}).to_string();
     let mut req =
-        state.http.post(url).header("Content-Type", "application/json").header("X-Frontdesk-Delivery", delivery_id);
-    if let Some(secret) = &state.config.settings.reminder_webhook_secret {
+        ctx.http.post(url).header("Content-Type", "application/json").header("X-Frontdesk-Delivery", delivery_id);
+    if let Some(secret) = &ctx.config.settings.reminder_webhook_secret {
         req = req.header("X-Frontdesk-Signature", signature(secret, body.as_bytes()));
     }
     // `last_error` is shown to staff: a plain reason; the detail goes to the log.
@@ -56,12 +56,11 @@ pub async fn deliver(state: &AppState, claimed: Claimed) {
     let id = r.id;
     let attempts = r.attempts;
     let result = match outcome {
-        Ok(()) => state.db.write(move |tx| store::reminders::mark_done_unscoped(tx, id, &token)).await,
+        Ok(()) => ctx.db.write(move |tx| store::reminders::mark_done_unscoped(tx, id, &token)).await,
         Err(err) => {
             tracing::warn!(reminder = %id, attempts, error = %err, "reminder webhook failed");
             let retry_at = format(OffsetDateTime::now_utc() + backoff(attempts));
-            state
-                .db
+            ctx.db
                 .write(move |tx| store::reminders::mark_failed_attempt_unscoped(tx, id, &token, &err, &retry_at))
                 .await
         }

@@ -15,14 +15,14 @@ use super::{
 };
 use crate::{
     ai::tools::{self, END_CALL, TRANSFER, ToolScope},
+    core::Context,
+    core::CoreResult,
     domain::LeadId,
-    error::ApiResult,
-    state::AppState,
     store::tenants::Tenant,
 };
 
 pub struct LiveActions {
-    pub state: AppState,
+    pub ctx: Context,
     pub tenant: Tenant,
     pub call_sid: String,
     pub lead_id: Option<LeadId>,
@@ -32,8 +32,8 @@ pub struct LiveActions {
 
 /// Changes a live call through Twilio's REST API (`Calls/{sid}.json`): new
 /// `Twiml` to run, or `Status=completed` to hang up.
-pub async fn update_call(state: &AppState, call_sid: &str, form: &[(&str, String)]) -> Result<(), String> {
-    let s = &state.config.settings;
+pub async fn update_call(ctx: &Context, call_sid: &str, form: &[(&str, String)]) -> Result<(), String> {
+    let s = &ctx.config.settings;
     let (Some(account), Some(token)) = (s.twilio_account_sid.as_deref(), s.twilio_auth_token.as_deref()) else {
         return Err("Twilio is not configured".into());
     };
@@ -41,7 +41,7 @@ pub async fn update_call(state: &AppState, call_sid: &str, form: &[(&str, String
         "{}/2010-04-01/Accounts/{account}/Calls/{call_sid}.json",
         s.twilio_api_base.as_str().trim_end_matches('/')
     );
-    let res = state
+    let res = ctx
         .http
         .post(url)
         .basic_auth(account, Some(token))
@@ -62,10 +62,10 @@ impl LiveActions {
         let Some(lead_id) = self.lead_id else { return json!({"ok": outcome.is_ok()}) };
         let at = ToolScope { tenant_id: self.tenant.id, lead_id, channel: "call" };
         let saved =
-            self.state.db.write(move |tx| -> ApiResult<_> { Ok(tools::record(tx, at, name, &args, outcome)?) }).await;
+            self.ctx.db.write(move |tx| -> CoreResult<_> { Ok(tools::record(tx, at, name, &args, outcome)?) }).await;
         match saved {
             Ok((activity, result)) => {
-                self.state.events.activity(&activity);
+                self.ctx.events.activity(&activity);
                 result
             }
             Err(e) => {
@@ -86,7 +86,7 @@ impl CallActions for LiveActions {
                     None => Err("this business has no number to transfer to; offer to take a message".to_string()),
                     Some(forward) => {
                         let doc = twiml::document(&twiml::transfer(&self.tenant, &forward));
-                        match update_call(&self.state, &self.call_sid, &[("Twiml", doc)]).await {
+                        match update_call(&self.ctx, &self.call_sid, &[("Twiml", doc)]).await {
                             Ok(()) => Ok(("transferred the call to a person".to_string(), json!({"ok": true}))),
                             Err(e) => {
                                 tracing::warn!(error = %e, "transfer failed");
@@ -101,11 +101,11 @@ impl CallActions for LiveActions {
                 }
                 if outcome.is_ok()
                     && let Err(e) = self
-                        .state
+                        .ctx
                         .db
                         .write({
                             let (tenant_id, sid) = (self.tenant.id, self.call_sid.clone());
-                            move |tx| -> ApiResult<_> {
+                            move |tx| -> CoreResult<_> {
                                 if let Some(call) = crate::store::calls::by_sid_unscoped(tx, &sid)?
                                     && call.tenant_id == tenant_id
                                 {
@@ -131,13 +131,13 @@ impl CallActions for LiveActions {
                 let at = ToolScope { tenant_id: self.tenant.id, lead_id, channel: "call" };
                 let (name, arguments) = (name.to_string(), arguments.to_string());
                 let done = self
-                    .state
+                    .ctx
                     .db
-                    .write(move |tx| -> ApiResult<_> { Ok(tools::execute(tx, at, &name, &arguments)?) })
+                    .write(move |tx| -> CoreResult<_> { Ok(tools::execute(tx, at, &name, &arguments)?) })
                     .await;
                 match done {
                     Ok(done) => {
-                        crate::ai::publish_tool_effects(&self.state, &done);
+                        crate::ai::publish_tool_effects(&self.ctx, &done);
                         ToolReply { output: done.result, next: Next::Respond }
                     }
                     Err(e) => {
@@ -150,7 +150,7 @@ impl CallActions for LiveActions {
     }
 
     async fn hang_up(&mut self) {
-        if let Err(e) = update_call(&self.state, &self.call_sid, &[("Status", "completed".into())]).await {
+        if let Err(e) = update_call(&self.ctx, &self.call_sid, &[("Status", "completed".into())]).await {
             tracing::warn!(error = %e, "hang-up failed");
         }
     }

@@ -206,7 +206,7 @@ async fn handle(state: AppState, socket: WebSocket) {
     };
     let transferred = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let actions = actions::LiveActions {
-        state: state.clone(),
+        ctx: state.core.clone(),
         tenant: tenant.clone(),
         call_sid: call.call_sid.clone().unwrap_or_default(),
         lead_id,

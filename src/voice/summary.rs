@@ -6,20 +6,20 @@ use serde_json::{Value, json};
 use super::bridge::Line;
 use crate::{
     ai::client,
+    core::Context,
+    core::CoreResult,
     domain::{ActivityKind, LeadStatus},
-    error::ApiResult,
-    state::AppState,
     store::{self, calls::Call, tenants::Tenant},
 };
 
-pub fn spawn(state: &AppState, call: &Call, tenant: &Tenant, transcript: &[Line]) {
+pub fn spawn(ctx: &Context, call: &Call, tenant: &Tenant, transcript: &[Line]) {
     let Some(lead_id) = call.lead_id else { return };
-    if transcript.is_empty() || state.config.settings.openai_api_key.is_none() {
+    if transcript.is_empty() || ctx.config.settings.openai_api_key.is_none() {
         return;
     }
     let text: String = transcript.iter().map(|l| format!("{}: {}\n", l.speaker, l.text)).collect();
     let language = if tenant.ai_language == "en" { "English" } else { "Hebrew" };
-    let (state, tenant_id, call_id) = (state.clone(), tenant.id, call.id);
+    let (ctx, tenant_id, call_id) = (ctx.clone(), tenant.id, call.id);
     tokio::spawn(async move {
         let messages = [
             json!({"role": "system", "content": format!(
@@ -29,22 +29,22 @@ pub fn spawn(state: &AppState, call: &Call, tenant: &Tenant, transcript: &[Line]
             )}),
             json!({"role": "user", "content": text}),
         ];
-        let (summary, suggested) = match client::complete(&state, &messages, None).await {
+        let (summary, suggested) = match client::complete(&ctx, &messages, None).await {
             Ok(c) => parse(c.text.as_deref().unwrap_or("")),
             Err(e) => {
                 tracing::warn!(error = %e, call = %call_id, "call summary failed");
                 return;
             }
         };
-        let saved = state
+        let saved = ctx
             .db
-            .write(move |tx| -> ApiResult<_> {
+            .write(move |tx| -> CoreResult<_> {
                 let data = json!({"call_id": call_id, "suggested_status": suggested});
                 Ok(store::activities::add(tx, tenant_id, lead_id, ActivityKind::CallSummary, &summary, &data, None)?)
             })
             .await;
         match saved {
-            Ok(a) => state.events.activity(&a),
+            Ok(a) => ctx.events.activity(&a),
             Err(e) => tracing::error!(error = %e, "could not save a call summary"),
         }
     });

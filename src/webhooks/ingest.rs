@@ -90,7 +90,7 @@ pub async fn ingest_inbound(
         state.events.activity(&a);
     }
     match answered {
-        Some(changed) => changed.iter().for_each(|c| crate::http::appointments::announce(state, c)),
+        Some(changed) => changed.iter().for_each(|c| core::appointments::announce(state, c)),
         None => ai::spawn_whatsapp_reply(state, tenant_id, lead_id),
     }
     Ok(json!({"ok": true, "lead_id": lead_id}))

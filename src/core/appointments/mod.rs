@@ -98,6 +98,16 @@ pub struct Changed {
     pub notifications: Vec<Notification>,
 }
 
+/// Publishes what a change wrote, after its commit: the activity, the
+/// notifications, and a wake-up for the scheduler (a reminder may be due).
+pub fn announce(ctx: &super::Context, c: &Changed) {
+    ctx.events.activity(&c.activity);
+    for n in &c.notifications {
+        ctx.events.notification(n);
+    }
+    ctx.reminder_wake.now();
+}
+
 pub struct Booking {
     pub lead_id: LeadId,
     pub service_id: ServiceId,
