@@ -570,6 +570,9 @@ CREATE UNIQUE INDEX canned_replies_shortcut ON canned_replies (tenant_id, shortc
 -- is recognised by its constraint's name. SQLite cannot rename a constraint in
 -- place: the two tables are rebuilt (the migration runs with foreign keys off
 -- and checks them before it commits), and their indexes and triggers made again.
+-- The other tables' triggers that name `leads` are left as they are by the
+-- renames (they name the rebuilt table once it has the old name).
+PRAGMA legacy_alter_table = ON;
 CREATE TABLE leads_v7 (
     id               INTEGER PRIMARY KEY,
     tenant_id        INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
@@ -677,6 +680,7 @@ FROM users;
 DROP TABLE users;
 ALTER TABLE users_v7 RENAME TO users;
 CREATE INDEX users_tenant ON users (tenant_id);
+PRAGMA legacy_alter_table = OFF;
 
 -- version: 8
 -- Appointments. A service is what a business books (its length, price and the
@@ -768,7 +772,9 @@ CREATE TABLE ics_tokens (
     created_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 
--- The appointment kinds on the timeline; SQLite cannot change a CHECK in place.
+-- The appointment kinds on the timeline; SQLite cannot change a CHECK in place,
+-- so the table is rebuilt (no other table or trigger names it).
+PRAGMA legacy_alter_table = ON;
 CREATE TABLE lead_activities_v8 (
     id            INTEGER PRIMARY KEY,
     tenant_id     INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
@@ -789,3 +795,4 @@ INSERT INTO lead_activities_v8 SELECT id, tenant_id, lead_id, kind, body, data, 
 DROP TABLE lead_activities;
 ALTER TABLE lead_activities_v8 RENAME TO lead_activities;
 CREATE INDEX lead_activities_lead ON lead_activities (lead_id, id DESC);
+PRAGMA legacy_alter_table = OFF;

@@ -25,7 +25,7 @@ use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 use crate::{
     assets,
     config::{Config, Mode, Refusal},
-    core::{Context, Parts},
+    context::{Context, Parts},
     db::Db,
     error::ApiError,
     events::Events,
@@ -68,10 +68,8 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         reminder_wake: Wake::default(),
         http,
         shutdown,
-        calls: ActiveCalls::default(),
         vapid,
         push,
-        ai_bursts: Default::default(),
     });
     Ok(AppState::new(Shared {
         core,
@@ -82,6 +80,8 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         sessions: Arc::default(),
         regions: crate::cache::TtlCache::new(Duration::from_secs(3600)),
         index_html: assets::index_html().into(),
+        calls: ActiveCalls::default(),
+        ai_bursts: Default::default(),
     }))
 }
 
@@ -209,7 +209,7 @@ async fn serve_metrics(bind: std::net::SocketAddr, state: &AppState, limits: ser
     let addr = listener.local_addr()?;
     println!("metrics on http://{addr}/metrics");
     let mut stop = state.shutdown.clone();
-    let router = crate::metrics::router(state.core.clone());
+    let router = http::scrape::router(state.clone());
     tokio::spawn(async move {
         let stopped = async move {
             let _ = stop.wait_for(|s| *s).await;

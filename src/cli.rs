@@ -91,7 +91,7 @@ fn choose_password(given: Option<String>) -> anyhow::Result<(String, bool)> {
 
 /// Prints success only once the copy is complete and has passed SQLite's integrity check.
 pub fn backup(settings: &Settings, dest: &Path) -> anyhow::Result<()> {
-    let report = crate::backup::run(&settings.data, dest)?;
+    let report = crate::db::backup::run(&settings.data, dest)?;
     println!("backup written to {} ({} pages, integrity check ok)", dest.display(), report.pages);
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! Prometheus metrics, served on their own listener (`FRONTDESK_METRICS_BIND`,
 //! never the main port). Event counts and latencies are kept in process-wide
 //! series updated where things happen; gauges that are a question to the
-//! database or to live ctx (reminders pending, calls, streams, provider
-//! health) are read when Prometheus scrapes.
+//! database or to live state (reminders pending, calls, streams, provider
+//! health) are read when Prometheus scrapes (`http::scrape`).
 //!
 //! The hot path is one request: a read-locked lookup of its series (route
 //! template, method, status; all `&'static str` or integers, so no label
@@ -15,12 +15,10 @@ use std::{
 };
 
 use axum::{
-    Router,
-    extract::{MatchedPath, Request, State},
-    http::{HeaderValue, Method, StatusCode, header},
+    extract::{MatchedPath, Request},
+    http::Method,
     middleware::Next,
-    response::{IntoResponse, Response},
-    routing::get,
+    response::Response,
 };
 use prometheus_client::{
     encoding::EncodeLabelSet,
@@ -32,8 +30,6 @@ use prometheus_client::{
     },
     registry::Registry,
 };
-
-use crate::core::Context;
 
 /// The route label of a request no route matched (UI assets, unknown paths):
 /// one fixed value, so random paths cannot create series.
@@ -168,42 +164,25 @@ pub async fn track(req: Request, next: Next) -> Response {
     res
 }
 
-/// The router of the metrics listener: `GET /metrics` and nothing else.
-pub fn router(ctx: Context) -> Router {
-    Router::new().route("/metrics", get(scrape)).with_state(ctx)
-}
-
-async fn scrape(State(ctx): State<Context>) -> Response {
-    match render(&ctx).await {
-        Ok(body) => (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
-            )],
-            body,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "metrics scrape failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "metrics unavailable\n").into_response()
-        }
-    }
-}
-
 fn gauge(v: i64) -> Gauge {
     let g = Gauge::default();
     g.set(v);
     g
 }
 
+/// The gauges read when Prometheus scrapes (by the metrics listener).
+pub struct Live {
+    pub reminders_pending: i64,
+    pub reminders_overdue: i64,
+    /// Per WhatsApp provider: businesses healthy, businesses with the breaker open.
+    pub providers: Vec<(&'static str, i64, i64)>,
+    pub active_calls: usize,
+    pub sse_clients: usize,
+}
+
 /// The text exposition: the live series plus the gauges read now.
-pub async fn render(ctx: &Context) -> anyhow::Result<String> {
-    let now = crate::domain::time::now();
-    let (pending, overdue) = ctx
-        .db
-        .read(move |c| crate::store::reminders::pending_counts_unscoped(c, &now))
-        .await
-        .map_err(|e: crate::store::error::StoreError| anyhow::anyhow!("{e}"))?;
+pub fn encode(live: &Live) -> anyhow::Result<String> {
+    let (pending, overdue) = (live.reminders_pending, live.reminders_overdue);
     let m = &*METRICS;
     let mut r = Registry::with_prefix("frontdesk");
     r.register(
@@ -230,18 +209,14 @@ pub async fn render(ctx: &Context) -> anyhow::Result<String> {
     r.register("reminders_fired", "Reminders fired", m.reminders_fired.clone());
     let healthy = Family::<ProviderLabels, Gauge>::default();
     let open = Family::<ProviderLabels, Gauge>::default();
-    for (provider, h, o) in ctx.messenger.health_counts() {
+    for &(provider, h, o) in &live.providers {
         healthy.get_or_create(&ProviderLabels { provider }).set(h);
         open.get_or_create(&ProviderLabels { provider }).set(o);
     }
     r.register("provider_healthy", "Businesses whose WhatsApp provider passed its last health check", healthy);
     r.register("provider_breaker_open", "Businesses whose WhatsApp provider breaker is open", open);
-    r.register("active_calls", "Voice calls in progress", gauge(i64::try_from(ctx.calls.count()).unwrap_or(i64::MAX)));
-    r.register(
-        "sse_clients",
-        "Open /api/events streams",
-        gauge(i64::try_from(ctx.events.open_streams()).unwrap_or(i64::MAX)),
-    );
+    r.register("active_calls", "Voice calls in progress", gauge(i64::try_from(live.active_calls).unwrap_or(i64::MAX)));
+    r.register("sse_clients", "Open /api/events streams", gauge(i64::try_from(live.sse_clients).unwrap_or(i64::MAX)));
     r.register("ai_calls", "Calls to the AI model", m.ai_calls.clone());
     r.register("ai_errors", "Failed calls to the AI model", m.ai_errors.clone());
     r.register("ai_call_duration_seconds", "AI model call latency", m.ai_latency.clone());

@@ -27,7 +27,7 @@ use std::{
 use anyhow::{Context, anyhow, bail};
 use rusqlite::{Connection, OpenFlags};
 
-use crate::backup::{RemoveUnlessKept, sync_dir, with_suffix};
+use crate::db::backup::{RemoveUnlessKept, sync_dir, with_suffix};
 use crate::db::{latest_version, lock::DataLock};
 
 /// What a restore did.
@@ -57,7 +57,7 @@ pub fn run(data: &Path, backup: &Path) -> anyhow::Result<Restored> {
     // Only a restore that died halfway leaves one; we hold the lock, so it is stale.
     drop(RemoveUnlessKept(Some(copy.clone())));
     let report =
-        crate::backup::run(backup, &copy).map_err(|e| anyhow!("{} cannot be restored: {e:#}", backup.display()))?;
+        crate::db::backup::run(backup, &copy).map_err(|e| anyhow!("{} cannot be restored: {e:#}", backup.display()))?;
     let partial = RemoveUnlessKept(Some(copy.clone()));
     let version = schema_version(&copy).map_err(|e| anyhow!("{} cannot be restored: {e:#}", backup.display()))?;
     let known = latest_version();
@@ -164,7 +164,7 @@ mod tests {
         let conn = data_file(&data);
         conn.execute("INSERT INTO tenants (name) VALUES ('in backup')", []).unwrap();
         let backup = dir.path().join("b.db");
-        crate::backup::run(&data, &backup).unwrap();
+        crate::db::backup::run(&data, &backup).unwrap();
         // Written after the backup and left in the WAL, as a stopped server may leave it.
         conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true).unwrap();
         conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::{
-    core::Context, http::throttle::LoginThrottle, http::user_cache::UserCache, password::Passwords,
+    context::Context, http::throttle::LoginThrottle, http::user_cache::UserCache, password::Passwords,
     store::sessions::SessionCache,
 };
 
@@ -42,6 +42,10 @@ pub struct Shared {
     pub regions: crate::cache::TtlCache<crate::domain::TenantId, String>,
     /// `index.html` with the build id filled in, ready to serve.
     pub index_html: axum::body::Bytes,
+    /// Voice calls in progress: shutdown gives them a grace, then ends and saves them.
+    pub calls: crate::voice::active::ActiveCalls,
+    /// The WhatsApp AI's debounce and per-business reply count.
+    pub ai_bursts: Arc<crate::ai::whatsapp::Bursts>,
     /// Signs the CSRF tokens handed out before sign-in.
     pub anon_csrf: crate::http::csrf::anon::AnonTokens,
 }

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::core::Context;
+use crate::context::Context;
 
 /// A function call the model asked for.
 #[derive(Clone, Debug)]

@@ -9,6 +9,6 @@ pub mod client;
 pub mod context;
 pub mod limits;
 pub mod tools;
-mod whatsapp;
+pub mod whatsapp;
 
 pub use whatsapp::{Bursts, publish as publish_tool_effects, spawn_whatsapp_reply};

@@ -5,7 +5,7 @@
 use std::{
     collections::HashMap,
     sync::{
-        Mutex,
+        Arc, Mutex,
         atomic::{AtomicU64, Ordering},
     },
     time::{Duration, Instant},
@@ -15,10 +15,11 @@ use serde_json::json;
 
 use super::{client, context, limits, tools};
 use crate::{
-    core::Context,
+    context::Context,
+    core,
     core::CoreResult,
     domain::{ActivityKind, LeadId, Scope, TenantId},
-    messaging, store,
+    store,
 };
 
 const HISTORY: i64 = 20;
@@ -56,18 +57,18 @@ impl Bursts {
 
 /// Called after an inbound message commits: answers the burst it belongs
 /// to once `FRONTDESK_AI_DEBOUNCE_MS` pass without another message.
-pub fn spawn_whatsapp_reply(ctx: &Context, tenant_id: TenantId, lead_id: LeadId) {
+pub fn spawn_whatsapp_reply(ctx: &Context, bursts: &Arc<Bursts>, tenant_id: TenantId, lead_id: LeadId) {
     if ctx.config.settings.openai_api_key.is_none() {
         return;
     }
-    let ticket = ctx.ai_bursts.take_ticket(lead_id);
-    let ctx = ctx.clone();
+    let ticket = bursts.take_ticket(lead_id);
+    let (ctx, bursts) = (ctx.clone(), bursts.clone());
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(ctx.config.settings.ai_debounce_ms)).await;
-        if !ctx.ai_bursts.is_latest(lead_id, ticket) {
+        if !bursts.is_latest(lead_id, ticket) {
             return;
         }
-        if let Err(error) = reply(&ctx, tenant_id, lead_id).await {
+        if let Err(error) = reply(&ctx, &bursts, tenant_id, lead_id).await {
             tracing::warn!(tenant = tenant_id.0, lead = lead_id.0, %error, "AI reply failed");
             record_error(&ctx, tenant_id, lead_id, error, "").await;
         }
@@ -102,7 +103,7 @@ async fn may_send(ctx: &Context, tenant_id: TenantId, lead_id: LeadId, newest_in
         .unwrap_or(false)
 }
 
-async fn reply(ctx: &Context, tenant_id: TenantId, lead_id: LeadId) -> Result<(), String> {
+async fn reply(ctx: &Context, bursts: &Bursts, tenant_id: TenantId, lead_id: LeadId) -> Result<(), String> {
     let read = ctx
         .db
         .read(move |c| -> CoreResult<_> {
@@ -129,7 +130,7 @@ async fn reply(ctx: &Context, tenant_id: TenantId, lead_id: LeadId) -> Result<()
     }
     // Counted before the model is asked: a reply that then fails still counts.
     let max = tenant.ai_max_replies_per_hour_business;
-    if let limits::Admit::Refused { alert } = ctx.ai_bursts.business.take(tenant_id, max, Instant::now()) {
+    if let limits::Admit::Refused { alert } = bursts.business.take(tenant_id, max, Instant::now()) {
         return over_business_budget(ctx, tenant_id, lead_id, max, alert).await;
     }
     let mut system = context::instructions(&prompts.whatsapp_prompt, &tenant, Some(&lead), chrono::Utc::now());
@@ -184,8 +185,10 @@ async fn reply(ctx: &Context, tenant_id: TenantId, lead_id: LeadId) -> Result<()
     if !may_send(ctx, tenant_id, lead_id, newest_in).await {
         return Ok(());
     }
-    let origin = messaging::Origin { actor: None, is_ai: true, audit: None, idempotency_key: None, automatic: None };
-    messaging::send_to_lead(ctx, &lead, messaging::Outgoing::Text(text), origin).await.map_err(|e| e.to_string())?;
+    let origin = core::sends::Origin { actor: None, is_ai: true, audit: None, idempotency_key: None, automatic: None };
+    core::sends::send_to_lead(ctx, &lead, core::sends::Outgoing::Text(text), origin)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 

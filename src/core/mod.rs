@@ -10,12 +10,11 @@
 
 pub mod appointments;
 pub mod audit;
-pub mod context;
 pub mod import;
 pub mod leads;
+pub mod missed_call;
 pub mod notify;
-
-pub use context::{Context, Parts};
+pub mod sends;
 
 use crate::store::StoreError;
 

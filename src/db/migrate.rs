@@ -37,7 +37,7 @@ pub fn latest_version() -> u32 {
 
 /// An existing data file (schema version above 0) about to be migrated gets
 /// a verified copy first, `<data>.pre-v<latest>.db` (see
-/// [`crate::backup::pre_upgrade_copy`]): going back is restoring it. A new
+/// [`crate::db::backup::pre_upgrade_copy`]): going back is restoring it. A new
 /// file (version 0) and a current one get none.
 pub(super) fn copy_before_upgrade(conn: &Connection, path: &Path, shown: &str) -> Result<(), OpenError> {
     let current: u32 = conn
@@ -47,7 +47,7 @@ pub(super) fn copy_before_upgrade(conn: &Connection, path: &Path, shown: &str) -
     if current == 0 || current >= latest {
         return Ok(());
     }
-    let copy = crate::backup::pre_upgrade_copy(path, latest).map_err(|e| OpenError::PreUpgradeCopy {
+    let copy = crate::db::backup::pre_upgrade_copy(path, latest).map_err(|e| OpenError::PreUpgradeCopy {
         path: shown.to_string(),
         from: current,
         to: latest,
@@ -71,14 +71,12 @@ pub(super) fn migrate(conn: &mut Connection, path: &str) -> Result<(), OpenError
         return Ok(());
     }
     // SQLite's way to rebuild a table others refer to (to change a CHECK):
-    // foreign keys off while the blocks run (a DROP would otherwise cascade),
-    // the old table name kept in other tables' triggers on RENAME, and a
-    // foreign-key check before each block commits. Both settings are outside
-    // any transaction and are put back before returning.
+    // foreign keys off while the blocks run (a DROP would otherwise cascade;
+    // the setting cannot change inside a transaction, so it is made here and
+    // put back after), and a foreign-key check before each block commits. A
+    // block that renames a rebuilt table sets `legacy_alter_table` itself.
     conn.pragma_update(None, "foreign_keys", false).map_err(sqlite)?;
-    conn.pragma_update(None, "legacy_alter_table", true).map_err(sqlite)?;
     let applied = apply_blocks(conn, current, path);
-    conn.pragma_update(None, "legacy_alter_table", false).map_err(sqlite)?;
     conn.pragma_update(None, "foreign_keys", true).map_err(sqlite)?;
     applied
 }

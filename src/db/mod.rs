@@ -69,6 +69,7 @@ impl Durability {
     }
 }
 
+pub mod backup;
 pub mod lock;
 pub mod path;
 /// Who copies the WAL back into the data file.

@@ -6,9 +6,9 @@ use serde_json::{Value, json};
 
 use super::extract::{ApiJson, ScopedLead};
 use crate::{
+    core::sends,
     domain::text::{self, MESSAGE_MAX},
     error::ApiResult,
-    messaging,
     state::AppState,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -52,10 +52,10 @@ async fn send(
             ));
         }
         let variables = body.variables.map(check_variables).transpose()?;
-        messaging::Outgoing::Template { variables }
+        sends::Outgoing::Template { variables }
     } else {
         let text = text::required("text", body.text.as_deref().unwrap_or(""), MESSAGE_MAX, true)?;
-        messaging::Outgoing::Text(text)
+        sends::Outgoing::Text(text)
     };
     // A client that may retry (a timeout, a flaky network) sends a key: the retry returns the first send.
     let idempotency_key = match headers.get("idempotency-key") {
@@ -71,14 +71,14 @@ async fn send(
             })?)
         }
     };
-    let origin = messaging::Origin {
+    let origin = sends::Origin {
         actor: Some(auth.actor()),
         is_ai: false,
         audit: auth.cross_tenant_write(lead.tenant_id),
         idempotency_key,
         automatic: None,
     };
-    let (message, sent) = messaging::send_to_lead(&state, &lead, outgoing, origin).await?;
+    let (message, sent) = sends::send_to_lead(&state, &lead, outgoing, origin).await?;
     Ok(Json(json!({
         "message_id": message.id,
         "provider": sent.provider,

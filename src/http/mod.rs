@@ -31,6 +31,7 @@ pub mod prompts;
 pub mod push;
 pub mod reminders;
 pub mod schedules;
+pub mod scrape;
 pub mod services;
 pub mod session;
 pub mod throttle;

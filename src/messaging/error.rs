@@ -57,12 +57,3 @@ impl From<rusqlite::Error> for SendError {
 }
 
 pub type SendResult<T> = Result<T, SendError>;
-
-impl From<crate::core::CoreError> for SendError {
-    fn from(e: crate::core::CoreError) -> Self {
-        match e {
-            crate::core::CoreError::Store(e) => SendError::Store(e),
-            crate::core::CoreError::Invalid(e) => SendError::Invalid(e),
-        }
-    }
-}

@@ -8,9 +8,8 @@
 
 mod baileys;
 mod error;
-pub mod missed_call;
-mod outbox;
 mod twilio;
+pub mod twilio_signature;
 
 use std::{
     collections::HashMap,
@@ -22,7 +21,6 @@ use async_trait::async_trait;
 
 pub use baileys::Baileys;
 pub use error::{SendError, SendResult};
-pub use outbox::{Origin, Outgoing, send_to_lead};
 pub use twilio::Twilio;
 
 use crate::{domain::TenantId, store::tenants::Tenant};

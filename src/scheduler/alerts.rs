@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 
 use super::{BATCH, Delivering, webhook::backoff};
 use crate::{
-    core::Context,
+    context::Context,
     core::CoreError,
     domain::time::{format, now},
     messaging::{Content, Recipient},

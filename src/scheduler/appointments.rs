@@ -12,9 +12,14 @@ use time::OffsetDateTime;
 
 use super::{BATCH, Delivering, webhook::backoff};
 use crate::{
-    core::{Context, CoreError, appointments::words},
+    context::Context,
+    core::{
+        CoreError,
+        appointments::words,
+        sends::{Origin, Outgoing, send_to_lead},
+    },
     domain::{AppointmentStatus, Scope, time::format, time::now},
-    messaging::{self, Origin, Outgoing, SendError},
+    messaging::SendError,
     store::{self, appointments::ClaimedReminder, appointments::REMINDERS},
 };
 
@@ -96,12 +101,13 @@ async fn send(ctx: &Context, c: &ClaimedReminder) -> Outcome {
         idempotency_key: Some(format!("{MARK}:{}:{}", a.id, a.starts_at)),
         automatic: Some(MARK),
     };
-    match messaging::send_to_lead(ctx, &lead, outgoing, origin).await {
+    match send_to_lead(ctx, &lead, outgoing, origin).await {
         Ok(_) => Ok(()),
         // Refused, or only Twilio with its window closed and no template: trying again changes nothing.
         Err(e) => {
             let closed = |e: &SendError| matches!(e, SendError::WindowClosed { .. });
-            let last = e.is_final() || closed(&e) || matches!(&e, SendError::Ruled { rule, .. } if closed(rule));
+            let last =
+                e.is_final() || closed(&e) || matches!(&e, SendError::Ruled { rule, .. } if closed(rule.as_ref()));
             Err((e.to_string(), last))
         }
     }

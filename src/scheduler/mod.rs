@@ -17,19 +17,15 @@ mod webhook;
 pub use alerts::deliver_due as deliver_alerts;
 pub use appointments::deliver_due as deliver_appointment_reminders;
 
-use std::{
-    collections::HashSet,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::time::Duration;
 
 use serde_json::json;
 use time::OffsetDateTime;
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 use crate::{
-    core::Context,
+    context::Context,
     core::CoreError,
     domain::ActivityKind,
     domain::Scope,
@@ -41,24 +37,7 @@ use crate::{
 const MAX_IDLE: Duration = Duration::from_secs(60);
 const BATCH: i64 = 200;
 
-/// Wakes the timer task (a reminder was created or moved), and knows which
-/// claims this process is still delivering.
-#[derive(Clone, Default)]
-pub struct Wake {
-    notify: Arc<Notify>,
-    /// Claim tokens whose delivery is under way here: never "stale", however long it takes.
-    in_flight: Arc<Mutex<HashSet<String>>>,
-}
-
-impl Wake {
-    pub fn now(&self) {
-        self.notify.notify_one();
-    }
-
-    fn in_flight(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
-        self.in_flight.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
+pub use crate::context::Wake;
 
 /// Marks a claim as being delivered by this process until dropped.
 struct Delivering {
@@ -171,7 +150,7 @@ async fn timer_loop(ctx: Context) {
         };
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
-            _ = ctx.reminder_wake.notify.notified() => {}
+            _ = ctx.reminder_wake.notified() => {}
             _ = shutdown.changed() => return,
         }
     }

@@ -8,7 +8,7 @@ use sha2::Sha256;
 use time::OffsetDateTime;
 
 use crate::{
-    core::Context,
+    context::Context,
     domain::Scope,
     domain::time::format,
     store::{self, reminders::Claimed},

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     ai::tools::{self, END_CALL, TRANSFER, ToolScope},
-    core::Context,
+    context::Context,
     core::CoreResult,
     domain::LeadId,
     store::tenants::Tenant,

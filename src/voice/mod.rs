@@ -9,7 +9,7 @@
 //! with `ended_by: "shutdown"`.
 
 mod actions;
-mod active;
+pub mod active;
 pub mod bridge;
 mod summary;
 pub mod twiml;
@@ -32,7 +32,10 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest};
 
-use crate::{domain::ActivityKind, error::ApiError, error::ApiResult, state::AppState, store, webhooks::signature};
+use crate::{
+    domain::ActivityKind, error::ApiError, error::ApiResult, messaging::twilio_signature as signature, state::AppState,
+    store,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/ws/twilio/media", get(upgrade))
@@ -269,7 +272,7 @@ async fn no_dead_air(state: &AppState, tenant: &store::tenants::Tenant, call: &s
     if tenant.forward_e164.is_none()
         && let Some(lead_id) = call.lead_id
     {
-        crate::messaging::missed_call::spawn_follow_up(state, tenant.id, lead_id);
+        crate::core::missed_call::spawn_follow_up(state, tenant.id, lead_id);
     }
 }
 

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::bridge::Line;
 use crate::{
     ai::client,
-    core::Context,
+    context::Context,
     core::CoreResult,
     domain::{ActivityKind, LeadStatus},
     store::{self, calls::Call, tenants::Tenant},

@@ -91,7 +91,7 @@ pub async fn ingest_inbound(
     }
     match answered {
         Some(changed) => changed.iter().for_each(|c| core::appointments::announce(state, c)),
-        None => ai::spawn_whatsapp_reply(state, tenant_id, lead_id),
+        None => ai::spawn_whatsapp_reply(state, &state.ai_bursts, tenant_id, lead_id),
     }
     Ok(json!({"ok": true, "lead_id": lead_id}))
 }

@@ -6,7 +6,7 @@
 
 mod baileys;
 mod ingest;
-pub mod signature;
+use crate::messaging::twilio_signature as signature;
 mod twilio;
 
 use axum::{

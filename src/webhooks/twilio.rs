@@ -130,7 +130,7 @@ pub async fn voice(State(state): State<AppState>, form: TwilioForm) -> Result<Re
         state.events.activity(&act);
     }
     if let Some(lead_id) = missed {
-        crate::messaging::missed_call::spawn_follow_up(&state, tenant_id, lead_id);
+        crate::core::missed_call::spawn_follow_up(&state, tenant_id, lead_id);
     }
     let config = &state.config;
     Ok(twiml(match (person_first(&tenant), token) {
@@ -174,7 +174,7 @@ pub async fn dial_result(State(state): State<AppState>, form: TwilioForm) -> Res
         Some(token) => Ok(twiml(twiml::stream(&state.config, &token))),
         None => {
             if let Some(lead_id) = call.lead_id {
-                crate::messaging::missed_call::spawn_follow_up(&state, tenant.id, lead_id);
+                crate::core::missed_call::spawn_follow_up(&state, tenant.id, lead_id);
             }
             Ok(twiml(twiml::voicemail(&state.config, &tenant)))
         }

@@ -100,7 +100,7 @@ pub struct Changed {
 
 /// Publishes what a change wrote, after its commit: the activity, the
 /// notifications, and a wake-up for the scheduler (a reminder may be due).
-pub fn announce(ctx: &super::Context, c: &Changed) {
+pub fn announce(ctx: &crate::context::Context, c: &Changed) {
     ctx.events.activity(&c.activity);
     for n in &c.notifications {
         ctx.events.notification(n);

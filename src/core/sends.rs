@@ -6,9 +6,9 @@
 
 use serde_json::json;
 
-use super::{Content, Recipient, SendError, SendResult, Sent};
+use crate::messaging::{Content, Recipient, SendError, SendResult, Sent};
 use crate::{
-    core::Context,
+    context::Context,
     domain::MessageId,
     domain::{ActivityKind, Invalid, LeadId, Scope, TenantId, UserId},
     store::{self, Actor, leads::Lead, messages::Message},
@@ -233,4 +233,14 @@ fn replayed(prior: Message) -> (Message, Sent) {
         provider_message_id: prior.provider_message_id.clone().unwrap_or_default(),
     };
     (prior, sent)
+}
+
+/// A core rule refusing inside a send's transaction refuses the send.
+impl From<crate::core::CoreError> for SendError {
+    fn from(e: crate::core::CoreError) -> Self {
+        match e {
+            crate::core::CoreError::Store(e) => SendError::Store(e),
+            crate::core::CoreError::Invalid(e) => SendError::Invalid(e),
+        }
+    }
 }

@@ -3,9 +3,9 @@
 //! gets the business's `missed_call_text` on WhatsApp, at most once a day per
 //! lead.
 
-use super::{Origin, Outgoing, send_to_lead};
+use super::sends::{Origin, Outgoing, send_to_lead};
 use crate::{
-    core::Context,
+    context::Context,
     domain::{LeadId, Scope, TenantId},
     store,
 };
@@ -22,10 +22,10 @@ pub fn spawn_follow_up(ctx: &Context, tenant_id: TenantId, lead_id: LeadId) {
     });
 }
 
-async fn follow_up(ctx: &Context, tenant_id: TenantId, lead_id: LeadId) -> Result<(), super::SendError> {
+async fn follow_up(ctx: &Context, tenant_id: TenantId, lead_id: LeadId) -> Result<(), crate::messaging::SendError> {
     let (lead, text, notes) = ctx
         .db
-        .write(move |tx| -> super::SendResult<_> {
+        .write(move |tx| -> crate::messaging::SendResult<_> {
             let tenant = store::tenants::get(tx, tenant_id)?;
             let lead = store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?;
             let who = lead.as_ref().and_then(|l| l.phone_e164.clone()).unwrap_or_default();
