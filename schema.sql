@@ -681,3 +681,118 @@ DROP TABLE users;
 ALTER TABLE users_v7 RENAME TO users;
 CREATE INDEX users_tenant ON users (tenant_id);
 PRAGMA legacy_alter_table = OFF;
+
+-- version: 8
+-- Appointments. A service is what a business books (its length, price and the
+-- buffers kept free around it); service_staff names who gives it (none = every
+-- staff member with hours).
+CREATE TABLE services (
+    id                INTEGER PRIMARY KEY,
+    tenant_id         INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    name              TEXT    NOT NULL CONSTRAINT service_name CHECK (length(name) BETWEEN 1 AND 200),
+    duration_min      INTEGER NOT NULL CONSTRAINT service_duration CHECK (duration_min BETWEEN 5 AND 480),
+    price_agorot      INTEGER CONSTRAINT service_price CHECK (price_agorot IS NULL OR price_agorot >= 0),
+    buffer_before_min INTEGER NOT NULL DEFAULT 0 CONSTRAINT service_buffer_before CHECK (buffer_before_min BETWEEN 0 AND 120),
+    buffer_after_min  INTEGER NOT NULL DEFAULT 0 CONSTRAINT service_buffer_after CHECK (buffer_after_min BETWEEN 0 AND 120),
+    active            INTEGER NOT NULL DEFAULT 1 CONSTRAINT service_active CHECK (active IN (0, 1)),
+    created_at        TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at        TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX services_tenant ON services (tenant_id, id);
+
+CREATE TABLE service_staff (
+    service_id INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (service_id, user_id)
+) WITHOUT ROWID;
+
+-- A staff member's own week (NULL = the business's hours) and time off
+-- ([{starts_at, ends_at, note}], UTC). Business hours and holidays bound both.
+CREATE TABLE staff_schedules (
+    user_id    INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    tenant_id  INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    work_hours TEXT CONSTRAINT staff_work_hours CHECK (work_hours IS NULL OR json_valid(work_hours)),
+    time_off   TEXT NOT NULL DEFAULT '[]' CONSTRAINT staff_time_off CHECK (json_valid(time_off)),
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+
+-- Times are UTC in the stored format. blocked_from/blocked_until are the
+-- appointment widened by its service's buffers as they were when booked: the
+-- overlap check compares these spans, so a later change to a service's
+-- buffers never makes an existing booking overlap.
+CREATE TABLE appointments (
+    id                INTEGER PRIMARY KEY,
+    tenant_id         INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    lead_id           INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    service_id        INTEGER NOT NULL REFERENCES services(id),
+    staff_user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    starts_at         TEXT    NOT NULL,
+    ends_at           TEXT    NOT NULL,
+    blocked_from      TEXT    NOT NULL,
+    blocked_until     TEXT    NOT NULL,
+    status            TEXT    NOT NULL DEFAULT 'booked'
+                      CONSTRAINT appointment_status CHECK (status IN ('booked', 'confirmed', 'completed', 'no_show', 'cancelled')),
+    note              TEXT    NOT NULL DEFAULT '' CONSTRAINT appointment_note CHECK (length(note) <= 2000),
+    booked_by         TEXT    NOT NULL CONSTRAINT appointment_booked_by CHECK (booked_by IN ('person', 'ai', 'customer')),
+    booked_by_user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    cancel_reason     TEXT,
+    created_at        TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at        TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    CONSTRAINT appointment_times CHECK (ends_at > starts_at AND blocked_from <= starts_at AND blocked_until >= ends_at)
+);
+-- The overlap check: one staff member's live bookings by time.
+CREATE INDEX appointments_staff_live ON appointments (staff_user_id, blocked_from, blocked_until)
+    WHERE status IN ('booked', 'confirmed');
+CREATE INDEX appointments_tenant_start ON appointments (tenant_id, starts_at);
+CREATE INDEX appointments_lead ON appointments (lead_id, starts_at);
+
+-- The customer's reminder of an appointment: one row per appointment, claimed
+-- exactly once by the scheduler like alerts (pending -> claimed -> sent).
+CREATE TABLE appointment_reminders (
+    id              INTEGER PRIMARY KEY,
+    tenant_id       INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    appointment_id  INTEGER NOT NULL UNIQUE REFERENCES appointments(id) ON DELETE CASCADE,
+    status          TEXT    NOT NULL DEFAULT 'pending'
+                    CONSTRAINT appointment_reminder_status CHECK (status IN ('pending', 'claimed', 'sent', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT    NOT NULL,
+    claim_token     TEXT,
+    claimed_at      TEXT,
+    sent_at         TEXT,
+    last_error      TEXT,
+    created_at      TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX appointment_reminders_due ON appointment_reminders (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX appointment_reminders_claimed ON appointment_reminders (claimed_at) WHERE status = 'claimed';
+
+-- A staff member's calendar feed: only the SHA-256 of its random token is kept.
+CREATE TABLE ics_tokens (
+    user_id    INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    token_hash TEXT    NOT NULL UNIQUE,
+    created_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+
+-- The appointment kinds on the timeline; SQLite cannot change a CHECK in place,
+-- so the table is rebuilt (no other table or trigger names it).
+PRAGMA legacy_alter_table = ON;
+CREATE TABLE lead_activities_v8 (
+    id            INTEGER PRIMARY KEY,
+    tenant_id     INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    lead_id       INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    kind          TEXT    NOT NULL CONSTRAINT activity_kind CHECK (kind IN ('created', 'status_change', 'note',
+                      'message_in', 'message_out', 'call', 'reminder_set', 'reminder_fired', 'ai_reply', 'ai_error',
+                      'updated', 'ai_action', 'ai_paused', 'ai_resumed', 'call_summary', 'voicemail', 'assigned',
+                      'appointment_booked', 'appointment_rescheduled', 'appointment_confirmed',
+                      'appointment_cancelled', 'appointment_completed', 'appointment_no_show')),
+    body          TEXT    NOT NULL DEFAULT '',
+    data          TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(data)),
+    actor_user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    impersonating INTEGER NOT NULL DEFAULT 0 CHECK (impersonating IN (0, 1)),
+    created_at    TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+INSERT INTO lead_activities_v8 SELECT id, tenant_id, lead_id, kind, body, data, actor_user_id, impersonating, created_at
+    FROM lead_activities;
+DROP TABLE lead_activities;
+ALTER TABLE lead_activities_v8 RENAME TO lead_activities;
+CREATE INDEX lead_activities_lead ON lead_activities (lead_id, id DESC);
+PRAGMA legacy_alter_table = OFF;

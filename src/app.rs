@@ -111,6 +111,7 @@ pub fn build_router(state: AppState) -> Router {
     let mut router = router
         .merge(http::health::router())
         .merge(http::openapi::api())
+        .merge(http::ics::feed_router())
         .merge(crate::webhooks::router())
         .merge(crate::voice::router())
         .fallback(assets::fallback)

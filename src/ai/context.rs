@@ -7,8 +7,9 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 
 use crate::{
-    domain::text,
-    store::{leads::Lead, tenants::Tenant},
+    core::appointments::availability::{parse_utc, stored},
+    domain::{LeadId, TenantId, text},
+    store::{self, StoreResult, leads::Lead, tenants::Tenant},
 };
 
 /// The system prompt: the business's own prompt, then the generated block.
@@ -60,6 +61,47 @@ pub fn block(tenant: &Tenant, lead: Option<&Lead>, now: DateTime<Utc>) -> String
     out
 }
 
+/// What the AI needs to book: the active services and the lead's upcoming
+/// appointments, as lines that follow [`block`] (empty when the business
+/// has no services).
+pub fn booking_block(
+    conn: &rusqlite::Connection,
+    tenant_id: TenantId,
+    lead_id: Option<LeadId>,
+    now: DateTime<Utc>,
+) -> StoreResult<String> {
+    let services = store::services::list(conn, tenant_id, true)?;
+    if services.is_empty() {
+        return Ok(String::new());
+    }
+    let tz = store::tenants::get(conn, tenant_id)?.map(|t| t.schedule().tz).unwrap_or(chrono_tz::Asia::Jerusalem);
+    let mut out = String::from("- Services you can book (find_slots, then book_appointment):\n");
+    for s in &services {
+        let price = s.price.map(|p| format!(", {}.{:02} ILS", p / 100, p % 100)).unwrap_or_default();
+        let _ = writeln!(out, "  - {} ({} min{price})", text::clean_name(&s.name), s.duration_min);
+    }
+    let upcoming = match lead_id {
+        Some(id) => store::appointments::upcoming_for_lead(conn, tenant_id, id, &stored(now))?,
+        None => Vec::new(),
+    };
+    if upcoming.is_empty() {
+        out.push_str("- The customer has no upcoming appointment\n");
+    }
+    for a in &upcoming {
+        let when = parse_utc(&a.starts_at).map(|t| t.with_timezone(&tz).format("%A %Y-%m-%d %H:%M").to_string());
+        let _ = writeln!(
+            out,
+            "- Upcoming appointment #{}: {} with {}, {} ({})",
+            a.id,
+            a.service_name,
+            a.staff_name,
+            when.unwrap_or_default(),
+            a.status.as_str()
+        );
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +130,11 @@ mod tests {
             auto_assign: "none".into(),
             ai_max_replies_per_hour_business: 200,
             allow_international_forward: false,
+            booking_slot_step_min: 15,
+            booking_min_notice_min: 60,
+            booking_horizon_days: 30,
+            booking_reminder_hours: 24,
+            twilio_booking_template_sid: None,
         }
     }
 

@@ -115,11 +115,12 @@ async fn reply(ctx: &Context, bursts: &Bursts, tenant_id: TenantId, lead_id: Lea
                 store::messages::ai_replies_in_last_hour(c, tenant_id, lead_id)?,
                 store::messages::newest_inbound_id(c, tenant_id, lead_id)?,
                 store::leads::ai_may_answer(c, tenant_id, lead_id)?,
+                context::booking_block(c, tenant_id, Some(lead_id), chrono::Utc::now())?,
             ))
         })
         .await
         .map_err(|_| "the database could not be read".to_string())?;
-    let (tenant, prompts, lead, history, recent_replies, newest_in, may_answer) = read;
+    let (tenant, prompts, lead, history, recent_replies, newest_in, may_answer, booking) = read;
     let (Some(tenant), Some(lead)) = (tenant, lead) else { return Ok(()) };
     if !tenant.ai_auto_reply || prompts.whatsapp_prompt.trim().is_empty() || !may_answer {
         return Ok(());
@@ -132,7 +133,8 @@ async fn reply(ctx: &Context, bursts: &Bursts, tenant_id: TenantId, lead_id: Lea
     if let limits::Admit::Refused { alert } = bursts.business.take(tenant_id, max, Instant::now()) {
         return over_business_budget(ctx, tenant_id, lead_id, max, alert).await;
     }
-    let system = context::instructions(&prompts.whatsapp_prompt, &tenant, Some(&lead), chrono::Utc::now());
+    let mut system = context::instructions(&prompts.whatsapp_prompt, &tenant, Some(&lead), chrono::Utc::now());
+    system.push_str(&booking);
     let mut messages = vec![json!({"role": "system", "content": system})];
     for m in history.iter().filter(|m| !m.body.is_empty()) {
         let role = if m.direction == "in" { "user" } else { "assistant" };

@@ -8,6 +8,7 @@
 //! [`CoreError`]; the HTTP layer maps it to an answer in one place
 //! (`From<CoreError> for ApiError`).
 
+pub mod appointments;
 pub mod audit;
 pub mod import;
 pub mod leads;

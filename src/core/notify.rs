@@ -102,6 +102,12 @@ fn label(kind: &str, hebrew: bool) -> &str {
         ("ai_budget", true) => "מכסת תשובות הבוט נוצלה",
         ("missed_call", false) => "Missed call",
         ("missed_call", true) => "שיחה שלא נענתה",
+        ("appointment_booked", false) => "New appointment",
+        ("appointment_booked", true) => "תור חדש",
+        ("appointment_rescheduled", false) => "Appointment moved",
+        ("appointment_rescheduled", true) => "תור הוזז",
+        ("appointment_cancelled", false) => "Appointment cancelled",
+        ("appointment_cancelled", true) => "תור בוטל",
         (other, _) => other,
     }
 }

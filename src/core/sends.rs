@@ -33,6 +33,13 @@ pub enum Outgoing {
     Template {
         variables: Option<serde_json::Value>,
     },
+    /// Free text where it may go (the bridge, or Twilio inside the window),
+    /// else the approved template `sid` with its variables (an appointment reminder).
+    TextOrTemplate {
+        text: String,
+        sid: Option<String>,
+        variables: serde_json::Value,
+    },
 }
 
 /// WhatsApp lets a business send free text only within this long of the
@@ -57,8 +64,12 @@ pub async fn send_to_lead(
         ctx.db.read(move |c| store::tenants::get(c, tenant_id)).await?.ok_or(SendError::NotFound("Business"))?;
     let template_sid = tenant.twilio_template_sid.clone();
     let window = window_open(lead);
+    let fallback = match &outgoing {
+        Outgoing::TextOrTemplate { sid: Some(sid), variables, .. } => Some((sid.clone(), variables.clone())),
+        _ => None,
+    };
     let (text, template) = match &outgoing {
-        Outgoing::Text(t) => (t.clone(), None),
+        Outgoing::Text(t) | Outgoing::TextOrTemplate { text: t, .. } => (t.clone(), None),
         Outgoing::Template { variables } => {
             let Some(sid) = template_sid.as_deref() else {
                 return Err(SendError::Invalid(Invalid::new(
@@ -83,7 +94,10 @@ pub async fn send_to_lead(
                 "Templates are sent through Twilio, which cannot send this now.",
                 "Send text instead: the WhatsApp bridge has no 24-hour window.",
             ))),
-            (None, "twilio") if !window => Err(SendError::WindowClosed { has_template: template_sid.is_some() }),
+            (None, "twilio") if !window => match &fallback {
+                Some((sid, variables)) => Ok(Content::Template { sid, variables: Some(variables) }),
+                None => Err(SendError::WindowClosed { has_template: template_sid.is_some() }),
+            },
             (None, _) => Ok(Content::Text(&text)),
         }
     };

@@ -75,6 +75,11 @@ impl WeekHours {
         Ok(WeekHours(days))
     }
 
+    /// One weekday's intervals (0 = Sunday), sorted and apart.
+    pub fn day(&self, weekday: usize) -> &[(u16, u16)] {
+        self.0.get(weekday).map(Vec::as_slice).unwrap_or(&[])
+    }
+
     /// The stored form (every weekday present, intervals sorted).
     pub fn to_json(&self) -> Value {
         let mut obj = Map::new();

@@ -3,12 +3,16 @@
 
 pub mod hours;
 pub mod phone;
+pub mod slots;
 pub mod tenancy;
 pub mod text;
 pub mod time;
 
 pub use phone::PhoneE164;
-pub use tenancy::{CallId, CannedReplyId, LeadId, MessageId, NotificationId, ReminderId, Scope, TenantId, UserId};
+pub use tenancy::{
+    AppointmentId, CallId, CannedReplyId, LeadId, MessageId, NotificationId, ReminderId, Scope, ServiceId, TenantId,
+    UserId,
+};
 
 use serde::{Deserialize, Serialize};
 
@@ -154,6 +158,12 @@ text_enum!(
         CallSummary => "call_summary",
         Voicemail => "voicemail",
         Assigned => "assigned",
+        AppointmentBooked => "appointment_booked",
+        AppointmentRescheduled => "appointment_rescheduled",
+        AppointmentConfirmed => "appointment_confirmed",
+        AppointmentCancelled => "appointment_cancelled",
+        AppointmentCompleted => "appointment_completed",
+        AppointmentNoShow => "appointment_no_show",
     }
 );
 
@@ -165,6 +175,26 @@ text_enum!(
         Fired => "fired",
         Failed => "failed",
         Cancelled => "cancelled",
+    }
+);
+
+text_enum!(
+    /// Where an appointment stands: `booked -> confirmed -> completed | no_show`, or `cancelled`.
+    AppointmentStatus {
+        Booked => "booked",
+        Confirmed => "confirmed",
+        Completed => "completed",
+        NoShow => "no_show",
+        Cancelled => "cancelled",
+    }
+);
+
+text_enum!(
+    /// Who made a booking or changed it: a person (a signed-in user), the AI, or the customer (a reply).
+    BookedBy {
+        Person => "person",
+        Ai => "ai",
+        Customer => "customer",
     }
 );
 

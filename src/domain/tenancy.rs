@@ -55,6 +55,14 @@ id_type!(
     UserId
 );
 id_type!(
+    /// A service a business books.
+    ServiceId
+);
+id_type!(
+    /// An appointment (a lead's booking of a service with a staff member).
+    AppointmentId
+);
+id_type!(
     /// A reminder on a lead.
     ReminderId
 );

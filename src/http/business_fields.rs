@@ -71,6 +71,26 @@ pub struct BusinessBody {
     pub auto_assign: Option<String>,
     /// Platform admin only: lets `forward_e164` be a number outside the business's own country.
     pub allow_international_forward: Option<bool>,
+    /// Appointment starts fall on this grid (minutes from local midnight, 5 to 240; default 15).
+    #[serde(default, deserialize_with = "super::whole_number")]
+    #[schema(minimum = 5, maximum = 240)]
+    pub booking_slot_step_min: Option<u32>,
+    /// How soon from now a slot may be offered, in minutes (0 to 10080; default 60).
+    #[serde(default, deserialize_with = "super::whole_number")]
+    #[schema(minimum = 0, maximum = 10080)]
+    pub booking_min_notice_min: Option<u32>,
+    /// How many days ahead slots are offered (1 to 365; default 30).
+    #[serde(default, deserialize_with = "super::whole_number")]
+    #[schema(minimum = 1, maximum = 365)]
+    pub booking_horizon_days: Option<u32>,
+    /// How many hours before an appointment the customer is reminded (1 to 168; default 24).
+    #[serde(default, deserialize_with = "super::whole_number")]
+    #[schema(minimum = 1, maximum = 168)]
+    pub booking_reminder_hours: Option<u32>,
+    /// The approved WhatsApp template of the appointment reminder (Twilio, outside the 24-hour window).
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(schema_with = super::limits::twilio_template_sid)]
+    pub twilio_booking_template_sid: Option<Option<String>>,
 }
 
 fn in_range(field: &str, v: Option<u32>, range: std::ops::RangeInclusive<u32>) -> Result<Option<u32>, ApiError> {
@@ -113,6 +133,20 @@ fn parse_phone(field: &str, v: &Option<Option<String>>) -> Result<Option<Option<
         Some(Some(s)) => PhoneE164::parse(s, DEFAULT_REGION)
             .map(|p| Some(Some(p.into_string())))
             .map_err(|e| ApiError::invalid(field, format!("`{field}`: {e}."), "Use E.164, e.g. +972521234567.")),
+    }
+}
+
+/// A Twilio Content SID (`HX` and hex digits); empty or null clears it.
+fn content_sid(field: &str, v: &Option<Option<String>>) -> Result<Option<Option<String>>, ApiError> {
+    match optional_text(field, v, 64)? {
+        Some(Some(sid)) if !(sid.starts_with("HX") && sid[2..].chars().all(|c| c.is_ascii_hexdigit())) => {
+            Err(ApiError::invalid(
+                field,
+                format!("`{sid}` is not a Twilio Content SID."),
+                "Copy the template's SID (HX followed by 32 hex digits) from Twilio's Content Template Builder.",
+            ))
+        }
+        v => Ok(v),
     }
 }
 
@@ -168,16 +202,12 @@ impl BusinessBody {
                 0..=10_000,
             )?,
             missed_call_text: optional_text("missed_call_text", &self.missed_call_text, text::MESSAGE_MAX)?,
-            twilio_template_sid: match optional_text("twilio_template_sid", &self.twilio_template_sid, 64)? {
-                Some(Some(sid)) if !(sid.starts_with("HX") && sid[2..].chars().all(|c| c.is_ascii_hexdigit())) => {
-                    return Err(ApiError::invalid(
-                        "twilio_template_sid",
-                        format!("`{sid}` is not a Twilio Content SID."),
-                        "Copy the template's SID (HX followed by 32 hex digits) from Twilio's Content Template Builder.",
-                    ));
-                }
-                v => v,
-            },
+            twilio_template_sid: content_sid("twilio_template_sid", &self.twilio_template_sid)?,
+            booking_slot_step_min: in_range("booking_slot_step_min", self.booking_slot_step_min, 5..=240)?,
+            booking_min_notice_min: in_range("booking_min_notice_min", self.booking_min_notice_min, 0..=10_080)?,
+            booking_horizon_days: in_range("booking_horizon_days", self.booking_horizon_days, 1..=365)?,
+            booking_reminder_hours: in_range("booking_reminder_hours", self.booking_reminder_hours, 1..=168)?,
+            twilio_booking_template_sid: content_sid("twilio_booking_template_sid", &self.twilio_booking_template_sid)?,
             auto_assign: match self.auto_assign.as_deref() {
                 None => None,
                 Some(a @ ("none" | "round_robin")) => Some(a.to_string()),
@@ -209,6 +239,9 @@ pub async fn update_business(state: &AppState, auth: &Auth, id: TenantId, body: 
         "missed_call_text": fields.missed_call_text, "twilio_template_sid": fields.twilio_template_sid,
         "auto_assign": fields.auto_assign,
         "allow_international_forward": fields.allow_international_forward,
+        "booking_slot_step_min": fields.booking_slot_step_min, "booking_min_notice_min": fields.booking_min_notice_min,
+        "booking_horizon_days": fields.booking_horizon_days, "booking_reminder_hours": fields.booking_reminder_hours,
+        "twilio_booking_template_sid": fields.twilio_booking_template_sid,
     });
     state
         .db

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod answers;
+pub mod appointments;
 pub mod auth;
 pub mod bodies;
 pub mod business;
@@ -16,6 +17,7 @@ pub mod events;
 pub mod extract;
 pub mod faults;
 pub mod health;
+pub mod ics;
 pub mod inbox;
 pub mod layers;
 pub mod lead_csv;
@@ -28,7 +30,9 @@ pub mod openapi;
 pub mod prompts;
 pub mod push;
 pub mod reminders;
+pub mod schedules;
 pub mod scrape;
+pub mod services;
 pub mod session;
 pub mod throttle;
 pub mod user_cache;

@@ -21,8 +21,8 @@ use utoipa::{
 };
 
 use super::{
-    admin, auth, business, calls, canned, events, inbox, lead_csv, lead_timeline, leads, messages, notifications,
-    prompts, push, reminders,
+    admin, appointments, auth, business, calls, canned, events, ics, inbox, lead_csv, lead_timeline, leads, messages,
+    notifications, prompts, push, reminders, schedules, services,
 };
 use crate::state::AppState;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -49,6 +49,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         crate::domain::LeadSource,
         crate::domain::ActivityKind,
         crate::domain::ReminderStatus,
+        crate::domain::AppointmentStatus,
+        crate::domain::BookedBy,
         crate::domain::LeadId,
         crate::domain::TenantId,
         crate::domain::UserId,
@@ -133,6 +135,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(push::router())
         .merge(inbox::router())
         .merge(canned::router())
+        .merge(services::router())
+        .merge(schedules::router())
+        .merge(appointments::router())
+        .merge(ics::router())
         .merge(events::router())
         .merge(messages::router())
         .merge(router())

@@ -10,10 +10,12 @@
 //! code in `store::claims`, and one set of in-flight claim tokens.
 
 mod alerts;
+mod appointments;
 pub mod fault;
 mod webhook;
 
 pub use alerts::deliver_due as deliver_alerts;
+pub use appointments::deliver_due as deliver_appointment_reminders;
 
 use std::time::Duration;
 
@@ -69,7 +71,13 @@ pub async fn start(ctx: Context) -> anyhow::Result<JobScheduler> {
                 let live = ctx.reminder_wake.in_flight().clone();
                 let rescue = move |tx: &rusqlite::Transaction| -> store::StoreResult<usize> {
                     Ok(store::claims::rescue_stale_unscoped(tx, store::claims::REMINDERS, &cutoff, &live)?
-                        + store::claims::rescue_stale_unscoped(tx, store::claims::ALERTS, &cutoff, &live)?)
+                        + store::claims::rescue_stale_unscoped(tx, store::claims::ALERTS, &cutoff, &live)?
+                        + store::claims::rescue_stale_unscoped(
+                            tx,
+                            store::claims::APPOINTMENT_REMINDERS,
+                            &cutoff,
+                            &live,
+                        )?)
                 };
                 match ctx.db.write(rescue).await {
                     Ok(n) if n > 0 => tracing::warn!(rescued = n, "reminder and alert claims left by a crash put back"),
@@ -125,6 +133,7 @@ async fn timer_loop(ctx: Context) {
             tokio::spawn(async move {
                 fault::maybe_panic();
                 fire_due(&ctx).await?;
+                appointments::deliver_due(&ctx).await?;
                 alerts::deliver_due(&ctx).await
             })
         };
@@ -153,10 +162,8 @@ async fn until_next_due(ctx: &Context) -> Duration {
         .read(|c| -> store::StoreResult<Option<String>> {
             let r = store::claims::next_due_unscoped(c, store::claims::REMINDERS)?;
             let a = store::claims::next_due_unscoped(c, store::claims::ALERTS)?;
-            Ok(match (r, a) {
-                (Some(r), Some(a)) => Some(r.min(a)),
-                (r, a) => r.or(a),
-            })
+            let b = store::claims::next_due_unscoped(c, store::claims::APPOINTMENT_REMINDERS)?;
+            Ok([r, a, b].into_iter().flatten().min())
         })
         .await
         .ok()

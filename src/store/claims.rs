@@ -45,6 +45,14 @@ pub const REMINDERS: Queue = Queue {
 pub const ALERTS: Queue =
     Queue { table: "alerts", done: concat!("status = 'sent', sent_at = ", now_sql!()), touch: "", max_attempts: 8 };
 
+/// Customers' appointment reminders: one send each, retried like alerts.
+pub const APPOINTMENT_REMINDERS: Queue = Queue {
+    table: "appointment_reminders",
+    done: concat!("status = 'sent', sent_at = ", now_sql!()),
+    touch: "",
+    max_attempts: 8,
+};
+
 /// Claims up to `limit` due rows of `q`, oldest due first, and maps each
 /// row as claimed: `returning` lists the columns `map` reads.
 pub fn claim_due_unscoped<T>(

@@ -39,7 +39,23 @@ pub struct Tenant {
     /// `forward_e164` may be outside the business's own country; only the
     /// platform admin sets it (kept in the `settings` JSON).
     pub allow_international_forward: bool,
+    /// Appointment starts fall on this grid of minutes from local midnight.
+    pub booking_slot_step_min: u32,
+    /// How soon from now the AI (and availability) may offer a slot.
+    pub booking_min_notice_min: u32,
+    /// How many days ahead slots are offered.
+    pub booking_horizon_days: u32,
+    /// How long before an appointment the customer is reminded.
+    pub booking_reminder_hours: u32,
+    /// The approved WhatsApp template of that reminder, for Twilio outside the 24-hour window.
+    pub twilio_booking_template_sid: Option<String>,
 }
+
+/// Booking settings of a business that never set them.
+pub const BOOKING_SLOT_STEP_MIN: u32 = 15;
+pub const BOOKING_MIN_NOTICE_MIN: u32 = 60;
+pub const BOOKING_HORIZON_DAYS: u32 = 30;
+pub const BOOKING_REMINDER_HOURS: u32 = 24;
 
 /// `ai_max_replies_per_hour_business` of a business that never set it.
 pub const AI_MAX_REPLIES_PER_HOUR_BUSINESS: u32 = 200;
@@ -54,7 +70,10 @@ const COLUMNS: &str = "id, name, phone_e164, whatsapp_e164, whatsapp_instance, t
                        default_region, created_at, updated_at, business_hours, holidays, forward_e164, ai_language, \
                        handoff_hours, ai_max_replies_per_hour, missed_call_text, twilio_template_sid, auto_assign, \
                        json_extract(settings, '$.ai_max_replies_per_hour_business'), \
-                       coalesce(json_extract(settings, '$.allow_international_forward'), 0)";
+                       coalesce(json_extract(settings, '$.allow_international_forward'), 0), \
+                       json_extract(settings, '$.booking_slot_step_min'), json_extract(settings, '$.booking_min_notice_min'), \
+                       json_extract(settings, '$.booking_horizon_days'), json_extract(settings, '$.booking_reminder_hours'), \
+                       json_extract(settings, '$.twilio_booking_template_sid')";
 
 fn json_column(r: &Row, i: usize) -> rusqlite::Result<Value> {
     Ok(serde_json::from_str(&r.get::<_, String>(i)?).unwrap_or(Value::Null))
@@ -83,6 +102,11 @@ fn from_row(r: &Row) -> rusqlite::Result<Tenant> {
         auto_assign: r.get(18)?,
         ai_max_replies_per_hour_business: r.get::<_, Option<u32>>(19)?.unwrap_or(AI_MAX_REPLIES_PER_HOUR_BUSINESS),
         allow_international_forward: r.get(20)?,
+        booking_slot_step_min: r.get::<_, Option<u32>>(21)?.unwrap_or(BOOKING_SLOT_STEP_MIN),
+        booking_min_notice_min: r.get::<_, Option<u32>>(22)?.unwrap_or(BOOKING_MIN_NOTICE_MIN),
+        booking_horizon_days: r.get::<_, Option<u32>>(23)?.unwrap_or(BOOKING_HORIZON_DAYS),
+        booking_reminder_hours: r.get::<_, Option<u32>>(24)?.unwrap_or(BOOKING_REMINDER_HOURS),
+        twilio_booking_template_sid: r.get(25)?,
     })
 }
 
@@ -108,6 +132,12 @@ pub struct TenantFields {
     /// Kept in the `settings` JSON.
     pub ai_max_replies_per_hour_business: Option<u32>,
     pub allow_international_forward: Option<bool>,
+    /// The booking settings, kept in the `settings` JSON.
+    pub booking_slot_step_min: Option<u32>,
+    pub booking_min_notice_min: Option<u32>,
+    pub booking_horizon_days: Option<u32>,
+    pub booking_reminder_hours: Option<u32>,
+    pub twilio_booking_template_sid: Option<Option<String>>,
 }
 
 fn map_unique(err: rusqlite::Error) -> StoreError {
@@ -206,7 +236,13 @@ pub fn update(conn: &Connection, id: TenantId, f: &TenantFields) -> StoreResult<
                     'ai_max_replies_per_hour_business', coalesce(?23, json_extract(settings, '$.ai_max_replies_per_hour_business')),
                     'allow_international_forward', CASE WHEN ?24 IS NULL
                         THEN settings -> '$.allow_international_forward'
-                        ELSE json(CASE WHEN ?24 THEN 'true' ELSE 'false' END) END)),
+                        ELSE json(CASE WHEN ?24 THEN 'true' ELSE 'false' END) END,
+                    'booking_slot_step_min', coalesce(?25, json_extract(settings, '$.booking_slot_step_min')),
+                    'booking_min_notice_min', coalesce(?26, json_extract(settings, '$.booking_min_notice_min')),
+                    'booking_horizon_days', coalesce(?27, json_extract(settings, '$.booking_horizon_days')),
+                    'booking_reminder_hours', coalesce(?28, json_extract(settings, '$.booking_reminder_hours')),
+                    'twilio_booking_template_sid', CASE WHEN ?29 THEN ?30
+                        ELSE json_extract(settings, '$.twilio_booking_template_sid') END)),
                 updated_at = ",
                 now_sql!(),
                 " WHERE id = ?1"
@@ -236,6 +272,12 @@ pub fn update(conn: &Connection, id: TenantId, f: &TenantFields) -> StoreResult<
                 f.auto_assign,
                 f.ai_max_replies_per_hour_business,
                 f.allow_international_forward,
+                f.booking_slot_step_min,
+                f.booking_min_notice_min,
+                f.booking_horizon_days,
+                f.booking_reminder_hours,
+                f.twilio_booking_template_sid.is_some(),
+                f.twilio_booking_template_sid.clone().flatten(),
             ],
         )
         .map_err(map_unique)?;

@@ -150,11 +150,12 @@ async fn handle(state: AppState, socket: WebSocket) {
                 }
                 None => Vec::new(),
             };
-            Ok((tenant, prompt, lead, recent))
+            let booking = crate::ai::context::booking_block(c, tenant_id, lead_id, chrono::Utc::now())?;
+            Ok((tenant, prompt, lead, recent, booking))
         })
         .await;
-    let (tenant, prompt, lead, recent) = match setup {
-        Ok((Some(t), p, l, r)) => (t, p, l, r),
+    let (tenant, prompt, lead, recent, booking) = match setup {
+        Ok((Some(t), p, l, r, b)) => (t, p, l, r, b),
         Ok((None, ..)) | Err(_) => {
             tracing::error!(call = %call.id, "could not read the call's business");
             let _ = tw_out.close().await;
@@ -162,7 +163,7 @@ async fn handle(state: AppState, socket: WebSocket) {
             return;
         }
     };
-    let instructions = call_instructions(&prompt, &tenant, lead.as_ref(), &recent);
+    let instructions = call_instructions(&prompt, &tenant, lead.as_ref(), &recent) + &booking;
     let model = tokio::select! {
         model = connect_model(&state) => model,
         () = state.calls.stopped() => {

@@ -72,11 +72,13 @@ pub async fn ingest_inbound(
                 None,
             )?);
             let lead = store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?;
-            Ok((tenant_id, Some((lead_id, created, acts, lead))))
+            // `1`/`2` answering an appointment reminder: handled here, not by the AI.
+            let answered = core::appointments::reply::apply(tx, tenant_id, lead_id, &body, chrono::Utc::now())?;
+            Ok((tenant_id, Some((lead_id, created, acts, lead, answered))))
         })
         .await?;
     let (tenant_id, fresh) = result;
-    let Some((lead_id, created, acts, lead)) = fresh else {
+    let Some((lead_id, created, acts, lead, answered)) = fresh else {
         return Ok(json!({"ok": true, "duplicate": true}));
     };
     state.events.publish(
@@ -87,6 +89,9 @@ pub async fn ingest_inbound(
     for a in acts {
         state.events.activity(&a);
     }
-    ai::spawn_whatsapp_reply(state, &state.ai_bursts, tenant_id, lead_id);
+    match answered {
+        Some(changed) => changed.iter().for_each(|c| core::appointments::announce(state, c)),
+        None => ai::spawn_whatsapp_reply(state, &state.ai_bursts, tenant_id, lead_id),
+    }
     Ok(json!({"ok": true, "lead_id": lead_id}))
 }

@@ -10,13 +10,16 @@
 //! ([`search`]); `reminders`: idle CPU and firing lag with 100,000 pending
 //! reminders ([`reminders`]); `webhook`: signed webhook ingest at both
 //! durabilities next to the raw SQLite rate ([`webhook`]); `voice`: the voice
-//! relay's frame round trip at 1-400 concurrent calls ([`voice`]).
+//! relay's frame round trip at 1-400 concurrent calls ([`voice`]);
+//! `availability`: free slots over 14 days for 10 staff with 500
+//! appointments ([`availability`]).
 //!
 //! This file holds the command line and what the sections share: starting
 //! the server, signing in, inserting test data, running `wrk`, reading
 //! `/proc`. `FRONTDESK_BENCH_BIN=path` runs another build of the server
 //! under the same harness.
 
+mod availability;
 mod leads;
 mod login;
 mod reminders;
@@ -220,6 +223,9 @@ fn main() {
     }
     if want("search") {
         search::run(&server, &session);
+    }
+    if want("availability") {
+        availability::run(&server, &session);
     }
     if want("reminders") {
         reminders::run(&server);

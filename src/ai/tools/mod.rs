@@ -8,6 +8,7 @@ use rusqlite::Connection;
 use serde_json::{Value, json};
 
 mod actions;
+mod booking;
 mod specs;
 
 pub use actions::notify;
@@ -129,6 +130,11 @@ fn run(
         "add_tag" => add_tag(tx, at, args),
         "handoff_to_human" => handoff(tx, at, args, done),
         "take_message" => take_message(tx, at, args, done),
+        "find_slots" => booking::find_slots(tx, at, args),
+        "book_appointment" => booking::book(tx, at, args, done),
+        "reschedule_appointment" => booking::reschedule(tx, at, args, done),
+        "cancel_appointment" => booking::cancel(tx, at, args, done),
+        "list_my_appointments" => booking::list_mine(tx, at),
         other => Err(refuse(format!("there is no tool named {other}"))),
     };
     match step {

@@ -74,6 +74,58 @@ const SPECS: &[Spec] = &[
         voice_only: true,
     },
     Spec {
+        name: "find_slots",
+        description: "Find free appointment times. Offer the customer only times this returns.",
+        parameters: || {
+            json!({"type": "object", "properties": {
+                "service": {"type": "string", "description": "The service's name (as listed in the context)"},
+                "date_from": {"type": "string", "description": "First local date, YYYY-MM-DD (default today)"},
+                "date_to": {"type": "string", "description": "Last local date, YYYY-MM-DD (default a week on)"},
+                "part_of_day": {"type": "string", "enum": ["morning", "afternoon", "evening", "any"]}
+            }, "additionalProperties": false})
+        },
+        voice_only: false,
+    },
+    Spec {
+        name: "book_appointment",
+        description: "Book this customer a time that find_slots just offered, once they chose it.",
+        parameters: || {
+            json!({"type": "object", "properties": {
+                "service": {"type": "string"},
+                "starts_at": {"type": "string", "description": "The slot's RFC 3339 time, as find_slots gave it"}
+            }, "required": ["service", "starts_at"], "additionalProperties": false})
+        },
+        voice_only: false,
+    },
+    Spec {
+        name: "reschedule_appointment",
+        description: "Move this customer's upcoming appointment to another free time (from find_slots).",
+        parameters: || {
+            json!({"type": "object", "properties": {
+                "appointment_id": {"type": "integer", "description": "Needed when they have several"},
+                "starts_at": {"type": "string", "description": "RFC 3339, a time find_slots offered"}
+            }, "required": ["starts_at"], "additionalProperties": false})
+        },
+        voice_only: false,
+    },
+    Spec {
+        name: "cancel_appointment",
+        description: "Cancel this customer's upcoming appointment when they ask to.",
+        parameters: || {
+            json!({"type": "object", "properties": {
+                "appointment_id": {"type": "integer", "description": "Needed when they have several"},
+                "reason": {"type": "string"}
+            }, "additionalProperties": false})
+        },
+        voice_only: false,
+    },
+    Spec {
+        name: "list_my_appointments",
+        description: "List this customer's upcoming appointments.",
+        parameters: || json!({"type": "object", "properties": {}, "additionalProperties": false}),
+        voice_only: false,
+    },
+    Spec {
         name: TRANSFER,
         description: "Transfer the call to a person at the business (the caller asks for one, or you cannot help).",
         parameters: || {

@@ -100,6 +100,13 @@ export type Business = {
   auto_assign: AutoAssign;
   /** Set by the platform admin only: forward_e164 may be outside the business's country. */
   allow_international_forward: boolean;
+  /** Appointment starts fall on this grid (minutes from local midnight). */
+  booking_slot_step_min: number;
+  booking_min_notice_min: number;
+  booking_horizon_days: number;
+  /** The customer is reminded this many hours before an appointment. */
+  booking_reminder_hours: number;
+  twilio_booking_template_sid: string | null;
 };
 
 /** GET/PATCH /api/business/current: the business and where it stands now, computed in its zone. */
