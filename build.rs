@@ -36,7 +36,8 @@ fn main() {
         ui.join("dist")
     };
     precompress(&dist.join("assets"));
-    println!("cargo:rustc-env=FRONTDESK_UI_DIST={}", dist.display());
+    let embedded = embedded_copy(&dist);
+    println!("cargo:rustc-env=FRONTDESK_UI_DIST={}", embedded.display());
 
     // Packed relative relocations (DT_RELR): the executable is position
     // independent, and its ~1.7 MB table of relative relocations, which the
@@ -120,6 +121,41 @@ fn precompress(assets: &Path) {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
         fs::write(assets.join(format!("{name}.br")), br).expect("write .br");
         fs::write(assets.join(format!("{name}.gz")), gz).expect("write .gz");
+    }
+}
+
+/// What the binary embeds: `dist` without the plain copy of an asset that
+/// has both compressed ones. Every browser takes brotli or gzip; the rare
+/// client that takes neither gets the gzip copy decoded by the server. This
+/// keeps the UI's weight in the binary about halved (the 25 MB budget).
+fn embedded_copy(dist: &Path) -> PathBuf {
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("ui-embedded");
+    if out.exists() {
+        fs::remove_dir_all(&out).unwrap_or_else(|e| panic!("clear {}: {e}", out.display()));
+    }
+    copy_tree(dist, &out);
+    out
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap_or_else(|e| panic!("create {}: {e}", to.display()));
+    let entries = fs::read_dir(from).unwrap_or_else(|e| panic!("read {}: {e}", from.display()));
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        if path.is_dir() {
+            copy_tree(&path, &to.join(&name));
+            continue;
+        }
+        let with = |suffix: &str| {
+            let mut n = name.clone();
+            n.push(suffix);
+            from.join(n).is_file()
+        };
+        if with(".br") && with(".gz") {
+            continue;
+        }
+        fs::copy(&path, to.join(&name)).unwrap_or_else(|e| panic!("copy {}: {e}", path.display()));
     }
 }
 

@@ -5,7 +5,9 @@
 //! every load (`no-cache`), so a new build replaces them.
 //!
 //! build.rs stores a brotli (`.br`) and a gzip (`.gz`) copy of each text
-//! asset; `/assets/*` is answered with the best one the client accepts.
+//! asset, and only those; `/assets/*` is answered with the best one the
+//! client accepts, and a client that takes neither gets the gzip copy
+//! decoded here.
 
 use axum::{
     body::Body,
@@ -78,6 +80,13 @@ fn encoded_variant(rel: &str, accept_encoding: &str) -> Option<(&'static str, &'
     })
 }
 
+/// An embedded gzip copy, decoded for a client that takes no compression.
+fn gunzip(gz: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(gz.len() * 4);
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(gz), &mut out)?;
+    Ok(out)
+}
+
 /// The router's fallback: everything no route matched.
 pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
     let path = req.uri().path();
@@ -109,10 +118,9 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
         .into_response();
     }
     let rel = path.trim_start_matches('/');
-    if !rel.is_empty()
-        && rel != "index.html"
-        && let Some(file) = UI.get_file(rel)
-    {
+    let plain = UI.get_file(rel).map(|f| f.contents());
+    let gzipped = UI.get_file(format!("{rel}.gz")).map(|f| f.contents());
+    if !rel.is_empty() && rel != "index.html" && (plain.is_some() || gzipped.is_some()) {
         let cache = if rel.starts_with("assets/") {
             "public, max-age=31536000, immutable"
         } else if rel == "sw.js" || rel == "manifest.webmanifest" {
@@ -124,16 +132,21 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
         let accept_encoding =
             req.headers().get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or_default();
         let has_variants = UI.get_file(format!("{rel}.br")).is_some() || UI.get_file(format!("{rel}.gz")).is_some();
-        let (encoding, body) = match encoded_variant(rel, accept_encoding) {
-            Some((coding, bytes)) => (Some(coding), bytes),
-            None => (None, file.contents()),
+        let (encoding, body) = match (encoded_variant(rel, accept_encoding), plain, gzipped) {
+            (Some((coding, bytes)), _, _) => (Some(coding), Body::from(bytes)),
+            (None, Some(bytes), _) => (None, Body::from(bytes)),
+            (None, None, Some(gz)) => match gunzip(gz) {
+                Ok(bytes) => (None, Body::from(bytes)),
+                Err(e) => return ApiError::internal(format!("embedded {rel}.gz: {e}")).into_response(),
+            },
+            (None, None, None) => return (StatusCode::NOT_FOUND, "not found").into_response(),
         };
         let mut res = (
             [
                 (header::CONTENT_TYPE, HeaderValue::from_static(content_type(rel))),
                 (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
             ],
-            Body::from(body),
+            body,
         )
             .into_response();
         if let Some(coding) = encoding {
