@@ -84,12 +84,13 @@ fn index_waiting_leads(tx: &Connection, through: i64) -> rusqlite::Result<()> {
 }
 
 /// The leads in `scope` the index may not answer for (not in it yet, or
-/// with stale text): their ids, sorted, and their current text.
+/// with stale text): their ids and current text. Two key look-ups, never a scan.
 pub(super) fn waiting_leads(conn: &Connection, scope: Scope, through: i64) -> StoreResult<Vec<(i64, String)>> {
     let sql = format!(
-        "SELECT l.id, {INDEXED_TEXT} FROM leads l
-         WHERE (l.id > ?1 OR l.id IN (SELECT lead_id FROM search_index_pending)) AND (?2 IS NULL OR l.tenant_id = ?2)
-         ORDER BY l.id"
+        "SELECT l.id, {INDEXED_TEXT} FROM leads l WHERE l.id > ?1 AND (?2 IS NULL OR l.tenant_id = ?2)
+         UNION
+         SELECT l.id, {INDEXED_TEXT} FROM search_index_pending p CROSS JOIN leads l ON l.id = p.lead_id
+         WHERE ?2 IS NULL OR l.tenant_id = ?2"
     );
     Ok(conn
         .prepare_cached(&sql)?

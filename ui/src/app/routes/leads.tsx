@@ -171,6 +171,7 @@ export function Component() {
             page={page}
             pageSize={leads.data.page_size || DEFAULT_PAGE_SIZE}
             total={leads.data.total}
+            moreThan={leads.data.total_is_lower_bound}
             onChange={(p) => update({ page: String(p) })}
           />
         )}
