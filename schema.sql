@@ -563,6 +563,121 @@ CREATE TABLE canned_replies (
 );
 CREATE UNIQUE INDEX canned_replies_shortcut ON canned_replies (tenant_id, shortcut);
 
+-- version: 7
+
+-- Named CHECK constraints for the rules the application reports to people
+-- (a lead needs a phone or a WhatsApp id; an email has a shape), so an error
+-- is recognised by its constraint's name. SQLite cannot rename a constraint in
+-- place: the two tables are rebuilt (the migration runs with foreign keys off
+-- and checks them before it commits), and their indexes and triggers made again.
+CREATE TABLE leads_v7 (
+    id               INTEGER PRIMARY KEY,
+    tenant_id        INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    first_name       TEXT    NOT NULL DEFAULT '',
+    last_name        TEXT    NOT NULL DEFAULT '',
+    phone_e164       TEXT    CONSTRAINT lead_phone_e164 CHECK (phone_e164 IS NULL OR phone_e164 GLOB '+[1-9]*'),
+    whatsapp_id      TEXT,
+    email            TEXT,
+    source           TEXT    NOT NULL
+                     CONSTRAINT lead_source CHECK (source IN ('manual', 'form', 'call', 'whatsapp', 'other')),
+    status           TEXT    NOT NULL DEFAULT 'new'
+                     CONSTRAINT lead_status CHECK (status IN ('new', 'contacted', 'qualified', 'won', 'lost', 'archived')),
+    notes            TEXT    NOT NULL DEFAULT '',
+    created_by       INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at       TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at       TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    last_activity_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    ai_paused_until  TEXT,
+    assignee_user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    tags             TEXT    NOT NULL DEFAULT '[]' CONSTRAINT lead_tags_json CHECK (json_valid(tags)),
+    last_inbound_at  TEXT,
+    last_outbound_at TEXT,
+    CONSTRAINT lead_has_contact CHECK (phone_e164 IS NOT NULL OR whatsapp_id IS NOT NULL)
+);
+INSERT INTO leads_v7 (id, tenant_id, first_name, last_name, phone_e164, whatsapp_id, email, source, status, notes,
+                      created_by, created_at, updated_at, last_activity_at, ai_paused_until, assignee_user_id, tags,
+                      last_inbound_at, last_outbound_at)
+SELECT id, tenant_id, first_name, last_name, phone_e164, whatsapp_id, email, source, status, notes,
+       created_by, created_at, updated_at, last_activity_at, ai_paused_until, assignee_user_id, tags,
+       last_inbound_at, last_outbound_at
+FROM leads;
+-- Dropping the table drops its indexes and its own triggers; the search
+-- index and the totals are untouched (the rows keep their ids).
+DROP TABLE leads;
+ALTER TABLE leads_v7 RENAME TO leads;
+CREATE UNIQUE INDEX leads_tenant_phone ON leads (tenant_id, phone_e164) WHERE phone_e164 IS NOT NULL;
+CREATE UNIQUE INDEX leads_tenant_whatsapp ON leads (tenant_id, whatsapp_id) WHERE whatsapp_id IS NOT NULL;
+CREATE INDEX leads_tenant_activity ON leads (tenant_id, last_activity_at DESC, id DESC);
+CREATE INDEX leads_tenant_status_activity ON leads (tenant_id, status, last_activity_at DESC, id DESC);
+CREATE INDEX leads_activity ON leads (last_activity_at DESC, id DESC);
+CREATE INDEX leads_needs_reply ON leads (tenant_id, last_inbound_at, id)
+    WHERE last_inbound_at IS NOT NULL AND (last_outbound_at IS NULL OR last_outbound_at < last_inbound_at);
+CREATE INDEX leads_tenant_assignee ON leads (tenant_id, assignee_user_id, last_activity_at DESC, id DESC)
+    WHERE assignee_user_id IS NOT NULL;
+CREATE TRIGGER leads_fts_ai AFTER INSERT ON leads
+WHEN (SELECT deferred FROM search_index_mode WHERE id = 1) = 0 BEGIN
+    INSERT INTO leads_fts (rowid, text) VALUES ((new.tenant_id << 32) | new.id,
+        new.first_name || ' ' || new.last_name || ' ' || coalesce(new.phone_e164, '') || ' '
+        || coalesce(new.whatsapp_id, '') || ' ' || coalesce(new.email, ''));
+END;
+CREATE TRIGGER leads_fts_ai_deferred AFTER INSERT ON leads
+WHEN (SELECT deferred FROM search_index_mode WHERE id = 1) = 1 BEGIN
+    INSERT OR IGNORE INTO search_index_pending (lead_id, is_new) VALUES (new.id, 1);
+END;
+CREATE TRIGGER leads_fts_ad AFTER DELETE ON leads BEGIN
+    DELETE FROM leads_fts WHERE rowid = (old.tenant_id << 32) | old.id;
+END;
+CREATE TRIGGER leads_fts_pending_ad AFTER DELETE ON leads BEGIN
+    DELETE FROM search_index_pending WHERE lead_id = old.id;
+END;
+CREATE TRIGGER leads_fts_au AFTER UPDATE OF tenant_id, first_name, last_name, phone_e164, whatsapp_id, email ON leads
+WHEN (SELECT deferred FROM search_index_mode WHERE id = 1) = 0 OR old.tenant_id <> new.tenant_id BEGIN
+    DELETE FROM leads_fts WHERE rowid = (old.tenant_id << 32) | old.id;
+    INSERT INTO leads_fts (rowid, text) VALUES ((new.tenant_id << 32) | new.id,
+        new.first_name || ' ' || new.last_name || ' ' || coalesce(new.phone_e164, '') || ' '
+        || coalesce(new.whatsapp_id, '') || ' ' || coalesce(new.email, ''));
+END;
+CREATE TRIGGER leads_fts_au_deferred AFTER UPDATE OF first_name, last_name, phone_e164, whatsapp_id, email ON leads
+WHEN (SELECT deferred FROM search_index_mode WHERE id = 1) = 1 AND old.tenant_id = new.tenant_id BEGIN
+    INSERT OR IGNORE INTO search_index_pending (lead_id, is_new) VALUES (new.id, 0);
+END;
+CREATE TRIGGER lead_counts_ai AFTER INSERT ON leads BEGIN
+    INSERT INTO lead_counts (tenant_id, status, source, n) VALUES (new.tenant_id, new.status, new.source, 1)
+    ON CONFLICT (tenant_id, status, source) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER lead_counts_ad AFTER DELETE ON leads BEGIN
+    UPDATE lead_counts SET n = n - 1 WHERE tenant_id = old.tenant_id AND status = old.status AND source = old.source;
+END;
+CREATE TRIGGER lead_counts_au AFTER UPDATE OF tenant_id, status, source ON leads BEGIN
+    UPDATE lead_counts SET n = n - 1 WHERE tenant_id = old.tenant_id AND status = old.status AND source = old.source;
+    INSERT INTO lead_counts (tenant_id, status, source, n) VALUES (new.tenant_id, new.status, new.source, 1)
+    ON CONFLICT (tenant_id, status, source) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TABLE users_v7 (
+    id                  INTEGER PRIMARY KEY,
+    tenant_id           INTEGER NOT NULL REFERENCES tenants(id),
+    email               TEXT    NOT NULL UNIQUE COLLATE NOCASE CONSTRAINT user_email_shape CHECK (email LIKE '%_@_%'),
+    name                TEXT    NOT NULL DEFAULT '',
+    role                TEXT    NOT NULL CONSTRAINT user_role CHECK (role IN ('system_admin', 'owner', 'agent')),
+    password_hash       TEXT    NOT NULL,
+    disabled            INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    password_changed_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    created_at          TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at          TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    phone_e164          TEXT    CONSTRAINT user_phone_e164 CHECK (phone_e164 IS NULL OR phone_e164 GLOB '+[1-9]*'),
+    notify_whatsapp     INTEGER NOT NULL DEFAULT 0 CHECK (notify_whatsapp IN (0, 1)),
+    notify_push         INTEGER NOT NULL DEFAULT 0 CHECK (notify_push IN (0, 1))
+);
+INSERT INTO users_v7 (id, tenant_id, email, name, role, password_hash, disabled, password_changed_at, created_at,
+                      updated_at, phone_e164, notify_whatsapp, notify_push)
+SELECT id, tenant_id, email, name, role, password_hash, disabled, password_changed_at, created_at,
+       updated_at, phone_e164, notify_whatsapp, notify_push
+FROM users;
+DROP TABLE users;
+ALTER TABLE users_v7 RENAME TO users;
+CREATE INDEX users_tenant ON users (tenant_id);
+
 -- version: 8
 -- Fewer pages written per change (each is a 4 KiB write to the WAL, synced).
 

@@ -266,17 +266,6 @@ impl From<rusqlite::Error> for ApiError {
     }
 }
 
-/// The name of the violated UNIQUE/CHECK constraint, if `err` is one, e.g.
-/// `leads.tenant_id, leads.phone_e164` or `index leads_tenant_phone`.
-pub fn constraint(err: &rusqlite::Error) -> Option<String> {
-    match err {
-        rusqlite::Error::SqliteFailure(e, Some(msg)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
-            Some(msg.clone())
-        }
-        _ => None,
-    }
-}
-
 impl From<JsonRejection> for ApiError {
     fn from(rej: JsonRejection) -> Self {
         match rej {

@@ -4,7 +4,7 @@
 //! - [`acme`]: automatic HTTPS (ACME TLS-ALPN-01), certificates kept in the data file.
 //! - [`config`]: settings from env and flags, validated once.
 //! - [`db`]: the SQLite pool, PRAGMAs, migrations from `schema.sql`, blocking helpers.
-//! - [`error`]: `ApiError`, the one error type, and constraint mapping.
+//! - [`error`]: `ApiError`, the one error type, and where every other error becomes one.
 //! - [`domain`]: parsed values: roles, statuses, phone numbers, timestamps.
 //! - [`core`]: what the business does (a lead created and what follows), called by every adapter.
 //! - [`store`]: all SQL, one file per resource, scoped by tenant.

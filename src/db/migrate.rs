@@ -67,9 +67,36 @@ pub(super) fn migrate(conn: &mut Connection, path: &str) -> Result<(), OpenError
     if current > known {
         return Err(OpenError::NewerSchema { path: path.to_string(), found: current, known });
     }
+    if current == known {
+        return Ok(());
+    }
+    // SQLite's way to rebuild a table others refer to (to change a CHECK):
+    // foreign keys off while the blocks run (a DROP would otherwise cascade),
+    // the old table name kept in other tables' triggers on RENAME, and a
+    // foreign-key check before each block commits. Both settings are outside
+    // any transaction and are put back before returning.
+    conn.pragma_update(None, "foreign_keys", false).map_err(sqlite)?;
+    conn.pragma_update(None, "legacy_alter_table", true).map_err(sqlite)?;
+    let applied = apply_blocks(conn, current, path);
+    conn.pragma_update(None, "legacy_alter_table", false).map_err(sqlite)?;
+    conn.pragma_update(None, "foreign_keys", true).map_err(sqlite)?;
+    applied
+}
+
+fn apply_blocks(conn: &mut Connection, current: u32, path: &str) -> Result<(), OpenError> {
+    let sqlite = |source| OpenError::Sqlite { path: path.to_string(), source };
     for (version, sql) in migrations().into_iter().filter(|(v, _)| *v > current) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sqlite)?;
         tx.execute_batch(sql).map_err(sqlite)?;
+        let dangling: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).map_err(sqlite)?;
+        if dangling > 0 {
+            return Err(OpenError::Migration {
+                path: path.to_string(),
+                version,
+                reason: format!("{dangling} rows would refer to rows that do not exist"),
+            });
+        }
         tx.pragma_update(None, "user_version", version).map_err(sqlite)?;
         tx.commit().map_err(sqlite)?;
         tracing::info!(version, "applied schema migration");

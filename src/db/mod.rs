@@ -129,6 +129,11 @@ pub enum OpenError {
          Nothing was migrated; free some disk space or make the data file's folder writable, then start again."
     )]
     PreUpgradeCopy { path: String, from: u32, to: u32, reason: String },
+    #[error(
+        "upgrading {path} to schema version {version} stopped: {reason}. Nothing of that version was written; \
+         restore the copy made before the upgrade or report the problem."
+    )]
+    Migration { path: String, version: u32, reason: String },
     #[error("database error while opening {path}: {source}")]
     Sqlite { path: String, source: rusqlite::Error },
     #[error("database pool error: {0}")]

@@ -1,12 +1,7 @@
 //! `/api/admin/*`: businesses, impersonation and the whole audit log.
 //! Every handler takes `AdminAuth`, so only the platform admin gets in.
 
-use axum::{
-    Json, Router,
-    extract::State,
-    http::StatusCode,
-    routing::{get, post},
-};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -27,14 +22,15 @@ use crate::{
     state::AppState,
     store::{self, Page, tenants::Tenant},
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/admin/businesses", get(list).post(create))
-        .route("/api/admin/businesses/{id}", get(get_one).patch(patch))
-        .route("/api/admin/businesses/{id}/impersonate", post(impersonate))
-        .route("/api/admin/impersonate/exit", post(exit))
-        .route("/api/admin/audit", get(audit))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, patch))
+        .routes(routes!(impersonate))
+        .routes(routes!(exit))
+        .routes(routes!(audit))
 }
 
 #[utoipa::path(

@@ -1,11 +1,10 @@
 //! `/api/auth/*`: login, logout, me, csrf, password change.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::State,
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::{get, post},
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -26,14 +25,15 @@ use crate::{
     state::AppState,
     store::{self, tenants::Tenant, users::User},
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/auth/login", post(login))
-        .route("/api/auth/logout", post(logout))
-        .route("/api/auth/me", get(me).patch(patch_me))
-        .route("/api/auth/csrf", get(csrf_token))
-        .route("/api/auth/password", post(change_password))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me, patch_me))
+        .routes(routes!(csrf_token))
+        .routes(routes!(change_password))
 }
 
 /// The user as the API shows it.

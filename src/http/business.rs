@@ -1,11 +1,6 @@
 //! `/api/business/current*`: the effective business, its users and its audit log.
 
-use axum::{
-    Json, Router,
-    extract::State,
-    http::StatusCode,
-    routing::{delete, get, patch},
-};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -23,14 +18,15 @@ use crate::{
     state::AppState,
     store::{self, Page, tenants::Tenant, users::User},
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/business/current", get(current).patch(patch_current))
-        .route("/api/business/current/users", get(list_users).post(create_user))
-        .route("/api/business/current/users/{id}", patch(patch_user))
-        .route("/api/business/current/users/{id}/sessions", delete(end_sessions))
-        .route("/api/business/current/audit", get(audit))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(current, patch_current))
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(patch_user))
+        .routes(routes!(end_sessions))
+        .routes(routes!(audit))
 }
 
 /// The business as stored, with where it stands now: `open_now`,

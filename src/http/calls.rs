@@ -6,12 +6,10 @@
 use std::time::Duration;
 
 use axum::{
-    Router,
     body::{Body, Bytes},
     extract::State,
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::get,
 };
 
 use super::extract::{ApiPath, Auth};
@@ -21,9 +19,10 @@ use crate::{
     state::AppState,
     store,
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/calls/{id}/recording", get(recording))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(recording))
 }
 
 /// How long Twilio has to start answering; the audio itself then streams.

@@ -1,12 +1,7 @@
 //! `/api/canned-replies`: a business's saved answers. Everyone who works
 //! the business's leads reads them; owners and the platform admin write them.
 
-use axum::{
-    Json, Router,
-    extract::State,
-    http::StatusCode,
-    routing::{get, patch},
-};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 
 use super::extract::{ApiJson, ApiPath, Auth, ManagerAuth};
@@ -17,11 +12,10 @@ use crate::{
     state::AppState,
     store::{self, canned::CannedReply},
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/canned-replies", get(list).post(create))
-        .route("/api/canned-replies/{id}", patch(update).delete(remove))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(update, remove))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -9,10 +9,8 @@
 use std::{convert::Infallible, str::FromStr, time::Duration};
 
 use axum::{
-    Router,
     extract::State,
     response::sse::{Event as SseEvent, KeepAlive, Sse},
-    routing::get,
 };
 use futures_util::{Stream, StreamExt};
 use tokio_stream::wrappers::{BroadcastStream, errors::BroadcastStreamRecvError};
@@ -28,12 +26,13 @@ use crate::{
     state::AppState,
     store::{self, sessions::SqliteSessionStore},
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// How often an open stream re-checks its session: revocation reaches it within this (plus a read).
 const RECHECK: Duration = Duration::from_secs(2);
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/events", get(events))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(events))
 }
 
 /// What the stream was opened as; it may go on only while this still holds.

@@ -8,7 +8,7 @@
 //! Each count is the `total` the lead list answers for the same filter.
 //! Also `/api/business/current/assignees`: who a lead can be assigned to.
 
-use axum::{Json, Router, extract::State, routing::get};
+use axum::{Json, extract::State};
 use serde::Serialize;
 
 use super::extract::Auth;
@@ -21,9 +21,10 @@ use crate::{
         leads::{Assignee, LeadFilter},
     },
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/inbox/counts", get(counts)).route("/api/business/current/assignees", get(assignees))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(counts)).routes(routes!(assignees))
 }
 
 #[derive(Serialize)]

@@ -9,12 +9,11 @@
 use std::sync::Arc;
 
 use axum::{
-    Json, Router,
+    Json,
     body::{Body, Bytes},
     extract::{DefaultBodyLimit, State, rejection::BytesRejection},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::{get, post},
 };
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -36,6 +35,10 @@ use crate::{
         lead_csv::{export_header, export_page, uncell},
     },
 };
+use utoipa_axum::{
+    router::{OpenApiRouter, UtoipaMethodRouterExt},
+    routes,
+};
 
 /// Largest import body.
 pub const IMPORT_MAX_BYTES: usize = 5 * 1024 * 1024;
@@ -44,10 +47,8 @@ pub const IMPORT_MAX_ROWS: usize = 20_000;
 /// Leads read per export page.
 const EXPORT_PAGE: i64 = 500;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/leads/export.csv", get(export))
-        .route("/api/leads/import", post(import).layer(DefaultBodyLimit::max(IMPORT_MAX_BYTES)))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(export)).routes(routes!(import).layer(DefaultBodyLimit::max(IMPORT_MAX_BYTES)))
 }
 
 /// Export the leads the list would show, as CSV.

@@ -1,12 +1,7 @@
 //! `/api/leads/{id}/status|activities|ai`: what happens on a lead's
 //! timeline: status changes, notes, the AI paused or resumed.
 
-use axum::{
-    Json, Router,
-    extract::State,
-    http::StatusCode,
-    routing::{get, post},
-};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -24,12 +19,10 @@ use crate::{
     state::AppState,
     store::{self, Page, activities::Activity, leads::Lead},
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/leads/{id}/status", post(set_status))
-        .route("/api/leads/{id}/activities", get(activities).post(add_note))
-        .route("/api/leads/{id}/ai", post(set_ai))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(set_status)).routes(routes!(activities, add_note)).routes(routes!(set_ai))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

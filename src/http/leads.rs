@@ -4,7 +4,7 @@
 //! Scope: everyone works in their effective business; the platform admin
 //! who is not impersonating sees (and can act on) the leads of every business.
 
-use axum::{Json, Router, extract::State, http::StatusCode, routing::get};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -24,11 +24,10 @@ use crate::{
         leads::{Assignee, Lead, LeadFilter, LeadPatch, NewLead},
     },
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/leads", get(list).post(create))
-        .route("/api/leads/{id}", get(get_one).patch(patch).delete(delete))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get_one, patch, delete))
 }
 
 /// `?q=&status=&source=&needs_reply=&assignee=&tag=&open=` of the list (and of the CSV export).

@@ -1,6 +1,6 @@
 //! `POST /api/leads/:id/message/whatsapp`: staff send a WhatsApp message.
 
-use axum::{Json, Router, extract::State, http::HeaderMap, routing::post};
+use axum::{Json, extract::State, http::HeaderMap};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -11,9 +11,10 @@ use crate::{
     messaging,
     state::AppState,
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/leads/{id}/message/whatsapp", post(send))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(send))
 }
 
 /// Free `text`, or `{template: true, variables?}`: the business's approved template.

@@ -1,11 +1,6 @@
 //! `/api/notifications`: the caller's bell.
 
-use axum::{
-    Json, Router,
-    extract::State,
-    http::StatusCode,
-    routing::{get, post},
-};
+use axum::{Json, extract::State, http::StatusCode};
 use serde_json::{Value, json};
 
 use super::extract::{ApiPath, ApiQuery, Auth, PageQuery};
@@ -15,12 +10,10 @@ use crate::{
     state::AppState,
     store,
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/notifications", get(list))
-        .route("/api/notifications/{id}/read", post(mark_read))
-        .route("/api/alerts", get(alerts))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(mark_read)).routes(routes!(alerts))
 }
 
 /// The caller's newest 100 alerts (WhatsApp and push): sent, pending, or failed and why.

@@ -1,15 +1,15 @@
-//! `GET /api/openapi.json`: the OpenAPI 3.1 description of `/api`, generated
-//! from the handlers' `#[utoipa::path]` attributes and the types' `ToSchema`
-//! derives. Public: it describes the API, it holds no data. A test compares
-//! it with the routes in the source, so an endpoint cannot go missing here.
+//! The API's routes and `GET /api/openapi.json`, its OpenAPI 3.1
+//! description, from one declaration: each handler's `#[utoipa::path]`
+//! names its method and path once, each resource module adds it to its
+//! `OpenApiRouter` with `routes!`, and [`api`] gathers them; the server
+//! routes what [`api`] holds and the document describes the same. Public:
+//! it describes the API, it holds no data.
 
 use std::sync::LazyLock;
 
 use axum::{
-    Router,
     http::{HeaderValue, header},
     response::IntoResponse,
-    routing::get,
 };
 use utoipa::{
     Modify, OpenApi,
@@ -25,6 +25,7 @@ use super::{
     prompts, push, reminders,
 };
 use crate::state::AppState;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -33,28 +34,6 @@ use crate::state::AppState;
         description = "The HTTP API of frontdesk. Sign in with POST /api/auth/login (the session is a cookie); \
             every POST, PUT, PATCH and DELETE also carries the X-CSRFToken header from GET /api/auth/csrf. \
             Errors are {error, message, hint} (see the Error schema)."
-    ),
-    paths(
-        openapi_json,
-        auth::login, auth::logout, auth::me, auth::csrf_token, auth::change_password,
-        admin::list, admin::create, admin::get_one, admin::patch, admin::impersonate, admin::exit, admin::audit,
-        business::current, business::patch_current, business::list_users, business::create_user,
-        business::patch_user, business::end_sessions, business::audit,
-        prompts::get_current, prompts::put_current, prompts::history_current, prompts::get_any, prompts::put_any,
-        leads::list, leads::create, leads::get_one, leads::patch, leads::delete, lead_timeline::set_status,
-        lead_timeline::activities, lead_timeline::add_note,
-        lead_csv::export, lead_csv::import,
-        reminders::list_for_lead, reminders::create, reminders::mine, reminders::snooze, reminders::cancel,
-        notifications::list, notifications::mark_read,
-        events::events,
-        messages::send,
-        lead_timeline::set_ai,
-        auth::patch_me,
-        inbox::assignees, inbox::counts,
-        push::key, push::subscribe, push::unsubscribe, push::list,
-        notifications::alerts,
-        canned::list, canned::create, canned::update, canned::remove,
-        calls::recording,
     ),
     // Bodies the handlers build as JSON objects name these; listed so they are described too.
     components(schemas(
@@ -74,7 +53,6 @@ use crate::state::AppState;
         crate::domain::TenantId,
         crate::domain::UserId,
     )),
-    modifiers(&Security, &Errors)
 )]
 pub struct ApiDoc;
 
@@ -139,15 +117,41 @@ fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
     [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
 }
 
-/// The document, made once.
+/// Every route of the API, each with its description.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(admin::router())
+        .merge(business::router())
+        .merge(calls::router())
+        .merge(prompts::router())
+        .merge(leads::router())
+        .merge(lead_csv::router())
+        .merge(lead_timeline::router())
+        .merge(reminders::router())
+        .merge(notifications::router())
+        .merge(push::router())
+        .merge(inbox::router())
+        .merge(canned::router())
+        .merge(events::router())
+        .merge(messages::router())
+        .merge(router())
+}
+
+/// The document, made once from [`api`].
 pub fn document() -> &'static str {
-    static DOC: LazyLock<String> =
-        LazyLock::new(|| ApiDoc::openapi().to_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")));
+    static DOC: LazyLock<String> = LazyLock::new(|| {
+        let mut doc = api().into_openapi();
+        // On the finished document: they edit every operation.
+        Security.modify(&mut doc);
+        Errors.modify(&mut doc);
+        doc.to_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    });
     &DOC
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/openapi.json", get(openapi_json))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(openapi_json))
 }
 
 /// What this endpoint answers, in outline.

@@ -3,7 +3,7 @@
 //! The body is exactly `{calls_prompt, whatsapp_prompt}`; the old single
 //! `{prompt}` shape is refused with a hint naming both fields.
 
-use axum::{Json, Router, extract::State, routing::get};
+use axum::{Json, extract::State};
 use serde_json::{Value, json};
 
 use super::extract::{AdminAuth, ApiJson, ApiPath, ApiQuery, Auth, ManagerAuth, PageQuery};
@@ -19,12 +19,13 @@ use crate::{
         prompts::{Prompts, Revision},
     },
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/business/current/prompt", get(get_current).put(put_current))
-        .route("/api/business/current/prompt/history", get(history_current))
-        .route("/api/admin/businesses/{id}/prompt", get(get_any).put(put_any))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_current, put_current))
+        .routes(routes!(history_current))
+        .routes(routes!(get_any, put_any))
 }
 
 const HINT: &str = "Send a JSON object with both fields: {\"calls_prompt\": \"...\", \"whatsapp_prompt\": \"...\"} \

@@ -1,12 +1,7 @@
 //! `/api/push/*`: Web Push for the signed-in user's browsers. The server's
 //! VAPID public key, and the browser's subscription saved or removed.
 
-use axum::{
-    Json, Router,
-    extract::State,
-    http::StatusCode,
-    routing::{get, post},
-};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -16,11 +11,10 @@ use crate::{
     state::AppState,
     store, webpush,
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/push/key", get(key))
-        .route("/api/push/subscriptions", post(subscribe).delete(unsubscribe).get(list))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(key)).routes(routes!(subscribe, unsubscribe, list))
 }
 
 /// `{public_key}`: base64url of the uncompressed P-256 point, as

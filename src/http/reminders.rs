@@ -1,12 +1,7 @@
 //! Reminders: `/api/leads/:id/reminders`, `/api/reminders*`.
 //! Times are RFC 3339 in, UTC out; the UI shows them in the business's zone.
 
-use axum::{
-    Json, Router,
-    extract::State,
-    http::StatusCode,
-    routing::{get, patch},
-};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -24,12 +19,10 @@ use crate::{
     state::AppState,
     store::{self, Page, reminders::Reminder},
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/leads/{id}/reminders", get(list_for_lead).post(create))
-        .route("/api/reminders", get(mine))
-        .route("/api/reminders/{id}", patch(snooze).delete(cancel))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_for_lead, create)).routes(routes!(mine)).routes(routes!(snooze, cancel))
 }
 
 /// A future instant from a request, in the stored format.

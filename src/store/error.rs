@@ -3,7 +3,7 @@
 //! `error.rs`); the store never writes user-facing words or status codes.
 
 use crate::domain::LeadId;
-use crate::error::constraint;
+use rusqlite::ffi;
 
 /// A UNIQUE key that refused a write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,12 +47,29 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// The constraint a write broke, told apart by SQLite's extended result
+/// code; its identity (the UNIQUE columns, the CHECK's name from
+/// `CONSTRAINT <name> CHECK` in schema.sql) is the part SQLite reports after
+/// "constraint failed: ", compared whole.
+#[derive(Debug, PartialEq, Eq)]
+enum Violation<'a> {
+    Unique(&'a str),
+    Check(&'a str),
+}
+
+fn violation(err: &rusqlite::Error) -> Option<Violation<'_>> {
+    let rusqlite::Error::SqliteFailure(e, Some(msg)) = err else { return None };
+    let subject = msg.split_once("constraint failed: ").map(|(_, s)| s)?;
+    match e.extended_code {
+        ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => Some(Violation::Unique(subject)),
+        ffi::SQLITE_CONSTRAINT_CHECK => Some(Violation::Check(subject)),
+        _ => None,
+    }
+}
+
 /// Which UNIQUE key (if any) a SQLite error is about, from the columns it names.
 pub fn unique_key(err: &rusqlite::Error) -> Option<Unique> {
-    let c = constraint(err)?;
-    if !c.contains("UNIQUE") {
-        return None;
-    }
+    let Some(Violation::Unique(columns)) = violation(err) else { return None };
     [
         ("leads.tenant_id, leads.phone_e164", Unique::LeadPhone),
         ("leads.tenant_id, leads.whatsapp_id", Unique::LeadWhatsapp),
@@ -63,11 +80,51 @@ pub fn unique_key(err: &rusqlite::Error) -> Option<Unique> {
         ("canned_replies.tenant_id, canned_replies.shortcut", Unique::CannedShortcut),
     ]
     .into_iter()
-    .find(|(cols, _)| c.contains(cols))
+    .find(|(cols, _)| *cols == columns)
     .map(|(_, k)| k)
 }
 
-/// Whether a SQLite error is a CHECK constraint failure.
-pub fn is_check(err: &rusqlite::Error) -> bool {
-    constraint(err).is_some_and(|c| c.contains("CHECK"))
+/// Which named rule (if any) a CHECK failure is about. A CHECK without a
+/// rule here is a bug upstream (input the API should have refused) and stays
+/// a database error.
+pub fn checked_rule(err: &rusqlite::Error) -> Option<Rule> {
+    let Some(Violation::Check(name)) = violation(err) else { return None };
+    match name {
+        "lead_has_contact" => Some(Rule::LeadNeedsContact),
+        "user_email_shape" => Some(Rule::EmailShape),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::Connection;
+
+    fn db() -> Connection {
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch(
+            "CREATE TABLE t (a TEXT UNIQUE, b TEXT CONSTRAINT b_short CHECK (length(b) < 3), c TEXT CHECK (c <> 'x'));
+             INSERT INTO t (a) VALUES ('one');",
+        )
+        .unwrap();
+        c
+    }
+
+    #[test]
+    fn constraints_are_told_by_code_and_name() {
+        let c = db();
+        let dup = c.execute("INSERT INTO t (a) VALUES ('one')", []).unwrap_err();
+        assert_eq!(violation(&dup), Some(Violation::Unique("t.a")));
+        let named = c.execute("INSERT INTO t (b) VALUES ('long')", []).unwrap_err();
+        assert_eq!(violation(&named), Some(Violation::Check("b_short")));
+        // An unnamed CHECK is reported by its expression: never taken for a named rule.
+        let unnamed = c.execute("INSERT INTO t (c) VALUES ('x')", []).unwrap_err();
+        assert!(matches!(violation(&unnamed), Some(Violation::Check(e)) if e != "b_short"));
+        assert_eq!(checked_rule(&unnamed), None);
+        let not_null = Connection::open_in_memory().unwrap();
+        not_null.execute_batch("CREATE TABLE n (v TEXT NOT NULL)").unwrap();
+        let err = not_null.execute("INSERT INTO n (v) VALUES (NULL)", []).unwrap_err();
+        assert_eq!(violation(&err), None);
+    }
 }

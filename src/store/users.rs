@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::error::{Rule, StoreError, StoreResult, is_check, unique_key};
+use super::error::{StoreError, StoreResult, checked_rule, unique_key};
 use super::now_sql;
 use crate::domain::{Role, TenantId, UserId};
 
@@ -128,8 +128,10 @@ pub fn insert(conn: &Connection, tenant_id: TenantId, u: &NewUser) -> StoreResul
     )
     .map_err(|e| match unique_key(&e) {
         Some(key) => StoreError::Duplicate { key, existing_id: None },
-        None if is_check(&e) => StoreError::Conflict(Rule::EmailShape),
-        None => e.into(),
+        None => match checked_rule(&e) {
+            Some(rule) => StoreError::Conflict(rule),
+            None => e.into(),
+        },
     })?;
     Ok(UserId(conn.last_insert_rowid()))
 }

@@ -391,17 +391,24 @@ pub fn latest_schema_version() -> u32 {
 }
 
 pub fn schema_v1_file(path: &std::path::Path) {
-    let schema = include_str!("../../schema.sql");
-    let start = schema.find("-- version: 1\n").expect("schema.sql has a version 1 block");
-    let end = schema.find("-- version: 2\n").expect("schema.sql has a version 2 block");
-    let c = rusqlite::Connection::open(path).unwrap();
-    c.execute_batch(&schema[start..end]).unwrap();
+    let c = schema_file_at(path, 1);
     c.execute_batch(
         "INSERT INTO tenants (id, name) VALUES (1, 'Old Business');
          INSERT INTO leads (tenant_id, first_name, phone_e164, source) VALUES (1, 'Dana', '+972521234567', 'manual');
          PRAGMA user_version = 1;",
     )
     .unwrap();
+}
+
+/// A data file at `path` made by schema.sql's blocks up to `version`, as an
+/// older frontdesk left it (its `user_version` is set by the caller's rows).
+pub fn schema_file_at(path: &std::path::Path, version: u32) -> rusqlite::Connection {
+    let schema = include_str!("../../schema.sql");
+    let start = schema.find("-- version: 1\n").expect("schema.sql has a version 1 block");
+    let end = schema.find(&format!("-- version: {}\n", version + 1)).unwrap_or(schema.len());
+    let c = rusqlite::Connection::open(path).unwrap();
+    c.execute_batch(&schema[start..end]).unwrap();
+    c
 }
 
 /// `path` with `suffix` appended to its file name (`-wal`, `.pre-v2.db`, ...).

@@ -69,6 +69,41 @@ async fn an_older_data_file_gets_a_verified_copy_before_it_is_migrated() {
     assert!(names_in(fresh.dir.path()).iter().all(|n| !n.contains(".pre-v")));
 }
 
+/// Rebuilding the leads and users tables (to name their CHECKs) keeps every
+/// row that refers to them, the search index and the totals.
+#[tokio::test]
+async fn rebuilt_tables_keep_what_refers_to_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("frontdesk.db");
+    let c = schema_file_at(&data, 6);
+    c.execute_batch(
+        "INSERT INTO tenants (id, name) VALUES (1, 'Old Business');
+         INSERT INTO leads (id, tenant_id, first_name, phone_e164, source, status)
+             VALUES (1, 1, 'Dana', '+972521234567', 'manual', 'new'), (2, 1, 'Noa', '+972521234568', 'call', 'won');
+         INSERT INTO lead_activities (tenant_id, lead_id, kind, body) VALUES (1, 1, 'note', 'kept note');
+         INSERT INTO messages (tenant_id, lead_id, direction, provider, body) VALUES (1, 1, 'in', 'twilio', 'hello');
+         PRAGMA user_version = 6;",
+    )
+    .unwrap();
+    drop(c);
+    let app = Spawn::default().reuse(dir).start().await;
+    let admin = app.admin().await;
+    let found = admin.get_json("/api/leads?q=dana").await.1;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found["items"][0]["last_message"]["body"], "hello");
+    let timeline = activities(&admin, 1).await;
+    assert!(timeline.iter().any(|a| a["body"] == "kept note"), "{timeline:?}");
+    let won = admin.get_json("/api/leads?status=won").await.1;
+    assert_eq!(won["total"], 1);
+
+    let c = Connection::open(app.data_path()).unwrap();
+    let dangling: i64 = c.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(dangling, 0);
+    assert_eq!(integrity(&app.data_path()), "ok");
+    let err = c.execute("INSERT INTO leads (tenant_id, source) VALUES (1, 'manual')", []).unwrap_err();
+    assert!(err.to_string().ends_with("lead_has_contact"), "{err}");
+}
+
 #[tokio::test]
 async fn an_existing_pre_upgrade_copy_is_never_overwritten() {
     let dir = tempfile::tempdir().unwrap();

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::error::{Rule, StoreError, StoreResult, Unique, is_check, unique_key};
+use super::error::{Rule, StoreError, StoreResult, Unique, checked_rule, unique_key};
 use super::now_sql;
 use crate::domain::{LeadId, LeadSource, LeadStatus, Scope, TenantId, UserId};
 
@@ -350,8 +350,10 @@ fn update(conn: &Connection, tenant_id: TenantId, id: LeadId, p: &LeadPatch) -> 
                 .map(|id| duplicate(Unique::LeadPhone, id))
                 .unwrap_or_else(|| e.into()))
         }
-        Err(e) if is_check(&e) => Err(StoreError::Conflict(Rule::LeadNeedsContact)),
-        Err(e) => Err(e.into()),
+        Err(e) => match checked_rule(&e) {
+            Some(rule) => Err(StoreError::Conflict(rule)),
+            None => Err(e.into()),
+        },
     }
 }
 
