@@ -179,5 +179,14 @@ async fn search_answers_as_a_scan_of_every_lead() {
             assert_eq!(got, want, "{term} won: ids in order");
         }
     }
+    // The plain list in the same order (the platform's merges its businesses' orders).
+    for (session, tenant) in [(&owner, Some(other)), (&admin, None)] {
+        for (query, status) in [("source=form", None), ("status=won", Some("won")), ("status=new", Some("new"))] {
+            let want = scan(&data, tenant, status, "");
+            let (got, body) = api_ids(session, query, 3).await;
+            assert_eq!(body["total"], json!(want.len()), "{query}: total");
+            assert_eq!(got[..], want[..want.len().min(600)], "{query}: ids in order (tenant {tenant:?})");
+        }
+    }
     assert!(bounded > 0 && found > 20, "the terms cover bounded totals ({bounded}) and matches ({found})");
 }

@@ -107,6 +107,18 @@ pub fn count_filtered(conn: &Connection, scope: Scope, f: &LeadFilter) -> StoreR
 /// written into the body as they are read, borrowed from SQLite: no String
 /// per field, no `Lead` per row.
 pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequest) -> StoreResult<Vec<u8>> {
+    let tenants: Vec<TenantId> = match scope {
+        Scope::All => conn
+            .prepare_cached("SELECT id FROM tenants ORDER BY id")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?,
+        Scope::Tenant(_) => Vec::new(),
+    };
+    // The whole platform of one business is that business (and its indexes serve it).
+    let scope = match tenants[..] {
+        [only] => Scope::Tenant(only),
+        _ => scope,
+    };
     let q = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     if let Some(s) = q.and_then(Search::parse) {
         return search_json(conn, scope, f, &s, page);
@@ -131,10 +143,6 @@ pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequ
     let (limit, offset) = (page.page_size, page.offset());
     // Activity order is kept per business: the whole platform's page merges theirs.
     if scope == Scope::All && f.needs_reply != Some(true) {
-        let tenants: Vec<TenantId> = conn
-            .prepare_cached("SELECT id FROM tenants ORDER BY id")?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
         let mut newest: Vec<(String, i64)> = Vec::new();
         for t in tenants {
             let (clauses, args) = conditions(Scope::Tenant(t));
