@@ -724,8 +724,13 @@ CREATE TRIGGER leads_search_ai AFTER INSERT ON leads
 WHEN new.id <= (SELECT through_id FROM leads_indexed WHERE id = 1) BEGIN
     INSERT OR IGNORE INTO search_index_pending (lead_id, is_new) VALUES (new.id, 0);
 END;
+-- An UPDATE naming a column fires its triggers even when the value stays the
+-- same (a status change writes every field of a patch): only real changes count.
 CREATE TRIGGER leads_search_au AFTER UPDATE OF first_name, last_name, phone_e164, whatsapp_id, email ON leads
-WHEN new.id <= (SELECT through_id FROM leads_indexed WHERE id = 1) BEGIN
+WHEN new.id <= (SELECT through_id FROM leads_indexed WHERE id = 1)
+     AND (old.first_name IS NOT new.first_name OR old.last_name IS NOT new.last_name
+          OR old.phone_e164 IS NOT new.phone_e164 OR old.whatsapp_id IS NOT new.whatsapp_id
+          OR old.email IS NOT new.email) BEGIN
     INSERT OR IGNORE INTO search_index_pending (lead_id, is_new) VALUES (new.id, 0);
 END;
 -- A lead never changes business; if one did, its entry under the old key goes at once.
@@ -750,7 +755,8 @@ WHEN old.id <= (SELECT through_id FROM leads_indexed WHERE id = 1) BEGIN
     WHERE id = 1 AND through_id > coalesce((SELECT max(id) FROM leads), 0);
 END;
 CREATE TRIGGER lead_counts_au AFTER UPDATE OF tenant_id, status, source ON leads
-WHEN new.id <= (SELECT through_id FROM leads_indexed WHERE id = 1) BEGIN
+WHEN new.id <= (SELECT through_id FROM leads_indexed WHERE id = 1)
+     AND (old.tenant_id <> new.tenant_id OR old.status <> new.status OR old.source <> new.source) BEGIN
     UPDATE lead_counts SET n = n - 1 WHERE tenant_id = old.tenant_id AND status = old.status AND source = old.source;
     INSERT INTO lead_counts (tenant_id, status, source, n) VALUES (new.tenant_id, new.status, new.source, 1)
     ON CONFLICT (tenant_id, status, source) DO UPDATE SET n = n + 1;

@@ -33,7 +33,7 @@ pub fn run(dir: &Path) {
     let (server, _) = start(&data, &env);
     let admin = sign_in(&server.base);
     let client = reqwest::blocking::Client::new();
-    let owner_email = "wal-owner@local";
+    let owner_email = "wal-owner@example.com";
     let res = client
         .post(format!("{}/api/business/current/users", server.base))
         .header("Cookie", &admin.cookie)
@@ -41,7 +41,7 @@ pub fn run(dir: &Path) {
         .json(&json!({"email": owner_email, "name": "Owner", "password": PASSWORD, "role": "owner"}))
         .send()
         .unwrap();
-    assert!(res.status().is_success(), "add an owner: {}", res.status());
+    assert!(res.status().is_success(), "add an owner: {}", res.text().unwrap_or_default());
     let owner = sign_in_as(&server.base, owner_email, PASSWORD);
 
     let wal = data.with_extension("db-wal");
