@@ -686,14 +686,13 @@ CREATE INDEX users_tenant ON users (tenant_id);
 -- at its left edge, where every insert split pages. `ORDER BY ... DESC` reads
 -- them backwards. New leads (status `new`) are not in the status index: the
 -- list finds them by walking the activity index, where they are the newest.
--- There is no cross-business activity index: the all-businesses list merges
--- the per-business ones.
 DROP INDEX IF EXISTS leads_tenant_activity;
 DROP INDEX IF EXISTS leads_tenant_status_activity;
 DROP INDEX IF EXISTS leads_activity;
 DROP INDEX IF EXISTS leads_tenant_assignee;
 CREATE INDEX leads_tenant_activity ON leads (tenant_id, last_activity_at, id);
 CREATE INDEX leads_tenant_status_activity ON leads (tenant_id, status, last_activity_at, id) WHERE status <> 'new';
+CREATE INDEX leads_activity ON leads (last_activity_at, id);
 CREATE INDEX leads_tenant_assignee ON leads (tenant_id, assignee_user_id, last_activity_at, id)
     WHERE assignee_user_id IS NOT NULL;
 

@@ -123,17 +123,11 @@ pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequ
     if let Some(s) = q.and_then(Search::parse) {
         return search_json(conn, scope, f, &s, page);
     }
-    let like = q.map(|q| format!("%{}%", q.replace(['%', '_'], "")));
-    let conditions = |scope: Scope| {
-        let (mut clauses, mut args) = filter_conditions(scope, f);
-        if let Some(like) = &like {
-            clauses
-                .push("(l.first_name LIKE ?1x OR l.last_name LIKE ?1x OR l.phone_e164 LIKE ?1x OR l.email LIKE ?1x)");
-            args.push(Box::new(like.clone()) as Box<dyn ToSql>);
-        }
-        (clauses, args)
-    };
-    let (clauses, args) = conditions(scope);
+    let (mut clauses, mut args) = filter_conditions(scope, f);
+    if let Some(q) = q {
+        clauses.push("(l.first_name LIKE ?1x OR l.last_name LIKE ?1x OR l.phone_e164 LIKE ?1x OR l.email LIKE ?1x)");
+        args.push(Box::new(format!("%{}%", q.replace(['%', '_'], ""))));
+    }
     let (sql_where, flat) = where_clause(&clauses, &args);
     let total: i64 = if q.is_some() || !f.counted_by_totals() {
         conn.prepare_cached(&format!("SELECT count(*) FROM leads l{sql_where}"))?.query_row(&flat[..], |r| r.get(0))?
@@ -141,31 +135,6 @@ pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequ
         counted_total(conn, scope, f.status, f.source)?
     };
     let (limit, offset) = (page.page_size, page.offset());
-    // Activity order is kept per business: the whole platform's page merges theirs.
-    if scope == Scope::All && f.needs_reply != Some(true) {
-        let mut newest: Vec<(String, i64)> = Vec::new();
-        for t in tenants {
-            let (clauses, args) = conditions(Scope::Tenant(t));
-            let (sql_where, mut flat) = where_clause(&clauses, &args);
-            let wanted = offset.saturating_add(limit);
-            flat.push(&wanted);
-            let sql = format!(
-                "SELECT l.last_activity_at, l.id FROM leads l{sql_where}
-                 ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ?"
-            );
-            let mut stmt = conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map(&flat[..], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            newest.extend(rows.collect::<Result<Vec<_>, _>>()?);
-        }
-        newest.sort_unstable_by(|a, b| b.cmp(a));
-        let ids: Vec<i64> = newest.into_iter().skip(offset as usize).take(limit as usize).map(|(_, id)| id).collect();
-        let id_list = serde_json::to_string(&ids).map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        let sql = format!(
-            "SELECT {COLUMNS} FROM leads l WHERE l.id IN (SELECT value FROM json_each(?1))
-             ORDER BY l.last_activity_at DESC, l.id DESC"
-        );
-        return page_json(conn, &sql, [id_list], ListTotal::exact(total), page);
-    }
     let mut bound = flat;
     bound.push(&limit);
     bound.push(&offset);
