@@ -796,3 +796,115 @@ DROP TABLE lead_activities;
 ALTER TABLE lead_activities_v8 RENAME TO lead_activities;
 CREATE INDEX lead_activities_lead ON lead_activities (lead_id, id DESC);
 PRAGMA legacy_alter_table = OFF;
+
+-- version: 9
+-- Fewer pages written per change (each is a 4 KiB write to the WAL, synced).
+
+-- The activity-ordered indexes ascend: a new or active lead is appended at
+-- the right edge of the index (one page filled in place) instead of inserted
+-- at its left edge, where every insert split pages. `ORDER BY ... DESC` reads
+-- them backwards. New leads (status `new`) are not in the status index: the
+-- list finds them by walking the activity index, where they are the newest.
+DROP INDEX IF EXISTS leads_tenant_activity;
+DROP INDEX IF EXISTS leads_tenant_status_activity;
+DROP INDEX IF EXISTS leads_activity;
+DROP INDEX IF EXISTS leads_tenant_assignee;
+CREATE INDEX leads_tenant_activity ON leads (tenant_id, last_activity_at, id);
+CREATE INDEX leads_tenant_status_activity ON leads (tenant_id, status, last_activity_at, id) WHERE status <> 'new';
+CREATE INDEX leads_activity ON leads (last_activity_at, id);
+CREATE INDEX leads_tenant_assignee ON leads (tenant_id, assignee_user_id, last_activity_at, id)
+    WHERE assignee_user_id IS NOT NULL;
+
+-- New leads join the search index and the totals in batches. Leads with an
+-- id above `leads_indexed.through_id` are in neither yet; the server adds them
+-- (one index segment, one upsert per total) once there are enough of them. A
+-- lead whose searched text changed is noted in `search_index_pending` until
+-- then. A search checks those few leads' own text, and a total counts them,
+-- so answers are the same as with every lead indexed at once.
+DROP TRIGGER IF EXISTS leads_fts_ai;
+DROP TRIGGER IF EXISTS leads_fts_ai_deferred;
+DROP TRIGGER IF EXISTS leads_fts_au;
+DROP TRIGGER IF EXISTS leads_fts_au_deferred;
+DROP TABLE search_index_mode;
+CREATE TABLE leads_indexed (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    through_id INTEGER NOT NULL
+);
+INSERT INTO leads_indexed (id, through_id) VALUES (1, coalesce((SELECT max(id) FROM leads), 0));
+DELETE FROM leads_fts WHERE rowid IN (SELECT (l.tenant_id << 32) | l.id FROM search_index_pending p JOIN leads l ON l.id = p.lead_id);
+INSERT INTO leads_fts (rowid, text)
+SELECT (l.tenant_id << 32) | l.id, l.first_name || ' ' || l.last_name || ' ' || coalesce(l.phone_e164, '') || ' '
+       || coalesce(l.whatsapp_id, '') || ' ' || coalesce(l.email, '')
+FROM search_index_pending p JOIN leads l ON l.id = p.lead_id;
+DELETE FROM search_index_pending;
+-- A lead inserted with an explicit id at or below the mark is noted instead.
+CREATE TRIGGER leads_search_ai AFTER INSERT ON leads
+WHEN new.id <= (SELECT through_id FROM leads_indexed WHERE id = 1) BEGIN
+    INSERT OR IGNORE INTO search_index_pending (lead_id, is_new) VALUES (new.id, 0);
+END;
+-- An UPDATE naming a column fires its triggers even when the value stays the
+-- same (a status change writes every field of a patch): only real changes count.
+CREATE TRIGGER leads_search_au AFTER UPDATE OF first_name, last_name, phone_e164, whatsapp_id, email ON leads
+WHEN new.id <= (SELECT through_id FROM leads_indexed WHERE id = 1)
+     AND (old.first_name IS NOT new.first_name OR old.last_name IS NOT new.last_name
+          OR old.phone_e164 IS NOT new.phone_e164 OR old.whatsapp_id IS NOT new.whatsapp_id
+          OR old.email IS NOT new.email) BEGIN
+    INSERT OR IGNORE INTO search_index_pending (lead_id, is_new) VALUES (new.id, 0);
+END;
+-- A lead never changes business; if one did, its entry under the old key goes at once.
+CREATE TRIGGER leads_search_moved AFTER UPDATE OF tenant_id ON leads WHEN old.tenant_id <> new.tenant_id BEGIN
+    DELETE FROM leads_fts WHERE rowid = (old.tenant_id << 32) | old.id;
+    INSERT OR IGNORE INTO search_index_pending (lead_id, is_new) VALUES (new.id, 0);
+END;
+DROP TRIGGER IF EXISTS lead_counts_ai;
+DROP TRIGGER IF EXISTS lead_counts_ad;
+DROP TRIGGER IF EXISTS lead_counts_au;
+CREATE TRIGGER lead_counts_ai AFTER INSERT ON leads
+WHEN new.id <= (SELECT through_id FROM leads_indexed WHERE id = 1) BEGIN
+    INSERT INTO lead_counts (tenant_id, status, source, n) VALUES (new.tenant_id, new.status, new.source, 1)
+    ON CONFLICT (tenant_id, status, source) DO UPDATE SET n = n + 1;
+END;
+-- Deleting the newest counted leads also lowers the mark, so that a new
+-- lead given a freed id again is not taken as counted and indexed.
+CREATE TRIGGER lead_counts_ad AFTER DELETE ON leads
+WHEN old.id <= (SELECT through_id FROM leads_indexed WHERE id = 1) BEGIN
+    UPDATE lead_counts SET n = n - 1 WHERE tenant_id = old.tenant_id AND status = old.status AND source = old.source;
+    UPDATE leads_indexed SET through_id = coalesce((SELECT max(id) FROM leads), 0)
+    WHERE id = 1 AND through_id > coalesce((SELECT max(id) FROM leads), 0);
+END;
+CREATE TRIGGER lead_counts_au AFTER UPDATE OF tenant_id, status, source ON leads
+WHEN new.id <= (SELECT through_id FROM leads_indexed WHERE id = 1)
+     AND (old.tenant_id <> new.tenant_id OR old.status <> new.status OR old.source <> new.source) BEGIN
+    UPDATE lead_counts SET n = n - 1 WHERE tenant_id = old.tenant_id AND status = old.status AND source = old.source;
+    INSERT INTO lead_counts (tenant_id, status, source, n) VALUES (new.tenant_id, new.status, new.source, 1)
+    ON CONFLICT (tenant_id, status, source) DO UPDATE SET n = n + 1;
+END;
+
+-- Each lead's latest message (the list's preview: the first 200 characters,
+-- direction, AI, delivery status, time) is kept on the lead by the message
+-- writes, instead of looked up for every listed lead. A new message always
+-- has the highest id, so it is the latest.
+ALTER TABLE leads ADD COLUMN last_message TEXT CHECK (last_message IS NULL OR json_valid(last_message));
+UPDATE leads SET last_message = (
+    SELECT json_object('body', substr(m.body, 1, 200), 'direction', m.direction,
+                       'is_ai', json(iif(m.is_ai, 'true', 'false')), 'status', m.status, 'at', m.created_at)
+    FROM messages m WHERE m.lead_id = leads.id ORDER BY m.id DESC LIMIT 1);
+CREATE TRIGGER messages_last_message_ai AFTER INSERT ON messages BEGIN
+    UPDATE leads SET last_message = json_object('body', substr(new.body, 1, 200), 'direction', new.direction,
+        'is_ai', json(iif(new.is_ai, 'true', 'false')), 'status', new.status, 'at', new.created_at)
+    WHERE id = new.lead_id;
+END;
+CREATE TRIGGER messages_last_message_au AFTER UPDATE OF lead_id, body, direction, is_ai, status, created_at ON messages
+WHEN new.id = (SELECT max(id) FROM messages WHERE lead_id = new.lead_id) BEGIN
+    UPDATE leads SET last_message = json_object('body', substr(new.body, 1, 200), 'direction', new.direction,
+        'is_ai', json(iif(new.is_ai, 'true', 'false')), 'status', new.status, 'at', new.created_at)
+    WHERE id = new.lead_id;
+END;
+CREATE TRIGGER messages_last_message_ad AFTER DELETE ON messages
+WHEN old.id > coalesce((SELECT max(id) FROM messages WHERE lead_id = old.lead_id), 0) BEGIN
+    UPDATE leads SET last_message = (
+        SELECT json_object('body', substr(m.body, 1, 200), 'direction', m.direction,
+                           'is_ai', json(iif(m.is_ai, 'true', 'false')), 'status', m.status, 'at', m.created_at)
+        FROM messages m WHERE m.lead_id = old.lead_id ORDER BY m.id DESC LIMIT 1)
+    WHERE id = old.lead_id;
+END;

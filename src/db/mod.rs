@@ -231,6 +231,10 @@ impl Db {
         init_connection(&mut conn, opts).map_err(|source| OpenError::Unwritable { path: shown.clone(), source })?;
         copy_before_upgrade(&conn, path, &shown)?;
         migrate(&mut conn, &shown)?;
+        // Leads another program wrote (which the writer's batches have not seen) are indexed now.
+        conn.transaction()
+            .and_then(|tx| crate::store::leads::index_all_waiting(&tx).and_then(|()| tx.commit()))
+            .map_err(|source| OpenError::Sqlite { path: shown.clone(), source })?;
 
         let manager = SqliteConnectionManager::file(path).with_init(move |c| init_connection(c, opts));
         let pool = r2d2::Pool::builder()
@@ -327,6 +331,8 @@ impl Db {
         let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| E::from(e.into()))?;
         let value = f(&tx)?;
+        // As the writer's groups do: index the waiting leads once they make a batch.
+        crate::store::leads::sync_search_index(&tx).map_err(E::from)?;
         tx.commit().map_err(|e| E::from(e.into()))?;
         Ok(value)
     }

@@ -112,10 +112,6 @@ fn run_group(
             return Group::never_begun();
         }
     };
-    if let Err(e) = crate::store::leads::defer_search_index(&tx) {
-        tracing::error!(error = %e, "could not begin a write group");
-        return Group::never_begun();
-    }
     let mut answers = Vec::with_capacity(batch.len());
     let mut jobs = batch.into_iter();
     let mut rolled_back = false;

@@ -5,7 +5,7 @@
 //! who is not impersonating sees (and can act on) the leads of every business.
 
 use axum::{Json, extract::State, http::StatusCode};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::extract::{ApiJson, ApiQuery, Auth, ManagerAuth, PageQuery, ScopedLead};
@@ -19,7 +19,7 @@ use crate::{
     error::{ApiError, ApiResult},
     state::AppState,
     store::{
-        self, Page,
+        self,
         activities::Activity,
         leads::{Assignee, Lead, LeadFilter, LeadPatch, NewLead},
     },
@@ -103,12 +103,27 @@ impl ListQuery {
     }
 }
 
+/// A page of the lead list (written by `store::leads::list_json`).
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)] // described, never built: the store writes the body
+struct LeadPage {
+    items: Vec<Lead>,
+    /// How many leads match. With `total_is_lower_bound`, a number they exceed.
+    total: i64,
+    /// True when a search matched more leads than it counts (see
+    /// `COUNT_LIMIT`, 1000): there are more than `total`; the page still
+    /// holds the newest matches, and the next page exists while pages come back full.
+    total_is_lower_bound: bool,
+    page: i64,
+    page_size: i64,
+}
+
 #[utoipa::path(
     get,
     path = "/api/leads",
     tag = "leads",
     params(ListQuery, PageQuery),
-    responses((status = 200, description = "OK", body = Page<Lead>)),
+    responses((status = 200, description = "OK", body = LeadPage)),
     security(("session" = [])),
 )]
 async fn list(

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use rusqlite::{Connection, ToSql};
 
 use super::error::{StoreError, StoreResult};
-use super::leads::{LeadFilter, search_term};
+use super::leads::{LeadFilter, Search};
 use crate::domain::Scope;
 
 /// The export's columns, in order.
@@ -79,14 +79,11 @@ pub fn export_page(
         sql.push_str(c);
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        match search_term(q) {
-            Some(term) => {
-                // Numbered parameters would clash with the `?`s around it; the same query, positional.
-                sql.push_str(" AND l.id IN (SELECT rowid & 4294967295 FROM leads_fts WHERE leads_fts MATCH ? AND rowid BETWEEN ? AND ?)");
-                let (lo, hi) = super::leads::search_rowid_range(scope);
-                args.push(Box::new(term));
-                args.push(Box::new(lo));
-                args.push(Box::new(hi));
+        match Search::parse(q) {
+            Some(s) => {
+                let (ids, _) = super::leads::matching_ids(conn, scope, &s, None)?;
+                sql.push_str(" AND l.id IN (SELECT value FROM json_each(?))");
+                args.push(Box::new(serde_json::to_string(&ids).map_err(|e| StoreError::Unavailable(e.to_string()))?));
             }
             None => {
                 sql.push_str(

@@ -41,7 +41,9 @@ pub async fn ingest_inbound(
             let Some(tenant_id) = tenant_id else {
                 return Err(ApiError::not_found("Business for this number or instance"));
             };
-            if !store::messages::first_delivery(tx, tenant_id, provider, &external_id)? {
+            // The message's own unique provider id is the delivery record (one
+            // index written per message instead of two).
+            if store::messages::exists(tx, tenant_id, provider, &external_id)? {
                 return Ok((tenant_id, None));
             }
             let (lead_id, creation) = core::leads::upsert_contact(tx, tenant_id, &contact, LeadSource::Whatsapp)?;

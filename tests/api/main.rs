@@ -30,6 +30,7 @@ mod prompts;
 mod providers;
 mod reminders;
 mod schemathesis;
+mod search_equivalence;
 mod smoke;
 mod sweep;
 mod tenancy;

@@ -7,10 +7,10 @@ use serde_json::{Value, json};
 
 use crate::{Login, start, status_kb, wrk};
 
-const TWILIO_TOKEN: &str = "bench-twilio-token";
-const PUBLIC: &str = "https://crm.example.com";
+pub(crate) const TWILIO_TOKEN: &str = "bench-twilio-token";
+pub(crate) const PUBLIC: &str = "https://crm.example.com";
 
-fn twilio_sig(url: &str, params: &[(&str, String)]) -> String {
+pub(crate) fn twilio_sig(url: &str, params: &[(&str, String)]) -> String {
     use base64::Engine;
     use hmac::{Hmac, Mac};
     let mut sorted: Vec<&(&str, String)> = params.iter().collect();

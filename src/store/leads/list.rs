@@ -1,5 +1,5 @@
-//! The lead list: filters, the search planner over the trigram index, and
-//! pages written straight into the JSON body from borrowed rows.
+//! The lead list: filters, totals, and pages written straight into the JSON
+//! body from borrowed rows (search: [`super::search`]).
 
 use rusqlite::{Connection, Row, ToSql, params, types::Type};
 use serde::Serialize;
@@ -7,7 +7,8 @@ use serde::Serialize;
 use super::super::PageRequest;
 use super::super::error::{StoreError, StoreResult};
 use super::COLUMNS;
-use crate::domain::{LeadSource, LeadStatus, Scope, UserId};
+use super::search::{Search, search_json};
+use crate::domain::{LeadSource, LeadStatus, Scope, TenantId, UserId};
 
 #[derive(Default, Debug)]
 pub struct LeadFilter {
@@ -35,24 +36,6 @@ impl LeadFilter {
     }
 }
 
-/// Turns a search string into an FTS5 trigram phrase, or None when it is too
-/// short for trigrams (then a bounded LIKE is used). Phone-looking input is
-/// reduced to digits without a national leading 0, so `052-123` finds `+97252123...`.
-pub fn search_term(q: &str) -> Option<String> {
-    let q = q.trim();
-    let phoneish = !q.is_empty() && q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
-    let term = if phoneish {
-        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-        digits.trim_start_matches('0').to_string()
-    } else {
-        q.to_string()
-    };
-    if term.chars().count() < 3 {
-        return None;
-    }
-    Some(format!("\"{}\"", term.replace('"', "\"\"")))
-}
-
 // Conditions carry no `?`; written out so the partial index's WHERE is matched.
 const NEEDS_REPLY_WHERE: &str =
     "l.last_inbound_at IS NOT NULL AND (l.last_outbound_at IS NULL OR l.last_outbound_at < l.last_inbound_at)";
@@ -71,6 +54,10 @@ pub(crate) fn filter_conditions(scope: Scope, f: &LeadFilter) -> (Vec<&'static s
     if let Some(s) = f.status {
         clauses.push("l.status = ?");
         args.push(Box::new(s));
+        // Spelled out so the status index (which leaves `new` leads out) is used.
+        if s != LeadStatus::New {
+            clauses.push("l.status <> 'new'");
+        }
     }
     if let Some(s) = f.source {
         clauses.push("l.source = ?");
@@ -115,13 +102,26 @@ pub fn count_filtered(conn: &Connection, scope: Scope, f: &LeadFilter) -> StoreR
         .query_row(rusqlite::params_from_iter(args.iter().map(|a| a.as_ref())), |r| r.get(0))?)
 }
 
-/// A page of leads as the JSON body `{items, total, page, page_size}`, each
-/// item exactly as [`Lead`] serialises. Rows are written into the body as
-/// they are read, borrowed from SQLite: no String per field, no `Lead` per row.
+/// A page of leads as the JSON body `{items, total, total_is_lower_bound,
+/// page, page_size}`, each item exactly as [`Lead`] serialises. Rows are
+/// written into the body as they are read, borrowed from SQLite: no String
+/// per field, no `Lead` per row.
 pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequest) -> StoreResult<Vec<u8>> {
+    let tenants: Vec<TenantId> = match scope {
+        Scope::All => conn
+            .prepare_cached("SELECT id FROM tenants ORDER BY id")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?,
+        Scope::Tenant(_) => Vec::new(),
+    };
+    // The whole platform of one business is that business (and its indexes serve it).
+    let scope = match tenants[..] {
+        [only] => Scope::Tenant(only),
+        _ => scope,
+    };
     let q = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    if let Some(term) = q.and_then(search_term) {
-        return search_json(conn, scope, f, &term, page);
+    if let Some(s) = q.and_then(Search::parse) {
+        return search_json(conn, scope, f, &s, page);
     }
     let (mut clauses, mut args) = filter_conditions(scope, f);
     if let Some(q) = q {
@@ -139,12 +139,13 @@ pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequ
     bound.push(&limit);
     bound.push(&offset);
     let sql = format!("SELECT {COLUMNS} FROM leads l{sql_where} {}", list_order(f));
-    page_json(conn, &sql, &bound[..], total, page)
+    page_json(conn, &sql, &bound[..], ListTotal::exact(total), page)
 }
 
-/// How many leads `scope` has with this status and source (None: any), from
-/// the totals the lead triggers keep, instead of counting the leads.
-fn counted_total(
+/// How many leads `scope` has with this status and source (None: any): the
+/// totals the lead triggers keep, plus the newest leads a batch has not
+/// counted yet (see `search_index`), instead of counting every lead.
+pub(super) fn counted_total(
     conn: &Connection,
     scope: Scope,
     status: Option<LeadStatus>,
@@ -152,13 +153,33 @@ fn counted_total(
 ) -> StoreResult<i64> {
     Ok(conn
         .prepare_cached(
-            "SELECT coalesce(sum(n), 0) FROM lead_counts
-             WHERE (?1 IS NULL OR tenant_id = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR source = ?3)",
+            "SELECT (SELECT coalesce(sum(n), 0) FROM lead_counts
+                     WHERE (?1 IS NULL OR tenant_id = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR source = ?3))
+                  + (SELECT count(*) FROM leads
+                     WHERE id > (SELECT through_id FROM leads_indexed WHERE id = 1)
+                       AND (?1 IS NULL OR tenant_id = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR source = ?3))",
         )?
         .query_row(params![scope.filter(), status, source], |r| r.get(0))?)
 }
 
-fn list_order(f: &LeadFilter) -> &'static str {
+/// A list's `total`: exact, or (a search with very many matches) a number the matches exceed.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct ListTotal {
+    n: i64,
+    lower_bound: bool,
+}
+
+impl ListTotal {
+    pub(super) fn exact(n: i64) -> ListTotal {
+        ListTotal { n, lower_bound: false }
+    }
+
+    pub(super) fn more_than(n: i64) -> ListTotal {
+        ListTotal { n, lower_bound: true }
+    }
+}
+
+pub(super) fn list_order(f: &LeadFilter) -> &'static str {
     if f.needs_reply == Some(true) {
         "ORDER BY l.last_inbound_at, l.id LIMIT ? OFFSET ?"
     } else {
@@ -168,7 +189,7 @@ fn list_order(f: &LeadFilter) -> &'static str {
 
 /// The conditions as ` WHERE a AND b`, with their values in `?` order. Each
 /// clause has at most one `?`; the LIKE clause repeats one value, so it is expanded.
-fn where_clause<'a>(clauses: &[&str], args: &'a [Box<dyn ToSql>]) -> (String, Vec<&'a dyn ToSql>) {
+pub(super) fn where_clause<'a>(clauses: &[&str], args: &'a [Box<dyn ToSql>]) -> (String, Vec<&'a dyn ToSql>) {
     let mut sql_where = String::new();
     let mut flat: Vec<&dyn ToSql> = Vec::new();
     let mut next_arg = args.iter();
@@ -191,99 +212,12 @@ fn where_clause<'a>(clauses: &[&str], args: &'a [Box<dyn ToSql>]) -> (String, Ve
     (sql_where, flat)
 }
 
-/// The search index's rowids of the leads in `scope`: the index keys a lead
-/// by `(tenant_id << 32) | id` (schema version 5), so one business is one range.
-pub(crate) fn search_rowid_range(scope: Scope) -> (i64, i64) {
-    match scope.filter() {
-        Some(t) => (t.0 << 32, (t.0 << 32) | 0xffff_ffff),
-        None => (0, i64::MAX),
-    }
-}
-
-/// The ids of the leads whose text matches the FTS term `?1`, in the rowid range `?2..=?3`.
-const MATCHING_LEAD_IDS: &str =
-    "SELECT rowid & 4294967295 FROM leads_fts WHERE leads_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3";
-
-/// A search page. Without other filters the matches' ids are read once from
-/// the index (their number is the total), and the page is either the newest
-/// matches found by walking the activity index (many matches) or the matches
-/// sorted (few); a search never sorts thousands of rows nor reads the index twice.
-fn search_json(conn: &Connection, scope: Scope, f: &LeadFilter, term: &str, page: PageRequest) -> StoreResult<Vec<u8>> {
-    let (lo, hi) = search_rowid_range(scope);
-    let (limit, offset) = (page.page_size, page.offset());
-    let (clauses, args) = filter_conditions(Scope::All, f);
-    if !clauses.is_empty() {
-        // Other filters too: start from the matches (the range is the business),
-        // then check each against the filters; no index on `l` can lead here.
-        let (sql_where, flat) = where_clause(&clauses, &args);
-        let rest = sql_where.replacen(" WHERE ", " AND ", 1);
-        let mut bound: Vec<&dyn ToSql> = vec![&term, &lo, &hi];
-        bound.extend(flat);
-        let total: i64 = conn
-            .prepare_cached(&format!(
-                "SELECT count(*) FROM leads_fts f JOIN leads l ON l.id = f.rowid & 4294967295
-                 WHERE leads_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3{rest}"
-            ))?
-            .query_row(&bound[..], |r| r.get(0))?;
-        bound.push(&limit);
-        bound.push(&offset);
-        let sql = format!(
-            "SELECT {COLUMNS} FROM leads_fts f JOIN leads l ON l.id = f.rowid & 4294967295
-             WHERE leads_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3{rest} {}",
-            list_order(f)
-        );
-        return page_json(conn, &sql, &bound[..], total, page);
-    }
-    let mut ids: Vec<i64> = conn
-        .prepare_cached(MATCHING_LEAD_IDS)?
-        .query_map(params![term, lo, hi], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    ids.sort_unstable();
-    let total = ids.len() as i64;
-    let wanted = offset.saturating_add(limit);
-    let in_scope = counted_total(conn, scope, None, None)?;
-    // Walking reads about wanted * in_scope / total index entries; sorting looks up
-    // every match (several times dearer per row).
-    let walk = total > 0 && (wanted as f64) * (in_scope as f64) < 5.0 * (total as f64) * (total as f64);
-    let (chosen, bound_offset) = if walk {
-        let walk_sql = match scope {
-            Scope::Tenant(_) => "SELECT id FROM leads WHERE tenant_id = ?1 ORDER BY last_activity_at DESC, id DESC",
-            Scope::All => "SELECT id FROM leads WHERE ?1 IS NULL ORDER BY last_activity_at DESC, id DESC",
-        };
-        let mut stmt = conn.prepare_cached(walk_sql)?;
-        let mut rows = stmt.query([scope.filter()])?;
-        let mut seen = 0i64;
-        let mut chosen = Vec::with_capacity(limit as usize);
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            if ids.binary_search(&id).is_ok() {
-                seen += 1;
-                if seen > offset {
-                    chosen.push(id);
-                    if seen >= wanted {
-                        break;
-                    }
-                }
-            }
-        }
-        (chosen, 0)
-    } else {
-        (ids, offset)
-    };
-    let id_list = serde_json::to_string(&chosen).map_err(|e| StoreError::Unavailable(e.to_string()))?;
-    let sql = format!(
-        "SELECT {COLUMNS} FROM leads l WHERE l.id IN (SELECT value FROM json_each(?1)) AND (?4 IS NULL OR l.tenant_id = ?4)
-         ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ?2 OFFSET ?3"
-    );
-    page_json(conn, &sql, params![id_list, limit, bound_offset, scope.filter()], total, page)
-}
-
 /// Runs `sql` (which selects [`COLUMNS`]) and writes the page body.
-fn page_json(
+pub(super) fn page_json(
     conn: &Connection,
     sql: &str,
     bound: impl rusqlite::Params,
-    total: i64,
+    total: ListTotal,
     page: PageRequest,
 ) -> StoreResult<Vec<u8>> {
     let mut stmt = conn.prepare_cached(sql)?;
@@ -299,7 +233,11 @@ fn page_json(
         serde_json::to_writer(&mut out, &borrow_row(r)?).map_err(|e| StoreError::Unavailable(e.to_string()))?;
     }
     out.extend_from_slice(
-        format!("],\"total\":{total},\"page\":{},\"page_size\":{}}}", page.page, page.page_size).as_bytes(),
+        format!(
+            "],\"total\":{},\"total_is_lower_bound\":{},\"page\":{},\"page_size\":{}}}",
+            total.n, total.lower_bound, page.page, page.page_size
+        )
+        .as_bytes(),
     );
     Ok(out)
 }

@@ -10,14 +10,18 @@ use crate::domain::{LeadId, LeadSource, LeadStatus, Scope, TenantId, UserId};
 
 mod ai_pause;
 mod contact;
+mod fold;
 mod list;
+mod search;
 mod search_index;
 
 pub use ai_pause::{AiPause, ai_may_answer, pause_for_takeover, set_ai_pause};
 pub use contact::{Contact, find_contact, touch_contact};
-pub use list::{Assignee, LeadFilter, count_filtered, list_json, search_term};
-pub(crate) use list::{filter_conditions, search_rowid_range};
-pub use search_index::{defer_search_index, sync_search_index};
+pub(crate) use list::filter_conditions;
+pub use list::{Assignee, LeadFilter, count_filtered, list_json};
+pub use search::{COUNT_LIMIT, search_term};
+pub(crate) use search::{Search, matching_ids};
+pub use search_index::{BATCH, index_all_waiting, sync_search_index};
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Lead {
@@ -62,14 +66,12 @@ pub struct LastMessage {
 }
 
 // Column 17 is `needs_reply`, the expression of the `leads_needs_reply` index;
-// column 18 the latest message as JSON (one seek in `messages_lead`).
+// column 18 the latest message as JSON, kept on the lead by the message triggers.
 const COLUMNS: &str = "l.id, l.tenant_id, l.first_name, l.last_name, l.phone_e164, l.whatsapp_id, l.email, l.source, \
                        l.status, l.notes, l.created_at, l.updated_at, l.last_activity_at, l.ai_paused_until, \
                        l.assignee_user_id, l.tags, l.last_inbound_at, \
                        (l.last_inbound_at IS NOT NULL AND (l.last_outbound_at IS NULL OR l.last_outbound_at < l.last_inbound_at)), \
-                       (SELECT json_object('body', substr(m.body, 1, 200), 'direction', m.direction, \
-                               'is_ai', json(iif(m.is_ai, 'true', 'false')), 'status', m.status, 'at', m.created_at) \
-                        FROM messages m WHERE m.lead_id = l.id ORDER BY m.id DESC LIMIT 1)";
+                       l.last_message";
 
 fn from_row(r: &Row) -> rusqlite::Result<Lead> {
     Ok(Lead {

@@ -165,6 +165,7 @@ export function Component() {
             page={page}
             pageSize={data.page_size || DEFAULT_PAGE_SIZE}
             total={data.total}
+            moreThan={data.total_is_lower_bound}
             onChange={(p) => update({ page: String(p) })}
           />
         )}

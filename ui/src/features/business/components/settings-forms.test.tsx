@@ -33,6 +33,11 @@ const business: CurrentBusiness = {
   next_open_at: '2026-12-04T07:00:00Z',
   closes_at: '2026-12-03T16:00:00Z',
   allow_international_forward: false,
+  booking_slot_step_min: 15,
+  booking_min_notice_min: 60,
+  booking_horizon_days: 30,
+  booking_reminder_hours: 24,
+  twilio_booking_template_sid: null,
 };
 
 describe('HoursForm', () => {

@@ -3,8 +3,11 @@ import { api } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
 import type { Lead, LeadsParams, Page } from '@/types/api';
 
-export const getLeads = (params: LeadsParams, signal?: AbortSignal): Promise<Page<Lead>> =>
-  api.get<Page<Lead>>('/api/leads', { query: params, signal });
+/** A page of leads; a search with very many matches stops counting: there are more than `total`. */
+export type LeadPage = Page<Lead> & { total_is_lower_bound?: boolean };
+
+export const getLeads = (params: LeadsParams, signal?: AbortSignal): Promise<LeadPage> =>
+  api.get<LeadPage>('/api/leads', { query: params, signal });
 
 export const getLeadsQueryOptions = (params: LeadsParams) =>
   queryOptions({

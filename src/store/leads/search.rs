@@ -1,0 +1,203 @@
+//! Search: the trigram index plus the few leads it does not cover yet, and
+//! the search page's planner.
+
+use rusqlite::{Connection, ToSql, params};
+
+use super::super::PageRequest;
+use super::super::error::{StoreError, StoreResult};
+use super::list::{LeadFilter, ListTotal, counted_total, filter_conditions, list_order, page_json, where_clause};
+use super::search_index::{INDEXED_TEXT, indexed_through, stale_ids, waiting_leads};
+use super::{COLUMNS, fold};
+use crate::domain::Scope;
+
+/// A search without other filters counts its matches up to this many; past
+/// it the page still holds the newest matches, and the total says "more than".
+pub const COUNT_LIMIT: i64 = 1000;
+
+/// A search string as both the index and [`fold::contains`] take it.
+pub struct Search {
+    /// The FTS5 phrase.
+    phrase: String,
+    /// The term, folded as the index folds it.
+    folded: String,
+}
+
+impl Search {
+    /// None when the term is too short for trigrams (then a bounded LIKE is
+    /// used). Phone-looking input is reduced to digits without a national
+    /// leading 0, so `052-123` finds `+97252123...`.
+    pub fn parse(q: &str) -> Option<Search> {
+        let q = q.trim();
+        let phoneish = !q.is_empty() && q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+        let term = if phoneish {
+            let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+            digits.trim_start_matches('0').to_string()
+        } else {
+            q.to_string()
+        };
+        if term.chars().count() < 3 {
+            return None;
+        }
+        Some(Search { phrase: format!("\"{}\"", term.replace('"', "\"\"")), folded: fold::fold(&term) })
+    }
+}
+
+/// The FTS5 phrase for a search string (see [`Search::parse`]).
+pub fn search_term(q: &str) -> Option<String> {
+    Search::parse(q).map(|s| s.phrase)
+}
+
+/// The search index's rowids of the leads in `scope`: the index keys a lead
+/// by `(tenant_id << 32) | id`, so one business is one range.
+pub(crate) fn search_rowid_range(scope: Scope) -> (i64, i64) {
+    match scope.filter() {
+        Some(t) => (t.0 << 32, (t.0 << 32) | 0xffff_ffff),
+        None => (0, i64::MAX),
+    }
+}
+
+/// The ids (sorted) of the leads in `scope` matching `s`, and whether they are
+/// all of them: with `limit`, at most that many are read from the index.
+pub(crate) fn matching_ids(
+    conn: &Connection,
+    scope: Scope,
+    s: &Search,
+    limit: Option<i64>,
+) -> StoreResult<(Vec<i64>, bool)> {
+    let (lo, hi) = search_rowid_range(scope);
+    let through = indexed_through(conn)?;
+    let stale = stale_ids(conn)?;
+    // Stale entries read from the index are dropped below: read as many more.
+    let read = limit.map_or(-1, |l| l + stale.len() as i64);
+    let mut ids: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT rowid & 4294967295 FROM leads_fts WHERE leads_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3 LIMIT ?4",
+        )?
+        .query_map(params![s.phrase, lo, hi, read], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let complete = read < 0 || (ids.len() as i64) < read;
+    ids.retain(|id| stale.binary_search(id).is_err());
+    for (id, text) in waiting_leads(conn, scope, through)? {
+        if fold::contains(&text, &s.folded) {
+            ids.push(id);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok((ids, complete))
+}
+
+/// A search page. With other filters, every match is checked against them
+/// (and counted). Without, the matches' ids are read once from the index, up
+/// to [`COUNT_LIMIT`]: few matches are sorted or found by walking the activity
+/// index; past the limit the walk checks each lead's own text instead, and the
+/// total is a lower bound. A search never sorts thousands of rows nor reads
+/// the index twice.
+pub(super) fn search_json(
+    conn: &Connection,
+    scope: Scope,
+    f: &LeadFilter,
+    s: &Search,
+    page: PageRequest,
+) -> StoreResult<Vec<u8>> {
+    let (limit, offset) = (page.page_size, page.offset());
+    let (clauses, args) = filter_conditions(Scope::All, f);
+    if !clauses.is_empty() {
+        let (ids, _) = matching_ids(conn, scope, s, None)?;
+        let id_list = id_json(&ids)?;
+        let (sql_where, flat) = where_clause(&clauses, &args);
+        let rest = sql_where.replacen(" WHERE ", " AND ", 1);
+        let mut bound: Vec<&dyn ToSql> = vec![&id_list];
+        bound.extend(flat);
+        let total: i64 = conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM leads l WHERE l.id IN (SELECT value FROM json_each(?)){rest}"
+            ))?
+            .query_row(&bound[..], |r| r.get(0))?;
+        bound.push(&limit);
+        bound.push(&offset);
+        let sql = format!(
+            "SELECT {COLUMNS} FROM leads l WHERE l.id IN (SELECT value FROM json_each(?)){rest} {}",
+            list_order(f)
+        );
+        return page_json(conn, &sql, &bound[..], ListTotal::exact(total), page);
+    }
+    // The whole platform has no single activity order to walk: its matches are all read and sorted.
+    let tenant = scope.filter();
+    let (ids, complete) = matching_ids(conn, scope, s, tenant.map(|_| COUNT_LIMIT + 1))?;
+    let wanted = offset.saturating_add(limit);
+    let (chosen, bound_offset, total) = if !complete {
+        (walk_checking_text(conn, scope, s, offset, wanted)?, 0, ListTotal::more_than(COUNT_LIMIT))
+    } else {
+        let total = ids.len() as i64;
+        let in_scope = counted_total(conn, scope, None, None)?;
+        // Walking reads about wanted * in_scope / total index entries; sorting
+        // looks up every match (several times dearer per row).
+        let walk = tenant.is_some()
+            && total > 0
+            && (wanted as f64) * (in_scope as f64) < 5.0 * (total as f64) * (total as f64);
+        if walk {
+            (walk_checking_ids(conn, scope, &ids, offset, wanted)?, 0, ListTotal::exact(total))
+        } else {
+            (ids, offset, ListTotal::exact(total))
+        }
+    };
+    let id_list = id_json(&chosen)?;
+    let sql = format!(
+        "SELECT {COLUMNS} FROM leads l WHERE l.id IN (SELECT value FROM json_each(?1)) AND (?4 IS NULL OR l.tenant_id = ?4)
+         ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ?2 OFFSET ?3"
+    );
+    page_json(conn, &sql, params![id_list, limit, bound_offset, tenant], total, page)
+}
+
+fn id_json(ids: &[i64]) -> StoreResult<String> {
+    serde_json::to_string(ids).map_err(|e| StoreError::Unavailable(e.to_string()))
+}
+
+/// The business's leads, newest activity first (the activity index, backwards).
+const WALK: &str = "SELECT l.id FROM leads l WHERE l.tenant_id = ?1 ORDER BY l.last_activity_at DESC, l.id DESC";
+
+/// The matches `offset..wanted` in activity order, among the sorted `ids`.
+fn walk_checking_ids(conn: &Connection, scope: Scope, ids: &[i64], offset: i64, wanted: i64) -> StoreResult<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(WALK)?;
+    let mut rows = stmt.query([scope.filter()])?;
+    let mut seen = 0i64;
+    let mut chosen = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if ids.binary_search(&id).is_ok() {
+            seen += 1;
+            if seen > offset {
+                chosen.push(id);
+                if seen >= wanted {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+/// The matches `offset..wanted` in activity order, each lead's text checked as the index would.
+fn walk_checking_text(conn: &Connection, scope: Scope, s: &Search, offset: i64, wanted: i64) -> StoreResult<Vec<i64>> {
+    let sql = format!(
+        "SELECT l.id, {INDEXED_TEXT} FROM leads l WHERE l.tenant_id = ?1 ORDER BY l.last_activity_at DESC, l.id DESC"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([scope.filter()])?;
+    let mut seen = 0i64;
+    let mut chosen = Vec::new();
+    while let Some(r) = rows.next()? {
+        let text = r.get_ref(1)?.as_str().unwrap_or("");
+        if fold::contains(text, &s.folded) {
+            seen += 1;
+            if seen > offset {
+                chosen.push(r.get(0)?);
+                if seen >= wanted {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(chosen)
+}
