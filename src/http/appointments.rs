@@ -99,10 +99,10 @@ fn instant(field: &str, s: &str) -> ApiResult<DateTime<Utc>> {
 struct AvailabilityQuery {
     service_id: ServiceId,
     /// RFC 3339; slots starting at or after.
-    #[param(format = DateTime)]
+    #[param(schema_with = super::limits::instant)]
     from: String,
     /// RFC 3339; slots starting before; at most 31 days after `from`.
-    #[param(format = DateTime)]
+    #[param(schema_with = super::limits::instant)]
     to: String,
     staff_user_id: Option<UserId>,
 }
@@ -176,13 +176,20 @@ async fn available(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct ListQuery {
-    #[param(format = DateTime)]
+    /// Appointments starting at or after (RFC 3339); empty for no bound.
+    #[param(schema_with = super::limits::instant)]
     from: Option<String>,
-    #[param(format = DateTime)]
+    /// Appointments starting before (RFC 3339); empty for no bound.
+    #[param(schema_with = super::limits::instant)]
     to: Option<String>,
     staff_user_id: Option<UserId>,
     status: Option<AppointmentStatus>,
     lead_id: Option<LeadId>,
+}
+
+/// A time bound of the list: empty or absent is none.
+fn bound(field: &str, v: Option<&str>) -> Result<Option<String>, crate::error::ApiError> {
+    Ok(v.filter(|s| !s.is_empty()).map(|s| time::parse_field(field, s).map(time::format)).transpose()?)
 }
 
 #[utoipa::path(
@@ -200,8 +207,8 @@ async fn list(
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Page<Appointment>>> {
     let filter = store::appointments::Filter {
-        from: q.from.as_deref().map(|s| time::parse_field("from", s).map(time::format)).transpose()?,
-        to: q.to.as_deref().map(|s| time::parse_field("to", s).map(time::format)).transpose()?,
+        from: bound("from", q.from.as_deref())?,
+        to: bound("to", q.to.as_deref())?,
         staff_user_id: q.staff_user_id,
         status: q.status,
         lead_id: q.lead_id,

@@ -63,6 +63,32 @@ pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32
     }
 }
 
+/// Whole numbers as JSON may spell them (`30.0` is the integer 30): a
+/// required one, an optional one, and one a PATCH may clear with null.
+pub mod whole {
+    use serde::{Deserialize, Deserializer};
+
+    struct W(i64);
+
+    impl<'de> Deserialize<'de> for W {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_i64(crate::domain::tenancy::Whole).map(W)
+        }
+    }
+
+    pub fn required<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        W::deserialize(d).map(|w| w.0)
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        Ok(Option::<W>::deserialize(d)?.map(|w| w.0))
+    }
+
+    pub fn nullable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+        Ok(Some(Option::<W>::deserialize(d)?.map(|w| w.0)))
+    }
+}
+
 /// A JSON body serialised already (by the store, straight from its rows).
 pub struct RawJson(pub Vec<u8>);
 

@@ -44,13 +44,17 @@ async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Servi
 struct NewService {
     #[schema(min_length = 1, max_length = 200)]
     name: String,
+    #[serde(deserialize_with = "super::whole::required")]
     #[schema(minimum = 5, maximum = 480)]
     duration_min: i64,
     /// In agorot (1/100 shekel).
+    #[serde(default, deserialize_with = "super::whole::optional")]
     #[schema(minimum = 0, maximum = 100_000_000)]
     price: Option<i64>,
+    #[serde(default, deserialize_with = "super::whole::optional")]
     #[schema(minimum = 0, maximum = 120)]
     buffer_before_min: Option<i64>,
+    #[serde(default, deserialize_with = "super::whole::optional")]
     #[schema(minimum = 0, maximum = 120)]
     buffer_after_min: Option<i64>,
     /// Who gives it (users of the business); empty = every staff member with hours.
@@ -64,13 +68,16 @@ struct NewService {
 struct ServicePatch {
     #[schema(min_length = 1, max_length = 200)]
     name: Option<String>,
+    #[serde(default, deserialize_with = "super::whole::optional")]
     #[schema(minimum = 5, maximum = 480)]
     duration_min: Option<i64>,
-    #[serde(default, deserialize_with = "super::double_option")]
+    #[serde(default, deserialize_with = "super::whole::nullable")]
     #[schema(minimum = 0, maximum = 100_000_000)]
     price: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "super::whole::optional")]
     #[schema(minimum = 0, maximum = 120)]
     buffer_before_min: Option<i64>,
+    #[serde(default, deserialize_with = "super::whole::optional")]
     #[schema(minimum = 0, maximum = 120)]
     buffer_after_min: Option<i64>,
     #[schema(max_items = 200)]
