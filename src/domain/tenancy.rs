@@ -28,7 +28,7 @@ impl serde::de::Visitor<'_> for Whole {
 
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<i64, E> {
         // 2^63 as f64; every whole float below it fits an i64.
-        if v.fract() == 0.0 && v >= -9.223_372_036_854_776e18 && v < 9.223_372_036_854_776e18 {
+        if v.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&v) {
             Ok(v as i64)
         } else {
             Err(E::custom(format!("invalid value: {v}, expected a whole number")))
