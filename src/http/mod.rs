@@ -49,18 +49,14 @@ pub fn double_option<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de
 /// An optional whole number that JSON may also spell `3.0`: to JSON (and
 /// the API's schema) `3.0` is the integer 3, which serde alone refuses.
 pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
-    use serde::{Deserialize, de::Error};
-    match Option::<serde_json::Number>::deserialize(d)? {
-        None => Ok(None),
-        Some(n) => n
-            .as_u64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u32::MAX as f64).map(|f| f as u64))
-            .and_then(|v| u32::try_from(v).ok())
-            .map(Some)
-            .ok_or_else(|| {
-                D::Error::custom(format!("invalid value: {n}, expected a whole number from 0 to {}", u32::MAX))
-            }),
-    }
+    use serde::de::Error;
+    whole::optional(d)?
+        .map(|v| {
+            u32::try_from(v).map_err(|_| {
+                D::Error::custom(format!("invalid value: {v}, expected a whole number from 0 to {}", u32::MAX))
+            })
+        })
+        .transpose()
 }
 
 /// Whole numbers as JSON may spell them (`30.0` is the integer 30): a
