@@ -1049,5 +1049,5 @@ END;
 CREATE TRIGGER follow_ups_closed AFTER UPDATE OF status ON leads WHEN new.status IN ('won', 'lost', 'archived') BEGIN
     UPDATE scheduled_messages SET status = 'cancelled', last_error = 'the lead is ' || new.status,
         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-    WHERE lead_id = new.lead_id AND kind = 'follow_up' AND status = 'pending';
+    WHERE lead_id = new.id AND kind = 'follow_up' AND status = 'pending';
 END;

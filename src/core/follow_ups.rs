@@ -30,7 +30,8 @@ pub struct Step {
 /// `{after_hours, text}`; null or `[]` turns follow-ups off. Answers the
 /// value to store.
 pub fn parse(v: &Value) -> Result<Value, Invalid> {
-    let hint = "Send up to 3 steps like [{\"after_hours\": 24, \"text\": \"Still interested?\"}]; [] turns follow-ups off.";
+    let hint =
+        "Send up to 3 steps like [{\"after_hours\": 24, \"text\": \"Still interested?\"}]; [] turns follow-ups off.";
     let steps = match v {
         Value::Null => return Ok(json!([])),
         Value::Array(a) => a,

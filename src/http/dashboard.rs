@@ -135,7 +135,10 @@ mod tests {
         let tz: Tz = "Asia/Jerusalem".parse().unwrap();
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         let winter = days(tz, d("2026-12-01"), d("2026-12-01"));
-        assert_eq!((winter[0].start.as_str(), winter[0].end.as_str()), ("2026-11-30T22:00:00.000Z", "2026-12-01T22:00:00.000Z"));
+        assert_eq!(
+            (winter[0].start.as_str(), winter[0].end.as_str()),
+            ("2026-11-30T22:00:00.000Z", "2026-12-01T22:00:00.000Z")
+        );
         // Israel moves to summer time on the Friday before the last Sunday of March.
         let spring = days(tz, d("2026-03-26"), d("2026-03-28"));
         assert_eq!(spring.len(), 3);

@@ -78,11 +78,8 @@ async fn merge(
         return Err(ApiError::invalid("other_id", "A lead cannot be merged into itself.", "Send another lead's id."));
     }
     let actor = auth.actor();
-    let mut entry = auth.audit(
-        "lead.merged",
-        format!("lead:{keep_id}"),
-        json!({"lead_id": keep_id, "other_id": other_id}),
-    );
+    let mut entry =
+        auth.audit("lead.merged", format!("lead:{keep_id}"), json!({"lead_id": keep_id, "other_id": other_id}));
     entry.tenant_id = Some(tenant_id);
     let (merged, activity) = state
         .db

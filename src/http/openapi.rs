@@ -21,8 +21,8 @@ use utoipa::{
 };
 
 use super::{
-    admin, appointments, auth, business, calls, canned, dashboard, events, ics, inbox, lead_csv, lead_merge, lead_timeline, leads, messages,
-    notifications, prompts, push, reminders, scheduled, schedules, services,
+    admin, appointments, auth, business, calls, canned, dashboard, events, ics, inbox, lead_csv, lead_merge,
+    lead_timeline, leads, messages, notifications, prompts, push, reminders, scheduled, schedules, services,
 };
 use crate::state::AppState;
 use utoipa_axum::{router::OpenApiRouter, routes};

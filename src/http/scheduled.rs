@@ -141,7 +141,8 @@ async fn cancel(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath<
     let activity = state
         .db
         .write(move |tx| -> ApiResult<_> {
-            let item = store::scheduled::get(tx, tenant_id, id)?.ok_or_else(|| ApiError::not_found("Scheduled message"))?;
+            let item =
+                store::scheduled::get(tx, tenant_id, id)?.ok_or_else(|| ApiError::not_found("Scheduled message"))?;
             if !store::scheduled::cancel(tx, tenant_id, id, "cancelled by a person")? {
                 return Err(ApiError::conflict(
                     "not_pending",

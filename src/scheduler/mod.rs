@@ -80,12 +80,7 @@ pub async fn start(ctx: Context) -> anyhow::Result<JobScheduler> {
                             &cutoff,
                             &live,
                         )?
-                        + store::claims::rescue_stale_unscoped(
-                            tx,
-                            store::claims::SCHEDULED_MESSAGES,
-                            &cutoff,
-                            &live,
-                        )?)
+                        + store::claims::rescue_stale_unscoped(tx, store::claims::SCHEDULED_MESSAGES, &cutoff, &live)?)
                 };
                 match ctx.db.write(rescue).await {
                     Ok(n) if n > 0 => tracing::warn!(rescued = n, "reminder and alert claims left by a crash put back"),

@@ -134,12 +134,20 @@ async fn send(ctx: &Context, c: &Claimed) -> Outcome {
             sid: tenant.twilio_template_sid.clone(),
             variables: json!({}),
         };
-        let origin =
-            Origin { actor: None, is_ai: false, audit: None, idempotency_key: Some(key), automatic: Some(follow_ups::MARK) };
+        let origin = Origin {
+            actor: None,
+            is_ai: false,
+            audit: None,
+            idempotency_key: Some(key),
+            automatic: Some(follow_ups::MARK),
+        };
         (outgoing, origin)
     } else {
         let actor = c.created_by.map(|user_id| Actor { user_id, impersonating: false });
-        (Outgoing::Text(c.text.clone()), Origin { actor, is_ai: false, audit: None, idempotency_key: Some(key), automatic: None })
+        (
+            Outgoing::Text(c.text.clone()),
+            Origin { actor, is_ai: false, audit: None, idempotency_key: Some(key), automatic: None },
+        )
     };
     match send_to_lead(ctx, &lead, outgoing, origin).await {
         Ok((m, _)) => Outcome::Sent(m.id.0),

@@ -40,16 +40,15 @@ pub fn duplicates(conn: &Connection, lead: &Lead) -> StoreResult<Vec<Lead>> {
             ids.push(id);
         }
     };
-    let mut by_phone =
-        conn.prepare_cached("SELECT id FROM leads WHERE tenant_id = ?1 AND phone_e164 = ?2 AND phone_e164 IS NOT NULL")?;
+    let mut by_phone = conn
+        .prepare_cached("SELECT id FROM leads WHERE tenant_id = ?1 AND phone_e164 = ?2 AND phone_e164 IS NOT NULL")?;
     for p in &phones {
         for id in by_phone.query_map(params![lead.tenant_id, p], |r| r.get(0))? {
             push(id?);
         }
     }
-    let mut by_wa = conn.prepare_cached(
-        "SELECT id FROM leads WHERE tenant_id = ?1 AND whatsapp_id = ?2 AND whatsapp_id IS NOT NULL",
-    )?;
+    let mut by_wa = conn
+        .prepare_cached("SELECT id FROM leads WHERE tenant_id = ?1 AND whatsapp_id = ?2 AND whatsapp_id IS NOT NULL")?;
     for w in &wa_ids {
         for id in by_wa.query_map(params![lead.tenant_id, w], |r| r.get(0))? {
             push(id?);

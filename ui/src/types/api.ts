@@ -107,7 +107,12 @@ export type Business = {
   /** The customer is reminded this many hours before an appointment. */
   booking_reminder_hours: number;
   twilio_booking_template_sid: string | null;
+  /** Up to 3 steps sent when the customer has not answered our last message ([] = off). */
+  follow_ups: FollowUpStep[];
 };
+
+/** One follow-up step: sent `after_hours` (0.001-720, fractions allowed) after our last message. */
+export type FollowUpStep = { after_hours: number; text: string };
 
 /** GET/PATCH /api/business/current: the business and where it stands now, computed in its zone. */
 export type CurrentBusiness = Business & {
