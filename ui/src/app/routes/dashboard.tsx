@@ -26,6 +26,8 @@ export function Component() {
       <Paper withBorder p="sm">
         <Stack gap="xs">
           <SegmentedControl
+            fullWidth
+            size="xs"
             aria-label={t('dashboard.range')}
             value={preset}
             onChange={(v) => setPreset(v as Preset)}

@@ -1,7 +1,7 @@
-import '@mantine/core/styles/SimpleGrid.css';
 import '@mantine/charts/styles.css';
+import './dashboard.css';
 import { BarChart, DonutChart } from '@mantine/charts';
-import { Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { LEAD_SOURCES, type Dashboard } from '@/types/api';
 import { byDay, duration, type DayRange } from '../lib/range';
@@ -66,7 +66,7 @@ export function DashboardView({ data, range }: { data: Dashboard; range: DayRang
 
   return (
     <Stack gap="md">
-      <SimpleGrid cols={{ base: 2, sm: 4 }}>
+      <div className="fd-dash-stats">
         <Stat label={t('dashboard.newLeads')} value={String(total)} testId="dashboard-total-leads" />
         <Stat
           label={t('dashboard.aiHandled')}
@@ -78,7 +78,7 @@ export function DashboardView({ data, range }: { data: Dashboard; range: DayRang
           label={t('dashboard.booked')}
           value={String(data.appointments.booked_by_ai + data.appointments.booked_by_staff)}
         />
-      </SimpleGrid>
+      </div>
 
       <Section title={t('dashboard.leadsByDay')} testId="dashboard-leads-by-day">
         <figure className="fd-chart" aria-label={t('dashboard.leadsByDay')}>
@@ -98,7 +98,7 @@ export function DashboardView({ data, range }: { data: Dashboard; range: DayRang
         </figure>
       </Section>
 
-      <SimpleGrid cols={{ base: 1, md: 2 }}>
+      <div className="fd-dash-pair">
         <Section title={t('dashboard.leadsBySource')} testId="dashboard-leads-by-source">
           {total === 0 ? (
             <Text c="dimmed">{t('dashboard.none')}</Text>
@@ -135,30 +135,30 @@ export function DashboardView({ data, range }: { data: Dashboard; range: DayRang
             <figcaption className="fd-visually-hidden">{summary(calls)}</figcaption>
           </figure>
         </Section>
-      </SimpleGrid>
+      </div>
 
-      <SimpleGrid cols={{ base: 1, md: 2 }}>
+      <div className="fd-dash-pair">
         <Section title={t('dashboard.firstResponse')} testId="dashboard-first-response">
-          <SimpleGrid cols={2}>
+          <div className="fd-dash-two">
             <Stat label={t('dashboard.personMedian')} value={duration(fr.person.median_s, units)} />
             <Stat label={t('dashboard.personP90')} value={duration(fr.person.p90_s, units)} />
             <Stat label={t('dashboard.aiMedian')} value={duration(fr.ai.median_s, units)} />
             <Stat label={t('dashboard.aiP90')} value={duration(fr.ai.p90_s, units)} />
-          </SimpleGrid>
+          </div>
           <Text size="sm" c="dimmed" mt="xs">
             {t('dashboard.conversations', { person: fr.person.count, ai: fr.ai.count })}
           </Text>
         </Section>
         <Section title={t('dashboard.appointments.title')} testId="dashboard-appointments">
-          <SimpleGrid cols={{ base: 2, sm: 3 }}>
+          <div className="fd-dash-three">
             <Stat label={t('dashboard.appointments.byAi')} value={String(data.appointments.booked_by_ai)} />
             <Stat label={t('dashboard.appointments.byStaff')} value={String(data.appointments.booked_by_staff)} />
             <Stat label={t('dashboard.appointments.confirmed')} value={String(data.appointments.confirmed)} />
             <Stat label={t('dashboard.appointments.cancelled')} value={String(data.appointments.cancelled)} />
             <Stat label={t('dashboard.appointments.noShow')} value={String(data.appointments.no_show)} />
-          </SimpleGrid>
+          </div>
         </Section>
-      </SimpleGrid>
+      </div>
     </Stack>
   );
 }

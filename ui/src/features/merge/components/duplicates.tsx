@@ -1,4 +1,4 @@
-import { Button, Group, Stack, Table, Text } from '@mantine/core';
+import { Box, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '@/components/errors/error-alert';
@@ -21,9 +21,13 @@ export function mergedValue(keep: Lead, other: Lead, f: Field): string {
 
 function Preview({ keep, other }: { keep: Lead; other: Lead }) {
   const { t } = useTranslation();
+  // Source and status in words; the rest as stored.
+  const word = (f: Field, v: string) =>
+    v && (f === 'source' || f === 'status') ? t(`${f === 'source' ? 'leadSource' : 'leadStatus'}.${v}`, v) : v;
   return (
-    <Table.ScrollContainer minWidth={480}>
-      <Table withTableBorder withColumnBorders data-testid="merge-preview">
+    // A focusable region: the table scrolls sideways on a phone, by keyboard too.
+    <Box style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label={t('merge.title')}>
+      <Table withTableBorder withColumnBorders miw={480} data-testid="merge-preview">
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">{t('merge.field')}</Table.Th>
@@ -36,16 +40,16 @@ function Preview({ keep, other }: { keep: Lead; other: Lead }) {
           {FIELDS.map((f) => (
             <Table.Tr key={f}>
               <Table.Th scope="row">{t(`merge.fields.${f}`)}</Table.Th>
-              <Table.Td dir="auto">{shown(keep[f])}</Table.Td>
-              <Table.Td dir="auto">{shown(other[f])}</Table.Td>
+              <Table.Td dir="auto">{word(f, shown(keep[f]))}</Table.Td>
+              <Table.Td dir="auto">{word(f, shown(other[f]))}</Table.Td>
               <Table.Td dir="auto" fw={600}>
-                {mergedValue(keep, other, f)}
+                {word(f, mergedValue(keep, other, f))}
               </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </Box>
   );
 }
 
@@ -89,7 +93,13 @@ export function Duplicates({ lead, canMerge }: { lead: Lead; canMerge: boolean }
           )}
         </Group>
       ))}
-      <LazyModal opened={other !== null} onClose={() => setOther(null)} title={t('merge.title')} size="xl">
+      <LazyModal
+        opened={other !== null}
+        onClose={() => setOther(null)}
+        title={t('merge.title')}
+        size="xl"
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
         {other && (
           <Stack gap="sm">
             <Text size="sm">{t('merge.explain', { name: name(other) })}</Text>

@@ -5,7 +5,7 @@ import { ErrorAlert } from '@/components/errors/error-alert';
 import { ZonedDateTimeInput } from '@/components/form/zoned-date-time-input';
 import { DateTime } from '@/components/ui/date-time';
 import { useTimezone } from '@/lib/auth';
-import { dateToWallTime, toRfc3339, wallTimeToDate } from '@/lib/zoned-time';
+import { toRfc3339, wallTimeToDate } from '@/lib/zoned-time';
 import { useCancelScheduled, useScheduleMessage, useScheduledMessages } from '../api/scheduled';
 
 const STATUS_COLOR: Record<string, string> = {
@@ -21,7 +21,7 @@ export function ScheduleForm({ leadId }: { leadId: number }) {
   const { t } = useTranslation();
   const tz = useTimezone();
   const [text, setText] = useState('');
-  const [at, setAt] = useState<string | null>(() => dateToWallTime(new Date(Date.now() + 3_600_000), tz));
+  const [at, setAt] = useState<string | null>(null);
   // Checked when sending (the time only passes then), cleared when the time changes.
   const [notFuture, setNotFuture] = useState(false);
   const schedule = useScheduleMessage(leadId, () => setText(''));
