@@ -128,20 +128,19 @@ pub fn read(conn: &Connection, tenant_id: TenantId, time_zone: &str, days: &[Day
     let (mut person, mut ai) = (Vec::new(), Vec::new());
     let (mut conversations, mut ai_handled) = (0i64, 0i64);
     let mut stmt = conn.prepare_cached(
-        "SELECT first_reply_by, (julianday(first_reply_at) - julianday(started_at)) * 86400.0,
-                ai_replied AND NOT person_replied AND NOT handed_off
+        "SELECT first_reply_by, reply_ms, ai_replied AND NOT person_replied AND NOT handed_off
          FROM conversations WHERE tenant_id = ?1 AND started_at >= ?2 AND started_at < ?3",
     )?;
     let rows = stmt.query_map(params![tenant_id, lo, hi], |r| {
-        Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<f64>>(1)?, r.get::<_, bool>(2)?))
+        Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, bool>(2)?))
     })?;
     for row in rows {
         let (by, secs, handled) = row?;
         conversations += 1;
         ai_handled += i64::from(handled);
         match (by.as_deref(), secs) {
-            (Some("ai"), Some(s)) => ai.push(s.max(0.0)),
-            (Some("person"), Some(s)) => person.push(s.max(0.0)),
+            (Some("ai"), Some(ms)) => ai.push(ms.max(0) as f64 / 1000.0),
+            (Some("person"), Some(ms)) => person.push(ms.max(0) as f64 / 1000.0),
             _ => {}
         }
     }
