@@ -79,6 +79,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         user_cache: Arc::default(),
         sessions: Arc::default(),
         regions: crate::cache::TtlCache::new(Duration::from_secs(3600)),
+        availability: Default::default(),
         index_html: assets::index_html().into(),
         calls: ActiveCalls::default(),
         ai_bursts: Default::default(),

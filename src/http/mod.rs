@@ -5,6 +5,7 @@ pub mod admin;
 pub mod answers;
 pub mod appointments;
 pub mod auth;
+pub mod availability_cache;
 pub mod bodies;
 pub mod business;
 pub mod business_fields;
@@ -86,7 +87,7 @@ pub mod whole {
 }
 
 /// A JSON body serialised already (by the store, straight from its rows).
-pub struct RawJson(pub Vec<u8>);
+pub struct RawJson(pub axum::body::Bytes);
 
 impl axum::response::IntoResponse for RawJson {
     fn into_response(self) -> axum::response::Response {
