@@ -1,6 +1,10 @@
 //! `POST /api/leads/:id/message/whatsapp`: staff send a WhatsApp message.
 
-use axum::{Json, extract::State, http::HeaderMap};
+use axum::{
+    Json,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -26,6 +30,8 @@ struct SendBody {
     #[serde(default)]
     template: bool,
     variables: Option<serde_json::Map<String, Value>>,
+    /// A future instant (RFC 3339): the text is queued and sent then (202 with the scheduled item).
+    send_at: Option<String>,
 }
 
 #[utoipa::path(
@@ -34,7 +40,10 @@ struct SendBody {
     tag = "messages",
     params(("id" = i64, Path, description = "Lead id"), ("Idempotency-Key" = Option<String>, Header, description = "Up to 100 characters; a retry with the same key returns the first send")),
     request_body = super::bodies::WhatsAppSend,
-    responses((status = 200, description = "{message_id, provider, provider_message_id}", body = super::answers::WhatsAppSent)),
+    responses(
+        (status = 200, description = "{message_id, provider, provider_message_id}", body = super::answers::WhatsAppSent),
+        (status = 202, description = "Queued for `send_at`", body = crate::store::scheduled::Scheduled),
+    ),
     security(("session" = [], "csrf" = [])),
 )]
 async fn send(
@@ -42,7 +51,11 @@ async fn send(
     ScopedLead { auth, lead }: ScopedLead,
     headers: HeaderMap,
     ApiJson(body): ApiJson<SendBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    if let Some(send_at) = body.send_at.as_deref() {
+        let item = super::scheduled::queue(&state, &auth, &lead, body.text.as_deref(), body.template, send_at).await?;
+        return Ok((StatusCode::ACCEPTED, Json(serde_json::to_value(item).unwrap_or_default())));
+    }
     let outgoing = if body.template {
         if body.text.is_some() {
             return Err(crate::error::ApiError::invalid(
@@ -79,11 +92,14 @@ async fn send(
         automatic: None,
     };
     let (message, sent) = sends::send_to_lead(&state, &lead, outgoing, origin).await?;
-    Ok(Json(json!({
-        "message_id": message.id,
-        "provider": sent.provider,
-        "provider_message_id": sent.provider_message_id,
-    })))
+    Ok((
+        StatusCode::OK,
+        Json(json!({
+            "message_id": message.id,
+            "provider": sent.provider,
+            "provider_message_id": sent.provider_message_id,
+        })),
+    ))
 }
 
 /// Template variables: Twilio's `{"1": "Dana", ...}`, short one-line strings.

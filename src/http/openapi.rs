@@ -21,8 +21,8 @@ use utoipa::{
 };
 
 use super::{
-    admin, appointments, auth, business, calls, canned, events, ics, inbox, lead_csv, lead_timeline, leads, messages,
-    notifications, prompts, push, reminders, schedules, services,
+    admin, appointments, auth, business, calls, canned, dashboard, events, ics, inbox, lead_csv, lead_merge,
+    lead_timeline, leads, messages, notifications, prompts, push, reminders, scheduled, schedules, services,
 };
 use crate::state::AppState;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -141,6 +141,9 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(ics::router())
         .merge(events::router())
         .merge(messages::router())
+        .merge(dashboard::router())
+        .merge(lead_merge::router())
+        .merge(scheduled::router())
         .merge(router())
 }
 

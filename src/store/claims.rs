@@ -1,4 +1,5 @@
-//! The work queues the scheduler claims rows from: reminders and alerts.
+//! The work queues the scheduler claims rows from: reminders, alerts,
+//! appointment reminders and scheduled messages.
 //!
 //! Both tables share one life cycle: `pending` (due at `next_attempt_at`) ->
 //! `claimed` (one `UPDATE ... RETURNING` sets a random `claim_token`, the
@@ -50,6 +51,14 @@ pub const APPOINTMENT_REMINDERS: Queue = Queue {
     table: "appointment_reminders",
     done: concat!("status = 'sent', sent_at = ", now_sql!()),
     touch: "",
+    max_attempts: 8,
+};
+
+/// Messages to send later (scheduled sends, follow-up steps), retried like alerts.
+pub const SCHEDULED_MESSAGES: Queue = Queue {
+    table: "scheduled_messages",
+    done: concat!("status = 'sent', sent_at = ", now_sql!()),
+    touch: concat!(", updated_at = ", now_sql!()),
     max_attempts: 8,
 };
 
