@@ -53,6 +53,10 @@ pub const APPOINTMENT_REMINDERS: Queue = Queue {
     max_attempts: 8,
 };
 
+/// Inbound media to fetch from the provider: a failure is tried again with
+/// the same backoff, for over four minutes, before the timeline keeps a note.
+pub const MEDIA: Queue = Queue { table: "media", done: "status = 'stored'", touch: "", max_attempts: 8 };
+
 /// Claims up to `limit` due rows of `q`, oldest due first, and maps each
 /// row as claimed: `returning` lists the columns `map` reads.
 pub fn claim_due_unscoped<T>(

@@ -17,6 +17,7 @@ pub mod ics;
 pub mod keys;
 pub mod lead_csv;
 pub mod leads;
+pub mod media;
 pub mod messages;
 pub mod notifications;
 pub mod prompts;
@@ -27,6 +28,7 @@ pub mod services;
 pub mod sessions;
 pub mod tenants;
 pub mod users;
+pub mod whatsapp_links;
 
 use serde::Serialize;
 

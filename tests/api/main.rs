@@ -23,6 +23,8 @@ mod hardening_ops;
 mod impersonation;
 mod lead_csv;
 mod leads;
+mod media;
+mod media_bridge;
 mod metrics;
 mod openapi;
 mod outbound;
