@@ -3,7 +3,13 @@
 //! for a pairing code instead of a QR, and creating the business's instance
 //! on the bridge (the platform admin, from the business form).
 
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{
+    Json,
+    extract::State,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use base64::Engine;
 
 use super::{
     bodies::PairingCodeBody,
@@ -20,7 +26,11 @@ use crate::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(status)).routes(routes!(pairing_code)).routes(routes!(create_instance))
+    OpenApiRouter::new()
+        .routes(routes!(status))
+        .routes(routes!(qr_image))
+        .routes(routes!(pairing_code))
+        .routes(routes!(create_instance))
 }
 
 /// A QR code is good for about 20 s on WhatsApp's side: older ones are asked for again.
@@ -93,6 +103,34 @@ async fn status(State(state): State<AppState>, ManagerAuth(auth): ManagerAuth) -
         return Err(no_bridge("the bridge is not configured on this server".into()));
     }
     Ok(Json(refreshed(&state, tenant_id, &instance).await?))
+}
+
+/// The QR code as a PNG, for an `<img>` under the page's CSP (which allows
+/// images from this origin only, not `data:` URLs).
+#[utoipa::path(
+    get,
+    path = "/api/business/current/whatsapp/qr",
+    tag = "business",
+    responses(
+        (status = 200, description = "The QR code of `status`, as image/png", content_type = "image/png", body = Vec<u8>),
+        (status = 404, description = "No QR code now (linked, or not asked yet)", body = crate::error::ErrorBody),
+    ),
+    security(("session" = [])),
+)]
+async fn qr_image(State(state): State<AppState>, ManagerAuth(auth): ManagerAuth) -> ApiResult<Response> {
+    let tenant_id = auth.tenant_id();
+    let link = state.db.read(move |c| store::whatsapp_links::get(c, tenant_id)).await?;
+    let png = link
+        .and_then(|l| l.qr)
+        .and_then(|qr| qr.strip_prefix("data:image/png;base64,").map(str::to_string))
+        .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64.trim()).ok())
+        .ok_or_else(|| ApiError::not_found("QR code"))?;
+    let mut res = png.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    Ok(res)
 }
 
 #[utoipa::path(

@@ -77,12 +77,17 @@ async fn pairing_shows_the_qr_while_closed_and_clears_it_when_the_bridge_says_op
     let mut events = sse(&owner, "/api/events").await;
 
     *bridge_rec.state.lock().unwrap() = Some("close".into());
-    *bridge_rec.qr.lock().unwrap() = Some("data:image/png;base64,QR1".into());
+    *bridge_rec.qr.lock().unwrap() = Some("data:image/png;base64,iVBORw0KGgo=".into());
     let (s, link) = owner.get_json("/api/business/current/whatsapp/status").await;
     assert_eq!(s, 200, "{link}");
     assert_eq!(link["state"], "close");
-    assert_eq!(link["qr"], "data:image/png;base64,QR1");
+    assert_eq!(link["qr"], "data:image/png;base64,iVBORw0KGgo=");
     assert!(link["updated_at"].is_string());
+    // The same code as a PNG, for the page's <img> (its CSP allows no data: URLs).
+    let png = owner.get("/api/business/current/whatsapp/qr").await;
+    assert_eq!(png.status(), 200);
+    assert_eq!(png.headers()["content-type"], "image/png");
+    assert_eq!(png.bytes().await.unwrap().to_vec(), b"\x89PNG\r\n\x1a\n");
     // A pairing code instead of the QR.
     let (s, link) =
         owner.post("/api/business/current/whatsapp/pairing-code", &json!({"phone_e164": "0521234567"})).await;

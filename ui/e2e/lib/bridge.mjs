@@ -81,7 +81,17 @@ export function startBridge(port, secret) {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () =>
-      resolve({ states, requests, media, close: () => new Promise((r) => server.close(r)) }),
+      resolve({
+        states,
+        requests,
+        media,
+        close: () =>
+          new Promise((r) => {
+            server.close(r);
+            // The server under test keeps its connections to the bridge alive: end them.
+            server.closeAllConnections();
+          }),
+      }),
     );
   });
 }

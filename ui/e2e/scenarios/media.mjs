@@ -58,6 +58,8 @@ export const scenarios = [
       assert((await transcript.textContent())?.includes('לקבוע תור'), 'the transcript is not under the voice note');
       await page.locator('[data-testid="chat-voice"] audio').first().waitFor();
       await byTestId(page, 'attach-button').waitFor();
+      // Everything on the page has loaded (no spinner left) before it is judged.
+      await page.waitForFunction(() => !document.querySelector('.mantine-Loader-root'));
       await page.screenshot({ path: `${ARTIFACTS}/media-phone-he.png` });
       await axeCheck(page, 'the conversation with a photo and a voice note (he, phone)');
 
@@ -70,6 +72,12 @@ export const scenarios = [
       await byTestId(page, 'pairing-phone').fill('0521234567');
       await byTestId(page, 'pairing-submit').click();
       await byTestId(page, 'pairing-code').waitFor();
+      await page.mouse.move(0, 0);
+      await page.waitForFunction(() => {
+        const img = document.querySelector('[data-testid="whatsapp-qr"]');
+        return img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0;
+      });
+      await page.waitForFunction(() => !document.querySelector('.mantine-Loader-root'));
       await qr.scrollIntoViewIfNeeded();
       await page.screenshot({ path: `${ARTIFACTS}/pairing-settings-he.png`, fullPage: true });
       await axeCheck(page, 'pairing in Settings (he, phone)');

@@ -59,7 +59,8 @@ export function MessageMedia({ media }: { media: Media }) {
           <audio controls preload="none" src={media.url} aria-label={t('media.voice')} />
           {media.transcript && (
             <Text size="sm" dir="auto" className="fd-pre" data-testid="chat-transcript">
-              <span className="fd-visually-hidden">{t('media.transcript')}: </span>“{media.transcript}”
+              <span className="fd-visually-hidden">{t('media.transcript')}: </span>
+              {media.transcript}
             </Text>
           )}
         </div>

@@ -51,7 +51,8 @@ export function WhatsappLinkPanel() {
             <>
               <Text size="sm">{t('pairing.scan')}</Text>
               <img
-                src={l.qr}
+                // The page's CSP allows images from this origin only: the same code as a PNG.
+                src={`/api/business/current/whatsapp/qr?at=${encodeURIComponent(l.updated_at ?? '')}`}
                 alt={t('pairing.qr')}
                 width={240}
                 height={240}

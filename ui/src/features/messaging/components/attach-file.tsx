@@ -59,7 +59,7 @@ export function AttachFile({ leadId, disabled }: { leadId: number; disabled?: bo
           aria-describedby={file ? `${inputId}-name` : undefined}
           data-testid="attach-button"
         >
-          📎 {t('media.attach')}
+          {t('media.attach')}
         </Button>
         {file && (
           <Text id={`${inputId}-name`} size="xs" dir="auto" truncate data-testid="attach-name">
