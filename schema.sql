@@ -1051,3 +1051,48 @@ CREATE TRIGGER follow_ups_closed AFTER UPDATE OF status ON leads WHEN new.status
         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
     WHERE lead_id = new.id AND kind = 'follow_up' AND status = 'pending';
 END;
+-- version: 11
+-- Media of WhatsApp messages, kept in the data file (one row per file).
+-- An inbound file is recorded with its message as `pending` (where to fetch it
+-- from in `source`) and fetched after the webhook is answered, through the
+-- same claim life cycle as alerts: `pending` -> `claimed` -> `stored`, or back
+-- to `pending` with a later attempt, or `failed` (a note stays on the
+-- timeline; `too_large` when over the size limit). Staff uploads are stored
+-- at once. The bytes are a BLOB; `transcript` is what a voice note says.
+CREATE TABLE media (
+    id              INTEGER PRIMARY KEY,
+    tenant_id       INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    lead_id         INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    message_id      INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+    provider        TEXT    NOT NULL CHECK (provider IN ('twilio', 'baileys', 'upload')),
+    kind            TEXT    NOT NULL CHECK (kind IN ('image', 'audio', 'video', 'document', 'sticker')),
+    content_type    TEXT    NOT NULL DEFAULT 'application/octet-stream',
+    file_name       TEXT,
+    source          TEXT    NOT NULL DEFAULT '',
+    size            INTEGER,
+    bytes           BLOB,
+    transcript      TEXT,
+    status          TEXT    NOT NULL DEFAULT 'pending'
+                    CHECK (status IN ('pending', 'claimed', 'stored', 'failed', 'too_large')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    claim_token     TEXT,
+    claimed_at      TEXT,
+    last_error      TEXT,
+    created_at      TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX media_due ON media (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX media_claimed ON media (claimed_at) WHERE status = 'claimed';
+CREATE INDEX media_message ON media (message_id);
+CREATE INDEX media_lead ON media (lead_id);
+
+-- Each business's WhatsApp link through the bridge, as the bridge last told
+-- us: `open`, `connecting` or `close`, the QR code (a data: URL) or pairing
+-- code to link a phone with while it is not open.
+CREATE TABLE whatsapp_links (
+    tenant_id    INTEGER PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
+    state        TEXT    NOT NULL DEFAULT 'close' CHECK (state IN ('open', 'connecting', 'close')),
+    qr           TEXT,
+    pairing_code TEXT,
+    updated_at   TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);

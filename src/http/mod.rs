@@ -27,7 +27,9 @@ pub mod lead_merge;
 pub mod lead_timeline;
 pub mod leads;
 pub mod limits;
+pub mod media;
 pub mod messages;
+pub mod multipart;
 pub mod notifications;
 pub mod openapi;
 pub mod prompts;
@@ -41,6 +43,7 @@ pub mod session;
 pub mod throttle;
 pub mod user_cache;
 pub mod user_view;
+pub mod whatsapp_link;
 
 /// For PATCH bodies: tells a missing field (None) from an explicit null (Some(None)).
 pub fn double_option<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(

@@ -25,6 +25,8 @@ mod hardening_ops;
 mod impersonation;
 mod lead_csv;
 mod leads;
+mod media;
+mod media_bridge;
 mod merge;
 mod metrics;
 mod openapi;

@@ -76,6 +76,8 @@ export const queryKeys = {
     users: () => [...business, 'users'] as const,
     /** Who a lead can be assigned to (every role may read it). */
     assignees: () => [...business, 'assignees'] as const,
+    /** The WhatsApp link through the bridge (state, QR, pairing code), refreshed on `whatsapp.status`. */
+    whatsappLink: () => [...business, 'whatsapp-link'] as const,
   },
   /** The navigation's badges (GET /api/inbox/counts), refreshed on lead, message and reminder events. */
   inbox: {
