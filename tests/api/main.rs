@@ -37,5 +37,7 @@ mod tenancy;
 mod ui;
 mod upgrade;
 mod voice;
+mod voice_calls;
+mod voice_turns;
 mod wal;
 mod webhooks;
