@@ -11,8 +11,10 @@
 mod actions;
 pub mod active;
 pub mod bridge;
+pub mod rest;
 pub mod settings;
 mod summary;
+pub mod transfer;
 pub mod twiml;
 
 pub use active::{ActiveCalls, CallGuard};

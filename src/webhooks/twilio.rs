@@ -26,7 +26,7 @@ use crate::{
     voice::twiml,
 };
 
-fn twiml(body: String) -> Response {
+pub(super) fn twiml(body: String) -> Response {
     let mut res = (StatusCode::OK, twiml::document(&body)).into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml; charset=utf-8"));
     res
@@ -44,7 +44,7 @@ fn phone_of(raw: &str) -> Option<String> {
     }
 }
 
-fn required<'a>(form: &'a TwilioForm, key: &str) -> Result<&'a str, ApiError> {
+pub(super) fn required<'a>(form: &'a TwilioForm, key: &str) -> Result<&'a str, ApiError> {
     form.get(key).filter(|v| !v.is_empty()).ok_or_else(|| {
         ApiError::invalid(
             key,
