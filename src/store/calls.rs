@@ -247,3 +247,15 @@ pub fn outbound_since(conn: &Connection, tenant_id: TenantId, since: &str) -> St
         )?
         .query_row(params![tenant_id, since], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
+
+/// The latest call placed for a reminder.
+pub fn latest_for_reminder(
+    conn: &Connection,
+    tenant_id: TenantId,
+    reminder_id: ReminderId,
+) -> StoreResult<Option<Call>> {
+    Ok(conn
+        .prepare_cached(&format!("{SELECT} WHERE reminder_id = ?1 AND tenant_id = ?2 ORDER BY id DESC LIMIT 1"))?
+        .query_row(params![reminder_id, tenant_id], from_row)
+        .optional()?)
+}

@@ -5,6 +5,7 @@
 //! message id through a unique key, and answered 2xx only once committed.
 
 mod baileys;
+mod callback;
 mod ingest;
 use crate::messaging::twilio_signature as signature;
 mod transfer;
@@ -31,6 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/webhook/twilio/whisper", post(transfer::whisper))
         .route("/webhook/twilio/transfer-status", post(transfer::transfer_status))
         .route("/webhook/twilio/transfer-result", post(transfer::transfer_result))
+        .route("/webhook/twilio/outbound", post(callback::answered))
+        .route("/webhook/twilio/amd", post(callback::amd))
         .route("/webhook/baileys", post(baileys::webhook))
 }
 

@@ -132,3 +132,149 @@ async fn a_transfer_holds_the_caller_whispers_to_the_person_and_comes_back_to_th
     let (_, xml) = signed(&app, &path, &[("CallSid", "CAw1"), ("QueueResult", "bridged")]).await;
     assert!(xml.contains("<Hangup/>"), "{xml}");
 }
+
+fn in_ms(ms: i64) -> String {
+    (time::OffsetDateTime::now_utc() + time::Duration::milliseconds(ms))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}
+
+fn all_day() -> Value {
+    ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+        .iter()
+        .map(|d| (d.to_string(), json!([["00:00", "24:00"]])))
+        .collect()
+}
+
+/// A reminder on `lead` that calls it back in a moment.
+async fn callback_reminder(admin: &Session, lead: i64, note: &str) -> Value {
+    let (s, r) = admin
+        .post(&format!("/api/leads/{lead}/reminders"), &json!({"due_at": in_ms(800), "note": note, "call": true}))
+        .await;
+    assert_eq!(s, 201, "{r}");
+    assert_eq!(r["call"], true);
+    r
+}
+
+async fn reminder(admin: &Session, lead: i64) -> Value {
+    let (_, page) = admin.get_json(&format!("/api/leads/{lead}/reminders")).await;
+    page["items"][0].clone()
+}
+
+/// The calls placed so far, and the sid the fake Twilio gave each.
+fn placed(twilio: &fakes::Recorder) -> Vec<(Value, String)> {
+    let requests = twilio.requests.lock().unwrap();
+    requests
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r["_create"] == true)
+        .map(|(i, r)| (r.clone(), format!("CA{:032}", i + 1)))
+        .collect()
+}
+
+async fn placed_to(twilio: &fakes::Recorder, to: &str) -> (Value, String) {
+    eventually(Duration::from_secs(8), &format!("a call placed to {to}"), || async {
+        placed(twilio).into_iter().find(|(r, _)| r["To"] == to)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_due_call_reminder_calls_the_lead_a_person_gets_the_ai_and_a_machine_a_voicemail() {
+    let (app, admin, mut models, twilio) = start(&[]).await;
+    admin.patch("/api/business/current", &json!({"business_hours": all_day(), "ai_language": "en"})).await;
+    let dana = create_lead(&admin, "Dana", "+972521010501").await["id"].as_i64().unwrap();
+    let (s, plain) = admin.post(&format!("/api/leads/{dana}/reminders"), &json!({"due_at": in_ms(60_000)})).await;
+    assert_eq!((s.as_u16(), &plain["call"]), (201, &json!(false)), "not a call unless asked");
+    admin.delete(&format!("/api/reminders/{}", plain["id"])).await;
+    let (s, bad) =
+        admin.post(&format!("/api/leads/{dana}/reminders"), &json!({"due_at": in_ms(60_000), "call": "yes"})).await;
+    assert_eq!(s, 400, "{bad}");
+    callback_reminder(&admin, dana, "Wants the quote for the kitchen").await;
+
+    let (req, sid) = placed_to(&twilio, "+972521010501").await;
+    assert_eq!(req["From"], "+97231234567", "the business's number");
+    assert_eq!(req["MachineDetection"], "DetectMessageEnd");
+    assert_eq!(req["AsyncAmd"], "true");
+    let amd_url = req["AsyncAmdStatusCallback"].as_str().unwrap();
+    assert!(amd_url.starts_with("https://crm.example.com/webhook/twilio/amd?call="), "{req}");
+    let answer_url = req["Url"].as_str().unwrap();
+    assert!(answer_url.starts_with("https://crm.example.com/webhook/twilio/outbound?call="), "{req}");
+    let call_id = call_id_in(answer_url);
+
+    // Dana picks up: the AI, knowing why it calls.
+    let (s, xml) = signed(&app, &format!("/webhook/twilio/outbound?call={call_id}"), &[("CallSid", &sid)]).await;
+    assert_eq!(s, 200, "{xml}");
+    let _tw = open_stream(&app, &token_in(&xml), &sid, true).await.unwrap();
+    let (mut model, _) = next_model(&mut models).await;
+    let update = recv_json(&mut model).await.unwrap();
+    let instructions = update["session"]["instructions"].as_str().unwrap();
+    assert!(
+        instructions.contains("outbound call") && instructions.contains("Wants the quote for the kitchen"),
+        "{instructions}"
+    );
+    let (s, _) =
+        signed(&app, &format!("/webhook/twilio/amd?call={call_id}"), &[("CallSid", &sid), ("AnsweredBy", "human")])
+            .await;
+    assert_eq!(s, 200);
+    assert_eq!(reminder(&admin, dana).await["call_outcome"], "person");
+    let acts = activities(&admin, dana).await;
+    let answered =
+        acts.iter().find(|a| a["kind"] == "call" && a["data"]["outcome"] == "person").expect("on the timeline");
+    assert_eq!(answered["data"]["direction"], "outbound");
+
+    // Avi's voicemail answers: a short message, then goodbye.
+    let avi = create_lead(&admin, "Avi", "+972521010502").await["id"].as_i64().unwrap();
+    callback_reminder(&admin, avi, "Confirm Sunday").await;
+    let (req, sid) = placed_to(&twilio, "+972521010502").await;
+    let call_id = call_id_in(req["Url"].as_str().unwrap());
+    signed(&app, &format!("/webhook/twilio/outbound?call={call_id}"), &[("CallSid", &sid)]).await;
+    let path = format!("/webhook/twilio/amd?call={call_id}");
+    let (s, _) = signed(&app, &path, &[("CallSid", &sid), ("AnsweredBy", "machine_end_beep")]).await;
+    assert_eq!(s, 200);
+    let voicemail = twilio_request(&twilio, "the voicemail", |r| r["_call"] == sid.as_str()).await;
+    let twiml = voicemail["Twiml"].as_str().unwrap();
+    assert!(twiml.contains("<Say language=\"en-US\">") && twiml.contains("<Hangup/>"), "{twiml}");
+    assert_eq!(reminder(&admin, avi).await["call_outcome"], "machine");
+    assert!(activities(&admin, avi).await.iter().any(|a| a["kind"] == "call" && a["data"]["outcome"] == "machine"));
+
+    // Noa does not answer: Twilio's status report says so.
+    let noa = create_lead(&admin, "Noa", "+972521010503").await["id"].as_i64().unwrap();
+    callback_reminder(&admin, noa, "Follow up").await;
+    let (_, sid) = placed_to(&twilio, "+972521010503").await;
+    eventually(Duration::from_secs(5), "the call's sid recorded", || async {
+        let (s, _) = signed(&app, "/webhook/twilio/status", &[("CallSid", &sid), ("CallStatus", "no-answer")]).await;
+        (s == 200).then_some(())
+    })
+    .await;
+    assert_eq!(reminder(&admin, noa).await["call_outcome"], "no_answer");
+    assert!(activities(&admin, noa).await.iter().any(|a| a["kind"] == "call" && a["data"]["outcome"] == "no_answer"));
+}
+
+#[tokio::test]
+async fn callbacks_wait_for_opening_hours_and_for_the_hourly_cap() {
+    let (_app, admin, _models, twilio) = start(&[("FRONTDESK_OUTBOUND_CALLS_PER_HOUR", "1")]).await;
+    // Closed: the reminder waits, unfired, for the next opening.
+    admin.patch("/api/business/current", &json!({"business_hours": {}})).await;
+    let dana = create_lead(&admin, "Dana", "+972521010601").await["id"].as_i64().unwrap();
+    let first = callback_reminder(&admin, dana, "After hours").await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert!(placed(&twilio).is_empty(), "no call while closed");
+    let waiting = reminder(&admin, dana).await;
+    assert_eq!((waiting["status"].as_str(), &waiting["fired_at"]), (Some("pending"), &Value::Null), "{waiting}");
+
+    // Open, two due at once with room for one an hour: one call, the other waits.
+    admin.patch("/api/business/current", &json!({"business_hours": all_day()})).await;
+    let (s, _) = admin.patch(&format!("/api/reminders/{}", first["id"]), &json!({"due_at": in_ms(800)})).await;
+    assert_eq!(s, 200);
+    let avi = create_lead(&admin, "Avi", "+972521010602").await["id"].as_i64().unwrap();
+    callback_reminder(&admin, avi, "Also due").await;
+    eventually(Duration::from_secs(8), "one call placed", || async { (!placed(&twilio).is_empty()).then_some(()) })
+        .await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(placed(&twilio).len(), 1, "the hour's one call");
+    let (a, b) = (reminder(&admin, dana).await, reminder(&admin, avi).await);
+    let deferred: Vec<&Value> = [&a, &b].into_iter().filter(|r| r["fired_at"].is_null()).collect();
+    assert_eq!(deferred.len(), 1, "{a} {b}");
+    assert_eq!((deferred[0]["status"].as_str(), &deferred[0]["call_outcome"]), (Some("pending"), &Value::Null));
+}

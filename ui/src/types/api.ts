@@ -277,6 +277,10 @@ export type Reminder = {
   last_error: string | null;
   fired_at: string | null;
   created_at: string;
+  /** When due, the AI calls the lead (in business hours). */
+  call: boolean;
+  /** How that call went: person, machine, no_answer, busy or failed. */
+  call_outcome: 'person' | 'machine' | 'no_answer' | 'busy' | 'failed' | string | null;
 };
 
 export type AppNotification = {
