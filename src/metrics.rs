@@ -103,8 +103,8 @@ pub static METRICS: LazyLock<Metrics> = LazyLock::new(|| Metrics {
     ai_latency: Histogram::new(exponential_buckets(0.05, 2.0, 10)),
     // 50 ms .. ~13 s
     voice_turn_latency: Histogram::new(exponential_buckets(0.05, 2.0, 9)),
-    // 10 µs .. ~80 ms
-    voice_relay_seconds: Histogram::new(exponential_buckets(0.00001, 2.0, 14)),
+    // ~10 µs .. 80 ms, with 5 ms (the relay's budget at 200 calls) a boundary
+    voice_relay_seconds: Histogram::new(exponential_buckets(0.005 / 512.0, 2.0, 14)),
 });
 
 impl Metrics {
