@@ -1096,3 +1096,22 @@ CREATE TABLE whatsapp_links (
     pairing_code TEXT,
     updated_at   TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
+
+-- version: 12
+-- The voice agent measured and calling out. A call keeps its turn latencies
+-- (JSON {median, max, turns}); a stream token can be issued again later in a
+-- call (a transfer nobody answered comes back to the AI), so its age counts
+-- from its issue; `agent_context` is what the AI is told when that stream
+-- starts (the unanswered transfer, a callback's note) and `whisper` what the
+-- person hears before a transfer connects. A reminder may ask for a call
+-- (`call`), placed by the scheduler, whose outcome it keeps.
+ALTER TABLE calls ADD COLUMN turn_latency TEXT CHECK (turn_latency IS NULL OR json_valid(turn_latency));
+ALTER TABLE calls ADD COLUMN token_issued_at TEXT;
+ALTER TABLE calls ADD COLUMN agent_context TEXT;
+ALTER TABLE calls ADD COLUMN whisper TEXT;
+ALTER TABLE calls ADD COLUMN reminder_id INTEGER REFERENCES lead_reminders(id) ON DELETE SET NULL;
+CREATE INDEX calls_outbound ON calls (tenant_id, started_at) WHERE direction = 'outbound';
+CREATE INDEX calls_reminder ON calls (reminder_id) WHERE reminder_id IS NOT NULL;
+ALTER TABLE lead_reminders ADD COLUMN call INTEGER NOT NULL DEFAULT 0 CHECK (call IN (0, 1));
+ALTER TABLE lead_reminders ADD COLUMN call_outcome TEXT
+    CHECK (call_outcome IS NULL OR call_outcome IN ('person', 'machine', 'no_answer', 'busy', 'failed'));

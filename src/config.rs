@@ -237,6 +237,8 @@ pub struct Settings {
     /// port 443 of each domain, so that port must reach this address.
     #[arg(long, env = "FRONTDESK_TLS_BIND", default_value = "0.0.0.0:443", global = true)]
     pub tls_bind: SocketAddr,
+    #[command(flatten)]
+    pub voice: crate::voice::settings::VoiceSettings,
 }
 
 impl std::fmt::Debug for Settings {
@@ -281,6 +283,8 @@ pub struct Config {
     pub dial_result_url: String,
     /// Where Twilio sends a finished voicemail recording (`.../webhook/twilio/recording`).
     pub recording_callback_url: String,
+    /// The voice agent's other callbacks (transfers, callbacks).
+    pub voice_urls: crate::voice::settings::VoiceUrls,
     /// `wss://HOST[:PORT]/ws/twilio/media`: always wss, since Twilio opens
     /// nothing else; the host is the public URL's. Also the URL Twilio signs
     /// the upgrade request over.
@@ -388,6 +392,7 @@ impl Config {
             status_callback_url: format!("{public_base}/webhook/twilio/status"),
             dial_result_url: format!("{public_base}/webhook/twilio/dial-result"),
             recording_callback_url: format!("{public_base}/webhook/twilio/recording"),
+            voice_urls: crate::voice::settings::VoiceUrls::new(&public_base),
             public_base,
             stream_url,
             trusted_proxies,

@@ -160,11 +160,20 @@ impl PartialSchema for ReminderChange {
         let fields = ObjectBuilder::new()
             .property("due_at", nullable(limits::due_at_change().into()))
             .property("note", nullable(limits::note().into()))
+            .property("call", nullable(ObjectBuilder::new().schema_type(Type::Boolean).into()))
             .additional_properties(Some(AdditionalProperties::FreeForm(false)));
-        let given = |field: &str| {
-            ObjectBuilder::new().property(field, ObjectBuilder::new().schema_type(Type::String)).required(field)
+        let given = |field: &str, kind: Type| {
+            ObjectBuilder::new().property(field, ObjectBuilder::new().schema_type(kind)).required(field)
         };
-        AllOfBuilder::new().item(fields).item(AnyOfBuilder::new().item(given("due_at")).item(given("note"))).into()
+        AllOfBuilder::new()
+            .item(fields)
+            .item(
+                AnyOfBuilder::new()
+                    .item(given("due_at", Type::String))
+                    .item(given("note", Type::String))
+                    .item(given("call", Type::Boolean)),
+            )
+            .into()
     }
 }
 

@@ -26,7 +26,7 @@ use crate::{
     voice::twiml,
 };
 
-fn twiml(body: String) -> Response {
+pub(super) fn twiml(body: String) -> Response {
     let mut res = (StatusCode::OK, twiml::document(&body)).into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml; charset=utf-8"));
     res
@@ -44,7 +44,7 @@ fn phone_of(raw: &str) -> Option<String> {
     }
 }
 
-fn required<'a>(form: &'a TwilioForm, key: &str) -> Result<&'a str, ApiError> {
+pub(super) fn required<'a>(form: &'a TwilioForm, key: &str) -> Result<&'a str, ApiError> {
     form.get(key).filter(|v| !v.is_empty()).ok_or_else(|| {
         ApiError::invalid(
             key,
@@ -274,6 +274,17 @@ pub async fn status(State(state): State<AppState>, form: TwilioForm) -> Result<J
             // A missed call keeps its status; a bridged call's end is recorded by the media stream too.
             let status = if call.status == "missed" { "missed".to_string() } else { status.clone() };
             store::calls::finish(tx, call.tenant_id, call.id, &status, duration, None)?;
+            // A callback nobody took: its reminder learns why.
+            let outcome = match status.as_str() {
+                "busy" => Some("busy"),
+                "no_answer" => Some("no_answer"),
+                "failed" | "canceled" => Some("failed"),
+                _ => None,
+            }
+            .filter(|_| call.direction == "outbound");
+            if let (Some(outcome), Some(reminder)) = (outcome, call.reminder_id) {
+                store::reminders::set_call_outcome(tx, call.tenant_id, reminder, outcome)?;
+            }
             let act = match (final_state, call.lead_id) {
                 (true, Some(lead_id)) => Some(store::activities::add(
                     tx,
@@ -282,7 +293,8 @@ pub async fn status(State(state): State<AppState>, form: TwilioForm) -> Result<J
                     ActivityKind::Call,
                     "",
                     &json!({"call_id": call.id, "call_sid": sid, "status": status, "duration_s": duration, "ended": true,
-                            "answered_by": call.answered_by}),
+                            "answered_by": call.answered_by, "direction": call.direction,
+                            "reminder_id": call.reminder_id, "outcome": outcome}),
                     None,
                 )?),
                 _ => None,

@@ -32,6 +32,8 @@ pub struct Recorder {
     pub files: Arc<Mutex<Files>>,
     /// What the bridge answers to `connect` and `create` (its QR code as a data: URL).
     pub qr: Arc<Mutex<Option<String>>>,
+    /// The Twilio fake's calls endpoints answer after this many milliseconds.
+    pub delay_ms: Arc<Mutex<u64>>,
 }
 
 /// Milliseconds since the epoch: when a fake received a request.
@@ -94,12 +96,29 @@ pub async fn twilio_rest() -> (String, Recorder) {
         let n = rec.count();
         (StatusCode::CREATED, Json(json!({"sid": format!("SM{n:032}"), "status": "queued"})))
     }
+    /// A new call (`To`, `Url`, ...), recorded with `_create`; answered with a fresh `CA...` sid.
+    async fn create_call(State(rec): State<Recorder>, body: String) -> (StatusCode, Json<Value>) {
+        let delay = *rec.delay_ms.lock().unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+        let mut v: serde_json::Map<String, Value> = form_urlencoded::parse(body.as_bytes())
+            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+            .collect();
+        v.insert("_create".into(), Value::Bool(true));
+        rec.requests.lock().unwrap().push(Value::Object(v));
+        if let Some(s) = rec.failing() {
+            return (s, Json(json!({"code": 21211, "message": "fake failure"})));
+        }
+        let n = rec.count();
+        (StatusCode::CREATED, Json(json!({"sid": format!("CA{n:032}"), "status": "queued"})))
+    }
     /// A live call's update (`Twiml` or `Status`), recorded with `_call`.
     async fn update_call(
         State(rec): State<Recorder>,
         Path((_account, call)): Path<(String, String)>,
         body: String,
     ) -> (StatusCode, Json<Value>) {
+        let delay = *rec.delay_ms.lock().unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
         let mut v: serde_json::Map<String, Value> = form_urlencoded::parse(body.as_bytes())
             .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
             .collect();
@@ -121,6 +140,7 @@ pub async fn twilio_rest() -> (String, Recorder) {
     let router = Router::new()
         .route("/media/{name}", get(media))
         .route("/2010-04-01/Accounts/{sid}/Messages.json", post(send))
+        .route("/2010-04-01/Accounts/{account}/Calls.json", post(create_call))
         .route("/2010-04-01/Accounts/{account}/Calls/{call}", post(update_call))
         .with_state(rec.clone());
     (serve(router).await, rec)

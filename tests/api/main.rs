@@ -42,5 +42,7 @@ mod tenancy;
 mod ui;
 mod upgrade;
 mod voice;
+mod voice_calls;
+mod voice_turns;
 mod wal;
 mod webhooks;

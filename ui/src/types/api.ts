@@ -235,7 +235,15 @@ export type CallData = {
   ended_by?: string;
   /** Who took the call: a person (dialled or transferred), the AI, or a voicemail. */
   answered_by?: 'person' | 'ai' | 'voicemail' | string;
+  /** How quickly the AI answered: the caller's end of speech to its first audio, in ms. */
+  turn_latency_ms?: TurnLatency;
+  /** `outbound`: a callback a reminder asked for. */
+  direction?: 'inbound' | 'outbound' | string;
+  /** A callback's outcome: person, machine, no_answer, busy or failed. */
+  outcome?: string;
 };
+
+export type TurnLatency = { median: number; max: number; turns: number };
 
 export const MESSAGE_STATUSES = ['pending', 'queued', 'sent', 'delivered', 'read', 'failed', 'received'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
@@ -282,6 +290,10 @@ export type Reminder = {
   last_error: string | null;
   fired_at: string | null;
   created_at: string;
+  /** When due, the AI calls the lead (in business hours). */
+  call: boolean;
+  /** How that call went: person, machine, no_answer, busy or failed. */
+  call_outcome: 'person' | 'machine' | 'no_answer' | 'busy' | 'failed' | string | null;
 };
 
 export type AppNotification = {
