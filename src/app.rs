@@ -260,7 +260,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let warmed_up = state.passwords.warm_up();
     let cleanup = SqliteSessionStore::new(db.clone(), state.sessions.clone()).spawn_cleanup(Duration::from_secs(600));
     let mut jobs = scheduler::start(state.core.clone()).await?;
-    crate::media::start(state.clone());
+    crate::media::start(state.core.clone(), state.ai_bursts.clone());
     println!("frontdesk {} listening on http://{addr} (public URL {})", crate::BUILD_ID, state.config.public_url);
     tracing::info!(%addr, "listening");
     if let Some((tls_listener, _)) = &https {

@@ -17,16 +17,19 @@ pub mod link;
 pub mod sniff;
 pub mod transcribe;
 
-use std::{sync::LazyLock, time::Duration};
+use std::{
+    sync::{Arc, LazyLock},
+    time::Duration,
+};
 
 use serde_json::json;
 use time::OffsetDateTime;
 use tokio::sync::Notify;
 
 use crate::{
+    ai::whatsapp::Bursts,
     context::Context,
     domain::time::{format, now, parse_stored},
-    state::AppState,
     store::{self, media::Claimed},
 };
 use fetch::FetchError;
@@ -45,31 +48,31 @@ pub fn wake() {
 }
 
 /// Starts the worker; it stops at shutdown.
-pub fn start(state: AppState) {
-    tokio::spawn(run(state));
+pub fn start(ctx: Context, bursts: Arc<Bursts>) {
+    tokio::spawn(run(ctx, bursts));
 }
 
-async fn run(state: AppState) {
+async fn run(ctx: Context, bursts: Arc<Bursts>) {
     // Nothing is being fetched yet: any claim is one a stop cut short.
     let all = format(OffsetDateTime::now_utc() + time::Duration::seconds(1));
-    match state.db.write(move |tx| store::media::rescue_stale_unscoped(tx, &all, &Default::default())).await {
+    match ctx.db.write(move |tx| store::media::rescue_stale_unscoped(tx, &all, &Default::default())).await {
         Ok(n) if n > 0 => tracing::warn!(files = n, "file fetches cut short by the last stop are queued again"),
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "could not requeue interrupted file fetches"),
     }
-    let mut shutdown = state.shutdown.clone();
+    let mut shutdown = ctx.shutdown.clone();
     loop {
         if *shutdown.borrow() {
             return;
         }
         let run = {
-            let state = state.clone();
-            tokio::spawn(async move { deliver_due(&state).await })
+            let (ctx, bursts) = (ctx.clone(), bursts.clone());
+            tokio::spawn(async move { deliver_due(&ctx, &bursts).await })
         };
         if let Err(e) = run.await {
             tracing::error!(error = %e, "a file fetch run panicked");
         }
-        let wait = until_next_due(&state).await;
+        let wait = until_next_due(&ctx).await;
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = WAKE.notified() => {}
@@ -90,10 +93,10 @@ async fn until_next_due(ctx: &Context) -> Duration {
 }
 
 /// Claims and fetches what is due, a few at a time, until nothing is.
-pub async fn deliver_due(state: &AppState) {
+pub async fn deliver_due(ctx: &Context, bursts: &Arc<Bursts>) {
     loop {
         let at = now();
-        let claimed = match state.db.write(move |tx| store::media::claim_due_unscoped(tx, &at, BATCH)).await {
+        let claimed = match ctx.db.write(move |tx| store::media::claim_due_unscoped(tx, &at, BATCH)).await {
             Ok(c) => c,
             Err(e) => {
                 tracing::error!(error = %e, "could not claim files to fetch");
@@ -103,7 +106,7 @@ pub async fn deliver_due(state: &AppState) {
         if claimed.is_empty() {
             return;
         }
-        futures_util::future::join_all(claimed.into_iter().map(|c| deliver(state, c))).await;
+        futures_util::future::join_all(claimed.into_iter().map(|c| deliver(ctx, bursts, c))).await;
     }
 }
 
@@ -115,22 +118,22 @@ enum Outcome {
     Failed(String),
 }
 
-async fn fetch_one(state: &AppState, c: &Claimed) -> Outcome {
-    let max = state.config.settings.media_max_bytes();
+async fn fetch_one(ctx: &Context, c: &Claimed) -> Outcome {
+    let max = ctx.config.settings.media_max_bytes();
     let fetched = if c.provider == "twilio" {
-        fetch::twilio(state, &c.source, max).await
+        fetch::twilio(ctx, &c.source, max).await
     } else {
         let message: serde_json::Value = serde_json::from_str(&c.source).unwrap_or_default();
         if let Some(size) = fetch::declared_size(&message["message"]).filter(|s| *s > max as i64) {
             return Outcome::TooLarge(Some(size));
         }
         let tenant_id = c.tenant_id;
-        let instance = match state.db.read(move |conn| store::tenants::get(conn, tenant_id)).await {
+        let instance = match ctx.db.read(move |conn| store::tenants::get(conn, tenant_id)).await {
             Ok(Some(t)) => t.whatsapp_instance.unwrap_or_default(),
             Ok(None) => return Outcome::Failed("the business is gone".into()),
             Err(e) => return Outcome::Retry(format!("the database could not be read ({e})")),
         };
-        fetch::bridge(state, &instance, &message, max).await
+        fetch::bridge(ctx, &instance, &message, max).await
     };
     match fetched {
         Ok(f) => {
@@ -143,14 +146,14 @@ async fn fetch_one(state: &AppState, c: &Claimed) -> Outcome {
     }
 }
 
-async fn deliver(state: &AppState, c: Claimed) {
-    let outcome = fetch_one(state, &c).await;
+async fn deliver(ctx: &Context, bursts: &Arc<Bursts>, c: Claimed) {
+    let outcome = fetch_one(ctx, &c).await;
     let (id, token) = (c.id, c.token.clone());
     let mut audio = None;
     let recorded = match outcome {
         Outcome::Stored { bytes, content_type } => {
             let ct = content_type.clone();
-            let stored = state
+            let stored = ctx
                 .db
                 .write(move |tx| {
                     store::media::store_fetched_unscoped(tx, id, &token, &ct, &bytes).map(|ok| (ok, bytes))
@@ -165,10 +168,10 @@ async fn deliver(state: &AppState, c: Claimed) {
         }
         Outcome::TooLarge(size) => {
             tracing::info!(file = id, ?size, "an inbound file is over the size limit; a note is kept");
-            state.db.write(move |tx| store::media::mark_too_large_unscoped(tx, id, &token, size)).await
+            ctx.db.write(move |tx| store::media::mark_too_large_unscoped(tx, id, &token, size)).await
         }
-        Outcome::Retry(reason) => record_failure(state, &c, reason, false).await,
-        Outcome::Failed(reason) => record_failure(state, &c, reason, true).await,
+        Outcome::Retry(reason) => record_failure(ctx, &c, reason, false).await,
+        Outcome::Failed(reason) => record_failure(ctx, &c, reason, true).await,
     };
     match recorded {
         Ok(true) => {}
@@ -176,16 +179,15 @@ async fn deliver(state: &AppState, c: Claimed) {
         Err(e) => return tracing::error!(file = id, error = %e, "could not record a file's outcome"),
     }
     if let Some((bytes, content_type)) = audio {
-        hear(state, &c, &bytes, &content_type).await;
+        hear(ctx, &c, &bytes, &content_type).await;
     }
-    finish(state, &c).await;
+    finish(ctx, bursts, &c).await;
 }
 
-async fn record_failure(state: &AppState, c: &Claimed, reason: String, permanent: bool) -> store::StoreResult<bool> {
+async fn record_failure(ctx: &Context, c: &Claimed, reason: String, permanent: bool) -> store::StoreResult<bool> {
     tracing::warn!(file = c.id, %reason, permanent, "an inbound file could not be fetched");
     let (id, token) = (c.id, c.token.clone());
-    state
-        .db
+    ctx.db
         .write(move |tx| -> store::StoreResult<bool> {
             let attempts: i64 = tx.query_row("SELECT attempts FROM media WHERE id = ?1", [id], |r| r.get(0))?;
             let retry = OffsetDateTime::now_utc() + time::Duration::seconds(2_i64.pow(attempts.clamp(1, 10) as u32));
@@ -195,22 +197,22 @@ async fn record_failure(state: &AppState, c: &Claimed, reason: String, permanent
 }
 
 /// Transcribes a voice note in the business's language and keeps the text on the file.
-async fn hear(state: &AppState, c: &Claimed, bytes: &[u8], content_type: &str) {
-    if state.config.settings.openai_api_key.is_none() {
+async fn hear(ctx: &Context, c: &Claimed, bytes: &[u8], content_type: &str) {
+    if ctx.config.settings.openai_api_key.is_none() {
         return;
     }
     let tenant_id = c.tenant_id;
-    let language = state
+    let language = ctx
         .db
         .read(move |conn| store::tenants::ai_language(conn, tenant_id))
         .await
         .ok()
         .flatten()
         .unwrap_or_else(|| "he".into());
-    match transcribe::transcribe(state, bytes, content_type, &language).await {
+    match transcribe::transcribe(ctx, bytes, content_type, &language).await {
         Ok(text) => {
             let id = c.id;
-            if let Err(e) = state.db.write(move |tx| store::media::set_transcript(tx, tenant_id, id, &text)).await {
+            if let Err(e) = ctx.db.write(move |tx| store::media::set_transcript(tx, tenant_id, id, &text)).await {
                 tracing::error!(file = id, error = %e, "could not keep a transcript");
             }
         }
@@ -220,10 +222,10 @@ async fn hear(state: &AppState, c: &Claimed, bytes: &[u8], content_type: &str) {
 
 /// The message and its timeline entry show the file as it is now; once a
 /// voice note's message has every file settled, the AI answers it.
-async fn finish(state: &AppState, c: &Claimed) {
+async fn finish(ctx: &Context, bursts: &Arc<Bursts>, c: &Claimed) {
     let Some(message_id) = c.message_id else { return };
     let (tenant_id, lead_id) = (c.tenant_id, c.lead_id);
-    let settled = state
+    let settled = ctx
         .db
         .write(move |tx| -> store::StoreResult<_> {
             store::media::refresh(tx, tenant_id, lead_id, message_id)?;
@@ -234,9 +236,9 @@ async fn finish(state: &AppState, c: &Claimed) {
         Ok(s) => s,
         Err(e) => return tracing::error!(error = %e, "could not update a message's files"),
     };
-    state.events.publish(tenant_id, "media.updated", json!({"lead_id": lead_id, "message_id": message_id}));
+    ctx.events.publish(tenant_id, "media.updated", json!({"lead_id": lead_id, "message_id": message_id}));
     // A file that will be tried again is still pending: not settled yet.
     if settled && c.kind == "audio" {
-        crate::ai::spawn_whatsapp_reply(state, &state.ai_bursts, tenant_id, lead_id);
+        crate::ai::spawn_whatsapp_reply(ctx, bursts, tenant_id, lead_id);
     }
 }

@@ -61,6 +61,38 @@ impl Drop for Delivering {
     }
 }
 
+/// Claims what is due from one queue in batches of [`BATCH`] and delivers
+/// each batch at once, until a batch comes back short. Each claim is marked
+/// in flight from before its network call until its outcome is committed.
+async fn drain<C, F>(
+    ctx: &Context,
+    claim: fn(&rusqlite::Connection, &str, i64) -> store::StoreResult<Vec<C>>,
+    token: fn(&C) -> &str,
+    deliver: impl Fn(C) -> F,
+) -> Result<(), CoreError>
+where
+    C: Send + 'static,
+    F: std::future::Future<Output = ()>,
+{
+    loop {
+        let now_s = now();
+        let claimed = ctx.db.write(move |tx| claim(tx, &now_s, BATCH)).await?;
+        let n = claimed.len() as i64;
+        let runs = claimed.into_iter().map(|c| {
+            let delivering = Delivering::new(&ctx.reminder_wake, token(&c));
+            let run = deliver(c);
+            async move {
+                run.await;
+                drop(delivering);
+            }
+        });
+        futures_util::future::join_all(runs).await;
+        if n < BATCH {
+            return Ok(());
+        }
+    }
+}
+
 /// Starts the timer task and the cron sweep. Both stop at shutdown.
 pub async fn start(ctx: Context) -> anyhow::Result<JobScheduler> {
     let sched = JobScheduler::new().await?;
