@@ -15,6 +15,7 @@ import { LeadStatusForm } from '@/features/leads/components/lead-status-form';
 import { AssigneePicker } from '@/features/leads/components/assignee-picker';
 import { LeadReminders } from '@/features/reminders/components/lead-reminders';
 import { ReminderForm } from '@/features/reminders/components/reminder-form';
+import { AppointmentsSection } from './lead-appointments-section';
 
 export type SectionProps = {
   lead: Lead;
@@ -68,4 +69,8 @@ export function RemindersBody({ lead, assignees }: SectionProps) {
 
 export function TimelineBody({ lead, userNames }: SectionProps) {
   return <ActivityTimeline leadId={lead.id} userNames={userNames} />;
+}
+
+export function AppointmentsBody({ lead }: SectionProps) {
+  return <AppointmentsSection lead={lead} />;
 }

@@ -10,6 +10,7 @@ import { FrontdeskForm } from '@/features/business/components/frontdesk-form';
 import { HoursForm } from '@/features/business/components/hours-form';
 import { PromptForm } from '@/features/business/components/prompt-form';
 import { PromptHistory } from '@/features/business/components/prompt-history';
+import { AppointmentSettings } from './settings-appointments';
 
 export function Component() {
   const { t } = useTranslation();
@@ -40,6 +41,7 @@ export function Component() {
             </Title>
             <FrontdeskForm business={business.data} />
           </Paper>
+          <AppointmentSettings business={business.data} />
         </>
       )}
       <Paper withBorder p="md">
