@@ -8,6 +8,8 @@
 import { expect } from '@playwright/test';
 import { apiWrite } from '../fixtures.mjs';
 import { byTestId } from '../lib/browser.mjs';
+import path from 'node:path';
+import { ARTIFACTS } from '../lib/config.mjs';
 import { assert, shot } from '../lib/harness.mjs';
 import { axeCheck as axeNow } from '../lib/axe.mjs';
 
@@ -63,6 +65,12 @@ async function seed(page, token, stamp) {
   return { staffId, serviceId: service.body.id };
 }
 
+/** A screenshot of what the screen shows (a phone's page is long; its header sticks). */
+async function screenShot(page, name) {
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
+
 /** A button pressed from the keyboard (a toast may lie over it on a phone, and the keyboard must work anyway). */
 async function press(locator) {
   await locator.focus();
@@ -116,13 +124,14 @@ async function calendarFlow({ page, token, stamp, leadId, leadUrl }, size) {
     'true',
   );
   await byTestId(page, 'booking-note').fill(`e2e ${stamp}`);
-  if (size === 'phone') await shot(page, 'booking-dialog-phone-he');
+  if (size === 'phone') await screenShot(page, 'booking-dialog-phone-he');
   await axeCheck(page, `booking dialog (${size})`);
   await byTestId(page, 'booking-submit').click();
   await form.waitFor({ state: 'detached' }).catch(() => {});
   const block = column.locator(`[data-testid="calendar-appointment"][data-lead-id="${leadId}"]`);
   await expect(block).toHaveAttribute('data-status', 'booked');
-  await shot(page, `calendar-day-${size}-he`);
+  await block.scrollIntoViewIfNeeded();
+  await screenShot(page, `calendar-day-${size}-he`);
 
   // Open it: confirm.
   await press(block);
@@ -205,7 +214,7 @@ async function settingsFlow({ page, token, stamp }, size) {
   expect(made?.price).toBe(9990);
   if (size === 'phone') {
     await services.scrollIntoViewIfNeeded();
-    await shot(page, 'services-settings-phone-he');
+    await screenShot(page, 'services-settings-phone-he');
   }
 }
 
