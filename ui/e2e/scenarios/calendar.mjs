@@ -7,7 +7,7 @@
  */
 import { expect } from '@playwright/test';
 import { apiWrite } from '../fixtures.mjs';
-import { byTestId } from '../lib/browser.mjs';
+import { byTestId, fillDateTime } from '../lib/browser.mjs';
 import path from 'node:path';
 import { ARTIFACTS } from '../lib/config.mjs';
 import { assert, shot } from '../lib/harness.mjs';
@@ -195,7 +195,7 @@ async function calendarFlow({ page, token, stamp, leadId, leadUrl }, size) {
 }
 
 async function settingsFlow({ page, token, stamp }, size) {
-  await seed(page, token, `${stamp}s`);
+  const { staffId } = await seed(page, token, `${stamp}s`);
   await page.goto('/settings');
   const services = byTestId(page, 'settings-services');
   await services.locator('[data-testid="service-row"]').first().waitFor();
@@ -212,6 +212,25 @@ async function settingsFlow({ page, token, stamp }, size) {
   const res = await page.request.get('/api/services');
   const made = (await res.json()).items.find((s) => s.name === `צבע ${stamp}`);
   expect(made?.price).toBe(9990);
+  // A staff member's week: Friday off, and a day of time off; saved with PUT and read back.
+  const hours = byTestId(page, 'settings-staff-hours');
+  await byTestId(page, 'staff-hours-who').selectOption(String(staffId));
+  await expect(byTestId(page, 'staff-hours-own')).toBeChecked();
+  await noToasts(page);
+  await byTestId(page, 'staff-hours-open-fri').uncheck();
+  await fillDateTime(page, 'time-off-from', '2031-01-05 08:00:00');
+  await fillDateTime(page, 'time-off-until', '2031-01-05 20:00:00');
+  await byTestId(page, 'time-off-note').fill('חופש');
+  await press(byTestId(page, 'time-off-add'));
+  await expect(hours.locator('[data-testid="time-off"]')).toHaveCount(1);
+  await press(byTestId(page, 'staff-hours-save'));
+  await expect
+    .poll(async () => {
+      const r = await page.request.get(`/api/business/current/users/${staffId}/schedule`);
+      const b = await r.json();
+      return JSON.stringify([b.work_hours.fri, b.time_off.map((o) => [Date.parse(o.starts_at), o.note])]);
+    })
+    .toBe(JSON.stringify([[], [[Date.parse('2031-01-05T06:00:00Z'), 'חופש']]]));
   if (size === 'phone') {
     await services.scrollIntoViewIfNeeded();
     await screenShot(page, 'services-settings-phone-he');
