@@ -1,3 +1,4 @@
+import '@/i18n/appointments';
 import { useMediaQuery } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';

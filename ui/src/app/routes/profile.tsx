@@ -1,3 +1,4 @@
+import '@/i18n/appointments';
 import { Paper, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '@/components/ui/page-header';

@@ -1,3 +1,4 @@
+import '@/i18n/appointments';
 import { Anchor, Button, Group, Stack, Text, Textarea } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';

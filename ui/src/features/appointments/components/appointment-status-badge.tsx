@@ -1,3 +1,4 @@
+import '@/i18n/appointments';
 import { Badge } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { AppointmentStatus } from '@/types/api';

@@ -1,3 +1,4 @@
+import '@/i18n/appointments';
 import { Button, Group, NativeSelect, Select, Stack, Text, Textarea } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';

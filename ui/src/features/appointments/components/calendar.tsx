@@ -1,3 +1,4 @@
+import '@/i18n/appointments';
 import './calendar.css';
 import { ActionIcon, Button, Group, NativeSelect, SegmentedControl, Switch, Text } from '@mantine/core';
 import { useState } from 'react';

@@ -1,3 +1,4 @@
+import '@/i18n/appointments';
 import './calendar.css';
 import { Button, Group, Stack, Text } from '@mantine/core';
 import { useState } from 'react';

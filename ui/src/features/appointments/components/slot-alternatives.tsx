@@ -1,3 +1,4 @@
+import '@/i18n/appointments';
 import { Button, Group, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Slot } from '@/types/api';

@@ -1,3 +1,4 @@
+import '@/i18n/appointments';
 import { useEffect } from 'react';
 import { ActionIcon, Button, Group, Loader, Stack, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';

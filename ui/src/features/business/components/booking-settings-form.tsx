@@ -1,3 +1,4 @@
+import '@/i18n/appointments';
 import { Button, Group, NumberInput, Stack, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';

@@ -1,3 +1,4 @@
+import '@/i18n/appointments';
 import './staff-hours.css';
 import { ActionIcon, Button, Group, NativeSelect, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';

@@ -1,3 +1,4 @@
+import '@/i18n/appointments';
 import { Button, CopyButton, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';

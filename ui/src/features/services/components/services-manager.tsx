@@ -1,3 +1,4 @@
+import '@/i18n/appointments';
 import './services.css';
 import { Badge, Button, Checkbox, Group, NumberInput, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
