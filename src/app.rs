@@ -47,6 +47,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         .user_agent(concat!("frontdesk/", env!("CARGO_PKG_VERSION")))
         .build()?;
     let s = &config.settings;
+    let per_minute = s.bridge_sends_per_minute;
     let messenger = Messenger::new(vec![
         Box::new(Baileys { http: http.clone(), base: s.baileys_url.clone(), apikey: s.baileys_secret.clone() }),
         Box::new(Twilio {
@@ -56,7 +57,8 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
             auth_token: s.twilio_auth_token.clone(),
             status_callback: config.status_callback_url.clone(),
         }),
-    ]);
+    ])
+    .paced(per_minute);
     let anon_key = db.write_blocking(|tx| store::keys::get_or_create(tx, "anon_csrf", 32))?;
     let vapid = db.write_blocking(|tx| crate::webpush::Vapid::load_or_create(tx))?;
     let push = crate::webpush::PushClient::new(crate::webpush::endpoint::Policy { loopback_http: s.test_faults })?;
@@ -79,6 +81,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         user_cache: Arc::default(),
         sessions: Arc::default(),
         regions: crate::cache::TtlCache::new(Duration::from_secs(3600)),
+        availability: Default::default(),
         index_html: assets::index_html().into(),
         calls: ActiveCalls::default(),
         ai_bursts: Default::default(),
@@ -257,6 +260,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let warmed_up = state.passwords.warm_up();
     let cleanup = SqliteSessionStore::new(db.clone(), state.sessions.clone()).spawn_cleanup(Duration::from_secs(600));
     let mut jobs = scheduler::start(state.core.clone()).await?;
+    crate::media::start(state.clone());
     println!("frontdesk {} listening on http://{addr} (public URL {})", crate::BUILD_ID, state.config.public_url);
     tracing::info!(%addr, "listening");
     if let Some((tls_listener, _)) = &https {

@@ -131,6 +131,16 @@ pub struct Settings {
     /// Chat model for WhatsApp replies.
     #[arg(long, env = "FRONTDESK_OPENAI_CHAT_MODEL", default_value = "gpt-4.1-mini", global = true)]
     pub openai_chat_model: String,
+    /// Model that transcribes WhatsApp voice notes (POST {FRONTDESK_OPENAI_BASE_URL}/audio/transcriptions).
+    #[arg(long, env = "FRONTDESK_OPENAI_TRANSCRIBE_MODEL", default_value = "gpt-4o-mini-transcribe", global = true)]
+    pub openai_transcribe_model: String,
+    /// Largest WhatsApp file (MiB) fetched, stored or sent; a larger one leaves a note on the timeline.
+    #[arg(long, env = "FRONTDESK_MEDIA_MAX_MB", default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=100), global = true)]
+    pub media_max_mb: u64,
+    /// Automatic sends through the bridge (AI replies, alerts, reminders) per minute per instance,
+    /// 1-3 s apart; a person's send never waits behind them.
+    #[arg(long, env = "FRONTDESK_BRIDGE_SENDS_PER_MINUTE", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=600), global = true)]
+    pub bridge_sends_per_minute: u32,
     /// WhatsApp messages this close together (ms) get one AI reply for the whole burst.
     #[arg(long, env = "FRONTDESK_AI_DEBOUNCE_MS", default_value_t = 4000, global = true)]
     pub ai_debounce_ms: u64,
@@ -298,6 +308,11 @@ fn parse_proxies(list: &str) -> Result<Vec<ipnet::IpNet>, Refusal> {
 }
 
 impl Settings {
+    /// FRONTDESK_MEDIA_MAX_MB in bytes.
+    pub fn media_max_bytes(&self) -> usize {
+        usize::try_from(self.media_max_mb).unwrap_or(16).saturating_mul(1024 * 1024)
+    }
+
     /// How the data file is opened, from these settings.
     pub fn db_options(&self) -> crate::db::DbOptions {
         crate::db::DbOptions {

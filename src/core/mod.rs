@@ -10,11 +10,13 @@
 
 pub mod appointments;
 pub mod audit;
+pub mod follow_ups;
 pub mod import;
 pub mod leads;
 pub mod missed_call;
 pub mod notify;
 pub mod sends;
+pub mod whatsapp_link;
 
 use crate::store::StoreError;
 

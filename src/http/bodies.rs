@@ -43,6 +43,24 @@ impl PartialSchema for WhatsAppSend {
 
 impl ToSchema for WhatsAppSend {}
 
+/// `POST /api/leads/{id}/message/whatsapp` as `multipart/form-data`: one
+/// file (JPEG, PNG, WebP or PDF, at most FRONTDESK_MEDIA_MAX_MB) and a caption.
+#[derive(ToSchema)]
+pub struct WhatsAppFile {
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    #[schema(schema_with = limits::message_text_optional)]
+    pub caption: Option<String>,
+}
+
+/// `POST /api/business/current/whatsapp/pairing-code`.
+#[derive(ToSchema, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairingCodeBody {
+    #[schema(schema_with = limits::phone_or_empty)]
+    pub phone_e164: String,
+}
+
 /// `PATCH /api/business/current`: the settings a business's owner changes
 /// itself; its numbers, WhatsApp instance and owner are the platform admin's.
 #[derive(ToSchema, serde::Deserialize)]

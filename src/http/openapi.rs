@@ -21,8 +21,9 @@ use utoipa::{
 };
 
 use super::{
-    admin, appointments, auth, business, calls, canned, events, ics, inbox, lead_csv, lead_timeline, leads, messages,
-    notifications, prompts, push, reminders, schedules, services,
+    admin, appointments, auth, business, calls, canned, dashboard, events, ics, inbox, lead_csv, lead_merge,
+    lead_timeline, leads, media, messages, notifications, prompts, push, reminders, scheduled, schedules, services,
+    whatsapp_link,
 };
 use crate::state::AppState;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -141,6 +142,11 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(ics::router())
         .merge(events::router())
         .merge(messages::router())
+        .merge(dashboard::router())
+        .merge(lead_merge::router())
+        .merge(scheduled::router())
+        .merge(media::router())
+        .merge(whatsapp_link::router())
         .merge(router())
 }
 

@@ -85,7 +85,7 @@ async fn whatsapp(ctx: &Context, c: &Claimed) -> Outcome {
         text.push_str(&format!("{}{}", ctx.config.public_base, a.url));
     }
     let to = Recipient { phone_e164: Some(phone), whatsapp_id: None };
-    match ctx.messenger.send(&tenant, &to, &|_| Ok(Content::Text(&text))).await {
+    match ctx.messenger.send_automatic(&tenant, &to, &|_| Ok(Content::Text(&text))).await {
         Ok(_) => Ok(()),
         // The provider refused this recipient or message: final.
         Err(e) => {

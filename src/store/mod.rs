@@ -12,21 +12,26 @@ pub mod audit;
 pub mod calls;
 pub mod canned;
 pub mod claims;
+pub mod dashboard;
 pub mod error;
 pub mod ics;
 pub mod keys;
 pub mod lead_csv;
 pub mod leads;
+pub mod media;
+pub mod merge;
 pub mod messages;
 pub mod notifications;
 pub mod prompts;
 pub mod push;
 pub mod reminders;
+pub mod scheduled;
 pub mod schedules;
 pub mod services;
 pub mod sessions;
 pub mod tenants;
 pub mod users;
+pub mod whatsapp_links;
 
 use serde::Serialize;
 

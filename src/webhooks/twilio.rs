@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::{
     TwilioForm,
-    ingest::{Lookup, ingest_inbound},
+    ingest::{InboundFile, Lookup, ingest_inbound},
 };
 use crate::{
     core,
@@ -313,10 +313,16 @@ pub async fn whatsapp(State(state): State<AppState>, form: TwilioForm) -> Result
         None => Some(from_raw.trim().trim_start_matches("whatsapp:").to_string()).filter(|w| !w.is_empty()),
     };
     let n_media: usize = form.get("NumMedia").and_then(|n| n.parse().ok()).unwrap_or(0).min(10);
-    let media: Vec<Value> = (0..n_media)
+    let files: Vec<InboundFile> = (0..n_media)
         .filter_map(|i| {
-            let url = form.get(&format!("MediaUrl{i}"))?;
-            Some(json!({"url": url, "content_type": form.get(&format!("MediaContentType{i}"))}))
+            let url =
+                form.get(&format!("MediaUrl{i}")).filter(|u| u.starts_with("https://") || u.starts_with("http://"))?;
+            let content_type = form.get(&format!("MediaContentType{i}")).unwrap_or("application/octet-stream");
+            Some(InboundFile {
+                kind: store::media::kind_of(content_type),
+                content_type: content_type.to_string(),
+                source: url.to_string(),
+            })
         })
         .collect();
     let contact = Contact { phone_e164: from_phone, whatsapp_id, name };
@@ -328,7 +334,6 @@ pub async fn whatsapp(State(state): State<AppState>, form: TwilioForm) -> Result
         ));
     }
     let outcome =
-        ingest_inbound(&state, Lookup::WhatsAppNumber(to), "twilio", message_sid, contact, body, Value::Array(media))
-            .await?;
+        ingest_inbound(&state, Lookup::WhatsAppNumber(to), "twilio", message_sid, contact, body, files).await?;
     Ok(Json(outcome))
 }

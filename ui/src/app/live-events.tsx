@@ -43,6 +43,13 @@ export function useLiveEvents(tenantKey: number | null) {
             // The inbox shows the last message's ticks too.
             void qc.invalidateQueries({ queryKey: queryKeys.leads.lists() });
             break;
+          case 'media.updated':
+            // A file of a message was fetched (or a voice note transcribed).
+            if (leadId !== undefined) void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
+            break;
+          case 'whatsapp.status':
+            void qc.invalidateQueries({ queryKey: queryKeys.business.whatsappLink() });
+            break;
           case 'reminder.fired':
             void qc.invalidateQueries({ queryKey: queryKeys.reminders.all });
             void qc.invalidateQueries({ queryKey: queryKeys.inbox.all });

@@ -17,6 +17,7 @@ import type {
   AdminAuditParams,
   BusinessAuditParams,
   BusinessesParams,
+  DashboardParams,
   LeadsParams,
   MyRemindersParams,
   NotificationsParams,
@@ -34,6 +35,8 @@ const cannedReplies = ['canned-replies'] as const;
 const inbox = ['inbox'] as const;
 const appointments = ['appointments'] as const;
 const services = ['services'] as const;
+const dashboard = ['dashboard'] as const;
+const scheduled = ['scheduled'] as const;
 
 export const queryKeys = {
   auth: {
@@ -75,6 +78,8 @@ export const queryKeys = {
     users: () => [...business, 'users'] as const,
     /** Who a lead can be assigned to (every role may read it). */
     assignees: () => [...business, 'assignees'] as const,
+    /** The WhatsApp link through the bridge (state, QR, pairing code), refreshed on `whatsapp.status`. */
+    whatsappLink: () => [...business, 'whatsapp-link'] as const,
   },
   /** The navigation's badges (GET /api/inbox/counts), refreshed on lead, message and reminder events. */
   inbox: {
@@ -99,6 +104,18 @@ export const queryKeys = {
     all: admin,
     businesses: () => [...admin, 'businesses'] as const,
     businessList: (params: BusinessesParams) => [...admin, 'businesses', params] as const,
+  },
+  /** The owner's dashboard for a range of days. */
+  dashboard: {
+    all: dashboard,
+    range: (params: DashboardParams) => [...dashboard, params] as const,
+  },
+  /** A lead's scheduled sends and follow-up steps. */
+  scheduled: {
+    all: scheduled,
+    lead: (leadId: number) => [...scheduled, leadId] as const,
+    /** Other leads that are the same person. */
+    duplicates: (leadId: number) => [...scheduled, 'duplicates', leadId] as const,
   },
   audit: {
     all: audit,

@@ -7,7 +7,18 @@ import type { CurrentBusiness, Lead } from '@/types/api';
 import { useUsers } from '@/features/users/api/get-users';
 import type { SectionProps } from './lead-side-sections';
 
-const SECTIONS = ['status', 'ai', 'details', 'assignment', 'tags', 'reminders', 'appointments', 'timeline'];
+const SECTIONS = [
+  'status',
+  'ai',
+  'details',
+  'assignment',
+  'tags',
+  'reminders',
+  'appointments',
+  'scheduled',
+  'duplicates',
+  'timeline',
+];
 
 // The sections' bodies load with the first opened section (one chunk for all).
 const sections = () => import('./lead-side-sections');
@@ -19,6 +30,8 @@ const BODIES: Record<string, ComponentType<SectionProps>> = {
   tags: lazy(() => sections().then((m) => ({ default: m.TagsBody }))),
   reminders: lazy(() => sections().then((m) => ({ default: m.RemindersBody }))),
   appointments: lazy(() => sections().then((m) => ({ default: m.AppointmentsBody }))),
+  scheduled: lazy(() => sections().then((m) => ({ default: m.ScheduledBody }))),
+  duplicates: lazy(() => sections().then((m) => ({ default: m.DuplicatesBody }))),
   timeline: lazy(() => sections().then((m) => ({ default: m.TimelineBody }))),
 };
 
@@ -98,6 +111,8 @@ export default function LeadSide({
         {data.tenant_id === me.effective_tenant_id && (
           <Section value="appointments" title={t('chat.sections.appointments')} props={props} />
         )}
+        <Section value="scheduled" title={t('chat.sections.scheduled')} props={props} />
+        <Section value="duplicates" title={t('chat.sections.duplicates')} props={props} />
         <Section value="timeline" title={t('chat.sections.timeline')} props={props} />
       </Accordion>
     </Opened.Provider>

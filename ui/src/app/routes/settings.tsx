@@ -6,11 +6,13 @@ import { PageLoader } from '@/components/ui/page-loader';
 import { useCurrentBusiness } from '@/features/business/api/get-current-business';
 import { usePrompt } from '@/features/business/api/get-prompt';
 import { BusinessSettingsForm } from '@/features/business/components/business-settings-form';
+import { FollowUpsForm } from '@/features/business/components/follow-ups-form';
 import { FrontdeskForm } from '@/features/business/components/frontdesk-form';
 import { HoursForm } from '@/features/business/components/hours-form';
 import { PromptForm } from '@/features/business/components/prompt-form';
 import { PromptHistory } from '@/features/business/components/prompt-history';
 import { AppointmentSettings } from './settings-appointments';
+import { WhatsappLinkPanel } from '@/features/business/components/whatsapp-link-panel';
 
 export function Component() {
   const { t } = useTranslation();
@@ -42,6 +44,20 @@ export function Component() {
             <FrontdeskForm business={business.data} />
           </Paper>
           <AppointmentSettings business={business.data} />
+          <Paper withBorder p="md">
+            <Title order={3} size="h5" mb="sm">
+              {t('followUps.title')}
+            </Title>
+            <FollowUpsForm business={business.data} />
+          </Paper>
+          {business.data.whatsapp_instance && (
+            <Paper withBorder p="md">
+              <Title order={3} size="h5" mb="sm">
+                {t('pairing.title')}
+              </Title>
+              <WhatsappLinkPanel />
+            </Paper>
+          )}
         </>
       )}
       <Paper withBorder p="md">

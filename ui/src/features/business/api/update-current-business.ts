@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
-import type { AiLanguage, AutoAssign, BusinessHours, CurrentBusiness } from '@/types/api';
+import type { AiLanguage, AutoAssign, BusinessHours, CurrentBusiness, FollowUpStep } from '@/types/api';
 
 /** PATCH /api/business/current: only the fields sent change; null clears a nullable one. */
 export type UpdateCurrentBusinessInput = {
@@ -23,6 +23,8 @@ export type UpdateCurrentBusinessInput = {
   booking_horizon_days?: number;
   booking_reminder_hours?: number;
   twilio_booking_template_sid?: string | null;
+  /** Up to 3 steps; [] turns follow-ups off. */
+  follow_ups?: FollowUpStep[];
 };
 
 export const updateCurrentBusiness = (input: UpdateCurrentBusinessInput): Promise<CurrentBusiness> =>
