@@ -33,6 +33,8 @@ export function useLiveEvents(tenantKey: number | null) {
             void qc.invalidateQueries({ queryKey: queryKeys.leads.all });
             // A message in or out moves "needs reply".
             void qc.invalidateQueries({ queryKey: queryKeys.inbox.all });
+            // Bookings, moves and cancellations (by anyone: a person, the AI, the customer) are activities.
+            void qc.invalidateQueries({ queryKey: queryKeys.appointments.all });
             break;
           case 'message.status':
             // Delivery ticks and failure reasons live on the lead's timeline.
