@@ -909,6 +909,149 @@ WHEN old.id > coalesce((SELECT max(id) FROM messages WHERE lead_id = old.lead_id
     WHERE id = old.lead_id;
 END;
 
+-- version: 10
+-- The owner's dashboard, merging duplicate leads, scheduled sends and follow-ups.
+
+-- Two timeline kinds: `merged` (another lead was folded into this one) and
+-- `message_scheduled` (a send queued for later, or its cancellation). SQLite
+-- cannot change a CHECK in place, so the table is rebuilt, with its index
+-- and the one trigger below.
+PRAGMA legacy_alter_table = ON;
+CREATE TABLE lead_activities_v10 (
+    id            INTEGER PRIMARY KEY,
+    tenant_id     INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    lead_id       INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    kind          TEXT    NOT NULL CONSTRAINT activity_kind CHECK (kind IN ('created', 'status_change', 'note',
+                      'message_in', 'message_out', 'call', 'reminder_set', 'reminder_fired', 'ai_reply', 'ai_error',
+                      'updated', 'ai_action', 'ai_paused', 'ai_resumed', 'call_summary', 'voicemail', 'assigned',
+                      'appointment_booked', 'appointment_rescheduled', 'appointment_confirmed',
+                      'appointment_cancelled', 'appointment_completed', 'appointment_no_show',
+                      'merged', 'message_scheduled')),
+    body          TEXT    NOT NULL DEFAULT '',
+    data          TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(data)),
+    actor_user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    impersonating INTEGER NOT NULL DEFAULT 0 CHECK (impersonating IN (0, 1)),
+    created_at    TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+INSERT INTO lead_activities_v10 SELECT id, tenant_id, lead_id, kind, body, data, actor_user_id, impersonating, created_at
+    FROM lead_activities;
+DROP TABLE lead_activities;
+ALTER TABLE lead_activities_v10 RENAME TO lead_activities;
+CREATE INDEX lead_activities_lead ON lead_activities (lead_id, id DESC);
+PRAGMA legacy_alter_table = OFF;
+
+-- The dashboard reads ranges of a business's leads and bookings by when they were made.
+CREATE INDEX leads_tenant_created ON leads (tenant_id, created_at, source);
+CREATE INDEX appointments_tenant_created ON appointments (tenant_id, created_at);
+-- Duplicates are found by email whatever its case.
+CREATE INDEX leads_tenant_email ON leads (tenant_id, lower(email)) WHERE email IS NOT NULL;
+
+-- One row per conversation (a lead that wrote to us), kept by triggers so
+-- the dashboard reads a range of rows instead of every message: when the
+-- customer first wrote, our first reply after that (a person's or the AI's,
+-- once it went out), whether each ever replied, and whether the AI was
+-- paused on the lead (a handoff or a person taking over). A person's reply
+-- is one sent by a signed-in user; the system's own texts are neither.
+CREATE TABLE conversations (
+    lead_id        INTEGER PRIMARY KEY REFERENCES leads(id) ON DELETE CASCADE,
+    tenant_id      INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    started_at     TEXT    NOT NULL,
+    first_reply_at TEXT,
+    first_reply_by TEXT    CONSTRAINT conversation_reply_by CHECK (first_reply_by IN ('person', 'ai')),
+    ai_replied     INTEGER NOT NULL DEFAULT 0,
+    person_replied INTEGER NOT NULL DEFAULT 0,
+    handed_off     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX conversations_tenant_started ON conversations
+    (tenant_id, started_at, first_reply_by, first_reply_at, ai_replied, person_replied, handed_off);
+INSERT INTO conversations (lead_id, tenant_id, started_at)
+SELECT lead_id, tenant_id, min(created_at) FROM messages WHERE direction = 'in' GROUP BY lead_id;
+UPDATE conversations SET
+    first_reply_at = (SELECT m.created_at FROM messages m WHERE m.lead_id = conversations.lead_id
+        AND m.direction = 'out' AND m.status NOT IN ('pending', 'failed')
+        AND (m.is_ai = 1 OR m.author_user_id IS NOT NULL) AND m.created_at >= conversations.started_at
+        ORDER BY m.created_at, m.id LIMIT 1),
+    first_reply_by = (SELECT iif(m.is_ai, 'ai', 'person') FROM messages m WHERE m.lead_id = conversations.lead_id
+        AND m.direction = 'out' AND m.status NOT IN ('pending', 'failed')
+        AND (m.is_ai = 1 OR m.author_user_id IS NOT NULL) AND m.created_at >= conversations.started_at
+        ORDER BY m.created_at, m.id LIMIT 1),
+    ai_replied = EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = conversations.lead_id AND m.direction = 'out'
+        AND m.is_ai = 1 AND m.status NOT IN ('pending', 'failed') AND m.created_at >= conversations.started_at),
+    person_replied = EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = conversations.lead_id AND m.direction = 'out'
+        AND m.is_ai = 0 AND m.author_user_id IS NOT NULL AND m.status NOT IN ('pending', 'failed')
+        AND m.created_at >= conversations.started_at),
+    handed_off = EXISTS (SELECT 1 FROM lead_activities a WHERE a.lead_id = conversations.lead_id AND a.kind = 'ai_paused');
+CREATE TRIGGER conversations_started AFTER INSERT ON messages WHEN new.direction = 'in' BEGIN
+    INSERT INTO conversations (lead_id, tenant_id, started_at) VALUES (new.lead_id, new.tenant_id, new.created_at)
+    ON CONFLICT (lead_id) DO NOTHING;
+END;
+CREATE TRIGGER conversations_reply_inserted AFTER INSERT ON messages
+WHEN new.direction = 'out' AND new.status NOT IN ('pending', 'failed') AND (new.is_ai = 1 OR new.author_user_id IS NOT NULL) BEGIN
+    UPDATE conversations SET first_reply_at = coalesce(first_reply_at, new.created_at),
+        first_reply_by = coalesce(first_reply_by, iif(new.is_ai, 'ai', 'person')),
+        ai_replied = max(ai_replied, new.is_ai), person_replied = max(person_replied, 1 - new.is_ai)
+    WHERE lead_id = new.lead_id AND started_at <= new.created_at;
+END;
+CREATE TRIGGER conversations_reply_sent AFTER UPDATE OF status ON messages
+WHEN new.direction = 'out' AND old.status IN ('pending', 'failed') AND new.status NOT IN ('pending', 'failed')
+     AND (new.is_ai = 1 OR new.author_user_id IS NOT NULL) BEGIN
+    UPDATE conversations SET first_reply_at = coalesce(first_reply_at, new.created_at),
+        first_reply_by = coalesce(first_reply_by, iif(new.is_ai, 'ai', 'person')),
+        ai_replied = max(ai_replied, new.is_ai), person_replied = max(person_replied, 1 - new.is_ai)
+    WHERE lead_id = new.lead_id AND started_at <= new.created_at;
+END;
+CREATE TRIGGER conversations_handed_off AFTER INSERT ON lead_activities WHEN new.kind = 'ai_paused' BEGIN
+    UPDATE conversations SET handed_off = 1 WHERE lead_id = new.lead_id AND handed_off = 0;
+END;
+
+-- Messages to send later: a person's scheduled send, or a step of the
+-- business's follow-up sequence. Claimed exactly once by the scheduler like
+-- reminders (pending -> claimed -> sent | failed); `cancelled` until then.
+CREATE TABLE scheduled_messages (
+    id              INTEGER PRIMARY KEY,
+    tenant_id       INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    lead_id         INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    kind            TEXT    NOT NULL CONSTRAINT scheduled_kind CHECK (kind IN ('scheduled', 'follow_up')),
+    step            INTEGER CONSTRAINT scheduled_step CHECK (step IS NULL OR step BETWEEN 1 AND 3),
+    body            TEXT    NOT NULL,
+    send_at         TEXT    NOT NULL,
+    created_by      INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    status          TEXT    NOT NULL DEFAULT 'pending'
+                    CONSTRAINT scheduled_status CHECK (status IN ('pending', 'claimed', 'sent', 'failed', 'cancelled')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT    NOT NULL,
+    claim_token     TEXT,
+    claimed_at      TEXT,
+    sent_at         TEXT,
+    last_error      TEXT,
+    message_id      INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+    created_at      TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at      TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX scheduled_messages_due ON scheduled_messages (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX scheduled_messages_claimed ON scheduled_messages (claimed_at) WHERE status = 'claimed';
+CREATE INDEX scheduled_messages_lead ON scheduled_messages (lead_id, send_at);
+
+-- Leads who asked for no more follow-ups (an opt-out word as a whole message).
+CREATE TABLE follow_up_opt_outs (
+    lead_id    INTEGER PRIMARY KEY REFERENCES leads(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+-- Any reply ends a lead's follow-up sequence, an opt-out word for good; so
+-- does a won, lost or archived status.
+CREATE TRIGGER follow_ups_replied AFTER INSERT ON messages WHEN new.direction = 'in' BEGIN
+    UPDATE scheduled_messages SET status = 'cancelled', last_error = 'the customer replied',
+        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+    WHERE lead_id = new.lead_id AND kind = 'follow_up' AND status = 'pending';
+    INSERT OR IGNORE INTO follow_up_opt_outs (lead_id) SELECT new.lead_id
+    WHERE lower(trim(new.body, ' .!' || char(9, 10, 13))) IN ('הסר', 'stop');
+END;
+CREATE TRIGGER follow_ups_closed AFTER UPDATE OF status ON leads WHEN new.status IN ('won', 'lost', 'archived') BEGIN
+    UPDATE scheduled_messages SET status = 'cancelled', last_error = 'the lead is ' || new.status,
+        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+    WHERE lead_id = new.id AND kind = 'follow_up' AND status = 'pending';
+END;
+
 -- version: 11
 -- Media of WhatsApp messages, kept in the data file (one row per file).
 -- An inbound file is recorded with its message as `pending` (where to fetch it

@@ -81,6 +81,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         user_cache: Arc::default(),
         sessions: Arc::default(),
         regions: crate::cache::TtlCache::new(Duration::from_secs(3600)),
+        availability: Default::default(),
         index_html: assets::index_html().into(),
         calls: ActiveCalls::default(),
         ai_bursts: Default::default(),
@@ -256,7 +257,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     };
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let state = build_state(db.clone(), config, shutdown_rx)?;
-    state.passwords.warm_up();
+    let warmed_up = state.passwords.warm_up();
     let cleanup = SqliteSessionStore::new(db.clone(), state.sessions.clone()).spawn_cleanup(Duration::from_secs(600));
     let mut jobs = scheduler::start(state.core.clone()).await?;
     crate::media::start(state.clone());
@@ -279,8 +280,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(bind) = settings.metrics_bind {
         serve_metrics(bind, &state, limits).await?;
     }
+    let app = build_router(state.clone());
+    tokio::spawn(async move {
+        // Start-up is over once the routes exist and the first hash is done.
+        let _ = warmed_up.await;
+        crate::memory::release_startup_code();
+    });
     let connections = match https {
-        None => server::serve_until(listener, build_router(state), limits, shutdown_signal()).await,
+        None => server::serve_until(listener, app, limits, shutdown_signal()).await,
         Some((tls_listener, acceptor)) => {
             let plain = crate::acme::redirect_router(state.clone());
             let mut stop = state.shutdown.clone();
@@ -291,7 +298,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
                 // Redirects and probes are short: nothing to wait for at shutdown.
                 drop(server::serve_until(listener, plain, limits, stopped).await);
             });
-            server::serve_tls_until(tls_listener, build_router(state), limits, Some(acceptor), shutdown_signal()).await
+            server::serve_tls_until(tls_listener, app, limits, Some(acceptor), shutdown_signal()).await
         }
     };
     // Ends event streams and the reminder timer so in-flight requests can finish.

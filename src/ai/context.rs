@@ -135,6 +135,7 @@ mod tests {
             booking_horizon_days: 30,
             booking_reminder_hours: 24,
             twilio_booking_template_sid: None,
+            follow_ups: serde_json::json!([]),
         }
     }
 

@@ -10,6 +10,7 @@
 
 pub mod appointments;
 pub mod audit;
+pub mod follow_ups;
 pub mod import;
 pub mod leads;
 pub mod missed_call;

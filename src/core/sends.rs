@@ -193,6 +193,8 @@ pub async fn send_to_lead(
                 }
                 None => serde_json::Value::Array(Vec::new()),
             };
+            // Our message went out: the lead's follow-up sequence starts again from it.
+            crate::core::follow_ups::after_send(tx, tenant_id, lead_id, automatic)?;
             // A person wrote: the AI leaves this conversation to them for a while.
             let takeover = |tx: &rusqlite::Transaction| match actor {
                 Some(a) if !is_ai => {

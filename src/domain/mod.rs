@@ -164,6 +164,8 @@ text_enum!(
         AppointmentCancelled => "appointment_cancelled",
         AppointmentCompleted => "appointment_completed",
         AppointmentNoShow => "appointment_no_show",
+        Merged => "merged",
+        MessageScheduled => "message_scheduled",
     }
 );
 

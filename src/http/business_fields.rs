@@ -91,6 +91,11 @@ pub struct BusinessBody {
     #[serde(default, deserialize_with = "super::double_option")]
     #[schema(schema_with = super::limits::twilio_template_sid)]
     pub twilio_booking_template_sid: Option<Option<String>>,
+    /// Up to 3 follow-up steps `{after_hours (0.001 to 720), text}`, sent when the
+    /// customer has not answered our last message; null or [] turns them off.
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub follow_ups: Option<Option<Value>>,
 }
 
 fn in_range(field: &str, v: Option<u32>, range: std::ops::RangeInclusive<u32>) -> Result<Option<u32>, ApiError> {
@@ -208,6 +213,11 @@ impl BusinessBody {
             booking_horizon_days: in_range("booking_horizon_days", self.booking_horizon_days, 1..=365)?,
             booking_reminder_hours: in_range("booking_reminder_hours", self.booking_reminder_hours, 1..=168)?,
             twilio_booking_template_sid: content_sid("twilio_booking_template_sid", &self.twilio_booking_template_sid)?,
+            follow_ups: self
+                .follow_ups
+                .as_ref()
+                .map(|v| crate::core::follow_ups::parse(v.as_ref().unwrap_or(&Value::Null)))
+                .transpose()?,
             auto_assign: match self.auto_assign.as_deref() {
                 None => None,
                 Some(a @ ("none" | "round_robin")) => Some(a.to_string()),
@@ -242,6 +252,7 @@ pub async fn update_business(state: &AppState, auth: &Auth, id: TenantId, body: 
         "booking_slot_step_min": fields.booking_slot_step_min, "booking_min_notice_min": fields.booking_min_notice_min,
         "booking_horizon_days": fields.booking_horizon_days, "booking_reminder_hours": fields.booking_reminder_hours,
         "twilio_booking_template_sid": fields.twilio_booking_template_sid,
+        "follow_ups": fields.follow_ups,
     });
     state
         .db

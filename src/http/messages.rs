@@ -41,6 +41,8 @@ struct SendBody {
     #[serde(default)]
     template: bool,
     variables: Option<serde_json::Map<String, Value>>,
+    /// A future instant (RFC 3339): the text is queued and sent then (202 with the scheduled item).
+    send_at: Option<String>,
 }
 
 #[utoipa::path(
@@ -54,6 +56,7 @@ struct SendBody {
     )),
     responses(
         (status = 200, description = "{message_id, provider, provider_message_id}", body = super::answers::WhatsAppSent),
+        (status = 202, description = "Queued for `send_at`", body = crate::store::scheduled::Scheduled),
         (status = 413, description = "The file is over FRONTDESK_MEDIA_MAX_MB (16 MB by default)", body = crate::error::ErrorBody),
         (status = 415, description = "Not JSON or multipart, or the file is not JPEG, PNG, WebP or PDF", body = crate::error::ErrorBody),
     ),
@@ -63,7 +66,7 @@ async fn send(
     State(state): State<AppState>,
     ScopedLead { auth, lead }: ScopedLead,
     req: Request,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<(StatusCode, Json<Value>)> {
     let (parts, body) = req.into_parts();
     let headers = parts.headers.clone();
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -84,6 +87,11 @@ async fn send(
         })?;
         let ApiJson(body) =
             ApiJson::<SendBody>::from_request(Request::from_parts(parts, Body::from(raw)), &state).await?;
+        if let Some(send_at) = body.send_at.as_deref() {
+            let item =
+                super::scheduled::queue(&state, &auth, &lead, body.text.as_deref(), body.template, send_at).await?;
+            return Ok((StatusCode::ACCEPTED, Json(serde_json::to_value(item).unwrap_or_default())));
+        }
         json_outgoing(body)?
     };
     // A client that may retry (a timeout, a flaky network) sends a key: the retry returns the first send.
@@ -96,11 +104,14 @@ async fn send(
         automatic: None,
     };
     let (message, sent) = sends::send_to_lead(&state, &lead, outgoing, origin).await?;
-    Ok(Json(json!({
-        "message_id": message.id,
-        "provider": sent.provider,
-        "provider_message_id": sent.provider_message_id,
-    })))
+    Ok((
+        StatusCode::OK,
+        Json(json!({
+            "message_id": message.id,
+            "provider": sent.provider,
+            "provider_message_id": sent.provider_message_id,
+        })),
+    ))
 }
 
 /// The body, into one buffer sized once, refused (413) as soon as it passes

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod answers;
 pub mod appointments;
 pub mod auth;
+pub mod availability_cache;
 pub mod bodies;
 pub mod business;
 pub mod business_fields;
@@ -13,6 +14,7 @@ pub mod calls;
 pub mod canned;
 pub mod client_ip;
 pub mod csrf;
+pub mod dashboard;
 pub mod events;
 pub mod extract;
 pub mod faults;
@@ -21,6 +23,7 @@ pub mod ics;
 pub mod inbox;
 pub mod layers;
 pub mod lead_csv;
+pub mod lead_merge;
 pub mod lead_timeline;
 pub mod leads;
 pub mod limits;
@@ -32,6 +35,7 @@ pub mod openapi;
 pub mod prompts;
 pub mod push;
 pub mod reminders;
+pub mod scheduled;
 pub mod schedules;
 pub mod scrape;
 pub mod services;
@@ -89,7 +93,7 @@ pub mod whole {
 }
 
 /// A JSON body serialised already (by the store, straight from its rows).
-pub struct RawJson(pub Vec<u8>);
+pub struct RawJson(pub axum::body::Bytes);
 
 impl axum::response::IntoResponse for RawJson {
     fn into_response(self) -> axum::response::Response {

@@ -21,8 +21,9 @@ use utoipa::{
 };
 
 use super::{
-    admin, appointments, auth, business, calls, canned, events, ics, inbox, lead_csv, lead_timeline, leads, media,
-    messages, notifications, prompts, push, reminders, schedules, services, whatsapp_link,
+    admin, appointments, auth, business, calls, canned, dashboard, events, ics, inbox, lead_csv, lead_merge,
+    lead_timeline, leads, media, messages, notifications, prompts, push, reminders, scheduled, schedules, services,
+    whatsapp_link,
 };
 use crate::state::AppState;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -143,6 +144,9 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(messages::router())
         .merge(media::router())
         .merge(whatsapp_link::router())
+        .merge(dashboard::router())
+        .merge(lead_merge::router())
+        .merge(scheduled::router())
         .merge(router())
 }
 

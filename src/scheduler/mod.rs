@@ -12,10 +12,12 @@
 mod alerts;
 mod appointments;
 pub mod fault;
+mod scheduled;
 mod webhook;
 
 pub use alerts::deliver_due as deliver_alerts;
 pub use appointments::deliver_due as deliver_appointment_reminders;
+pub use scheduled::deliver_due as deliver_scheduled_messages;
 
 use std::time::Duration;
 
@@ -77,7 +79,8 @@ pub async fn start(ctx: Context) -> anyhow::Result<JobScheduler> {
                             store::claims::APPOINTMENT_REMINDERS,
                             &cutoff,
                             &live,
-                        )?)
+                        )?
+                        + store::claims::rescue_stale_unscoped(tx, store::claims::SCHEDULED_MESSAGES, &cutoff, &live)?)
                 };
                 match ctx.db.write(rescue).await {
                     Ok(n) if n > 0 => tracing::warn!(rescued = n, "reminder and alert claims left by a crash put back"),
@@ -134,6 +137,7 @@ async fn timer_loop(ctx: Context) {
                 fault::maybe_panic();
                 fire_due(&ctx).await?;
                 appointments::deliver_due(&ctx).await?;
+                scheduled::deliver_due(&ctx).await?;
                 alerts::deliver_due(&ctx).await
             })
         };
@@ -163,7 +167,8 @@ async fn until_next_due(ctx: &Context) -> Duration {
             let r = store::claims::next_due_unscoped(c, store::claims::REMINDERS)?;
             let a = store::claims::next_due_unscoped(c, store::claims::ALERTS)?;
             let b = store::claims::next_due_unscoped(c, store::claims::APPOINTMENT_REMINDERS)?;
-            Ok([r, a, b].into_iter().flatten().min())
+            let s = store::claims::next_due_unscoped(c, store::claims::SCHEDULED_MESSAGES)?;
+            Ok([r, a, b, s].into_iter().flatten().min())
         })
         .await
         .ok()

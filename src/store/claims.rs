@@ -1,4 +1,5 @@
-//! The work queues the scheduler claims rows from: reminders and alerts.
+//! The work queues the scheduler claims rows from: reminders, alerts,
+//! appointment reminders and scheduled messages.
 //!
 //! Both tables share one life cycle: `pending` (due at `next_attempt_at`) ->
 //! `claimed` (one `UPDATE ... RETURNING` sets a random `claim_token`, the
@@ -56,6 +57,13 @@ pub const APPOINTMENT_REMINDERS: Queue = Queue {
 /// Inbound media to fetch from the provider: a failure is tried again with
 /// the same backoff, for over four minutes, before the timeline keeps a note.
 pub const MEDIA: Queue = Queue { table: "media", done: "status = 'stored'", touch: "", max_attempts: 8 };
+/// Messages to send later (scheduled sends, follow-up steps), retried like alerts.
+pub const SCHEDULED_MESSAGES: Queue = Queue {
+    table: "scheduled_messages",
+    done: concat!("status = 'sent', sent_at = ", now_sql!()),
+    touch: concat!(", updated_at = ", now_sql!()),
+    max_attempts: 8,
+};
 
 /// Claims up to `limit` due rows of `q`, oldest due first, and maps each
 /// row as claimed: `returning` lists the columns `map` reads.

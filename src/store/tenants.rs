@@ -49,6 +49,9 @@ pub struct Tenant {
     pub booking_reminder_hours: u32,
     /// The approved WhatsApp template of that reminder, for Twilio outside the 24-hour window.
     pub twilio_booking_template_sid: Option<String>,
+    /// Follow-up steps `[{after_hours, text}]` (empty: none).
+    #[schema(value_type = Vec<Object>)]
+    pub follow_ups: Value,
 }
 
 /// Booking settings of a business that never set them.
@@ -73,7 +76,8 @@ const COLUMNS: &str = "id, name, phone_e164, whatsapp_e164, whatsapp_instance, t
                        coalesce(json_extract(settings, '$.allow_international_forward'), 0), \
                        json_extract(settings, '$.booking_slot_step_min'), json_extract(settings, '$.booking_min_notice_min'), \
                        json_extract(settings, '$.booking_horizon_days'), json_extract(settings, '$.booking_reminder_hours'), \
-                       json_extract(settings, '$.twilio_booking_template_sid')";
+                       json_extract(settings, '$.twilio_booking_template_sid'), \
+                       coalesce(settings -> '$.follow_ups', '[]')";
 
 fn json_column(r: &Row, i: usize) -> rusqlite::Result<Value> {
     Ok(serde_json::from_str(&r.get::<_, String>(i)?).unwrap_or(Value::Null))
@@ -107,6 +111,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Tenant> {
         booking_horizon_days: r.get::<_, Option<u32>>(23)?.unwrap_or(BOOKING_HORIZON_DAYS),
         booking_reminder_hours: r.get::<_, Option<u32>>(24)?.unwrap_or(BOOKING_REMINDER_HOURS),
         twilio_booking_template_sid: r.get(25)?,
+        follow_ups: json_column(r, 26)?,
     })
 }
 
@@ -138,6 +143,8 @@ pub struct TenantFields {
     pub booking_horizon_days: Option<u32>,
     pub booking_reminder_hours: Option<u32>,
     pub twilio_booking_template_sid: Option<Option<String>>,
+    /// Checked follow-up steps, kept in the `settings` JSON.
+    pub follow_ups: Option<Value>,
 }
 
 fn map_unique(err: rusqlite::Error) -> StoreError {
@@ -242,7 +249,8 @@ pub fn update(conn: &Connection, id: TenantId, f: &TenantFields) -> StoreResult<
                     'booking_horizon_days', coalesce(?27, json_extract(settings, '$.booking_horizon_days')),
                     'booking_reminder_hours', coalesce(?28, json_extract(settings, '$.booking_reminder_hours')),
                     'twilio_booking_template_sid', CASE WHEN ?29 THEN ?30
-                        ELSE json_extract(settings, '$.twilio_booking_template_sid') END)),
+                        ELSE json_extract(settings, '$.twilio_booking_template_sid') END,
+                    'follow_ups', json(coalesce(?31, settings -> '$.follow_ups')))),
                 updated_at = ",
                 now_sql!(),
                 " WHERE id = ?1"
@@ -278,6 +286,7 @@ pub fn update(conn: &Connection, id: TenantId, f: &TenantFields) -> StoreResult<
                 f.booking_reminder_hours,
                 f.twilio_booking_template_sid.is_some(),
                 f.twilio_booking_template_sid.clone().flatten(),
+                f.follow_ups.as_ref().map(Value::to_string),
             ],
         )
         .map_err(map_unique)?;

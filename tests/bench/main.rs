@@ -13,7 +13,8 @@
 //! relay's frame round trip at 1-400 concurrent calls ([`voice`]); `wal`:
 //! WAL bytes and pages per isolated write, by table and index ([`wal`]);
 //! `availability`: free slots over 14 days for 10 staff with 500
-//! appointments ([`availability`]).
+//! appointments ([`availability`]); `dashboard`: the owner's dashboard at
+//! 100,000 leads and 1,000,000 activities ([`dashboard`]).
 //!
 //! This file holds the command line and what the sections share: starting
 //! the server, signing in, inserting test data, running `wrk`, reading
@@ -21,6 +22,7 @@
 //! under the same harness.
 
 mod availability;
+mod dashboard;
 mod leads;
 mod login;
 mod reminders;
@@ -254,5 +256,8 @@ fn main() {
     }
     if want("wal") {
         wal::run(dir.path());
+    }
+    if want("dashboard") {
+        dashboard::run(dir.path());
     }
 }

@@ -81,6 +81,11 @@ export function createAppRouter(qc: QueryClient) {
           children: [{ index: true, ...lazyRoute(() => import('./routes/users')) }],
         },
         {
+          path: paths.dashboard.path,
+          element: <RoleGate roles={['owner', 'system_admin']} />,
+          children: [{ index: true, ...lazyRoute(() => import('./routes/dashboard')) }],
+        },
+        {
           path: paths.audit.path,
           element: <RoleGate roles={['owner', 'system_admin']} />,
           children: [{ index: true, ...lazyRoute(() => import('./routes/audit')) }],

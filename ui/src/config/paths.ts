@@ -12,6 +12,7 @@ export const paths = {
   profile: { path: '/profile', getHref: () => '/profile' },
   users: { path: '/users', getHref: () => '/users' },
   audit: { path: '/audit', getHref: () => '/audit' },
+  dashboard: { path: '/dashboard', getHref: () => '/dashboard' },
   adminBusinesses: { path: '/admin/businesses', getHref: () => '/admin/businesses' },
   adminAudit: { path: '/admin/audit', getHref: () => '/admin/audit' },
 } as const;

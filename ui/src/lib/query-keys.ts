@@ -17,6 +17,7 @@ import type {
   AdminAuditParams,
   BusinessAuditParams,
   BusinessesParams,
+  DashboardParams,
   LeadsParams,
   MyRemindersParams,
   NotificationsParams,
@@ -32,6 +33,8 @@ const admin = ['admin'] as const;
 const audit = ['audit'] as const;
 const cannedReplies = ['canned-replies'] as const;
 const inbox = ['inbox'] as const;
+const dashboard = ['dashboard'] as const;
+const scheduled = ['scheduled'] as const;
 
 export const queryKeys = {
   auth: {
@@ -86,6 +89,18 @@ export const queryKeys = {
     all: admin,
     businesses: () => [...admin, 'businesses'] as const,
     businessList: (params: BusinessesParams) => [...admin, 'businesses', params] as const,
+  },
+  /** The owner's dashboard for a range of days. */
+  dashboard: {
+    all: dashboard,
+    range: (params: DashboardParams) => [...dashboard, params] as const,
+  },
+  /** A lead's scheduled sends and follow-up steps. */
+  scheduled: {
+    all: scheduled,
+    lead: (leadId: number) => [...scheduled, leadId] as const,
+    /** Other leads that are the same person. */
+    duplicates: (leadId: number) => [...scheduled, 'duplicates', leadId] as const,
   },
   audit: {
     all: audit,

@@ -107,7 +107,12 @@ export type Business = {
   /** The customer is reminded this many hours before an appointment. */
   booking_reminder_hours: number;
   twilio_booking_template_sid: string | null;
+  /** Up to 3 steps sent when the customer has not answered our last message ([] = off). */
+  follow_ups: FollowUpStep[];
 };
+
+/** One follow-up step: sent `after_hours` (0.001-720, fractions allowed) after our last message. */
+export type FollowUpStep = { after_hours: number; text: string };
 
 /** GET/PATCH /api/business/current: the business and where it stands now, computed in its zone. */
 export type CurrentBusiness = Business & {
@@ -333,3 +338,42 @@ export type NotificationsParams = { page?: number; page_size?: number };
 export type BusinessesParams = { page?: number; page_size?: number; q?: string };
 export type AdminAuditParams = { tenant_id?: string; action?: string; page?: number };
 export type BusinessAuditParams = { page?: number; action?: string };
+
+/** First-response times of one kind of reply, in seconds (null when `count` is 0). */
+export type ResponseTimes = { median_s: number | null; p90_s: number | null; count: number };
+
+/** GET /api/dashboard?from&to: days (YYYY-MM-DD) in the business's time zone, both included. */
+export type Dashboard = {
+  time_zone: string;
+  leads_by_source: Record<string, number>;
+  leads_by_day: { date: string; source: string; count: number }[];
+  calls: { person: number; ai: number; voicemail: number; missed: number };
+  first_response: { person: ResponseTimes; ai: ResponseTimes };
+  /** 0-1: conversations the AI answered with no person replying and no handoff. */
+  ai_handled_share: number;
+  appointments: {
+    booked_by_ai: number;
+    booked_by_staff: number;
+    confirmed: number;
+    cancelled: number;
+    no_show: number;
+  };
+};
+export type DashboardParams = { from: string; to: string };
+
+/** A message queued for later: a person's scheduled send or a follow-up step. */
+export type ScheduledMessage = {
+  id: number;
+  tenant_id: number;
+  lead_id: number;
+  kind: 'scheduled' | 'follow_up';
+  step: number | null;
+  text: string;
+  send_at: string;
+  created_by: number | null;
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
+  sent_at: string | null;
+  last_error: string | null;
+  message_id: number | null;
+  created_at: string;
+};

@@ -63,6 +63,7 @@ function useNavItems(): NavItem[] {
   ];
   if (canManage(me)) {
     items.push(
+      { to: paths.dashboard.getHref(), label: t('nav.dashboard'), testId: 'nav-dashboard' },
       { to: paths.settings.getHref(), label: t('nav.settings'), testId: 'nav-settings' },
       { to: paths.users.getHref(), label: t('nav.users'), testId: 'nav-users' },
       { to: paths.audit.getHref(), label: t('nav.audit'), testId: 'nav-audit' },

@@ -15,6 +15,9 @@ import { LeadStatusForm } from '@/features/leads/components/lead-status-form';
 import { AssigneePicker } from '@/features/leads/components/assignee-picker';
 import { LeadReminders } from '@/features/reminders/components/lead-reminders';
 import { ReminderForm } from '@/features/reminders/components/reminder-form';
+import { Duplicates } from '@/features/merge/components/duplicates';
+import { ScheduledList, ScheduleForm } from '@/features/scheduled/components/scheduled-messages';
+import { canManage } from '@/lib/auth';
 
 export type SectionProps = {
   lead: Lead;
@@ -64,6 +67,19 @@ export function RemindersBody({ lead, assignees }: SectionProps) {
       <ReminderForm leadId={lead.id} assignees={assignees} />
     </Stack>
   );
+}
+
+export function ScheduledBody({ lead }: SectionProps) {
+  return (
+    <Stack gap="md">
+      <ScheduledList leadId={lead.id} />
+      <ScheduleForm leadId={lead.id} />
+    </Stack>
+  );
+}
+
+export function DuplicatesBody({ lead, me }: SectionProps) {
+  return <Duplicates lead={lead} canMerge={canManage(me) && lead.tenant_id === me.effective_tenant_id} />;
 }
 
 export function TimelineBody({ lead, userNames }: SectionProps) {

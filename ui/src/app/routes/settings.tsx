@@ -6,6 +6,7 @@ import { PageLoader } from '@/components/ui/page-loader';
 import { useCurrentBusiness } from '@/features/business/api/get-current-business';
 import { usePrompt } from '@/features/business/api/get-prompt';
 import { BusinessSettingsForm } from '@/features/business/components/business-settings-form';
+import { FollowUpsForm } from '@/features/business/components/follow-ups-form';
 import { FrontdeskForm } from '@/features/business/components/frontdesk-form';
 import { HoursForm } from '@/features/business/components/hours-form';
 import { PromptForm } from '@/features/business/components/prompt-form';
@@ -49,6 +50,12 @@ export function Component() {
               <WhatsappLinkPanel />
             </Paper>
           )}
+          <Paper withBorder p="md">
+            <Title order={3} size="h5" mb="sm">
+              {t('followUps.title')}
+            </Title>
+            <FollowUpsForm business={business.data} />
+          </Paper>
         </>
       )}
       <Paper withBorder p="md">

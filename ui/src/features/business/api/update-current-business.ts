@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
-import type { AiLanguage, AutoAssign, BusinessHours, CurrentBusiness } from '@/types/api';
+import type { AiLanguage, AutoAssign, BusinessHours, CurrentBusiness, FollowUpStep } from '@/types/api';
 
 /** PATCH /api/business/current: only the fields sent change; null clears a nullable one. */
 export type UpdateCurrentBusinessInput = {
@@ -18,6 +18,8 @@ export type UpdateCurrentBusinessInput = {
   missed_call_text?: string | null;
   twilio_template_sid?: string | null;
   auto_assign?: AutoAssign;
+  /** Up to 3 steps; [] turns follow-ups off. */
+  follow_ups?: FollowUpStep[];
 };
 
 export const updateCurrentBusiness = (input: UpdateCurrentBusinessInput): Promise<CurrentBusiness> =>

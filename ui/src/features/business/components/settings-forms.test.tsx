@@ -38,6 +38,7 @@ const business: CurrentBusiness = {
   booking_horizon_days: 30,
   booking_reminder_hours: 24,
   twilio_booking_template_sid: null,
+  follow_ups: [],
 };
 
 describe('HoursForm', () => {
