@@ -35,6 +35,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// A QR code is good for about 20 s on WhatsApp's side: older ones are asked for again.
 const QR_FRESH_SECS: i64 = 15;
+/// An open link is asked about again after this long.
+const OPEN_FRESH_SECS: i64 = 30;
 
 fn no_bridge(why: String) -> ApiError {
     ApiError::new(
@@ -51,20 +53,23 @@ async fn instance_of(ctx: &Context, tenant_id: TenantId) -> ApiResult<Option<Str
     Ok(t.ok_or_else(|| ApiError::not_found("Business"))?.whatsapp_instance)
 }
 
-fn stale(link: &Link) -> bool {
-    let at = link.updated_at.as_deref().and_then(parse_stored);
-    link.qr.is_none() || at.is_none_or(|t| (time::OffsetDateTime::now_utc() - t).whole_seconds() >= QR_FRESH_SECS)
+fn age_secs(link: &Link) -> Option<i64> {
+    let at = link.updated_at.as_deref().and_then(parse_stored)?;
+    Some((time::OffsetDateTime::now_utc() - at).whole_seconds())
+}
+
+/// Whether the kept link is recent enough to answer with: an open one for
+/// [`OPEN_FRESH_SECS`] (it may have dropped without a webhook, or the
+/// instance changed), one waiting for the phone while its QR code is fresh.
+fn fresh(link: &Link) -> bool {
+    let age = age_secs(link).unwrap_or(i64::MAX);
+    if link.state == "open" { age < OPEN_FRESH_SECS } else { link.qr.is_some() && age < QR_FRESH_SECS }
 }
 
 /// The link as the bridge sees it now; while not open, with a fresh QR code.
 async fn refreshed(ctx: &Context, tenant_id: TenantId, instance: &str) -> ApiResult<Link> {
     let kept = ctx.db.read(move |c| store::whatsapp_links::get(c, tenant_id)).await?;
-    if let Some(k) = &kept
-        && k.state == "open"
-    {
-        return Ok(kept.unwrap_or_default());
-    }
-    if kept.as_ref().is_some_and(|k| !stale(k)) {
+    if kept.as_ref().is_some_and(fresh) {
         return Ok(kept.unwrap_or_default());
     }
     let asked = async {

@@ -176,3 +176,52 @@ async fn automatic_sends_are_paced_in_order_and_a_person_goes_first() {
         assert!(w[1] <= w[0] + 4500, "and no slower than that: {stamps:?}");
     }
 }
+
+/// Peak memory (VmHWM) of the server while 20 staff send a 10 MB image each
+/// at once through the bridge: each file is held once (the upload's buffer,
+/// shared by the database write and the send) plus its base64 for the
+/// bridge. Run by hand; `--release` measures the release binary:
+/// `cargo test --release --test api peak_memory -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore = "a measurement: run by hand with --ignored --nocapture"]
+async fn peak_memory_while_twenty_ten_mb_files_are_sent_at_once() {
+    let (bridge, bridge_rec) = fakes::evolution("bridge-secret").await;
+    let app = Spawn::default()
+        .env("FRONTDESK_PUBLIC_URL", PUBLIC)
+        .env("FRONTDESK_BAILEYS_SECRET", BRIDGE_SECRET)
+        .env("FRONTDESK_BAILEYS_URL", &bridge)
+        .env("FRONTDESK_REQUEST_TIMEOUT_SECS", "300")
+        .start()
+        .await;
+    let pid = app.child.id();
+    let admin = login_over_http_as(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (s, _) = admin.patch("/api/admin/businesses/1", &json!({"whatsapp_instance": "biz1"})).await;
+    assert_eq!(s, 200);
+    let vm = |field: &str| -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let line = status.lines().find(|l| l.starts_with(field)).unwrap().to_string();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    let mut leads = Vec::new();
+    for i in 0..20 {
+        leads.push(create_lead(&admin, &format!("L{i}"), &format!("05212300{i:02}")).await["id"].as_i64().unwrap());
+    }
+    let before = vm("VmRSS:");
+    let file = png(10 * 1024 * 1024);
+    let started = Instant::now();
+    let sends = leads.iter().map(|id| {
+        let (admin, file) = (&admin, &file);
+        async move { send_file(admin, &format!("/api/leads/{id}/message/whatsapp"), file, "big.png", "").await }
+    });
+    let results = futures_util::future::join_all(sends).await;
+    assert!(results.iter().all(|(s, _)| *s == 200), "{:?}", results.iter().map(|r| r.0).collect::<Vec<_>>());
+    assert_eq!(bridge_rec.requests.lock().unwrap().iter().filter(|r| r["mediatype"] == "image").count(), 20);
+    let peak = vm("VmHWM:");
+    eprintln!(
+        "20 x 10 MB sent in {:?}: RSS before {} MiB, peak (VmHWM) {} MiB, after {} MiB",
+        started.elapsed(),
+        before / 1024,
+        peak / 1024,
+        vm("VmRSS:") / 1024
+    );
+}

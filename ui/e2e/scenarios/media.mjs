@@ -64,7 +64,14 @@ export const scenarios = [
       await axeCheck(page, 'the conversation with a photo and a voice note (he, phone)');
 
       // Pairing: while the phone is not linked, Settings shows the QR code.
+      // The phone is unlinked: the bridge says so (connection.update), as it does live.
       bridge.states.set(instance, 'close');
+      const closed = await fetch(`${BASE}/webhook/baileys`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Webhook-Secret': BRIDGE_SECRET },
+        body: JSON.stringify({ event: 'connection.update', instance, data: { instance, state: 'close' } }),
+      });
+      assert(closed.status === 200, `connection.update: HTTP ${closed.status}`);
       await page.goto(`${BASE}/settings`);
       const qr = byTestId(page, 'whatsapp-qr');
       await qr.waitFor();
