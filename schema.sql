@@ -958,12 +958,14 @@ CREATE TABLE conversations (
     started_at     TEXT    NOT NULL,
     first_reply_at TEXT,
     first_reply_by TEXT    CONSTRAINT conversation_reply_by CHECK (first_reply_by IN ('person', 'ai')),
+    -- Milliseconds from started_at to first_reply_at (read without date arithmetic per row).
+    reply_ms       INTEGER,
     ai_replied     INTEGER NOT NULL DEFAULT 0,
     person_replied INTEGER NOT NULL DEFAULT 0,
     handed_off     INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX conversations_tenant_started ON conversations
-    (tenant_id, started_at, first_reply_by, first_reply_at, ai_replied, person_replied, handed_off);
+    (tenant_id, started_at, first_reply_by, reply_ms, ai_replied, person_replied, handed_off);
 INSERT INTO conversations (lead_id, tenant_id, started_at)
 SELECT lead_id, tenant_id, min(created_at) FROM messages WHERE direction = 'in' GROUP BY lead_id;
 UPDATE conversations SET
@@ -981,6 +983,8 @@ UPDATE conversations SET
         AND m.is_ai = 0 AND m.author_user_id IS NOT NULL AND m.status NOT IN ('pending', 'failed')
         AND m.created_at >= conversations.started_at),
     handed_off = EXISTS (SELECT 1 FROM lead_activities a WHERE a.lead_id = conversations.lead_id AND a.kind = 'ai_paused');
+UPDATE conversations SET reply_ms = CAST(round((julianday(first_reply_at) - julianday(started_at)) * 86400000) AS INTEGER)
+WHERE first_reply_at IS NOT NULL;
 CREATE TRIGGER conversations_started AFTER INSERT ON messages WHEN new.direction = 'in' BEGIN
     INSERT INTO conversations (lead_id, tenant_id, started_at) VALUES (new.lead_id, new.tenant_id, new.created_at)
     ON CONFLICT (lead_id) DO NOTHING;
@@ -989,6 +993,8 @@ CREATE TRIGGER conversations_reply_inserted AFTER INSERT ON messages
 WHEN new.direction = 'out' AND new.status NOT IN ('pending', 'failed') AND (new.is_ai = 1 OR new.author_user_id IS NOT NULL) BEGIN
     UPDATE conversations SET first_reply_at = coalesce(first_reply_at, new.created_at),
         first_reply_by = coalesce(first_reply_by, iif(new.is_ai, 'ai', 'person')),
+        reply_ms = coalesce(reply_ms,
+            CAST(round((julianday(new.created_at) - julianday(started_at)) * 86400000) AS INTEGER)),
         ai_replied = max(ai_replied, new.is_ai), person_replied = max(person_replied, 1 - new.is_ai)
     WHERE lead_id = new.lead_id AND started_at <= new.created_at;
 END;
@@ -997,6 +1003,8 @@ WHEN new.direction = 'out' AND old.status IN ('pending', 'failed') AND new.statu
      AND (new.is_ai = 1 OR new.author_user_id IS NOT NULL) BEGIN
     UPDATE conversations SET first_reply_at = coalesce(first_reply_at, new.created_at),
         first_reply_by = coalesce(first_reply_by, iif(new.is_ai, 'ai', 'person')),
+        reply_ms = coalesce(reply_ms,
+            CAST(round((julianday(new.created_at) - julianday(started_at)) * 86400000) AS INTEGER)),
         ai_replied = max(ai_replied, new.is_ai), person_replied = max(person_replied, 1 - new.is_ai)
     WHERE lead_id = new.lead_id AND started_at <= new.created_at;
 END;

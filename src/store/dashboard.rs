@@ -73,16 +73,7 @@ pub struct Dashboard {
     pub appointments: Appointments,
 }
 
-/// The days as a JSON array for `json_each` (one statement reads them all).
-fn days_json(days: &[Day]) -> String {
-    serde_json::to_string(&days.iter().map(|d| [&d.date, &d.start, &d.end]).collect::<Vec<_>>())
-        .unwrap_or_else(|_| "[]".into())
-}
-
-const DAYS: &str = "WITH days (date, lo, hi) AS (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?2))";
-
 pub fn read(conn: &Connection, tenant_id: TenantId, time_zone: &str, days: &[Day]) -> StoreResult<Dashboard> {
-    let json = days_json(days);
     let (Some(first), Some(last)) = (days.first(), days.last()) else {
         return Ok(Dashboard {
             time_zone: time_zone.to_string(),
@@ -96,14 +87,21 @@ pub fn read(conn: &Connection, tenant_id: TenantId, time_zone: &str, days: &[Day
     };
     let (lo, hi) = (first.start.as_str(), last.end.as_str());
 
-    let leads_by_day = conn
-        .prepare_cached(&format!(
-            "{DAYS} SELECT d.date, l.source, count(*) FROM days d
-             JOIN leads l ON l.tenant_id = ?1 AND l.created_at >= d.lo AND l.created_at < d.hi
-             GROUP BY d.date, l.source ORDER BY d.date, l.source"
-        ))?
-        .query_map(params![tenant_id, json], |r| Ok(DayCount { date: r.get(0)?, source: r.get(1)?, count: r.get(2)? }))?
-        .collect::<Result<Vec<_>, _>>()?;
+    // One index range per day (a join against the list of days may be
+    // planned the other way round: every lead against every day).
+    let mut leads_by_day = Vec::new();
+    let mut per_day = conn.prepare_cached(
+        "SELECT source, count(*) FROM leads WHERE tenant_id = ?1 AND created_at >= ?2 AND created_at < ?3
+         GROUP BY source ORDER BY source",
+    )?;
+    for d in days {
+        let rows = per_day.query_map(params![tenant_id, d.start, d.end], |r| {
+            Ok(DayCount { date: d.date.clone(), source: r.get(0)?, count: r.get(1)? })
+        })?;
+        for row in rows {
+            leads_by_day.push(row?);
+        }
+    }
     let mut leads_by_source = BTreeMap::new();
     for d in &leads_by_day {
         *leads_by_source.entry(d.source.clone()).or_insert(0) += d.count;
@@ -130,20 +128,19 @@ pub fn read(conn: &Connection, tenant_id: TenantId, time_zone: &str, days: &[Day
     let (mut person, mut ai) = (Vec::new(), Vec::new());
     let (mut conversations, mut ai_handled) = (0i64, 0i64);
     let mut stmt = conn.prepare_cached(
-        "SELECT first_reply_by, (julianday(first_reply_at) - julianday(started_at)) * 86400.0,
-                ai_replied AND NOT person_replied AND NOT handed_off
+        "SELECT first_reply_by, reply_ms, ai_replied AND NOT person_replied AND NOT handed_off
          FROM conversations WHERE tenant_id = ?1 AND started_at >= ?2 AND started_at < ?3",
     )?;
     let rows = stmt.query_map(params![tenant_id, lo, hi], |r| {
-        Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<f64>>(1)?, r.get::<_, bool>(2)?))
+        Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, bool>(2)?))
     })?;
     for row in rows {
         let (by, secs, handled) = row?;
         conversations += 1;
         ai_handled += i64::from(handled);
         match (by.as_deref(), secs) {
-            (Some("ai"), Some(s)) => ai.push(s.max(0.0)),
-            (Some("person"), Some(s)) => person.push(s.max(0.0)),
+            (Some("ai"), Some(ms)) => ai.push(ms.max(0) as f64 / 1000.0),
+            (Some("person"), Some(ms)) => person.push(ms.max(0) as f64 / 1000.0),
             _ => {}
         }
     }

@@ -171,6 +171,12 @@ fn recount_conversation(conn: &Connection, lead_id: LeadId) -> StoreResult<()> {
          WHERE lead_id = ?1",
         [lead_id],
     )?;
+    conn.execute(
+        "UPDATE conversations
+         SET reply_ms = CAST(round((julianday(first_reply_at) - julianday(started_at)) * 86400000) AS INTEGER)
+         WHERE lead_id = ?1 AND first_reply_at IS NOT NULL",
+        [lead_id],
+    )?;
     Ok(())
 }
 
