@@ -958,12 +958,14 @@ CREATE TABLE conversations (
     started_at     TEXT    NOT NULL,
     first_reply_at TEXT,
     first_reply_by TEXT    CONSTRAINT conversation_reply_by CHECK (first_reply_by IN ('person', 'ai')),
+    -- Milliseconds from started_at to first_reply_at (read without date arithmetic per row).
+    reply_ms       INTEGER,
     ai_replied     INTEGER NOT NULL DEFAULT 0,
     person_replied INTEGER NOT NULL DEFAULT 0,
     handed_off     INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX conversations_tenant_started ON conversations
-    (tenant_id, started_at, first_reply_by, first_reply_at, ai_replied, person_replied, handed_off);
+    (tenant_id, started_at, first_reply_by, reply_ms, ai_replied, person_replied, handed_off);
 INSERT INTO conversations (lead_id, tenant_id, started_at)
 SELECT lead_id, tenant_id, min(created_at) FROM messages WHERE direction = 'in' GROUP BY lead_id;
 UPDATE conversations SET
@@ -981,6 +983,8 @@ UPDATE conversations SET
         AND m.is_ai = 0 AND m.author_user_id IS NOT NULL AND m.status NOT IN ('pending', 'failed')
         AND m.created_at >= conversations.started_at),
     handed_off = EXISTS (SELECT 1 FROM lead_activities a WHERE a.lead_id = conversations.lead_id AND a.kind = 'ai_paused');
+UPDATE conversations SET reply_ms = CAST(round((julianday(first_reply_at) - julianday(started_at)) * 86400000) AS INTEGER)
+WHERE first_reply_at IS NOT NULL;
 CREATE TRIGGER conversations_started AFTER INSERT ON messages WHEN new.direction = 'in' BEGIN
     INSERT INTO conversations (lead_id, tenant_id, started_at) VALUES (new.lead_id, new.tenant_id, new.created_at)
     ON CONFLICT (lead_id) DO NOTHING;
@@ -989,6 +993,8 @@ CREATE TRIGGER conversations_reply_inserted AFTER INSERT ON messages
 WHEN new.direction = 'out' AND new.status NOT IN ('pending', 'failed') AND (new.is_ai = 1 OR new.author_user_id IS NOT NULL) BEGIN
     UPDATE conversations SET first_reply_at = coalesce(first_reply_at, new.created_at),
         first_reply_by = coalesce(first_reply_by, iif(new.is_ai, 'ai', 'person')),
+        reply_ms = coalesce(reply_ms,
+            CAST(round((julianday(new.created_at) - julianday(started_at)) * 86400000) AS INTEGER)),
         ai_replied = max(ai_replied, new.is_ai), person_replied = max(person_replied, 1 - new.is_ai)
     WHERE lead_id = new.lead_id AND started_at <= new.created_at;
 END;
@@ -997,6 +1003,8 @@ WHEN new.direction = 'out' AND old.status IN ('pending', 'failed') AND new.statu
      AND (new.is_ai = 1 OR new.author_user_id IS NOT NULL) BEGIN
     UPDATE conversations SET first_reply_at = coalesce(first_reply_at, new.created_at),
         first_reply_by = coalesce(first_reply_by, iif(new.is_ai, 'ai', 'person')),
+        reply_ms = coalesce(reply_ms,
+            CAST(round((julianday(new.created_at) - julianday(started_at)) * 86400000) AS INTEGER)),
         ai_replied = max(ai_replied, new.is_ai), person_replied = max(person_replied, 1 - new.is_ai)
     WHERE lead_id = new.lead_id AND started_at <= new.created_at;
 END;
@@ -1051,34 +1059,67 @@ CREATE TRIGGER follow_ups_closed AFTER UPDATE OF status ON leads WHEN new.status
         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
     WHERE lead_id = new.id AND kind = 'follow_up' AND status = 'pending';
 END;
+-- version: 11
+-- Media of WhatsApp messages, kept in the data file (one row per file).
+-- An inbound file is recorded with its message as `pending` (where to fetch it
+-- from in `source`) and fetched after the webhook is answered, through the
+-- same claim life cycle as alerts: `pending` -> `claimed` -> `stored`, or back
+-- to `pending` with a later attempt, or `failed` (a note stays on the
+-- timeline; `too_large` when over the size limit). Staff uploads are stored
+-- at once. The bytes are a BLOB; `transcript` is what a voice note says.
+CREATE TABLE media (
+    id              INTEGER PRIMARY KEY,
+    tenant_id       INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    lead_id         INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    message_id      INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+    provider        TEXT    NOT NULL CHECK (provider IN ('twilio', 'baileys', 'upload')),
+    kind            TEXT    NOT NULL CHECK (kind IN ('image', 'audio', 'video', 'document', 'sticker')),
+    content_type    TEXT    NOT NULL DEFAULT 'application/octet-stream',
+    file_name       TEXT,
+    source          TEXT    NOT NULL DEFAULT '',
+    size            INTEGER,
+    bytes           BLOB,
+    transcript      TEXT,
+    status          TEXT    NOT NULL DEFAULT 'pending'
+                    CHECK (status IN ('pending', 'claimed', 'stored', 'failed', 'too_large')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    claim_token     TEXT,
+    claimed_at      TEXT,
+    last_error      TEXT,
+    created_at      TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX media_due ON media (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX media_claimed ON media (claimed_at) WHERE status = 'claimed';
+CREATE INDEX media_message ON media (message_id);
+CREATE INDEX media_lead ON media (lead_id);
 
--- version: 13
--- The dashboard reads a year of conversations: each one's first-reply time is
--- kept in milliseconds, so the range is read without date arithmetic per row.
-ALTER TABLE conversations ADD COLUMN reply_ms INTEGER;
-UPDATE conversations SET reply_ms = CAST(round((julianday(first_reply_at) - julianday(started_at)) * 86400000) AS INTEGER)
-WHERE first_reply_at IS NOT NULL;
-DROP INDEX conversations_tenant_started;
-CREATE INDEX conversations_tenant_started ON conversations
-    (tenant_id, started_at, first_reply_by, reply_ms, ai_replied, person_replied, handed_off);
-DROP TRIGGER conversations_reply_inserted;
-DROP TRIGGER conversations_reply_sent;
-CREATE TRIGGER conversations_reply_inserted AFTER INSERT ON messages
-WHEN new.direction = 'out' AND new.status NOT IN ('pending', 'failed') AND (new.is_ai = 1 OR new.author_user_id IS NOT NULL) BEGIN
-    UPDATE conversations SET first_reply_at = coalesce(first_reply_at, new.created_at),
-        first_reply_by = coalesce(first_reply_by, iif(new.is_ai, 'ai', 'person')),
-        reply_ms = coalesce(reply_ms,
-            CAST(round((julianday(new.created_at) - julianday(started_at)) * 86400000) AS INTEGER)),
-        ai_replied = max(ai_replied, new.is_ai), person_replied = max(person_replied, 1 - new.is_ai)
-    WHERE lead_id = new.lead_id AND started_at <= new.created_at;
-END;
-CREATE TRIGGER conversations_reply_sent AFTER UPDATE OF status ON messages
-WHEN new.direction = 'out' AND old.status IN ('pending', 'failed') AND new.status NOT IN ('pending', 'failed')
-     AND (new.is_ai = 1 OR new.author_user_id IS NOT NULL) BEGIN
-    UPDATE conversations SET first_reply_at = coalesce(first_reply_at, new.created_at),
-        first_reply_by = coalesce(first_reply_by, iif(new.is_ai, 'ai', 'person')),
-        reply_ms = coalesce(reply_ms,
-            CAST(round((julianday(new.created_at) - julianday(started_at)) * 86400000) AS INTEGER)),
-        ai_replied = max(ai_replied, new.is_ai), person_replied = max(person_replied, 1 - new.is_ai)
-    WHERE lead_id = new.lead_id AND started_at <= new.created_at;
-END;
+-- Each business's WhatsApp link through the bridge, as the bridge last told
+-- us: `open`, `connecting` or `close`, the QR code (a data: URL) or pairing
+-- code to link a phone with while it is not open.
+CREATE TABLE whatsapp_links (
+    tenant_id    INTEGER PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
+    state        TEXT    NOT NULL DEFAULT 'close' CHECK (state IN ('open', 'connecting', 'close')),
+    qr           TEXT,
+    pairing_code TEXT,
+    updated_at   TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+
+-- version: 12
+-- The voice agent measured and calling out. A call keeps its turn latencies
+-- (JSON {median, max, turns}); a stream token can be issued again later in a
+-- call (a transfer nobody answered comes back to the AI), so its age counts
+-- from its issue; `agent_context` is what the AI is told when that stream
+-- starts (the unanswered transfer, a callback's note) and `whisper` what the
+-- person hears before a transfer connects. A reminder may ask for a call
+-- (`call`), placed by the scheduler, whose outcome it keeps.
+ALTER TABLE calls ADD COLUMN turn_latency TEXT CHECK (turn_latency IS NULL OR json_valid(turn_latency));
+ALTER TABLE calls ADD COLUMN token_issued_at TEXT;
+ALTER TABLE calls ADD COLUMN agent_context TEXT;
+ALTER TABLE calls ADD COLUMN whisper TEXT;
+ALTER TABLE calls ADD COLUMN reminder_id INTEGER REFERENCES lead_reminders(id) ON DELETE SET NULL;
+CREATE INDEX calls_outbound ON calls (tenant_id, started_at) WHERE direction = 'outbound';
+CREATE INDEX calls_reminder ON calls (reminder_id) WHERE reminder_id IS NOT NULL;
+ALTER TABLE lead_reminders ADD COLUMN call INTEGER NOT NULL DEFAULT 0 CHECK (call IN (0, 1));
+ALTER TABLE lead_reminders ADD COLUMN call_outcome TEXT
+    CHECK (call_outcome IS NULL OR call_outcome IN ('person', 'machine', 'no_answer', 'busy', 'failed'));

@@ -47,6 +47,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         .user_agent(concat!("frontdesk/", env!("CARGO_PKG_VERSION")))
         .build()?;
     let s = &config.settings;
+    let per_minute = s.bridge_sends_per_minute;
     let messenger = Messenger::new(vec![
         Box::new(Baileys { http: http.clone(), base: s.baileys_url.clone(), apikey: s.baileys_secret.clone() }),
         Box::new(Twilio {
@@ -56,7 +57,8 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
             auth_token: s.twilio_auth_token.clone(),
             status_callback: config.status_callback_url.clone(),
         }),
-    ]);
+    ])
+    .paced(per_minute);
     let anon_key = db.write_blocking(|tx| store::keys::get_or_create(tx, "anon_csrf", 32))?;
     let vapid = db.write_blocking(|tx| crate::webpush::Vapid::load_or_create(tx))?;
     let push = crate::webpush::PushClient::new(crate::webpush::endpoint::Policy { loopback_http: s.test_faults })?;
@@ -79,6 +81,7 @@ pub fn build_state(db: Db, config: Config, shutdown: watch::Receiver<bool>) -> a
         user_cache: Arc::default(),
         sessions: Arc::default(),
         regions: crate::cache::TtlCache::new(Duration::from_secs(3600)),
+        availability: Default::default(),
         index_html: assets::index_html().into(),
         calls: ActiveCalls::default(),
         ai_bursts: Default::default(),
@@ -254,9 +257,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     };
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let state = build_state(db.clone(), config, shutdown_rx)?;
-    state.passwords.warm_up();
+    let warmed_up = state.passwords.warm_up();
     let cleanup = SqliteSessionStore::new(db.clone(), state.sessions.clone()).spawn_cleanup(Duration::from_secs(600));
     let mut jobs = scheduler::start(state.core.clone()).await?;
+    crate::media::start(state.core.clone(), state.ai_bursts.clone());
     println!("frontdesk {} listening on http://{addr} (public URL {})", crate::BUILD_ID, state.config.public_url);
     tracing::info!(%addr, "listening");
     if let Some((tls_listener, _)) = &https {
@@ -276,8 +280,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(bind) = settings.metrics_bind {
         serve_metrics(bind, &state, limits).await?;
     }
+    let app = build_router(state.clone());
+    tokio::spawn(async move {
+        // Start-up is over once the routes exist and the first hash is done.
+        let _ = warmed_up.await;
+        crate::memory::release_startup_code();
+    });
     let connections = match https {
-        None => server::serve_until(listener, build_router(state), limits, shutdown_signal()).await,
+        None => server::serve_until(listener, app, limits, shutdown_signal()).await,
         Some((tls_listener, acceptor)) => {
             let plain = crate::acme::redirect_router(state.clone());
             let mut stop = state.shutdown.clone();
@@ -288,7 +298,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
                 // Redirects and probes are short: nothing to wait for at shutdown.
                 drop(server::serve_until(listener, plain, limits, stopped).await);
             });
-            server::serve_tls_until(tls_listener, build_router(state), limits, Some(acceptor), shutdown_signal()).await
+            server::serve_tls_until(tls_listener, app, limits, Some(acceptor), shutdown_signal()).await
         }
     };
     // Ends event streams and the reminder timer so in-flight requests can finish.

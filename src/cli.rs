@@ -1,17 +1,81 @@
-//! The non-server commands: `user create|reset-password`, `backup` and `restore`.
+//! The command line (`frontdesk [serve]`, `user create|reset-password`,
+//! `backup`, `restore`) and the non-server commands.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
 
 use serde_json::json;
 
 use crate::{
-    config::{Settings, UserCommand},
+    config::Settings,
     db::Db,
     domain::TenantId,
     password::{check_policy, hash_blocking},
     store,
     util::random_token,
 };
+
+/// The command line: a subcommand (default `serve`) plus the shared settings.
+#[derive(Parser, Debug)]
+#[command(
+    name = "frontdesk",
+    version = crate::BUILD_ID,
+    about = "Self-hosted CRM and AI front desk: one binary, one SQLite file.",
+    long_about = "Self-hosted CRM and AI front desk: one binary, one SQLite file.\n\n\
+        Every option can also be given as the environment variable shown beside it."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Manage users from the command line.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Write a consistent copy of the database to PATH (safe while the server runs).
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        path: PathBuf,
+    },
+    /// Replace the data file with a verified copy of BACKUP. The server must be stopped; the current
+    /// file is kept as <data>.replaced-<unix time>.
+    Restore {
+        /// The backup to restore (from `frontdesk backup`, a pre-upgrade copy, or a Litestream restore).
+        backup: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user. Prints a generated password unless --password is given.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        #[arg(long, value_enum, default_value = "owner")]
+        role: crate::domain::Role,
+        /// Home business id (default: business #1).
+        #[arg(long, default_value_t = 1)]
+        tenant_id: i64,
+        #[arg(long, env = "FRONTDESK_NEW_USER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Set a new password (generated and printed unless --password is given) and end the user's sessions.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "FRONTDESK_NEW_USER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
 
 fn open(settings: &Settings) -> anyhow::Result<Db> {
     Ok(Db::open_opts(&settings.data, settings.db_options())?)

@@ -4,69 +4,8 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, ValueEnum};
 use reqwest::Url;
-
-/// The command line: a subcommand (default `serve`) plus the shared settings.
-#[derive(Parser, Debug)]
-#[command(
-    name = "frontdesk",
-    version = crate::BUILD_ID,
-    about = "Self-hosted CRM and AI front desk: one binary, one SQLite file.",
-    long_about = "Self-hosted CRM and AI front desk: one binary, one SQLite file.\n\n\
-        Every option can also be given as the environment variable shown beside it."
-)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Option<Command>,
-    #[command(flatten)]
-    pub settings: Settings,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum Command {
-    /// Run the server (the default).
-    Serve,
-    /// Manage users from the command line.
-    #[command(subcommand)]
-    User(UserCommand),
-    /// Write a consistent copy of the database to PATH (safe while the server runs).
-    Backup {
-        /// Where to write the copy; must not exist yet.
-        path: PathBuf,
-    },
-    /// Replace the data file with a verified copy of BACKUP. The server must be stopped; the current
-    /// file is kept as <data>.replaced-<unix time>.
-    Restore {
-        /// The backup to restore (from `frontdesk backup`, a pre-upgrade copy, or a Litestream restore).
-        backup: PathBuf,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum UserCommand {
-    /// Create a user. Prints a generated password unless --password is given.
-    Create {
-        #[arg(long)]
-        email: String,
-        #[arg(long, default_value = "")]
-        name: String,
-        #[arg(long, value_enum, default_value = "owner")]
-        role: crate::domain::Role,
-        /// Home business id (default: business #1).
-        #[arg(long, default_value_t = 1)]
-        tenant_id: i64,
-        #[arg(long, env = "FRONTDESK_NEW_USER_PASSWORD", hide_env_values = true)]
-        password: Option<String>,
-    },
-    /// Set a new password (generated and printed unless --password is given) and end the user's sessions.
-    ResetPassword {
-        #[arg(long)]
-        email: String,
-        #[arg(long, env = "FRONTDESK_NEW_USER_PASSWORD", hide_env_values = true)]
-        password: Option<String>,
-    },
-}
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -131,6 +70,16 @@ pub struct Settings {
     /// Chat model for WhatsApp replies.
     #[arg(long, env = "FRONTDESK_OPENAI_CHAT_MODEL", default_value = "gpt-4.1-mini", global = true)]
     pub openai_chat_model: String,
+    /// Model that transcribes WhatsApp voice notes (POST {FRONTDESK_OPENAI_BASE_URL}/audio/transcriptions).
+    #[arg(long, env = "FRONTDESK_OPENAI_TRANSCRIBE_MODEL", default_value = "gpt-4o-mini-transcribe", global = true)]
+    pub openai_transcribe_model: String,
+    /// Largest WhatsApp file (MiB) fetched, stored or sent; a larger one leaves a note on the timeline.
+    #[arg(long, env = "FRONTDESK_MEDIA_MAX_MB", default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=100), global = true)]
+    pub media_max_mb: u64,
+    /// Automatic sends through the bridge (AI replies, alerts, reminders) per minute per instance,
+    /// 1-3 s apart; a person's send never waits behind them.
+    #[arg(long, env = "FRONTDESK_BRIDGE_SENDS_PER_MINUTE", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=600), global = true)]
+    pub bridge_sends_per_minute: u32,
     /// WhatsApp messages this close together (ms) get one AI reply for the whole burst.
     #[arg(long, env = "FRONTDESK_AI_DEBOUNCE_MS", default_value_t = 4000, global = true)]
     pub ai_debounce_ms: u64,
@@ -227,6 +176,8 @@ pub struct Settings {
     /// port 443 of each domain, so that port must reach this address.
     #[arg(long, env = "FRONTDESK_TLS_BIND", default_value = "0.0.0.0:443", global = true)]
     pub tls_bind: SocketAddr,
+    #[command(flatten)]
+    pub voice: crate::voice::settings::VoiceSettings,
 }
 
 impl std::fmt::Debug for Settings {
@@ -271,6 +222,8 @@ pub struct Config {
     pub dial_result_url: String,
     /// Where Twilio sends a finished voicemail recording (`.../webhook/twilio/recording`).
     pub recording_callback_url: String,
+    /// The voice agent's other callbacks (transfers, callbacks).
+    pub voice_urls: crate::voice::settings::VoiceUrls,
     /// `wss://HOST[:PORT]/ws/twilio/media`: always wss, since Twilio opens
     /// nothing else; the host is the public URL's. Also the URL Twilio signs
     /// the upgrade request over.
@@ -298,6 +251,11 @@ fn parse_proxies(list: &str) -> Result<Vec<ipnet::IpNet>, Refusal> {
 }
 
 impl Settings {
+    /// FRONTDESK_MEDIA_MAX_MB in bytes.
+    pub fn media_max_bytes(&self) -> usize {
+        usize::try_from(self.media_max_mb).unwrap_or(16).saturating_mul(1024 * 1024)
+    }
+
     /// How the data file is opened, from these settings.
     pub fn db_options(&self) -> crate::db::DbOptions {
         crate::db::DbOptions {
@@ -373,6 +331,7 @@ impl Config {
             status_callback_url: format!("{public_base}/webhook/twilio/status"),
             dial_result_url: format!("{public_base}/webhook/twilio/dial-result"),
             recording_callback_url: format!("{public_base}/webhook/twilio/recording"),
+            voice_urls: crate::voice::settings::VoiceUrls::new(&public_base),
             public_base,
             stream_url,
             trusted_proxies,

@@ -25,6 +25,7 @@
 //! - [`cache`]: the short-lived user and session caches' map.
 //! - [`restore`]: `frontdesk restore`, which swaps a verified copy in while no server runs.
 //! - [`state`]: `AppState`, what every handler can reach (the HTTP layer's parts, and the `Context`).
+//! - [`media`]: WhatsApp files: fetched in the background, voice notes transcribed, signed links for Twilio.
 //! - [`memory`]: when freed memory goes back to the OS (the allocator's settings).
 //! - [`util`]: random tokens and constant-time comparison.
 
@@ -43,6 +44,7 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod media;
 pub mod memory;
 pub mod messaging;
 pub mod metrics;

@@ -1,7 +1,10 @@
 //! Thin entry point: parse the command line, set up logging, run.
 
 use clap::Parser;
-use frontdesk::config::{Cli, Command, Config, LogFormat};
+use frontdesk::{
+    cli::{Cli, Command},
+    config::{Config, LogFormat},
+};
 use tracing_subscriber::EnvFilter;
 
 fn init_tracing(format: LogFormat) {

@@ -73,6 +73,10 @@ pub struct Metrics {
     pub ai_calls: Counter,
     pub ai_errors: Counter,
     pub ai_latency: Histogram,
+    /// A voice turn: the caller's end of speech to the agent's first audio frame sent to Twilio.
+    pub voice_turn_latency: Histogram,
+    /// The relay's own share of it: a model audio frame in to its Twilio frame out.
+    pub voice_relay_seconds: Histogram,
 }
 
 fn latency_histogram() -> Histogram {
@@ -97,6 +101,10 @@ pub static METRICS: LazyLock<Metrics> = LazyLock::new(|| Metrics {
     ai_calls: Counter::default(),
     ai_errors: Counter::default(),
     ai_latency: Histogram::new(exponential_buckets(0.05, 2.0, 10)),
+    // 50 ms .. ~13 s
+    voice_turn_latency: Histogram::new(exponential_buckets(0.05, 2.0, 9)),
+    // ~10 µs .. 80 ms, with 5 ms (the relay's budget at 200 calls) a boundary
+    voice_relay_seconds: Histogram::new(exponential_buckets(0.005 / 512.0, 2.0, 14)),
 });
 
 impl Metrics {
@@ -220,6 +228,16 @@ pub fn encode(live: &Live) -> anyhow::Result<String> {
     r.register("ai_calls", "Calls to the AI model", m.ai_calls.clone());
     r.register("ai_errors", "Failed calls to the AI model", m.ai_errors.clone());
     r.register("ai_call_duration_seconds", "AI model call latency", m.ai_latency.clone());
+    r.register(
+        "voice_turn_latency_seconds",
+        "Voice agent turns: the caller's end of speech to the first audio frame sent back",
+        m.voice_turn_latency.clone(),
+    );
+    r.register(
+        "voice_relay_seconds",
+        "The voice relay's own time per audio frame: model frame in to Twilio frame out",
+        m.voice_relay_seconds.clone(),
+    );
     let mut out = String::new();
     prometheus_client::encoding::text::encode(&mut out, &r)?;
     Ok(out)

@@ -94,11 +94,11 @@ impl Passwords {
         (self.load.running.load(Ordering::SeqCst), self.load.peak.load(Ordering::SeqCst))
     }
 
-    /// Computes the dummy hash ahead of the first login.
-    pub fn warm_up(&self) {
+    /// Computes the dummy hash ahead of the first login; the handle ends with it.
+    pub fn warm_up(&self) -> tokio::task::JoinHandle<()> {
         tokio::task::spawn_blocking(|| {
             dummy_hash();
-        });
+        })
     }
 
     /// The permit moves into the blocking task: a client that disconnects

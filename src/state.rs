@@ -40,6 +40,8 @@ pub struct Shared {
     /// Each business's phone region, which is set when the business is made
     /// and never changes: creating a lead needs no read of it.
     pub regions: crate::cache::TtlCache<crate::domain::TenantId, String>,
+    /// Recent answers of `GET /api/availability`.
+    pub availability: crate::http::availability_cache::AvailabilityCache,
     /// `index.html` with the build id filled in, ready to serve.
     pub index_html: axum::body::Bytes,
     /// Voice calls in progress: shutdown gives them a grace, then ends and saves them.

@@ -136,9 +136,13 @@ async fn reply(ctx: &Context, bursts: &Bursts, tenant_id: TenantId, lead_id: Lea
     let mut system = context::instructions(&prompts.whatsapp_prompt, &tenant, Some(&lead), chrono::Utc::now());
     system.push_str(&booking);
     let mut messages = vec![json!({"role": "system", "content": system})];
-    for m in history.iter().filter(|m| !m.body.is_empty()) {
+    for m in &history {
+        let content = heard(m);
+        if content.is_empty() {
+            continue;
+        }
         let role = if m.direction == "in" { "user" } else { "assistant" };
-        messages.push(json!({"role": role, "content": m.body}));
+        messages.push(json!({"role": role, "content": content}));
     }
     let tools = tools::chat_tools();
     let mut budget = limits::ToolBudget::reply();
@@ -190,6 +194,24 @@ async fn reply(ctx: &Context, bursts: &Bursts, tenant_id: TenantId, lead_id: Lea
         .await
         .map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// What the AI reads of a message: a voice note as its transcript, other
+/// files as `[image]` (etc.), then the text or caption.
+pub fn heard(m: &store::messages::Message) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for f in m.media.as_array().into_iter().flatten() {
+        let kind = f["kind"].as_str().unwrap_or("file");
+        match (kind, f["transcript"].as_str().filter(|t| !t.trim().is_empty())) {
+            ("audio", Some(t)) => parts.push(format!("[voice note] {}", t.trim())),
+            ("audio", None) => parts.push("[voice note, not transcribed]".into()),
+            (other, _) => parts.push(format!("[{other}]")),
+        }
+    }
+    if !m.body.trim().is_empty() {
+        parts.push(m.body.clone());
+    }
+    parts.join(" ")
 }
 
 /// Announces what a tool call did (activities, notifications, reminders to fire).

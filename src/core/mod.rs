@@ -16,6 +16,7 @@ pub mod leads;
 pub mod missed_call;
 pub mod notify;
 pub mod sends;
+pub mod whatsapp_link;
 
 use crate::store::StoreError;
 

@@ -108,6 +108,8 @@ fn label(kind: &str, hebrew: bool) -> &str {
         ("appointment_rescheduled", true) => "תור הוזז",
         ("appointment_cancelled", false) => "Appointment cancelled",
         ("appointment_cancelled", true) => "תור בוטל",
+        ("whatsapp_down", false) => "WhatsApp disconnected: link the phone again in Settings",
+        ("whatsapp_down", true) => "הוואטסאפ התנתק: יש לחבר את הטלפון מחדש בהגדרות",
         (other, _) => other,
     }
 }

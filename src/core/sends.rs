@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use crate::messaging::{Content, Recipient, SendError, SendResult, Sent};
+use crate::messaging::{Content, MediaFile, Recipient, SendError, SendResult, Sent};
 use crate::{
     context::Context,
     domain::MessageId,
@@ -40,6 +40,8 @@ pub enum Outgoing {
         sid: Option<String>,
         variables: serde_json::Value,
     },
+    /// A file a person sends (already stored), with its caption.
+    Media(MediaFile),
 }
 
 /// WhatsApp lets a business send free text only within this long of the
@@ -70,6 +72,7 @@ pub async fn send_to_lead(
     };
     let (text, template) = match &outgoing {
         Outgoing::Text(t) | Outgoing::TextOrTemplate { text: t, .. } => (t.clone(), None),
+        Outgoing::Media(file) => (file.caption.clone(), None),
         Outgoing::Template { variables } => {
             let Some(sid) = template_sid.as_deref() else {
                 return Err(SendError::Invalid(Invalid::new(
@@ -86,7 +89,18 @@ pub async fn send_to_lead(
         }
     };
     // What each provider may send, asked of the one about to send (fallback included).
+    let media = match &outgoing {
+        Outgoing::Media(file) => Some(file),
+        _ => None,
+    };
     let rule = |provider: &'static str| -> SendResult<Content<'_>> {
+        if let Some(file) = media {
+            // A file is free content: Twilio sends it only inside the window.
+            return match provider {
+                "twilio" if !window => Err(SendError::WindowClosed { has_template: template_sid.is_some() }),
+                _ => Ok(Content::Media(file)),
+            };
+        }
         match (&template, provider) {
             (Some((sid, variables)), "twilio") => Ok(Content::Template { sid, variables: variables.as_ref() }),
             (Some(_), _) => Err(SendError::Invalid(Invalid::new(
@@ -145,7 +159,13 @@ pub async fn send_to_lead(
         Err(id) => id,
     };
     let to = Recipient { phone_e164: lead.phone_e164.clone(), whatsapp_id: lead.whatsapp_id.clone() };
-    let sent = match ctx.messenger.send(&tenant, &to, &rule).await {
+    // What the system sends by itself is paced on the bridge; a person's send goes first.
+    let sending = if actor.is_none() {
+        ctx.messenger.send_automatic(&tenant, &to, &rule).await
+    } else {
+        ctx.messenger.send(&tenant, &to, &rule).await
+    };
+    let sent = match sending {
         Ok(sent) => sent,
         Err(e) => {
             let reason = e.to_string();
@@ -158,6 +178,7 @@ pub async fn send_to_lead(
         }
     };
     let (s, body) = (sent.clone(), text);
+    let file_id = media.map(|f| f.id);
     let (message, activity): (Message, Vec<store::activities::Activity>) = ctx
         .db
         .write(move |tx| -> SendResult<_> {
@@ -166,6 +187,14 @@ pub async fn send_to_lead(
                 store::messages::mark_sent(tx, tenant_id, pending_id, s.provider, &s.provider_message_id)?;
             // Our message went out: the lead's follow-up sequence starts again from it.
             crate::core::follow_ups::after_send(tx, tenant_id, lead_id, automatic)?;
+            // The file joins its message (and an echo's timeline entry, if the bridge was first).
+            let files = match file_id {
+                Some(id) => {
+                    store::media::link(tx, tenant_id, id, m.id)?;
+                    store::media::refresh(tx, tenant_id, lead_id, m.id)?
+                }
+                None => serde_json::Value::Array(Vec::new()),
+            };
             // A person wrote: the AI leaves this conversation to them for a while.
             let takeover = |tx: &rusqlite::Transaction| match actor {
                 Some(a) if !is_ai => {
@@ -184,7 +213,7 @@ pub async fn send_to_lead(
                 if is_ai { ActivityKind::AiReply } else { ActivityKind::MessageOut },
                 &body,
                 &json!({"message_id": m.id, "provider": s.provider, "provider_message_id": s.provider_message_id,
-                        "automatic": automatic}),
+                        "automatic": automatic, "media": files}),
                 actor,
             )?;
             Ok((m, std::iter::once(a).chain(takeover(tx)?).collect::<Vec<_>>()))

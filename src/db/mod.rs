@@ -48,6 +48,7 @@ pub struct Db {
     /// TRUNCATE at shutdown must not meet (the loser would only report busy).
     checkpointing: Arc<Mutex<()>>,
     writer: mpsc::Sender<WriteJob>,
+    changes: Arc<watch::Changes>,
 }
 
 /// How much an answered write survives.
@@ -103,6 +104,7 @@ mod checkpoint;
 mod files;
 mod migrate;
 mod syncer;
+mod watch;
 mod writer;
 
 use checkpoint::{WAL_LIMIT, checkpoint, checkpoint_loop};
@@ -236,7 +238,12 @@ impl Db {
             .and_then(|tx| crate::store::leads::index_all_waiting(&tx).and_then(|()| tx.commit()))
             .map_err(|source| OpenError::Sqlite { path: shown.clone(), source })?;
 
-        let manager = SqliteConnectionManager::file(path).with_init(move |c| init_connection(c, opts));
+        let changes = Arc::new(watch::Changes::default());
+        let watching = changes.clone();
+        let manager = SqliteConnectionManager::file(path).with_init(move |c| {
+            init_connection(c, opts)?;
+            watching.watch(c)
+        });
         let pool = r2d2::Pool::builder()
             .max_size(READERS)
             .min_idle(Some(1))
@@ -261,14 +268,15 @@ impl Db {
             None
         };
         let lock = write_lock.clone();
-        spawn("sqlite-writer", &shown, move || writer_loop(pooled, queue, lock, syncer))?;
+        let settled = changes.clone();
+        spawn("sqlite-writer", &shown, move || writer_loop(pooled, queue, lock, syncer, &settled))?;
         // The connection that migrated the file goes on to checkpoint it.
         if opts.checkpoints == WalCheckpoints::Internal {
             let (checkpointing, writer) = (Arc::downgrade(&checkpointing), Arc::downgrade(&write_lock));
             let limit = opts.wal_limit;
             spawn("sqlite-checkpoint", &shown, move || checkpoint_loop(conn, checkpointing, writer, limit))?;
         }
-        Ok(Db { pool, write_lock, checkpointing, writer })
+        Ok(Db { pool, write_lock, checkpointing, writer, changes })
     }
 
     /// Runs read-only work on a pooled connection, off the async threads.
@@ -333,8 +341,15 @@ impl Db {
         let value = f(&tx)?;
         // As the writer's groups do: index the waiting leads once they make a batch.
         crate::store::leads::sync_search_index(&tx).map_err(E::from)?;
-        tx.commit().map_err(|e| E::from(e.into()))?;
+        let committed = tx.commit();
+        self.changes.settled();
+        committed.map_err(|e| E::from(e.into()))?;
         Ok(value)
+    }
+
+    /// Moves after each commit that changed what free slots are computed from.
+    pub fn booking_generation(&self) -> u64 {
+        self.changes.generation()
     }
 
     /// A pooled connection for blocking callers (CLI commands, start-up).

@@ -31,6 +31,7 @@ pub(super) fn writer_loop(
     queue: mpsc::Receiver<WriteJob>,
     lock: Arc<Mutex<()>>,
     syncer: Option<Committed>,
+    changes: &super::watch::Changes,
 ) {
     let mut pending: VecDeque<WriteJob> = VecDeque::new();
     loop {
@@ -52,6 +53,8 @@ pub(super) fn writer_loop(
         metrics.writer_group.observe(batch.len() as f64);
         let began = std::time::Instant::now();
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run_group(&mut conn, &lock, batch)));
+        // Before anyone is answered: a caller that reads next sees the new count.
+        changes.settled();
         metrics.writer_group_seconds.observe(began.elapsed().as_secs_f64());
         match outcome {
             Ok(Group { unrun, answers, commit }) => {

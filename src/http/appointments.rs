@@ -10,6 +10,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     RawJson,
+    availability_cache::Question,
     extract::{ApiJson, ApiPath, ApiQuery, Auth, PageQuery},
 };
 use crate::{
@@ -137,7 +138,7 @@ fn availability_json(time_zone: &str, slots: &[Slot]) -> RawJson {
         out.push('}');
     }
     out.push_str("]}");
-    RawJson(out.into_bytes())
+    RawJson(out.into_bytes().into())
 }
 
 #[utoipa::path(
@@ -161,7 +162,18 @@ async fn available(
             "Ask for a shorter window, e.g. a week at a time.",
         ));
     }
-    let tenant_id = auth.tenant_id();
+    let question = Question {
+        tenant: auth.tenant_id(),
+        service: q.service_id,
+        staff: q.staff_user_id,
+        window: (from.timestamp_millis(), to.timestamp_millis()),
+    };
+    // Taken before reading: a change committed meanwhile retires this answer.
+    let generation = state.db.booking_generation();
+    if let Some(body) = state.availability.get(&question, generation) {
+        return Ok(RawJson(body));
+    }
+    let tenant_id = question.tenant;
     let answer = state
         .db
         .read(move |c| -> Result<_, BookingError> {
@@ -170,6 +182,7 @@ async fn available(
             Ok(availability_json(&inputs.tenant.timezone, &slots))
         })
         .await?;
+    state.availability.put(question, generation, answer.0.clone());
     Ok(answer)
 }
 

@@ -43,6 +43,24 @@ impl PartialSchema for WhatsAppSend {
 
 impl ToSchema for WhatsAppSend {}
 
+/// `POST /api/leads/{id}/message/whatsapp` as `multipart/form-data`: one
+/// file (JPEG, PNG, WebP or PDF, at most FRONTDESK_MEDIA_MAX_MB) and a caption.
+#[derive(ToSchema)]
+pub struct WhatsAppFile {
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    #[schema(schema_with = limits::message_text_optional)]
+    pub caption: Option<String>,
+}
+
+/// `POST /api/business/current/whatsapp/pairing-code`.
+#[derive(ToSchema, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairingCodeBody {
+    #[schema(schema_with = limits::phone_or_empty)]
+    pub phone_e164: String,
+}
+
 /// `PATCH /api/business/current`: the settings a business's owner changes
 /// itself; its numbers, WhatsApp instance and owner are the platform admin's.
 #[derive(ToSchema, serde::Deserialize)]
@@ -142,11 +160,20 @@ impl PartialSchema for ReminderChange {
         let fields = ObjectBuilder::new()
             .property("due_at", nullable(limits::due_at_change().into()))
             .property("note", nullable(limits::note().into()))
+            .property("call", nullable(ObjectBuilder::new().schema_type(Type::Boolean).into()))
             .additional_properties(Some(AdditionalProperties::FreeForm(false)));
-        let given = |field: &str| {
-            ObjectBuilder::new().property(field, ObjectBuilder::new().schema_type(Type::String)).required(field)
+        let given = |field: &str, kind: Type| {
+            ObjectBuilder::new().property(field, ObjectBuilder::new().schema_type(kind)).required(field)
         };
-        AllOfBuilder::new().item(fields).item(AnyOfBuilder::new().item(given("due_at")).item(given("note"))).into()
+        AllOfBuilder::new()
+            .item(fields)
+            .item(
+                AnyOfBuilder::new()
+                    .item(given("due_at", Type::String))
+                    .item(given("note", Type::String))
+                    .item(given("call", Type::Boolean)),
+            )
+            .into()
     }
 }
 

@@ -1,3 +1,5 @@
+//! `GET /api/calls/:id`: one call as the staff see it (who answered, how
+//! quickly the AI answered each turn).
 //! `GET /api/calls/:id/recording`: a voicemail's audio, fetched from Twilio
 //! with the account's credentials and streamed through. The page's CSP
 //! allows media only from this origin, and Twilio's recording links need
@@ -18,11 +20,73 @@ use crate::{
     error::{ApiError, ApiResult},
     state::AppState,
     store,
+    voice::bridge::TurnLatency,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(recording))
+    OpenApiRouter::new().routes(routes!(get_one)).routes(routes!(recording))
+}
+
+/// A call, without its one-time stream token.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct CallView {
+    pub id: CallId,
+    pub lead_id: Option<crate::domain::LeadId>,
+    /// `inbound`, or `outbound` (a callback).
+    pub direction: String,
+    pub status: String,
+    pub from_e164: Option<String>,
+    pub to_e164: Option<String>,
+    pub duration_s: Option<i64>,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    /// `person`, `ai` or `voicemail`.
+    pub answered_by: Option<String>,
+    pub has_recording: bool,
+    /// How quickly the AI answered: the caller's end of speech to its first audio, in ms.
+    pub turn_latency_ms: Option<TurnLatency>,
+    /// The reminder a callback was placed for.
+    pub reminder_id: Option<crate::domain::ReminderId>,
+}
+
+impl From<store::calls::Call> for CallView {
+    fn from(c: store::calls::Call) -> Self {
+        CallView {
+            id: c.id,
+            lead_id: c.lead_id,
+            direction: c.direction,
+            status: c.status,
+            from_e164: c.from_e164,
+            to_e164: c.to_e164,
+            duration_s: c.duration_s,
+            started_at: c.started_at,
+            ended_at: c.ended_at,
+            answered_by: c.answered_by,
+            has_recording: c.recording_url.is_some(),
+            turn_latency_ms: c.turn_latency_ms.and_then(|v| serde_json::from_value(v).ok()),
+            reminder_id: c.reminder_id,
+        }
+    }
+}
+
+/// A call of the caller's business (any business for the platform admin who is not inside one).
+#[utoipa::path(
+    get,
+    path = "/api/calls/{id}",
+    tag = "calls",
+    params(("id" = i64, Path, description = "Call id", minimum = 1)),
+    responses((status = 200, description = "The call", body = CallView)),
+    security(("session" = [])),
+)]
+pub async fn get_one(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<CallId>,
+) -> ApiResult<axum::Json<CallView>> {
+    let scope = auth.list_scope();
+    let call = state.db.read(move |c| store::calls::get(c, scope, id)).await?;
+    call.map(|c| axum::Json(c.into())).ok_or_else(|| ApiError::not_found("Call"))
 }
 
 /// How long Twilio has to start answering; the audio itself then streams.

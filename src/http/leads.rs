@@ -135,7 +135,7 @@ async fn list(
     let filter = q.filter(auth.user.id)?;
     let page = paging.request(25);
     let scope = auth.list_scope();
-    Ok(super::RawJson(state.db.read(move |c| store::leads::list_json(c, scope, &filter, page)).await?))
+    Ok(super::RawJson(state.db.read(move |c| store::leads::list_json(c, scope, &filter, page)).await?.into()))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod answers;
 pub mod appointments;
 pub mod auth;
+pub mod availability_cache;
 pub mod bodies;
 pub mod business;
 pub mod business_fields;
@@ -26,7 +27,9 @@ pub mod lead_merge;
 pub mod lead_timeline;
 pub mod leads;
 pub mod limits;
+pub mod media;
 pub mod messages;
+pub mod multipart;
 pub mod notifications;
 pub mod openapi;
 pub mod prompts;
@@ -40,6 +43,7 @@ pub mod session;
 pub mod throttle;
 pub mod user_cache;
 pub mod user_view;
+pub mod whatsapp_link;
 
 /// For PATCH bodies: tells a missing field (None) from an explicit null (Some(None)).
 pub fn double_option<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
@@ -89,7 +93,7 @@ pub mod whole {
 }
 
 /// A JSON body serialised already (by the store, straight from its rows).
-pub struct RawJson(pub Vec<u8>);
+pub struct RawJson(pub axum::body::Bytes);
 
 impl axum::response::IntoResponse for RawJson {
     fn into_response(self) -> axum::response::Response {

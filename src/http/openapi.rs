@@ -22,7 +22,8 @@ use utoipa::{
 
 use super::{
     admin, appointments, auth, business, calls, canned, dashboard, events, ics, inbox, lead_csv, lead_merge,
-    lead_timeline, leads, messages, notifications, prompts, push, reminders, scheduled, schedules, services,
+    lead_timeline, leads, media, messages, notifications, prompts, push, reminders, scheduled, schedules, services,
+    whatsapp_link,
 };
 use crate::state::AppState;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -144,6 +145,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(dashboard::router())
         .merge(lead_merge::router())
         .merge(scheduled::router())
+        .merge(media::router())
+        .merge(whatsapp_link::router())
         .merge(router())
 }
 

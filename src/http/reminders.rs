@@ -62,6 +62,9 @@ struct CreateBody {
     #[schema(schema_with = super::limits::note)]
     note: String,
     assignee_user_id: Option<UserId>,
+    /// When due, the AI calls the lead (in business hours) instead of only reminding.
+    #[serde(default)]
+    call: bool,
 }
 
 #[utoipa::path(
@@ -96,14 +99,15 @@ async fn create(
                     "Pick someone from the business's users, or leave it empty for yourself.",
                 ));
             }
-            let r = store::reminders::insert(tx, tenant_id, lead_id, assignee, Some(actor.user_id), &due, &note)?;
+            let new = store::reminders::NewReminder { due_at: &due, note: &note, call: body.call };
+            let r = store::reminders::insert(tx, tenant_id, lead_id, assignee, Some(actor.user_id), &new)?;
             let act = store::activities::add(
                 tx,
                 tenant_id,
                 lead_id,
                 ActivityKind::ReminderSet,
                 &note,
-                &json!({"reminder_id": r.id, "due_at": r.due_at, "assignee_user_id": assignee}),
+                &json!({"reminder_id": r.id, "due_at": r.due_at, "assignee_user_id": assignee, "call": r.call}),
                 Some(actor),
             )?;
             Ok((r, act))
@@ -165,6 +169,7 @@ async fn mine(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<M
 struct SnoozeBody {
     due_at: Option<String>,
     note: Option<String>,
+    call: Option<bool>,
 }
 
 #[utoipa::path(
@@ -183,8 +188,8 @@ async fn snooze(
 ) -> ApiResult<Json<Reminder>> {
     let due = body.due_at.as_deref().map(future_time).transpose()?;
     let note = body.note.as_deref().map(|n| text::check("note", n, NOTE_MAX, true)).transpose()?;
-    if due.is_none() && note.is_none() {
-        return Err(ApiError::bad_request("Nothing to change.", "Send due_at (to snooze) and/or note."));
+    if due.is_none() && note.is_none() && body.call.is_none() {
+        return Err(ApiError::bad_request("Nothing to change.", "Send due_at (to snooze), note and/or call."));
     }
     let (id, tenant_id, lead_id) = (r.id, r.tenant_id, r.lead_id);
     let actor = auth.actor();
@@ -193,7 +198,8 @@ async fn snooze(
         .db
         .write(move |tx| -> ApiResult<_> {
             core::audit::cross_tenant(tx, cross)?;
-            if !store::reminders::snooze(tx, Scope::Tenant(tenant_id), id, due.as_deref(), note.as_deref())? {
+            let change = store::reminders::Change { due_at: due.as_deref(), note: note.as_deref(), call: body.call };
+            if !store::reminders::snooze(tx, Scope::Tenant(tenant_id), id, &change)? {
                 return Err(ApiError::conflict(
                     "reminder_not_changeable",
                     "This reminder is cancelled or being delivered right now.",

@@ -7,7 +7,9 @@
 //! about to send, fallback included.
 
 mod baileys;
+pub mod bridge_admin;
 mod error;
+mod pacing;
 mod twilio;
 pub mod twilio_signature;
 
@@ -41,7 +43,24 @@ pub struct Recipient {
 #[derive(Clone, Debug)]
 pub enum Content<'a> {
     Text(&'a str),
-    Template { sid: &'a str, variables: Option<&'a serde_json::Value> },
+    Template {
+        sid: &'a str,
+        variables: Option<&'a serde_json::Value>,
+    },
+    /// A file with its caption.
+    Media(&'a MediaFile),
+}
+
+/// A file to send: its bytes (held once, shared), what it is, its caption,
+/// and the signed link Twilio fetches it from.
+#[derive(Clone, Debug)]
+pub struct MediaFile {
+    pub id: i64,
+    pub bytes: axum::body::Bytes,
+    pub content_type: &'static str,
+    pub file_name: Option<String>,
+    pub caption: String,
+    pub link: String,
 }
 
 /// Why a provider failed: a plain reason a user may read, and the detail
@@ -100,6 +119,7 @@ struct ProviderState {
 pub struct Messenger {
     providers: Vec<Box<dyn WhatsAppProvider>>,
     state: Mutex<HashMap<(&'static str, TenantId), ProviderState>>,
+    pacer: pacing::Pacer,
 }
 
 /// What a successful send used.
@@ -111,7 +131,13 @@ pub struct Sent {
 
 impl Messenger {
     pub fn new(providers: Vec<Box<dyn WhatsAppProvider>>) -> Self {
-        Messenger { providers, state: Mutex::default() }
+        Messenger { providers, state: Mutex::default(), pacer: pacing::Pacer::new(20) }
+    }
+
+    /// At most `per_minute` automatic sends a minute per bridge instance (see [`pacing`]).
+    pub fn paced(mut self, per_minute: u32) -> Self {
+        self.pacer = pacing::Pacer::new(per_minute);
+        self
     }
 
     fn with_state<R>(&self, key: (&'static str, TenantId), f: impl FnOnce(&mut ProviderState) -> R) -> R {
@@ -214,10 +240,35 @@ impl Messenger {
     /// this message only: no fallback, no breaker (the next message to
     /// someone else goes out as usual).
     pub async fn send(&self, tenant: &Tenant, to: &Recipient, rule: &Rule<'_>) -> Result<Sent, SendError> {
+        self.send_as(tenant, to, rule, false).await
+    }
+
+    /// [`Messenger::send`] for what the system sends by itself (AI replies,
+    /// alerts, reminders): through the bridge it waits its paced turn.
+    pub async fn send_automatic(&self, tenant: &Tenant, to: &Recipient, rule: &Rule<'_>) -> Result<Sent, SendError> {
+        self.send_as(tenant, to, rule, true).await
+    }
+
+    async fn send_as(
+        &self,
+        tenant: &Tenant,
+        to: &Recipient,
+        rule: &Rule<'_>,
+        automatic: bool,
+    ) -> Result<Sent, SendError> {
         let mut skipped = Skipped::default();
         for p in &self.providers {
             let Some(content) = self.ready(p.as_ref(), tenant, rule, &mut skipped).await else {
                 continue;
+            };
+            let lane = tenant.whatsapp_instance.as_deref().filter(|_| p.name() == "baileys");
+            let _turn = match lane {
+                Some(instance) if automatic => Some(self.pacer.turn(instance).await),
+                Some(instance) => {
+                    self.pacer.note(instance);
+                    None
+                }
+                None => None,
             };
             match p.send(tenant, to, &content).await {
                 Ok(id) => return Ok(Sent { provider: p.name(), provider_message_id: id }),

@@ -56,6 +56,12 @@ impl WhatsAppProvider for Twilio {
         ];
         match content {
             Content::Text(text) => form.push(("Body", text.to_string())),
+            Content::Media(file) => {
+                form.push(("MediaUrl", file.link.clone()));
+                if !file.caption.is_empty() {
+                    form.push(("Body", file.caption.clone()));
+                }
+            }
             Content::Template { sid, variables } => {
                 form.push(("ContentSid", sid.to_string()));
                 if let Some(v) = variables {

@@ -6,11 +6,11 @@
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::{BATCH, Delivering, webhook::backoff};
+use super::webhook::backoff;
 use crate::{
     context::Context,
     core::CoreError,
-    domain::time::{format, now},
+    domain::time::format,
     messaging::{Content, Recipient},
     store::{self, alerts::Claimed, claims::ALERTS},
     webpush,
@@ -18,20 +18,8 @@ use crate::{
 
 /// Claims and delivers every due alert. Public for tests and benchmarks.
 pub async fn deliver_due(ctx: &Context) -> Result<(), CoreError> {
-    loop {
-        let now_s = now();
-        let claimed = ctx.db.write(move |tx| store::alerts::claim_due_unscoped(tx, &now_s, BATCH)).await?;
-        let n = claimed.len() as i64;
-        let deliveries = claimed.into_iter().map(|c| async move {
-            // Registered before the network call and kept until the outcome is committed.
-            let _delivering = Delivering::new(&ctx.reminder_wake, &c.token);
-            deliver(ctx, c).await
-        });
-        futures_util::future::join_all(deliveries).await;
-        if n < BATCH {
-            return Ok(());
-        }
-    }
+    super::drain(ctx, store::alerts::claim_due_unscoped, |c: &store::alerts::Claimed| &c.token, |c| deliver(ctx, c))
+        .await
 }
 
 /// The outcome of one alert: Ok, or a plain reason and whether retrying can help.
@@ -85,7 +73,7 @@ async fn whatsapp(ctx: &Context, c: &Claimed) -> Outcome {
         text.push_str(&format!("{}{}", ctx.config.public_base, a.url));
     }
     let to = Recipient { phone_e164: Some(phone), whatsapp_id: None };
-    match ctx.messenger.send(&tenant, &to, &|_| Ok(Content::Text(&text))).await {
+    match ctx.messenger.send_automatic(&tenant, &to, &|_| Ok(Content::Text(&text))).await {
         Ok(_) => Ok(()),
         // The provider refused this recipient or message: final.
         Err(e) => {

@@ -10,7 +10,7 @@
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::{BATCH, Delivering, webhook::backoff};
+use super::webhook::backoff;
 use crate::{
     context::Context,
     core::{
@@ -28,20 +28,13 @@ const MARK: &str = "appointment_reminder";
 
 /// Claims and sends every due customer reminder. Public for tests and benchmarks.
 pub async fn deliver_due(ctx: &Context) -> Result<(), CoreError> {
-    loop {
-        let now_s = now();
-        let claimed = ctx.db.write(move |tx| store::appointments::claim_due_unscoped(tx, &now_s, BATCH)).await?;
-        let n = claimed.len() as i64;
-        let sends = claimed.into_iter().map(|c| async move {
-            // Registered before the network call and kept until the outcome is committed.
-            let _delivering = Delivering::new(&ctx.reminder_wake, &c.token);
-            deliver(ctx, c).await
-        });
-        futures_util::future::join_all(sends).await;
-        if n < BATCH {
-            return Ok(());
-        }
-    }
+    super::drain(
+        ctx,
+        store::appointments::claim_due_unscoped,
+        |c: &store::appointments::ClaimedReminder| &c.token,
+        |c| deliver(ctx, c),
+    )
+    .await
 }
 
 /// Ok, or a plain reason and whether retrying can help.

@@ -11,6 +11,7 @@
 
 mod alerts;
 mod appointments;
+mod callbacks;
 pub mod fault;
 mod scheduled;
 mod webhook;
@@ -57,6 +58,38 @@ impl Delivering {
 impl Drop for Delivering {
     fn drop(&mut self) {
         self.wake.in_flight().remove(&self.token);
+    }
+}
+
+/// Claims what is due from one queue in batches of [`BATCH`] and delivers
+/// each batch at once, until a batch comes back short. Each claim is marked
+/// in flight from before its network call until its outcome is committed.
+async fn drain<C, F>(
+    ctx: &Context,
+    claim: fn(&rusqlite::Connection, &str, i64) -> store::StoreResult<Vec<C>>,
+    token: fn(&C) -> &str,
+    deliver: impl Fn(C) -> F,
+) -> Result<(), CoreError>
+where
+    C: Send + 'static,
+    F: std::future::Future<Output = ()>,
+{
+    loop {
+        let now_s = now();
+        let claimed = ctx.db.write(move |tx| claim(tx, &now_s, BATCH)).await?;
+        let n = claimed.len() as i64;
+        let runs = claimed.into_iter().map(|c| {
+            let delivering = Delivering::new(&ctx.reminder_wake, token(&c));
+            let run = deliver(c);
+            async move {
+                run.await;
+                drop(delivering);
+            }
+        });
+        futures_util::future::join_all(runs).await;
+        if n < BATCH {
+            return Ok(());
+        }
     }
 }
 
@@ -186,7 +219,8 @@ async fn until_next_due(ctx: &Context) -> Duration {
 pub async fn fire_due(ctx: &Context) -> Result<(), CoreError> {
     loop {
         let webhook_on = ctx.config.settings.reminder_webhook_url.is_some();
-        let claimed = ctx.db.write(move |tx| claim_and_deliver_locally(tx, webhook_on)).await?;
+        let local = ctx.clone();
+        let claimed = ctx.db.write(move |tx| claim_and_deliver_locally(tx, &local, webhook_on)).await?;
         let n = claimed.len() as i64;
         crate::metrics::METRICS.reminders_fired.inc_by(claimed.iter().filter(|(c, _, _)| c.first).count() as u64);
         for (c, notification, activity) in &claimed {
@@ -205,14 +239,19 @@ pub async fn fire_due(ctx: &Context) -> Result<(), CoreError> {
                 );
             }
         }
-        if webhook_on {
-            let deliveries = claimed.into_iter().map(|(c, _, _)| async move {
+        // Calls and webhooks go out after the commit; their claims are finished when they have.
+        let deliveries =
+            claimed.into_iter().filter(|(c, _, _)| webhook_on || c.reminder.call).map(|(c, _, _)| async move {
                 // Registered before the network call and kept until the outcome is committed.
                 let _delivering = Delivering::new(&ctx.reminder_wake, &c.token);
-                webhook::deliver(ctx, c).await
+                if c.reminder.call {
+                    callbacks::place(ctx, &c, !webhook_on).await;
+                }
+                if webhook_on {
+                    webhook::deliver(ctx, c).await
+                }
             });
-            futures_util::future::join_all(deliveries).await;
-        }
+        futures_util::future::join_all(deliveries).await;
         if n < BATCH {
             return Ok(());
         }
@@ -224,11 +263,22 @@ type Fired = (Claimed, Option<store::notifications::Notification>, Option<store:
 /// In one transaction: claim due reminders, and for first-time fires write
 /// the notification and the activity. Without a webhook that is the whole
 /// delivery, so the reminder is `fired` before the transaction commits.
-fn claim_and_deliver_locally(tx: &rusqlite::Transaction, webhook_on: bool) -> Result<Vec<Fired>, CoreError> {
+fn claim_and_deliver_locally(
+    tx: &rusqlite::Transaction,
+    ctx: &Context,
+    webhook_on: bool,
+) -> Result<Vec<Fired>, CoreError> {
     let now_s = now();
     let claimed = store::reminders::claim_due_unscoped(tx, &now_s, BATCH)?;
     let mut out = Vec::with_capacity(claimed.len());
-    for c in claimed {
+    for mut c in claimed {
+        if c.first && c.reminder.call {
+            match callbacks::decide(tx, ctx, &c)? {
+                callbacks::Decision::Place => {}
+                callbacks::Decision::Deferred => continue,
+                callbacks::Decision::Impossible => c.reminder.call = false,
+            }
+        }
         let r = &c.reminder;
         let (mut notification, mut activity) = (None, None);
         if c.first {
@@ -262,7 +312,8 @@ fn claim_and_deliver_locally(tx: &rusqlite::Transaction, webhook_on: bool) -> Re
             }
             store::reminders::mark_fired_at_unscoped(tx, r.id, &now_s)?;
         }
-        if !webhook_on {
+        // A call's claim is finished once the call is placed.
+        if !webhook_on && !r.call {
             store::reminders::mark_done_unscoped(tx, r.id, &c.token)?;
         }
         out.push((c, notification, activity));

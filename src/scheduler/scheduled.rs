@@ -8,34 +8,27 @@
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::{BATCH, Delivering, webhook::backoff};
+use super::webhook::backoff;
 use crate::{
     context::Context,
     core::{
         CoreError, follow_ups,
         sends::{Origin, Outgoing, send_to_lead},
     },
-    domain::{LeadStatus, Scope, time::format, time::now},
+    domain::{LeadStatus, Scope, time::format},
     messaging::SendError,
     store::{self, Actor, scheduled::Claimed, scheduled::QUEUE},
 };
 
 /// Claims and sends every due row. Public for tests and benchmarks.
 pub async fn deliver_due(ctx: &Context) -> Result<(), CoreError> {
-    loop {
-        let now_s = now();
-        let claimed = ctx.db.write(move |tx| store::scheduled::claim_due_unscoped(tx, &now_s, BATCH)).await?;
-        let n = claimed.len() as i64;
-        let sends = claimed.into_iter().map(|c| async move {
-            // Registered before the network call and kept until the outcome is committed.
-            let _delivering = Delivering::new(&ctx.reminder_wake, &c.token);
-            deliver(ctx, c).await
-        });
-        futures_util::future::join_all(sends).await;
-        if n < BATCH {
-            return Ok(());
-        }
-    }
+    super::drain(
+        ctx,
+        store::scheduled::claim_due_unscoped,
+        |c: &store::scheduled::Claimed| &c.token,
+        |c| deliver(ctx, c),
+    )
+    .await
 }
 
 /// What became of one row.

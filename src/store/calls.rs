@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::error::StoreResult;
 use super::now_sql;
-use crate::domain::{CallId, LeadId, Scope, TenantId};
+use crate::domain::{CallId, LeadId, ReminderId, Scope, TenantId};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Call {
@@ -24,10 +24,21 @@ pub struct Call {
     /// `person`, `ai` or `voicemail`; None while nobody has.
     pub answered_by: Option<String>,
     pub recording_url: Option<String>,
+    /// `inbound`, or `outbound` for a callback the scheduler placed.
+    pub direction: String,
+    /// `{median, max, turns}` in ms, once the AI's part of the call ended.
+    pub turn_latency_ms: Option<Value>,
+    /// What the AI is told when its stream starts (a transfer nobody answered, a callback's note).
+    pub agent_context: Option<String>,
+    /// What the person a transfer rings hears first.
+    pub whisper: Option<String>,
+    /// The reminder a callback was placed for.
+    pub reminder_id: Option<ReminderId>,
 }
 
 const SELECT: &str = "SELECT id, tenant_id, lead_id, call_sid, stream_token, from_e164, to_e164, status, duration_s,
-                             started_at, ended_at, answered_by, recording_url FROM calls";
+                             started_at, ended_at, answered_by, recording_url, direction, turn_latency,
+                             agent_context, whisper, reminder_id FROM calls";
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Call> {
     Ok(Call {
@@ -44,6 +55,11 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Call> {
         ended_at: r.get(10)?,
         answered_by: r.get(11)?,
         recording_url: r.get(12)?,
+        direction: r.get(13)?,
+        turn_latency_ms: r.get(14)?,
+        agent_context: r.get(15)?,
+        whisper: r.get(16)?,
+        reminder_id: r.get(17)?,
     })
 }
 
@@ -97,7 +113,7 @@ pub fn take_stream_token_unscoped(conn: &Connection, token: &str, call_sid: &str
             now_sql!(),
             ", status = 'in_progress', answered_by = 'ai'
              WHERE stream_token = ?1 AND token_used_at IS NULL AND call_sid = ?2
-               AND started_at >= ",
+               AND coalesce(token_issued_at, started_at) >= ",
             now_sql!("?3"),
             " RETURNING id"
         ))?
@@ -146,4 +162,100 @@ pub fn finish(
     ))?
     .execute(params![id, status, duration_s, transcript.map(|t| t.to_string()), tenant_id])?;
     Ok(())
+}
+
+/// How quickly the AI answered on this call (`{median, max, turns}` in ms).
+pub fn set_turn_latency(conn: &Connection, tenant_id: TenantId, id: CallId, latency: &Value) -> StoreResult<()> {
+    conn.prepare_cached("UPDATE calls SET turn_latency = ?3 WHERE id = ?1 AND tenant_id = ?2")?.execute(params![
+        id,
+        tenant_id,
+        latency.to_string()
+    ])?;
+    Ok(())
+}
+
+/// What the person a transfer rings will hear before being connected.
+pub fn set_whisper(conn: &Connection, tenant_id: TenantId, id: CallId, whisper: &str) -> StoreResult<()> {
+    conn.prepare_cached("UPDATE calls SET whisper = ?3 WHERE id = ?1 AND tenant_id = ?2")?
+        .execute(params![id, tenant_id, whisper])?;
+    Ok(())
+}
+
+/// A new one-time stream token for a call already under way (the AI takes
+/// it back, or a callback connects it), good for [`STREAM_TOKEN_TTL_SECS`]
+/// from now, with what the AI is to be told.
+pub fn issue_stream_token(
+    conn: &Connection,
+    tenant_id: TenantId,
+    id: CallId,
+    token: &str,
+    agent_context: Option<&str>,
+) -> StoreResult<()> {
+    conn.prepare_cached(concat!(
+        "UPDATE calls SET stream_token = ?3, token_used_at = NULL, token_issued_at = ",
+        now_sql!(),
+        ", agent_context = ?4, answered_by = 'ai' WHERE id = ?1 AND tenant_id = ?2"
+    ))?
+    .execute(params![id, tenant_id, token, agent_context])?;
+    Ok(())
+}
+
+/// A callback about to be placed for `reminder_id`, before Twilio knows of it.
+pub struct NewOutbound<'a> {
+    pub lead_id: LeadId,
+    pub reminder_id: ReminderId,
+    pub stream_token: &'a str,
+    pub from_e164: &'a str,
+    pub to_e164: &'a str,
+    pub agent_context: &'a str,
+}
+
+pub fn insert_outbound(conn: &Connection, tenant_id: TenantId, c: &NewOutbound) -> StoreResult<Call> {
+    conn.prepare_cached(concat!(
+        "INSERT INTO calls (tenant_id, lead_id, reminder_id, stream_token, token_issued_at, from_e164, to_e164,
+                            agent_context, direction, status)
+         VALUES (?1, ?2, ?3, ?4, ",
+        now_sql!(),
+        ", ?5, ?6, ?7, 'outbound', 'ringing')"
+    ))?
+    .execute(params![
+        tenant_id,
+        c.lead_id,
+        c.reminder_id,
+        c.stream_token,
+        c.from_e164,
+        c.to_e164,
+        c.agent_context
+    ])?;
+    let id = conn.last_insert_rowid();
+    Ok(conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([id], from_row)?)
+}
+
+/// Twilio's CallSid for a call we placed.
+pub fn set_sid(conn: &Connection, tenant_id: TenantId, id: CallId, call_sid: &str) -> StoreResult<()> {
+    conn.prepare_cached("UPDATE calls SET call_sid = ?3 WHERE id = ?1 AND tenant_id = ?2 AND call_sid IS NULL")?
+        .execute(params![id, tenant_id, call_sid])?;
+    Ok(())
+}
+
+/// The callbacks `tenant_id` placed since `since`: how many, and the first one's time.
+pub fn outbound_since(conn: &Connection, tenant_id: TenantId, since: &str) -> StoreResult<(i64, Option<String>)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*), min(started_at) FROM calls
+             WHERE tenant_id = ?1 AND direction = 'outbound' AND started_at >= ?2",
+        )?
+        .query_row(params![tenant_id, since], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
+/// The latest call placed for a reminder.
+pub fn latest_for_reminder(
+    conn: &Connection,
+    tenant_id: TenantId,
+    reminder_id: ReminderId,
+) -> StoreResult<Option<Call>> {
+    Ok(conn
+        .prepare_cached(&format!("{SELECT} WHERE reminder_id = ?1 AND tenant_id = ?2 ORDER BY id DESC LIMIT 1"))?
+        .query_row(params![reminder_id, tenant_id], from_row)
+        .optional()?)
 }

@@ -61,6 +61,9 @@ pub const SCHEDULED_MESSAGES: Queue = Queue {
     touch: concat!(", updated_at = ", now_sql!()),
     max_attempts: 8,
 };
+/// Inbound media to fetch from the provider: a failure is tried again with
+/// the same backoff, for over four minutes, before the timeline keeps a note.
+pub const MEDIA: Queue = Queue { table: "media", done: "status = 'stored'", touch: "", max_attempts: 8 };
 
 /// Claims up to `limit` due rows of `q`, oldest due first, and maps each
 /// row as claimed: `returning` lists the columns `map` reads.

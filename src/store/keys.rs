@@ -5,6 +5,14 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::error::StoreResult;
 
+/// The key called `name`, if it was made.
+pub fn get(conn: &Connection, name: &str) -> StoreResult<Option<Vec<u8>>> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM server_keys WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
+        .optional()?)
+}
+
 /// The key called `name`, created with `len` random bytes on first use.
 pub fn get_or_create(conn: &Connection, name: &str, len: usize) -> StoreResult<Vec<u8>> {
     if let Some(v) = conn

@@ -18,6 +18,7 @@ pub mod ics;
 pub mod keys;
 pub mod lead_csv;
 pub mod leads;
+pub mod media;
 pub mod merge;
 pub mod messages;
 pub mod notifications;
@@ -30,6 +31,7 @@ pub mod services;
 pub mod sessions;
 pub mod tenants;
 pub mod users;
+pub mod whatsapp_links;
 
 use serde::Serialize;
 

@@ -36,10 +36,15 @@ pub struct Reminder {
     pub last_error: Option<String>,
     pub fired_at: Option<String>,
     pub created_at: String,
+    /// When due, the AI calls the lead (in business hours).
+    pub call: bool,
+    /// How that call went: `person`, `machine`, `no_answer`, `busy` or `failed`.
+    pub call_outcome: Option<String>,
 }
 
 const SELECT: &str = "SELECT id, tenant_id, lead_id, assignee_user_id, created_by, due_at, note,
-        CASE status WHEN 'claimed' THEN 'pending' ELSE status END, attempts, last_error, fired_at, created_at
+        CASE status WHEN 'claimed' THEN 'pending' ELSE status END, attempts, last_error, fired_at, created_at,
+        call, call_outcome
     FROM lead_reminders";
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Reminder> {
@@ -56,6 +61,8 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Reminder> {
         last_error: r.get(9)?,
         fired_at: r.get(10)?,
         created_at: r.get(11)?,
+        call: r.get(12)?,
+        call_outcome: r.get(13)?,
     })
 }
 
@@ -66,6 +73,14 @@ pub fn get(conn: &Connection, scope: Scope, id: ReminderId) -> StoreResult<Optio
         .optional()?)
 }
 
+/// What a new reminder says.
+pub struct NewReminder<'a> {
+    pub due_at: &'a str,
+    pub note: &'a str,
+    /// The AI calls the lead when it is due.
+    pub call: bool,
+}
+
 /// A new pending reminder on a lead of `tenant_id`.
 pub fn insert(
     conn: &Connection,
@@ -73,14 +88,13 @@ pub fn insert(
     lead_id: LeadId,
     assignee: UserId,
     created_by: Option<UserId>,
-    due_at: &str,
-    note: &str,
+    new: &NewReminder,
 ) -> StoreResult<Reminder> {
     conn.prepare_cached(
-        "INSERT INTO lead_reminders (tenant_id, lead_id, assignee_user_id, created_by, due_at, note, next_attempt_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5)",
+        "INSERT INTO lead_reminders (tenant_id, lead_id, assignee_user_id, created_by, due_at, note, next_attempt_at, call)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?7)",
     )?
-    .execute(params![tenant_id, lead_id, assignee, created_by, due_at, note])?;
+    .execute(params![tenant_id, lead_id, assignee, created_by, new.due_at, new.note, new.call])?;
     let id = ReminderId(conn.last_insert_rowid());
     get(conn, Scope::Tenant(tenant_id), id)?.ok_or(StoreError::NotFound("reminder"))
 }
@@ -154,17 +168,14 @@ pub fn count_due_for_assignee(conn: &Connection, tenant_id: TenantId, user_id: U
 /// Moves a reminder to a new time (and/or note); a fired or failed reminder
 /// becomes pending again. Cancelled ones cannot be snoozed. False when not
 /// changeable or not in `scope`.
-pub fn snooze(
-    conn: &Connection,
-    scope: Scope,
-    id: ReminderId,
-    due_at: Option<&str>,
-    note: Option<&str>,
-) -> StoreResult<bool> {
+pub fn snooze(conn: &Connection, scope: Scope, id: ReminderId, change: &Change) -> StoreResult<bool> {
+    let Change { due_at, note, call } = *change;
     Ok(conn.execute(
         concat!(
             "UPDATE lead_reminders SET
             note = coalesce(?4, note),
+            call = coalesce(?5, call),
+            call_outcome = CASE WHEN ?3 IS NULL THEN call_outcome ELSE NULL END,
             due_at = coalesce(?3, due_at),
             next_attempt_at = coalesce(?3, next_attempt_at),
             status = CASE WHEN ?3 IS NULL THEN status ELSE 'pending' END,
@@ -176,8 +187,16 @@ pub fn snooze(
             now_sql!(),
             " WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2) AND status <> 'cancelled' AND status <> 'claimed'"
         ),
-        params![id, scope.filter(), due_at, note],
+        params![id, scope.filter(), due_at, note, call],
     )? > 0)
+}
+
+/// A change to a reminder: a new time (a snooze), note, or whether the AI calls.
+#[derive(Clone, Copy)]
+pub struct Change<'a> {
+    pub due_at: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub call: Option<bool>,
 }
 
 /// Cancels a reminder in `scope` unless it is being delivered (or already cancelled).
@@ -214,8 +233,8 @@ pub fn claim_due_unscoped(conn: &Connection, now: &str, limit: i64) -> StoreResu
         now,
         limit,
         "id, tenant_id, lead_id, assignee_user_id, created_by, due_at, note, 'pending', attempts,
-         last_error, fired_at, created_at, fired_at IS NULL, claim_token",
-        |r| Ok(Claimed { reminder: from_row(r)?, first: r.get(12)?, token: r.get(13)? }),
+         last_error, fired_at, created_at, call, call_outcome, fired_at IS NULL, claim_token",
+        |r| Ok(Claimed { reminder: from_row(r)?, first: r.get(14)?, token: r.get(15)? }),
     )
 }
 
@@ -242,6 +261,31 @@ pub fn mark_failed_attempt_unscoped(
     retry_at: &str,
 ) -> StoreResult<bool> {
     claims::mark_failed_attempt_unscoped(conn, claims::REMINDERS, id.0, token, error, retry_at, false)
+}
+
+/// A callback that may not be placed now (the business is closed, or its
+/// hourly number is reached): back to `pending` until `until`, and the
+/// claim's attempt not counted. Unscoped: the claim token names the row.
+pub fn defer_unscoped(conn: &Connection, id: ReminderId, token: &str, until: &str) -> StoreResult<bool> {
+    Ok(conn.execute(
+        concat!(
+            "UPDATE lead_reminders SET status = 'pending', next_attempt_at = ?3, claimed_at = NULL, claim_token = NULL,
+                 attempts = max(attempts - 1, 0), updated_at = ",
+            now_sql!(),
+            " WHERE id = ?1 AND status = 'claimed' AND claim_token = ?2"
+        ),
+        params![id, token, until],
+    )? > 0)
+}
+
+/// How the reminder's call went, the first time it is known; false when it already was.
+pub fn set_call_outcome(conn: &Connection, tenant_id: TenantId, id: ReminderId, outcome: &str) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE lead_reminders SET call_outcome = ?3 WHERE id = ?1 AND tenant_id = ?2 AND call_outcome IS NULL",
+        )?
+        .execute(params![id, tenant_id, outcome])?
+        > 0)
 }
 
 /// Puts reminder claims abandoned by a crash back in the queue (see [`claims::rescue_stale_unscoped`]).

@@ -9,9 +9,10 @@ use std::sync::{
 
 use serde_json::{Value, json};
 
+pub use super::rest::update_call;
 use super::{
     bridge::{CallActions, Next, ToolReply},
-    twiml,
+    transfer,
 };
 use crate::{
     ai::tools::{self, END_CALL, TRANSFER, ToolScope},
@@ -28,32 +29,6 @@ pub struct LiveActions {
     pub lead_id: Option<LeadId>,
     /// The agent handed the caller to a person (read after the call: the actions run in a task of their own).
     pub transferred: Arc<AtomicBool>,
-}
-
-/// Changes a live call through Twilio's REST API (`Calls/{sid}.json`): new
-/// `Twiml` to run, or `Status=completed` to hang up.
-pub async fn update_call(ctx: &Context, call_sid: &str, form: &[(&str, String)]) -> Result<(), String> {
-    let s = &ctx.config.settings;
-    let (Some(account), Some(token)) = (s.twilio_account_sid.as_deref(), s.twilio_auth_token.as_deref()) else {
-        return Err("Twilio is not configured".into());
-    };
-    let url = format!(
-        "{}/2010-04-01/Accounts/{account}/Calls/{call_sid}.json",
-        s.twilio_api_base.as_str().trim_end_matches('/')
-    );
-    let res = ctx
-        .http
-        .post(url)
-        .basic_auth(account, Some(token))
-        .form(form)
-        .timeout(std::time::Duration::from_secs(5))
-        .send()
-        .await
-        .map_err(|e| format!("Twilio could not be reached: {e}"))?;
-    if !res.status().is_success() {
-        return Err(format!("Twilio answered {}", res.status()));
-    }
-    Ok(())
 }
 
 impl LiveActions {
@@ -82,12 +57,12 @@ impl CallActions for LiveActions {
         let args: Value = serde_json::from_str(arguments).unwrap_or(Value::Null);
         match name {
             TRANSFER => {
+                let reason = args["reason"].as_str().unwrap_or_default().to_string();
                 let outcome = match self.tenant.forward_e164.clone() {
                     None => Err("this business has no number to transfer to; offer to take a message".to_string()),
                     Some(forward) => {
-                        let doc = twiml::document(&twiml::transfer(&self.tenant, &forward));
-                        match update_call(&self.ctx, &self.call_sid, &[("Twiml", doc)]).await {
-                            Ok(()) => Ok(("transferred the call to a person".to_string(), json!({"ok": true}))),
+                        match transfer::start(&self.ctx, &self.tenant, &self.call_sid, &forward, &reason).await {
+                            Ok(()) => Ok(("putting the caller through to a person".to_string(), json!({"ok": true}))),
                             Err(e) => {
                                 tracing::warn!(error = %e, "transfer failed");
                                 Err("the transfer failed; offer to take a message".to_string())

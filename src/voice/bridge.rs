@@ -28,6 +28,11 @@ use self::{
         media_timestamp, transcript_line,
     },
     jobs::{Job, TOOL_DRAIN_LIMIT, answer_tool, hang_up, spawn_actions},
+    turns::{Idle, Silence, Turns},
+};
+pub use self::{
+    session::{FILLER_AFTER, SessionConfig, session_update},
+    turns::TurnLatency,
 };
 use crate::ai::{
     limits::{TOO_MANY, ToolBudget},
@@ -53,49 +58,8 @@ pub struct Outcome {
     pub frames_out: u64,
     /// Who had the caller in the end: `ai`, or `person` after a transfer.
     pub answered_by: Option<&'static str>,
-}
-
-/// Settings sent to the model at the start of the call.
-#[derive(Default)]
-pub struct SessionConfig {
-    pub instructions: String,
-    pub greet: bool,
-    /// Function tools in the realtime format (empty: none).
-    pub tools: Vec<Value>,
-    /// The caller's expected language for transcription (`he`, `en`).
-    pub language: Option<String>,
-    /// The agent's voice; None leaves the model's default.
-    pub voice: Option<String>,
-}
-
-/// The first `session.update`: the business's prompt, µ-law both ways,
-/// server-side voice activity detection, input transcription, the voice and the tools.
-pub fn session_update(cfg: &SessionConfig) -> Value {
-    let mut transcription = json!({"model": "gpt-4o-mini-transcribe"});
-    if let Some(lang) = &cfg.language {
-        transcription["language"] = json!(lang);
-    }
-    let mut output = json!({"format": {"type": "audio/pcmu"}});
-    if let Some(voice) = &cfg.voice {
-        output["voice"] = json!(voice);
-    }
-    let mut session = json!({
-        "type": "realtime",
-        "instructions": cfg.instructions,
-        "audio": {
-            "input": {
-                "format": {"type": "audio/pcmu"},
-                "turn_detection": {"type": "server_vad"},
-                "transcription": transcription
-            },
-            "output": output
-        }
-    });
-    if !cfg.tools.is_empty() {
-        session["tools"] = json!(cfg.tools);
-        session["tool_choice"] = json!("auto");
-    }
-    json!({"type": "session.update", "session": session})
+    /// How quickly the agent answered; None when no turn was measured.
+    pub turn_latency: Option<TurnLatency>,
 }
 
 /// What follows a tool call.
@@ -154,6 +118,10 @@ struct Playback {
     pending_marks: usize,
     /// The agent ended the call: hang up when the marks are all back.
     hang_up_when_played: bool,
+    /// A response is being generated (`response.created` .. `response.done`).
+    responding: bool,
+    /// A tool's answer is waiting for that response to end before the model speaks again.
+    respond_after: bool,
 }
 
 /// Runs the bridge until either side ends or `stop` resolves (then the call
@@ -196,10 +164,51 @@ where
     if cfg.greet {
         let _ = ai_out.send(json!({"type": "response.create"}).to_string()).await;
     }
-    tokio::pin!(stop);
+    let language = cfg.language.as_deref();
+    let mut turns = Turns::default();
+    let mut idle = Idle::new(cfg.idle);
+    // Armed once; activity only moves `idle.deadline`, and the timer catches up when it fires.
+    let idle_timer = tokio::time::sleep_until(idle.deadline.unwrap_or_else(turns::far));
+    let mut tools_running: usize = 0;
+    let mut filler_at: Option<tokio::time::Instant> = None;
+    let mut hang_up_reason = "agent_hung_up";
+    tokio::pin!(stop, idle_timer);
     loop {
         tokio::select! {
             () = &mut stop => { out.ended_by = "shutdown"; break }
+            () = &mut idle_timer => {
+                let now = tokio::time::Instant::now();
+                match idle.deadline {
+                    Some(d) if d > now => { idle_timer.as_mut().reset(d); continue }
+                    None => { idle_timer.as_mut().reset(turns::far()); continue }
+                    Some(_) => {}
+                }
+                // A tool at work is not a silence.
+                if tools_running > 0 {
+                    idle.agent_active(now);
+                    continue;
+                }
+                let ask = match idle.stage {
+                    Silence::Talking => { idle.stage = Silence::Asked; session::still_there(language) }
+                    Silence::Asked => {
+                        idle.stage = Silence::Ending;
+                        hang_up_reason = "idle";
+                        session::goodbye(language)
+                    }
+                    // The goodbye never came or never played: end it anyway.
+                    Silence::Ending => { hang_up(&jobs).await; out.ended_by = "idle"; break }
+                };
+                if ai_out.send(ask).await.is_err() { out.ended_by = "model_closed"; break }
+                idle.agent_active(now);
+            }
+            () = turns::at(filler_at) => {
+                filler_at = None;
+                // Already speaking is filler enough.
+                if !play.responding && ai_out.send(session::filler(language)).await.is_err() {
+                    out.ended_by = "model_closed";
+                    break;
+                }
+            }
             frame = twilio_in.next() => {
                 let Some(Ok(text)) = frame else { out.ended_by = "twilio_closed"; break };
                 let Ok(msg) = serde_json::from_str::<TwilioFrame>(&text) else {
@@ -219,9 +228,10 @@ where
                     }
                     "mark" => {
                         play.pending_marks = play.pending_marks.saturating_sub(1);
+                        idle.agent_active(tokio::time::Instant::now());
                         if play.hang_up_when_played && play.pending_marks == 0 {
                             hang_up(&jobs).await;
-                            out.ended_by = "agent_hung_up";
+                            out.ended_by = hang_up_reason;
                             break;
                         }
                     }
@@ -234,6 +244,7 @@ where
                 }
             }
             frame = ai_in.next() => {
+                let frame_in = Instant::now();
                 let Some(Ok(text)) = frame else { out.ended_by = "model_closed"; break };
                 // An event whose fields do not fit the audio shape goes the `Value` way below.
                 if let Ok(head) = serde_json::from_str::<ModelHead>(&text)
@@ -259,6 +270,10 @@ where
                         out.ended_by = "twilio_closed";
                         break;
                     }
+                    let sent = Instant::now();
+                    crate::metrics::METRICS.voice_relay_seconds.observe((sent - frame_in).as_secs_f64());
+                    turns.audio_sent(sent);
+                    idle.agent_active(sent.into());
                     play.pending_marks += 1;
                     continue;
                 }
@@ -268,6 +283,8 @@ where
                 };
                 match msg["type"].as_str() {
                     Some("input_audio_buffer.speech_started") => {
+                        turns.speech_started();
+                        idle.caller_active(tokio::time::Instant::now());
                         // Barge-in: cut the agent where the caller actually heard it stop.
                         if let (Some(item), Some(start)) = (play.item_id.take(), play.started_at_ms.take()) {
                             if play.pending_marks > 0 {
@@ -282,6 +299,22 @@ where
                             play.pending_marks = 0;
                         }
                     }
+                    Some("input_audio_buffer.speech_stopped") => {
+                        turns.speech_stopped(frame_in);
+                        idle.caller_active(frame_in.into());
+                    }
+                    Some("response.created") => play.responding = true,
+                    Some("response.done") => {
+                        play.responding = false;
+                        if std::mem::take(&mut play.respond_after) {
+                            let _ = ai_out.send(json!({"type": "response.create"}).to_string()).await;
+                        }
+                        if idle.stage == Silence::Ending {
+                            // The goodbye is said: hang up once it has played.
+                            if play.pending_marks == 0 { hang_up(&jobs).await; out.ended_by = "idle"; break }
+                            play.hang_up_when_played = true;
+                        }
+                    }
                     Some("response.function_call_arguments.done") => {
                         let name = msg["name"].as_str().unwrap_or_default().to_string();
                         let call_id = msg["call_id"].as_str().unwrap_or_default().to_string();
@@ -290,7 +323,10 @@ where
                         if budget.admit(response, name == END_CALL) {
                             if jobs.send(Job::Run { call_id, name, arguments }).is_err() {
                                 tracing::error!("the call's actions task is gone");
+                                continue;
                             }
+                            tools_running += 1;
+                            filler_at.get_or_insert_with(|| tokio::time::Instant::now() + FILLER_AFTER);
                             continue;
                         }
                         tracing::warn!(tool = %name, "call tool over the budget");
@@ -301,7 +337,16 @@ where
                     _ => out.transcript.extend(transcript_line(&msg)),
                 }
             }
-            Some((call_id, reply)) = tool_replies.recv() => {
+            Some((call_id, mut reply)) = tool_replies.recv() => {
+                tools_running = tools_running.saturating_sub(1);
+                let now = tokio::time::Instant::now();
+                filler_at = (tools_running > 0).then_some(now + FILLER_AFTER);
+                idle.agent_active(now);
+                // The model cannot start a response while one (a filler) is under way: after it, then.
+                if reply.next == Next::Respond && play.responding {
+                    reply.next = Next::Wait;
+                    play.respond_after = true;
+                }
                 if !answer_tool(&mut ai_out, &call_id, &reply).await { out.ended_by = "model_closed"; break }
                 match reply.next {
                     Next::Respond | Next::Wait => {}
@@ -334,6 +379,7 @@ where
             }
         }
     }
+    out.turn_latency = turns.summary();
     let _ = tokio::time::timeout(CLOSE_LIMIT, ai_out.close()).await;
     let _ = tokio::time::timeout(CLOSE_LIMIT, twilio_out.close()).await;
     // Both sockets are closed; a tool still running gets to save what it did.
@@ -347,6 +393,8 @@ where
 
 mod frames;
 mod jobs;
+mod session;
+mod turns;
 
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,10 @@
 mod actions;
 pub mod active;
 pub mod bridge;
+pub mod rest;
+pub mod settings;
 mod summary;
+pub mod transfer;
 pub mod twiml;
 
 pub use active::{ActiveCalls, CallGuard};
@@ -163,7 +166,12 @@ async fn handle(state: AppState, socket: WebSocket) {
             return;
         }
     };
-    let instructions = call_instructions(&prompt, &tenant, lead.as_ref(), &recent) + &booking;
+    let mut instructions = call_instructions(&prompt, &tenant, lead.as_ref(), &recent) + &booking;
+    if let Some(context) = &call.agent_context {
+        instructions.push_str("\n## This call\n");
+        instructions.push_str(context);
+        instructions.push('\n');
+    }
     let model = tokio::select! {
         model = connect_model(&state) => model,
         () = state.calls.stopped() => {
@@ -206,6 +214,8 @@ async fn handle(state: AppState, socket: WebSocket) {
         tools: crate::ai::tools::realtime_tools(),
         language: Some(tenant.ai_language.clone()),
         voice: Some(state.config.settings.openai_voice.clone()),
+        turn_detection: Some(turn_detection(&state.config.settings.voice)),
+        idle: Some(state.config.settings.voice.idle()),
     };
     let transferred = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let actions = actions::LiveActions {
@@ -259,6 +269,14 @@ fn call_instructions(
         }
     }
     text
+}
+
+/// The session's `turn_detection`, as configured.
+fn turn_detection(voice: &settings::VoiceSettings) -> Value {
+    match voice.voice_vad {
+        settings::Vad::Semantic => json!({"type": "semantic_vad", "eagerness": voice.voice_eagerness.as_str()}),
+        settings::Vad::Server => json!({"type": "server_vad"}),
+    }
 }
 
 /// Takes the caller from a missing or lost model to an apology and a person
@@ -318,7 +336,9 @@ async fn finish(
     let data = json!({
         "call_id": call.id, "call_sid": call.call_sid, "status": status, "duration_s": duration,
         "transcript": transcript, "dtmf": out.dtmf, "ended_by": out.ended_by, "answered_by": out.answered_by,
+        "turn_latency_ms": out.turn_latency, "direction": call.direction,
     });
+    let latency = out.turn_latency.map(|t| json!(t));
     let body: String =
         out.transcript.iter().map(|l| format!("{}: {}", l.speaker, l.text)).collect::<Vec<_>>().join("\n");
     let (call_id, tenant_id, lead_id) = (call.id, call.tenant_id, call.lead_id);
@@ -326,6 +346,9 @@ async fn finish(
         .db
         .write(move |tx| -> ApiResult<_> {
             store::calls::finish(tx, tenant_id, call_id, status, Some(duration), Some(&transcript))?;
+            if let Some(latency) = &latency {
+                store::calls::set_turn_latency(tx, tenant_id, call_id, latency)?;
+            }
             match lead_id {
                 Some(lead) => {
                     Ok(Some(store::activities::add(tx, tenant_id, lead, ActivityKind::Call, &body, &data, None)?))

@@ -63,11 +63,60 @@ pub fn fallback(config: &Config, tenant: &Tenant) -> String {
     }
 }
 
-/// A transfer the agent asked for.
-pub fn transfer(tenant: &Tenant, forward: &str) -> String {
+/// Music the caller hears on hold during a transfer (one of Twilio's own hold tracks).
+pub const HOLD_MUSIC: &str = "https://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3";
+
+/// How long the person a transfer rings has to answer.
+pub const TRANSFER_RING_SECS: u32 = 20;
+
+/// The hold queue of call `call_id`'s transfer.
+pub fn hold_queue(call_id: i64) -> String {
+    format!("transfer-{call_id}")
+}
+
+/// A transfer the agent asked for: the caller waits in the call's own queue,
+/// hearing music from `waitUrl`, until the person rung picks them up or the
+/// transfer gives up (then the queue's `action` decides what follows).
+pub fn hold_for_transfer(config: &Config, tenant: &Tenant, call_id: i64) -> String {
+    let urls = &config.voice_urls;
     format!(
-        "{}<Dial timeout=\"30\">{}</Dial>",
+        "{}<Enqueue waitUrl=\"{}\" action=\"{}\">{}</Enqueue>",
         say(tenant, "מעבירים אתכם לנציג, רגע אחד.", "Transferring you to a person, one moment."),
-        xml_escape(forward)
+        xml_escape(&urls.hold),
+        xml_escape(&format!("{}?call={call_id}", urls.transfer_result)),
+        hold_queue(call_id)
     )
+}
+
+/// What a caller on hold hears; Twilio fetches it again when it ends.
+pub fn hold_music() -> String {
+    format!("<Play>{HOLD_MUSIC}</Play>")
+}
+
+/// The person rung answered: they hear the call's summary, then are put
+/// through to the caller waiting in the queue.
+pub fn whisper(tenant: &Tenant, summary: &str, call_id: i64) -> String {
+    let lang = if tenant.ai_language == "en" { "en-US" } else { "he-IL" };
+    format!("<Say language=\"{lang}\">{}</Say><Dial><Queue>{}</Queue></Dial>", xml_escape(summary), hold_queue(call_id))
+}
+
+/// Ends this leg of the call.
+pub fn hang_up() -> String {
+    "<Hangup/>".to_string()
+}
+
+/// A callback reached a machine: a short message, then goodbye.
+pub fn callback_voicemail(tenant: &Tenant) -> String {
+    let name = xml_escape(&tenant.name);
+    if tenant.ai_language == "en" {
+        format!(
+            "<Say language=\"en-US\">Hello, this is {name} returning your call, as promised. We will try again, \
+             or call us back whenever suits you. Goodbye.</Say><Hangup/>"
+        )
+    } else {
+        format!(
+            "<Say language=\"he-IL\">שלום, כאן {name}, חוזרים אליכם כפי שהבטחנו. ננסה שוב, או שתחזרו אלינו \
+             מתי שנוח לכם. להתראות.</Say><Hangup/>"
+        )
+    }
 }

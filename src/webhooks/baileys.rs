@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::{
     BridgeEvent,
-    ingest::{Lookup, ingest_inbound},
+    ingest::{InboundFile, Lookup, ingest_inbound},
 };
 use crate::{
     domain::ActivityKind,
@@ -60,6 +60,33 @@ fn media_of(message: &Value) -> Value {
     Value::Array(out)
 }
 
+/// The files of an inbound message, each fetched later by the message's key.
+fn files_of(data: &Value) -> Vec<InboundFile> {
+    let message = &data["message"];
+    let source = json!({"key": data["key"], "message": message}).to_string();
+    let kinds = [
+        ("imageMessage", "image"),
+        ("videoMessage", "video"),
+        ("audioMessage", "audio"),
+        ("documentMessage", "document"),
+        ("documentWithCaptionMessage", "document"),
+        ("stickerMessage", "sticker"),
+    ];
+    kinds
+        .iter()
+        .filter(|(field, _)| message[*field].is_object())
+        .map(|(field, kind)| {
+            let inner = &message[*field];
+            let inner = if inner["message"].is_object() { &inner["message"]["documentMessage"] } else { inner };
+            InboundFile {
+                kind,
+                content_type: inner["mimetype"].as_str().unwrap_or("application/octet-stream").to_string(),
+                source: source.clone(),
+            }
+        })
+        .collect()
+}
+
 fn missing(field: &str, hint: &str) -> ApiError {
     ApiError::invalid(field, format!("The webhook lacks `{field}`."), hint)
 }
@@ -70,6 +97,9 @@ pub async fn webhook(State(state): State<AppState>, BridgeEvent(body): BridgeEve
     };
     if event == "messages.update" || event == "MESSAGES_UPDATE" {
         return delivery_update(&state, &body["data"]).await.map(Json);
+    }
+    if matches!(event, "connection.update" | "CONNECTION_UPDATE" | "qrcode.updated" | "QRCODE_UPDATED") {
+        return link_update(&state, event, &body).await.map(Json);
     }
     if event != "messages.upsert" && event != "MESSAGES_UPSERT" {
         return Ok(Json(json!({"ok": true, "ignored": event})));
@@ -120,7 +150,29 @@ pub async fn webhook(State(state): State<AppState>, BridgeEvent(body): BridgeEve
     if key["fromMe"].as_bool() == Some(true) {
         return record_outbound(&state, instance, id, contact, text, media).await.map(Json);
     }
-    ingest_inbound(&state, Lookup::Instance(instance), "baileys", id, contact, text, media).await.map(Json)
+    ingest_inbound(&state, Lookup::Instance(instance), "baileys", id, contact, text, files_of(data)).await.map(Json)
+}
+
+/// The business's WhatsApp link changed: its state, or a new QR / pairing code.
+async fn link_update(state: &AppState, event: &str, body: &Value) -> Result<Value, ApiError> {
+    let Some(instance) = body["instance"].as_str().filter(|i| !i.is_empty()).map(str::to_string) else {
+        return Ok(json!({"ok": true, "ignored": event}));
+    };
+    let data = &body["data"];
+    let (link_state, codes) = if event.starts_with('q') || event.starts_with('Q') {
+        let codes = crate::messaging::bridge_admin::codes_of(&data["qrcode"]);
+        (None, Some(codes))
+    } else {
+        match data["state"].as_str() {
+            Some(s) => (Some(crate::messaging::bridge_admin::normal_state(s)), None),
+            None => return Ok(json!({"ok": true, "ignored": event})),
+        }
+    };
+    let found = state.db.read(move |c| store::tenants::id_by_instance_unscoped(c, &instance)).await?;
+    let Some(tenant_id) = found else { return Err(ApiError::not_found("Business for this instance")) };
+    let (qr, code) = codes.map_or((None, None), |c| (c.qr, c.pairing_code));
+    let link = crate::core::whatsapp_link::apply(state, tenant_id, link_state, qr, code).await?;
+    Ok(json!({"ok": true, "state": link.state}))
 }
 
 /// The bridge's delivery receipts: `data.keyId` (or `data.key.id`) and

@@ -14,6 +14,15 @@ use crate::{
     store::{self, leads::Contact},
 };
 
+/// A file that came with a message, to fetch after the webhook is answered.
+pub struct InboundFile {
+    /// `image`, `audio`, `video`, `document` or `sticker`.
+    pub kind: &'static str,
+    pub content_type: String,
+    /// Where to fetch it: Twilio's media URL, or the bridge message as JSON.
+    pub source: String,
+}
+
 /// How the business of an inbound message is found.
 pub enum Lookup {
     WhatsAppNumber(String),
@@ -29,8 +38,11 @@ pub async fn ingest_inbound(
     external_id: String,
     contact: Contact,
     body: String,
-    media: Value,
+    files: Vec<InboundFile>,
 ) -> Result<Value, ApiError> {
+    let has_files = !files.is_empty();
+    // A voice note is answered once it is transcribed (by the file worker).
+    let voice_note = files.iter().any(|f| f.kind == "audio");
     let result = state
         .db
         .write(move |tx| -> ApiResult<_> {
@@ -58,12 +70,26 @@ pub async fn ingest_inbound(
                     provider,
                     provider_message_id: Some(&external_id),
                     body: &body,
-                    media: &media,
+                    media: &Value::Array(Vec::new()),
                     status: "received",
                     author_user_id: None,
                     is_ai: false,
                 },
             )?;
+            for f in &files {
+                let file = store::media::NewFile {
+                    message_id: m.id,
+                    provider,
+                    kind: f.kind,
+                    content_type: &f.content_type,
+                    source: &f.source,
+                };
+                store::media::insert_pending(tx, tenant_id, lead_id, &file)?;
+            }
+            let media = if has_files { store::media::descriptors(tx, m.id)? } else { Value::Array(Vec::new()) };
+            if has_files {
+                store::media::refresh(tx, tenant_id, lead_id, m.id)?;
+            }
             acts.push(store::activities::add(
                 tx,
                 tenant_id,
@@ -91,8 +117,12 @@ pub async fn ingest_inbound(
     for a in acts {
         state.events.activity(&a);
     }
+    if has_files {
+        crate::media::wake();
+    }
     match answered {
         Some(changed) => changed.iter().for_each(|c| core::appointments::announce(state, c)),
+        None if voice_note => {}
         None => ai::spawn_whatsapp_reply(state, &state.ai_bursts, tenant_id, lead_id),
     }
     Ok(json!({"ok": true, "lead_id": lead_id}))

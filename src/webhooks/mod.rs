@@ -5,8 +5,10 @@
 //! message id through a unique key, and answered 2xx only once committed.
 
 mod baileys;
+mod callback;
 mod ingest;
 use crate::messaging::twilio_signature as signature;
+mod transfer;
 mod twilio;
 
 use axum::{
@@ -26,6 +28,12 @@ pub fn router() -> Router<AppState> {
         .route("/webhook/twilio/dial-result", post(twilio::dial_result))
         .route("/webhook/twilio/recording", post(twilio::recording))
         .route("/webhook/twilio/whatsapp", post(twilio::whatsapp))
+        .route("/webhook/twilio/hold", post(transfer::hold))
+        .route("/webhook/twilio/whisper", post(transfer::whisper))
+        .route("/webhook/twilio/transfer-status", post(transfer::transfer_status))
+        .route("/webhook/twilio/transfer-result", post(transfer::transfer_result))
+        .route("/webhook/twilio/outbound", post(callback::answered))
+        .route("/webhook/twilio/amd", post(callback::amd))
         .route("/webhook/baileys", post(baileys::webhook))
 }
 

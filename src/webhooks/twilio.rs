@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::{
     TwilioForm,
-    ingest::{Lookup, ingest_inbound},
+    ingest::{InboundFile, Lookup, ingest_inbound},
 };
 use crate::{
     core,
@@ -26,7 +26,7 @@ use crate::{
     voice::twiml,
 };
 
-fn twiml(body: String) -> Response {
+pub(super) fn twiml(body: String) -> Response {
     let mut res = (StatusCode::OK, twiml::document(&body)).into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml; charset=utf-8"));
     res
@@ -44,7 +44,7 @@ fn phone_of(raw: &str) -> Option<String> {
     }
 }
 
-fn required<'a>(form: &'a TwilioForm, key: &str) -> Result<&'a str, ApiError> {
+pub(super) fn required<'a>(form: &'a TwilioForm, key: &str) -> Result<&'a str, ApiError> {
     form.get(key).filter(|v| !v.is_empty()).ok_or_else(|| {
         ApiError::invalid(
             key,
@@ -274,6 +274,17 @@ pub async fn status(State(state): State<AppState>, form: TwilioForm) -> Result<J
             // A missed call keeps its status; a bridged call's end is recorded by the media stream too.
             let status = if call.status == "missed" { "missed".to_string() } else { status.clone() };
             store::calls::finish(tx, call.tenant_id, call.id, &status, duration, None)?;
+            // A callback nobody took: its reminder learns why.
+            let outcome = match status.as_str() {
+                "busy" => Some("busy"),
+                "no_answer" => Some("no_answer"),
+                "failed" | "canceled" => Some("failed"),
+                _ => None,
+            }
+            .filter(|_| call.direction == "outbound");
+            if let (Some(outcome), Some(reminder)) = (outcome, call.reminder_id) {
+                store::reminders::set_call_outcome(tx, call.tenant_id, reminder, outcome)?;
+            }
             let act = match (final_state, call.lead_id) {
                 (true, Some(lead_id)) => Some(store::activities::add(
                     tx,
@@ -282,7 +293,8 @@ pub async fn status(State(state): State<AppState>, form: TwilioForm) -> Result<J
                     ActivityKind::Call,
                     "",
                     &json!({"call_id": call.id, "call_sid": sid, "status": status, "duration_s": duration, "ended": true,
-                            "answered_by": call.answered_by}),
+                            "answered_by": call.answered_by, "direction": call.direction,
+                            "reminder_id": call.reminder_id, "outcome": outcome}),
                     None,
                 )?),
                 _ => None,
@@ -313,10 +325,16 @@ pub async fn whatsapp(State(state): State<AppState>, form: TwilioForm) -> Result
         None => Some(from_raw.trim().trim_start_matches("whatsapp:").to_string()).filter(|w| !w.is_empty()),
     };
     let n_media: usize = form.get("NumMedia").and_then(|n| n.parse().ok()).unwrap_or(0).min(10);
-    let media: Vec<Value> = (0..n_media)
+    let files: Vec<InboundFile> = (0..n_media)
         .filter_map(|i| {
-            let url = form.get(&format!("MediaUrl{i}"))?;
-            Some(json!({"url": url, "content_type": form.get(&format!("MediaContentType{i}"))}))
+            let url =
+                form.get(&format!("MediaUrl{i}")).filter(|u| u.starts_with("https://") || u.starts_with("http://"))?;
+            let content_type = form.get(&format!("MediaContentType{i}")).unwrap_or("application/octet-stream");
+            Some(InboundFile {
+                kind: store::media::kind_of(content_type),
+                content_type: content_type.to_string(),
+                source: url.to_string(),
+            })
         })
         .collect();
     let contact = Contact { phone_e164: from_phone, whatsapp_id, name };
@@ -328,7 +346,6 @@ pub async fn whatsapp(State(state): State<AppState>, form: TwilioForm) -> Result
         ));
     }
     let outcome =
-        ingest_inbound(&state, Lookup::WhatsAppNumber(to), "twilio", message_sid, contact, body, Value::Array(media))
-            .await?;
+        ingest_inbound(&state, Lookup::WhatsAppNumber(to), "twilio", message_sid, contact, body, files).await?;
     Ok(Json(outcome))
 }

@@ -317,3 +317,55 @@ async fn the_spring_forward_day_has_no_missing_hour_slots_and_hours_stay_local()
         assert_eq!(b["slots"][0]["starts_at"].as_str().map(at), Some(t), "{b}");
     }
 }
+
+/// The same question asked again at once is answered from what was just
+/// computed, so every change it depends on must show in the next answer.
+#[tokio::test]
+async fn a_repeated_availability_question_sees_every_change_at_once() {
+    let d = desk().await;
+    let id = service(&d.owner, json!({"name": "Cut", "duration_min": 30, "staff_user_ids": [d.agent_id]})).await;
+    let q = format!("/api/availability?service_id={id}&from={}&to={}", local(5, 10, 0), local(5, 11, 0));
+    let ask = || async {
+        let (s, b) = d.agent.get_json(&q).await;
+        assert_eq!(s, 200, "{b}");
+        b["slots"].as_array().unwrap().iter().map(|s| s["starts_at"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    let all = [local(5, 10, 0), local(5, 10, 15), local(5, 10, 30), local(5, 10, 45)];
+    assert_eq!(ask().await, all);
+    assert_eq!(ask().await, all);
+    // A booking, 10:00-10:30.
+    let (s, b) = book(&d.owner, d.lead_id, id, &local(5, 10, 0), None).await;
+    assert_eq!(s, 201, "{b}");
+    let booked = b["id"].as_i64().unwrap();
+    assert_eq!(ask().await, [local(5, 10, 30), local(5, 10, 45)]);
+    // The service's buffer: 15 minutes kept free before a start.
+    let (s, b) = d.owner.patch(&format!("/api/services/{id}"), &json!({"buffer_before_min": 15})).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(ask().await, [local(5, 10, 45)]);
+    // The booking's cancellation.
+    let (s, b) = d.owner.post(&format!("/api/appointments/{booked}/cancel"), &json!({})).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(ask().await, all);
+    // The staff member's time off, 10:00-10:15.
+    let (s, b) = d
+        .owner
+        .put(
+            &format!("/api/business/current/users/{}/schedule", d.agent_id),
+            &json!({"time_off": [{"starts_at": local(5, 10, 0), "ends_at": local(5, 10, 15)}]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(ask().await, all[1..]);
+    // The business's hours: closed every day.
+    let closed = json!([]);
+    let (s, b) = d
+        .owner
+        .patch(
+            "/api/business/current",
+            &json!({"business_hours": {"sun": closed, "mon": closed, "tue": closed, "wed": closed, "thu": closed,
+                    "fri": closed, "sat": closed}}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(ask().await, Vec::<String>::new());
+}

@@ -89,6 +89,10 @@ async fn browser_end_to_end_against_the_embedded_ui() {
     let probe = Spawn::default()
         .env("FRONTDESK_BAILEYS_URL", &bridge_url)
         .env("FRONTDESK_BAILEYS_SECRET", BRIDGE_SECRET)
+        // The fake bridge also plays the OpenAI API: it transcribes voice notes and never
+        // answers a chat (so no AI reply is sent), keeping the other scenarios' sends their own.
+        .env("FRONTDESK_OPENAI_BASE_URL", &format!("{bridge_url}/v1"))
+        .env("FRONTDESK_OPENAI_API_KEY", "sk-e2e")
         .start()
         .await;
     let html = probe.client().get("/").await.text().await.unwrap();

@@ -534,7 +534,9 @@ async fn the_agent_acts_transfers_and_hangs_up_after_its_last_words() {
     let out = recv_json(&mut model).await.unwrap();
     assert!(out["item"]["output"].as_str().unwrap().contains("\"ok\":true"), "{out}");
     let transfer = call_update(&twilio, "CAt2", "Twiml").await;
-    assert!(transfer["Twiml"].as_str().unwrap().contains("<Dial timeout=\"30\">+972541112222</Dial>"), "{transfer}");
+    // The caller waits on hold while the person is rung (see voice_calls.rs for the whole transfer).
+    assert!(transfer["Twiml"].as_str().unwrap().contains("<Enqueue waitUrl="), "{transfer}");
+    assert!(twilio.requests.lock().unwrap().iter().any(|r| r["_create"] == true && r["To"] == "+972541112222"));
 }
 
 #[tokio::test]

@@ -7,7 +7,10 @@
 //! round trip, `frames` are the 99 after it. `direct` runs the same clients
 //! straight against the fake model, without frontdesk between them: what
 //! this harness and the machine take by themselves, the floor under the
-//! relay's figures. `FRONTDESK_BENCH_CALLS=50,200` picks the call counts.
+//! relay's figures. `relay share` is frontdesk's own time per frame (a model
+//! frame in to its Twilio frame out), from its `frontdesk_voice_relay_seconds`
+//! histogram on /metrics: the bucket the percentile falls in, so `≤ 5.0 ms`.
+//! `FRONTDESK_BENCH_CALLS=50,200` picks the call counts.
 
 use std::{
     path::Path,
@@ -121,6 +124,34 @@ async fn round(calls: usize, url: &str, tokens: Option<&str>, payload: &str) -> 
     r
 }
 
+/// The relay histogram's cumulative buckets (`le` in seconds, count) on /metrics.
+async fn relay_buckets(metrics: &str) -> Vec<(f64, f64)> {
+    let Ok(res) = reqwest::get(metrics).await else { return Vec::new() };
+    let text = res.text().await.unwrap_or_default();
+    text.lines()
+        .filter_map(|l| l.strip_prefix("frontdesk_voice_relay_seconds_bucket{le=\""))
+        .filter_map(|l| {
+            let (le, rest) = l.split_once('"')?;
+            let count = rest.rsplit(' ').next()?.parse().ok()?;
+            Some((if le == "+Inf" { f64::INFINITY } else { le.parse().ok()? }, count))
+        })
+        .collect()
+}
+
+/// The upper bound of the bucket holding quantile `q` of the frames between two scrapes.
+fn bucket_pct(before: &[(f64, f64)], after: &[(f64, f64)], q: f64) -> String {
+    let delta: Vec<(f64, f64)> =
+        after.iter().map(|&(le, n)| (le, n - before.iter().find(|b| b.0 == le).map_or(0.0, |b| b.1))).collect();
+    let total = delta.last().map_or(0.0, |d| d.1);
+    if total <= 0.0 {
+        return "-".into();
+    }
+    match delta.iter().find(|d| d.1 >= total * q) {
+        Some(&(le, _)) if le.is_finite() => format!("≤ {:.2} ms", le * 1000.0),
+        _ => "> 80 ms".into(),
+    }
+}
+
 fn pct(sorted: &[Duration], q: f64) -> String {
     if sorted.is_empty() {
         return "-".into();
@@ -140,7 +171,16 @@ pub fn run(dir: &Path) {
     rt.block_on(async {
         let model_url = fake_model().await;
         let data = dir.join("voice.db");
-        let env = [("FRONTDESK_OPENAI_API_KEY", "sk-bench"), ("FRONTDESK_OPENAI_REALTIME_URL", model_url.as_str())];
+        let metrics_addr = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().to_string()
+        };
+        let metrics = format!("http://{metrics_addr}/metrics");
+        let env = [
+            ("FRONTDESK_OPENAI_API_KEY", "sk-bench"),
+            ("FRONTDESK_OPENAI_REALTIME_URL", model_url.as_str()),
+            ("FRONTDESK_METRICS_BIND", metrics_addr.as_str()),
+        ];
         let (server, _) = start(&data, &env);
         let pid = server.child.id();
         let ws_url = server.base.replacen("http://", "ws://", 1) + "/ws/twilio/media";
@@ -162,14 +202,19 @@ pub fn run(dir: &Path) {
             let direct = round(calls, &model_url, None, &payload).await;
             tokio::time::sleep(Duration::from_millis(300)).await;
             let cpu = cpu_ticks(pid);
+            let buckets_before = relay_buckets(&metrics).await;
             let relay = round(calls, &ws_url, Some(&format!("bench-{n}-{calls}")), &payload).await;
             let cpu_ms = (cpu_ticks(pid) - cpu) as f64 * 10.0;
+            let buckets_after = relay_buckets(&metrics).await;
             let peak_mb = status_kb(pid, "VmHWM:") as f64 / 1024.0;
             let frames = relay.frames.len() + relay.setup.len();
             println!(
-                "voice: {calls} calls x 50 frames/s: frame round trip Twilio->bridge->model->bridge->Twilio p50 {}, p99 {}; \
+                "voice: {calls} calls x 50 frames/s: relay share (model frame in -> Twilio frame out) p50 {}, p99 {}; \
+                 frame round trip Twilio->bridge->model->bridge->Twilio p50 {}, p99 {}; \
                  set-up (first frame) p50 {}, p99 {}; direct to the model p50 {}, p99 {}; \
                  server CPU {:.0} µs/frame, peak RSS {:.1} MB ({} calls failed)",
+                bucket_pct(&buckets_before, &buckets_after, 0.5),
+                bucket_pct(&buckets_before, &buckets_after, 0.99),
                 pct(&relay.frames, 0.5),
                 pct(&relay.frames, 0.99),
                 pct(&relay.setup, 0.5),

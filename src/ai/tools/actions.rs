@@ -47,7 +47,8 @@ pub(super) fn callback(tx: &Connection, at: ToolScope, args: &Value, done: &mut 
     }
     let due = time::format(due);
     for user in &people {
-        let r = store::reminders::insert(tx, at.tenant_id, at.lead_id, *user, None, &due, &note)?;
+        let new = store::reminders::NewReminder { due_at: &due, note: &note, call: false };
+        let r = store::reminders::insert(tx, at.tenant_id, at.lead_id, *user, None, &new)?;
         done.activities.push(store::activities::add(
             tx,
             at.tenant_id,

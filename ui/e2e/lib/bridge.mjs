@@ -1,5 +1,6 @@
 /** A fake Baileys bridge (Evolution API) for the WhatsApp scenarios. */
 import http from 'node:http';
+import { QR_PNG } from './media-fixtures.mjs';
 
 /**
  * The two Evolution API endpoints the server calls, on 127.0.0.1:`port`.
@@ -9,6 +10,8 @@ import http from 'node:http';
 export function startBridge(port, secret) {
   const states = new Map();
   const requests = [];
+  // Files of inbound messages, by message id: {base64, mimetype} (getBase64FromMediaMessage).
+  const media = new Map();
   // Message ids unique across runs (the server keeps (provider, id) unique).
   const idPrefix = `E2EFAKE${Date.now().toString(36).toUpperCase()}N`;
   let sent = 0;
@@ -29,6 +32,28 @@ export function startBridge(port, secret) {
         res.writeHead(status, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify(json));
       };
+      // The OpenAI-compatible side (the server's FRONTDESK_OPENAI_BASE_URL is this server's /v1):
+      // voice notes are transcribed; chat answers nothing, so no AI reply is ever sent.
+      if (url.pathname === '/v1/audio/transcriptions') {
+        return answer(200, { text: 'אני רוצה לקבוע תור למחר בבוקר' });
+      }
+      if (url.pathname === '/v1/chat/completions') {
+        return answer(200, { choices: [{ message: { role: 'assistant', content: '' } }] });
+      }
+      const file = url.pathname.match(/^\/chat\/getBase64FromMediaMessage\/([^/]+)$/);
+      if (file && req.method === 'POST') {
+        const found = media.get(body?.message?.key?.id);
+        return found ? answer(201, found) : answer(400, { status: 400, error: 'Bad Request' });
+      }
+      const connect = url.pathname.match(/^\/instance\/connect\/([^/]+)$/);
+      if (connect && req.method === 'GET') {
+        const number = url.searchParams.get('number');
+        return answer(200, {
+          base64: `data:image/png;base64,${QR_PNG}`,
+          code: '2@e2e',
+          pairingCode: number ? 'E2EC-0DE1' : null,
+        });
+      }
       const state = url.pathname.match(/^\/instance\/connectionState\/([^/]+)$/);
       const send = url.pathname.match(/^\/message\/sendText\/([^/]+)$/);
       const instance = decodeURIComponent((state || send || [])[1] || '');
@@ -56,7 +81,17 @@ export function startBridge(port, secret) {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () =>
-      resolve({ states, requests, close: () => new Promise((r) => server.close(r)) }),
+      resolve({
+        states,
+        requests,
+        media,
+        close: () =>
+          new Promise((r) => {
+            server.close(r);
+            // The server under test keeps its connections to the bridge alive: end them.
+            server.closeAllConnections();
+          }),
+      }),
     );
   });
 }
@@ -66,7 +101,7 @@ export function startBridge(port, secret) {
  * `phone` (digits, no +) to the server's webhook, as the real bridge posts it.
  * Returns the server's response.
  */
-export function deliverInbound(base, secret, { instance, phone, id, pushName, text }) {
+export function deliverInbound(base, secret, { instance, phone, id, pushName, text, message }) {
   return fetch(`${base}/webhook/baileys`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-Webhook-Secret': secret },
@@ -76,7 +111,7 @@ export function deliverInbound(base, secret, { instance, phone, id, pushName, te
       data: {
         key: { remoteJid: `${phone}@s.whatsapp.net`, fromMe: false, id },
         pushName,
-        message: { conversation: text },
+        message: message ?? { conversation: text },
         messageTimestamp: Math.floor(Date.now() / 1000),
       },
     }),

@@ -16,6 +16,7 @@ const PAGES = [
   '/leads',
   'LEAD',
   '/reminders',
+  '/calendar',
   '/settings',
   '/settings/replies',
   '/users',

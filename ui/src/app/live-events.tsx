@@ -33,6 +33,8 @@ export function useLiveEvents(tenantKey: number | null) {
             void qc.invalidateQueries({ queryKey: queryKeys.leads.all });
             // A message in or out moves "needs reply".
             void qc.invalidateQueries({ queryKey: queryKeys.inbox.all });
+            // Bookings, moves and cancellations (by anyone: a person, the AI, the customer) are activities.
+            void qc.invalidateQueries({ queryKey: queryKeys.appointments.all });
             break;
           case 'message.status':
             // Delivery ticks and failure reasons live on the lead's timeline.
@@ -40,6 +42,13 @@ export function useLiveEvents(tenantKey: number | null) {
             else void qc.invalidateQueries({ queryKey: queryKeys.activities.all });
             // The inbox shows the last message's ticks too.
             void qc.invalidateQueries({ queryKey: queryKeys.leads.lists() });
+            break;
+          case 'media.updated':
+            // A file of a message was fetched (or a voice note transcribed).
+            if (leadId !== undefined) void qc.invalidateQueries({ queryKey: queryKeys.activities.lead(leadId) });
+            break;
+          case 'whatsapp.status':
+            void qc.invalidateQueries({ queryKey: queryKeys.business.whatsappLink() });
             break;
           case 'reminder.fired':
             void qc.invalidateQueries({ queryKey: queryKeys.reminders.all });

@@ -69,6 +69,7 @@ export function createAppRouter(qc: QueryClient) {
         { path: paths.leads.path, ...lazyRoute(() => import('./routes/leads')) },
         { path: paths.lead.path, loader: prefetch.lead, ...lazyRoute(() => import('./routes/lead')) },
         { path: paths.reminders.path, ...lazyRoute(() => import('./routes/reminders')) },
+        { path: paths.calendar.path, ...lazyRoute(() => import('./routes/calendar')) },
         { path: paths.replies.path, ...lazyRoute(() => import('./routes/replies')) },
         {
           path: paths.settings.path,

@@ -5,6 +5,7 @@ export const paths = {
   inbox: { path: '/inbox', getHref: () => '/inbox' },
   leads: { path: '/leads', getHref: () => '/leads' },
   lead: { path: '/leads/:leadId', getHref: (id: number | string) => `/leads/${id}` },
+  calendar: { path: '/calendar', getHref: () => '/calendar' },
   reminders: { path: '/reminders', getHref: () => '/reminders' },
   notifications: { path: '/notifications', getHref: () => '/notifications' },
   settings: { path: '/settings', getHref: () => '/settings' },

@@ -42,16 +42,20 @@ export function applyDocumentLanguage(lng: string): void {
 // loads when it is chosen (main.tsx awaits it when it was remembered).
 export const resources = { he: { translation: he } } as const;
 
+// Not hasResourceBundle: a lazy chunk may have added some English texts of its own (i18n/appointments.ts).
+let englishLoaded = false;
+
 export async function loadLanguage(lng: string): Promise<void> {
-  if (lng !== 'en' || i18n.hasResourceBundle('en', 'translation')) return;
+  if (lng !== 'en' || englishLoaded) return;
   const en = await import('./locales/en.json');
   i18n.addResourceBundle('en', 'translation', en.default, true, true);
+  englishLoaded = true;
 }
 
 /** Loads the language's texts, then switches to it. */
 export async function switchLanguage(lng: string): Promise<void> {
   // Switches at once when the texts are there (no await before it).
-  if (lng === 'en' && !i18n.hasResourceBundle('en', 'translation')) await loadLanguage(lng);
+  if (lng === 'en' && !englishLoaded) await loadLanguage(lng);
   await i18n.changeLanguage(lng);
 }
 

@@ -54,8 +54,11 @@ export function isApiError(e: unknown): e is ApiError {
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Query = Record<string, string | number | boolean | null | undefined>;
 
-/** A body sent as-is rather than as JSON, e.g. a CSV file as `text/csv`. */
-export type RawBody = { data: Blob | string; contentType: string };
+/**
+ * A body sent as-is rather than as JSON, e.g. a CSV file as `text/csv`; a
+ * FormData goes without a Content-Type (the browser adds its multipart boundary).
+ */
+export type RawBody = { data: Blob | string; contentType: string } | { data: FormData; contentType?: undefined };
 
 export type RequestOptions = {
   query?: Query;
@@ -218,7 +221,7 @@ export class ApiClient {
     const payload =
       options.body !== undefined ? options.body : method !== 'GET' && method !== 'DELETE' ? {} : undefined;
     if (options.raw) {
-      headers['Content-Type'] = options.raw.contentType;
+      if (options.raw.contentType) headers['Content-Type'] = options.raw.contentType;
       init.body = options.raw.data;
     } else if (payload !== undefined) {
       headers['Content-Type'] = 'application/json';

@@ -13,6 +13,10 @@ export const LIVE_EVENT_NAMES = [
   'message.status',
   'reminder.fired',
   'notification.created',
+  // A file of a message was fetched or transcribed ({lead_id, message_id}).
+  'media.updated',
+  // The business's WhatsApp link changed ({status: {state, qr, pairing_code, updated_at}}).
+  'whatsapp.status',
   // The server dropped events for this slow client: refetch everything.
   'lagged',
 ] as const;

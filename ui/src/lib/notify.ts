@@ -26,7 +26,9 @@ export function onToast(listener: () => void): () => void {
 // The toasts' store and host load on the first toast, not with the first page.
 export function showToast(toast: Toast): void {
   toastListeners.forEach((listener) => listener());
-  void import('@mantine/notifications').then(({ notifications }) => notifications.show(toast));
+  // Its close button is an icon: name it for screen readers.
+  const closeButtonProps = { 'aria-label': i18n.t('common.close') };
+  void import('@mantine/notifications').then(({ notifications }) => notifications.show({ ...toast, closeButtonProps }));
 }
 
 export function notifyError(error: unknown): void {

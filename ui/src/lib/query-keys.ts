@@ -33,6 +33,8 @@ const admin = ['admin'] as const;
 const audit = ['audit'] as const;
 const cannedReplies = ['canned-replies'] as const;
 const inbox = ['inbox'] as const;
+const appointments = ['appointments'] as const;
+const services = ['services'] as const;
 const dashboard = ['dashboard'] as const;
 const scheduled = ['scheduled'] as const;
 
@@ -76,11 +78,26 @@ export const queryKeys = {
     users: () => [...business, 'users'] as const,
     /** Who a lead can be assigned to (every role may read it). */
     assignees: () => [...business, 'assignees'] as const,
+    /** The WhatsApp link through the bridge (state, QR, pairing code), refreshed on `whatsapp.status`. */
+    whatsappLink: () => [...business, 'whatsapp-link'] as const,
   },
   /** The navigation's badges (GET /api/inbox/counts), refreshed on lead, message and reminder events. */
   inbox: {
     all: inbox,
     counts: () => [...inbox, 'counts'] as const,
+  },
+  /** Appointments and free slots (GET /api/appointments, /api/availability), refreshed on activity events. */
+  appointments: {
+    all: appointments,
+    range: (from: string, to: string) => [...appointments, 'range', from, to] as const,
+    lead: (leadId: number) => [...appointments, 'lead', leadId] as const,
+    availability: (params: Record<string, string | number | undefined>) =>
+      [...appointments, 'availability', params] as const,
+  },
+  services: {
+    all: services,
+    /** A staff member's hours and time off. */
+    schedule: (userId: number) => [...services, 'schedule', userId] as const,
   },
   /** Platform admin (/api/admin/...). */
   admin: {

@@ -235,7 +235,15 @@ export type CallData = {
   ended_by?: string;
   /** Who took the call: a person (dialled or transferred), the AI, or a voicemail. */
   answered_by?: 'person' | 'ai' | 'voicemail' | string;
+  /** How quickly the AI answered: the caller's end of speech to its first audio, in ms. */
+  turn_latency_ms?: TurnLatency;
+  /** `outbound`: a callback a reminder asked for. */
+  direction?: 'inbound' | 'outbound' | string;
+  /** A callback's outcome: person, machine, no_answer, busy or failed. */
+  outcome?: string;
 };
+
+export type TurnLatency = { median: number; max: number; turns: number };
 
 export const MESSAGE_STATUSES = ['pending', 'queued', 'sent', 'delivered', 'read', 'failed', 'received'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
@@ -282,6 +290,10 @@ export type Reminder = {
   last_error: string | null;
   fired_at: string | null;
   created_at: string;
+  /** When due, the AI calls the lead (in business hours). */
+  call: boolean;
+  /** How that call went: person, machine, no_answer, busy or failed. */
+  call_outcome: 'person' | 'machine' | 'no_answer' | 'busy' | 'failed' | string | null;
 };
 
 export type AppNotification = {
@@ -338,6 +350,56 @@ export type NotificationsParams = { page?: number; page_size?: number };
 export type BusinessesParams = { page?: number; page_size?: number; q?: string };
 export type AdminAuditParams = { tenant_id?: string; action?: string; page?: number };
 export type BusinessAuditParams = { page?: number; action?: string };
+
+/** GET /api/services: what the business books. `price` in agorot (1/100 shekel). */
+export type Service = {
+  id: number;
+  name: string;
+  duration_min: number;
+  price: number | null;
+  buffer_before_min: number;
+  buffer_after_min: number;
+  /** Who gives it; empty = every staff member with hours. */
+  staff_user_ids: number[];
+  active: boolean;
+  created_at: string;
+  updated_at: string;
+};
+
+export const APPOINTMENT_STATUSES = ['booked', 'confirmed', 'completed', 'no_show', 'cancelled'] as const;
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+
+export type Appointment = {
+  id: number;
+  lead_id: number;
+  lead_name: string;
+  service_id: number;
+  service_name: string;
+  staff_user_id: number;
+  staff_name: string;
+  starts_at: string;
+  ends_at: string;
+  status: AppointmentStatus;
+  note: string;
+  booked_by: 'person' | 'ai' | 'customer' | string;
+  booked_by_user_id: number | null;
+  cancel_reason: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+/** One free slot of GET /api/availability. */
+export type Slot = { starts_at: string; ends_at: string; staff_user_id: number };
+export type Availability = { time_zone: string; slots: Slot[] };
+
+export type TimeOff = { starts_at: string; ends_at: string; note?: string };
+/** GET|PUT /api/business/current/users/:id/schedule. */
+export type StaffSchedule = {
+  user_id: number;
+  work_hours: BusinessHours;
+  uses_business_hours: boolean;
+  time_off: TimeOff[];
+};
 
 /** First-response times of one kind of reply, in seconds (null when `count` is 0). */
 export type ResponseTimes = { median_s: number | null; p90_s: number | null; count: number };

@@ -59,6 +59,7 @@ function useNavItems(): NavItem[] {
       count: counts?.reminders_due,
       countLabel: t('nav.remindersDueCount', { count: counts?.reminders_due ?? 0 }),
     },
+    { to: paths.calendar.getHref(), label: t('nav.calendar'), testId: 'nav-calendar' },
     { to: paths.replies.getHref(), label: t('nav.replies'), testId: 'nav-replies' },
   ];
   if (canManage(me)) {

@@ -15,6 +15,7 @@ import { LeadStatusForm } from '@/features/leads/components/lead-status-form';
 import { AssigneePicker } from '@/features/leads/components/assignee-picker';
 import { LeadReminders } from '@/features/reminders/components/lead-reminders';
 import { ReminderForm } from '@/features/reminders/components/reminder-form';
+import { AppointmentsSection } from './lead-appointments-section';
 import { Duplicates } from '@/features/merge/components/duplicates';
 import { ScheduledList, ScheduleForm } from '@/features/scheduled/components/scheduled-messages';
 import { canManage } from '@/lib/auth';
@@ -84,4 +85,8 @@ export function DuplicatesBody({ lead, me }: SectionProps) {
 
 export function TimelineBody({ lead, userNames }: SectionProps) {
   return <ActivityTimeline leadId={lead.id} userNames={userNames} />;
+}
+
+export function AppointmentsBody({ lead }: SectionProps) {
+  return <AppointmentsSection lead={lead} />;
 }

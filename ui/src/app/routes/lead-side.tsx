@@ -7,7 +7,18 @@ import type { CurrentBusiness, Lead } from '@/types/api';
 import { useUsers } from '@/features/users/api/get-users';
 import type { SectionProps } from './lead-side-sections';
 
-const SECTIONS = ['status', 'ai', 'details', 'assignment', 'tags', 'reminders', 'scheduled', 'duplicates', 'timeline'];
+const SECTIONS = [
+  'status',
+  'ai',
+  'details',
+  'assignment',
+  'tags',
+  'reminders',
+  'appointments',
+  'scheduled',
+  'duplicates',
+  'timeline',
+];
 
 // The sections' bodies load with the first opened section (one chunk for all).
 const sections = () => import('./lead-side-sections');
@@ -18,6 +29,7 @@ const BODIES: Record<string, ComponentType<SectionProps>> = {
   assignment: lazy(() => sections().then((m) => ({ default: m.AssignmentBody }))),
   tags: lazy(() => sections().then((m) => ({ default: m.TagsBody }))),
   reminders: lazy(() => sections().then((m) => ({ default: m.RemindersBody }))),
+  appointments: lazy(() => sections().then((m) => ({ default: m.AppointmentsBody }))),
   scheduled: lazy(() => sections().then((m) => ({ default: m.ScheduledBody }))),
   duplicates: lazy(() => sections().then((m) => ({ default: m.DuplicatesBody }))),
   timeline: lazy(() => sections().then((m) => ({ default: m.TimelineBody }))),
@@ -96,6 +108,9 @@ export default function LeadSide({
         )}
         <Section value="tags" title={t('chat.sections.tags')} props={props} />
         <Section value="reminders" title={t('chat.sections.reminders')} props={props} />
+        {data.tenant_id === me.effective_tenant_id && (
+          <Section value="appointments" title={t('chat.sections.appointments')} props={props} />
+        )}
         <Section value="scheduled" title={t('chat.sections.scheduled')} props={props} />
         <Section value="duplicates" title={t('chat.sections.duplicates')} props={props} />
         <Section value="timeline" title={t('chat.sections.timeline')} props={props} />

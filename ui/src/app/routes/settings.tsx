@@ -11,6 +11,8 @@ import { FrontdeskForm } from '@/features/business/components/frontdesk-form';
 import { HoursForm } from '@/features/business/components/hours-form';
 import { PromptForm } from '@/features/business/components/prompt-form';
 import { PromptHistory } from '@/features/business/components/prompt-history';
+import { AppointmentSettings } from './settings-appointments';
+import { WhatsappLinkPanel } from '@/features/business/components/whatsapp-link-panel';
 
 export function Component() {
   const { t } = useTranslation();
@@ -41,12 +43,21 @@ export function Component() {
             </Title>
             <FrontdeskForm business={business.data} />
           </Paper>
+          <AppointmentSettings business={business.data} />
           <Paper withBorder p="md">
             <Title order={3} size="h5" mb="sm">
               {t('followUps.title')}
             </Title>
             <FollowUpsForm business={business.data} />
           </Paper>
+          {business.data.whatsapp_instance && (
+            <Paper withBorder p="md">
+              <Title order={3} size="h5" mb="sm">
+                {t('pairing.title')}
+              </Title>
+              <WhatsappLinkPanel />
+            </Paper>
+          )}
         </>
       )}
       <Paper withBorder p="md">

@@ -276,6 +276,23 @@ describe('ActivityTimeline: the AI front desk', () => {
     expect(within(item(unsafe)).queryByTestId('voicemail-link')).toBeNull();
   });
 
+  it('shows how quickly the AI answered and how a callback went', async () => {
+    const timed = activity('call', '', {
+      status: 'completed',
+      transcript: [],
+      answered_by: 'ai',
+      turn_latency_ms: { median: 420, max: 910, turns: 6 },
+    });
+    const callback = activity('call', 'Callback answered', { direction: 'outbound', outcome: 'person' });
+    const broken = activity('call', '', { status: 'completed', turn_latency_ms: { median: 'x' } });
+    await renderItems([timed, callback, broken]);
+    expect(within(item(timed)).getByTestId('call-latency')).toHaveTextContent(
+      'Response time: median 420 ms, max 910 ms, 6 turns',
+    );
+    expect(within(item(callback)).getByTestId('call-callback')).toHaveTextContent('Callback: answered');
+    expect(within(item(broken)).queryByTestId('call-latency')).toBeNull();
+  });
+
   it('names the AI in Hebrew', async () => {
     await i18n.changeLanguage('he');
     await renderItems([tag]);

@@ -17,6 +17,14 @@ export function asCallData(data: unknown): CallData {
   if (Array.isArray(d.dtmf)) out.dtmf = d.dtmf.filter((x): x is string => typeof x === 'string');
   if (typeof d.ended_by === 'string') out.ended_by = d.ended_by;
   if (typeof d.answered_by === 'string') out.answered_by = d.answered_by;
+  const lat = d.turn_latency_ms as Record<string, unknown> | null | undefined;
+  if (lat && typeof lat === 'object') {
+    const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+    const [median, max, turns] = [n(lat.median), n(lat.max), n(lat.turns)];
+    if (median !== null && max !== null && turns !== null) out.turn_latency_ms = { median, max, turns };
+  }
+  if (typeof d.direction === 'string') out.direction = d.direction;
+  if (typeof d.outcome === 'string') out.outcome = d.outcome;
   return out;
 }
 
@@ -73,6 +81,22 @@ export function CallTranscript({ data, body }: { data: unknown; body?: string | 
         {call.duration_s !== undefined && (
           <Text size="xs" c="dimmed" data-testid="call-duration">
             {t('activity.duration')}: <span className="fd-ltr">{formatDuration(call.duration_s)}</span>
+          </Text>
+        )}
+        {call.direction === 'outbound' && (
+          <Badge size="sm" variant="outline" color="blue" data-testid="call-callback" data-outcome={call.outcome ?? ''}>
+            {call.outcome
+              ? t(`activity.callbackOutcome.${call.outcome}`, { defaultValue: call.outcome })
+              : t('activity.callback')}
+          </Badge>
+        )}
+        {call.turn_latency_ms && (
+          <Text size="xs" c="dimmed" data-testid="call-latency">
+            {t('activity.turnLatency', {
+              median: call.turn_latency_ms.median,
+              max: call.turn_latency_ms.max,
+              turns: call.turn_latency_ms.turns,
+            })}
           </Text>
         )}
         {call.dtmf && call.dtmf.length > 0 && (

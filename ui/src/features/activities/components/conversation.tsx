@@ -1,4 +1,4 @@
-import { Anchor, Badge, Text } from '@mantine/core';
+import { Badge, Text } from '@mantine/core';
 import { useDeferredValue, useEffect, useRef } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -9,40 +9,9 @@ import { formatDateTime, formatMessageTime } from '@/lib/format';
 import type { Activity } from '@/types/api';
 import { useActivities } from '../api/get-activities';
 import { deliveryTick } from '../lib/describe';
+import { MessageMedia, mediaOf } from './message-media';
 
 const MESSAGE_KINDS: ReadonlySet<string> = new Set(['message_in', 'message_out', 'ai_reply']);
-
-type Media = { kind?: string; url: string; content_type?: string };
-
-/** A message's files: our own /api/media/… links (shown inline) and https links (opened outside). */
-function mediaOf(data: unknown): Media[] {
-  const v = data && typeof data === 'object' ? (data as Record<string, unknown>).media : undefined;
-  if (!Array.isArray(v)) return [];
-  return v.filter(
-    (m): m is Media =>
-      !!m &&
-      typeof m === 'object' &&
-      typeof (m as Media).url === 'string' &&
-      (/^https?:\/\//.test((m as Media).url) || (m as Media).url.startsWith('/api/media/')),
-  );
-}
-
-function MediaItem({ media }: { media: Media }) {
-  const { t } = useTranslation();
-  const type = media.content_type || media.kind || '';
-  const label = t('activity.attachment', { kind: media.kind || media.content_type || '' });
-  // Only our own origin is inline: the page's CSP (default-src 'self') blocks other hosts.
-  if (media.url.startsWith('/')) {
-    if (type.startsWith('image')) return <img src={media.url} alt={label} className="fd-bubble-img" loading="lazy" />;
-    if (type.startsWith('audio')) return <audio controls preload="none" src={media.url} aria-label={label} />;
-    if (type.startsWith('video')) return <video controls preload="none" src={media.url} aria-label={label} />;
-  }
-  return (
-    <Anchor href={media.url} target="_blank" rel="noopener noreferrer" size="xs" data-testid="chat-media">
-      {label}
-    </Anchor>
-  );
-}
 
 // A bubble takes the texts and the zone from the list (one hook each for the whole chat).
 function Bubble({ activity, t, lng, tz }: { activity: Activity; t: TFunction; lng: string; tz: string }) {
@@ -70,7 +39,7 @@ function Bubble({ activity, t, lng, tz }: { activity: Activity; t: TFunction; ln
       )}
       {files.map((m, i) => (
         <div key={i} className="fd-bubble-media">
-          <MediaItem media={m} />
+          <MessageMedia media={m} />
         </div>
       ))}
       <div className="fd-bubble-meta">

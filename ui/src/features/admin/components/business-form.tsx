@@ -8,6 +8,7 @@ import { isApiError } from '@/lib/api-client';
 import type { Business } from '@/types/api';
 import { useCreateBusiness } from '../api/create-business';
 import { useUpdateBusiness } from '../api/update-business';
+import { CreateInstanceButton } from './create-instance-button';
 
 type Props = { business?: Business; onDone: () => void; onCancel?: () => void };
 
@@ -94,6 +95,7 @@ export function BusinessForm({ business, onDone, onCancel }: Props) {
           />
           <TimezoneSelect label={t('business.timezone')} value={timezone} onChange={setTimezone} />
         </Group>
+        {business?.whatsapp_instance && <CreateInstanceButton businessId={business.id} />}
         {editing ? (
           <Switch
             label={t('business.aiAutoReply')}

@@ -18,6 +18,11 @@ export type UpdateCurrentBusinessInput = {
   missed_call_text?: string | null;
   twilio_template_sid?: string | null;
   auto_assign?: AutoAssign;
+  booking_slot_step_min?: number;
+  booking_min_notice_min?: number;
+  booking_horizon_days?: number;
+  booking_reminder_hours?: number;
+  twilio_booking_template_sid?: string | null;
   /** Up to 3 steps; [] turns follow-ups off. */
   follow_ups?: FollowUpStep[];
 };

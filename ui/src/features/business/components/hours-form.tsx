@@ -25,31 +25,34 @@ import {
 } from '../lib/business-hours';
 import { OpenStatus } from './open-status';
 
-function DayRow({
+export function DayRow({
   day,
   state,
   problem,
   onChange,
+  prefix = 'hours',
 }: {
   day: Weekday;
   state: HoursState;
   problem: string | null;
   onChange: (next: HoursState) => void;
+  /** Test ids' prefix: two editors on one page stay apart. */
+  prefix?: string;
 }) {
   const { t } = useTranslation();
   const d = state[day];
   return (
-    <div className="fd-hours-day" data-testid={`hours-day-${day}`} data-open={d.open ? 'true' : 'false'}>
+    <div className="fd-hours-day" data-testid={`${prefix}-day-${day}`} data-open={d.open ? 'true' : 'false'}>
       <Switch
         className="fd-hours-toggle"
         label={t(`days.${day}`)}
         checked={d.open}
         onChange={(e) => onChange(setDayOpen(state, day, e.currentTarget.checked))}
-        data-testid={`hours-open-${day}`}
+        data-testid={`${prefix}-open-${day}`}
       />
       <Stack gap={6} className="fd-hours-intervals">
         {!d.open && (
-          <Text size="sm" c="dimmed" data-testid={`hours-closed-${day}`}>
+          <Text size="sm" c="dimmed" data-testid={`${prefix}-closed-${day}`}>
             {t('hours.closedDay')}
           </Text>
         )}
@@ -60,7 +63,7 @@ function DayRow({
                 aria-label={t('hours.from', { day: t(`days.${day}`) })}
                 value={iv.from}
                 onChange={(e) => onChange(updateInterval(state, day, k, { from: e.currentTarget.value }))}
-                data-testid={`hours-from-${day}-${k}`}
+                data-testid={`${prefix}-from-${day}-${k}`}
               />
               <Text size="sm" aria-hidden>
                 –
@@ -69,7 +72,7 @@ function DayRow({
                 aria-label={t('hours.to', { day: t(`days.${day}`) })}
                 value={iv.to}
                 onChange={(e) => onChange(updateInterval(state, day, k, { to: e.currentTarget.value }))}
-                data-testid={`hours-to-${day}-${k}`}
+                data-testid={`${prefix}-to-${day}-${k}`}
               />
               <ActionIcon
                 size="sm"
@@ -78,7 +81,7 @@ function DayRow({
                 aria-label={t('hours.removeInterval')}
                 title={t('hours.removeInterval')}
                 onClick={() => onChange(removeInterval(state, day, k))}
-                data-testid={`hours-remove-${day}-${k}`}
+                data-testid={`${prefix}-remove-${day}-${k}`}
               >
                 ×
               </ActionIcon>
@@ -90,14 +93,14 @@ function DayRow({
               size="compact-xs"
               variant="subtle"
               onClick={() => onChange(addInterval(state, day))}
-              data-testid={`hours-add-${day}`}
+              data-testid={`${prefix}-add-${day}`}
             >
               {t('hours.addInterval')}
             </Button>
           </div>
         )}
         {problem && (
-          <Text size="xs" c="red.7" role="alert" data-testid={`hours-problem-${day}`}>
+          <Text size="xs" c="red.7" role="alert" data-testid={`${prefix}-problem-${day}`}>
             {problem}
           </Text>
         )}

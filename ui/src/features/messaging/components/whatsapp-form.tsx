@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '@/components/errors/error-alert';
 import { isApiError } from '@/lib/api-client';
 import { SEND_ERRORS, useSendWhatsapp } from '../api/send-whatsapp';
+import { AttachFile } from './attach-file';
 
 type Props = {
   leadId: number;
@@ -166,6 +167,7 @@ export function WhatsappForm({ leadId, disabled, templateSid, defaultVariable = 
         />
         {compact && sendButton}
       </div>
+      <AttachFile leadId={leadId} disabled={disabled} />
       {replies.length > 0 && (
         <span id={hintId} className="fd-visually-hidden">
           {t('canned.composerHint')}

@@ -1,4 +1,4 @@
-import { Group, Stack, Text } from '@mantine/core';
+import { Badge, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '@/components/errors/error-alert';
 import { DateTime } from '@/components/ui/date-time';
@@ -30,6 +30,13 @@ export function LeadReminders({ leadId }: { leadId: number }) {
             <div>
               <Group gap={6}>
                 <ReminderStatusBadge status={r.status} />
+                {r.call && (
+                  <Badge size="sm" variant="outline" color="blue" data-testid="reminder-call-badge">
+                    {r.call_outcome
+                      ? t(`activity.callbackOutcome.${r.call_outcome}`, { defaultValue: r.call_outcome })
+                      : t('reminders.callBadge')}
+                  </Badge>
+                )}
                 <Text size="sm" fw={500}>
                   <DateTime value={r.due_at} seconds />
                 </Text>

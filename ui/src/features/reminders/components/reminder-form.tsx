@@ -1,4 +1,4 @@
-import { Button, Group, Select, Stack, Textarea } from '@mantine/core';
+import { Button, Checkbox, Group, Select, Stack, Textarea } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '@/components/errors/error-alert';
@@ -21,10 +21,12 @@ export function ReminderForm({ leadId, assignees, onDone }: Props) {
   const [due, setDue] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const [assignee, setAssignee] = useState<string | null>(null);
+  const [call, setCall] = useState(false);
   const [touched, setTouched] = useState(false);
   const create = useCreateReminder(() => {
     setDue(null);
     setNote('');
+    setCall(false);
     setTouched(false);
     onDone?.();
   });
@@ -41,6 +43,7 @@ export function ReminderForm({ leadId, assignees, onDone }: Props) {
       due_at: toRfc3339(dueDate),
       note: note.trim(),
       ...(assignee ? { assignee_user_id: Number(assignee) } : {}),
+      ...(call ? { call: true } : {}),
     });
   };
 
@@ -92,6 +95,13 @@ export function ReminderForm({ leadId, assignees, onDone }: Props) {
             data-testid="reminder-assignee"
           />
         )}
+        <Checkbox
+          label={t('reminders.call')}
+          description={t('reminders.callHint')}
+          checked={call}
+          onChange={(e) => setCall(e.currentTarget.checked)}
+          data-testid="reminder-call"
+        />
         <Group justify="flex-end">
           <Button type="submit" size="sm" loading={create.isPending} data-testid="reminder-submit">
             {t('reminders.create')}

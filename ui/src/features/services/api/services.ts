@@ -1,0 +1,45 @@
+/** /api/services: read by everyone in the business, written by owners. */
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '@/lib/api-client';
+import { queryKeys } from '@/lib/query-keys';
+import type { Items, Service } from '@/types/api';
+
+export const getServicesQueryOptions = () =>
+  queryOptions({
+    queryKey: queryKeys.services.all,
+    queryFn: ({ signal }) => api.get<Items<Service>>('/api/services', { signal }),
+  });
+
+export const useServices = () => useQuery(getServicesQueryOptions());
+
+export type ServiceInput = {
+  name: string;
+  duration_min: number;
+  price: number | null;
+  buffer_before_min: number;
+  buffer_after_min: number;
+  staff_user_ids: number[];
+  active: boolean;
+};
+
+function useServiceMutation<I>(fn: (input: I) => Promise<unknown>, onSuccess?: () => void) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    meta: { inlineError: true },
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: queryKeys.services.all });
+      onSuccess?.();
+    },
+  });
+}
+
+export const useSaveService = (onSuccess?: () => void) =>
+  useServiceMutation(
+    ({ id, ...body }: ServiceInput & { id?: number }) =>
+      id ? api.patch<Service>(`/api/services/${id}`, body) : api.post<Service>('/api/services', body),
+    onSuccess,
+  );
+
+export const useDeleteService = (onSuccess?: () => void) =>
+  useServiceMutation((id: number) => api.delete(`/api/services/${id}`), onSuccess);
