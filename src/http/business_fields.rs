@@ -94,7 +94,7 @@ pub struct BusinessBody {
     /// Up to 3 follow-up steps `{after_hours (0.001 to 720), text}`, sent when the
     /// customer has not answered our last message; null or [] turns them off.
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(schema_with = super::limits::follow_ups)]
     pub follow_ups: Option<Option<Value>>,
 }
 

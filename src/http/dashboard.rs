@@ -29,15 +29,22 @@ const DEFAULT_DAYS: i64 = 30;
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct Range {
-    /// First day (`YYYY-MM-DD`, in the business's time zone); default 29 days before `to`.
+    /// First day (`YYYY-MM-DD`, in the business's time zone); default (or empty) 29 days before `to`.
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     from: Option<String>,
-    /// Last day, included (`YYYY-MM-DD`); default today in the business's time zone.
+    /// Last day, included (`YYYY-MM-DD`); default (or empty) today in the business's time zone.
+    /// At most 366 days after `from`.
+    #[param(pattern = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     to: Option<String>,
 }
 
 fn date(field: &str, v: &str) -> ApiResult<NaiveDate> {
-    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-        .ok()
+    // Exactly `YYYY-MM-DD`, as documented (the parser alone also takes `2026-1-1`).
+    let shaped = v.len() == 10
+        && v.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    Some(v)
+        .filter(|_| shaped)
+        .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
         .filter(|d| (1970..=9999).contains(&chrono::Datelike::year(d)))
         .ok_or_else(|| {
             ApiError::invalid(
@@ -102,7 +109,7 @@ async fn dashboard(
         .await?
         .ok_or_else(|| ApiError::not_found("Business"))?;
     let tz = tenant.schedule().tz;
-    let empty = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let empty = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(str::to_string);
     let to = match empty(&range.to) {
         Some(v) => date("to", &v)?,
         None => Utc::now().with_timezone(&tz).date_naive(),

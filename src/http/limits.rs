@@ -219,6 +219,23 @@ schemas! {
 }
 
 schemas! {
+    /// A business's follow-up steps (`core::follow_ups::check`); null or [] turns them off.
+    follow_ups => ArrayBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .items(
+            ObjectBuilder::new()
+                .property(
+                    "after_hours",
+                    ObjectBuilder::new().schema_type(Type::Number).minimum(Some(0.001)).maximum(Some(720.0)),
+                )
+                .property("text", text(MESSAGE_MAX, true, true, false))
+                .required("after_hours")
+                .required("text")
+                .additional_properties(Some(AdditionalProperties::FreeForm(false))),
+        )
+        .max_items(Some(crate::core::follow_ups::MAX_STEPS))
+        .description(Some("Up to 3 steps {after_hours (0.001 to 720), text}."))
+        .build();
     message_text_required => text(MESSAGE_MAX, true, true, false);
     /// Empty or null clears it.
     message_text_optional => text(MESSAGE_MAX, true, false, true);

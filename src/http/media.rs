@@ -53,7 +53,7 @@ fn serve(stored: store::media::Stored, cache: &'static str) -> Response {
     tag = "messages",
     params(("id" = i64, Path, description = "File id (a message's `media[].id`)")),
     responses(
-        (status = 200, description = "The file, with its content type (images, audio, video and PDF inline; anything else as a download)", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 200, description = "The file, with its content type (images, audio, video and PDF inline; anything else as a download)", content_type = "*/*", body = Vec<u8>),
         (status = 404, description = "No such file in this business, or not fetched yet", body = crate::error::ErrorBody),
     ),
     security(("session" = [])),
@@ -72,7 +72,7 @@ async fn get_one(State(state): State<AppState>, auth: Auth, ApiPath(id): ApiPath
     tag = "messages",
     params(("token" = String, Path, description = "The signed link's token (valid for an hour)")),
     responses(
-        (status = 200, description = "The file we sent, for Twilio to fetch", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 200, description = "The file we sent, for Twilio to fetch (JPEG, PNG, WebP or PDF)", content_type = "*/*", body = Vec<u8>),
         (status = 404, description = "Unknown or expired link", body = crate::error::ErrorBody),
     ),
 )]

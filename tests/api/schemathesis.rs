@@ -172,6 +172,8 @@ async fn schemathesis_finds_nothing() {
     // would end this very session: logout, a password change (ends the
     // other sessions, and then the password is unknown), ending a user's
     // sessions, and impersonation (the admin's, excluded with the rest).
+    // The pairing QR is a PNG, which Schemathesis cannot read; the
+    // black-box bridge tests check it.
     let (session, xsrf, token) = sign_in(&app, "st-owner@test.local", "owner-password-1").await;
     let params = format!(
         r#"
@@ -225,6 +227,11 @@ warnings = false
 include-path = "/api/availability"
 checks.positive_data_acceptance.enabled = false
 warnings = false
+# The dashboard's two days must also be at most 366 days apart, in order.
+[[operations]]
+include-path = "/api/dashboard"
+checks.positive_data_acceptance.enabled = false
+warnings = false
 [[operations]]
 include-path = "/api/business/current/users/{{id}}/schedule"
 include-method = "PUT"
@@ -238,14 +245,24 @@ include-path = "/api/push/subscriptions"
 include-method = "POST"
 checks.positive_data_acceptance.enabled = false
 warnings = false
+
+# What only a phone call, a received file or a queued send creates (tested
+# black-box with the fakes): here their ids are unknown and answer 404.
+[[operations]]
+include-path-regex = "^/api/calls/|^/api/media/|^/media/|^/api/scheduled-messages/"
+warnings = false
 "#,
         owner_id = owner_id,
         reminder_id = reminder["id"],
         spare_reminder = spare_reminder["id"]
     );
     config(dir.path(), &session, &xsrf, &token, &params);
-    let (ok, out) =
-        run(&st, dir.path(), &app, &["--exclude-path-regex", "^/api/admin/|^/api/auth/(logout|password)$|/sessions$"]);
+    let (ok, out) = run(
+        &st,
+        dir.path(),
+        &app,
+        &["--exclude-path-regex", "^/api/admin/|^/api/auth/(logout|password)$|/sessions$|/whatsapp/qr$"],
+    );
     let owner_run = (ok, out);
 
     // As the admin: the admin's own operations, but not impersonation.
