@@ -30,7 +30,7 @@ export function ProtectedRoute({ children, roles }: { children?: ReactNode; role
   if (isPending) {
     return (
       <Center h="60vh">
-        <Loader aria-label="loading" />
+        <Loader role="status" aria-label="loading" />
       </Center>
     );
   }

@@ -104,7 +104,9 @@ export function SlotPicker({
           {t('appointments.pickServiceFirst')}
         </Text>
       )}
-      {availability.isFetching && !availability.data && <Loader size="sm" aria-label={t('common.loading')} />}
+      {availability.isFetching && !availability.data && (
+        <Loader size="sm" role="status" aria-label={t('common.loading')} />
+      )}
       {availability.error && <ErrorAlert error={availability.error} />}
       {serviceId && availability.data && slots.length === 0 && (
         <Text size="sm" c="dimmed" data-testid="slots-none">
