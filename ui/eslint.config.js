@@ -49,7 +49,8 @@ const boundaries = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'e2e-artifacts'] },
+  // Playwright writes and removes its result folders while lint runs beside it.
+  { ignores: ['dist', 'node_modules', 'e2e-artifacts', 'test-results', 'playwright-report'] },
   {
     files: ['**/*.{ts,tsx}'],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
