@@ -16,6 +16,23 @@ use crate::{
 
 pub type ModelSocket = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
 
+/// The fake model's connections, as `fake_model` hands them over.
+pub type Models = tokio::sync::mpsc::UnboundedReceiver<(ModelSocket, String)>;
+
+/// An app with the fake model and a fake Twilio REST, plus `extra` settings.
+pub async fn voice_app(extra: &[(&str, &str)]) -> (TestApp, Session, Models, crate::fakes::Recorder) {
+    let (model_url, models) = fake_model().await;
+    let (twilio, twilio_rec) = crate::fakes::twilio_rest().await;
+    let mut env = vec![
+        ("FRONTDESK_OPENAI_API_KEY", "sk-voice"),
+        ("FRONTDESK_OPENAI_REALTIME_URL", model_url.as_str()),
+        ("FRONTDESK_TWILIO_API_BASE", twilio.as_str()),
+    ];
+    env.extend_from_slice(extra);
+    let (app, admin) = crate::providers::app_with(&env).await;
+    (app, admin, models, twilio_rec)
+}
+
 /// A fake realtime server: hands each accepted connection (and its
 /// Authorization header) to the test.
 #[allow(clippy::result_large_err)] // the callback's signature is tungstenite's

@@ -11,24 +11,9 @@ use tokio_tungstenite::tungstenite::Message;
 use crate::{
     fakes,
     helpers::*,
-    providers::{app_with, signed},
-    voice::{ModelSocket, fake_model, next_model, open_stream, place_call, recv_json},
+    providers::signed,
+    voice::{next_model, open_stream, place_call, recv_json, voice_app},
 };
-
-type Models = tokio::sync::mpsc::UnboundedReceiver<(ModelSocket, String)>;
-
-async fn start(extra: &[(&str, &str)]) -> (TestApp, Session, Models, fakes::Recorder) {
-    let (model_url, models) = fake_model().await;
-    let (twilio, twilio_rec) = fakes::twilio_rest().await;
-    let mut env = vec![
-        ("FRONTDESK_OPENAI_API_KEY", "sk-voice"),
-        ("FRONTDESK_OPENAI_REALTIME_URL", model_url.as_str()),
-        ("FRONTDESK_TWILIO_API_BASE", twilio.as_str()),
-    ];
-    env.extend_from_slice(extra);
-    let (app, admin) = app_with(&env).await;
-    (app, admin, models, twilio_rec)
-}
 
 /// The first request to the fake Twilio that `pick` accepts (waits up to 6 s).
 async fn twilio_request(twilio: &fakes::Recorder, what: &str, pick: impl Fn(&Value) -> bool) -> Value {
@@ -49,7 +34,7 @@ fn token_in(xml: &str) -> String {
 
 #[tokio::test]
 async fn a_transfer_holds_the_caller_whispers_to_the_person_and_comes_back_to_the_ai_unanswered() {
-    let (app, admin, mut models, twilio) = start(&[]).await;
+    let (app, admin, mut models, twilio) = voice_app(&[]).await;
     admin
         .patch(
             "/api/business/current",
@@ -181,7 +166,7 @@ async fn placed_to(twilio: &fakes::Recorder, to: &str) -> (Value, String) {
 
 #[tokio::test]
 async fn a_due_call_reminder_calls_the_lead_a_person_gets_the_ai_and_a_machine_a_voicemail() {
-    let (app, admin, mut models, twilio) = start(&[]).await;
+    let (app, admin, mut models, twilio) = voice_app(&[]).await;
     admin.patch("/api/business/current", &json!({"business_hours": all_day(), "ai_language": "en"})).await;
     let dana = create_lead(&admin, "Dana", "+972521010501").await["id"].as_i64().unwrap();
     let (s, plain) = admin.post(&format!("/api/leads/{dana}/reminders"), &json!({"due_at": in_ms(60_000)})).await;
@@ -253,7 +238,7 @@ async fn a_due_call_reminder_calls_the_lead_a_person_gets_the_ai_and_a_machine_a
 
 #[tokio::test]
 async fn callbacks_wait_for_opening_hours_and_for_the_hourly_cap() {
-    let (_app, admin, _models, twilio) = start(&[("FRONTDESK_OUTBOUND_CALLS_PER_HOUR", "1")]).await;
+    let (_app, admin, _models, twilio) = voice_app(&[("FRONTDESK_OUTBOUND_CALLS_PER_HOUR", "1")]).await;
     // Closed: the reminder waits, unfired, for the next opening.
     admin.patch("/api/business/current", &json!({"business_hours": {}})).await;
     let dana = create_lead(&admin, "Dana", "+972521010601").await["id"].as_i64().unwrap();

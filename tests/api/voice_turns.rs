@@ -9,28 +9,10 @@ use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::{
-    fakes,
     helpers::*,
     metrics::free_port,
-    providers::app_with,
-    voice::{ModelSocket, fake_model, next_model, open_stream, place_call, recv_json},
+    voice::{ModelSocket, next_model, open_stream, place_call, recv_json, voice_app},
 };
-
-type Models = tokio::sync::mpsc::UnboundedReceiver<(ModelSocket, String)>;
-
-/// An app with the fake model and a fake Twilio REST, plus `extra` settings.
-async fn start(extra: &[(&str, &str)]) -> (TestApp, Session, Models, fakes::Recorder) {
-    let (model_url, models) = fake_model().await;
-    let (twilio, twilio_rec) = fakes::twilio_rest().await;
-    let mut env = vec![
-        ("FRONTDESK_OPENAI_API_KEY", "sk-voice"),
-        ("FRONTDESK_OPENAI_REALTIME_URL", model_url.as_str()),
-        ("FRONTDESK_TWILIO_API_BASE", twilio.as_str()),
-    ];
-    env.extend_from_slice(extra);
-    let (app, admin) = app_with(&env).await;
-    (app, admin, models, twilio_rec)
-}
 
 async fn say(model: &mut ModelSocket, event: Value) {
     model.send(Message::text(event.to_string())).await.unwrap();
@@ -55,7 +37,8 @@ fn sample(text: &str, name: &str) -> f64 {
 #[tokio::test]
 async fn each_turn_is_timed_from_the_callers_end_of_speech_to_the_first_frame_back() {
     let port = free_port();
-    let (app, admin, mut models, _twilio) = start(&[("FRONTDESK_METRICS_BIND", &format!("127.0.0.1:{port}"))]).await;
+    let (app, admin, mut models, _twilio) =
+        voice_app(&[("FRONTDESK_METRICS_BIND", &format!("127.0.0.1:{port}"))]).await;
     let metrics = format!("http://127.0.0.1:{port}/metrics");
     let token = place_call(&app, "CAl1", "+972521010301").await;
     let mut tw = open_stream(&app, &token, "CAl1", true).await.unwrap();
@@ -104,7 +87,7 @@ async fn each_turn_is_timed_from_the_callers_end_of_speech_to_the_first_frame_ba
 
 #[tokio::test]
 async fn turn_detection_is_semantic_with_the_configured_eagerness_or_server_side() {
-    let (app, _admin, mut models, _twilio) = start(&[("FRONTDESK_VOICE_EAGERNESS", "high")]).await;
+    let (app, _admin, mut models, _twilio) = voice_app(&[("FRONTDESK_VOICE_EAGERNESS", "high")]).await;
     let token = place_call(&app, "CAv1", "+972521010302").await;
     let _tw = open_stream(&app, &token, "CAv1", true).await.unwrap();
     let (mut model, _) = next_model(&mut models).await;
@@ -114,7 +97,7 @@ async fn turn_detection_is_semantic_with_the_configured_eagerness_or_server_side
         json!({"type": "semantic_vad", "eagerness": "high"})
     );
 
-    let (app, _admin, mut models, _twilio) = start(&[("FRONTDESK_VOICE_VAD", "server")]).await;
+    let (app, _admin, mut models, _twilio) = voice_app(&[("FRONTDESK_VOICE_VAD", "server")]).await;
     let token = place_call(&app, "CAv2", "+972521010303").await;
     let _tw = open_stream(&app, &token, "CAv2", true).await.unwrap();
     let (mut model, _) = next_model(&mut models).await;
@@ -122,7 +105,7 @@ async fn turn_detection_is_semantic_with_the_configured_eagerness_or_server_side
     assert_eq!(update["session"]["audio"]["input"]["turn_detection"]["type"], "server_vad");
 
     // By default: semantic, eagerness auto.
-    let (app, _admin, mut models, _twilio) = start(&[]).await;
+    let (app, _admin, mut models, _twilio) = voice_app(&[]).await;
     let token = place_call(&app, "CAv3", "+972521010304").await;
     let _tw = open_stream(&app, &token, "CAv3", true).await.unwrap();
     let (mut model, _) = next_model(&mut models).await;
@@ -135,7 +118,7 @@ async fn turn_detection_is_semantic_with_the_configured_eagerness_or_server_side
 
 #[tokio::test]
 async fn after_a_silence_the_agent_asks_once_if_the_caller_is_there_then_ends_politely() {
-    let (app, admin, mut models, twilio) = start(&[("FRONTDESK_VOICE_IDLE_SECS", "0.6")]).await;
+    let (app, admin, mut models, twilio) = voice_app(&[("FRONTDESK_VOICE_IDLE_SECS", "0.6")]).await;
     admin.patch("/api/business/current", &json!({"ai_language": "en"})).await;
     let token = place_call(&app, "CAi1", "+972521010305").await;
     let mut tw = open_stream(&app, &token, "CAi1", true).await.unwrap();
@@ -174,7 +157,7 @@ async fn after_a_silence_the_agent_asks_once_if_the_caller_is_there_then_ends_po
 
 #[tokio::test]
 async fn a_tool_that_takes_long_gets_a_short_spoken_filler() {
-    let (app, admin, mut models, twilio) = start(&[]).await;
+    let (app, admin, mut models, twilio) = voice_app(&[]).await;
     admin.patch("/api/business/current", &json!({"forward_e164": "+972541112222", "business_hours": {}})).await;
     let token = place_call(&app, "CAf1", "+972521010306").await;
     let _tw = open_stream(&app, &token, "CAf1", true).await.unwrap();
