@@ -110,9 +110,9 @@ struct LeadPage {
     items: Vec<Lead>,
     /// How many leads match. With `total_is_lower_bound`, a number they exceed.
     total: i64,
-    /// True when a search matched more leads than it counts (see
-    /// `COUNT_LIMIT`, 1000): there are more than `total`; the page still
-    /// holds the newest matches, and the next page exists while pages come back full.
+    /// True when a search matched more leads than it counts (200, or the end
+    /// of the page asked for when further): there are more than `total`; the
+    /// page still holds the newest matches, and the next page exists while pages come back full.
     total_is_lower_bound: bool,
     page: i64,
     page_size: i64,

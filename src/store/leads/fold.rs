@@ -92,7 +92,14 @@ pub fn parts_contain<'a>(buf: &mut String, parts: impl IntoIterator<Item = &'a s
         if i > 0 {
             buf.push(' ');
         }
-        buf.extend(part.chars().map(fold_char));
+        if part.is_ascii() {
+            // Most names, phones and emails: a byte-wise lowercase copy.
+            let start = buf.len();
+            buf.push_str(part);
+            buf[start..].make_ascii_lowercase();
+        } else {
+            buf.extend(part.chars().map(fold_char));
+        }
     }
     buf.contains(folded_term)
 }
@@ -198,5 +205,21 @@ mod tests {
         for p in points {
             assert_eq!(stored.get(&u32::from(p)), Some(&format!("ab{}", fold_char(p))), "U+{:04X}", u32::from(p));
         }
+    }
+
+    /// Parts folded into one buffer answer as their joined text does, ASCII
+    /// parts (the fast path) and others alike.
+    #[test]
+    fn parts_answer_as_their_joined_text() {
+        let mut buf = String::new();
+        let parts = ["Dana", "LEVI", "+972501234567", "", "ΣΟΦΊΑ@Mail.example"];
+        let joined = parts.join(" ");
+        for term in ["dana levi", "levi +9725", "  σοφία@mail", "a l", "dana", "levi  +", "σοφία@mail.example"]
+        {
+            let t = fold(term);
+            assert_eq!(parts_contain(&mut buf, parts, &t), contains(&joined, &t), "{term}");
+        }
+        assert!(parts_contain(&mut buf, parts, &fold("LEVI +97250")));
+        assert!(!parts_contain(&mut buf, ["Dana"], &fold("levi")));
     }
 }

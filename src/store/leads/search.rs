@@ -15,7 +15,7 @@ use crate::domain::Scope;
 
 /// A search without other filters counts its matches up to this many; past
 /// it the page still holds the newest matches, and the total says "more than".
-pub const COUNT_LIMIT: i64 = 1000;
+pub const COUNT_LIMIT: i64 = 200;
 
 /// A search string as both the index and [`fold::contains`] take it.
 pub struct Search {
@@ -191,8 +191,9 @@ fn walk_checking_ids(conn: &Connection, scope: Scope, ids: &[i64], offset: i64, 
 }
 
 /// The page of matches in activity order, each lead's text checked as the
-/// index would (the parts of [`super::search_index::INDEXED_TEXT`]), written into the body as it
-/// is found: one pass, no second look-up of the chosen rows.
+/// index would (the parts of [`super::search_index::INDEXED_TEXT`]). The
+/// walk reads only the searched columns; the chosen rows are then read whole
+/// by key, in the walk's order.
 fn walk_rendering(
     conn: &Connection,
     scope: Scope,
@@ -201,27 +202,40 @@ fn walk_rendering(
     total: ListTotal,
 ) -> StoreResult<Vec<u8>> {
     let (offset, wanted) = (page.offset(), page.offset().saturating_add(page.page_size));
-    let mut stmt = conn.prepare_cached(&walk_sql(scope, COLUMNS))?;
-    let mut rows = walk(&mut stmt, scope)?;
-    let mut body = PageBody::new(page);
-    let mut folded = String::new();
-    let mut seen = 0i64;
-    while let Some(r) = rows.next()? {
-        let parts = [
-            text(r, 2)?,
-            text(r, 3)?,
-            opt_text(r, 4)?.unwrap_or(""),
-            opt_text(r, 5)?.unwrap_or(""),
-            opt_text(r, 6)?.unwrap_or(""),
-        ];
-        if fold::parts_contain(&mut folded, parts, &s.folded) {
-            seen += 1;
-            if seen > offset {
-                body.push(r)?;
-                if seen >= wanted {
-                    break;
+    let mut chosen = Vec::with_capacity(page.page_size as usize);
+    {
+        let mut stmt = conn.prepare_cached(&walk_sql(
+            scope,
+            "l.id, l.first_name, l.last_name, l.phone_e164, l.whatsapp_id, l.email",
+        ))?;
+        let mut rows = walk(&mut stmt, scope)?;
+        let mut folded = String::new();
+        let mut seen = 0i64;
+        while let Some(r) = rows.next()? {
+            let parts = [
+                text(r, 1)?,
+                text(r, 2)?,
+                opt_text(r, 3)?.unwrap_or(""),
+                opt_text(r, 4)?.unwrap_or(""),
+                opt_text(r, 5)?.unwrap_or(""),
+            ];
+            if fold::parts_contain(&mut folded, parts, &s.folded) {
+                seen += 1;
+                if seen > offset {
+                    chosen.push(r.get::<_, i64>(0)?);
+                    if seen >= wanted {
+                        break;
+                    }
                 }
             }
+        }
+    }
+    let mut one = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM leads l WHERE l.id = ?1"))?;
+    let mut body = PageBody::new(page);
+    for id in chosen {
+        let mut rows = one.query([id])?;
+        if let Some(r) = rows.next()? {
+            body.push(r)?;
         }
     }
     Ok(body.finish(total))
