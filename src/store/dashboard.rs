@@ -41,7 +41,9 @@ pub struct Calls {
 
 #[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct ResponseTimes {
-    /// Seconds; null when there were none.
+    /// Seconds (nearest rank), rounded down to the whole second below a
+    /// minute, the whole minute below an hour, the whole hour above; null
+    /// when there were none.
     pub median_s: Option<f64>,
     pub p90_s: Option<f64>,
     pub count: i64,
