@@ -34,8 +34,13 @@ export const scenarios = [
       assert((await toggle.getAttribute('aria-expanded')) === 'true', 'the clock does not say it is open');
       const field = byTestId(page, 'send-later-at');
       await field.waitFor();
-      const shown = await panel.innerText();
-      assert(/\d{2}:\d{2}/.test(shown) && !/AM|PM|לפנה"צ|אחה"צ/.test(shown), `not a 24-hour time: ${shown}`);
+      // 24-hour: an hours field of two digits and no AM/PM anywhere in the picker.
+      const hours = await panel
+        .getByRole('spinbutton', { name: 'שעות' })
+        .evaluate((e) => e.value || e.getAttribute('aria-valuenow') || e.textContent);
+      const shown =
+        (await panel.innerText()) + (await panel.locator('input').evaluateAll((l) => l.map((e) => e.value)));
+      assert(/^([01]\d|2[0-3])$/.test(hours) && !/AM|PM|לפנה"צ|אחה"צ/i.test(shown), `not a 24-hour time: ${shown}`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert(overflow <= 1, `the composer is ${overflow}px wider than a phone`);
       await axeCheck(page, 'send later (phone, he)');
