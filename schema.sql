@@ -1124,7 +1124,7 @@ ALTER TABLE lead_reminders ADD COLUMN call INTEGER NOT NULL DEFAULT 0 CHECK (cal
 ALTER TABLE lead_reminders ADD COLUMN call_outcome TEXT
     CHECK (call_outcome IS NULL OR call_outcome IN ('person', 'machine', 'no_answer', 'busy', 'failed'));
 
--- version: 13
+-- version: 14
 -- The dashboard's counts per business and UTC day, kept by triggers, so a
 -- year's dashboard reads a few rows per day instead of every lead, call and
 -- conversation. A business's local day is a range of UTC instants; the
