@@ -335,7 +335,7 @@ async fn the_rollup_equals_a_direct_count_after_a_random_mix_of_writes() {
 async fn a_file_from_before_the_rollup_gets_it_when_upgraded() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("frontdesk.db");
-    let c = schema_file_at(&data, 12);
+    let c = schema_file_at(&data, 13);
     c.execute_batch(
         "INSERT INTO tenants (id, name, timezone) VALUES (1, 'Old Business', 'Asia/Jerusalem');
          INSERT INTO users (id, tenant_id, email, role, password_hash) VALUES (1, 1, 'staff@old.test', 'owner', 'x');
@@ -356,7 +356,7 @@ async fn a_file_from_before_the_rollup_gets_it_when_upgraded() {
              blocked_until, status, booked_by, created_at)
          VALUES (1, 3, 1, 1, '2026-03-28T08:00:00.000Z', '2026-03-28T08:30:00.000Z', '2026-03-28T08:00:00.000Z',
              '2026-03-28T08:30:00.000Z', 'confirmed', 'ai', '2026-03-27T21:40:00.000Z');
-         PRAGMA user_version = 12;",
+         PRAGMA user_version = 13;",
     )
     .unwrap();
     drop(c);
