@@ -1149,3 +1149,181 @@ CREATE TRIGGER messages_lead_outbound AFTER INSERT ON messages WHEN new.directio
             'is_ai', json(iif(new.is_ai, 'true', 'false')), 'status', new.status, 'at', new.created_at)
     WHERE id = new.lead_id;
 END;
+
+-- version: 14
+-- The dashboard's counts per business and UTC day, kept by triggers, so a
+-- year's dashboard reads a few rows per day instead of every lead, call and
+-- conversation. A business's local day is a range of UTC instants; the
+-- reader sums the whole UTC days inside it and corrects each edge from the
+-- base tables (exact in any time zone). `metric` and `key`:
+--   lead          source            leads by created_at
+--   call          person|ai|voicemail|missed   inbound calls by started_at
+--                                   (a call still ringing or in progress counts once answered or over)
+--   booked        person|ai|customer   appointments by created_at
+--   appt          confirmed|cancelled|no_show   appointments by starts_at
+--   conv          ''                conversations by started_at
+--   ai_alone      ''                of those, the AI replied and no person did, no handoff
+--   reply_ai, reply_person   bucket   first replies by the conversation's started_at,
+--                                   in seconds: whole seconds below a minute, whole
+--                                   minutes below an hour, whole hours above
+-- The day leads the key, so one write's rows sit together on today's leaf
+-- page; a trigger writes only when a row's contribution changed. Counts
+-- may fall to 0 and stay (the reader skips them).
+CREATE TABLE dashboard_days (
+    tenant_id INTEGER NOT NULL,
+    day       TEXT    NOT NULL,
+    metric    TEXT    NOT NULL,
+    key       TEXT    NOT NULL,
+    n         INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, day, metric, key)
+) WITHOUT ROWID;
+
+-- A conversation's share of the rollup, computed once here.
+ALTER TABLE conversations ADD COLUMN ai_alone INTEGER
+    GENERATED ALWAYS AS (ai_replied = 1 AND person_replied = 0 AND handed_off = 0) VIRTUAL;
+ALTER TABLE conversations ADD COLUMN reply_bucket TEXT GENERATED ALWAYS AS (
+    CASE WHEN first_reply_by IS NULL OR reply_ms IS NULL THEN NULL
+         WHEN reply_ms < 60000 THEN CAST(max(reply_ms, 0) / 1000 AS TEXT)
+         WHEN reply_ms < 3600000 THEN CAST(reply_ms / 60000 * 60 AS TEXT)
+         ELSE CAST(reply_ms / 3600000 * 3600 AS TEXT) END) VIRTUAL;
+
+-- The rows already there.
+INSERT INTO dashboard_days (tenant_id, day, metric, key, n)
+SELECT tenant_id, substr(created_at, 1, 10), 'lead', source, count(*) FROM leads GROUP BY 1, 2, 4;
+INSERT INTO dashboard_days (tenant_id, day, metric, key, n)
+SELECT tenant_id, substr(started_at, 1, 10), 'call', coalesce(answered_by, 'missed'), count(*) FROM calls
+WHERE direction = 'inbound' AND (answered_by IS NOT NULL OR status NOT IN ('ringing', 'in_progress')) GROUP BY 1, 2, 4;
+INSERT INTO dashboard_days (tenant_id, day, metric, key, n)
+SELECT tenant_id, substr(created_at, 1, 10), 'booked', booked_by, count(*) FROM appointments GROUP BY 1, 2, 4;
+INSERT INTO dashboard_days (tenant_id, day, metric, key, n)
+SELECT tenant_id, substr(starts_at, 1, 10), 'appt', status, count(*) FROM appointments
+WHERE status IN ('confirmed', 'cancelled', 'no_show') GROUP BY 1, 2, 4;
+INSERT INTO dashboard_days (tenant_id, day, metric, key, n)
+SELECT tenant_id, substr(started_at, 1, 10), 'conv', '', count(*) FROM conversations GROUP BY 1, 2;
+INSERT INTO dashboard_days (tenant_id, day, metric, key, n)
+SELECT tenant_id, substr(started_at, 1, 10), 'ai_alone', '', count(*) FROM conversations WHERE ai_alone GROUP BY 1, 2;
+INSERT INTO dashboard_days (tenant_id, day, metric, key, n)
+SELECT tenant_id, substr(started_at, 1, 10), 'reply_' || first_reply_by, reply_bucket, count(*) FROM conversations
+WHERE reply_bucket IS NOT NULL GROUP BY 1, 2, 3, 4;
+
+CREATE TRIGGER dashboard_lead_added AFTER INSERT ON leads BEGIN
+    INSERT INTO dashboard_days VALUES (new.tenant_id, substr(new.created_at, 1, 10), 'lead', new.source, 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER dashboard_lead_removed AFTER DELETE ON leads BEGIN
+    UPDATE dashboard_days SET n = n - 1
+    WHERE tenant_id = old.tenant_id AND day = substr(old.created_at, 1, 10) AND metric = 'lead' AND key = old.source;
+END;
+CREATE TRIGGER dashboard_lead_changed AFTER UPDATE OF tenant_id, created_at, source ON leads
+WHEN old.tenant_id != new.tenant_id OR substr(old.created_at, 1, 10) != substr(new.created_at, 1, 10)
+     OR old.source != new.source BEGIN
+    UPDATE dashboard_days SET n = n - 1
+    WHERE tenant_id = old.tenant_id AND day = substr(old.created_at, 1, 10) AND metric = 'lead' AND key = old.source;
+    INSERT INTO dashboard_days VALUES (new.tenant_id, substr(new.created_at, 1, 10), 'lead', new.source, 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+
+-- A call's outcome: NULL while it does not count (outbound, or still ringing or in progress).
+CREATE TRIGGER dashboard_call_added AFTER INSERT ON calls
+WHEN new.direction = 'inbound' AND (new.answered_by IS NOT NULL OR new.status NOT IN ('ringing', 'in_progress')) BEGIN
+    INSERT INTO dashboard_days VALUES
+        (new.tenant_id, substr(new.started_at, 1, 10), 'call', coalesce(new.answered_by, 'missed'), 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER dashboard_call_removed AFTER DELETE ON calls
+WHEN old.direction = 'inbound' AND (old.answered_by IS NOT NULL OR old.status NOT IN ('ringing', 'in_progress')) BEGIN
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day = substr(old.started_at, 1, 10)
+        AND metric = 'call' AND key = coalesce(old.answered_by, 'missed');
+END;
+CREATE TRIGGER dashboard_call_changed AFTER UPDATE OF tenant_id, direction, status, answered_by, started_at ON calls
+WHEN (old.direction = 'inbound' AND (old.answered_by IS NOT NULL OR old.status NOT IN ('ringing', 'in_progress')))
+         IS NOT (new.direction = 'inbound' AND (new.answered_by IS NOT NULL OR new.status NOT IN ('ringing', 'in_progress')))
+     OR old.answered_by IS NOT new.answered_by OR old.tenant_id != new.tenant_id
+     OR substr(old.started_at, 1, 10) != substr(new.started_at, 1, 10) BEGIN
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day = substr(old.started_at, 1, 10)
+        AND metric = 'call' AND key = coalesce(old.answered_by, 'missed')
+        AND old.direction = 'inbound' AND (old.answered_by IS NOT NULL OR old.status NOT IN ('ringing', 'in_progress'));
+    INSERT INTO dashboard_days
+    SELECT new.tenant_id, substr(new.started_at, 1, 10), 'call', coalesce(new.answered_by, 'missed'), 1
+    WHERE new.direction = 'inbound' AND (new.answered_by IS NOT NULL OR new.status NOT IN ('ringing', 'in_progress'))
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER dashboard_appointment_added AFTER INSERT ON appointments BEGIN
+    INSERT INTO dashboard_days VALUES (new.tenant_id, substr(new.created_at, 1, 10), 'booked', new.booked_by, 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO dashboard_days SELECT new.tenant_id, substr(new.starts_at, 1, 10), 'appt', new.status, 1
+    WHERE new.status IN ('confirmed', 'cancelled', 'no_show')
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER dashboard_appointment_removed AFTER DELETE ON appointments BEGIN
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day = substr(old.created_at, 1, 10)
+        AND metric = 'booked' AND key = old.booked_by;
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day = substr(old.starts_at, 1, 10)
+        AND metric = 'appt' AND key = old.status;
+END;
+CREATE TRIGGER dashboard_appointment_booked_changed AFTER UPDATE OF tenant_id, created_at, booked_by ON appointments
+WHEN old.tenant_id != new.tenant_id OR substr(old.created_at, 1, 10) != substr(new.created_at, 1, 10)
+     OR old.booked_by != new.booked_by BEGIN
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day = substr(old.created_at, 1, 10)
+        AND metric = 'booked' AND key = old.booked_by;
+    INSERT INTO dashboard_days VALUES (new.tenant_id, substr(new.created_at, 1, 10), 'booked', new.booked_by, 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER dashboard_appointment_status_changed AFTER UPDATE OF tenant_id, starts_at, status ON appointments
+WHEN (old.status IN ('confirmed', 'cancelled', 'no_show') OR new.status IN ('confirmed', 'cancelled', 'no_show'))
+     AND (old.status != new.status OR old.tenant_id != new.tenant_id
+          OR substr(old.starts_at, 1, 10) != substr(new.starts_at, 1, 10)) BEGIN
+    -- Only the three counted states have rows, so the other states match none.
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day = substr(old.starts_at, 1, 10)
+        AND metric = 'appt' AND key = old.status;
+    INSERT INTO dashboard_days SELECT new.tenant_id, substr(new.starts_at, 1, 10), 'appt', new.status, 1
+    WHERE new.status IN ('confirmed', 'cancelled', 'no_show')
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER dashboard_conversation_added AFTER INSERT ON conversations BEGIN
+    INSERT INTO dashboard_days VALUES (new.tenant_id, substr(new.started_at, 1, 10), 'conv', '', 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO dashboard_days SELECT new.tenant_id, substr(new.started_at, 1, 10), 'ai_alone', '', 1 WHERE new.ai_alone
+    ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO dashboard_days
+    SELECT new.tenant_id, substr(new.started_at, 1, 10), 'reply_' || new.first_reply_by, new.reply_bucket, 1
+    WHERE new.reply_bucket IS NOT NULL
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER dashboard_conversation_removed AFTER DELETE ON conversations BEGIN
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day = substr(old.started_at, 1, 10)
+        AND metric = 'conv' AND key = '';
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day = substr(old.started_at, 1, 10)
+        AND metric = 'ai_alone' AND key = '' AND old.ai_alone;
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day = substr(old.started_at, 1, 10)
+        AND metric = 'reply_' || old.first_reply_by AND key = old.reply_bucket;
+END;
+-- The message triggers update a conversation on every reply; most change nothing here.
+CREATE TRIGGER dashboard_conversation_moved AFTER UPDATE OF tenant_id, started_at ON conversations
+WHEN old.tenant_id != new.tenant_id OR substr(old.started_at, 1, 10) != substr(new.started_at, 1, 10) BEGIN
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day = substr(old.started_at, 1, 10)
+        AND metric = 'conv' AND key = '';
+    INSERT INTO dashboard_days VALUES (new.tenant_id, substr(new.started_at, 1, 10), 'conv', '', 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER dashboard_conversation_alone_changed AFTER UPDATE ON conversations
+WHEN old.ai_alone != new.ai_alone OR (old.ai_alone AND (old.tenant_id != new.tenant_id
+         OR substr(old.started_at, 1, 10) != substr(new.started_at, 1, 10))) BEGIN
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day = substr(old.started_at, 1, 10)
+        AND metric = 'ai_alone' AND key = '' AND old.ai_alone;
+    INSERT INTO dashboard_days SELECT new.tenant_id, substr(new.started_at, 1, 10), 'ai_alone', '', 1 WHERE new.ai_alone
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER dashboard_conversation_reply_changed AFTER UPDATE ON conversations
+WHEN old.first_reply_by IS NOT new.first_reply_by OR old.reply_bucket IS NOT new.reply_bucket
+     OR (old.reply_bucket IS NOT NULL AND (old.tenant_id != new.tenant_id
+         OR substr(old.started_at, 1, 10) != substr(new.started_at, 1, 10))) BEGIN
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day = substr(old.started_at, 1, 10)
+        AND metric = 'reply_' || old.first_reply_by AND key = old.reply_bucket;
+    INSERT INTO dashboard_days
+    SELECT new.tenant_id, substr(new.started_at, 1, 10), 'reply_' || new.first_reply_by, new.reply_bucket, 1
+    WHERE new.reply_bucket IS NOT NULL
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;

@@ -67,18 +67,14 @@ fn midnight(tz: Tz, d: NaiveDate) -> chrono::DateTime<Utc> {
     naive.and_utc()
 }
 
-fn stored(t: chrono::DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-}
-
 /// The local days from `from` to `to` (both included) as UTC ranges.
 pub fn days(tz: Tz, from: NaiveDate, to: NaiveDate) -> Vec<Day> {
     from.iter_days()
         .take_while(|d| *d <= to)
         .map(|d| Day {
             date: d.format("%Y-%m-%d").to_string(),
-            start: stored(midnight(tz, d)),
-            end: stored(midnight(tz, d + Duration::days(1))),
+            start: midnight(tz, d),
+            end: midnight(tz, d + Duration::days(1)),
         })
         .collect()
 }
@@ -141,15 +137,16 @@ mod tests {
     fn days_start_at_local_midnight_across_dst() {
         let tz: Tz = "Asia/Jerusalem".parse().unwrap();
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let at = |t: chrono::DateTime<Utc>| t.to_rfc3339();
         let winter = days(tz, d("2026-12-01"), d("2026-12-01"));
         assert_eq!(
-            (winter[0].start.as_str(), winter[0].end.as_str()),
-            ("2026-11-30T22:00:00.000Z", "2026-12-01T22:00:00.000Z")
+            (at(winter[0].start), at(winter[0].end)),
+            ("2026-11-30T22:00:00+00:00".to_string(), "2026-12-01T22:00:00+00:00".to_string())
         );
         // Israel moves to summer time on the Friday before the last Sunday of March.
         let spring = days(tz, d("2026-03-26"), d("2026-03-28"));
         assert_eq!(spring.len(), 3);
-        assert_eq!(spring[1].start, "2026-03-26T22:00:00.000Z");
-        assert_eq!(spring[1].end, "2026-03-27T21:00:00.000Z");
+        assert_eq!(at(spring[1].start), "2026-03-26T22:00:00+00:00");
+        assert_eq!(at(spring[1].end), "2026-03-27T21:00:00+00:00");
     }
 }

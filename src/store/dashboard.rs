@@ -1,13 +1,15 @@
 //! The owner's dashboard: counts over a range of days of one business.
 //!
-//! Each day is a `[start, end)` pair of UTC instants in the stored format
-//! (the business's local midnights), so every count is an index range scan
-//! per day and a day boundary is exact in any time zone, DST included.
-//! Conversations come from the `conversations` rollup the message triggers
-//! keep (see schema.sql), not from the messages themselves.
+//! Each local day is a `[start, end)` pair of UTC instants (the business's
+//! local midnights), so a day boundary is exact in any time zone, DST
+//! included. The counts come from `dashboard_days`, a rollup per UTC day
+//! that triggers keep (see schema.sql): a range sums the whole UTC days
+//! inside it, and the few hours between each local midnight and the nearest
+//! UTC midnight are counted from the base tables (an index range each).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
@@ -15,11 +17,11 @@ use super::error::StoreResult;
 use crate::domain::TenantId;
 
 /// One local day: its date and the UTC instants it starts and ends at.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Day {
     pub date: String,
-    pub start: String,
-    pub end: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -39,7 +41,9 @@ pub struct Calls {
 
 #[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct ResponseTimes {
-    /// Seconds; null when there were none.
+    /// Seconds (nearest rank), rounded down to the whole second below a
+    /// minute, the whole minute below an hour, the whole hour above; null
+    /// when there were none.
     pub median_s: Option<f64>,
     pub p90_s: Option<f64>,
     pub count: i64,
@@ -73,138 +77,258 @@ pub struct Dashboard {
     pub appointments: Appointments,
 }
 
-pub fn read(conn: &Connection, tenant_id: TenantId, time_zone: &str, days: &[Day]) -> StoreResult<Dashboard> {
-    let (Some(first), Some(last)) = (days.first(), days.last()) else {
-        return Ok(Dashboard {
-            time_zone: time_zone.to_string(),
-            leads_by_source: BTreeMap::new(),
-            leads_by_day: Vec::new(),
-            calls: Calls::default(),
-            first_response: FirstResponse::default(),
-            ai_handled_share: 0.0,
-            appointments: Appointments::default(),
-        });
-    };
-    let (lo, hi) = (first.start.as_str(), last.end.as_str());
+/// Counts keyed by the rollup's `(metric, key)`.
+type Tally = HashMap<(String, String), i64>;
 
-    // One index range per day (a join against the list of days may be
-    // planned the other way round: every lead against every day).
-    let mut leads_by_day = Vec::new();
-    let mut per_day = conn.prepare_cached(
-        "SELECT source, count(*) FROM leads WHERE tenant_id = ?1 AND created_at >= ?2 AND created_at < ?3
-         GROUP BY source ORDER BY source",
+pub fn read(conn: &Connection, tenant_id: TenantId, time_zone: &str, days: &[Day]) -> StoreResult<Dashboard> {
+    let empty = || Dashboard {
+        time_zone: time_zone.to_string(),
+        leads_by_source: BTreeMap::new(),
+        leads_by_day: Vec::new(),
+        calls: Calls::default(),
+        first_response: FirstResponse::default(),
+        ai_handled_share: 0.0,
+        appointments: Appointments::default(),
+    };
+    let Some(last) = days.last() else {
+        return Ok(empty());
+    };
+    // Each local midnight, the first day's start to the last day's end.
+    let edges: Vec<Edge> = days.iter().map(|d| edge(d.start)).chain([edge(last.end)]).collect();
+    let (lo, hi) = (&edges[0], &edges[edges.len() - 1]);
+
+    // The rollup's whole UTC days: all of them to the totals, leads to their UTC day.
+    let mut totals = Tally::new();
+    let mut leads_per_utc_day: HashMap<String, Vec<(String, i64)>> = HashMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT day, metric, key, n FROM dashboard_days WHERE tenant_id = ?1 AND day >= ?2 AND day < ?3 AND n != 0",
     )?;
-    for d in days {
-        let rows = per_day.query_map(params![tenant_id, d.start, d.end], |r| {
-            Ok(DayCount { date: d.date.clone(), source: r.get(0)?, count: r.get(1)? })
-        })?;
-        for row in rows {
-            leads_by_day.push(row?);
+    let rows = stmt.query_map(params![tenant_id, lo.day, hi.day], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
+    })?;
+    for row in rows {
+        let (day, metric, key, n) = row?;
+        if metric == "lead" {
+            leads_per_utc_day.entry(day).or_default().push((key.clone(), n));
         }
+        *totals.entry((metric, key)).or_insert(0) += n;
+    }
+    add_edge(&mut totals, lo, -1, |x, y| base(conn, tenant_id, x, y))?;
+    add_edge(&mut totals, hi, 1, |x, y| base(conn, tenant_id, x, y))?;
+
+    // Leads by local day: its UTC days, corrected at both midnights (each
+    // midnight's correction counted once, shared by the days either side).
+    let mut lead_edges = Vec::with_capacity(edges.len());
+    for e in &edges {
+        let mut t = Tally::new();
+        add_edge(&mut t, e, 1, |x, y| base_leads(conn, tenant_id, x, y))?;
+        lead_edges.push(t);
+    }
+    let mut leads_by_day = Vec::new();
+    for (i, d) in days.iter().enumerate() {
+        let mut by_source: BTreeMap<String, i64> = BTreeMap::new();
+        for day in utc_days(&edges[i].day, &edges[i + 1].day) {
+            for (source, n) in leads_per_utc_day.get(&day).into_iter().flatten() {
+                *by_source.entry(source.clone()).or_insert(0) += n;
+            }
+        }
+        for ((_, source), n) in &lead_edges[i + 1] {
+            *by_source.entry(source.clone()).or_insert(0) += n;
+        }
+        for ((_, source), n) in &lead_edges[i] {
+            *by_source.entry(source.clone()).or_insert(0) -= n;
+        }
+        leads_by_day.extend(by_source.into_iter().filter(|(_, n)| *n > 0).map(|(source, count)| DayCount {
+            date: d.date.clone(),
+            source,
+            count,
+        }));
     }
     let mut leads_by_source = BTreeMap::new();
     for d in &leads_by_day {
         *leads_by_source.entry(d.source.clone()).or_insert(0) += d.count;
     }
 
-    let mut calls = Calls::default();
-    let mut stmt = conn.prepare_cached(
-        "SELECT answered_by, count(*) FROM calls
-         WHERE tenant_id = ?1 AND started_at >= ?2 AND started_at < ?3 AND direction = 'inbound'
-           AND (answered_by IS NOT NULL OR status NOT IN ('ringing', 'in_progress'))
-         GROUP BY answered_by",
-    )?;
-    let rows = stmt.query_map(params![tenant_id, lo, hi], |r| Ok((r.get::<_, Option<String>>(0)?, r.get(1)?)))?;
-    for row in rows {
-        let (who, n): (Option<String>, i64) = row?;
-        match who.as_deref() {
-            Some("person") => calls.person += n,
-            Some("ai") => calls.ai += n,
-            Some("voicemail") => calls.voicemail += n,
-            _ => calls.missed += n,
+    let n = |metric: &str, key: &str| totals.get(&(metric.to_string(), key.to_string())).copied().unwrap_or(0);
+    let histogram = |metric: &str| -> BTreeMap<i64, i64> {
+        let mut h = BTreeMap::new();
+        for ((m, key), count) in &totals {
+            if m == metric && *count > 0 {
+                // Buckets are whole seconds, written by the schema's `reply_bucket`.
+                if let Ok(s) = key.parse::<i64>() {
+                    *h.entry(s).or_insert(0) += count;
+                }
+            }
         }
-    }
-
-    let (mut person, mut ai) = (Vec::new(), Vec::new());
-    let (mut conversations, mut ai_handled) = (0i64, 0i64);
-    let mut stmt = conn.prepare_cached(
-        "SELECT first_reply_by, reply_ms, ai_replied AND NOT person_replied AND NOT handed_off
-         FROM conversations WHERE tenant_id = ?1 AND started_at >= ?2 AND started_at < ?3",
-    )?;
-    let rows = stmt.query_map(params![tenant_id, lo, hi], |r| {
-        Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, bool>(2)?))
-    })?;
-    for row in rows {
-        let (by, secs, handled) = row?;
-        conversations += 1;
-        ai_handled += i64::from(handled);
-        match (by.as_deref(), secs) {
-            (Some("ai"), Some(ms)) => ai.push(ms.max(0) as f64 / 1000.0),
-            (Some("person"), Some(ms)) => person.push(ms.max(0) as f64 / 1000.0),
-            _ => {}
-        }
-    }
-
-    let mut appointments = Appointments::default();
-    let mut stmt = conn.prepare_cached(
-        "SELECT booked_by, count(*) FROM appointments
-         WHERE tenant_id = ?1 AND created_at >= ?2 AND created_at < ?3 GROUP BY booked_by",
-    )?;
-    for row in stmt.query_map(params![tenant_id, lo, hi], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
-        match row? {
-            (by, n) if by == "ai" => appointments.booked_by_ai += n,
-            (by, n) if by == "person" => appointments.booked_by_staff += n,
-            _ => {}
-        }
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT status, count(*) FROM appointments
-         WHERE tenant_id = ?1 AND starts_at >= ?2 AND starts_at < ?3
-           AND status IN ('confirmed', 'cancelled', 'no_show') GROUP BY status",
-    )?;
-    for row in stmt.query_map(params![tenant_id, lo, hi], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
-        match row? {
-            (s, n) if s == "confirmed" => appointments.confirmed = n,
-            (s, n) if s == "cancelled" => appointments.cancelled = n,
-            (_, n) => appointments.no_show = n,
-        }
-    }
-
+        h
+    };
+    let conversations = n("conv", "");
     Ok(Dashboard {
-        time_zone: time_zone.to_string(),
         leads_by_source,
         leads_by_day,
-        calls,
-        first_response: FirstResponse { person: times(person), ai: times(ai) },
-        ai_handled_share: if conversations == 0 { 0.0 } else { ai_handled as f64 / conversations as f64 },
-        appointments,
+        calls: Calls {
+            person: n("call", "person"),
+            ai: n("call", "ai"),
+            voicemail: n("call", "voicemail"),
+            missed: n("call", "missed"),
+        },
+        first_response: FirstResponse { person: times(&histogram("reply_person")), ai: times(&histogram("reply_ai")) },
+        ai_handled_share: if conversations <= 0 { 0.0 } else { n("ai_alone", "") as f64 / conversations as f64 },
+        appointments: Appointments {
+            booked_by_ai: n("booked", "ai"),
+            booked_by_staff: n("booked", "person"),
+            confirmed: n("appt", "confirmed"),
+            cancelled: n("appt", "cancelled"),
+            no_show: n("appt", "no_show"),
+        },
+        ..empty()
     })
 }
 
-/// Median and 90th percentile (nearest rank), to the millisecond.
-fn times(mut v: Vec<f64>) -> ResponseTimes {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
+/// A local midnight among the rollup's UTC days.
+#[derive(Debug, PartialEq)]
+struct Edge {
+    /// The nearest UTC midnight's day: the rollup counts from it onwards as after this midnight.
+    day: String,
+    /// The instants between that UTC midnight and this one, `[from, to)`, with
+    /// the sign that makes the rollup right: +1 when the UTC midnight is
+    /// earlier (they are before this midnight but not in the rollup's earlier
+    /// days), -1 when later. None when the two coincide.
+    part: Option<(String, String, i64)>,
+}
+
+fn edge(at: DateTime<Utc>) -> Edge {
+    let utc_midnight = at.date_naive().and_time(NaiveTime::MIN).and_utc();
+    let next = utc_midnight + Duration::days(1);
+    let date = |t: DateTime<Utc>| t.format("%Y-%m-%d").to_string();
+    if at - utc_midnight <= next - at {
+        Edge { day: date(utc_midnight), part: (at > utc_midnight).then(|| (stored(utc_midnight), stored(at), 1)) }
+    } else {
+        Edge { day: date(next), part: Some((stored(at), stored(next), -1)) }
+    }
+}
+
+/// Adds `sign` times the edge's correction, counted by `count` over its instants.
+fn add_edge(
+    t: &mut Tally,
+    e: &Edge,
+    sign: i64,
+    count: impl FnOnce(&str, &str) -> StoreResult<Vec<(String, String, i64)>>,
+) -> StoreResult<()> {
+    if let Some((from, to, part_sign)) = &e.part {
+        for (metric, key, n) in count(from, to)? {
+            *t.entry((metric, key)).or_insert(0) += sign * part_sign * n;
+        }
+    }
+    Ok(())
+}
+
+fn stored(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// The UTC days from `from` (included) to `to` (excluded), both `YYYY-MM-DD`.
+fn utc_days(from: &str, to: &str) -> Vec<String> {
+    let parse = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let (Some(a), Some(b)) = (parse(from), parse(to)) else {
+        return Vec::new();
+    };
+    a.iter_days().take_while(|d| *d < b).map(|d| d.format("%Y-%m-%d").to_string()).collect()
+}
+
+/// New leads in `[from, to)` by source, from the leads themselves.
+fn base_leads(conn: &Connection, tenant_id: TenantId, from: &str, to: &str) -> StoreResult<Vec<(String, String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT source, count(*) FROM leads WHERE tenant_id = ?1 AND created_at >= ?2 AND created_at < ?3
+         GROUP BY source",
+    )?;
+    let rows = stmt.query_map(params![tenant_id, from, to], |r| Ok(("lead".to_string(), r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Everything but leads in `[from, to)`, from the base tables, keyed as the rollup is.
+fn base(conn: &Connection, tenant_id: TenantId, from: &str, to: &str) -> StoreResult<Vec<(String, String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT 'call', coalesce(answered_by, 'missed'), count(*) FROM calls
+         WHERE tenant_id = ?1 AND started_at >= ?2 AND started_at < ?3 AND direction = 'inbound'
+           AND (answered_by IS NOT NULL OR status NOT IN ('ringing', 'in_progress'))
+         GROUP BY 2
+         UNION ALL
+         SELECT 'booked', booked_by, count(*) FROM appointments
+         WHERE tenant_id = ?1 AND created_at >= ?2 AND created_at < ?3 GROUP BY 2
+         UNION ALL
+         SELECT 'appt', status, count(*) FROM appointments
+         WHERE tenant_id = ?1 AND starts_at >= ?2 AND starts_at < ?3 AND status IN ('confirmed', 'cancelled', 'no_show')
+         GROUP BY 2
+         UNION ALL
+         SELECT 'conv', '', count(*) FROM conversations WHERE tenant_id = ?1 AND started_at >= ?2 AND started_at < ?3
+         UNION ALL
+         SELECT 'ai_alone', '', count(*) FROM conversations
+         WHERE tenant_id = ?1 AND started_at >= ?2 AND started_at < ?3 AND ai_alone
+         UNION ALL
+         SELECT 'reply_' || first_reply_by, reply_bucket, count(*) FROM conversations
+         WHERE tenant_id = ?1 AND started_at >= ?2 AND started_at < ?3 AND reply_bucket IS NOT NULL
+         GROUP BY 1, 2",
+    )?;
+    let rows = stmt.query_map(params![tenant_id, from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Median and 90th percentile (nearest rank) over a histogram of whole seconds.
+fn times(h: &BTreeMap<i64, i64>) -> ResponseTimes {
+    let n: i64 = h.values().sum();
     let rank = |p: f64| -> Option<f64> {
-        if n == 0 {
+        if n <= 0 {
             return None;
         }
-        let i = ((p * n as f64).ceil() as usize).clamp(1, n) - 1;
-        Some((v[i] * 1000.0).round() / 1000.0)
+        let want = ((p * n as f64).ceil() as i64).clamp(1, n);
+        let mut seen = 0;
+        h.iter()
+            .find(|(_, c)| {
+                seen += **c;
+                seen >= want
+            })
+            .map(|(s, _)| *s as f64)
     };
-    ResponseTimes { median_s: rank(0.5), p90_s: rank(0.9), count: n as i64 }
+    ResponseTimes { median_s: rank(0.5), p90_s: rank(0.9), count: n }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::times;
+    use super::*;
 
     #[test]
-    fn percentiles_are_nearest_rank() {
-        let t = times(vec![5.0, 1.0, 3.0, 2.0, 4.0, 6.0, 7.0, 8.0, 9.0, 10.0]);
+    fn percentiles_are_nearest_rank_over_buckets() {
+        let h: BTreeMap<i64, i64> = (1..=10).map(|s| (s, 1)).collect();
+        let t = times(&h);
         assert_eq!((t.median_s, t.p90_s, t.count), (Some(5.0), Some(9.0), 10));
-        let t = times(vec![42.0]);
+        let t = times(&BTreeMap::from([(42, 3)]));
         assert_eq!((t.median_s, t.p90_s), (Some(42.0), Some(42.0)));
-        assert_eq!(times(vec![]).median_s, None);
+        let t = times(&BTreeMap::from([(3, 9), (600, 1)]));
+        assert_eq!((t.median_s, t.p90_s), (Some(3.0), Some(3.0)));
+        assert_eq!(times(&BTreeMap::new()).median_s, None);
+    }
+
+    #[test]
+    fn a_local_midnight_is_corrected_from_the_nearest_utc_midnight() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        // Jerusalem in winter: 22:00 UTC, two hours before the next UTC day.
+        assert_eq!(
+            edge(at("2026-11-30T22:00:00Z")),
+            Edge {
+                day: "2026-12-01".into(),
+                part: Some(("2026-11-30T22:00:00.000Z".into(), "2026-12-01T00:00:00.000Z".into(), -1))
+            }
+        );
+        // New York: 05:00 UTC, five hours after the UTC midnight.
+        assert_eq!(
+            edge(at("2026-12-01T05:00:00Z")),
+            Edge {
+                day: "2026-12-01".into(),
+                part: Some(("2026-12-01T00:00:00.000Z".into(), "2026-12-01T05:00:00.000Z".into(), 1))
+            }
+        );
+        assert_eq!(edge(at("2026-12-01T00:00:00Z")), Edge { day: "2026-12-01".into(), part: None });
+        assert_eq!(utc_days("2026-12-30", "2027-01-02"), ["2026-12-30", "2026-12-31", "2027-01-01"]);
     }
 }

@@ -15,6 +15,7 @@ mod connections;
 mod conversations;
 mod csrf;
 mod dashboard;
+mod dashboard_rollup;
 mod events;
 mod fakes;
 mod followups;

@@ -15,7 +15,12 @@ import { useCurrentBusiness } from '@/features/business/api/get-current-business
 import { useCannedReplies } from '@/features/canned-replies/api/canned-replies';
 import { useLead } from '@/features/leads/api/get-lead';
 import { LeadTitle } from '@/features/leads/components/lead-details';
-import { WhatsappForm } from '@/features/messaging/components/whatsapp-form';
+import { WhatsappForm, type SendLaterSlot } from '@/features/messaging/components/whatsapp-form';
+
+// The composer's time picker (and its date library) loads when first opened.
+const SendLater = lazy(() =>
+  import('@/features/scheduled/components/send-later').then((m) => ({ default: m.SendLater })),
+);
 
 /** The width below which the lead page is a phone's chat (the sections start folded). */
 const PHONE_QUERY = '(max-width: 48em)';
@@ -116,6 +121,11 @@ export function Component() {
               disabled={!data.phone_e164 && !data.whatsapp_id}
               templateSid={ownBusiness?.twilio_template_sid ?? null}
               defaultVariable={data.first_name ?? ''}
+              sendLater={(slot: SendLaterSlot) => (
+                <Suspense fallback={<PageLoader />}>
+                  <SendLater leadId={data.id} {...slot} />
+                </Suspense>
+              )}
             />
           </div>
         </section>

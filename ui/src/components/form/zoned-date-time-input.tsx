@@ -39,6 +39,7 @@ export function ZonedDateTimeInput({ label, value, onChange, description, error,
         minutesInputLabel={t('dates.minutes')}
         secondsInputLabel={t('dates.seconds')}
         clearable
+        clearButtonProps={{ 'aria-label': t('dates.clear') }}
         dir="ltr"
         data-testid={testId}
         popoverProps={{ withinPortal: true }}

@@ -97,7 +97,7 @@ export function Duplicates({ lead, canMerge }: { lead: Lead; canMerge: boolean }
         opened={other !== null}
         onClose={() => setOther(null)}
         title={t('merge.title')}
-        size="xl"
+        size={1000}
         closeButtonProps={{ 'aria-label': t('common.close') }}
       >
         {other && (

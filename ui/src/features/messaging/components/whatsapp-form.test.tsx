@@ -33,6 +33,36 @@ describe('WhatsappForm', () => {
     await waitFor(() => expect(screen.getByTestId('whatsapp-text')).toHaveValue(''));
   });
 
+  it('opens "send later" beside Send with the text, and clears it once queued', async () => {
+    vi.stubGlobal('fetch', stubFetch({}).impl);
+    const slot = vi.fn();
+    renderWithProviders(
+      <WhatsappForm
+        compact
+        leadId={7}
+        sendLater={(p) => {
+          slot(p.text);
+          return (
+            <button type="button" onClick={() => p.onScheduled('2026-12-08T10:00:00Z')}>
+              queue it
+            </button>
+          );
+        }}
+      />,
+    );
+    const toggle = screen.getByTestId('send-later-toggle');
+    expect(toggle).toBeDisabled();
+    fireEvent.change(screen.getByTestId('whatsapp-text'), { target: { value: 'later please' } });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    fireEvent.click(toggle);
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    expect(slot).toHaveBeenLastCalledWith('later please');
+    fireEvent.click(screen.getByText('queue it'));
+    expect(screen.getByTestId('send-later-done')).toHaveTextContent('Scheduled for');
+    expect(screen.getByTestId('whatsapp-text')).toHaveValue('');
+    expect(screen.queryByText('queue it')).toBeNull();
+  });
+
   it('shows the message and hint of 503 provider_unavailable and keeps the text', async () => {
     const { impl } = stubFetch({
       'GET /api/auth/csrf': () => [200, { csrfToken: 'tok' }],

@@ -1,8 +1,10 @@
 import { Alert, Button, Group, Stack, Text, TextInput, Textarea } from '@mantine/core';
-import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '@/components/errors/error-alert';
 import { isApiError } from '@/lib/api-client';
+import { useTimezone } from '@/lib/auth';
+import { formatDateTime } from '@/lib/format';
 import { SEND_ERRORS, useSendWhatsapp } from '../api/send-whatsapp';
 import { AttachFile } from './attach-file';
 
@@ -17,7 +19,14 @@ type Props = {
   compact?: boolean;
   /** Canned replies, already filled in: typing `/` at the start lists them. */
   replies?: readonly QuickReply[];
+  /**
+   * "Send later" beside Send: the time picker the page renders (lazily) for
+   * the composer's text; it calls `onScheduled` once the send is queued.
+   */
+  sendLater?: (p: SendLaterSlot) => ReactNode;
 };
+
+export type SendLaterSlot = { text: string; onScheduled: (sendAt: string) => void; onClose: () => void };
 
 export type QuickReply = { shortcut: string; text: string };
 
@@ -38,9 +47,21 @@ export function matchReplies(text: string, replies: readonly QuickReply[]): Quic
  * window is closed (send the approved template instead), the message was
  * refused, no provider is available.
  */
-export function WhatsappForm({ leadId, disabled, templateSid, defaultVariable = '', compact, replies = [] }: Props) {
-  const { t } = useTranslation();
+export function WhatsappForm({
+  leadId,
+  disabled,
+  templateSid,
+  defaultVariable = '',
+  compact,
+  replies = [],
+  sendLater,
+}: Props) {
+  const { t, i18n } = useTranslation();
+  const tz = useTimezone();
   const [text, setText] = useState('');
+  const [laterOpen, setLaterOpen] = useState(false);
+  const [scheduledFor, setScheduledFor] = useState<string | null>(null);
+  const laterId = useId();
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState(false);
   const listId = useId();
@@ -81,7 +102,14 @@ export function WhatsappForm({ leadId, disabled, templateSid, defaultVariable = 
     e.preventDefault();
     if (!text.trim() || send.isPending) return;
     send.reset();
+    setScheduledFor(null);
     send.mutate({ leadId, text: text.trim() }, { onSuccess: () => setText('') });
+  };
+  const scheduled = (sendAt: string) => {
+    setText('');
+    setLaterOpen(false);
+    send.reset();
+    setScheduledFor(sendAt);
   };
   const sendTemplate = () => {
     if (send.isPending) return;
@@ -102,6 +130,36 @@ export function WhatsappForm({ leadId, disabled, templateSid, defaultVariable = 
       data-testid="whatsapp-send"
     >
       {t('whatsapp.send')}
+    </Button>
+  );
+  const laterButton = sendLater && (
+    <Button
+      type="button"
+      size="sm"
+      variant={laterOpen ? 'light' : 'default'}
+      px={8}
+      aria-label={t('scheduled.later')}
+      title={t('scheduled.later')}
+      aria-expanded={laterOpen}
+      aria-controls={laterOpen ? laterId : undefined}
+      disabled={disabled || (!laterOpen && !text.trim())}
+      onClick={() => setLaterOpen((o) => !o)}
+      data-testid="send-later-toggle"
+    >
+      <svg
+        aria-hidden="true"
+        width="18"
+        height="18"
+        viewBox="0 0 24 24"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      >
+        <circle cx="12" cy="12" r="9" />
+        <path d="M12 7v5l3 2" />
+      </svg>
     </Button>
   );
 
@@ -165,8 +223,19 @@ export function WhatsappForm({ leadId, disabled, templateSid, defaultVariable = 
           disabled={disabled}
           data-testid="whatsapp-text"
         />
+        {compact && laterButton}
         {compact && sendButton}
       </div>
+      {sendLater && laterOpen && (
+        <div id={laterId} className="fd-mt-xs">
+          {sendLater({ text, onScheduled: scheduled, onClose: () => setLaterOpen(false) })}
+        </div>
+      )}
+      {scheduledFor && (
+        <Alert color="blue" variant="light" mt="xs" data-testid="send-later-done">
+          {t('scheduled.done', { when: formatDateTime(scheduledFor, i18n.language, tz) })}
+        </Alert>
+      )}
       <AttachFile leadId={leadId} disabled={disabled} />
       {replies.length > 0 && (
         <span id={hintId} className="fd-visually-hidden">
@@ -218,6 +287,7 @@ export function WhatsappForm({ leadId, disabled, templateSid, defaultVariable = 
       )}
       {!compact && (
         <Group justify="flex-end" mt="xs">
+          {laterButton}
           {sendButton}
         </Group>
       )}
