@@ -1327,3 +1327,8 @@ WHEN old.first_reply_by IS NOT new.first_reply_by OR old.reply_bucket IS NOT new
     WHERE new.reply_bucket IS NOT NULL
     ON CONFLICT DO UPDATE SET n = n + 1;
 END;
+
+-- version: 15
+-- Duplicates by email are found through the search index (each lead's email
+-- is part of its indexed text), so no index of emails is written with every lead.
+DROP INDEX leads_tenant_email;

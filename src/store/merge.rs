@@ -26,7 +26,8 @@ fn whatsapp_ids_of_phone(phone: &str) -> [String; 3] {
 
 /// Other leads of the same business that are the same person by phone,
 /// WhatsApp id (a `@lid` id included) or email (whatever its case).
-/// Every lookup is an index probe.
+/// Phones and WhatsApp ids are index probes; an email is looked up through
+/// the search index.
 pub fn duplicates(conn: &Connection, lead: &Lead) -> StoreResult<Vec<Lead>> {
     let mut phones: Vec<String> = lead.phone_e164.iter().cloned().collect();
     phones.extend(lead.whatsapp_id.as_deref().and_then(phone_of_whatsapp_id));
@@ -55,11 +56,8 @@ pub fn duplicates(conn: &Connection, lead: &Lead) -> StoreResult<Vec<Lead>> {
         }
     }
     if let Some(email) = lead.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-        let mut by_email = conn.prepare_cached(
-            "SELECT id FROM leads WHERE tenant_id = ?1 AND lower(email) = lower(?2) AND email IS NOT NULL",
-        )?;
-        for id in by_email.query_map(params![lead.tenant_id, email], |r| r.get(0))? {
-            push(id?);
+        for id in leads::ids_with_email(conn, lead.tenant_id, email)? {
+            push(LeadId(id));
         }
     }
     let mut out = Vec::with_capacity(ids.len());

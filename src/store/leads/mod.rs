@@ -22,7 +22,7 @@ pub(crate) use list::filter_conditions;
 pub use list::{Assignee, LeadFilter, count_filtered, list_json};
 pub use patch::{LeadPatch, update_scoped};
 pub use search::{COUNT_LIMIT, search_term};
-pub(crate) use search::{Search, matching_ids};
+pub(crate) use search::{Search, ids_with_email, matching_ids};
 pub use search_index::{BATCH, index_all_waiting, sync_search_index};
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]

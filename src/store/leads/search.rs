@@ -11,7 +11,7 @@ use super::list::{
 };
 use super::search_index::{indexed_through, stale_ids, waiting_leads};
 use super::{COLUMNS, fold};
-use crate::domain::Scope;
+use crate::domain::{Scope, TenantId};
 
 /// A search without other filters counts its matches up to this many; past
 /// it the page still holds the newest matches, and the total says "more than".
@@ -88,6 +88,27 @@ pub(crate) fn matching_ids(
     ids.sort_unstable();
     ids.dedup();
     Ok((ids, complete))
+}
+
+/// The leads of `tenant` whose email is `email` in any ASCII case (SQLite's
+/// `lower`). The email is part of each lead's indexed text, so the search
+/// index finds the candidates and SQL keeps the exact ones: no index of
+/// emails is written with every lead.
+pub(crate) fn ids_with_email(conn: &Connection, tenant: TenantId, email: &str) -> StoreResult<Vec<i64>> {
+    let Some(s) = Search::parse(email) else {
+        return Ok(conn
+            .prepare_cached("SELECT id FROM leads WHERE tenant_id = ?1 AND lower(email) = lower(?2) ORDER BY id")?
+            .query_map(params![tenant, email], |r| r.get(0))?
+            .collect::<Result<_, _>>()?);
+    };
+    let (candidates, _) = matching_ids(conn, Scope::Tenant(tenant), &s, None)?;
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM leads WHERE id IN (SELECT value FROM json_each(?1)) AND tenant_id = ?2
+               AND lower(email) = lower(?3) ORDER BY id",
+        )?
+        .query_map(params![id_json(&candidates)?, tenant, email], |r| r.get(0))?
+        .collect::<Result<_, _>>()?)
 }
 
 /// A search page. With other filters, every match is checked against them
