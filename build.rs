@@ -96,9 +96,9 @@ fn build_ui(ui: &Path) {
     }
 }
 
-/// Writes `<file>.br` and `<file>.gz` next to each text asset, so the server
-/// answers `Accept-Encoding` without compressing per request. Brotli at its
-/// best quality: it runs once per UI build and the files are small.
+/// Writes `<file>.br` next to each text asset, so the server answers
+/// browsers without compressing per request. Brotli at its best quality: it
+/// runs once per UI build and the files are small.
 fn precompress(assets: &Path) {
     let Ok(entries) = fs::read_dir(assets) else { return };
     for entry in entries.flatten() {
@@ -115,19 +115,17 @@ fn precompress(assets: &Path) {
         let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
         brotli::BrotliCompress(&mut data.as_slice(), &mut br, &params)
             .unwrap_or_else(|e| panic!("brotli {}: {e}", path.display()));
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        std::io::Write::write_all(&mut gz, &data).and_then(|_| gz.try_finish()).expect("gzip in memory");
-        let gz = gz.finish().expect("gzip in memory");
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
         fs::write(assets.join(format!("{name}.br")), br).expect("write .br");
-        fs::write(assets.join(format!("{name}.gz")), gz).expect("write .gz");
+        // A gzip copy from an older build would be embedded as a file of its own.
+        let _ = fs::remove_file(assets.join(format!("{name}.gz")));
     }
 }
 
 /// What the binary embeds: `dist` without the plain copy of an asset that
-/// has both compressed ones. Every browser takes brotli or gzip; the rare
-/// client that takes neither gets the gzip copy decoded by the server. This
-/// keeps the UI's weight in the binary about halved (the 25 MB budget).
+/// has a brotli one. Browsers take brotli; the server makes the gzip or plain
+/// copy a client may ask for from it (see src/assets.rs). This keeps the UI's
+/// weight in the binary at about a quarter (the 25 MB budget).
 fn embedded_copy(dist: &Path) -> PathBuf {
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("ui-embedded");
     if out.exists() {
@@ -152,7 +150,7 @@ fn copy_tree(from: &Path, to: &Path) {
             n.push(suffix);
             from.join(n).is_file()
         };
-        if with(".br") && with(".gz") {
+        if with(".br") {
             continue;
         }
         fs::copy(&path, to.join(&name)).unwrap_or_else(|e| panic!("copy {}: {e}", path.display()));

@@ -4,13 +4,18 @@
 //! service worker (`/sw.js`) and the web app manifest are revalidated on
 //! every load (`no-cache`), so a new build replaces them.
 //!
-//! build.rs stores a brotli (`.br`) and a gzip (`.gz`) copy of each text
-//! asset, and only those; `/assets/*` is answered with the best one the
-//! client accepts, and a client that takes neither gets the gzip copy
-//! decoded here.
+//! build.rs stores a brotli (`.br`) copy of each text asset, and only that
+//! (the 25 MB budget): a client taking brotli gets it as stored; one taking
+//! only gzip gets it decoded and gzipped once, then kept; one taking neither
+//! gets it decoded (kept too). The kept copies are at most two per asset.
+
+use std::{
+    collections::HashMap,
+    sync::{LazyLock, Mutex},
+};
 
 use axum::{
-    body::Body,
+    body::{Body, Bytes},
     extract::{Request, State},
     http::{HeaderValue, Method, StatusCode, header},
     response::{IntoResponse, Response},
@@ -50,9 +55,6 @@ fn content_type(path: &str) -> &'static str {
 }
 
 /// The stored encodings, best first.
-const ENCODINGS: &[(&str, &str)] = &[("br", ".br"), ("gzip", ".gz")];
-
-/// Whether `Accept-Encoding` takes `coding` (named, or `*`, with a q above 0).
 fn accepts(accept_encoding: &str, coding: &str) -> bool {
     let mut named = None;
     let mut any = None;
@@ -71,23 +73,34 @@ fn accepts(accept_encoding: &str, coding: &str) -> bool {
 }
 
 /// The best stored variant of `rel` the request accepts: (Content-Encoding, bytes).
-fn encoded_variant(rel: &str, accept_encoding: &str) -> Option<(&'static str, &'static [u8])> {
-    ENCODINGS.iter().find_map(|(coding, suffix)| {
-        if !accepts(accept_encoding, coding) {
-            return None;
+/// An asset's bytes as the client takes them: the stored brotli copy, or a
+/// copy made from it once (gzip, or plain) and kept for the next client.
+fn text_asset(rel: &str, br: &'static [u8], accept_encoding: &str) -> std::io::Result<(Option<&'static str>, Bytes)> {
+    if accepts(accept_encoding, "br") {
+        return Ok((Some("br"), Bytes::from_static(br)));
+    }
+    let coding = accepts(accept_encoding, "gzip").then_some("gzip");
+    let key = (rel.to_string(), coding.is_some());
+    if let Some(kept) = DERIVED.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        return Ok((coding, kept.clone()));
+    }
+    let mut plain = Vec::with_capacity(br.len() * 4);
+    std::io::Read::read_to_end(&mut brotli_decompressor::Decompressor::new(br, 4096), &mut plain)?;
+    let bytes = Bytes::from(match coding {
+        Some(_) => {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            std::io::Write::write_all(&mut gz, &plain)?;
+            gz.finish()?
         }
-        UI.get_file(format!("{rel}{suffix}")).map(|f| (*coding, f.contents()))
-    })
+        None => plain,
+    });
+    DERIVED.lock().unwrap_or_else(|p| p.into_inner()).insert(key, bytes.clone());
+    Ok((coding, bytes))
 }
 
-/// An embedded gzip copy, decoded for a client that takes no compression.
-fn gunzip(gz: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(gz.len() * 4);
-    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(gz), &mut out)?;
-    Ok(out)
-}
+/// Copies made from the brotli ones, by (path, gzipped).
+static DERIVED: LazyLock<Mutex<HashMap<(String, bool), Bytes>>> = LazyLock::new(Default::default);
 
-/// The router's fallback: everything no route matched.
 pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
     let path = req.uri().path();
     if path == "/metrics" {
@@ -119,27 +132,25 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
     }
     let rel = path.trim_start_matches('/');
     let plain = UI.get_file(rel).map(|f| f.contents());
-    let gzipped = UI.get_file(format!("{rel}.gz")).map(|f| f.contents());
-    if !rel.is_empty() && rel != "index.html" && (plain.is_some() || gzipped.is_some()) {
+    let brotli = UI.get_file(format!("{rel}.br")).map(|f| f.contents());
+    if !rel.is_empty() && rel != "index.html" && (plain.is_some() || brotli.is_some()) {
         let cache = if rel.starts_with("assets/") {
             "public, max-age=31536000, immutable"
         } else if rel == "sw.js" || rel == "manifest.webmanifest" {
-            // A new build's service worker and manifest must be picked up at once.
             "no-cache"
         } else {
             "public, max-age=3600"
         };
         let accept_encoding =
             req.headers().get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        let has_variants = UI.get_file(format!("{rel}.br")).is_some() || UI.get_file(format!("{rel}.gz")).is_some();
-        let (encoding, body) = match (encoded_variant(rel, accept_encoding), plain, gzipped) {
-            (Some((coding, bytes)), _, _) => (Some(coding), Body::from(bytes)),
-            (None, Some(bytes), _) => (None, Body::from(bytes)),
-            (None, None, Some(gz)) => match gunzip(gz) {
-                Ok(bytes) => (None, Body::from(bytes)),
-                Err(e) => return ApiError::internal(format!("embedded {rel}.gz: {e}")).into_response(),
+        let has_variants = brotli.is_some();
+        let (encoding, body) = match (brotli, plain) {
+            (Some(br), _) => match text_asset(rel, br, accept_encoding) {
+                Ok((coding, bytes)) => (coding, Body::from(bytes)),
+                Err(e) => return ApiError::internal(format!("embedded {rel}.br: {e}")).into_response(),
             },
-            (None, None, None) => return (StatusCode::NOT_FOUND, "not found").into_response(),
+            (None, Some(bytes)) => (None, Body::from(bytes)),
+            (None, None) => return (StatusCode::NOT_FOUND, "not found").into_response(),
         };
         let mut res = (
             [
