@@ -8,8 +8,11 @@ import { readFileSync } from 'node:fs';
 import type { Plugin } from 'vite';
 
 const ID = 'virtual:first-view-texts';
-/** The texts it takes (a section, or one text of it); keep in step with src/vite-env.d.ts. */
+
+type Tree = { [key: string]: Tree | string };
+/** The texts it takes (a section or one text, by its path); keep in step with src/vite-env.d.ts. */
 export const FIRST_VIEW_KEYS = [
+  'app.name',
   'chat.ai',
   'chat.back',
   'chat.call',
@@ -27,19 +30,40 @@ export const FIRST_VIEW_KEYS = [
   'inbox.tabs',
   'inbox.title',
   'inbox.waited',
+  'leadSource',
   'leadStatus',
+  'leads.exportCsv',
+  'leads.fields.business',
+  'leads.fields.lastActivity',
+  'leads.fields.name',
+  'leads.fields.phone',
+  'leads.fields.source',
+  'leads.fields.status',
+  'leads.fields.tags',
+  'leads.import.button',
+  'leads.new',
+  'leads.search',
+  'leads.searchPlaceholder',
+  'leads.title',
+  'login.subtitle',
 ];
 
 export function firstViewTexts(localesDir: string): Plugin {
   const pick = (lng: string) => {
     const file = `${localesDir}/${lng}.json`;
-    const all = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
-    const picked: Record<string, Record<string, unknown>> = {};
+    const all = JSON.parse(readFileSync(file, 'utf8')) as Tree;
+    const picked: Tree = {};
     for (const key of FIRST_VIEW_KEYS) {
-      const [section = '', text] = key.split('.');
-      const from = all[section];
-      if (from === undefined || (text && from[text] === undefined)) throw new Error(`${file} has no ${key}`);
-      picked[section] = text ? { ...picked[section], [text]: from[text] } : from;
+      let from: Tree | string = all;
+      let into = picked;
+      const parts = key.split('.');
+      parts.forEach((part, i) => {
+        const next: Tree | string | undefined = typeof from === 'string' ? undefined : from[part];
+        if (next === undefined) throw new Error(`${file} has no ${key}`);
+        if (i === parts.length - 1) into[part] = next;
+        else into = (into[part] ??= {}) as Tree;
+        from = next;
+      });
     }
     return picked;
   };

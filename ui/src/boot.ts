@@ -9,13 +9,15 @@
  */
 import './app/styles';
 import { startEarlyRequests } from './app/early-requests';
-import { drawFirstView, hasFirstView } from './app/first-view';
+import { FIRST_VIEW_PAGES } from './config/constants';
 import { preloadRouteFiles } from './app/route-files';
 
 startEarlyRequests(window.location);
+// Its own chunk, downloading beside the early answers it draws from.
+const firstViewCode = import('./app/first-view');
 // The code downloads at once, or, on a page with a first view, once that has
 // painted: on a phone's connection it would slow the answers the view needs.
-const drawsFirstView = hasFirstView(window.location.pathname);
+const drawsFirstView = FIRST_VIEW_PAGES.test(window.location.pathname);
 if (!drawsFirstView) preloadRouteFiles(window.location.pathname);
 
 /** A new task: the browser may paint and handle input between the app's stages. */
@@ -47,7 +49,8 @@ const placeholder = new Promise<void>((resolve) => {
   }
   setTimeout(resolve, 300);
 });
-const firstView = drawFirstView(window.location, () => started)
+const firstView = firstViewCode
+  .then((m) => m.drawSignIn(window.location) || m.drawFirstView(window.location, () => started))
   .then((drawn) => (drawn ? painted() : undefined))
   .catch(() => undefined)
   .then(() => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FIRST_VIEW_ID } from '@/config/constants';
 import { startEarlyRequests } from './early-requests';
-import { drawFirstView, hasFirstView } from './first-view';
+import { drawFirstView, drawSignIn, hasFirstView } from './first-view';
 import { handOverFirstView } from './first-view-handover';
 
 const me = { user: { id: 1, role: 'agent' }, tenant: { timezone: 'Asia/Jerusalem' } };
@@ -54,10 +54,11 @@ afterEach(() => {
 });
 
 describe('first view', () => {
-  it('is drawn for the inbox and a lead only', () => {
+  it('is drawn for the inbox, the lead list and a lead', () => {
     expect(hasFirstView('/inbox')).toBe(true);
     expect(hasFirstView('/leads/12')).toBe(true);
-    expect(hasFirstView('/leads')).toBe(false);
+    expect(hasFirstView('/leads')).toBe(true);
+    expect(hasFirstView('/leads/12/x')).toBe(false);
     expect(hasFirstView('/login')).toBe(false);
   });
 
@@ -118,6 +119,27 @@ describe('first view', () => {
     expect(bubbles.map((b) => b.querySelector('p')?.textContent)).toEqual(['שלום', 'מחר ב-10 פנוי']);
     expect(bubbles[1]?.classList.contains('fd-bubble-out')).toBe(true);
     expect(bubbles[1]?.querySelector('[role="img"]')?.getAttribute('aria-label')).toBe('נמסרה');
+  });
+
+  it('draws the lead list: a row per lead, the search field with its placeholder', async () => {
+    serve({
+      '/api/auth/me': me,
+      '/api/leads': { items: [lead(4, { tags: ['vip'], source: 'whatsapp' })], total: 1, page: 1, page_size: 25 },
+    });
+    const location = at('http://x/leads');
+    startEarlyRequests(location);
+    expect(await drawFirstView(location, () => false)).toBe(true);
+    const view = document.getElementById(FIRST_VIEW_ID);
+    const cells = [...(view?.querySelectorAll('tbody td') ?? [])].map((td) => td.textContent);
+    expect(cells.slice(0, 5)).toEqual(['דנה לוי', '052-123-4567', 'חדש', 'vip', 'וואטסאפ']);
+    expect(view?.querySelector('input[type="search"]')?.getAttribute('placeholder')).toBe('שם, טלפון או אימייל');
+    expect(document.getElementById('root')?.dataset.readyWhen).toContain('leads-table');
+  });
+
+  it('draws the sign-in card at once, waiting for nothing', () => {
+    expect(drawSignIn(at('http://x/inbox'))).toBe(false);
+    expect(drawSignIn(at('http://x/login'))).toBe(true);
+    expect(document.querySelector(`#${FIRST_VIEW_ID} h1`)?.textContent).toBe('frontdesk');
   });
 
   it('draws nothing when signed out, or when the app started first', async () => {
