@@ -33,6 +33,9 @@ const READY = {
 
 type Kid = Node | string | null | false | undefined;
 
+/** Rows drawn of a list: a screenful, even a desktop's; the rest come with the app. */
+const FIRST_ROWS = 14;
+
 /** An element; style properties go through the CSSOM (the CSP forbids style attributes in markup). */
 function h(tag: string, attrs: Record<string, string> = {}, style: Record<string, string> = {}, ...kids: Kid[]) {
   const el = document.createElement(tag);
@@ -163,7 +166,7 @@ function inboxView(leads: Page<Lead>, search: URLSearchParams, view: View) {
       { class: 'm_1b7284a3 mantine-Paper-root', 'data-with-border': 'true' },
       {},
       tabs,
-      h('ul', { class: 'fd-convo-list' }, {}, ...leads.items.map((l) => inboxRow(l, view))),
+      h('ul', { class: 'fd-convo-list' }, {}, ...leads.items.slice(0, FIRST_ROWS).map((l) => inboxRow(l, view))),
     ),
   );
 }
@@ -462,7 +465,7 @@ function leadsView(leads: Page<Lead>, showTenant: boolean, view: View) {
             'tbody',
             { class: 'm_b2404537 mantine-Table-tbody' },
             {},
-            ...leads.items.map((l) => leadsRow(l, showTenant, view)),
+            ...leads.items.slice(0, FIRST_ROWS).map((l) => leadsRow(l, showTenant, view)),
           ),
         ),
       ),
