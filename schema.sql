@@ -1123,3 +1123,29 @@ CREATE INDEX calls_reminder ON calls (reminder_id) WHERE reminder_id IS NOT NULL
 ALTER TABLE lead_reminders ADD COLUMN call INTEGER NOT NULL DEFAULT 0 CHECK (call IN (0, 1));
 ALTER TABLE lead_reminders ADD COLUMN call_outcome TEXT
     CHECK (call_outcome IS NULL OR call_outcome IN ('person', 'machine', 'no_answer', 'busy', 'failed'));
+
+-- version: 13
+-- One update of the lead per message: the time of the customer's (or our)
+-- latest message, the last activity and the latest message's preview were
+-- kept by two triggers, which rewrote the lead's row twice per message.
+DROP TRIGGER messages_last_inbound;
+DROP TRIGGER messages_last_outbound;
+DROP TRIGGER messages_last_message_ai;
+CREATE TRIGGER messages_lead_inbound AFTER INSERT ON messages WHEN new.direction = 'in' BEGIN
+    UPDATE leads SET
+        last_inbound_at = iif(last_inbound_at IS NULL OR last_inbound_at < new.created_at,
+                              new.created_at, last_inbound_at),
+        last_activity_at = max(last_activity_at, new.created_at),
+        last_message = json_object('body', substr(new.body, 1, 200), 'direction', new.direction,
+            'is_ai', json(iif(new.is_ai, 'true', 'false')), 'status', new.status, 'at', new.created_at)
+    WHERE id = new.lead_id;
+END;
+CREATE TRIGGER messages_lead_outbound AFTER INSERT ON messages WHEN new.direction = 'out' BEGIN
+    UPDATE leads SET
+        last_outbound_at = iif(last_outbound_at IS NULL OR last_outbound_at < new.created_at,
+                               new.created_at, last_outbound_at),
+        last_activity_at = max(last_activity_at, new.created_at),
+        last_message = json_object('body', substr(new.body, 1, 200), 'direction', new.direction,
+            'is_ai', json(iif(new.is_ai, 'true', 'false')), 'status', new.status, 'at', new.created_at)
+    WHERE id = new.lead_id;
+END;

@@ -38,6 +38,38 @@ pub fn add(
     data: &Value,
     actor: Option<Actor>,
 ) -> StoreResult<Activity> {
+    // A lead's `created` entry is written with the lead, whose
+    // last_activity_at is already now: touching it again would only rewrite
+    // the indexes that hold it.
+    append(conn, tenant_id, lead_id, kind, body, data, actor, kind != ActivityKind::Created)
+}
+
+/// [`add`] for the entry of a message inserted just before in the same
+/// transaction: the message's own trigger has already moved the lead's last
+/// activity to the message's time, so the lead row and its activity indexes
+/// are not rewritten a second time.
+pub fn add_after_message(
+    conn: &Connection,
+    tenant_id: TenantId,
+    lead_id: LeadId,
+    kind: ActivityKind,
+    body: &str,
+    data: &Value,
+) -> StoreResult<Activity> {
+    append(conn, tenant_id, lead_id, kind, body, data, None, false)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn append(
+    conn: &Connection,
+    tenant_id: TenantId,
+    lead_id: LeadId,
+    kind: ActivityKind,
+    body: &str,
+    data: &Value,
+    actor: Option<Actor>,
+    touch: bool,
+) -> StoreResult<Activity> {
     let data_text = if data.is_null() { "{}".to_string() } else { data.to_string() };
     let (id, created_at): (i64, String) = conn
         .prepare_cached(
@@ -56,10 +88,7 @@ pub fn add(
             ],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-    // A lead's `created` entry is written with the lead, whose
-    // last_activity_at is already now: touching it again would only rewrite
-    // the indexes that hold it.
-    if kind != ActivityKind::Created {
+    if touch {
         leads::touch(conn, tenant_id, lead_id)?;
     }
     // The row is known; only the actor's name and a message's state are looked

@@ -237,14 +237,13 @@ async fn record_outbound(
                     is_ai: false,
                 },
             )?;
-            let act = store::activities::add(
+            let act = store::activities::add_after_message(
                 tx,
                 tenant_id,
                 lead_id,
                 ActivityKind::MessageOut,
                 &text,
                 &json!({"message_id": m.id, "provider": "baileys", "from_phone": true}),
-                None,
             )?;
             // Someone answered from the business's phone: the AI steps back. (Our own
             // send echoed before it was marked sent is still pending under the same text.)

@@ -90,14 +90,13 @@ pub async fn ingest_inbound(
             if has_files {
                 store::media::refresh(tx, tenant_id, lead_id, m.id)?;
             }
-            acts.push(store::activities::add(
+            acts.push(store::activities::add_after_message(
                 tx,
                 tenant_id,
                 lead_id,
                 ActivityKind::MessageIn,
                 &body,
                 &json!({"message_id": m.id, "provider": provider, "media": media}),
-                None,
             )?);
             let lead = store::leads::get(tx, Scope::Tenant(tenant_id), lead_id)?;
             // `1`/`2` answering an appointment reminder: handled here, not by the AI.

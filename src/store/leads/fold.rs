@@ -83,6 +83,20 @@ pub fn contains(text: &str, folded_term: &str) -> bool {
     fold(text).contains(folded_term)
 }
 
+/// [`contains`] over the parts of a text joined by single spaces, folded
+/// into `buf` (reused from one text to the next, so a walk over many leads
+/// allocates once).
+pub fn parts_contain<'a>(buf: &mut String, parts: impl IntoIterator<Item = &'a str>, folded_term: &str) -> bool {
+    buf.clear();
+    for (i, part) in parts.into_iter().enumerate() {
+        if i > 0 {
+            buf.push(' ');
+        }
+        buf.extend(part.chars().map(fold_char));
+    }
+    buf.contains(folded_term)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

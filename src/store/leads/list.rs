@@ -222,24 +222,46 @@ pub(super) fn page_json(
 ) -> StoreResult<Vec<u8>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query(bound)?;
-    let mut out = Vec::with_capacity(512 + 400 * page.page_size as usize);
-    out.extend_from_slice(b"{\"items\":[");
-    let mut first = true;
+    let mut body = PageBody::new(page);
     while let Some(r) = rows.next()? {
-        if !first {
-            out.push(b',');
-        }
-        first = false;
-        serde_json::to_writer(&mut out, &borrow_row(r)?).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        body.push(r)?;
     }
-    out.extend_from_slice(
-        format!(
-            "],\"total\":{},\"total_is_lower_bound\":{},\"page\":{},\"page_size\":{}}}",
-            total.n, total.lower_bound, page.page, page.page_size
-        )
-        .as_bytes(),
-    );
-    Ok(out)
+    Ok(body.finish(total))
+}
+
+/// A page body being written: `{"items":[` rows as they are read, then the totals.
+pub(super) struct PageBody {
+    out: Vec<u8>,
+    first: bool,
+    page: PageRequest,
+}
+
+impl PageBody {
+    pub(super) fn new(page: PageRequest) -> PageBody {
+        let mut out = Vec::with_capacity(512 + 400 * page.page_size as usize);
+        out.extend_from_slice(b"{\"items\":[");
+        PageBody { out, first: true, page }
+    }
+
+    /// Writes a row that selects [`COLUMNS`] as one item.
+    pub(super) fn push(&mut self, r: &Row<'_>) -> StoreResult<()> {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        serde_json::to_writer(&mut self.out, &borrow_row(r)?).map_err(|e| StoreError::Unavailable(e.to_string()))
+    }
+
+    pub(super) fn finish(mut self, total: ListTotal) -> Vec<u8> {
+        self.out.extend_from_slice(
+            format!(
+                "],\"total\":{},\"total_is_lower_bound\":{},\"page\":{},\"page_size\":{}}}",
+                total.n, total.lower_bound, self.page.page, self.page.page_size
+            )
+            .as_bytes(),
+        );
+        self.out
+    }
 }
 
 /// [`Lead`]'s JSON shape over borrowed row data (same fields, same order).
@@ -266,11 +288,11 @@ struct LeadRef<'a> {
     last_message: Option<&'a serde_json::value::RawValue>,
 }
 
-fn text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+pub(super) fn text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
     r.get_ref(i)?.as_str().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
 }
 
-fn opt_text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+pub(super) fn opt_text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
     r.get_ref(i)?.as_str_or_null().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
 }
 

@@ -5,8 +5,11 @@ use rusqlite::{Connection, ToSql, params};
 
 use super::super::PageRequest;
 use super::super::error::{StoreError, StoreResult};
-use super::list::{LeadFilter, ListTotal, counted_total, filter_conditions, list_order, page_json, where_clause};
-use super::search_index::{INDEXED_TEXT, indexed_through, stale_ids, waiting_leads};
+use super::list::{
+    LeadFilter, ListTotal, PageBody, counted_total, filter_conditions, list_order, opt_text, page_json, text,
+    where_clause,
+};
+use super::search_index::{indexed_through, stale_ids, waiting_leads};
 use super::{COLUMNS, fold};
 use crate::domain::Scope;
 
@@ -122,45 +125,54 @@ pub(super) fn search_json(
         );
         return page_json(conn, &sql, &bound[..], ListTotal::exact(total), page);
     }
-    // The whole platform has no single activity order to walk: its matches are all read and sorted.
-    let tenant = scope.filter();
-    let (ids, complete) = matching_ids(conn, scope, s, tenant.map(|_| COUNT_LIMIT + 1))?;
+    // A plain search reads at most `bound` + 1 matches from the index: up to
+    // there the total is exact; past it the page is found by walking the
+    // activity order, checking each lead's own text, and the total says
+    // "more than". The bound covers the page asked for, so the pager can
+    // always offer the next one.
     let wanted = offset.saturating_add(limit);
-    let (chosen, bound_offset, total) = if !complete {
-        (walk_checking_text(conn, scope, s, offset, wanted)?, 0, ListTotal::more_than(COUNT_LIMIT))
-    } else {
-        let total = ids.len() as i64;
-        let in_scope = counted_total(conn, scope, None, None)?;
-        // Walking reads about wanted * in_scope / total index entries; sorting
-        // looks up every match (several times dearer per row).
-        let walk = tenant.is_some()
-            && total > 0
-            && (wanted as f64) * (in_scope as f64) < 5.0 * (total as f64) * (total as f64);
-        if walk {
-            (walk_checking_ids(conn, scope, &ids, offset, wanted)?, 0, ListTotal::exact(total))
-        } else {
-            (ids, offset, ListTotal::exact(total))
-        }
-    };
+    let bound = COUNT_LIMIT.max(wanted);
+    let (ids, complete) = matching_ids(conn, scope, s, Some(bound + 1))?;
+    if !complete {
+        return walk_rendering(conn, scope, s, page, ListTotal::more_than(bound));
+    }
+    let total = ids.len() as i64;
+    let in_scope = counted_total(conn, scope, None, None)?;
+    // Walking reads about wanted * in_scope / total index entries; sorting
+    // looks up every match (several times dearer per row).
+    let walk = total > 0 && (wanted as f64) * (in_scope as f64) < 5.0 * (total as f64) * (total as f64);
+    let (chosen, bound_offset) =
+        if walk { (walk_checking_ids(conn, scope, &ids, offset, wanted)?, 0) } else { (ids, offset) };
     let id_list = id_json(&chosen)?;
     let sql = format!(
         "SELECT {COLUMNS} FROM leads l WHERE l.id IN (SELECT value FROM json_each(?1)) AND (?4 IS NULL OR l.tenant_id = ?4)
          ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ?2 OFFSET ?3"
     );
-    page_json(conn, &sql, params![id_list, limit, bound_offset, tenant], total, page)
+    page_json(conn, &sql, params![id_list, limit, bound_offset, scope.filter()], ListTotal::exact(total), page)
 }
 
 fn id_json(ids: &[i64]) -> StoreResult<String> {
     serde_json::to_string(ids).map_err(|e| StoreError::Unavailable(e.to_string()))
 }
 
-/// The business's leads, newest activity first (the activity index, backwards).
-const WALK: &str = "SELECT l.id FROM leads l WHERE l.tenant_id = ?1 ORDER BY l.last_activity_at DESC, l.id DESC";
+/// The leads in `scope`, newest activity first: one business's activity
+/// index, or the platform's, backwards.
+fn walk<'s>(stmt: &'s mut rusqlite::CachedStatement<'_>, scope: Scope) -> rusqlite::Result<rusqlite::Rows<'s>> {
+    match scope.filter() {
+        Some(t) => stmt.query([t]),
+        None => stmt.query([]),
+    }
+}
+
+fn walk_sql(scope: Scope, columns: &str) -> String {
+    let only = if scope.filter().is_some() { "WHERE l.tenant_id = ?1" } else { "" };
+    format!("SELECT {columns} FROM leads l {only} ORDER BY l.last_activity_at DESC, l.id DESC")
+}
 
 /// The matches `offset..wanted` in activity order, among the sorted `ids`.
 fn walk_checking_ids(conn: &Connection, scope: Scope, ids: &[i64], offset: i64, wanted: i64) -> StoreResult<Vec<i64>> {
-    let mut stmt = conn.prepare_cached(WALK)?;
-    let mut rows = stmt.query([scope.filter()])?;
+    let mut stmt = conn.prepare_cached(&walk_sql(scope, "l.id"))?;
+    let mut rows = walk(&mut stmt, scope)?;
     let mut seen = 0i64;
     let mut chosen = Vec::new();
     while let Some(r) = rows.next()? {
@@ -178,26 +190,39 @@ fn walk_checking_ids(conn: &Connection, scope: Scope, ids: &[i64], offset: i64, 
     Ok(chosen)
 }
 
-/// The matches `offset..wanted` in activity order, each lead's text checked as the index would.
-fn walk_checking_text(conn: &Connection, scope: Scope, s: &Search, offset: i64, wanted: i64) -> StoreResult<Vec<i64>> {
-    let sql = format!(
-        "SELECT l.id, {INDEXED_TEXT} FROM leads l WHERE l.tenant_id = ?1 ORDER BY l.last_activity_at DESC, l.id DESC"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([scope.filter()])?;
+/// The page of matches in activity order, each lead's text checked as the
+/// index would (the parts of [`super::search_index::INDEXED_TEXT`]), written into the body as it
+/// is found: one pass, no second look-up of the chosen rows.
+fn walk_rendering(
+    conn: &Connection,
+    scope: Scope,
+    s: &Search,
+    page: PageRequest,
+    total: ListTotal,
+) -> StoreResult<Vec<u8>> {
+    let (offset, wanted) = (page.offset(), page.offset().saturating_add(page.page_size));
+    let mut stmt = conn.prepare_cached(&walk_sql(scope, COLUMNS))?;
+    let mut rows = walk(&mut stmt, scope)?;
+    let mut body = PageBody::new(page);
+    let mut folded = String::new();
     let mut seen = 0i64;
-    let mut chosen = Vec::new();
     while let Some(r) = rows.next()? {
-        let text = r.get_ref(1)?.as_str().unwrap_or("");
-        if fold::contains(text, &s.folded) {
+        let parts = [
+            text(r, 2)?,
+            text(r, 3)?,
+            opt_text(r, 4)?.unwrap_or(""),
+            opt_text(r, 5)?.unwrap_or(""),
+            opt_text(r, 6)?.unwrap_or(""),
+        ];
+        if fold::parts_contain(&mut folded, parts, &s.folded) {
             seen += 1;
             if seen > offset {
-                chosen.push(r.get(0)?);
+                body.push(r)?;
                 if seen >= wanted {
                     break;
                 }
             }
         }
     }
-    Ok(chosen)
+    Ok(body.finish(total))
 }
