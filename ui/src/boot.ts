@@ -29,11 +29,11 @@ let started = false;
 async function start(): Promise<void> {
   if (started) return;
   started = true;
-  // The app's modules (downloading already, see app/route-files.ts) are evaluated in
-  // stages, each in a task of its own, instead of in one long task that a
-  // slow phone would spend blocked: React's DOM renderer, the texts, the app.
-  await import('react-dom/client');
-  await nextTask();
+  // The app's modules (downloading already, see app/route-files.ts) are
+  // evaluated in two tasks instead of one long one that a slow phone would
+  // spend blocked: the texts (i18next and its Hebrew), then the app. (Splitting
+  // off React's DOM renderer too would copy shared code into more chunks:
+  // more bytes than the first route's budget allows.)
   await import('./i18n');
   await nextTask();
   await import('./main');
