@@ -15,9 +15,10 @@ import { preloadRouteFiles } from './app/route-files';
 startEarlyRequests(window.location);
 // Its own chunk, downloading beside the early answers it draws from.
 const firstViewCode = import('./app/first-view');
-// The code downloads at once, or, on a page with a first view, once that has
-// painted: on a phone's connection it would slow the answers the view needs.
-const drawsFirstView = FIRST_VIEW_PAGES.test(window.location.pathname);
+// The code downloads once the first view has painted (the sign-in card, or
+// the page drawn from its early answers), elsewhere at once: on a phone's
+// connection it would slow what that view needs.
+const drawsFirstView = window.location.pathname === '/login' || FIRST_VIEW_PAGES.test(window.location.pathname);
 if (!drawsFirstView) preloadRouteFiles(window.location.pathname);
 
 /** A new task: the browser may paint and handle input between the app's stages. */
