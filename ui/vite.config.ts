@@ -4,11 +4,17 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { mantineStaticCss } from './build/mantine-static-css.ts';
 import { preloadApp } from './build/preload-app.ts';
+import { firstViewTexts } from './build/first-view-texts.ts';
 
 // The Rust binary embeds ui/dist: base '/', hashed files under /assets.
 export default defineConfig({
   base: '/',
-  plugins: [react(), mantineStaticCss(), preloadApp()],
+  plugins: [
+    react(),
+    mantineStaticCss(),
+    preloadApp(),
+    firstViewTexts(fileURLToPath(new URL('./src/i18n/locales', import.meta.url))),
+  ],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },

@@ -7,7 +7,17 @@ use crate::helpers::*;
 /// The first route's compressed JS + CSS budget, in bytes.
 const FIRST_ROUTE_BUDGET: usize = 150 * 1000;
 
-/// `/assets/...` paths of the `.js`/`.css` files index.html loads or preloads.
+/// The files index.html lists for its entry to preload (`fd-route-files`):
+/// route key -> `{js, css}`.
+fn route_files(html: &str) -> Option<serde_json::Value> {
+    let open = "<script type=\"application/json\" id=\"fd-route-files\">";
+    let start = html.find(open)? + open.len();
+    let end = start + html[start..].find("</script>")?;
+    serde_json::from_str(&html[start..end]).ok()
+}
+
+/// `/assets/...` paths of the `.js`/`.css` files index.html loads, and those
+/// of the app its entry preloads at once (`fd-route-files`' `app`).
 fn first_route_assets(html: &str) -> Vec<String> {
     let mut found = Vec::new();
     for attr in ["src=\"", "href=\""] {
@@ -16,6 +26,14 @@ fn first_route_assets(html: &str) -> Vec<String> {
             let Some(end) = rest.find('"') else { continue };
             let path = &rest[..end];
             if path.starts_with("/assets/") && (path.ends_with(".js") || path.ends_with(".css")) {
+                found.push(path.to_string());
+            }
+        }
+    }
+    let app = route_files(html).map(|files| files["app"].clone()).unwrap_or_default();
+    for kind in ["js", "css"] {
+        for path in app[kind].as_array().into_iter().flatten().filter_map(|p| p.as_str()) {
+            if !found.iter().any(|f| f == path) {
                 found.push(path.to_string());
             }
         }
@@ -112,9 +130,9 @@ fn entry_script(html: &str) -> Option<&str> {
 }
 
 /// The first paint does not wait for the app's code: index.html's entry is a
-/// few KB (it starts the first requests and imports the app after painting),
-/// the app's modules are preloaded at low priority, and the files of the
-/// first pages are listed for the entry to preload.
+/// few KB (it starts the first requests, draws the inbox or a lead from
+/// them, and imports the app after painting), and the files of the app and
+/// of the first pages are listed for the entry to preload.
 #[tokio::test]
 async fn the_entry_is_small_and_the_app_downloads_beside_the_first_paint() {
     let app = Spawn::default().start().await;
@@ -132,17 +150,11 @@ async fn the_entry_is_small_and_the_app_downloads_beside_the_first_paint() {
     let entry_len = res.bytes().await.unwrap().len();
     assert!(entry_len <= 8_000, "the entry {entry} is {entry_len} bytes compressed: the first paint waits for it");
 
-    let low: Vec<&str> = html
-        .split("<link")
-        .skip(1)
-        .filter(|tag| {
-            let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
-            tag.contains("rel=\"modulepreload\"") && tag.contains("fetchpriority=\"low\"")
-        })
-        .collect();
-    assert!(!low.is_empty(), "the app's modules are not preloaded at low priority:\n{html}");
-    assert!(
-        html.contains("<script type=\"application/json\" id=\"fd-route-files\">"),
-        "index.html does not list the first pages' files:\n{html}"
-    );
+    let files = route_files(&html).unwrap_or_else(|| panic!("index.html does not list the first pages' files:\n{html}"));
+    for key in ["app", "login", "shell", "inbox", "leads", "lead"] {
+        assert!(
+            files[key]["js"].as_array().is_some_and(|js| !js.is_empty()),
+            "index.html lists no files of {key} for the entry to preload:\n{html}"
+        );
+    }
 }

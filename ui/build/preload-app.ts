@@ -1,21 +1,20 @@
 /**
- * Vite plugin: index.html preloads the app's code, and tells the entry which
- * files each first page needs.
+ * Vite plugin: tells the entry which files the app and each first page need.
  *
  * The entry (src/boot.ts) is tiny and imports the app (src/main.tsx)
  * dynamically, after the first paint. Vite would only preload that import's
- * files once the entry runs, after the stylesheet has arrived; this adds a
- * `<link rel="modulepreload">` for the app's chunk and everything it imports
- * statically (and a stylesheet link for their CSS, if any) to index.html, so
- * they download from the start, beside the stylesheet. At low priority: the
- * stylesheet and the entry, which the first paint needs, go first.
+ * files once the entry runs the import; instead the app's chunk and
+ * everything it imports statically (and their CSS, linked from index.html)
+ * are listed in a JSON data block (`<script type="application/json"
+ * id="fd-route-files">`, which the CSP does not treat as a script) for the
+ * entry to preload as soon as it runs, at low priority; or, on a page whose
+ * first screen it draws itself from the early answers (the inbox, a lead),
+ * once that screen has painted, so the code does not hold up the data.
  *
  * The pages' chunks (lazy routes) are only known once the router runs, after
  * the app's code. So the files of the routes a phone opens first (the shell,
- * the inbox, the lead list, a lead, the sign-in page) are listed in a JSON
- * data block (`<script type="application/json" id="fd-route-files">`, which
- * the CSP does not treat as a script), and the entry preloads those of the
- * page being opened.
+ * the inbox, the lead list, a lead, the sign-in page) are listed there too,
+ * and the entry preloads those of the page being opened.
  */
 import type { HtmlTagDescriptor, Plugin } from 'vite';
 import type { OutputBundle } from 'rolldown';
@@ -58,7 +57,9 @@ export function preloadApp(appModule = '/src/main.tsx'): Plugin {
         const href = (f: string) => `/${f}`;
         const [appJs, appCss] = filesOf(bundle, appModule);
         const inHtml = (f: string) => html.includes(href(f)) || appJs.has(f) || appCss.has(f);
-        const routes: Record<string, { js: string[]; css: string[] }> = {};
+        const routes: Record<string, { js: string[]; css: string[] }> = {
+          app: { js: [...appJs].filter((f) => !html.includes(href(f))).map(href), css: [] },
+        };
         for (const [key, moduleId] of Object.entries(ROUTE_MODULES)) {
           const [js, css] = filesOf(bundle, moduleId);
           routes[key] = { js: [...js].filter((f) => !inHtml(f)).map(href), css: [...css].map(href) };
@@ -69,13 +70,6 @@ export function preloadApp(appModule = '/src/main.tsx'): Plugin {
             .map((f) => ({
               tag: 'link',
               attrs: { rel: 'stylesheet', crossorigin: true, href: href(f) },
-              injectTo: 'head' as const,
-            })),
-          ...[...appJs]
-            .filter((f) => !html.includes(href(f)))
-            .map((f) => ({
-              tag: 'link',
-              attrs: { rel: 'modulepreload', crossorigin: true, fetchpriority: 'low', href: href(f) },
               injectTo: 'head' as const,
             })),
           {

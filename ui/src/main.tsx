@@ -2,6 +2,7 @@ import { startTransition, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import i18n, { loadLanguage } from './i18n';
 import { App } from './app';
+import { handOverFirstView } from './app/first-view-handover';
 
 await loadLanguage(i18n.language);
 
@@ -16,6 +17,7 @@ startTransition(() => {
     </StrictMode>,
   );
 });
+handOverFirstView(root);
 
 // Shows Web Push alerts; asks for nothing (permission is asked from the profile page).
 if (import.meta.env.PROD) void import('./lib/push').then((push) => push.registerServiceWorker());

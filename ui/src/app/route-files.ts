@@ -1,20 +1,20 @@
 /**
- * Preloads the chunks of the page being opened (its lazy route and, when
- * signed in, the shell), listed by the build in index.html
- * (build/preload-app.ts), so they download beside the app's code instead of
- * after it has run. Low priority, like the app's own files: the first paint
- * does not wait for them.
+ * Preloads the app's chunks and those of the page being opened (its lazy
+ * route and, when signed in, the shell), listed by the build in index.html
+ * (build/preload-app.ts), so they download together instead of one after
+ * the other as the code runs. Low priority: the first paint does not wait
+ * for them.
  */
 import { paths } from '@/config/paths';
 
 type RouteFiles = Record<string, { js: string[]; css: string[] }>;
 
 function routeKeys(pathname: string): string[] {
-  if (pathname === paths.login.path) return ['login'];
-  if (pathname === paths.inbox.path) return ['shell', 'inbox'];
-  if (pathname === paths.leads.path) return ['shell', 'leads'];
-  if (/^\/leads\/\d+$/.test(pathname)) return ['shell', 'lead'];
-  return ['shell'];
+  if (pathname === paths.login.path) return ['app', 'login'];
+  if (pathname === paths.inbox.path) return ['app', 'shell', 'inbox'];
+  if (pathname === paths.leads.path) return ['app', 'shell', 'leads'];
+  if (/^\/leads\/\d+$/.test(pathname)) return ['app', 'shell', 'lead'];
+  return ['app', 'shell'];
 }
 
 export function preloadRouteFiles(pathname: string): void {

@@ -23,6 +23,8 @@ import '@mantine/core/styles/InlineInput.css';
 import '@mantine/core/styles/Flex.css';
 import '@mantine/core/styles/Text.css';
 import '@mantine/core/styles/Title.css';
+// The lead list's table: the entry draws its rows before the shell loads (app/first-view.ts).
+import '@mantine/core/styles/Table.css';
 import '@mantine/core/styles/Anchor.css';
 import '@mantine/core/styles/Button.css';
 import '@mantine/core/styles/Alert.css';

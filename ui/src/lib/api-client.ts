@@ -165,6 +165,11 @@ export class ApiClient {
     );
   }
 
+  /** The answer a `prefetch` of this URL will hand over, without taking it (read a `clone()` of it). */
+  peek(path: string, query?: Query): Promise<Response | null> | undefined {
+    return this.ahead.get(this.baseUrl + buildUrl(path, query))?.answer;
+  }
+
   /** The answer of a `prefetch` of this URL, if one is fresh; none, or a failed one, means asking again. */
   private async takeAhead(url: string): Promise<Response | null> {
     const entry = this.ahead.get(url);

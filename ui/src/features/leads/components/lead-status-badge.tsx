@@ -1,14 +1,6 @@
 import { Badge } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-
-const COLORS: Record<string, string> = {
-  new: 'blue',
-  contacted: 'cyan',
-  qualified: 'violet',
-  won: 'green',
-  lost: 'red',
-  archived: 'gray',
-};
+import { LEAD_STATUS_COLORS as COLORS } from '../lib/status-colors';
 
 export function LeadStatusBadge({ status }: { status: string }) {
   const { t } = useTranslation();
