@@ -54,7 +54,7 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// The stored encodings, best first.
+/// Whether `Accept-Encoding` takes `coding` (named, or `*`, with a q above 0).
 fn accepts(accept_encoding: &str, coding: &str) -> bool {
     let mut named = None;
     let mut any = None;
@@ -72,7 +72,6 @@ fn accepts(accept_encoding: &str, coding: &str) -> bool {
     named.or(any).unwrap_or(false)
 }
 
-/// The best stored variant of `rel` the request accepts: (Content-Encoding, bytes).
 /// An asset's bytes as the client takes them: the stored brotli copy, or a
 /// copy made from it once (gzip, or plain) and kept for the next client.
 fn text_asset(rel: &str, br: &'static [u8], accept_encoding: &str) -> std::io::Result<(Option<&'static str>, Bytes)> {
@@ -101,6 +100,7 @@ fn text_asset(rel: &str, br: &'static [u8], accept_encoding: &str) -> std::io::R
 /// Copies made from the brotli ones, by (path, gzipped).
 static DERIVED: LazyLock<Mutex<HashMap<(String, bool), Bytes>>> = LazyLock::new(Default::default);
 
+/// The router's fallback: everything no route matched.
 pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
     let path = req.uri().path();
     if path == "/metrics" {
@@ -137,6 +137,7 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
         let cache = if rel.starts_with("assets/") {
             "public, max-age=31536000, immutable"
         } else if rel == "sw.js" || rel == "manifest.webmanifest" {
+            // A new build's service worker and manifest must be picked up at once.
             "no-cache"
         } else {
             "public, max-age=3600"
