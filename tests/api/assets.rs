@@ -150,7 +150,8 @@ async fn the_entry_is_small_and_the_app_downloads_beside_the_first_paint() {
     let entry_len = res.bytes().await.unwrap().len();
     assert!(entry_len <= 8_000, "the entry {entry} is {entry_len} bytes compressed: the first paint waits for it");
 
-    let files = route_files(&html).unwrap_or_else(|| panic!("index.html does not list the first pages' files:\n{html}"));
+    let files =
+        route_files(&html).unwrap_or_else(|| panic!("index.html does not list the first pages' files:\n{html}"));
     for key in ["app", "login", "shell", "inbox", "leads", "lead"] {
         assert!(
             files[key]["js"].as_array().is_some_and(|js| !js.is_empty()),
