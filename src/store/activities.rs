@@ -38,10 +38,14 @@ pub fn add(
     data: &Value,
     actor: Option<Actor>,
 ) -> StoreResult<Activity> {
+    let entry = record(conn, tenant_id, lead_id, kind, body, data, actor)?;
     // A lead's `created` entry is written with the lead, whose
     // last_activity_at is already now: touching it again would only rewrite
     // the indexes that hold it.
-    append(conn, tenant_id, lead_id, kind, body, data, actor, kind != ActivityKind::Created)
+    if kind != ActivityKind::Created {
+        leads::touch(conn, tenant_id, lead_id)?;
+    }
+    Ok(entry)
 }
 
 /// [`add`] for the entry of a message inserted just before in the same
@@ -56,11 +60,11 @@ pub fn add_after_message(
     body: &str,
     data: &Value,
 ) -> StoreResult<Activity> {
-    append(conn, tenant_id, lead_id, kind, body, data, None, false)
+    record(conn, tenant_id, lead_id, kind, body, data, None)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn append(
+/// Inserts the entry (the lead is left as it is) and returns it.
+fn record(
     conn: &Connection,
     tenant_id: TenantId,
     lead_id: LeadId,
@@ -68,7 +72,6 @@ fn append(
     body: &str,
     data: &Value,
     actor: Option<Actor>,
-    touch: bool,
 ) -> StoreResult<Activity> {
     let data_text = if data.is_null() { "{}".to_string() } else { data.to_string() };
     let (id, created_at): (i64, String) = conn
@@ -88,9 +91,6 @@ fn append(
             ],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-    if touch {
-        leads::touch(conn, tenant_id, lead_id)?;
-    }
     // The row is known; only the actor's name and a message's state are looked
     // up (by key), instead of reading the entry back through the timeline's joins.
     let actor_name = match actor {

@@ -155,7 +155,7 @@ pub(super) fn search_json(
     let bound = COUNT_LIMIT.max(wanted);
     let (ids, complete) = matching_ids(conn, scope, s, Some(bound + 1))?;
     if !complete {
-        return walk_rendering(conn, scope, s, page, ListTotal::more_than(bound));
+        return walk_page(conn, scope, s, page, ListTotal::more_than(bound));
     }
     let total = ids.len() as i64;
     let in_scope = counted_total(conn, scope, None, None)?;
@@ -176,32 +176,31 @@ fn id_json(ids: &[i64]) -> StoreResult<String> {
     serde_json::to_string(ids).map_err(|e| StoreError::Unavailable(e.to_string()))
 }
 
-/// The leads in `scope`, newest activity first: one business's activity
-/// index, or the platform's, backwards.
-fn walk<'s>(stmt: &'s mut rusqlite::CachedStatement<'_>, scope: Scope) -> rusqlite::Result<rusqlite::Rows<'s>> {
-    match scope.filter() {
-        Some(t) => stmt.query([t]),
-        None => stmt.query([]),
-    }
-}
-
-fn walk_sql(scope: Scope, columns: &str) -> String {
+/// The ids of the matches `offset..wanted` among the leads in `scope`, newest
+/// activity first (one business's activity index, or the platform's,
+/// backwards). The walk selects `columns` (the id first) and asks `matches`
+/// of each row.
+fn walk_matching(
+    conn: &Connection,
+    scope: Scope,
+    columns: &str,
+    (offset, wanted): (i64, i64),
+    mut matches: impl FnMut(&rusqlite::Row<'_>) -> StoreResult<bool>,
+) -> StoreResult<Vec<i64>> {
     let only = if scope.filter().is_some() { "WHERE l.tenant_id = ?1" } else { "" };
-    format!("SELECT {columns} FROM leads l {only} ORDER BY l.last_activity_at DESC, l.id DESC")
-}
-
-/// The matches `offset..wanted` in activity order, among the sorted `ids`.
-fn walk_checking_ids(conn: &Connection, scope: Scope, ids: &[i64], offset: i64, wanted: i64) -> StoreResult<Vec<i64>> {
-    let mut stmt = conn.prepare_cached(&walk_sql(scope, "l.id"))?;
-    let mut rows = walk(&mut stmt, scope)?;
+    let mut stmt = conn
+        .prepare_cached(&format!("SELECT {columns} FROM leads l {only} ORDER BY l.last_activity_at DESC, l.id DESC"))?;
+    let mut rows = match scope.filter() {
+        Some(t) => stmt.query([t])?,
+        None => stmt.query([])?,
+    };
     let mut seen = 0i64;
     let mut chosen = Vec::new();
     while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        if ids.binary_search(&id).is_ok() {
+        if matches(r)? {
             seen += 1;
             if seen > offset {
-                chosen.push(id);
+                chosen.push(r.get(0)?);
                 if seen >= wanted {
                     break;
                 }
@@ -211,28 +210,23 @@ fn walk_checking_ids(conn: &Connection, scope: Scope, ids: &[i64], offset: i64, 
     Ok(chosen)
 }
 
+/// The matches `offset..wanted` in activity order, among the sorted `ids`.
+fn walk_checking_ids(conn: &Connection, scope: Scope, ids: &[i64], offset: i64, wanted: i64) -> StoreResult<Vec<i64>> {
+    walk_matching(conn, scope, "l.id", (offset, wanted), |r| Ok(ids.binary_search(&r.get(0)?).is_ok()))
+}
+
 /// The page of matches in activity order, each lead's text checked as the
 /// index would (the parts of [`super::search_index::INDEXED_TEXT`]). The
 /// walk reads only the searched columns; the chosen rows are then read whole
 /// by key, in the walk's order.
-fn walk_rendering(
-    conn: &Connection,
-    scope: Scope,
-    s: &Search,
-    page: PageRequest,
-    total: ListTotal,
-) -> StoreResult<Vec<u8>> {
-    let (offset, wanted) = (page.offset(), page.offset().saturating_add(page.page_size));
-    let mut chosen = Vec::with_capacity(page.page_size as usize);
-    {
-        let mut stmt = conn.prepare_cached(&walk_sql(
-            scope,
-            "l.id, l.first_name, l.last_name, l.phone_e164, l.whatsapp_id, l.email",
-        ))?;
-        let mut rows = walk(&mut stmt, scope)?;
-        let mut folded = String::new();
-        let mut seen = 0i64;
-        while let Some(r) = rows.next()? {
+fn walk_page(conn: &Connection, scope: Scope, s: &Search, page: PageRequest, total: ListTotal) -> StoreResult<Vec<u8>> {
+    let mut folded = String::new();
+    let chosen = walk_matching(
+        conn,
+        scope,
+        "l.id, l.first_name, l.last_name, l.phone_e164, l.whatsapp_id, l.email",
+        (page.offset(), page.offset().saturating_add(page.page_size)),
+        |r| {
             let parts = [
                 text(r, 1)?,
                 text(r, 2)?,
@@ -240,17 +234,9 @@ fn walk_rendering(
                 opt_text(r, 4)?.unwrap_or(""),
                 opt_text(r, 5)?.unwrap_or(""),
             ];
-            if fold::parts_contain(&mut folded, parts, &s.folded) {
-                seen += 1;
-                if seen > offset {
-                    chosen.push(r.get::<_, i64>(0)?);
-                    if seen >= wanted {
-                        break;
-                    }
-                }
-            }
-        }
-    }
+            Ok(fold::parts_contain(&mut folded, parts, &s.folded))
+        },
+    )?;
     let mut one = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM leads l WHERE l.id = ?1"))?;
     let mut body = PageBody::new(page);
     for id in chosen {

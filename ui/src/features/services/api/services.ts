@@ -12,15 +12,11 @@ export const getServicesQueryOptions = () =>
 
 export const useServices = () => useQuery(getServicesQueryOptions());
 
-export type ServiceInput = {
-  name: string;
-  duration_min: number;
-  price: number | null;
-  buffer_before_min: number;
-  buffer_after_min: number;
-  staff_user_ids: number[];
-  active: boolean;
-};
+/** What a create or update sends: a service without its id and times. */
+export type ServiceInput = Pick<
+  Service,
+  'name' | 'duration_min' | 'price' | 'buffer_before_min' | 'buffer_after_min' | 'staff_user_ids' | 'active'
+>;
 
 function useServiceMutation<I>(fn: (input: I) => Promise<unknown>, onSuccess?: () => void) {
   const qc = useQueryClient();
