@@ -1332,3 +1332,127 @@ END;
 -- Duplicates by email are found through the search index (each lead's email
 -- is part of its indexed text), so no index of emails is written with every lead.
 DROP INDEX leads_tenant_email;
+
+-- version: 16
+-- Fewer indexes written with every lead, message and booking.
+-- The platform admin's list reads each business's activity index and merges
+-- them, so there is no platform-wide one. The dashboard's partial days (a
+-- local midnight to the nearest UTC midnight) are summed from quarter-hour
+-- rows of the rollup instead of index ranges over leads, bookings and
+-- conversations kept only for that: each count the dashboard corrects at
+-- the edges also goes to a row whose `day` is the UTC quarter hour it falls
+-- in, `YYYY-MM-DDTHH:MM` (every time zone's midnight is on a quarter hour).
+-- Those rows sort inside their day, next to its day rows, so a write finds
+-- both on one page. Calls and appointments by start keep the indexes they
+-- have for other readers.
+DROP INDEX leads_activity;
+DROP INDEX leads_tenant_created;
+DROP INDEX appointments_tenant_created;
+DROP INDEX conversations_tenant_started;
+
+INSERT INTO dashboard_days (tenant_id, day, metric, key, n)
+SELECT tenant_id, substr(created_at, 1, 14) || printf('%02d', substr(created_at, 15, 2) / 15 * 15), 'lead', source, count(*) FROM leads GROUP BY 1, 2, 4;
+INSERT INTO dashboard_days (tenant_id, day, metric, key, n)
+SELECT tenant_id, substr(created_at, 1, 14) || printf('%02d', substr(created_at, 15, 2) / 15 * 15), 'booked', booked_by, count(*) FROM appointments GROUP BY 1, 2, 4;
+INSERT INTO dashboard_days (tenant_id, day, metric, key, n)
+SELECT tenant_id, substr(started_at, 1, 14) || printf('%02d', substr(started_at, 15, 2) / 15 * 15), 'conv', '', count(*) FROM conversations GROUP BY 1, 2;
+INSERT INTO dashboard_days (tenant_id, day, metric, key, n)
+SELECT tenant_id, substr(started_at, 1, 14) || printf('%02d', substr(started_at, 15, 2) / 15 * 15), 'ai_alone', '', count(*) FROM conversations WHERE ai_alone GROUP BY 1, 2;
+INSERT INTO dashboard_days (tenant_id, day, metric, key, n)
+SELECT tenant_id, substr(started_at, 1, 14) || printf('%02d', substr(started_at, 15, 2) / 15 * 15), 'reply_' || first_reply_by, reply_bucket, count(*) FROM conversations
+WHERE reply_bucket IS NOT NULL GROUP BY 1, 2, 3, 4;
+
+DROP TRIGGER dashboard_lead_added;
+DROP TRIGGER dashboard_lead_removed;
+DROP TRIGGER dashboard_lead_changed;
+CREATE TRIGGER dashboard_lead_added AFTER INSERT ON leads BEGIN
+    INSERT INTO dashboard_days SELECT new.tenant_id, g.column1, 'lead', new.source, 1 FROM (VALUES (substr(new.created_at, 1, 10)), (substr(new.created_at, 1, 14) || printf('%02d', substr(new.created_at, 15, 2) / 15 * 15))) g
+    WHERE true ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER dashboard_lead_removed AFTER DELETE ON leads BEGIN
+    UPDATE dashboard_days SET n = n - 1
+    WHERE tenant_id = old.tenant_id AND day IN (substr(old.created_at, 1, 10), substr(old.created_at, 1, 14) || printf('%02d', substr(old.created_at, 15, 2) / 15 * 15)) AND metric = 'lead' AND key = old.source;
+END;
+CREATE TRIGGER dashboard_lead_changed AFTER UPDATE OF tenant_id, created_at, source ON leads
+WHEN old.tenant_id != new.tenant_id OR old.source != new.source
+     OR substr(old.created_at, 1, 14) || printf('%02d', substr(old.created_at, 15, 2) / 15 * 15) != substr(new.created_at, 1, 14) || printf('%02d', substr(new.created_at, 15, 2) / 15 * 15) BEGIN
+    UPDATE dashboard_days SET n = n - 1
+    WHERE tenant_id = old.tenant_id AND day IN (substr(old.created_at, 1, 10), substr(old.created_at, 1, 14) || printf('%02d', substr(old.created_at, 15, 2) / 15 * 15)) AND metric = 'lead' AND key = old.source;
+    INSERT INTO dashboard_days SELECT new.tenant_id, g.column1, 'lead', new.source, 1 FROM (VALUES (substr(new.created_at, 1, 10)), (substr(new.created_at, 1, 14) || printf('%02d', substr(new.created_at, 15, 2) / 15 * 15))) g
+    WHERE true ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+
+DROP TRIGGER dashboard_appointment_added;
+DROP TRIGGER dashboard_appointment_removed;
+DROP TRIGGER dashboard_appointment_booked_changed;
+CREATE TRIGGER dashboard_appointment_added AFTER INSERT ON appointments BEGIN
+    INSERT INTO dashboard_days
+    SELECT new.tenant_id, g.column1, 'booked', new.booked_by, 1 FROM (VALUES (substr(new.created_at, 1, 10)), (substr(new.created_at, 1, 14) || printf('%02d', substr(new.created_at, 15, 2) / 15 * 15))) g
+    WHERE true ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO dashboard_days SELECT new.tenant_id, substr(new.starts_at, 1, 10), 'appt', new.status, 1
+    WHERE new.status IN ('confirmed', 'cancelled', 'no_show')
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER dashboard_appointment_removed AFTER DELETE ON appointments BEGIN
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day IN (substr(old.created_at, 1, 10), substr(old.created_at, 1, 14) || printf('%02d', substr(old.created_at, 15, 2) / 15 * 15))
+        AND metric = 'booked' AND key = old.booked_by;
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day = substr(old.starts_at, 1, 10)
+        AND metric = 'appt' AND key = old.status;
+END;
+CREATE TRIGGER dashboard_appointment_booked_changed AFTER UPDATE OF tenant_id, created_at, booked_by ON appointments
+WHEN old.tenant_id != new.tenant_id OR old.booked_by != new.booked_by
+     OR substr(old.created_at, 1, 14) || printf('%02d', substr(old.created_at, 15, 2) / 15 * 15) != substr(new.created_at, 1, 14) || printf('%02d', substr(new.created_at, 15, 2) / 15 * 15) BEGIN
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day IN (substr(old.created_at, 1, 10), substr(old.created_at, 1, 14) || printf('%02d', substr(old.created_at, 15, 2) / 15 * 15))
+        AND metric = 'booked' AND key = old.booked_by;
+    INSERT INTO dashboard_days
+    SELECT new.tenant_id, g.column1, 'booked', new.booked_by, 1 FROM (VALUES (substr(new.created_at, 1, 10)), (substr(new.created_at, 1, 14) || printf('%02d', substr(new.created_at, 15, 2) / 15 * 15))) g
+    WHERE true ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+
+DROP TRIGGER dashboard_conversation_added;
+DROP TRIGGER dashboard_conversation_removed;
+DROP TRIGGER dashboard_conversation_moved;
+DROP TRIGGER dashboard_conversation_alone_changed;
+DROP TRIGGER dashboard_conversation_reply_changed;
+CREATE TRIGGER dashboard_conversation_added AFTER INSERT ON conversations BEGIN
+    INSERT INTO dashboard_days SELECT new.tenant_id, g.column1, 'conv', '', 1 FROM (VALUES (substr(new.started_at, 1, 10)), (substr(new.started_at, 1, 14) || printf('%02d', substr(new.started_at, 15, 2) / 15 * 15))) g
+    WHERE true ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO dashboard_days SELECT new.tenant_id, g.column1, 'ai_alone', '', 1 FROM (VALUES (substr(new.started_at, 1, 10)), (substr(new.started_at, 1, 14) || printf('%02d', substr(new.started_at, 15, 2) / 15 * 15))) g
+    WHERE new.ai_alone ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO dashboard_days
+    SELECT new.tenant_id, g.column1, 'reply_' || new.first_reply_by, new.reply_bucket, 1 FROM (VALUES (substr(new.started_at, 1, 10)), (substr(new.started_at, 1, 14) || printf('%02d', substr(new.started_at, 15, 2) / 15 * 15))) g
+    WHERE new.reply_bucket IS NOT NULL ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER dashboard_conversation_removed AFTER DELETE ON conversations BEGIN
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day IN (substr(old.started_at, 1, 10), substr(old.started_at, 1, 14) || printf('%02d', substr(old.started_at, 15, 2) / 15 * 15))
+        AND metric = 'conv' AND key = '';
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day IN (substr(old.started_at, 1, 10), substr(old.started_at, 1, 14) || printf('%02d', substr(old.started_at, 15, 2) / 15 * 15))
+        AND metric = 'ai_alone' AND key = '' AND old.ai_alone;
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day IN (substr(old.started_at, 1, 10), substr(old.started_at, 1, 14) || printf('%02d', substr(old.started_at, 15, 2) / 15 * 15))
+        AND metric = 'reply_' || old.first_reply_by AND key = old.reply_bucket;
+END;
+CREATE TRIGGER dashboard_conversation_moved AFTER UPDATE OF tenant_id, started_at ON conversations
+WHEN old.tenant_id != new.tenant_id OR substr(old.started_at, 1, 14) || printf('%02d', substr(old.started_at, 15, 2) / 15 * 15) != substr(new.started_at, 1, 14) || printf('%02d', substr(new.started_at, 15, 2) / 15 * 15) BEGIN
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day IN (substr(old.started_at, 1, 10), substr(old.started_at, 1, 14) || printf('%02d', substr(old.started_at, 15, 2) / 15 * 15))
+        AND metric = 'conv' AND key = '';
+    INSERT INTO dashboard_days SELECT new.tenant_id, g.column1, 'conv', '', 1 FROM (VALUES (substr(new.started_at, 1, 10)), (substr(new.started_at, 1, 14) || printf('%02d', substr(new.started_at, 15, 2) / 15 * 15))) g
+    WHERE true ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER dashboard_conversation_alone_changed AFTER UPDATE ON conversations
+WHEN old.ai_alone != new.ai_alone OR (old.ai_alone AND (old.tenant_id != new.tenant_id
+         OR substr(old.started_at, 1, 14) || printf('%02d', substr(old.started_at, 15, 2) / 15 * 15) != substr(new.started_at, 1, 14) || printf('%02d', substr(new.started_at, 15, 2) / 15 * 15))) BEGIN
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day IN (substr(old.started_at, 1, 10), substr(old.started_at, 1, 14) || printf('%02d', substr(old.started_at, 15, 2) / 15 * 15))
+        AND metric = 'ai_alone' AND key = '' AND old.ai_alone;
+    INSERT INTO dashboard_days SELECT new.tenant_id, g.column1, 'ai_alone', '', 1 FROM (VALUES (substr(new.started_at, 1, 10)), (substr(new.started_at, 1, 14) || printf('%02d', substr(new.started_at, 15, 2) / 15 * 15))) g
+    WHERE new.ai_alone ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER dashboard_conversation_reply_changed AFTER UPDATE ON conversations
+WHEN old.first_reply_by IS NOT new.first_reply_by OR old.reply_bucket IS NOT new.reply_bucket
+     OR (old.reply_bucket IS NOT NULL AND (old.tenant_id != new.tenant_id
+         OR substr(old.started_at, 1, 14) || printf('%02d', substr(old.started_at, 15, 2) / 15 * 15) != substr(new.started_at, 1, 14) || printf('%02d', substr(new.started_at, 15, 2) / 15 * 15))) BEGIN
+    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day IN (substr(old.started_at, 1, 10), substr(old.started_at, 1, 14) || printf('%02d', substr(old.started_at, 15, 2) / 15 * 15))
+        AND metric = 'reply_' || old.first_reply_by AND key = old.reply_bucket;
+    INSERT INTO dashboard_days
+    SELECT new.tenant_id, g.column1, 'reply_' || new.first_reply_by, new.reply_bucket, 1 FROM (VALUES (substr(new.started_at, 1, 10)), (substr(new.started_at, 1, 14) || printf('%02d', substr(new.started_at, 15, 2) / 15 * 15))) g
+    WHERE new.reply_bucket IS NOT NULL ON CONFLICT DO UPDATE SET n = n + 1;
+END;

@@ -5,7 +5,8 @@
 //! included. The counts come from `dashboard_days`, a rollup per UTC day
 //! that triggers keep (see schema.sql): a range sums the whole UTC days
 //! inside it, and the few hours between each local midnight and the nearest
-//! UTC midnight are counted from the base tables (an index range each).
+//! UTC midnight are summed from the rollup's quarter-hour rows (calls and
+//! appointments by start from their own indexes).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -101,7 +102,8 @@ pub fn read(conn: &Connection, tenant_id: TenantId, time_zone: &str, days: &[Day
     let mut totals = Tally::new();
     let mut leads_per_utc_day: HashMap<String, Vec<(String, i64)>> = HashMap::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT day, metric, key, n FROM dashboard_days WHERE tenant_id = ?1 AND day >= ?2 AND day < ?3 AND n != 0",
+        "SELECT day, metric, key, n FROM dashboard_days
+         WHERE tenant_id = ?1 AND day >= ?2 AND day < ?3 AND length(day) = 10 AND n != 0",
     )?;
     let rows = stmt.query_map(params![tenant_id, lo.day, hi.day], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
@@ -113,15 +115,15 @@ pub fn read(conn: &Connection, tenant_id: TenantId, time_zone: &str, days: &[Day
         }
         *totals.entry((metric, key)).or_insert(0) += n;
     }
-    add_edge(&mut totals, lo, -1, |x, y| base(conn, tenant_id, x, y))?;
-    add_edge(&mut totals, hi, 1, |x, y| base(conn, tenant_id, x, y))?;
+    add_edge(&mut totals, lo, -1, |x, y| edge_counts(conn, tenant_id, x, y, false))?;
+    add_edge(&mut totals, hi, 1, |x, y| edge_counts(conn, tenant_id, x, y, false))?;
 
     // Leads by local day: its UTC days, corrected at both midnights (each
     // midnight's correction counted once, shared by the days either side).
     let mut lead_edges = Vec::with_capacity(edges.len());
     for e in &edges {
         let mut t = Tally::new();
-        add_edge(&mut t, e, 1, |x, y| base_leads(conn, tenant_id, x, y))?;
+        add_edge(&mut t, e, 1, |x, y| edge_counts(conn, tenant_id, x, y, true))?;
         lead_edges.push(t);
     }
     let mut leads_by_day = Vec::new();
@@ -213,7 +215,7 @@ fn add_edge(
     t: &mut Tally,
     e: &Edge,
     sign: i64,
-    count: impl FnOnce(&str, &str) -> StoreResult<Vec<(String, String, i64)>>,
+    count: impl FnOnce(&str, &str) -> StoreResult<Counts>,
 ) -> StoreResult<()> {
     if let Some((from, to, part_sign)) = &e.part {
         for (metric, key, n) in count(from, to)? {
@@ -236,39 +238,77 @@ fn utc_days(from: &str, to: &str) -> Vec<String> {
     a.iter_days().take_while(|d| *d < b).map(|d| d.format("%Y-%m-%d").to_string()).collect()
 }
 
-/// New leads in `[from, to)` by source, from the leads themselves.
-fn base_leads(conn: &Connection, tenant_id: TenantId, from: &str, to: &str) -> StoreResult<Vec<(String, String, i64)>> {
+type Counts = Vec<(String, String, i64)>;
+
+/// The counts in `[from, to)` (stored instants less than a day apart),
+/// keyed as the rollup is; with `leads_only`, only new leads. Both ends on a
+/// quarter hour (every time zone's midnight is) are read from the rollup's
+/// quarter-hour rows; other instants from the base tables.
+fn edge_counts(conn: &Connection, tenant_id: TenantId, from: &str, to: &str, leads_only: bool) -> StoreResult<Counts> {
+    let mut counts = match (quarter(from), quarter(to)) {
+        (Some(a), Some(b)) => quarters(conn, tenant_id, a, b, leads_only)?,
+        _ => by_creation(conn, tenant_id, from, to, leads_only)?,
+    };
+    if !leads_only {
+        counts.extend(by_start(conn, tenant_id, from, to)?);
+    }
+    Ok(counts)
+}
+
+/// A stored instant's quarter-hour row key, `YYYY-MM-DDTHH:MM`, when the
+/// instant is exactly on a quarter hour.
+fn quarter(at: &str) -> Option<&str> {
+    let minute: u32 = at.get(14..16)?.parse().ok()?;
+    (minute % 15 == 0 && at.get(16..) == Some(":00.000Z")).then(|| &at[..16])
+}
+
+/// The rollup's quarter-hour rows in `[from, to)` (row keys; day rows are
+/// left out by their length).
+fn quarters(conn: &Connection, tenant_id: TenantId, from: &str, to: &str, leads_only: bool) -> StoreResult<Counts> {
     let mut stmt = conn.prepare_cached(
-        "SELECT source, count(*) FROM leads WHERE tenant_id = ?1 AND created_at >= ?2 AND created_at < ?3
-         GROUP BY source",
+        "SELECT metric, key, sum(n) FROM dashboard_days
+         WHERE tenant_id = ?1 AND day >= ?2 AND day < ?3 AND length(day) = 16 AND (NOT ?4 OR metric = 'lead')
+         GROUP BY 1, 2",
     )?;
-    let rows = stmt.query_map(params![tenant_id, from, to], |r| Ok(("lead".to_string(), r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map(params![tenant_id, from, to, leads_only], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Everything but leads in `[from, to)`, from the base tables, keyed as the rollup is.
-fn base(conn: &Connection, tenant_id: TenantId, from: &str, to: &str) -> StoreResult<Vec<(String, String, i64)>> {
+/// What the quarter-hour rows count, from the base tables (scanning the
+/// business's rows: only for instants off the quarter hour).
+fn by_creation(conn: &Connection, tenant_id: TenantId, from: &str, to: &str, leads_only: bool) -> StoreResult<Counts> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT 'lead', source, count(*) FROM leads WHERE tenant_id = ?1 AND created_at >= ?2 AND created_at < ?3
+         GROUP BY 2
+         UNION ALL
+         SELECT 'booked', booked_by, count(*) FROM appointments
+         WHERE NOT ?4 AND tenant_id = ?1 AND created_at >= ?2 AND created_at < ?3 GROUP BY 2
+         UNION ALL
+         SELECT 'conv', '', count(*) FROM conversations
+         WHERE NOT ?4 AND tenant_id = ?1 AND started_at >= ?2 AND started_at < ?3
+         UNION ALL
+         SELECT 'ai_alone', '', count(*) FROM conversations
+         WHERE NOT ?4 AND tenant_id = ?1 AND started_at >= ?2 AND started_at < ?3 AND ai_alone
+         UNION ALL
+         SELECT 'reply_' || first_reply_by, reply_bucket, count(*) FROM conversations
+         WHERE NOT ?4 AND tenant_id = ?1 AND started_at >= ?2 AND started_at < ?3 AND reply_bucket IS NOT NULL
+         GROUP BY 1, 2",
+    )?;
+    let rows = stmt.query_map(params![tenant_id, from, to, leads_only], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Calls and appointments in `[from, to)` by when they start, from their tables' own indexes.
+fn by_start(conn: &Connection, tenant_id: TenantId, from: &str, to: &str) -> StoreResult<Counts> {
     let mut stmt = conn.prepare_cached(
         "SELECT 'call', coalesce(answered_by, 'missed'), count(*) FROM calls
          WHERE tenant_id = ?1 AND started_at >= ?2 AND started_at < ?3 AND direction = 'inbound'
            AND (answered_by IS NOT NULL OR status NOT IN ('ringing', 'in_progress'))
          GROUP BY 2
          UNION ALL
-         SELECT 'booked', booked_by, count(*) FROM appointments
-         WHERE tenant_id = ?1 AND created_at >= ?2 AND created_at < ?3 GROUP BY 2
-         UNION ALL
          SELECT 'appt', status, count(*) FROM appointments
          WHERE tenant_id = ?1 AND starts_at >= ?2 AND starts_at < ?3 AND status IN ('confirmed', 'cancelled', 'no_show')
-         GROUP BY 2
-         UNION ALL
-         SELECT 'conv', '', count(*) FROM conversations WHERE tenant_id = ?1 AND started_at >= ?2 AND started_at < ?3
-         UNION ALL
-         SELECT 'ai_alone', '', count(*) FROM conversations
-         WHERE tenant_id = ?1 AND started_at >= ?2 AND started_at < ?3 AND ai_alone
-         UNION ALL
-         SELECT 'reply_' || first_reply_by, reply_bucket, count(*) FROM conversations
-         WHERE tenant_id = ?1 AND started_at >= ?2 AND started_at < ?3 AND reply_bucket IS NOT NULL
-         GROUP BY 1, 2",
+         GROUP BY 2",
     )?;
     let rows = stmt.query_map(params![tenant_id, from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -330,5 +370,15 @@ mod tests {
         );
         assert_eq!(edge(at("2026-12-01T00:00:00Z")), Edge { day: "2026-12-01".into(), part: None });
         assert_eq!(utc_days("2026-12-30", "2027-01-02"), ["2026-12-30", "2026-12-31", "2027-01-01"]);
+    }
+
+    #[test]
+    fn only_instants_on_a_quarter_hour_have_a_quarter_row() {
+        assert_eq!(quarter("2026-12-01T05:45:00.000Z"), Some("2026-12-01T05:45"));
+        assert_eq!(quarter("2026-12-01T00:00:00.000Z"), Some("2026-12-01T00:00"));
+        assert_eq!(quarter("2026-12-01T05:40:00.000Z"), None);
+        assert_eq!(quarter("2026-12-01T05:45:00.001Z"), None);
+        assert_eq!(quarter("2026-12-01T05:45:30.000Z"), None);
+        assert_eq!(quarter("2026-12-01"), None);
     }
 }

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use rusqlite::{Connection, ToSql};
 
 use super::error::{StoreError, StoreResult};
-use super::leads::{LeadFilter, Search};
+use super::leads::{Arms, LeadFilter, Search};
 use crate::domain::Scope;
 
 /// The export's columns, in order.
@@ -69,24 +69,18 @@ pub fn export_page(
     after: Option<&Cursor>,
     limit: i64,
 ) -> StoreResult<(Vec<u8>, Option<Cursor>)> {
-    let mut sql = String::from(
-        "SELECT l.id, l.first_name, l.last_name, l.phone_e164, l.email, l.source, l.status, l.notes, l.created_at, \
-         l.last_activity_at, l.tags FROM leads l WHERE 1",
-    );
-    let (conditions, mut args) = super::leads::filter_conditions(scope, f);
-    for c in conditions {
-        sql.push_str(" AND ");
-        sql.push_str(c);
-    }
+    let arms = Arms::of(conn, scope)?;
+    let (conditions, mut args) = super::leads::filter_conditions(arms.scope(), f);
+    let mut sql_where: String = conditions.iter().map(|c| format!(" AND {c}")).collect();
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         match Search::parse(q) {
             Some(s) => {
                 let (ids, _) = super::leads::matching_ids(conn, scope, &s, None)?;
-                sql.push_str(" AND l.id IN (SELECT value FROM json_each(?))");
+                sql_where.push_str(" AND l.id IN (SELECT value FROM json_each(?))");
                 args.push(Box::new(serde_json::to_string(&ids).map_err(|e| StoreError::Unavailable(e.to_string()))?));
             }
             None => {
-                sql.push_str(
+                sql_where.push_str(
                     " AND (l.first_name LIKE ?1x OR l.last_name LIKE ?1x OR l.phone_e164 LIKE ?1x OR l.email LIKE ?1x)"
                         .replace("?1x", "?")
                         .as_str(),
@@ -99,14 +93,20 @@ pub fn export_page(
         }
     }
     if let Some(c) = after {
-        sql.push_str(" AND (l.last_activity_at, l.id) < (?, ?)");
+        sql_where.push_str(" AND (l.last_activity_at, l.id) < (?, ?)");
         args.push(Box::new(c.last_activity_at.clone()));
         args.push(Box::new(c.id));
     }
-    sql.push_str(" ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ?");
-    args.push(Box::new(limit));
-    let bound: Vec<&dyn ToSql> = args.iter().map(AsRef::as_ref).collect();
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let sql_where = sql_where.replacen(" AND ", " WHERE ", 1);
+    let flat: Vec<&dyn ToSql> = args.iter().map(AsRef::as_ref).collect();
+    let (select, mut bound) = arms.select(
+        "l.id, l.first_name, l.last_name, l.phone_e164, l.email, l.source, l.status, l.notes, l.created_at, \
+         l.last_activity_at, l.tags",
+        &sql_where,
+        &flat,
+    );
+    bound.push(&limit);
+    let mut stmt = conn.prepare_cached(&format!("{select} ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ?"))?;
     let mut rows = stmt.query(&bound[..])?;
     let mut w = csv::Writer::from_writer(Vec::with_capacity(200 * limit as usize));
     let mut n = 0;

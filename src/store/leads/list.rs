@@ -7,8 +7,9 @@ use serde::Serialize;
 use super::super::PageRequest;
 use super::super::error::{StoreError, StoreResult};
 use super::COLUMNS;
+use super::arms::Arms;
 use super::search::{Search, search_json};
-use crate::domain::{LeadSource, LeadStatus, Scope, TenantId, UserId};
+use crate::domain::{LeadSource, LeadStatus, Scope, UserId};
 
 #[derive(Default, Debug)]
 pub struct LeadFilter {
@@ -107,21 +108,11 @@ pub fn count_filtered(conn: &Connection, scope: Scope, f: &LeadFilter) -> StoreR
 /// written into the body as they are read, borrowed from SQLite: no String
 /// per field, no `Lead` per row.
 pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequest) -> StoreResult<Vec<u8>> {
-    let tenants: Vec<TenantId> = match scope {
-        Scope::All => conn
-            .prepare_cached("SELECT id FROM tenants ORDER BY id")?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?,
-        Scope::Tenant(_) => Vec::new(),
-    };
-    // The whole platform of one business is that business (and its indexes serve it).
-    let scope = match tenants[..] {
-        [only] => Scope::Tenant(only),
-        _ => scope,
-    };
+    let arms = Arms::of(conn, scope)?;
+    let scope = arms.scope();
     let q = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     if let Some(s) = q.and_then(Search::parse) {
-        return search_json(conn, scope, f, &s, page);
+        return search_json(conn, &arms, f, &s, page);
     }
     let (mut clauses, mut args) = filter_conditions(scope, f);
     if let Some(q) = q {
@@ -135,10 +126,10 @@ pub fn list_json(conn: &Connection, scope: Scope, f: &LeadFilter, page: PageRequ
         counted_total(conn, scope, f.status, f.source)?
     };
     let (limit, offset) = (page.page_size, page.offset());
-    let mut bound = flat;
+    let (select, mut bound) = arms.select(COLUMNS, &sql_where, &flat);
     bound.push(&limit);
     bound.push(&offset);
-    let sql = format!("SELECT {COLUMNS} FROM leads l{sql_where} {}", list_order(f));
+    let sql = format!("{select} {}", list_order(f));
     page_json(conn, &sql, &bound[..], ListTotal::exact(total), page)
 }
 

@@ -9,6 +9,7 @@ use super::now_sql;
 use crate::domain::{LeadId, LeadSource, LeadStatus, Scope, TenantId, UserId};
 
 mod ai_pause;
+mod arms;
 mod contact;
 mod fold;
 mod list;
@@ -17,6 +18,7 @@ mod search;
 mod search_index;
 
 pub use ai_pause::{AiPause, ai_may_answer, pause_for_takeover, set_ai_pause};
+pub(crate) use arms::Arms;
 pub use contact::{Contact, find_contact, touch_contact};
 pub(crate) use list::filter_conditions;
 pub use list::{Assignee, LeadFilter, count_filtered, list_json};

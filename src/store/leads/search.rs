@@ -5,6 +5,7 @@ use rusqlite::{Connection, ToSql, params};
 
 use super::super::PageRequest;
 use super::super::error::{StoreError, StoreResult};
+use super::arms::Arms;
 use super::list::{
     LeadFilter, ListTotal, PageBody, counted_total, filter_conditions, list_order, opt_text, page_json, text,
     where_clause,
@@ -119,11 +120,12 @@ pub(crate) fn ids_with_email(conn: &Connection, tenant: TenantId, email: &str) -
 /// the index twice.
 pub(super) fn search_json(
     conn: &Connection,
-    scope: Scope,
+    arms: &Arms,
     f: &LeadFilter,
     s: &Search,
     page: PageRequest,
 ) -> StoreResult<Vec<u8>> {
+    let scope = arms.scope();
     let (limit, offset) = (page.page_size, page.offset());
     let (clauses, args) = filter_conditions(Scope::All, f);
     if !clauses.is_empty() {
@@ -155,7 +157,7 @@ pub(super) fn search_json(
     let bound = COUNT_LIMIT.max(wanted);
     let (ids, complete) = matching_ids(conn, scope, s, Some(bound + 1))?;
     if !complete {
-        return walk_page(conn, scope, s, page, ListTotal::more_than(bound));
+        return walk_page(conn, arms, s, page, ListTotal::more_than(bound));
     }
     let total = ids.len() as i64;
     let in_scope = counted_total(conn, scope, None, None)?;
@@ -163,7 +165,7 @@ pub(super) fn search_json(
     // looks up every match (several times dearer per row).
     let walk = total > 0 && (wanted as f64) * (in_scope as f64) < 5.0 * (total as f64) * (total as f64);
     let (chosen, bound_offset) =
-        if walk { (walk_checking_ids(conn, scope, &ids, offset, wanted)?, 0) } else { (ids, offset) };
+        if walk { (walk_checking_ids(conn, arms, &ids, offset, wanted)?, 0) } else { (ids, offset) };
     let id_list = id_json(&chosen)?;
     let sql = format!(
         "SELECT {COLUMNS} FROM leads l WHERE l.id IN (SELECT value FROM json_each(?1)) AND (?4 IS NULL OR l.tenant_id = ?4)
@@ -176,24 +178,25 @@ fn id_json(ids: &[i64]) -> StoreResult<String> {
     serde_json::to_string(ids).map_err(|e| StoreError::Unavailable(e.to_string()))
 }
 
-/// The ids of the matches `offset..wanted` among the leads in `scope`, newest
-/// activity first (one business's activity index, or the platform's,
-/// backwards). The walk selects `columns` (the id first) and asks `matches`
-/// of each row.
+/// The ids of the matches `offset..wanted` among the leads read in `arms`,
+/// newest activity first (each business's activity index, backwards). The
+/// walk selects `columns` (the id first) and asks `matches` of each row.
 fn walk_matching(
     conn: &Connection,
-    scope: Scope,
+    arms: &Arms,
     columns: &str,
     (offset, wanted): (i64, i64),
     mut matches: impl FnMut(&rusqlite::Row<'_>) -> StoreResult<bool>,
 ) -> StoreResult<Vec<i64>> {
-    let only = if scope.filter().is_some() { "WHERE l.tenant_id = ?1" } else { "" };
-    let mut stmt = conn
-        .prepare_cached(&format!("SELECT {columns} FROM leads l {only} ORDER BY l.last_activity_at DESC, l.id DESC"))?;
-    let mut rows = match scope.filter() {
-        Some(t) => stmt.query([t])?,
-        None => stmt.query([])?,
+    let tenant = arms.scope().filter();
+    let (sql_where, flat): (&str, Vec<&dyn ToSql>) = match &tenant {
+        Some(t) => (" WHERE l.tenant_id = ?", vec![t]),
+        None => ("", Vec::new()),
     };
+    // The merge of per-business arms orders by columns it selects.
+    let (select, bound) = arms.select(&format!("{columns}, l.last_activity_at"), sql_where, &flat);
+    let mut stmt = conn.prepare_cached(&format!("{select} ORDER BY l.last_activity_at DESC, l.id DESC"))?;
+    let mut rows = stmt.query(&bound[..])?;
     let mut seen = 0i64;
     let mut chosen = Vec::new();
     while let Some(r) = rows.next()? {
@@ -211,19 +214,19 @@ fn walk_matching(
 }
 
 /// The matches `offset..wanted` in activity order, among the sorted `ids`.
-fn walk_checking_ids(conn: &Connection, scope: Scope, ids: &[i64], offset: i64, wanted: i64) -> StoreResult<Vec<i64>> {
-    walk_matching(conn, scope, "l.id", (offset, wanted), |r| Ok(ids.binary_search(&r.get(0)?).is_ok()))
+fn walk_checking_ids(conn: &Connection, arms: &Arms, ids: &[i64], offset: i64, wanted: i64) -> StoreResult<Vec<i64>> {
+    walk_matching(conn, arms, "l.id", (offset, wanted), |r| Ok(ids.binary_search(&r.get(0)?).is_ok()))
 }
 
 /// The page of matches in activity order, each lead's text checked as the
 /// index would (the parts of [`super::search_index::INDEXED_TEXT`]). The
 /// walk reads only the searched columns; the chosen rows are then read whole
 /// by key, in the walk's order.
-fn walk_page(conn: &Connection, scope: Scope, s: &Search, page: PageRequest, total: ListTotal) -> StoreResult<Vec<u8>> {
+fn walk_page(conn: &Connection, arms: &Arms, s: &Search, page: PageRequest, total: ListTotal) -> StoreResult<Vec<u8>> {
     let mut folded = String::new();
     let chosen = walk_matching(
         conn,
-        scope,
+        arms,
         "l.id, l.first_name, l.last_name, l.phone_e164, l.whatsapp_id, l.email",
         (page.offset(), page.offset().saturating_add(page.page_size)),
         |r| {
