@@ -259,7 +259,7 @@ fn edge_counts(conn: &Connection, tenant_id: TenantId, from: &str, to: &str, lea
 /// instant is exactly on a quarter hour.
 fn quarter(at: &str) -> Option<&str> {
     let minute: u32 = at.get(14..16)?.parse().ok()?;
-    (minute % 15 == 0 && at.get(16..) == Some(":00.000Z")).then(|| &at[..16])
+    (minute.is_multiple_of(15) && at.get(16..) == Some(":00.000Z")).then(|| &at[..16])
 }
 
 /// The rollup's quarter-hour rows in `[from, to)` (row keys; day rows are
