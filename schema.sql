@@ -1339,7 +1339,7 @@ DROP INDEX leads_tenant_email;
 -- them, so there is no platform-wide one. The dashboard's partial days (a
 -- local midnight to the nearest UTC midnight) are summed from quarter-hour
 -- rows of the rollup instead of index ranges over leads, bookings and
--- conversations kept only for that: each count the dashboard corrects at
+-- conversations by creation kept only for that: each count the dashboard corrects at
 -- the edges also goes to a row whose `day` is the UTC quarter hour it falls
 -- in, `YYYY-MM-DDTHH:MM` (every time zone's midnight is on a quarter hour).
 -- Those rows sort inside their day, next to its day rows, so a write finds
@@ -1348,7 +1348,6 @@ DROP INDEX leads_tenant_email;
 DROP INDEX leads_activity;
 DROP INDEX leads_tenant_created;
 DROP INDEX appointments_tenant_created;
-DROP INDEX conversations_tenant_started;
 
 INSERT INTO dashboard_days (tenant_id, day, metric, key, n)
 SELECT tenant_id, substr(created_at, 1, 14) || printf('%02d', substr(created_at, 15, 2) / 15 * 15), 'lead', source, count(*) FROM leads GROUP BY 1, 2, 4;
@@ -1409,50 +1408,111 @@ WHEN old.tenant_id != new.tenant_id OR old.booked_by != new.booked_by
     WHERE true ON CONFLICT DO UPDATE SET n = n + 1;
 END;
 
-DROP TRIGGER dashboard_conversation_added;
-DROP TRIGGER dashboard_conversation_removed;
-DROP TRIGGER dashboard_conversation_moved;
-DROP TRIGGER dashboard_conversation_alone_changed;
-DROP TRIGGER dashboard_conversation_reply_changed;
-CREATE TRIGGER dashboard_conversation_added AFTER INSERT ON conversations BEGIN
-    INSERT INTO dashboard_days SELECT new.tenant_id, g.column1, 'conv', '', 1 FROM (VALUES (substr(new.started_at, 1, 10)), (substr(new.started_at, 1, 14) || printf('%02d', substr(new.started_at, 15, 2) / 15 * 15))) g
+-- A lead's conversation moves onto the lead's row (written with every
+-- message anyway), so no row of another table is written per message:
+-- `conv_started_at` when the customer first wrote (NULL: no conversation),
+-- our first reply after it, whether the AI or a person ever replied, and
+-- whether the AI was paused on the lead. Same rules as before.
+ALTER TABLE leads ADD COLUMN conv_started_at TEXT;
+ALTER TABLE leads ADD COLUMN conv_first_reply_at TEXT;
+ALTER TABLE leads ADD COLUMN conv_first_reply_by TEXT
+    CONSTRAINT conversation_reply_by CHECK (conv_first_reply_by IN ('person', 'ai'));
+-- Milliseconds from conv_started_at to conv_first_reply_at.
+ALTER TABLE leads ADD COLUMN conv_reply_ms INTEGER;
+ALTER TABLE leads ADD COLUMN conv_ai_replied INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE leads ADD COLUMN conv_person_replied INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE leads ADD COLUMN conv_handed_off INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE leads ADD COLUMN conv_ai_alone INTEGER GENERATED ALWAYS AS (conv_started_at IS NOT NULL
+    AND conv_ai_replied = 1 AND conv_person_replied = 0 AND conv_handed_off = 0) VIRTUAL;
+ALTER TABLE leads ADD COLUMN conv_reply_bucket TEXT GENERATED ALWAYS AS (
+    CASE WHEN conv_first_reply_by IS NULL OR conv_reply_ms IS NULL THEN NULL
+         WHEN conv_reply_ms < 60000 THEN CAST(max(conv_reply_ms, 0) / 1000 AS TEXT)
+         WHEN conv_reply_ms < 3600000 THEN CAST(conv_reply_ms / 60000 * 60 AS TEXT)
+         ELSE CAST(conv_reply_ms / 3600000 * 3600 AS TEXT) END) VIRTUAL;
+UPDATE leads SET conv_started_at = c.started_at, conv_first_reply_at = c.first_reply_at,
+    conv_first_reply_by = c.first_reply_by, conv_reply_ms = c.reply_ms, conv_ai_replied = c.ai_replied,
+    conv_person_replied = c.person_replied, conv_handed_off = c.handed_off
+FROM conversations c WHERE c.lead_id = leads.id;
+-- The table's own triggers go with it; the rollup's rows stay as they are.
+DROP TRIGGER conversations_started;
+DROP TRIGGER conversations_reply_inserted;
+DROP TRIGGER conversations_reply_sent;
+DROP TRIGGER conversations_handed_off;
+DROP TABLE conversations;
+
+DROP TRIGGER messages_lead_inbound;
+CREATE TRIGGER messages_lead_inbound AFTER INSERT ON messages WHEN new.direction = 'in' BEGIN
+    UPDATE leads SET
+        last_inbound_at = iif(last_inbound_at IS NULL OR last_inbound_at < new.created_at,
+                              new.created_at, last_inbound_at),
+        last_activity_at = max(last_activity_at, new.created_at),
+        last_message = json_object('body', substr(new.body, 1, 200), 'direction', new.direction,
+            'is_ai', json(iif(new.is_ai, 'true', 'false')), 'status', new.status, 'at', new.created_at),
+        conv_started_at = coalesce(conv_started_at, new.created_at)
+    WHERE id = new.lead_id;
+END;
+CREATE TRIGGER conversation_reply_inserted AFTER INSERT ON messages
+WHEN new.direction = 'out' AND new.status NOT IN ('pending', 'failed') AND (new.is_ai = 1 OR new.author_user_id IS NOT NULL) BEGIN
+    UPDATE leads SET conv_first_reply_at = coalesce(conv_first_reply_at, new.created_at),
+        conv_first_reply_by = coalesce(conv_first_reply_by, iif(new.is_ai, 'ai', 'person')),
+        conv_reply_ms = coalesce(conv_reply_ms,
+            CAST(round((julianday(new.created_at) - julianday(conv_started_at)) * 86400000) AS INTEGER)),
+        conv_ai_replied = max(conv_ai_replied, new.is_ai), conv_person_replied = max(conv_person_replied, 1 - new.is_ai)
+    WHERE id = new.lead_id AND conv_started_at <= new.created_at;
+END;
+CREATE TRIGGER conversation_reply_sent AFTER UPDATE OF status ON messages
+WHEN new.direction = 'out' AND old.status IN ('pending', 'failed') AND new.status NOT IN ('pending', 'failed')
+     AND (new.is_ai = 1 OR new.author_user_id IS NOT NULL) BEGIN
+    UPDATE leads SET conv_first_reply_at = coalesce(conv_first_reply_at, new.created_at),
+        conv_first_reply_by = coalesce(conv_first_reply_by, iif(new.is_ai, 'ai', 'person')),
+        conv_reply_ms = coalesce(conv_reply_ms,
+            CAST(round((julianday(new.created_at) - julianday(conv_started_at)) * 86400000) AS INTEGER)),
+        conv_ai_replied = max(conv_ai_replied, new.is_ai), conv_person_replied = max(conv_person_replied, 1 - new.is_ai)
+    WHERE id = new.lead_id AND conv_started_at <= new.created_at;
+END;
+CREATE TRIGGER conversation_handed_off AFTER INSERT ON lead_activities WHEN new.kind = 'ai_paused' BEGIN
+    UPDATE leads SET conv_handed_off = 1
+    WHERE id = new.lead_id AND conv_handed_off = 0 AND conv_started_at IS NOT NULL;
+END;
+
+-- A conversation's share of the rollup: out with the old, in with the new,
+-- whenever what it counts for changed.
+CREATE TRIGGER dashboard_conversation_added AFTER INSERT ON leads WHEN new.conv_started_at IS NOT NULL BEGIN
+    INSERT INTO dashboard_days SELECT new.tenant_id, g.column1, 'conv', '', 1 FROM (VALUES (substr(new.conv_started_at, 1, 10)), (substr(new.conv_started_at, 1, 14) || printf('%02d', substr(new.conv_started_at, 15, 2) / 15 * 15))) g
     WHERE true ON CONFLICT DO UPDATE SET n = n + 1;
-    INSERT INTO dashboard_days SELECT new.tenant_id, g.column1, 'ai_alone', '', 1 FROM (VALUES (substr(new.started_at, 1, 10)), (substr(new.started_at, 1, 14) || printf('%02d', substr(new.started_at, 15, 2) / 15 * 15))) g
-    WHERE new.ai_alone ON CONFLICT DO UPDATE SET n = n + 1;
-    INSERT INTO dashboard_days
-    SELECT new.tenant_id, g.column1, 'reply_' || new.first_reply_by, new.reply_bucket, 1 FROM (VALUES (substr(new.started_at, 1, 10)), (substr(new.started_at, 1, 14) || printf('%02d', substr(new.started_at, 15, 2) / 15 * 15))) g
-    WHERE new.reply_bucket IS NOT NULL ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO dashboard_days SELECT new.tenant_id, g.column1, 'ai_alone', '', 1 FROM (VALUES (substr(new.conv_started_at, 1, 10)), (substr(new.conv_started_at, 1, 14) || printf('%02d', substr(new.conv_started_at, 15, 2) / 15 * 15))) g
+    WHERE new.conv_ai_alone ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO dashboard_days SELECT new.tenant_id, g.column1, 'reply_' || new.conv_first_reply_by,
+        new.conv_reply_bucket, 1 FROM (VALUES (substr(new.conv_started_at, 1, 10)), (substr(new.conv_started_at, 1, 14) || printf('%02d', substr(new.conv_started_at, 15, 2) / 15 * 15))) g
+    WHERE new.conv_reply_bucket IS NOT NULL ON CONFLICT DO UPDATE SET n = n + 1;
 END;
-CREATE TRIGGER dashboard_conversation_removed AFTER DELETE ON conversations BEGIN
-    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day IN (substr(old.started_at, 1, 10), substr(old.started_at, 1, 14) || printf('%02d', substr(old.started_at, 15, 2) / 15 * 15))
-        AND metric = 'conv' AND key = '';
-    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day IN (substr(old.started_at, 1, 10), substr(old.started_at, 1, 14) || printf('%02d', substr(old.started_at, 15, 2) / 15 * 15))
-        AND metric = 'ai_alone' AND key = '' AND old.ai_alone;
-    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day IN (substr(old.started_at, 1, 10), substr(old.started_at, 1, 14) || printf('%02d', substr(old.started_at, 15, 2) / 15 * 15))
-        AND metric = 'reply_' || old.first_reply_by AND key = old.reply_bucket;
+CREATE TRIGGER dashboard_conversation_removed AFTER DELETE ON leads WHEN old.conv_started_at IS NOT NULL BEGIN
+    UPDATE dashboard_days SET n = n - 1
+    WHERE tenant_id = old.tenant_id AND day IN (substr(old.conv_started_at, 1, 10), substr(old.conv_started_at, 1, 14) || printf('%02d', substr(old.conv_started_at, 15, 2) / 15 * 15))
+      AND ((metric = 'conv' AND key = '') OR (metric = 'ai_alone' AND key = '' AND old.conv_ai_alone)
+           OR (metric = 'reply_' || old.conv_first_reply_by AND key = old.conv_reply_bucket));
 END;
-CREATE TRIGGER dashboard_conversation_moved AFTER UPDATE OF tenant_id, started_at ON conversations
-WHEN old.tenant_id != new.tenant_id OR substr(old.started_at, 1, 14) || printf('%02d', substr(old.started_at, 15, 2) / 15 * 15) != substr(new.started_at, 1, 14) || printf('%02d', substr(new.started_at, 15, 2) / 15 * 15) BEGIN
-    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day IN (substr(old.started_at, 1, 10), substr(old.started_at, 1, 14) || printf('%02d', substr(old.started_at, 15, 2) / 15 * 15))
-        AND metric = 'conv' AND key = '';
-    INSERT INTO dashboard_days SELECT new.tenant_id, g.column1, 'conv', '', 1 FROM (VALUES (substr(new.started_at, 1, 10)), (substr(new.started_at, 1, 14) || printf('%02d', substr(new.started_at, 15, 2) / 15 * 15))) g
-    WHERE true ON CONFLICT DO UPDATE SET n = n + 1;
+CREATE TRIGGER dashboard_conversation_changed AFTER UPDATE OF tenant_id, conv_started_at, conv_first_reply_by,
+    conv_reply_ms, conv_ai_replied, conv_person_replied, conv_handed_off ON leads
+WHEN old.tenant_id != new.tenant_id OR old.conv_started_at IS NOT new.conv_started_at
+     OR old.conv_ai_alone != new.conv_ai_alone OR old.conv_first_reply_by IS NOT new.conv_first_reply_by
+     OR old.conv_reply_bucket IS NOT new.conv_reply_bucket BEGIN
+    UPDATE dashboard_days SET n = n - 1
+    WHERE tenant_id = old.tenant_id AND day IN (substr(old.conv_started_at, 1, 10), substr(old.conv_started_at, 1, 14) || printf('%02d', substr(old.conv_started_at, 15, 2) / 15 * 15))
+      AND ((metric = 'conv' AND key = '') OR (metric = 'ai_alone' AND key = '' AND old.conv_ai_alone)
+           OR (metric = 'reply_' || old.conv_first_reply_by AND key = old.conv_reply_bucket));
+    INSERT INTO dashboard_days SELECT new.tenant_id, g.column1, 'conv', '', 1 FROM (VALUES (substr(new.conv_started_at, 1, 10)), (substr(new.conv_started_at, 1, 14) || printf('%02d', substr(new.conv_started_at, 15, 2) / 15 * 15))) g
+    WHERE new.conv_started_at IS NOT NULL ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO dashboard_days SELECT new.tenant_id, g.column1, 'ai_alone', '', 1 FROM (VALUES (substr(new.conv_started_at, 1, 10)), (substr(new.conv_started_at, 1, 14) || printf('%02d', substr(new.conv_started_at, 15, 2) / 15 * 15))) g
+    WHERE new.conv_ai_alone ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO dashboard_days SELECT new.tenant_id, g.column1, 'reply_' || new.conv_first_reply_by,
+        new.conv_reply_bucket, 1 FROM (VALUES (substr(new.conv_started_at, 1, 10)), (substr(new.conv_started_at, 1, 14) || printf('%02d', substr(new.conv_started_at, 15, 2) / 15 * 15))) g
+    WHERE new.conv_reply_bucket IS NOT NULL ON CONFLICT DO UPDATE SET n = n + 1;
 END;
-CREATE TRIGGER dashboard_conversation_alone_changed AFTER UPDATE ON conversations
-WHEN old.ai_alone != new.ai_alone OR (old.ai_alone AND (old.tenant_id != new.tenant_id
-         OR substr(old.started_at, 1, 14) || printf('%02d', substr(old.started_at, 15, 2) / 15 * 15) != substr(new.started_at, 1, 14) || printf('%02d', substr(new.started_at, 15, 2) / 15 * 15))) BEGIN
-    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day IN (substr(old.started_at, 1, 10), substr(old.started_at, 1, 14) || printf('%02d', substr(old.started_at, 15, 2) / 15 * 15))
-        AND metric = 'ai_alone' AND key = '' AND old.ai_alone;
-    INSERT INTO dashboard_days SELECT new.tenant_id, g.column1, 'ai_alone', '', 1 FROM (VALUES (substr(new.started_at, 1, 10)), (substr(new.started_at, 1, 14) || printf('%02d', substr(new.started_at, 15, 2) / 15 * 15))) g
-    WHERE new.ai_alone ON CONFLICT DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER dashboard_conversation_reply_changed AFTER UPDATE ON conversations
-WHEN old.first_reply_by IS NOT new.first_reply_by OR old.reply_bucket IS NOT new.reply_bucket
-     OR (old.reply_bucket IS NOT NULL AND (old.tenant_id != new.tenant_id
-         OR substr(old.started_at, 1, 14) || printf('%02d', substr(old.started_at, 15, 2) / 15 * 15) != substr(new.started_at, 1, 14) || printf('%02d', substr(new.started_at, 15, 2) / 15 * 15))) BEGIN
-    UPDATE dashboard_days SET n = n - 1 WHERE tenant_id = old.tenant_id AND day IN (substr(old.started_at, 1, 10), substr(old.started_at, 1, 14) || printf('%02d', substr(old.started_at, 15, 2) / 15 * 15))
-        AND metric = 'reply_' || old.first_reply_by AND key = old.reply_bucket;
-    INSERT INTO dashboard_days
-    SELECT new.tenant_id, g.column1, 'reply_' || new.first_reply_by, new.reply_bucket, 1 FROM (VALUES (substr(new.started_at, 1, 10)), (substr(new.started_at, 1, 14) || printf('%02d', substr(new.started_at, 15, 2) / 15 * 15))) g
-    WHERE new.reply_bucket IS NOT NULL ON CONFLICT DO UPDATE SET n = n + 1;
-END;
+
+-- The search walk reads a business's leads in activity order and checks
+-- each one's searched text: the activity index carries that text, so the
+-- walk reads the index alone.
+DROP INDEX leads_tenant_activity;
+CREATE INDEX leads_tenant_activity ON leads
+    (tenant_id, last_activity_at, id, first_name, last_name, phone_e164, whatsapp_id, email);

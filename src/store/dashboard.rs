@@ -284,14 +284,15 @@ fn by_creation(conn: &Connection, tenant_id: TenantId, from: &str, to: &str, lea
          SELECT 'booked', booked_by, count(*) FROM appointments
          WHERE NOT ?4 AND tenant_id = ?1 AND created_at >= ?2 AND created_at < ?3 GROUP BY 2
          UNION ALL
-         SELECT 'conv', '', count(*) FROM conversations
-         WHERE NOT ?4 AND tenant_id = ?1 AND started_at >= ?2 AND started_at < ?3
+         SELECT 'conv', '', count(*) FROM leads
+         WHERE NOT ?4 AND tenant_id = ?1 AND conv_started_at >= ?2 AND conv_started_at < ?3
          UNION ALL
-         SELECT 'ai_alone', '', count(*) FROM conversations
-         WHERE NOT ?4 AND tenant_id = ?1 AND started_at >= ?2 AND started_at < ?3 AND ai_alone
+         SELECT 'ai_alone', '', count(*) FROM leads
+         WHERE NOT ?4 AND tenant_id = ?1 AND conv_started_at >= ?2 AND conv_started_at < ?3 AND conv_ai_alone
          UNION ALL
-         SELECT 'reply_' || first_reply_by, reply_bucket, count(*) FROM conversations
-         WHERE NOT ?4 AND tenant_id = ?1 AND started_at >= ?2 AND started_at < ?3 AND reply_bucket IS NOT NULL
+         SELECT 'reply_' || conv_first_reply_by, conv_reply_bucket, count(*) FROM leads
+         WHERE NOT ?4 AND tenant_id = ?1 AND conv_started_at >= ?2 AND conv_started_at < ?3
+           AND conv_reply_bucket IS NOT NULL
          GROUP BY 1, 2",
     )?;
     let rows = stmt.query_map(params![tenant_id, from, to, leads_only], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;

@@ -145,34 +145,31 @@ pub fn merge(conn: &Connection, tenant_id: TenantId, keep: &Lead, other: &Lead) 
     recount_conversation(conn, keep.id)
 }
 
-/// The lead's conversation row from its messages, as the migration that
-/// made the table computed every lead's.
+/// The lead's conversation (the `conv_` columns) from its messages, as the
+/// migration that made the conversations computed every lead's.
 fn recount_conversation(conn: &Connection, lead_id: LeadId) -> StoreResult<()> {
-    conn.execute("DELETE FROM conversations WHERE lead_id = ?1", [lead_id])?;
     conn.execute(
-        "INSERT INTO conversations (lead_id, tenant_id, started_at)
-         SELECT lead_id, tenant_id, min(created_at) FROM messages WHERE lead_id = ?1 AND direction = 'in'
-         GROUP BY lead_id",
+        "WITH started AS (SELECT min(created_at) AS at FROM messages WHERE lead_id = ?1 AND direction = 'in'),
+         replies AS (
+            SELECT m.created_at, m.is_ai FROM messages m, started s
+            WHERE m.lead_id = ?1 AND m.direction = 'out' AND m.status NOT IN ('pending', 'failed')
+              AND (m.is_ai = 1 OR m.author_user_id IS NOT NULL) AND m.created_at >= s.at)
+         UPDATE leads SET
+            conv_started_at = (SELECT at FROM started),
+            conv_first_reply_at = (SELECT created_at FROM replies ORDER BY created_at LIMIT 1),
+            conv_first_reply_by = (SELECT iif(is_ai, 'ai', 'person') FROM replies ORDER BY created_at LIMIT 1),
+            conv_ai_replied = EXISTS (SELECT 1 FROM replies WHERE is_ai = 1),
+            conv_person_replied = EXISTS (SELECT 1 FROM replies WHERE is_ai = 0),
+            conv_handed_off = (SELECT at FROM started) IS NOT NULL
+                AND EXISTS (SELECT 1 FROM lead_activities WHERE lead_id = ?1 AND kind = 'ai_paused')
+         WHERE id = ?1",
         [lead_id],
     )?;
     conn.execute(
-        "WITH replies AS (
-            SELECT m.created_at, m.is_ai FROM messages m, conversations c
-            WHERE c.lead_id = ?1 AND m.lead_id = ?1 AND m.direction = 'out' AND m.status NOT IN ('pending', 'failed')
-              AND (m.is_ai = 1 OR m.author_user_id IS NOT NULL) AND m.created_at >= c.started_at)
-         UPDATE conversations SET
-            first_reply_at = (SELECT created_at FROM replies ORDER BY created_at LIMIT 1),
-            first_reply_by = (SELECT iif(is_ai, 'ai', 'person') FROM replies ORDER BY created_at LIMIT 1),
-            ai_replied = EXISTS (SELECT 1 FROM replies WHERE is_ai = 1),
-            person_replied = EXISTS (SELECT 1 FROM replies WHERE is_ai = 0),
-            handed_off = EXISTS (SELECT 1 FROM lead_activities WHERE lead_id = ?1 AND kind = 'ai_paused')
-         WHERE lead_id = ?1",
-        [lead_id],
-    )?;
-    conn.execute(
-        "UPDATE conversations
-         SET reply_ms = CAST(round((julianday(first_reply_at) - julianday(started_at)) * 86400000) AS INTEGER)
-         WHERE lead_id = ?1 AND first_reply_at IS NOT NULL",
+        "UPDATE leads
+         SET conv_reply_ms = CAST(round((julianday(conv_first_reply_at) - julianday(conv_started_at)) * 86400000)
+                                  AS INTEGER)
+         WHERE id = ?1",
         [lead_id],
     )?;
     Ok(())

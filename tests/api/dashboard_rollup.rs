@@ -90,8 +90,9 @@ fn expected(c: &Connection, tz: Tz, from: NaiveDate, to: NaiveDate) -> Value {
     };
     let mut stmt = c
         .prepare(
-            "SELECT first_reply_by, reply_ms, ai_replied AND NOT person_replied AND NOT handed_off FROM conversations
-             WHERE tenant_id = 1 AND started_at >= ?1 AND started_at < ?2",
+            "SELECT conv_first_reply_by, conv_reply_ms,
+                    conv_ai_replied AND NOT conv_person_replied AND NOT conv_handed_off
+             FROM leads WHERE tenant_id = 1 AND conv_started_at >= ?1 AND conv_started_at < ?2",
         )
         .unwrap();
     let (mut person, mut ai, mut conversations, mut alone) = (vec![], vec![], 0, 0);
