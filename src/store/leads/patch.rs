@@ -1,6 +1,6 @@
 //! Changing a lead's fields (a PATCH): what may change, and the one UPDATE.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, ToSql};
 
 use crate::store::now_sql;
 
@@ -52,42 +52,57 @@ pub fn update_scoped(conn: &Connection, scope: Scope, id: LeadId, p: &LeadPatch)
 }
 
 fn update(conn: &Connection, tenant_id: TenantId, id: LeadId, p: &LeadPatch) -> StoreResult<()> {
-    let res = conn.execute(
+    // Only the fields the patch carries are assigned: SQLite rewrites every
+    // index (and fires every trigger) over an assigned column, changed or not.
+    let mut sets = String::new();
+    let mut values: Vec<Box<dyn ToSql>> = Vec::new();
+    let mut set = |column: &str, value: Box<dyn ToSql>| {
+        sets.push_str(column);
+        sets.push_str(" = ?, ");
+        values.push(value);
+    };
+    if let Some(v) = &p.first_name {
+        set("first_name", Box::new(v.clone()));
+    }
+    if let Some(v) = &p.last_name {
+        set("last_name", Box::new(v.clone()));
+    }
+    if let Some(v) = &p.phone_e164 {
+        set("phone_e164", Box::new(v.clone()));
+    }
+    if let Some(v) = &p.email {
+        set("email", Box::new(v.clone()));
+    }
+    if let Some(v) = p.source {
+        set("source", Box::new(v));
+    }
+    if let Some(v) = p.status {
+        set("status", Box::new(v));
+    }
+    if let Some(v) = &p.notes {
+        set("notes", Box::new(v.clone()));
+    }
+    if let Some(v) = &p.tags {
+        set("tags", Box::new(serde_json::Value::from(v.clone()).to_string()));
+    }
+    if let Some(v) = p.assignee_user_id {
+        set("assignee_user_id", Box::new(v));
+    }
+    values.push(Box::new(id));
+    values.push(Box::new(tenant_id));
+    let sql = format!(
         concat!(
-            "UPDATE leads SET
-            first_name = coalesce(?3, first_name),
-            last_name = coalesce(?4, last_name),
-            phone_e164 = CASE WHEN ?5 THEN ?6 ELSE phone_e164 END,
-            email = CASE WHEN ?7 THEN ?8 ELSE email END,
-            source = coalesce(?9, source),
-            status = coalesce(?10, status),
-            notes = coalesce(?11, notes),
-            tags = coalesce(?12, tags),
-            assignee_user_id = CASE WHEN ?13 THEN ?14 ELSE assignee_user_id END,
-            updated_at = ",
+            "UPDATE leads SET {}updated_at = ",
             now_sql!(),
-            ",
-            last_activity_at = ",
+            ", last_activity_at = ",
             now_sql!(),
-            " WHERE id = ?1 AND tenant_id = ?2"
+            " WHERE id = ? AND tenant_id = ?"
         ),
-        params![
-            id,
-            tenant_id,
-            p.first_name,
-            p.last_name,
-            p.phone_e164.is_some(),
-            p.phone_e164.clone().flatten(),
-            p.email.is_some(),
-            p.email.clone().flatten(),
-            p.source,
-            p.status,
-            p.notes,
-            p.tags.as_ref().map(|t| serde_json::Value::from(t.clone()).to_string()),
-            p.assignee_user_id.is_some(),
-            p.assignee_user_id.flatten()
-        ],
+        sets
     );
+    let res = conn
+        .prepare_cached(&sql)
+        .and_then(|mut stmt| stmt.execute(rusqlite::params_from_iter(values.iter().map(AsRef::as_ref))));
     match res {
         Ok(_) => Ok(()),
         Err(e) if unique_key(&e).is_some() => {

@@ -7,10 +7,9 @@ use super::super::PageRequest;
 use super::super::error::{StoreError, StoreResult};
 use super::arms::Arms;
 use super::list::{
-    LeadFilter, ListTotal, PageBody, counted_total, filter_conditions, list_order, opt_text, page_json, text,
-    where_clause,
+    LeadFilter, ListTotal, PageBody, counted_total, filter_conditions, list_order, page_json, text, where_clause,
 };
-use super::search_index::{indexed_through, stale_ids, waiting_leads};
+use super::search_index::{INDEXED_TEXT, indexed_through, stale_ids, waiting_leads};
 use super::{COLUMNS, fold};
 use crate::domain::{Scope, TenantId};
 
@@ -148,17 +147,28 @@ pub(super) fn search_json(
         );
         return page_json(conn, &sql, &bound[..], ListTotal::exact(total), page);
     }
-    // A plain search reads at most `bound` + 1 matches from the index: up to
-    // there the total is exact; past it the page is found by walking the
-    // activity order, checking each lead's own text, and the total says
-    // "more than". The bound covers the page asked for, so the pager can
-    // always offer the next one.
+    // A plain search first reads one match past the page from the index. No
+    // more: the total is exact. More, and the matches are dense (the probe's
+    // ids are close together, so a walk of the activity order finds the page
+    // within a few thousand leads): the page is found by that walk, checking
+    // each lead's own text, and the total says "more than" the page. Else up
+    // to `bound` + 1 matches are read: up to there the total is exact; past
+    // it the walk again. The bound covers the page asked for, so the pager
+    // can always offer the next one.
     let wanted = offset.saturating_add(limit);
-    let bound = COUNT_LIMIT.max(wanted);
-    let (ids, complete) = matching_ids(conn, scope, s, Some(bound + 1))?;
-    if !complete {
-        return walk_page(conn, arms, s, page, ListTotal::more_than(bound));
-    }
+    let (probe, probe_complete) = matching_ids(conn, scope, s, Some(wanted + 1))?;
+    let ids = if probe_complete {
+        probe
+    } else if walk_is_short(&probe, wanted) {
+        return walk_page(conn, arms, s, page, ListTotal::more_than(wanted));
+    } else {
+        let bound = COUNT_LIMIT.max(wanted);
+        let (ids, complete) = matching_ids(conn, scope, s, Some(bound + 1))?;
+        if !complete {
+            return walk_page(conn, arms, s, page, ListTotal::more_than(bound));
+        }
+        ids
+    };
     let total = ids.len() as i64;
     let in_scope = counted_total(conn, scope, None, None)?;
     // Walking reads about wanted * in_scope / total index entries; sorting
@@ -172,6 +182,24 @@ pub(super) fn search_json(
          ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ?2 OFFSET ?3"
     );
     page_json(conn, &sql, params![id_list, limit, bound_offset, scope.filter()], ListTotal::exact(total), page)
+}
+
+/// Leads a walk may read to find a page before the index's count is the
+/// cheaper way (a walk reads about 0.3 µs per lead).
+const SHORT_WALK: i64 = 4_000;
+
+/// Whether walking the activity order finds `wanted` matches within
+/// [`SHORT_WALK`] leads, judged by how close together the first matching
+/// ids are (sorted; lead ids of other businesses between them only make the
+/// guess longer).
+fn walk_is_short(ids: &[i64], wanted: i64) -> bool {
+    match (ids.first(), ids.last()) {
+        (Some(first), Some(last)) if ids.len() > 1 => {
+            let per_match = (last - first + 1) as f64 / ids.len() as f64;
+            per_match * (wanted as f64) < SHORT_WALK as f64
+        }
+        _ => false,
+    }
 }
 
 fn id_json(ids: &[i64]) -> StoreResult<String> {
@@ -220,33 +248,30 @@ fn walk_checking_ids(conn: &Connection, arms: &Arms, ids: &[i64], offset: i64, w
 
 /// The page of matches in activity order, each lead's text checked as the
 /// index would (the parts of [`super::search_index::INDEXED_TEXT`]). The
-/// walk reads only the searched columns; the chosen rows are then read whole
-/// by key, in the walk's order.
+/// walk reads only the activity index (it carries the searched columns); the
+/// chosen rows are then read whole by key.
 fn walk_page(conn: &Connection, arms: &Arms, s: &Search, page: PageRequest, total: ListTotal) -> StoreResult<Vec<u8>> {
     let mut folded = String::new();
     let chosen = walk_matching(
         conn,
         arms,
-        "l.id, l.first_name, l.last_name, l.phone_e164, l.whatsapp_id, l.email",
+        &format!("l.id, {INDEXED_TEXT}"),
         (page.offset(), page.offset().saturating_add(page.page_size)),
         |r| {
-            let parts = [
-                text(r, 1)?,
-                text(r, 2)?,
-                opt_text(r, 3)?.unwrap_or(""),
-                opt_text(r, 4)?.unwrap_or(""),
-                opt_text(r, 5)?.unwrap_or(""),
-            ];
+            let parts = [text(r, 1)?];
             Ok(fold::parts_contain(&mut folded, parts, &s.folded))
         },
     )?;
-    let mut one = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM leads l WHERE l.id = ?1"))?;
+    // One statement for the page (the walk's order is the list's order).
+    let sql = format!(
+        "SELECT {COLUMNS} FROM leads l WHERE l.id IN (SELECT value FROM json_each(?1))
+         ORDER BY l.last_activity_at DESC, l.id DESC"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([id_json(&chosen)?])?;
     let mut body = PageBody::new(page);
-    for id in chosen {
-        let mut rows = one.query([id])?;
-        if let Some(r) = rows.next()? {
-            body.push(r)?;
-        }
+    while let Some(r) = rows.next()? {
+        body.push(r)?;
     }
     Ok(body.finish(total))
 }
