@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use super::error::StoreResult;
+use super::error::{StoreError, StoreResult};
 use crate::domain::TenantId;
 
 /// One local day: its date and the UTC instants it starts and ends at.
@@ -101,11 +101,15 @@ pub fn read(conn: &Connection, tenant_id: TenantId, time_zone: &str, days: &[Day
     // The rollup's whole UTC days: all of them to the totals, leads to their UTC day.
     let mut totals = Tally::new();
     let mut leads_per_utc_day: HashMap<String, Vec<(String, i64)>> = HashMap::new();
+    // One key range per day: the day's quarter-hour rows sort between its
+    // day rows and the next day's, and are not read.
+    let day_list =
+        serde_json::to_string(&utc_days(&lo.day, &hi.day)).map_err(|e| StoreError::Unavailable(e.to_string()))?;
     let mut stmt = conn.prepare_cached(
         "SELECT day, metric, key, n FROM dashboard_days
-         WHERE tenant_id = ?1 AND day >= ?2 AND day < ?3 AND length(day) = 10 AND n != 0",
+         WHERE tenant_id = ?1 AND day IN (SELECT value FROM json_each(?2)) AND n != 0",
     )?;
-    let rows = stmt.query_map(params![tenant_id, lo.day, hi.day], |r| {
+    let rows = stmt.query_map(params![tenant_id, day_list], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
     })?;
     for row in rows {
