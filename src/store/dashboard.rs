@@ -377,6 +377,46 @@ mod tests {
         assert_eq!(utc_days("2026-12-30", "2027-01-02"), ["2026-12-30", "2026-12-31", "2027-01-01"]);
     }
 
+    /// A partial day's counts from the quarter-hour rows equal the leads'
+    /// own count, and an instant off the quarter hour is counted from the
+    /// leads themselves, just as exactly.
+    #[test]
+    fn partial_days_count_the_same_from_quarter_rows_and_from_the_leads() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::db::Db::open(&dir.path().join("d.db")).unwrap();
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        db.write_blocking(|tx| -> StoreResult<()> {
+            tx.execute("INSERT INTO tenants (id, name) VALUES (7, 'Quarters')", [])?;
+            for (i, created) in
+                ["21:44:59.999", "21:45:00.000", "21:52:10.500", "22:00:00.000", "23:59:59.999"].iter().enumerate()
+            {
+                tx.execute(
+                    "INSERT INTO leads (tenant_id, first_name, phone_e164, source, created_at)
+                     VALUES (7, ?1, ?2, 'form', ?3)",
+                    params![format!("Lead {i}"), format!("+97250000000{i}"), format!("2026-11-30T{created}Z")],
+                )?;
+            }
+            let count = |from: &str, to: &str, leads_only| -> StoreResult<i64> {
+                Ok(edge_counts(tx, TenantId(7), from, to, leads_only)?
+                    .iter()
+                    .filter(|(m, k, _)| m == "lead" && k == "form")
+                    .map(|(_, _, n)| n)
+                    .sum())
+            };
+            let (from, to) = (stored(at("2026-11-30T21:45:00Z")), stored(at("2026-12-01T00:00:00Z")));
+            assert!(quarter(&from).is_some() && quarter(&to).is_some());
+            assert_eq!(count(&from, &to, true)?, 4);
+            assert_eq!(count(&from, &to, false)?, 4);
+            // Off the quarter hour: from the leads.
+            let off = stored(at("2026-11-30T21:52:10.500Z"));
+            assert!(quarter(&off).is_none());
+            assert_eq!(count(&off, &to, true)?, 3);
+            assert_eq!(count(&stored(at("2026-11-30T00:00:00Z")), &off, true)?, 2);
+            Ok(())
+        })
+        .unwrap();
+    }
+
     #[test]
     fn only_instants_on_a_quarter_hour_have_a_quarter_row() {
         assert_eq!(quarter("2026-12-01T05:45:00.000Z"), Some("2026-12-01T05:45"));

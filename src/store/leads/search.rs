@@ -112,11 +112,11 @@ pub(crate) fn ids_with_email(conn: &Connection, tenant: TenantId, email: &str) -
 }
 
 /// A search page. With other filters, every match is checked against them
-/// (and counted). Without, the matches' ids are read once from the index, up
-/// to [`COUNT_LIMIT`]: few matches are sorted or found by walking the activity
-/// index; past the limit the walk checks each lead's own text instead, and the
-/// total is a lower bound. A search never sorts thousands of rows nor reads
-/// the index twice.
+/// (and counted). Without, the index is read for one match past the page,
+/// then (matches that are not dense) up to [`COUNT_LIMIT`]: few matches are
+/// sorted or found by walking the activity index; dense ones, or more than
+/// the limit, are found by a walk that checks each lead's own text, and the
+/// total is a lower bound. A search never sorts thousands of rows.
 pub(super) fn search_json(
     conn: &Connection,
     arms: &Arms,
