@@ -13,11 +13,17 @@ use crate::front_desk::front_desk;
 use crate::helpers::*;
 use crate::providers::*;
 
-/// The first quarter hour at least `hours` from now, as UTC RFC 3339.
+/// The first quarter hour at least `hours` from now, as UTC RFC 3339; past
+/// the business's (Jerusalem's) midnight when a 30-minute visit would cross
+/// it, since a slot lies inside one day's hours.
 fn quarter_after(hours: i64) -> String {
     let t = Utc::now() + chrono::Duration::hours(hours) + chrono::Duration::minutes(15);
     let t = t.with_second(0).unwrap().with_nanosecond(0).unwrap();
-    let t = t - chrono::Duration::minutes(i64::from(t.minute() % 15));
+    let mut t = t - chrono::Duration::minutes(i64::from(t.minute() % 15));
+    let local_day = |t: chrono::DateTime<Utc>| t.with_timezone(&chrono_tz::Asia::Jerusalem).date_naive();
+    while local_day(t) != local_day(t + chrono::Duration::minutes(29)) {
+        t += chrono::Duration::minutes(15);
+    }
     t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
