@@ -104,6 +104,36 @@ pub fn parts_contain<'a>(buf: &mut String, parts: impl IntoIterator<Item = &'a s
     buf.contains(folded_term)
 }
 
+/// [`parts_contain`] without copying the usual case: a term without a space
+/// lies inside one part (folding maps each character to one character), so
+/// an ASCII part is searched in place in any ASCII case, and only other
+/// parts are folded into `buf`. `parts` is SQLite text (UTF-8; an invalid
+/// part is an error).
+pub fn parts_contain_in_place(
+    buf: &mut String,
+    parts: &[&[u8]],
+    folded_term: &str,
+) -> Result<bool, std::str::Utf8Error> {
+    let term = folded_term.as_bytes();
+    if !folded_term.is_ascii() || term.contains(&b' ') {
+        let parts: Vec<&str> = parts.iter().map(|p| std::str::from_utf8(p)).collect::<Result<_, _>>()?;
+        return Ok(parts_contain(buf, parts, folded_term));
+    }
+    for part in parts {
+        let found = if part.is_ascii() {
+            part.windows(term.len()).any(|w| w.eq_ignore_ascii_case(term))
+        } else {
+            buf.clear();
+            buf.extend(std::str::from_utf8(part)?.chars().map(fold_char));
+            buf.contains(folded_term)
+        };
+        if found {
+            return Ok(true);
+        }
+    }
+    Ok(term.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,5 +251,15 @@ mod tests {
         }
         assert!(parts_contain(&mut buf, parts, &fold("LEVI +97250")));
         assert!(!parts_contain(&mut buf, ["Dana"], &fold("levi")));
+        // In place: the same answers, a KELVIN SIGN folding to ASCII included.
+        let parts = ["Dana", "LEVI", "+972501234567", "", "ΣΟΦΊΑ@Mail.example", "\u{212A}ELVIN"];
+        let joined = parts.join(" ");
+        let bytes: Vec<&[u8]> = parts.iter().map(|p| p.as_bytes()).collect();
+        for term in ["dana levi", "DANA", "levi", "+9725", "972501234567 ", "mail.ex", "σοφία", "kelvin", "elv", "xyz"]
+        {
+            let t = fold(term);
+            assert_eq!(parts_contain_in_place(&mut buf, &bytes, &t), Ok(contains(&joined, &t)), "{term}");
+        }
+        assert!(parts_contain_in_place(&mut buf, &[b"\xff\xfe" as &[u8]], "abc").is_err());
     }
 }

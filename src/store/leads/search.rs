@@ -7,9 +7,9 @@ use super::super::PageRequest;
 use super::super::error::{StoreError, StoreResult};
 use super::arms::Arms;
 use super::list::{
-    LeadFilter, ListTotal, PageBody, counted_total, filter_conditions, list_order, page_json, text, where_clause,
+    LeadFilter, ListTotal, PageBody, counted_total, filter_conditions, list_order, page_json, where_clause,
 };
-use super::search_index::{INDEXED_TEXT, indexed_through, stale_ids, waiting_leads};
+use super::search_index::{indexed_through, stale_ids, waiting_leads};
 use super::{COLUMNS, fold};
 use crate::domain::{Scope, TenantId};
 
@@ -255,11 +255,17 @@ fn walk_page(conn: &Connection, arms: &Arms, s: &Search, page: PageRequest, tota
     let chosen = walk_matching(
         conn,
         arms,
-        &format!("l.id, {INDEXED_TEXT}"),
+        "l.id, l.first_name, l.last_name, l.phone_e164, l.whatsapp_id, l.email",
         (page.offset(), page.offset().saturating_add(page.page_size)),
         |r| {
-            let parts = [text(r, 1)?];
-            Ok(fold::parts_contain(&mut folded, parts, &s.folded))
+            let mut parts: [&[u8]; 5] = [b""; 5];
+            for (i, part) in parts.iter_mut().enumerate() {
+                if let rusqlite::types::ValueRef::Text(t) = r.get_ref(i + 1)? {
+                    *part = t;
+                }
+            }
+            fold::parts_contain_in_place(&mut folded, &parts, &s.folded)
+                .map_err(|e| StoreError::Unavailable(format!("a lead's text is not UTF-8: {e}")))
         },
     )?;
     // One statement for the page (the walk's order is the list's order).
