@@ -1339,9 +1339,10 @@ DROP INDEX leads_tenant_email;
 -- them, so there is no platform-wide one. The dashboard's partial days (a
 -- local midnight to the nearest UTC midnight) are summed from quarter-hour
 -- rows of the rollup instead of index ranges over leads, bookings and
--- conversations by creation kept only for that: each count the dashboard corrects at
--- the edges also goes to a row whose `day` is the UTC quarter hour it falls
--- in, `YYYY-MM-DDTHH:MM` (every time zone's midnight is on a quarter hour).
+-- conversations by creation, kept only for that (the conversations' index
+-- goes with their table below): each count the dashboard corrects at the
+-- edges also goes to a row whose `day` is the UTC quarter hour it falls in,
+-- `YYYY-MM-DDTHH:MM` (every time zone's midnight is on a quarter hour).
 -- Those rows sort inside their day, next to its day rows, so a write finds
 -- both on one page. Calls and appointments by start keep the indexes they
 -- have for other readers.
