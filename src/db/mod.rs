@@ -182,6 +182,8 @@ fn init_connection(conn: &mut Connection, opts: DbOptions) -> rusqlite::Result<(
     // writer's commits, where they held up every write of the group behind them.
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     conn.pragma_update(None, "journal_size_limit", opts.wal_limit)?;
+    // The search's own SQL function (the walk asks it of each lead it passes).
+    crate::store::leads::register_functions(conn)?;
     if opts.checkpoints == WalCheckpoints::External {
         // The last connection to close would otherwise checkpoint (and delete)
         // the WAL behind the external checkpointer's back.

@@ -21,6 +21,15 @@ fn schema_applies_to_a_fresh_database() {
     assert_eq!(mode, "wal");
 }
 
+#[test]
+fn every_connection_has_the_search_function() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("f.db")).unwrap();
+    let conn = db.conn().unwrap();
+    let found: bool = conn.query_row("SELECT lead_text_contains('ana', 'x', 'DANA')", [], |r| r.get(0)).unwrap();
+    assert!(found);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_write_in_a_group_rolls_back_alone() {
     let dir = tempfile::tempdir().unwrap();

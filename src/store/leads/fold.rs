@@ -121,7 +121,7 @@ pub fn parts_contain_in_place(
     }
     for part in parts {
         let found = if part.is_ascii() {
-            part.windows(term.len()).any(|w| w.eq_ignore_ascii_case(term))
+            ascii_contains_ignore_case(part, term)
         } else {
             buf.clear();
             buf.extend(std::str::from_utf8(part)?.chars().map(fold_char));
@@ -132,6 +132,59 @@ pub fn parts_contain_in_place(
         }
     }
     Ok(term.is_empty())
+}
+
+/// Whether ASCII `hay` contains the folded ASCII `term` in any ASCII case.
+/// Only positions whose first byte matches are compared further (a walk
+/// asks this of every lead it passes).
+fn ascii_contains_ignore_case(hay: &[u8], term: &[u8]) -> bool {
+    let Some((&first, rest)) = term.split_first() else {
+        return true;
+    };
+    let Some(last_start) = hay.len().checked_sub(term.len()) else {
+        return false;
+    };
+    // A folded letter is lowercase: `| 0x20` maps only its uppercase onto it.
+    let mask = if first.is_ascii_lowercase() { 0x20 } else { 0 };
+    hay[..=last_start]
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| (b | mask) == first && hay[i + 1..i + term.len()].eq_ignore_ascii_case(rest))
+}
+
+/// The SQL function `lead_text_contains(folded_term, part, ...)`: whether
+/// the parts (a lead's searched columns; NULL reads as empty) joined by
+/// spaces contain the term as the index would match it. A walk of the
+/// activity index asks it of each entry inside SQLite, so only the page's
+/// rows come back to Rust and are read whole.
+pub const CONTAINS_FN: &str = "lead_text_contains";
+
+/// The most parts [`CONTAINS_FN`] takes.
+const MAX_PARTS: usize = 8;
+
+/// Registers [`CONTAINS_FN`] on a connection.
+pub fn register_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    use rusqlite::types::ValueRef;
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS;
+    conn.create_scalar_function(CONTAINS_FN, -1, flags, |ctx| {
+        let text = |i: usize| match ctx.get_raw(i) {
+            ValueRef::Text(t) => t,
+            _ => b"",
+        };
+        if ctx.is_empty() || ctx.len() > MAX_PARTS + 1 {
+            return Err(rusqlite::Error::UserFunctionError(
+                format!("{CONTAINS_FN} takes a term and 1 to {MAX_PARTS} parts").into(),
+            ));
+        }
+        let term = std::str::from_utf8(text(0)).map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
+        let mut parts: [&[u8]; MAX_PARTS] = [b""; MAX_PARTS];
+        for (i, part) in parts.iter_mut().enumerate().take(ctx.len() - 1) {
+            *part = text(i + 1);
+        }
+        parts_contain_in_place(&mut String::new(), &parts[..ctx.len() - 1], term)
+            .map_err(|e| rusqlite::Error::UserFunctionError(e.into()))
+    })
 }
 
 #[cfg(test)]
@@ -261,5 +314,23 @@ mod tests {
             assert_eq!(parts_contain_in_place(&mut buf, &bytes, &t), Ok(contains(&joined, &t)), "{term}");
         }
         assert!(parts_contain_in_place(&mut buf, &[b"\xff\xfe" as &[u8]], "abc").is_err());
+    }
+
+    #[test]
+    fn ascii_search_ignores_case_and_nothing_else() {
+        for (hay, term, want) in [
+            ("Dana", "dana", true),
+            ("xxDANA", "dana", true),
+            ("dan", "dana", false),
+            ("+972501234567", "25012", true),
+            ("a@B.io", "@b.i", true),
+            // Only letters fold: a backslash with 0x20 set is `|`, and `@` a backtick.
+            ("\\x", "|x", false),
+            ("@x", "`x", false),
+            ("", "", true),
+            ("abc", "", true),
+        ] {
+            assert_eq!(ascii_contains_ignore_case(hay.as_bytes(), term.as_bytes()), want, "{hay:?} {term:?}");
+        }
     }
 }

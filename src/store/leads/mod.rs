@@ -20,6 +20,7 @@ mod search_index;
 pub use ai_pause::{AiPause, ai_may_answer, pause_for_takeover, set_ai_pause};
 pub(crate) use arms::Arms;
 pub use contact::{Contact, find_contact, touch_contact};
+pub use fold::register_functions;
 pub(crate) use list::filter_conditions;
 pub use list::{Assignee, LeadFilter, count_filtered, list_json};
 pub use patch::{LeadPatch, update_scoped};

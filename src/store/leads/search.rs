@@ -6,9 +6,7 @@ use rusqlite::{Connection, ToSql, params};
 use super::super::PageRequest;
 use super::super::error::{StoreError, StoreResult};
 use super::arms::Arms;
-use super::list::{
-    LeadFilter, ListTotal, PageBody, counted_total, filter_conditions, list_order, page_json, where_clause,
-};
+use super::list::{LeadFilter, ListTotal, counted_total, filter_conditions, list_order, page_json, where_clause};
 use super::search_index::{indexed_through, stale_ids, waiting_leads};
 use super::{COLUMNS, fold};
 use crate::domain::{Scope, TenantId};
@@ -206,32 +204,26 @@ fn id_json(ids: &[i64]) -> StoreResult<String> {
     serde_json::to_string(ids).map_err(|e| StoreError::Unavailable(e.to_string()))
 }
 
-/// The ids of the matches `offset..wanted` among the leads read in `arms`,
-/// newest activity first (each business's activity index, backwards). The
-/// walk selects `columns` (the id first) and asks `matches` of each row.
-fn walk_matching(
-    conn: &Connection,
-    arms: &Arms,
-    columns: &str,
-    (offset, wanted): (i64, i64),
-    mut matches: impl FnMut(&rusqlite::Row<'_>) -> StoreResult<bool>,
-) -> StoreResult<Vec<i64>> {
+/// The matches `offset..wanted` in activity order among the sorted `ids`:
+/// each business's activity index, read backwards (merged across businesses).
+fn walk_checking_ids(conn: &Connection, arms: &Arms, ids: &[i64], offset: i64, wanted: i64) -> StoreResult<Vec<i64>> {
     let tenant = arms.scope().filter();
     let (sql_where, flat): (&str, Vec<&dyn ToSql>) = match &tenant {
         Some(t) => (" WHERE l.tenant_id = ?", vec![t]),
         None => ("", Vec::new()),
     };
     // The merge of per-business arms orders by columns it selects.
-    let (select, bound) = arms.select(&format!("{columns}, l.last_activity_at"), sql_where, &flat);
+    let (select, bound) = arms.select("l.id, l.last_activity_at", sql_where, &flat);
     let mut stmt = conn.prepare_cached(&format!("{select} ORDER BY l.last_activity_at DESC, l.id DESC"))?;
     let mut rows = stmt.query(&bound[..])?;
     let mut seen = 0i64;
     let mut chosen = Vec::new();
     while let Some(r) = rows.next()? {
-        if matches(r)? {
+        let id: i64 = r.get(0)?;
+        if ids.binary_search(&id).is_ok() {
             seen += 1;
             if seen > offset {
-                chosen.push(r.get(0)?);
+                chosen.push(id);
                 if seen >= wanted {
                     break;
                 }
@@ -241,43 +233,22 @@ fn walk_matching(
     Ok(chosen)
 }
 
-/// The matches `offset..wanted` in activity order, among the sorted `ids`.
-fn walk_checking_ids(conn: &Connection, arms: &Arms, ids: &[i64], offset: i64, wanted: i64) -> StoreResult<Vec<i64>> {
-    walk_matching(conn, arms, "l.id", (offset, wanted), |r| Ok(ids.binary_search(&r.get(0)?).is_ok()))
-}
-
 /// The page of matches in activity order, each lead's text checked as the
-/// index would (the parts of [`super::search_index::INDEXED_TEXT`]). The
-/// walk reads only the activity index (it carries the searched columns); the
-/// chosen rows are then read whole by key.
+/// index would (the parts of [`super::search_index::INDEXED_TEXT`]) by
+/// [`fold::CONTAINS_FN`] inside SQLite. The walk reads the activity index
+/// (it carries the searched columns); only the page's rows are read whole.
 fn walk_page(conn: &Connection, arms: &Arms, s: &Search, page: PageRequest, total: ListTotal) -> StoreResult<Vec<u8>> {
-    let mut folded = String::new();
-    let chosen = walk_matching(
-        conn,
-        arms,
-        "l.id, l.first_name, l.last_name, l.phone_e164, l.whatsapp_id, l.email",
-        (page.offset(), page.offset().saturating_add(page.page_size)),
-        |r| {
-            let mut parts: [&[u8]; 5] = [b""; 5];
-            for (i, part) in parts.iter_mut().enumerate() {
-                if let rusqlite::types::ValueRef::Text(t) = r.get_ref(i + 1)? {
-                    *part = t;
-                }
-            }
-            fold::parts_contain_in_place(&mut folded, &parts, &s.folded)
-                .map_err(|e| StoreError::Unavailable(format!("a lead's text is not UTF-8: {e}")))
-        },
-    )?;
-    // One statement for the page (the walk's order is the list's order).
-    let sql = format!(
-        "SELECT {COLUMNS} FROM leads l WHERE l.id IN (SELECT value FROM json_each(?1))
-         ORDER BY l.last_activity_at DESC, l.id DESC"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([id_json(&chosen)?])?;
-    let mut body = PageBody::new(page);
-    while let Some(r) = rows.next()? {
-        body.push(r)?;
-    }
-    Ok(body.finish(total))
+    let contains = format!("{}(?, l.first_name, l.last_name, l.phone_e164, l.whatsapp_id, l.email)", fold::CONTAINS_FN);
+    let tenant = arms.scope().filter();
+    let (sql_where, mut flat): (String, Vec<&dyn ToSql>) = match &tenant {
+        Some(t) => (format!(" WHERE l.tenant_id = ? AND {contains}"), vec![t]),
+        None => (format!(" WHERE {contains}"), Vec::new()),
+    };
+    flat.push(&s.folded);
+    let (limit, offset) = (page.page_size, page.offset());
+    let (select, mut bound) = arms.select(COLUMNS, &sql_where, &flat);
+    bound.push(&limit);
+    bound.push(&offset);
+    let sql = format!("{select} ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ? OFFSET ?");
+    page_json(conn, &sql, &bound[..], total, page)
 }
