@@ -238,17 +238,37 @@ fn walk_checking_ids(conn: &Connection, arms: &Arms, ids: &[i64], offset: i64, w
 /// [`fold::CONTAINS_FN`] inside SQLite. The walk reads the activity index
 /// (it carries the searched columns); only the page's rows are read whole.
 fn walk_page(conn: &Connection, arms: &Arms, s: &Search, page: PageRequest, total: ListTotal) -> StoreResult<Vec<u8>> {
-    let contains = format!("{}(?, l.first_name, l.last_name, l.phone_e164, l.whatsapp_id, l.email)", fold::CONTAINS_FN);
-    let tenant = arms.scope().filter();
-    let (sql_where, mut flat): (String, Vec<&dyn ToSql>) = match &tenant {
-        Some(t) => (format!(" WHERE l.tenant_id = ? AND {contains}"), vec![t]),
-        None => (format!(" WHERE {contains}"), Vec::new()),
-    };
-    flat.push(&s.folded);
+    const PARTS: [&str; 5] = ["first_name", "last_name", "phone_e164", "whatsapp_id", "email"];
+    let of_lead = PARTS.map(|c| format!("l.{c}")).join(", ");
+    let contains = |parts: &str| format!("{}(?, {parts})", fold::CONTAINS_FN);
     let (limit, offset) = (page.page_size, page.offset());
-    let (select, mut bound) = arms.select(COLUMNS, &sql_where, &flat);
-    bound.push(&limit);
-    bound.push(&offset);
-    let sql = format!("{select} ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ? OFFSET ?");
-    page_json(conn, &sql, &bound[..], total, page)
+    if let Arms::One(scope) = arms {
+        // One statement: SQLite seeks a lead's row only once its entry matched.
+        let tenant = scope.filter();
+        let (sql_where, mut bound): (String, Vec<&dyn ToSql>) = match &tenant {
+            Some(t) => (format!(" WHERE l.tenant_id = ? AND {}", contains(&of_lead)), vec![t]),
+            None => (format!(" WHERE {}", contains(&of_lead)), Vec::new()),
+        };
+        bound.extend([&s.folded as &dyn ToSql, &limit, &offset]);
+        let sql = format!(
+            "SELECT {COLUMNS} FROM leads l{sql_where} ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ? OFFSET ?"
+        );
+        return page_json(conn, &sql, &bound[..], total, page);
+    }
+    // Across businesses the check runs on the merged order, not inside each
+    // business's arm: there the merge would read every arm up to its first
+    // match (all of a business that has none). The merge's LIMIT keeps SQLite
+    // from dropping its ORDER BY; the page is then read by key.
+    let (merged, mut bound) = arms.select(&format!("l.id, {of_lead}, l.last_activity_at"), "", &[]);
+    bound.extend([&s.folded as &dyn ToSql, &limit, &offset]);
+    let sql = format!(
+        "SELECT id FROM ({merged} ORDER BY l.last_activity_at DESC, l.id DESC LIMIT -1) WHERE {} LIMIT ? OFFSET ?",
+        contains(&PARTS.join(", "))
+    );
+    let chosen: Vec<i64> = conn.prepare_cached(&sql)?.query_map(&bound[..], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let sql = format!(
+        "SELECT {COLUMNS} FROM leads l WHERE l.id IN (SELECT value FROM json_each(?1))
+         ORDER BY l.last_activity_at DESC, l.id DESC"
+    );
+    page_json(conn, &sql, [id_json(&chosen)?], total, page)
 }
