@@ -54,42 +54,27 @@ pub fn update_scoped(conn: &Connection, scope: Scope, id: LeadId, p: &LeadPatch)
 fn update(conn: &Connection, tenant_id: TenantId, id: LeadId, p: &LeadPatch) -> StoreResult<()> {
     // Only the fields the patch carries are assigned: SQLite rewrites every
     // index (and fires every trigger) over an assigned column, changed or not.
+    let tags = p.tags.as_ref().map(|t| serde_json::Value::from(t.clone()).to_string());
+    let fields: [(&str, Option<&dyn ToSql>); 9] = [
+        ("first_name", p.first_name.as_ref().map(|v| v as _)),
+        ("last_name", p.last_name.as_ref().map(|v| v as _)),
+        ("phone_e164", p.phone_e164.as_ref().map(|v| v as _)),
+        ("email", p.email.as_ref().map(|v| v as _)),
+        ("source", p.source.as_ref().map(|v| v as _)),
+        ("status", p.status.as_ref().map(|v| v as _)),
+        ("notes", p.notes.as_ref().map(|v| v as _)),
+        ("tags", tags.as_ref().map(|v| v as _)),
+        ("assignee_user_id", p.assignee_user_id.as_ref().map(|v| v as _)),
+    ];
     let mut sets = String::new();
-    let mut values: Vec<Box<dyn ToSql>> = Vec::new();
-    let mut set = |column: &str, value: Box<dyn ToSql>| {
+    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(fields.len() + 2);
+    for (column, value) in fields.into_iter().filter_map(|(c, v)| Some((c, v?))) {
         sets.push_str(column);
         sets.push_str(" = ?, ");
         values.push(value);
-    };
-    if let Some(v) = &p.first_name {
-        set("first_name", Box::new(v.clone()));
     }
-    if let Some(v) = &p.last_name {
-        set("last_name", Box::new(v.clone()));
-    }
-    if let Some(v) = &p.phone_e164 {
-        set("phone_e164", Box::new(v.clone()));
-    }
-    if let Some(v) = &p.email {
-        set("email", Box::new(v.clone()));
-    }
-    if let Some(v) = p.source {
-        set("source", Box::new(v));
-    }
-    if let Some(v) = p.status {
-        set("status", Box::new(v));
-    }
-    if let Some(v) = &p.notes {
-        set("notes", Box::new(v.clone()));
-    }
-    if let Some(v) = &p.tags {
-        set("tags", Box::new(serde_json::Value::from(v.clone()).to_string()));
-    }
-    if let Some(v) = p.assignee_user_id {
-        set("assignee_user_id", Box::new(v));
-    }
-    values.push(Box::new(id));
-    values.push(Box::new(tenant_id));
+    values.push(&id);
+    values.push(&tenant_id);
     let sql = format!(
         concat!(
             "UPDATE leads SET {}updated_at = ",
@@ -100,9 +85,7 @@ fn update(conn: &Connection, tenant_id: TenantId, id: LeadId, p: &LeadPatch) -> 
         ),
         sets
     );
-    let res = conn
-        .prepare_cached(&sql)
-        .and_then(|mut stmt| stmt.execute(rusqlite::params_from_iter(values.iter().map(AsRef::as_ref))));
+    let res = conn.prepare_cached(&sql).and_then(|mut stmt| stmt.execute(&values[..]));
     match res {
         Ok(_) => Ok(()),
         Err(e) if unique_key(&e).is_some() => {

@@ -7,7 +7,7 @@ use super::super::PageRequest;
 use super::super::error::{StoreError, StoreResult};
 use super::arms::Arms;
 use super::list::{LeadFilter, ListTotal, counted_total, filter_conditions, list_order, page_json, where_clause};
-use super::search_index::{indexed_through, stale_ids, waiting_leads};
+use super::search_index::{SEARCHED_COLUMNS, indexed_through, stale_ids, waiting_leads};
 use super::{COLUMNS, fold};
 use crate::domain::{Scope, TenantId};
 
@@ -174,12 +174,24 @@ pub(super) fn search_json(
     let walk = total > 0 && (wanted as f64) * (in_scope as f64) < 5.0 * (total as f64) * (total as f64);
     let (chosen, bound_offset) =
         if walk { (walk_checking_ids(conn, arms, &ids, offset, wanted)?, 0) } else { (ids, offset) };
-    let id_list = id_json(&chosen)?;
+    page_of_ids(conn, &chosen, scope, (limit, bound_offset), ListTotal::exact(total), page)
+}
+
+/// The page of the leads `ids` in `scope`, newest activity first, skipping
+/// `offset` and keeping `limit`: each row read by key.
+fn page_of_ids(
+    conn: &Connection,
+    ids: &[i64],
+    scope: Scope,
+    (limit, offset): (i64, i64),
+    total: ListTotal,
+    page: PageRequest,
+) -> StoreResult<Vec<u8>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM leads l WHERE l.id IN (SELECT value FROM json_each(?1)) AND (?4 IS NULL OR l.tenant_id = ?4)
          ORDER BY l.last_activity_at DESC, l.id DESC LIMIT ?2 OFFSET ?3"
     );
-    page_json(conn, &sql, params![id_list, limit, bound_offset, scope.filter()], ListTotal::exact(total), page)
+    page_json(conn, &sql, params![id_json(ids)?, limit, offset, scope.filter()], total, page)
 }
 
 /// Leads a walk may read to find a page before the index's count is the
@@ -234,20 +246,18 @@ fn walk_checking_ids(conn: &Connection, arms: &Arms, ids: &[i64], offset: i64, w
 }
 
 /// The page of matches in activity order, each lead's text checked as the
-/// index would (the parts of [`super::search_index::INDEXED_TEXT`]) by
+/// index would ([`SEARCHED_COLUMNS`], the parts of the indexed text) by
 /// [`fold::CONTAINS_FN`] inside SQLite. The walk reads the activity index
 /// (it carries the searched columns); only the page's rows are read whole.
 fn walk_page(conn: &Connection, arms: &Arms, s: &Search, page: PageRequest, total: ListTotal) -> StoreResult<Vec<u8>> {
-    const PARTS: [&str; 5] = ["first_name", "last_name", "phone_e164", "whatsapp_id", "email"];
-    let of_lead = PARTS.map(|c| format!("l.{c}")).join(", ");
     let contains = |parts: &str| format!("{}(?, {parts})", fold::CONTAINS_FN);
     let (limit, offset) = (page.page_size, page.offset());
     if let Arms::One(scope) = arms {
         // One statement: SQLite seeks a lead's row only once its entry matched.
         let tenant = scope.filter();
         let (sql_where, mut bound): (String, Vec<&dyn ToSql>) = match &tenant {
-            Some(t) => (format!(" WHERE l.tenant_id = ? AND {}", contains(&of_lead)), vec![t]),
-            None => (format!(" WHERE {}", contains(&of_lead)), Vec::new()),
+            Some(t) => (format!(" WHERE l.tenant_id = ? AND {}", contains(SEARCHED_COLUMNS)), vec![t]),
+            None => (format!(" WHERE {}", contains(SEARCHED_COLUMNS)), Vec::new()),
         };
         bound.extend([&s.folded as &dyn ToSql, &limit, &offset]);
         let sql = format!(
@@ -259,16 +269,13 @@ fn walk_page(conn: &Connection, arms: &Arms, s: &Search, page: PageRequest, tota
     // business's arm: there the merge would read every arm up to its first
     // match (all of a business that has none). The merge's LIMIT keeps SQLite
     // from dropping its ORDER BY; the page is then read by key.
-    let (merged, mut bound) = arms.select(&format!("l.id, {of_lead}, l.last_activity_at"), "", &[]);
+    let (merged, mut bound) = arms.select(&format!("l.id, {SEARCHED_COLUMNS}, l.last_activity_at"), "", &[]);
     bound.extend([&s.folded as &dyn ToSql, &limit, &offset]);
     let sql = format!(
         "SELECT id FROM ({merged} ORDER BY l.last_activity_at DESC, l.id DESC LIMIT -1) WHERE {} LIMIT ? OFFSET ?",
-        contains(&PARTS.join(", "))
+        // The merge's columns are named without the `l.`.
+        contains(&SEARCHED_COLUMNS.replace("l.", ""))
     );
     let chosen: Vec<i64> = conn.prepare_cached(&sql)?.query_map(&bound[..], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    let sql = format!(
-        "SELECT {COLUMNS} FROM leads l WHERE l.id IN (SELECT value FROM json_each(?1))
-         ORDER BY l.last_activity_at DESC, l.id DESC"
-    );
-    page_json(conn, &sql, [id_json(&chosen)?], total, page)
+    page_of_ids(conn, &chosen, Scope::All, (limit, 0), total, page)
 }

@@ -18,6 +18,10 @@ use crate::domain::Scope;
 /// text, so this bounds its extra work.
 pub const BATCH: i64 = 64;
 
+/// The columns of lead `l` that [`INDEXED_TEXT`] joins, in its order: the
+/// search walk checks these, as the parts of that text.
+pub(super) const SEARCHED_COLUMNS: &str = "l.first_name, l.last_name, l.phone_e164, l.whatsapp_id, l.email";
+
 /// The text the index holds for a lead `l`.
 pub(super) const INDEXED_TEXT: &str = "l.first_name || ' ' || l.last_name || ' ' || coalesce(l.phone_e164, '') || ' ' \
                                        || coalesce(l.whatsapp_id, '') || ' ' || coalesce(l.email, '')";
@@ -106,4 +110,19 @@ pub(super) fn stale_ids(conn: &Connection) -> StoreResult<Vec<i64>> {
         .prepare_cached("SELECT lead_id FROM search_index_pending ORDER BY lead_id")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_searched_columns_are_the_indexed_texts_parts_in_order() {
+        let mut rest = INDEXED_TEXT;
+        for column in SEARCHED_COLUMNS.split(", ") {
+            let at = rest.find(column).unwrap_or_else(|| panic!("{column} is not next in the indexed text"));
+            rest = &rest[at + column.len()..];
+        }
+        assert!(!rest.contains("l."), "the indexed text has a part the walk does not check: {rest}");
+    }
 }
