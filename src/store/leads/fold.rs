@@ -48,7 +48,7 @@ const OFFSETS: [u16; 77] = [
 ];
 
 /// One code point folded as the trigram tokenizer folds it.
-pub fn fold_char(ch: char) -> char {
+fn fold_char(ch: char) -> char {
     let c = u32::from(ch);
     let folded = if c < 128 {
         u32::from(ch.to_ascii_lowercase())
@@ -86,7 +86,7 @@ pub fn contains(text: &str, folded_term: &str) -> bool {
 /// [`contains`] over the parts of a text joined by single spaces, folded
 /// into `buf` (reused from one text to the next, so a walk over many leads
 /// allocates once).
-pub fn parts_contain<'a>(buf: &mut String, parts: impl IntoIterator<Item = &'a str>, folded_term: &str) -> bool {
+fn parts_contain<'a>(buf: &mut String, parts: impl IntoIterator<Item = &'a str>, folded_term: &str) -> bool {
     buf.clear();
     for (i, part) in parts.into_iter().enumerate() {
         if i > 0 {
@@ -109,11 +109,7 @@ pub fn parts_contain<'a>(buf: &mut String, parts: impl IntoIterator<Item = &'a s
 /// an ASCII part is searched in place in any ASCII case, and only other
 /// parts are folded into `buf`. `parts` is SQLite text (UTF-8; an invalid
 /// part is an error).
-pub fn parts_contain_in_place(
-    buf: &mut String,
-    parts: &[&[u8]],
-    folded_term: &str,
-) -> Result<bool, std::str::Utf8Error> {
+fn parts_contain_in_place(buf: &mut String, parts: &[&[u8]], folded_term: &str) -> Result<bool, std::str::Utf8Error> {
     let term = folded_term.as_bytes();
     if !folded_term.is_ascii() || term.contains(&b' ') {
         let parts: Vec<&str> = parts.iter().map(|p| std::str::from_utf8(p)).collect::<Result<_, _>>()?;
@@ -167,7 +163,10 @@ pub fn register_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     use rusqlite::functions::FunctionFlags;
     use rusqlite::types::ValueRef;
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS;
-    conn.create_scalar_function(CONTAINS_FN, -1, flags, |ctx| {
+    // One folding buffer per connection: a walk passes many leads with
+    // non-ASCII (Hebrew) names and folds each without allocating.
+    let buf = std::cell::RefCell::new(String::new());
+    conn.create_scalar_function(CONTAINS_FN, -1, flags, move |ctx| {
         let text = |i: usize| match ctx.get_raw(i) {
             ValueRef::Text(t) => t,
             _ => b"",
@@ -182,7 +181,8 @@ pub fn register_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
         for (i, part) in parts.iter_mut().enumerate().take(ctx.len() - 1) {
             *part = text(i + 1);
         }
-        parts_contain_in_place(&mut String::new(), &parts[..ctx.len() - 1], term)
+        let mut buf = buf.try_borrow_mut().map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
+        parts_contain_in_place(&mut buf, &parts[..ctx.len() - 1], term)
             .map_err(|e| rusqlite::Error::UserFunctionError(e.into()))
     })
 }
@@ -314,6 +314,27 @@ mod tests {
             assert_eq!(parts_contain_in_place(&mut buf, &bytes, &t), Ok(contains(&joined, &t)), "{term}");
         }
         assert!(parts_contain_in_place(&mut buf, &[b"\xff\xfe" as &[u8]], "abc").is_err());
+    }
+
+    #[test]
+    fn the_sql_function_reuses_its_buffer_without_carrying_text_over() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        register_functions(&conn).unwrap();
+        let ask = |term: &str, parts: [&str; 2]| -> bool {
+            conn.query_row(
+                "SELECT lead_text_contains(?1, ?2, ?3)",
+                rusqlite::params![fold(term), parts[0], parts[1]],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert!(ask("כהן", ["דנה", "כהן-לוי"]));
+        // A shorter non-ASCII text next: what the buffer held before must not match.
+        assert!(!ask("כהן", ["נועה", "x"]));
+        assert!(ask("ÉLODIE", ["élodie", ""]));
+        // An ASCII term over a Hebrew part (folded into the buffer), then over another.
+        assert!(ask("levi", ["Levi כהן", "x"]));
+        assert!(!ask("levi", ["נועה", "x"]));
     }
 
     #[test]
