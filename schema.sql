@@ -1517,3 +1517,20 @@ END;
 DROP INDEX leads_tenant_activity;
 CREATE INDEX leads_tenant_activity ON leads
     (tenant_id, last_activity_at, id, first_name, last_name, phone_e164, whatsapp_id, email);
+
+-- version: 17
+
+-- A lead's id is never given to another lead: links, notifications and the
+-- audit log name leads by id, and a merged or deleted lead stays 404.
+-- SQLite gives a new row the highest id plus one, so deleting the newest
+-- lead would free its id; the highest id ever deleted is kept here, and
+-- `store::leads::insert` starts a new lead's id above it. Only deletes write
+-- it, so creating a lead writes no extra page.
+CREATE TABLE lead_id_floor (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    high INTEGER NOT NULL
+);
+INSERT INTO lead_id_floor (id, high) VALUES (1, 0);
+CREATE TRIGGER lead_id_floor_ad AFTER DELETE ON leads BEGIN
+    UPDATE lead_id_floor SET high = old.id WHERE id = 1 AND high < old.id;
+END;

@@ -160,3 +160,18 @@ async fn a_merge_moves_every_row_of_the_other_lead_and_deletes_it() {
     let (_, r) = admin.get_json("/api/leads?q=Levi").await;
     assert_eq!(r["total"], 1, "{r}");
 }
+
+#[tokio::test]
+async fn a_merged_leads_id_is_never_given_to_a_new_lead() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let keep = create_lead(&admin, "Dana", "0527000011").await["id"].as_i64().unwrap();
+    // The newest lead: deleting it frees the highest id.
+    let other = create_lead(&admin, "Dana Levi", "0527000012").await["id"].as_i64().unwrap();
+    let (s, b) = admin.post(&format!("/api/leads/{keep}/merge"), &json!({"other_id": other})).await;
+    assert_eq!(s, 200, "{b}");
+    let next = create_lead(&admin, "Noa", "0527000013").await["id"].as_i64().unwrap();
+    assert!(next > other, "a new lead took id {next}; the merged lead was {other}");
+    let (s, _) = admin.get_json(&format!("/api/leads/{other}")).await;
+    assert_eq!(s, 404);
+}

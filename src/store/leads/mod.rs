@@ -140,13 +140,16 @@ pub fn find_by_whatsapp_id(conn: &Connection, tenant_id: TenantId, wa: &str) -> 
 }
 
 /// Inserts a lead into `tenant_id`; a duplicate phone or WhatsApp id becomes
-/// `Duplicate` naming the existing lead.
+/// `Duplicate` naming the existing lead. Its id is above every lead's, past
+/// and present (`lead_id_floor` in schema.sql): a deleted lead's id is not reused.
 pub fn insert(conn: &Connection, tenant_id: TenantId, l: &NewLead) -> StoreResult<LeadId> {
     let res = conn
         .prepare_cached(
-            "INSERT INTO leads (tenant_id, first_name, last_name, phone_e164, whatsapp_id, email, source, status, notes,
-                                created_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO leads (id, tenant_id, first_name, last_name, phone_e164, whatsapp_id, email, source, status,
+                                notes, created_by)
+             VALUES (max(coalesce((SELECT max(id) FROM leads), 0),
+                         coalesce((SELECT high FROM lead_id_floor WHERE id = 1), 0)) + 1,
+                     ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
             tenant_id,
